@@ -1,0 +1,63 @@
+"""A proposal (申报/被评对象): the center, its units, its budget table and its KPI targets.
+
+This is `proposals/<id>/proposal.json` inside a batch.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from tic_desktop.core.types import Dec, Ident, Strict
+
+CenterType = Literal["comprehensive", "professional", "engineering"]
+Short = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class BudgetLine(Strict):
+    """One row of the R&D capacity project budget (研发能力建设项目), in CNY."""
+
+    year: Annotated[int, Field(ge=1, le=10)]
+    category: Short
+    """e.g. 设备购置, 研发投入, 人才引进, 中试平台."""
+    total: Dec
+    """Total investment of this row (all sources)."""
+    city_subsidy: Dec
+    """市财政补助 within `total`."""
+
+
+class Kpi(Strict):
+    """A quantified target from the construction plan; `achieved` is reported at term end."""
+
+    id: Ident
+    name: Short
+    unit: Annotated[str, Field(max_length=40)]
+    target: Dec
+    achieved: Dec | None = None
+    higher_is_better: bool = True
+
+
+class Document(Strict):
+    """A PDF of the proposal; `path` is the ZIP member path."""
+
+    path: Annotated[str, Field(pattern=r"^proposals/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/[a-z0-9][a-z0-9._-]{0,63}\.pdf$")]
+    title: Short
+
+
+class Proposal(Strict):
+    id: Ident
+    center_name: Short
+    center_type: CenterType
+    lead_unit: Short
+    member_units: tuple[Short, ...] = ()
+    field: Short
+    """技术领域, e.g. 人工智能."""
+    contact: Annotated[str, Field(max_length=200)] = ""
+    period_start: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    period_end: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    forms: Annotated[tuple[Ident, ...], Field(min_length=1)]
+    """Form template ids this proposal is scored on (feasibility: the plan and the R&D add-on)."""
+    budget: tuple[BudgetLine, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    documents: tuple[Document, ...] = ()

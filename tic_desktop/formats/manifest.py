@@ -1,0 +1,87 @@
+"""The batch manifest (`manifest.json` of a .ticbatch): what the agency signs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from tic_desktop.core.forms import ConsolidationRule, Kind, Role
+from tic_desktop.core.types import Ident, Sha256Hex, Strict, Text
+
+BATCH_FORMAT = "tic-batch"
+BATCH_FORMAT_VERSION = "1.0"
+BATCH_NAMESPACE = "tic-batch-v1"
+
+MemberPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,2}$")]
+
+
+class Agency(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    signing_key_fingerprint: Annotated[str, Field(pattern=r"^SHA256:[A-Za-z0-9+/]{43}$")]
+    """As `ssh-keygen -l` prints it."""
+    age_recipient: Annotated[str, Field(pattern=r"^age1[02-9ac-hj-np-z]{58}$")]
+    """Score sheets are encrypted to this key."""
+
+
+class Expert(Strict):
+    id: Ident
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    unit: Annotated[str, Field(max_length=200)] = ""
+    title: Annotated[str, Field(max_length=100)] = ""
+    """职称, e.g. 研究员."""
+    role: Role
+    chair: bool = False
+    assigned: tuple[Ident, ...] = ()
+    known_conflicts: tuple[Ident, ...] = ()
+    """Conflicts the agency knows in advance (回避): shown to the expert, never scored."""
+
+
+class FormRef(Strict):
+    id: Ident
+    version: str
+    path: MemberPath
+    sha256: Sha256Hex
+
+
+class ProposalRef(Strict):
+    id: Ident
+    center_name: Annotated[str, Field(min_length=1, max_length=200)]
+    path: MemberPath
+    """proposals/<id>/proposal.json"""
+
+
+class Member(Strict):
+    path: MemberPath
+    size: Annotated[int, Field(ge=0, le=2**40)]
+    sha256: Sha256Hex
+
+
+class Manifest(Strict):
+    format: Literal["tic-batch"]
+    format_version: Annotated[str, Field(pattern=r"^[1-9][0-9]{0,2}\.(0|[1-9][0-9]{0,2})$")]
+    app_version: Annotated[str, Field(max_length=40)]
+    batch_id: Ident
+    title: Text
+    kind: Kind
+    agency: Agency
+    created_at: Annotated[str, Field(max_length=40)]
+    """Informative only: laptops' clocks are not trusted."""
+    deadline: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    forms: Annotated[tuple[FormRef, ...], Field(min_length=1)]
+    consolidation: dict[Ident, ConsolidationRule]
+    """Rule per form id (copied from the form's default unless the agency changed it)."""
+    proposals: Annotated[tuple[ProposalRef, ...], Field(min_length=1, max_length=2000)]
+    experts: Annotated[tuple[Expert, ...], Field(min_length=1, max_length=500)]
+    members: tuple[Member, ...]
+    """Every other member of the ZIP with its size and SHA-256."""
+
+    def expert(self, expert_id: str) -> Expert:
+        for e in self.experts:
+            if e.id == expert_id:
+                return e
+        raise KeyError(expert_id)
+
+    @property
+    def chair(self) -> Expert | None:
+        return next((e for e in self.experts if e.chair), None)
