@@ -1,0 +1,51 @@
+"""The one way slow work leaves the GUI thread: run_in_background(fn, on_done, on_error).
+
+Results come back by queued signal on the GUI thread; nothing touches a widget from a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._fn = fn
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to on_error on the GUI thread
+            self._relay.failed.emit(exc)
+        else:
+            self._relay.done.emit(result)
+
+
+_live: set[_Relay] = set()
+
+
+def run_in_background(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+) -> None:
+    relay = _Relay()
+    _live.add(relay)
+
+    def finish(handler: Callable[[Any], None], value: Any) -> None:
+        _live.discard(relay)
+        handler(value)
+
+    relay.done.connect(lambda value: finish(on_done, value))
+    relay.failed.connect(lambda exc: finish(on_error, exc))
+    QThreadPool.globalInstance().start(_Task(fn, relay))
