@@ -1,0 +1,235 @@
+"""Build and open a big .ticbatch: N proposals with one ~1 MB PDF each, age-encrypted to an expert.
+
+Full size is the design load (DESIGN.md §1: 300 proposals in one batch); --quick uses 10.
+The PDFs are random bytes behind a PDF header, so they do not compress (real PDFs barely do).
+
+Baseline, measured in the same run on the same bytes: what opening cannot avoid — age decryption
+of the file (pyrage) plus SHA-256 over the plaintext. Target: read_batch takes at most 2x that.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import random
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from bench import produces, result
+
+PDF_SIZE = 1_000_000
+TARGET_RATIO = 2.0
+_NEEDED = ("tic_desktop.formats.batch", "tic_desktop.formats.keys")
+
+
+def _pdf(rng: random.Random, size: int) -> bytes:
+    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length %d >>\nstream\n" % size
+    tail = b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    return head + rng.randbytes(size - len(head) - len(tail)) + tail
+
+
+def _form() -> Any:
+    """The built-in feasibility review form, or (before the form library lands) a small valid one."""
+    try:
+        from tic_desktop.core.form_library import builtin_forms
+    except ModuleNotFoundError as exc:
+        if exc.name != "tic_desktop.core.form_library":
+            raise
+    else:
+        forms = builtin_forms()
+        for form in forms.values():
+            if form.kind == "feasibility_review":
+                return form
+        return next(iter(forms.values()))
+
+    from tic_desktop.core.forms import FormTemplate
+
+    def text(zh: str, en: str) -> dict[str, str]:
+        return {"zh": zh, "en": en}
+
+    return FormTemplate.model_validate(
+        {
+            "format": "tic-form",
+            "format_version": "1.0",
+            "id": "bench_form",
+            "version": "1.0",
+            "kind": "feasibility_review",
+            "title": text("基准测试评分表", "Benchmark form"),
+            "step": Decimal("0.5"),
+            "bands": [
+                {"code": "A", "min_ratio": Decimal("0.8"), "label": text("优", "A")},
+                {"code": "B", "min_ratio": Decimal("0"), "label": text("良", "B")},
+            ],
+            "sections": [
+                {
+                    "id": "s1",
+                    "label": text("建设基础", "Foundation"),
+                    "criteria": [
+                        {"id": "c1", "label": text("必要性", "Necessity"), "max": Decimal("60")},
+                        {"id": "c2", "label": text("可行性", "Feasibility"), "max": Decimal("40")},
+                    ],
+                }
+            ],
+            "conclusions": [
+                {"code": "pass", "label": text("通过", "Pass"), "min_total": Decimal("60")},
+                {"code": "fail", "label": text("不通过", "Fail"), "min_total": Decimal("0")},
+            ],
+        }
+    )
+
+
+def _spec(n: int, form: Any) -> Any:
+    from tic_desktop.core.proposal import Document, Proposal
+    from tic_desktop.core.types import Text
+    from tic_desktop.formats.batch import BatchSpec
+    from tic_desktop.formats.manifest import Expert
+
+    rng = random.Random(20260101)
+    fields = ["人工智能", "合成生物", "智能制造", "生物医药", "新能源", "新材料"]
+    proposals, documents = [], {}
+    for i in range(1, n + 1):
+        pid = f"P{i:03d}"
+        path = f"proposals/{pid}/plan.pdf"
+        documents[path] = _pdf(rng, PDF_SIZE)
+        proposals.append(
+            Proposal(
+                id=pid,
+                center_name=f"天津市{fields[i % len(fields)]}技术创新中心（{i}）",
+                center_type="professional",
+                lead_unit=f"天津某研究院{i}",
+                field=fields[i % len(fields)],
+                forms=(form.id,),
+                documents=(Document(path=path, title="建设方案"),),
+            )
+        )
+    ids = tuple(p.id for p in proposals)
+    roles = ["technical", "technical", "technical", "finance", "management"]
+    experts = [
+        Expert(id=f"E{j + 1:02d}", name=f"专家{j + 1}", role=role, chair=j == 0, assigned=ids)
+        for j, role in enumerate(roles)
+    ]
+    return BatchSpec(
+        batch_id=f"bench-{n}",
+        title=Text(zh=f"基准测试批次（{n} 个项目）", en=f"Benchmark batch ({n} proposals)"),
+        kind=form.kind,
+        agency_name="天津市科学技术局（基准测试）",
+        deadline="2026-12-31",
+        forms=[form],
+        proposals=proposals,
+        documents=documents,
+        experts=experts,
+        consolidation=None,
+    )
+
+
+def _best_of(runs: int, fn: Callable[[], Any]) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _peak_mib(fn: Callable[[], Any]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+@produces("batch_build", "batch_open", "batch_open_peak_memory")
+def bench_batch_open(quick: bool) -> list[dict[str, Any]]:
+    n = 10 if quick else 300
+    params = {"proposals": n, "pdf_bytes": PDF_SIZE, "experts": 5}
+    try:
+        import pyrage
+
+        from tic_desktop.formats.batch import read_batch, write_batch
+        from tic_desktop.formats.keys import create_agency_keys
+    except ModuleNotFoundError as exc:
+        if exc.name not in _NEEDED:
+            raise
+        note = f"skipped: {exc.name} is not there yet"
+        return [
+            result(name, None, unit, note=note)
+            for name, unit in (("batch_build", "s"), ("batch_open", "s"), ("batch_open_peak_memory", "MiB"))
+        ]
+
+    runs = 3 if quick else 2
+    form = _form()
+    spec = _spec(n, form)
+    expert = pyrage.x25519.Identity.generate()
+    with tempfile.TemporaryDirectory(prefix="tic-bench-") as tmp:
+        keys = create_agency_keys(Path(tmp) / "agency")
+        out = Path(tmp) / "bench.ticbatch"
+        build_s = _best_of(1, lambda: write_batch(out, spec, keys, recipients=[str(expert.to_public())]))
+        size_mb = out.stat().st_size / 1e6
+
+        opened = read_batch(out, identity=str(expert))
+        assert len(opened.proposals) == n and len(opened.documents) == n, "read_batch lost members"
+        del opened
+
+        plaintext = pyrage.decrypt(out.read_bytes(), [expert])
+
+        def encrypt_baseline() -> None:
+            hashlib.sha256(pyrage.encrypt(plaintext, [expert.to_public()])).digest()
+
+        encrypt_s = _best_of(runs, encrypt_baseline)
+        plaintext = b""
+
+        def baseline() -> None:
+            hashlib.sha256(pyrage.decrypt(out.read_bytes(), [expert])).digest()
+
+        def open_batch() -> None:
+            read_batch(out, identity=str(expert))
+
+        baseline_s = _best_of(runs, baseline)
+        open_s = _best_of(runs, open_batch)
+        baseline_mib = _peak_mib(baseline)
+        open_mib = _peak_mib(open_batch)
+
+    params["file_mb"] = round(size_mb, 1)
+    return [
+        {
+            **result(
+                "batch_build",
+                build_s,
+                "s",
+                baseline=encrypt_s,
+                note="baseline: age encryption + SHA-256 of the ZIP",
+            ),
+            "params": params,
+        },
+        {
+            **result(
+                "batch_open",
+                open_s,
+                "s",
+                baseline=baseline_s,
+                target=TARGET_RATIO,
+                note="baseline: age decryption + SHA-256 of the plaintext",
+            ),
+            "params": params,
+        },
+        {
+            **result(
+                "batch_open_peak_memory",
+                open_mib,
+                "MiB",
+                baseline=baseline_mib,
+                note="tracemalloc peak; baseline: the same for decryption + SHA-256",
+            ),
+            "params": params,
+        },
+    ]
