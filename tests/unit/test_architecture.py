@@ -23,7 +23,18 @@ import tic_desktop
 
 PACKAGE_DIR = Path(tic_desktop.__file__).resolve().parent
 QT_ROOTS = ("PySide6", "shiboken6")
-QT_FREE_PACKAGES = ("tic_desktop.core", "tic_desktop.formats", "tic_desktop.storage", "tic_desktop.reports")
+REQUIRED_QT_FREE = ("tic_desktop.core", "tic_desktop.formats", "tic_desktop.storage", "tic_desktop.reports")
+# Every subpackage but ui is Qt-free: the four above and any added later (e.g. tic_desktop.expert).
+QT_FREE_PACKAGES = tuple(
+    sorted(
+        set(REQUIRED_QT_FREE)
+        | {
+            f"tic_desktop.{p.parent.name}"
+            for p in PACKAGE_DIR.glob("*/__init__.py")
+            if p.parent.name not in ("ui", "__pycache__")
+        }
+    )
+)
 QT_FREE_MODULES = ("tic_desktop", "tic_desktop.paths", "tic_desktop.cli")
 
 _PROBE = textwrap.dedent(
