@@ -1,0 +1,87 @@
+"""The expert's keys: passphrase rules, create, unlock, wrong passphrase, fingerprint format."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+
+from tic_desktop.core.errors import Rejected
+from tic_desktop.expert import keys
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "code"),
+    [
+        ("short1!", keys.WEAK_TOO_SHORT),
+        ("abcdefghijkl", keys.WEAK_COMMON),
+        ("aaaaaaaaaaaa", keys.WEAK_COMMON),
+        ("password123!", keys.WEAK_COMMON),
+        ("qwmzxplkrutbe", keys.WEAK_ONE_CLASS),
+        ("9473629184", keys.WEAK_ONE_CLASS),
+        ("海河之滨创新评审用口令", keys.WEAK_ONE_CLASS),
+        ("Haihe river 2026", None),
+        ("海河评审2026年春", None),
+    ],
+)
+def test_passphrase_rules_say_why(passphrase: str, code: str | None) -> None:
+    strength = keys.check_passphrase(passphrase)
+    assert strength.code == code
+    assert strength.ok is (code is None)
+    assert 0 <= strength.score <= 4
+
+
+@pytest.fixture(scope="module")
+def made_key(tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    data = tmp_path_factory.mktemp("keys")
+    key = keys.create_key(data, "E01", "Haihe river 2026")
+    return data, key
+
+
+def test_create_then_unlock_gives_the_same_keys(made_key: tuple) -> None:
+    data, key = made_key
+    assert keys.has_key(data, "E01")
+    info = keys.public_info(data, "E01")
+    assert info is not None and info.fingerprint == key.fingerprint
+    assert key.fingerprint.startswith("SHA256:") and len(key.fingerprint) == 7 + 43
+    assert info.age_recipient.startswith("age1")
+    raw = (data / "keys" / "E01.key").read_bytes()
+    assert raw.startswith(b"age-encryption.org/v1") and b"ed25519" not in raw
+    again = keys.unlock_key(data, "E01", "Haihe river 2026")
+    assert again.fingerprint == key.fingerprint and again.age_recipient == key.age_recipient
+
+
+def test_wrong_passphrase_is_a_clear_error(made_key: tuple) -> None:
+    data, _ = made_key
+    with pytest.raises(Rejected) as err:
+        keys.unlock_key(data, "E01", "Haihe river 2025")
+    assert err.value.code == keys.WRONG_PASSPHRASE
+    assert "口令不正确" in err.value.text("zh")
+
+
+def test_refuses_weak_passphrase_and_overwrite(made_key: tuple) -> None:
+    data, _ = made_key
+    with pytest.raises(Rejected) as err:
+        keys.create_key(data, "E02", "123")
+    assert err.value.code == keys.WEAK_TOO_SHORT
+    with pytest.raises(Rejected) as err:
+        keys.create_key(data, "E01", "Another good one 42")
+    assert err.value.code == keys.KEY_EXISTS
+    with pytest.raises(Rejected) as err:
+        keys.unlock_key(data, "E09", "Haihe river 2026")
+    assert err.value.code == keys.KEY_MISSING
+
+
+def test_fingerprint_matches_ssh_keygen(made_key: tuple, tmp_path) -> None:
+    _, key = made_key
+    blob = base64.b64decode(key.openssh.split()[1])
+    expected = "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+    assert key.fingerprint == expected
+    if shutil.which("ssh-keygen"):
+        pub = tmp_path / "e.pub"
+        pub.write_text(key.openssh + "\n")
+        out = subprocess.run(["ssh-keygen", "-l", "-f", str(pub)], capture_output=True, text=True, check=True)
+        assert out.stdout.split()[1] == key.fingerprint

@@ -1,0 +1,233 @@
+"""The expert's keys: an Ed25519 signing key and an age X25519 identity, kept under a passphrase.
+
+Both secrets live in one small JSON encrypted with age's passphrase (scrypt) recipient, written
+atomically to ``<data_dir>/keys/<expert_id>.key``; the public half (OpenSSH line, age recipient,
+fingerprint) sits beside it in ``<expert_id>.pub`` so the fingerprint can be shown without the
+passphrase. A lost passphrase cannot be recovered: the agency pins the fingerprint, so a new key
+means a new enrolment on paper.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyrage
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from tic_desktop.core.errors import Rejected, register
+from tic_desktop.formats import sshsig
+from tic_desktop.storage.atomic import atomic_write
+
+KEY_FORMAT = "tic-expert-key"
+KEY_FORMAT_VERSION = "1.0"
+MIN_PASSPHRASE_LENGTH = 10
+
+WRONG_PASSPHRASE = register(
+    "key.wrong_passphrase",
+    "口令不正确，无法解锁您的密钥。请检查大小写和输入法后重试。",
+    "Wrong passphrase: your key could not be unlocked. Check Caps Lock and the input method, then try again.",
+)
+KEY_MISSING = register(
+    "key.missing",
+    "在本机上找不到您的密钥。",
+    "Your key was not found on this computer.",
+)
+KEY_EXISTS = register(
+    "key.exists",
+    "本机已有您的密钥，不能覆盖。",
+    "A key for you already exists on this computer and will not be overwritten.",
+)
+KEY_DAMAGED = register(
+    "key.damaged",
+    "密钥文件已损坏。",
+    "The key file is damaged.",
+)
+WEAK_TOO_SHORT = register(
+    "passphrase.too_short",
+    "口令太短：至少需要 10 个字符。",
+    "Too short: use at least 10 characters.",
+)
+WEAK_ONE_CLASS = register(
+    "passphrase.one_class",
+    "口令只含一类字符：请混合字母、数字、符号或汉字。",
+    "Only one kind of character: mix letters, digits, symbols or Chinese characters.",
+)
+WEAK_COMMON = register(
+    "passphrase.common",
+    "口令过于常见或有明显规律，容易被猜中。",
+    "Too common or too regular: easy to guess.",
+)
+PASSPHRASE_MISMATCH = register(
+    "passphrase.mismatch",
+    "两次输入的口令不一致。",
+    "The two passphrases differ.",
+)
+
+_COMMON = {
+    "password", "passw0rd", "1234567890", "0123456789", "qwertyuiop", "asdfghjkl", "iloveyou",
+    "woaini", "woaini1314", "5201314", "abc123", "abcdefghij", "admin", "letmein", "welcome",
+    "12345678910", "1qaz2wsx", "1q2w3e4r", "zxcvbnm", "qazwsxedc", "password1", "password123",
+    "tianjin", "china", "zhongguo", "beijing", "11111111", "88888888", "66666666", "123123123",
+}
+
+
+@dataclass(frozen=True)
+class PassphraseStrength:
+    ok: bool
+    score: int
+    """0 (unusable) … 4 (strong), for the meter."""
+    code: str | None
+    """Why it is refused (a registered code), or None when acceptable."""
+
+
+def _classes(text: str) -> int:
+    kinds = [
+        any(c in string.ascii_lowercase for c in text),
+        any(c in string.ascii_uppercase for c in text),
+        any(c.isdigit() for c in text),
+        any(not c.isascii() and c.isalpha() for c in text),
+        any(not c.isalnum() for c in text),
+    ]
+    return sum(kinds)
+
+
+def _is_regular(text: str) -> bool:
+    lowered = text.lower()
+    if len(set(lowered)) <= 2:
+        return True
+    core = re.sub(r"[^a-z]", "", lowered)
+    if lowered in _COMMON or core in _COMMON or any(lowered.startswith(w) and len(lowered) - len(w) <= 3 for w in _COMMON):
+        return True
+    steps = {ord(b) - ord(a) for a, b in zip(lowered, lowered[1:], strict=False)}
+    return steps <= {1} or steps <= {-1}
+
+
+def check_passphrase(passphrase: str) -> PassphraseStrength:
+    """Length ≥ 10, not all one class of character, not common; the code says which rule failed."""
+    classes = _classes(passphrase)
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        return PassphraseStrength(False, 0 if len(passphrase) < 6 else 1, WEAK_TOO_SHORT)
+    if _is_regular(passphrase):
+        return PassphraseStrength(False, 1, WEAK_COMMON)
+    if classes < 2:
+        return PassphraseStrength(False, 1, WEAK_ONE_CLASS)
+    score = 2 + (classes >= 3) + (len(passphrase) >= 16)
+    return PassphraseStrength(True, min(score, 4), None)
+
+
+def fingerprint_of(public_raw: bytes) -> str:
+    """``SHA256:…`` exactly as ``ssh-keygen -l`` prints it for an Ed25519 key."""
+    return sshsig.fingerprint(Ed25519PublicKey.from_public_bytes(public_raw))
+
+
+@dataclass(frozen=True)
+class PublicKeyInfo:
+    expert_id: str
+    fingerprint: str
+    openssh: str
+    age_recipient: str
+
+
+@dataclass(frozen=True)
+class ExpertKey:
+    expert_id: str
+    signing_key: Ed25519PrivateKey
+    age_identity: pyrage.x25519.Identity
+
+    @property
+    def public_raw(self) -> bytes:
+        return self.signing_key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint_of(self.public_raw)
+
+    @property
+    def openssh(self) -> str:
+        return sshsig.public_key_line(self.signing_key.public_key(), self.expert_id)
+
+    @property
+    def age_recipient(self) -> str:
+        return str(self.age_identity.to_public())
+
+    def public_info(self) -> PublicKeyInfo:
+        return PublicKeyInfo(self.expert_id, self.fingerprint, self.openssh, self.age_recipient)
+
+
+def keys_dir(data_dir: Path) -> Path:
+    return data_dir / "keys"
+
+
+def _paths(data_dir: Path, expert_id: str) -> tuple[Path, Path]:
+    base = keys_dir(data_dir)
+    return base / f"{expert_id}.key", base / f"{expert_id}.pub"
+
+
+def has_key(data_dir: Path, expert_id: str) -> bool:
+    return _paths(data_dir, expert_id)[0].exists()
+
+
+def public_info(data_dir: Path, expert_id: str) -> PublicKeyInfo | None:
+    pub = _paths(data_dir, expert_id)[1]
+    if not pub.exists():
+        return None
+    data = json.loads(pub.read_text(encoding="utf-8"))
+    return PublicKeyInfo(expert_id, data["fingerprint"], data["openssh"], data["age_recipient"])
+
+
+def create_key(data_dir: Path, expert_id: str, passphrase: str) -> ExpertKey:
+    """Make the expert's keys and store them encrypted. Slow (scrypt): call it off the GUI thread."""
+    strength = check_passphrase(passphrase)
+    if not strength.ok:
+        raise Rejected(strength.code or WEAK_TOO_SHORT)
+    key_path, pub_path = _paths(data_dir, expert_id)
+    if key_path.exists():
+        raise Rejected(KEY_EXISTS, expert_id)
+    key = ExpertKey(expert_id, Ed25519PrivateKey.generate(), pyrage.x25519.Identity.generate())
+    secret = {
+        "format": KEY_FORMAT,
+        "format_version": KEY_FORMAT_VERSION,
+        "expert_id": expert_id,
+        "ed25519_private": base64.b64encode(
+            key.signing_key.private_bytes(
+                serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+            )
+        ).decode("ascii"),
+        "age_identity": str(key.age_identity),
+    }
+    sealed = pyrage.passphrase.encrypt(json.dumps(secret, sort_keys=True).encode("utf-8"), passphrase)
+    info = key.public_info()
+    public = {"expert_id": expert_id, "fingerprint": info.fingerprint, "openssh": info.openssh,
+              "age_recipient": info.age_recipient}
+    pub_path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(pub_path, json.dumps(public, ensure_ascii=False, indent=1).encode("utf-8"))
+    atomic_write(key_path, sealed)
+    return key
+
+
+def unlock_key(data_dir: Path, expert_id: str, passphrase: str) -> ExpertKey:
+    """Decrypt the stored keys; a wrong passphrase raises Rejected("key.wrong_passphrase")."""
+    key_path, _ = _paths(data_dir, expert_id)
+    if not key_path.exists():
+        raise Rejected(KEY_MISSING, expert_id)
+    try:
+        plain = pyrage.passphrase.decrypt(key_path.read_bytes(), passphrase)
+    except pyrage.DecryptError as exc:
+        raise Rejected(WRONG_PASSPHRASE) from exc
+    try:
+        secret = json.loads(plain)
+        if secret.get("format") != KEY_FORMAT or secret.get("expert_id") != expert_id:
+            raise ValueError("not an expert key for this id")
+        signing = Ed25519PrivateKey.from_private_bytes(base64.b64decode(secret["ed25519_private"]))
+        identity = pyrage.x25519.Identity.from_str(secret["age_identity"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Rejected(KEY_DAMAGED, str(exc)) from exc
+    return ExpertKey(expert_id, signing, identity)

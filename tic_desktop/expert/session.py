@@ -1,0 +1,406 @@
+"""ExpertSession: one expert's review of one batch, over the workspace and formats.batch.
+
+The order the UI walks through: open the batch (passphrase or key), check the agency key against
+the pin (first time: pin; changed: refuse), choose the expert, accept the pledge, declare the
+conflicts, then score. Each step is a method here; the UI only asks and shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tic_desktop.core.errors import BatchRejected, Rejected, register
+from tic_desktop.expert import keys as expert_keys
+from tic_desktop.expert.pledge import CONFLICT_REASONS, KNOWN_IN_ADVANCE, pledge_sha256
+from tic_desktop.expert.records import AnswerKey, Records, open_connection
+
+if TYPE_CHECKING:
+    from tic_desktop.core.forms import FormTemplate
+    from tic_desktop.core.proposal import Proposal
+    from tic_desktop.core.scoring import FormAnswers
+    from tic_desktop.formats.manifest import Expert
+
+AGE_MAGIC = b"age-encryption.org/v1\n"
+
+AGENCY_KEY_CHANGED = register(
+    "agency.key_changed",
+    "该批次的签名密钥与此前从同一机构收到的不一致，已拒绝打开。可能是文件被替换或伪造。"
+    "请勿使用此文件，并通过电话向评审机构核实。",
+    "This batch is signed with a different key than earlier batches from the same agency, so it was "
+    "refused. The file may have been replaced or forged. Do not use it; call the agency to check.",
+)
+NOT_PLEDGED = register(
+    "expert.not_pledged", "请先阅读并接受承诺书。", "Read and accept the pledge first.",
+)
+CONFLICTED = register(
+    "expert.conflicted", "您已对该项目申请回避，不能查看或评分。",
+    "You withdrew from this proposal (conflict of interest); it cannot be read or scored.",
+)
+NOTE_REQUIRED = register(
+    "conflict.note_required", "选择“其他”回避情形时请填写说明。", "Explain the conflict when choosing \"other\".",
+)
+UNKNOWN_REASON = register(
+    "conflict.unknown_reason", "未知的回避理由。", "Unknown conflict reason.",
+)
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    SIGNED = "signed"
+    CONFLICT = "conflict"
+
+
+class PinState(StrEnum):
+    NEW = "new"
+    PINNED = "pinned"
+    CHANGED = "changed"
+
+
+@dataclass(frozen=True)
+class BatchProbe:
+    encrypted: bool
+    passphrase: bool
+    """Encrypted to a passphrase (scrypt stanza) rather than to keys."""
+
+
+@dataclass(frozen=True)
+class ConflictDeclaration:
+    declared: bool
+    reason: str | None = None
+    note: str = ""
+    locked: bool = False
+    """Known in advance by the agency: shown, cannot be undone by the expert."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+
+@dataclass
+class _Current:
+    opened: Any  # formats.batch.OpenedBatch
+    raw_sha256: str
+    expert_id: str | None = None
+    fingerprint: str | None = None
+    answers: dict[AnswerKey, str] = field(default_factory=dict)
+
+
+def probe(data: bytes) -> BatchProbe:
+    if not data.startswith(AGE_MAGIC):
+        return BatchProbe(False, False)
+    header = data[:4096]
+    return BatchProbe(True, b"\n-> scrypt " in header)
+
+
+def _encode(kind: str, value: object) -> str | None:
+    """An answer item as the workspace stores it (TEXT), None to delete it."""
+    if value is None:
+        return None
+    if kind == "score":
+        return format(Decimal(str(value)), "f")
+    if kind in ("na", "veto"):
+        if kind == "na" and not value:
+            return None
+        return "1" if value else "0"
+    text = str(value)
+    return text if text != "" else None
+
+
+class ExpertSession:
+    """Holds the open batch and the expert's choices; every change is committed before it returns."""
+
+    def __init__(self, data_dir: Path, records: Records | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.records = records or Records(open_connection(self.data_dir / "workspace.db"))
+        self._current: _Current | None = None
+
+    def close(self) -> None:
+        self.records.conn.close()
+
+    # opening ----------------------------------------------------------------------------------
+    @staticmethod
+    def read(source: Path | bytes, *, passphrase: str | None = None, identity: str | None = None) -> Any:
+        """Decrypt, verify and parse a batch (slow for a large one: call it off the GUI thread)."""
+        from tic_desktop.formats.batch import read_batch  # noqa: PLC0415
+
+        return read_batch(source, passphrase=passphrase.encode("utf-8") if passphrase else None,
+                          identity=identity)
+
+    def pin_state(self, opened: Any) -> PinState:
+        pinned = self.records.pinned(opened.manifest.agency.name)
+        if pinned is None:
+            return PinState.NEW
+        return PinState.PINNED if pinned == opened.agency_fingerprint else PinState.CHANGED
+
+    def accept(self, opened: Any, raw: bytes, *, pin_new_agency: bool = False) -> None:
+        """Make `opened` the current batch: pin (first batch of an agency), keep the raw file, record it."""
+        state = self.pin_state(opened)
+        if state is PinState.CHANGED:
+            raise BatchRejected(AGENCY_KEY_CHANGED, opened.agency_fingerprint)
+        if state is PinState.NEW and not pin_new_agency:
+            raise BatchRejected(AGENCY_KEY_CHANGED, "agency key not pinned")
+        raw_sha = hashlib.sha256(raw).hexdigest()
+        store = self.data_dir / "batches" / f"{raw_sha}.ticbatch"
+        if not store.exists():
+            from tic_desktop.storage.atomic import atomic_write  # noqa: PLC0415
+
+            store.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(store, raw)
+        m = opened.manifest
+        self.records.record_batch(
+            {"batch_id": m.batch_id, "manifest_sha256": opened.manifest_sha256, "title_zh": m.title.zh,
+             "title_en": m.title.en, "kind": m.kind, "agency_name": m.agency.name,
+             "agency_fingerprint": opened.agency_fingerprint, "raw_sha256": raw_sha, "raw_size": len(raw)},
+            (m.agency.name, opened.agency_fingerprint) if state is PinState.NEW else None,
+        )
+        self._current = _Current(opened, raw_sha)
+        self.records.ui_set("last_batch", m.batch_id)
+        known = self.records.identity(m.batch_id)
+        if known is not None:
+            self._set_expert(*known)
+
+    def recent_batches(self) -> list[dict[str, Any]]:
+        """Imported batches, newest first, each with `path` of the kept copy."""
+        out = []
+        for row in self.records.batches():
+            path = self.data_dir / "batches" / f"{row['raw_sha256']}.ticbatch"
+            if path.exists():
+                out.append({**row, "path": path})
+        return out
+
+    def last_batch_path(self) -> Path | None:
+        last = self.records.ui_get("last_batch")
+        return next((r["path"] for r in self.recent_batches() if r["batch_id"] == last), None)
+
+    @property
+    def opened(self) -> Any:
+        if self._current is None:
+            raise RuntimeError("no batch open")
+        return self._current.opened
+
+    @property
+    def batch_id(self) -> str:
+        return self.opened.manifest.batch_id
+
+    # identity ---------------------------------------------------------------------------------
+    def experts(self) -> tuple[Expert, ...]:
+        return self.opened.manifest.experts
+
+    @property
+    def expert(self) -> Expert | None:
+        cur = self._current
+        return self.opened.manifest.expert(cur.expert_id) if cur and cur.expert_id else None
+
+    @property
+    def fingerprint(self) -> str | None:
+        return self._current.fingerprint if self._current else None
+
+    def has_key(self, expert_id: str) -> bool:
+        return expert_keys.has_key(self.data_dir, expert_id)
+
+    def create_key(self, expert_id: str, passphrase: str) -> expert_keys.ExpertKey:
+        return expert_keys.create_key(self.data_dir, expert_id, passphrase)
+
+    def unlock_key(self, expert_id: str, passphrase: str) -> expert_keys.ExpertKey:
+        return expert_keys.unlock_key(self.data_dir, expert_id, passphrase)
+
+    def choose_expert(self, expert_id: str, key: expert_keys.ExpertKey) -> None:
+        self.opened.manifest.expert(expert_id)  # KeyError for a stranger
+        self.records.set_identity(self.batch_id, expert_id, key.fingerprint)
+        self._set_expert(expert_id, key.fingerprint)
+
+    def _set_expert(self, expert_id: str, fingerprint: str) -> None:
+        cur = self._current
+        assert cur is not None
+        cur.expert_id, cur.fingerprint = expert_id, fingerprint
+        cur.answers = self.records.answers(self.batch_id, expert_id)
+
+    def _who(self) -> tuple[str, str]:
+        cur = self._current
+        if cur is None or cur.expert_id is None:
+            raise RuntimeError("no expert chosen")
+        return cur.opened.manifest.batch_id, cur.expert_id
+
+    # pledge and conflicts ---------------------------------------------------------------------
+    def pledged(self) -> bool:
+        return self.records.pledge(*self._who()) is not None
+
+    def accept_pledge(self) -> None:
+        self.records.set_pledge(*self._who(), pledge_sha256())
+
+    def assigned(self) -> list[Proposal]:
+        """The expert's proposals in manifest order (every proposal when the list is empty)."""
+        expert = self.expert
+        ids = [p.id for p in self.opened.manifest.proposals]
+        if expert is not None and expert.assigned:
+            ids = [i for i in ids if i in set(expert.assigned)]
+        return [self.opened.proposals[i] for i in ids]
+
+    def conflicts_declared(self) -> bool:
+        rows = self.records.conflicts(*self._who())
+        return all(p.id in rows for p in self.assigned())
+
+    def conflicts(self) -> dict[str, ConflictDeclaration]:
+        expert = self.expert
+        known = set(expert.known_conflicts) if expert else set()
+        rows = self.records.conflicts(*self._who())
+        out = {}
+        for p in self.assigned():
+            if p.id in known:
+                out[p.id] = ConflictDeclaration(True, KNOWN_IN_ADVANCE, "", locked=True)
+            elif p.id in rows:
+                declared, code, note = rows[p.id]
+                out[p.id] = ConflictDeclaration(declared, code, note)
+            else:
+                out[p.id] = ConflictDeclaration(False)
+        return out
+
+    def declare_conflicts(self, declarations: dict[str, ConflictDeclaration]) -> None:
+        codes = {r.code for r in CONFLICT_REASONS}
+        current = self.conflicts()
+        rows: dict[str, tuple[bool, str | None, str]] = {}
+        for pid, existing in current.items():
+            decl = existing if existing.locked else declarations.get(pid, ConflictDeclaration(False))
+            if decl.declared and not decl.locked:
+                if decl.reason not in codes:
+                    raise Rejected(UNKNOWN_REASON, str(decl.reason))
+                if decl.reason == "other" and not decl.note.strip():
+                    raise Rejected(NOTE_REQUIRED, pid)
+            rows[pid] = (decl.declared, decl.reason if decl.declared else None, decl.note.strip())
+        self.records.set_conflicts(*self._who(), rows)
+
+    def is_conflicted(self, proposal_id: str) -> bool:
+        decl = self.conflicts().get(proposal_id)
+        return bool(decl and decl.declared)
+
+    # answers ----------------------------------------------------------------------------------
+    def forms_for(self, proposal_id: str) -> list[FormTemplate]:
+        p = self.opened.proposals[proposal_id]
+        return [self.opened.forms[f] for f in p.forms if f in self.opened.forms]
+
+    def answers(self, proposal_id: str, form_id: str) -> FormAnswers:
+        from tic_desktop.core.scoring import FormAnswers  # noqa: PLC0415
+
+        assert self._current is not None
+        scores: dict[str, Decimal] = {}
+        na: set[str] = set()
+        comments: dict[str, str] = {}
+        vetoes: dict[str, bool] = {}
+        overall: dict[str, str] = {}
+        conclusion: str | None = None
+        for (pid, form, kind, item), value in self._current.answers.items():
+            if pid != proposal_id or form != form_id:
+                continue
+            if kind == "score":
+                try:
+                    scores[item] = Decimal(value)
+                except InvalidOperation:
+                    continue
+            elif kind == "na" and value == "1":
+                na.add(item)
+            elif kind == "comment":
+                comments[item] = value
+            elif kind == "veto":
+                vetoes[item] = value == "1"
+            elif kind == "conclusion":
+                conclusion = value
+            elif kind == "overall":
+                overall[item] = value
+        return FormAnswers(scores=scores, not_applicable=frozenset(na), comments=comments, vetoes=vetoes,
+                           conclusion=conclusion, overall=overall)
+
+    def save_answers(self, changes: Iterable[tuple[str, str, str, str, object]]) -> None:
+        """Commit (proposal, form, item_kind, item_id, value) changes in one transaction.
+
+        Raises storage errors (disk full…) with nothing changed; the caller keeps the edits.
+        """
+        batch_id, expert_id = self._who()
+        items: dict[AnswerKey, str | None] = {}
+        for pid, form, kind, item, value in changes:
+            if self.is_conflicted(pid):
+                raise Rejected(CONFLICTED, pid)
+            items[(pid, form, kind, item or "")] = _encode(kind, value)
+        if not items:
+            return
+        self.records.save_answers(batch_id, expert_id, items.items())
+        cache = self._current.answers  # type: ignore[union-attr]
+        for key, value in items.items():
+            if value is None:
+                cache.pop(key, None)
+            else:
+                cache[key] = value
+
+    def evaluation(self, proposal_id: str, form_id: str) -> Any:
+        from tic_desktop.core.scoring import evaluate  # noqa: PLC0415
+
+        expert = self.expert
+        return evaluate(self.opened.forms[form_id], self.answers(proposal_id, form_id),
+                        expert.role if expert else None)
+
+    def status(self, proposal_id: str) -> Status:
+        if self.is_conflicted(proposal_id):
+            return Status.CONFLICT
+        assert self._current is not None
+        if not any(k[0] == proposal_id for k in self._current.answers):
+            return Status.NOT_STARTED
+        forms = self.forms_for(proposal_id)
+        if forms and all(self.evaluation(proposal_id, f.id).complete for f in forms):
+            return Status.COMPLETE
+        return Status.IN_PROGRESS
+
+    def progress(self) -> Progress:
+        statuses = [self.status(p.id) for p in self.assigned()]
+        scored = [s for s in statuses if s is not Status.CONFLICT]
+        done = sum(s in (Status.COMPLETE, Status.SIGNED) for s in scored)
+        return Progress(done, len(scored))
+
+    # documents and place ----------------------------------------------------------------------
+    def document_opened(self, proposal_id: str, path: str) -> str:
+        """Record that the expert opened a document; returns its SHA-256 (what the sheet will carry)."""
+        if self.is_conflicted(proposal_id):
+            raise Rejected(CONFLICTED, proposal_id)
+        digest = hashlib.sha256(self.opened.documents[path]).hexdigest()
+        self.records.add_document_opened(*self._who(), proposal_id, path, digest)
+        return digest
+
+    def documents_opened(self) -> dict[tuple[str, str], str]:
+        return self.records.documents_opened(*self._who())
+
+    def place(self) -> dict[str, Any]:
+        return self.records.ui_get(f"place:{self.batch_id}", {}) or {}
+
+    def set_place(self, **values: Any) -> None:
+        place = {**self.place(), **values}
+        self.records.ui_set(f"place:{self.batch_id}", place)
+
+    def ui_get(self, key: str, default: Any = None) -> Any:
+        return self.records.ui_get(key, default)
+
+    def ui_set(self, key: str, value: Any) -> None:
+        self.records.ui_set(key, value)
+
+
+def copy_demo(data_dir: Path, write_demo: Callable[[Path], Path]) -> Path:
+    """The demo batch in the data folder, written once (tic-desktop --demo)."""
+    target = data_dir / "demo"
+    existing = target / "demo.ticbatch"
+    if existing.exists():
+        return existing
+    tmp = data_dir / "demo.partial"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    written = write_demo(tmp)
+    tmp.replace(target) if not target.exists() else None
+    return target / Path(written).name
