@@ -26,10 +26,13 @@ FORM_FORMAT = "tic-form"
 FORM_FORMAT_VERSION = "1.0"
 
 
+BandCode = Annotated[str, Field(pattern=r"^[A-Z]$")]
+
+
 class Band(Strict):
     """A level band (A/B/C/D): a criterion scored at >= min_ratio of its max falls in it."""
 
-    code: Annotated[str, Field(pattern=r"^[A-Z]$")]
+    code: BandCode
     min_ratio: Dec
     label: Text
 
@@ -41,7 +44,9 @@ class Criterion(Strict):
     label: Text
     guidance: Text | None = None
     max: Dec
-    levels: dict[str, Text] = Field(default_factory=dict)
+    levels: dict[BandCode, Text] = Field(
+        default_factory=dict, json_schema_extra={"additionalProperties": False}
+    )
     """Descriptor per band code, e.g. {"A": {...}, "B": {...}}."""
     na_allowed: bool = False
     roles: tuple[Role, ...] = ()
@@ -58,6 +63,10 @@ class Section(Strict):
     """If the section's score is below floor_ratio of its max, `floor_veto` counts as answered 是."""
     floor_veto: Ident | None = None
 
+    @property
+    def max(self) -> Decimal:
+        return sum((c.max for c in self.criteria), Decimal(0))
+
 
 class VetoCheck(Strict):
     """A yes/no screening question (筛选性指标); 是 means the proposal fails whatever its score."""
@@ -68,10 +77,17 @@ class VetoCheck(Strict):
 
 
 class CommentRule(Strict):
-    """When a criterion's score ratio is at or below `at_most` or at or above `at_least`, a comment is required."""
+    """When a comment is required on a criterion.
+
+    The rule fires when the criterion's score ratio (score / max) is at or below `at_most`, or at
+    or above `at_least`, or (with `on_not_applicable`) when the criterion is marked N/A. `label`
+    completes the sentence shown to the expert after the item number, e.g.
+    "得分为满分，需填写评语" → "第 3.1 项得分为满分，需填写评语".
+    """
 
     at_most: Dec | None = None
     at_least: Dec | None = None
+    on_not_applicable: bool = False
     label: Text
 
 
@@ -111,6 +127,14 @@ class ConsolidationRule(Strict):
 
 
 class FormTemplate(Strict):
+    """A TIC Desktop scoring form (tic-form 1.0).
+
+    Beyond this schema a form must satisfy, checked when it is loaded: criterion max points are
+    positive multiples of `step` and add up to 100; ids are unique; level codes name bands; bands
+    and conclusions are ordered best first with strictly falling thresholds and the last at 0;
+    a section's floor_veto names one of the form's vetoes.
+    """
+
     format: Literal["tic-form"]
     format_version: Literal["1.0"]
     id: Ident
@@ -129,31 +153,79 @@ class FormTemplate(Strict):
 
     @model_validator(mode="after")
     def _arithmetic(self) -> FormTemplate:
+        """Rules JSON Schema cannot express; each message names the JSON path it is about."""
         if self.step <= 0:
-            raise ValueError("step must be positive")
+            raise ValueError(f"$.step: step must be positive, not {self.step}")
+        band_codes = [b.code for b in self.bands]
+        _unique(band_codes, "$.bands", "band code")
+        for i, band in enumerate(self.bands):
+            if not Decimal(0) <= band.min_ratio <= Decimal(1):
+                raise ValueError(f"$.bands[{i}].min_ratio: {band.min_ratio} is not between 0 and 1")
+        ratios = [b.min_ratio for b in self.bands]
+        if any(a <= b for a, b in zip(ratios, ratios[1:], strict=False)) or ratios[-1] != 0:
+            raise ValueError(
+                "$.bands: bands must be ordered best first (min_ratio falling) and the last must start at 0"
+            )
+        veto_ids = [v.id for v in self.vetoes]
+        _unique(veto_ids, "$.vetoes", "veto id")
+        _unique([s.id for s in self.sections], "$.sections", "section id")
         ids: set[str] = set()
-        veto_ids = {v.id for v in self.vetoes}
-        for section in self.sections:
+        for si, section in enumerate(self.sections):
+            where = f"$.sections[{si}]"
+            if (section.floor_ratio is None) != (section.floor_veto is None):
+                raise ValueError(f"{where}: floor_ratio and floor_veto go together")
             if section.floor_veto is not None and section.floor_veto not in veto_ids:
-                raise ValueError(f"section {section.id}: floor_veto {section.floor_veto} is not a veto")
-            for c in section.criteria:
+                raise ValueError(f"{where}.floor_veto: {section.floor_veto} is not a veto of this form")
+            if section.floor_ratio is not None and not Decimal(0) < section.floor_ratio <= Decimal(1):
+                raise ValueError(f"{where}.floor_ratio: {section.floor_ratio} is not in (0, 1]")
+            for ci, c in enumerate(section.criteria):
+                cwhere = f"{where}.criteria[{ci}]"
                 if c.id in ids:
-                    raise ValueError(f"duplicate criterion id {c.id}")
+                    raise ValueError(f"{cwhere}.id: duplicate criterion id {c.id}")
                 ids.add(c.id)
                 if c.max <= 0 or (c.max / self.step) != (c.max / self.step).to_integral_value():
-                    raise ValueError(f"criterion {c.id}: max {c.max} is not a positive multiple of step")
-                unknown = set(c.levels) - {b.code for b in self.bands}
+                    raise ValueError(f"{cwhere}.max: {c.max} is not a positive multiple of step {self.step}")
+                unknown = set(c.levels) - set(band_codes)
                 if unknown:
-                    raise ValueError(f"criterion {c.id}: level codes {sorted(unknown)} are not bands")
+                    raise ValueError(f"{cwhere}.levels: level codes {sorted(unknown)} are not bands")
+                _unique(list(c.roles), f"{cwhere}.roles", "role")
         if self.max_total != Decimal(100):
-            raise ValueError(f"criteria must add up to 100, not {self.max_total}")
-        ratios = [b.min_ratio for b in self.bands]
-        if ratios != sorted(ratios, reverse=True) or ratios[-1] != 0:
-            raise ValueError("bands must be ordered best first and the last must start at 0")
+            raise ValueError(f"$.sections: criteria must add up to 100, not {self.max_total}")
+        for ri, rule in enumerate(self.comment_rules):
+            if rule.at_most is None and rule.at_least is None and not rule.on_not_applicable:
+                raise ValueError(
+                    f"$.comment_rules[{ri}]: a rule needs at_most, at_least or on_not_applicable"
+                )
+        _unique([c.code for c in self.conclusions], "$.conclusions", "conclusion code")
         totals = [c.min_total for c in self.conclusions]
-        if totals != sorted(totals, reverse=True) or totals[-1] != 0:
-            raise ValueError("conclusions must be ordered best first and the last must start at 0")
+        if (
+            any(a <= b for a, b in zip(totals, totals[1:], strict=False))
+            or totals[-1] != 0
+            or totals[0] > 100
+        ):
+            raise ValueError(
+                "$.conclusions: conclusions must be ordered best first (min_total falling, at most 100) "
+                "and the last must start at 0"
+            )
+        for ci, conclusion in enumerate(self.conclusions):
+            if conclusion.award is not None and conclusion.award < 0:
+                raise ValueError(f"$.conclusions[{ci}].award: {conclusion.award} is negative")
+        _unique([f.id for f in self.overall_fields], "$.overall_fields", "field id")
+        cap = self.consolidation.excellent_cap_ratio
+        if cap is not None and not Decimal(0) < cap <= Decimal(1):
+            raise ValueError(f"$.consolidation.excellent_cap_ratio: {cap} is not in (0, 1]")
         return self
+
+    @property
+    def worst_conclusion(self) -> Conclusion:
+        """The conclusion a triggered veto leads to (the last, lowest band)."""
+        return self.conclusions[-1]
+
+    def conclusion(self, code: str) -> Conclusion:
+        for c in self.conclusions:
+            if c.code == code:
+                return c
+        raise KeyError(code)
 
     @property
     def criteria(self) -> tuple[Criterion, ...]:
@@ -169,6 +241,12 @@ class FormTemplate(Strict):
                 return c
         raise KeyError(criterion_id)
 
+    def section_of(self, criterion_id: str) -> Section:
+        for s in self.sections:
+            if any(c.id == criterion_id for c in s.criteria):
+                return s
+        raise KeyError(criterion_id)
+
     def canonical_bytes(self) -> bytes:
         return rfc8785.dumps(self.model_dump(mode="json", exclude_none=True))
 
@@ -176,3 +254,11 @@ class FormTemplate(Strict):
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON: what sheets and manifests pin."""
         return hashlib.sha256(self.canonical_bytes()).hexdigest()
+
+
+def _unique(values: list[str], where: str, what: str) -> None:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            raise ValueError(f"{where}[{i}]: duplicate {what} {value}")
+        seen.add(value)
