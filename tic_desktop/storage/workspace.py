@@ -1,0 +1,605 @@
+"""The expert's workspace: one SQLite file, one writer connection, typed methods.
+
+    ws = Workspace.open(default_path())      # creates or migrates; quick_check; WAL + synchronous=FULL
+    ws.set_answer("B1", "E01", "P01", "feasibility_review", "score", "1.1", Decimal("5.0"))
+    FormAnswers(**ws.answers_for("B1", "E01", "P01", "feasibility_review"))
+
+Every mutating method is ONE `BEGIN IMMEDIATE` transaction that also appends its audit event
+(storage.audit), so when it returns the change is durable (synchronous=FULL) and the UI may show
+"已保存". `set_ui_state` is the one exception: window layout is not evidence and is not audited.
+Failures are typed (storage.errors) and leave nothing half-done: `DiskFull` (`disk.full`; keep
+the edit in memory and retry), `ReadOnlyWorkspace`, `WorkspaceCorrupt` (offer
+`newest_good` / `backups`, then `restore_backup`), `StorageError` with `db.busy`, `db.foreign`,
+`db.newer_schema`, `batch.unknown`, `batch.conflict`, `agency.pin_mismatch`, `answer.invalid_value`.
+
+The connection is shared by threads through a lock, but the design is one writer thread (a Qt
+worker); reads from the GUI thread are short. Tables: see storage.schema.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlite_utils import Database
+
+from tic_desktop.storage import audit, backup
+from tic_desktop.storage.atomic import atomic_write, cleanup_stray_temps
+from tic_desktop.storage.audit import AuditEvent, AuditHead
+from tic_desktop.storage.errors import (
+    AGENCY_PIN,
+    AUDIT_BROKEN,
+    BATCH_CONFLICT,
+    BATCH_UNKNOWN,
+    DB_BUSY,
+    DB_CORRUPT,
+    DB_FOREIGN,
+    DB_NEWER,
+    DB_READ_ONLY,
+    DISK_FULL,
+    DISK_IO,
+    AuditChainBroken,
+    DiskFull,
+    ReadOnlyWorkspace,
+    StorageError,
+    WorkspaceCorrupt,
+)
+from tic_desktop.storage.faults import fault_point
+from tic_desktop.storage.location import check_workspace_location, default_path
+from tic_desktop.storage.records import (
+    AnswerEdit,
+    AnswerRow,
+    AnswerValue,
+    BatchRecord,
+    ConflictDeclaration,
+    DocumentOpened,
+    ExpertIdentity,
+    FormAnswersDict,
+    ItemKind,
+    Pledge,
+    SheetExport,
+    build_answers,
+    check_item,
+    encode_value,
+)
+from tic_desktop.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["Workspace", "default_path"]
+
+SYSTEM_ACTOR = "system"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def corrupt_error(path: Path, detail: str) -> WorkspaceCorrupt:
+    """`db.corrupt` with the snapshots the UI can offer (the newest good one first)."""
+    infos = backup.list_backups(path)
+    good = backup.newest_good_backup(path)
+    ordered = [good] if good else []
+    ordered += [info.path for info in infos if info.path != good]
+    return WorkspaceCorrupt(DB_CORRUPT, detail, path=path, backups=tuple(ordered))
+
+
+def typed_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
+    """The typed error for an sqlite3 error, or None for a programming error."""
+    primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    text = str(exc).lower()
+    if primary == sqlite3.SQLITE_FULL or "database or disk is full" in text:
+        return DiskFull(DISK_FULL, str(path))
+    if primary == sqlite3.SQLITE_READONLY or "readonly database" in text:
+        return ReadOnlyWorkspace(DB_READ_ONLY, str(path))
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in text:
+        return corrupt_error(path, str(exc))
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text:
+        return StorageError(DB_BUSY, str(path))
+    if primary in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+        return StorageError(DISK_IO, f"{path}: {exc}")
+    if isinstance(exc, sqlite3.IntegrityError) and "foreign key" in text:
+        return StorageError(BATCH_UNKNOWN, str(exc))
+    return None
+
+
+def _connect(path: Path) -> tuple[sqlite3.Connection, int, bool]:
+    """Open, check and configure; returns (connection, user_version, has_tables)."""
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
+    except sqlite3.Error as exc:
+        raise typed_error(exc, path) or StorageError(DISK_IO, f"{path}: {exc}") from exc
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        check = conn.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            raise corrupt_error(path, "; ".join(str(row[0]) for row in check[:5]))
+        app_id, version = (
+            conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("application_id", "user_version")
+        )
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        if app_id != APPLICATION_ID and (app_id != 0 or has_tables):
+            raise StorageError(DB_FOREIGN, str(path))
+        if version > SCHEMA_VERSION:
+            raise StorageError(DB_NEWER, f"{path}: schema {version} > {SCHEMA_VERSION}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StorageError(DISK_IO, f"{path}: journal_mode={mode}")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn, int(version), has_tables
+    except BaseException as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.Error):
+            raise typed_error(exc, path) or corrupt_error(path, str(exc)) from exc
+        raise
+
+
+class Workspace:
+    """An open workspace. Use `Workspace.open(path)`; close it (or use `with`)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn: sqlite3.Connection | None = conn
+        self._lock = threading.RLock()
+        self.db = Database(conn, execute_plugins=False)
+        self._backup_seq = -1
+
+    # ---- opening, closing, backups -------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | None = None, *, check_location: bool = True) -> Workspace:
+        path = Path(path) if path is not None else default_path()
+        if check_location:
+            check_workspace_location(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cleanup_stray_temps(path.parent)
+        cleanup_stray_temps(backup.backups_dir(path))
+        conn, version, has_tables = _connect(path)
+        workspace = cls(path, conn)
+        try:
+            workspace._migrate(version, has_tables)
+        except BaseException:
+            workspace.close()
+            raise
+        return workspace
+
+    def _migrate(self, version: int, has_tables: bool) -> None:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            if has_tables or target > version + 1:
+                self.backup_now()
+            with self._transaction() as conn:
+                MIGRATIONS[target](conn)
+                conn.execute(f"PRAGMA user_version = {target}")
+                self._log(conn, "schema.migrate", {"from": target - 1, "to": target}, SYSTEM_ACTOR)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.path.parent
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("PRAGMA optimize")
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RuntimeError("workspace is closed")
+        return self._conn
+
+    def backup_now(self) -> Path:
+        """Snapshot into backups/ (before imports, exports, on exit, on a timer, on demand)."""
+        with self._lock:
+            taken = backup.take_backup(self._connection(), self.path)
+            self._backup_seq = self.audit_head().seq
+            return taken
+
+    def backup_if_changed(self) -> Path | None:
+        """Snapshot only when something was committed since the last snapshot of this session."""
+        with self._lock:
+            return self.backup_now() if self.audit_head().seq != self._backup_seq else None
+
+    def list_backups(self) -> list[backup.BackupInfo]:
+        return backup.list_backups(self.path)
+
+    def integrity_check(self) -> list[str]:
+        with self._lock:
+            return [str(row[0]) for row in self._connection().execute("PRAGMA integrity_check")]
+
+    # ---- transactions and the audit log -------------------------------------------------
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    mapped = typed_error(exc, self.path)
+                    if mapped is not None:
+                        raise mapped from exc
+                raise
+
+    def _log(self, conn: sqlite3.Connection, action: str, data: dict[str, Any], actor: str) -> AuditHead:
+        return audit.append(conn, ts=_now(), actor=actor, action=action, data=data)
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            self._connection()
+            try:
+                return list(self.db.query(sql, params))
+            except sqlite3.Error as exc:
+                raise typed_error(exc, self.path) or exc from exc
+
+    def audit_head(self) -> AuditHead:
+        with self._lock:
+            return audit.head(self._connection())
+
+    def audit_events(self, since: int = 0) -> list[AuditEvent]:
+        with self._lock:
+            return audit.events(self._connection(), since)
+
+    def first_bad_audit_seq(self) -> int | None:
+        with self._lock:
+            return audit.first_bad_seq(self._connection())
+
+    def verify_audit_chain(self) -> AuditHead:
+        """The head when every row verifies; else `AuditChainBroken` naming the first bad seq."""
+        with self._lock:
+            bad = audit.first_bad_seq(self._connection())
+            if bad is not None:
+                raise AuditChainBroken(AUDIT_BROKEN, f"seq {bad}", seq=bad)
+            return self.audit_head()
+
+    # ---- batches and the agency pin -----------------------------------------------------
+    def batch_file(self, batch: BatchRecord | str) -> Path:
+        """Where the raw .ticbatch of a batch is kept (content-addressed)."""
+        record = batch if isinstance(batch, BatchRecord) else self.batch(batch)
+        if record is None:
+            raise StorageError(BATCH_UNKNOWN, str(batch))
+        return self.data_dir / "batches" / f"{record.raw_sha256}.ticbatch"
+
+    def add_batch(
+        self,
+        *,
+        batch_id: str,
+        manifest_sha256: str,
+        title_zh: str,
+        title_en: str,
+        kind: str,
+        agency_name: str,
+        agency_fingerprint: str,
+        raw: bytes,
+        replace: bool = False,
+    ) -> bool:
+        """Import a verified batch; pins the agency key on first import. False: already there."""
+        raw_sha = hashlib.sha256(raw).hexdigest()
+        stored = self.data_dir / "batches" / f"{raw_sha}.ticbatch"
+        if not stored.exists():
+            stored.parent.mkdir(parents=True, exist_ok=True)
+
+            def same_bytes(candidate: Path) -> None:
+                if hashlib.sha256(candidate.read_bytes()).hexdigest() != raw_sha:
+                    raise ValueError("stored batch differs from the imported bytes")
+
+            atomic_write(stored, raw, verify=same_bytes)
+        row = {
+            "batch_id": batch_id,
+            "manifest_sha256": manifest_sha256,
+            "title_zh": title_zh,
+            "title_en": title_en,
+            "kind": kind,
+            "agency_name": agency_name,
+            "agency_fingerprint": agency_fingerprint,
+            "raw_sha256": raw_sha,
+            "raw_size": len(raw),
+            "imported_at": _now(),
+        }
+        with self._transaction() as conn:
+            self._pin(conn, agency_name, agency_fingerprint, batch_id, replace=False)
+            old = conn.execute(
+                "SELECT manifest_sha256 FROM batches WHERE batch_id = ?", (batch_id,)
+            ).fetchone()
+            if old is not None and old[0] == manifest_sha256:
+                return False
+            if old is not None and not replace:
+                raise StorageError(BATCH_CONFLICT, batch_id)
+            self.db["batches"].upsert(row, pk="batch_id")
+            fault_point("mid_import")
+            data = {
+                k: row[k] for k in ("batch_id", "manifest_sha256", "kind", "agency_fingerprint", "raw_sha256")
+            }
+            self._log(conn, "batch.replace" if old else "batch.import", data, SYSTEM_ACTOR)
+        return True
+
+    def batches(self) -> list[BatchRecord]:
+        return [
+            BatchRecord(**row) for row in self._read("SELECT * FROM batches ORDER BY imported_at, batch_id")
+        ]
+
+    def batch(self, batch_id: str) -> BatchRecord | None:
+        rows = self._read("SELECT * FROM batches WHERE batch_id = ?", (batch_id,))
+        return BatchRecord(**rows[0]) if rows else None
+
+    def _pin(
+        self, conn: sqlite3.Connection, name: str, fingerprint: str, batch_id: str | None, *, replace: bool
+    ) -> bool:
+        row = conn.execute("SELECT fingerprint FROM agency_pins WHERE agency_name = ?", (name,)).fetchone()
+        if row is not None and row[0] == fingerprint:
+            return False
+        if row is not None and not replace:
+            raise StorageError(AGENCY_PIN, f"{name}: pinned {row[0]}, offered {fingerprint}")
+        conn.execute(
+            "INSERT OR REPLACE INTO agency_pins (agency_name, fingerprint, pinned_at, first_batch) VALUES (?, ?, ?, ?)",
+            (name, fingerprint, _now(), batch_id),
+        )
+        data = {"agency_name": name, "fingerprint": fingerprint, "previous": row[0] if row else None}
+        self._log(conn, "agency.repin" if row else "agency.pin", data, SYSTEM_ACTOR)
+        return True
+
+    def pin_agency(self, agency_name: str, fingerprint: str, *, replace: bool = False) -> bool:
+        """Pin (True) or confirm (False) an agency key; a different key needs `replace=True`
+        (after the expert checked the new fingerprint on paper), else `agency.pin_mismatch`."""
+        with self._transaction() as conn:
+            return self._pin(conn, agency_name, fingerprint, None, replace=replace)
+
+    def get_pinned_agency(self, agency_name: str) -> str | None:
+        rows = self._read("SELECT fingerprint FROM agency_pins WHERE agency_name = ?", (agency_name,))
+        return str(rows[0]["fingerprint"]) if rows else None
+
+    # ---- identity, pledge, conflicts ----------------------------------------------------
+    def set_expert_identity(self, batch_id: str, expert_id: str, key_fingerprint: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO expert_identity (batch_id, expert_id, key_fingerprint, chosen_at) "
+                "VALUES (?, ?, ?, ?)",
+                (batch_id, expert_id, key_fingerprint, _now()),
+            )
+            data = {"batch_id": batch_id, "expert_id": expert_id, "key_fingerprint": key_fingerprint}
+            self._log(conn, "identity.set", data, expert_id)
+
+    def expert_identity(self, batch_id: str) -> ExpertIdentity | None:
+        rows = self._read("SELECT * FROM expert_identity WHERE batch_id = ?", (batch_id,))
+        return ExpertIdentity(**rows[0]) if rows else None
+
+    def accept_pledge(self, batch_id: str, expert_id: str, text_sha256: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO pledges (batch_id, expert_id, accepted_at, text_sha256) VALUES (?, ?, ?, ?)",
+                (batch_id, expert_id, _now(), text_sha256),
+            )
+            data = {"batch_id": batch_id, "expert_id": expert_id, "text_sha256": text_sha256}
+            self._log(conn, "pledge.accept", data, expert_id)
+
+    def pledge(self, batch_id: str, expert_id: str) -> Pledge | None:
+        rows = self._read("SELECT * FROM pledges WHERE batch_id = ? AND expert_id = ?", (batch_id, expert_id))
+        return Pledge(**rows[0]) if rows else None
+
+    def set_conflict(
+        self,
+        batch_id: str,
+        expert_id: str,
+        proposal_id: str,
+        *,
+        declared: bool,
+        reason_code: str | None = None,
+        note: str = "",
+    ) -> None:
+        """Declare (回避) or clear a conflict of interest for one proposal."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO conflicts (batch_id, expert_id, proposal_id, declared, reason_code, note, "
+                "declared_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (batch_id, expert_id, proposal_id, int(declared), reason_code, note, _now()),
+            )
+            data = {
+                "batch_id": batch_id,
+                "expert_id": expert_id,
+                "proposal_id": proposal_id,
+                "declared": declared,
+                "reason_code": reason_code,
+                "note": note,
+            }
+            self._log(conn, "conflict.set", data, expert_id)
+
+    def conflicts(self, batch_id: str, expert_id: str) -> dict[str, ConflictDeclaration]:
+        rows = self._read(
+            "SELECT proposal_id, declared, reason_code, note, declared_at FROM conflicts "
+            "WHERE batch_id = ? AND expert_id = ? ORDER BY proposal_id",
+            (batch_id, expert_id),
+        )
+        return {r["proposal_id"]: ConflictDeclaration(**{**r, "declared": bool(r["declared"])}) for r in rows}
+
+    # ---- answers --------------------------------------------------------------------------
+    def set_answers(self, batch_id: str, expert_id: str, edits: Iterable[AnswerEdit]) -> int:
+        """Apply several edits (a debounced burst) in one transaction; returns how many changed."""
+        prepared = []
+        for edit in edits:
+            check_item(edit.item_kind, edit.item_id)
+            text = None if edit.value is None else encode_value(edit.item_kind, edit.item_id, edit.value)
+            prepared.append((edit, text))
+        changed = 0
+        with self._transaction() as conn:
+            for edit, text in prepared:
+                key = (batch_id, expert_id, edit.proposal_id, edit.form_id, edit.item_kind, edit.item_id)
+                where = (
+                    "batch_id = ? AND expert_id = ? AND proposal_id = ? AND form_id = ? "
+                    "AND item_kind = ? AND item_id = ?"
+                )
+                old = conn.execute(f"SELECT value FROM answers WHERE {where}", key).fetchone()
+                if (old[0] if old else None) == text:
+                    continue
+                if text is None:
+                    conn.execute(f"DELETE FROM answers WHERE {where}", key)
+                else:
+                    conn.execute(
+                        "INSERT INTO answers (batch_id, expert_id, proposal_id, form_id, item_kind, item_id, value, "
+                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                        "value = excluded.value, updated_at = excluded.updated_at",
+                        (*key, text, _now()),
+                    )
+                data = {
+                    "batch_id": batch_id,
+                    "expert_id": expert_id,
+                    "proposal_id": edit.proposal_id,
+                    "form_id": edit.form_id,
+                    "item_kind": edit.item_kind,
+                    "item_id": edit.item_id,
+                    "value": text,
+                }
+                self._log(conn, "answer.clear" if text is None else "answer.set", data, expert_id)
+                changed += 1
+        return changed
+
+    def set_answer(
+        self,
+        batch_id: str,
+        expert_id: str,
+        proposal_id: str,
+        form_id: str,
+        item_kind: ItemKind,
+        item_id: str,
+        value: AnswerValue,
+    ) -> bool:
+        """Store one field (scores as Decimal or "7.5"; na/veto as bool); False if unchanged."""
+        edit = AnswerEdit(proposal_id, form_id, item_kind, item_id, value)
+        return self.set_answers(batch_id, expert_id, [edit]) == 1
+
+    def clear_answer(
+        self,
+        batch_id: str,
+        expert_id: str,
+        proposal_id: str,
+        form_id: str,
+        item_kind: ItemKind,
+        item_id: str,
+    ) -> bool:
+        edit = AnswerEdit(proposal_id, form_id, item_kind, item_id, None)
+        return self.set_answers(batch_id, expert_id, [edit]) == 1
+
+    def answers_for(self, batch_id: str, expert_id: str, proposal_id: str, form_id: str) -> FormAnswersDict:
+        """The fields of `core.scoring.FormAnswers` for one form of one proposal."""
+        rows = self._read(
+            "SELECT item_kind, item_id, value FROM answers WHERE batch_id = ? AND expert_id = ? "
+            "AND proposal_id = ? AND form_id = ?",
+            (batch_id, expert_id, proposal_id, form_id),
+        )
+        return build_answers([(r["item_kind"], r["item_id"], r["value"]) for r in rows])
+
+    def answer_rows(self, batch_id: str, expert_id: str) -> list[AnswerRow]:
+        """Every stored answer of an expert in a batch (for sheets, progress and exports)."""
+        rows = self._read(
+            "SELECT proposal_id, form_id, item_kind, item_id, value, updated_at FROM answers "
+            "WHERE batch_id = ? AND expert_id = ? ORDER BY proposal_id, form_id, item_kind, item_id",
+            (batch_id, expert_id),
+        )
+        return [AnswerRow(**r) for r in rows]
+
+    # ---- documents and exported sheets ----------------------------------------------------
+    def record_document_opened(
+        self, batch_id: str, expert_id: str, proposal_id: str, path: str, sha256: str
+    ) -> bool:
+        """Note the first time a document was opened; False when it had been opened before."""
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO documents_opened (batch_id, expert_id, proposal_id, path, sha256, "
+                "first_opened_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (batch_id, expert_id, proposal_id, path, sha256, _now()),
+            )
+            if cursor.rowcount != 1:
+                return False
+            data = {
+                "batch_id": batch_id,
+                "expert_id": expert_id,
+                "proposal_id": proposal_id,
+                "path": path,
+                "sha256": sha256,
+            }
+            self._log(conn, "document.open", data, expert_id)
+            return True
+
+    def documents_opened(
+        self, batch_id: str, expert_id: str, proposal_id: str | None = None
+    ) -> list[DocumentOpened]:
+        sql = (
+            "SELECT proposal_id, path, sha256, first_opened_at FROM documents_opened "
+            "WHERE batch_id = ? AND expert_id = ?"
+        )
+        params: tuple[Any, ...] = (batch_id, expert_id)
+        if proposal_id is not None:
+            sql, params = sql + " AND proposal_id = ?", (*params, proposal_id)
+        return [DocumentOpened(**r) for r in self._read(sql + " ORDER BY proposal_id, path", params)]
+
+    def sheet_exports(self, batch_id: str, expert_id: str) -> list[SheetExport]:
+        rows = self._read(
+            "SELECT * FROM sheet_exports WHERE batch_id = ? AND expert_id = ? ORDER BY sheet_seq",
+            (batch_id, expert_id),
+        )
+        return [SheetExport(**r) for r in rows]
+
+    def record_sheet_export(
+        self,
+        batch_id: str,
+        expert_id: str,
+        *,
+        sheet_seq: int,
+        sheet_sha256: str,
+        audit_seq: int,
+    ) -> SheetExport:
+        """Record a signed sheet once written and verified. `sheet_seq` must be the last + 1
+        (read `sheet_exports()` before signing); `supersedes` is filled from the previous one."""
+        with self._transaction() as conn:
+            last = conn.execute(
+                "SELECT sheet_seq, sheet_sha256 FROM sheet_exports WHERE batch_id = ? AND expert_id = ? "
+                "ORDER BY sheet_seq DESC LIMIT 1",
+                (batch_id, expert_id),
+            ).fetchone()
+            expected = last[0] + 1 if last else 1
+            if sheet_seq != expected:
+                raise ValueError(f"sheet_seq {sheet_seq} is not the next one ({expected})")
+            record = SheetExport(
+                batch_id, expert_id, sheet_seq, sheet_sha256, last[1] if last else None, audit_seq, _now()
+            )
+            self.db["sheet_exports"].insert(record.__dict__)
+            self._log(
+                conn,
+                "sheet.export",
+                {k: v for k, v in record.__dict__.items() if k != "exported_at"},
+                expert_id,
+            )
+            return record
+
+    # ---- window state (not audited) -------------------------------------------------------
+    def set_ui_state(self, key: str, value: Any) -> None:
+        """Store a JSON-able value (last proposal, splitter sizes…); not an audited change."""
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO ui_state (key, value, updated_at) VALUES (?, ?, ?)",
+                (key, text, _now()),
+            )
+
+    def ui_state(self, key: str, default: Any = None) -> Any:
+        rows = self._read("SELECT value FROM ui_state WHERE key = ?", (key,))
+        return json.loads(rows[0]["value"]) if rows else default
