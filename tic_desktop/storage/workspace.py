@@ -172,7 +172,7 @@ class Workspace:
     def _migrate(self, version: int, has_tables: bool) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             if has_tables or target > version + 1:
-                self.backup_now()
+                backup.take_backup(self._connection(), self.path)
             with self._transaction() as conn:
                 MIGRATIONS[target](conn)
                 conn.execute(f"PRAGMA user_version = {target}")
