@@ -1,0 +1,359 @@
+"""Scoring rules: one expert's answers on one form, checked and totalled.
+
+`evaluate(form, answers, role)` never raises on bad answers; everything wrong or missing is a
+`Problem` with a stable code, the id it is about and a sentence in Chinese and English that says
+exactly what to fix. An evaluation is `complete` when it has no problems.
+
+Rules (all read from the form; nothing form-specific lives here):
+
+- A score must be a finite multiple of `form.step` within [0, max]. A score that breaks this is
+  a problem and counts as not scored (it is left out of every total and band).
+- N/A is only allowed where `na_allowed`; a criterion both scored and marked N/A is a problem.
+- Applicable criteria are those not marked N/A and, for a given `role`, those the role scores.
+  A criterion restricted by `roles` to other roles is optional for this role: left blank it is
+  treated as not applicable and the total is rescaled; scored, it counts like any other.
+  With `role=None` role restrictions are ignored and every criterion is required.
+- `raw_total` = sum of the valid scores of applicable criteria; `applicable_max` = sum of their
+  maxima (unscored applicable criteria count with 0 points and their full max).
+  `total` = raw_total / applicable_max × 100, rounded half up to 2 decimals; when nothing is N/A
+  `applicable_max` is 100 and `total` equals `raw_total`.
+- The band of a scored criterion is the first band whose `min_ratio` ≤ score / max.
+- A comment is required when a comment rule fires: ratio ≤ `at_most`, ratio ≥ `at_least`, or
+  (with `on_not_applicable`) the criterion is marked N/A.
+- Every veto must be answered; 是 triggers it. A section whose every applicable criterion is
+  scored and whose score is below `floor_ratio` of its applicable max triggers its `floor_veto`
+  whatever the answer (then an unanswered floor veto is no problem).
+- `suggested_conclusion`: the worst conclusion if any veto is triggered, else the first whose
+  `min_total` ≤ total once every applicable criterion is scored, else None.
+- A chosen conclusion other than the worst while a veto is triggered is a problem; so are a
+  missing or unknown conclusion and missing required overall fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from tic_desktop.core.forms import Criterion, FormTemplate, OverallField
+from tic_desktop.core.types import Text
+
+HUNDRED = Decimal(100)
+TOTAL_DECIMALS = 2
+
+
+def round_half_up(value: Decimal, decimals: int = TOTAL_DECIMALS) -> Decimal:
+    """Round to `decimals` places, halves away from zero (2.345 -> 2.35, -2.345 -> -2.35)."""
+    if decimals < 0:
+        raise ValueError("decimals must be >= 0")
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class FormAnswers:
+    """What one expert entered on one form for one proposal."""
+
+    scores: Mapping[str, Decimal] = field(default_factory=dict)
+    """Criterion id -> points (absent = not scored yet)."""
+    not_applicable: frozenset[str] = frozenset()
+    """Criteria marked N/A (only where na_allowed)."""
+    comments: Mapping[str, str] = field(default_factory=dict)
+    vetoes: Mapping[str, bool] = field(default_factory=dict)
+    """Veto id -> True (是) / False (否); absent = unanswered."""
+    conclusion: str | None = None
+    overall: Mapping[str, str] = field(default_factory=dict)
+    """Overall field id -> text (amounts as decimal strings)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something missing or wrong on the sheet; `code` is stable, `target` is the id it is about."""
+
+    code: str
+    target: str | None
+    zh: str
+    en: str
+
+    def text(self, lang: str = "zh") -> str:
+        return self.zh if lang.startswith("zh") else self.en
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    raw_total: Decimal
+    applicable_max: Decimal
+    total: Decimal
+    """Rescaled to 100 over the applicable criteria, 2 decimals half up."""
+    section_totals: dict[str, Decimal]
+    """Section id -> raw points of its valid, applicable scores."""
+    section_max: dict[str, Decimal]
+    """Section id -> applicable max."""
+    band_of: dict[str, str]
+    """Criterion id -> band code, for every validly scored criterion."""
+    vetoes_triggered: tuple[str, ...]
+    """In form order; includes floor vetoes."""
+    floor_vetoes: tuple[str, ...]
+    """Vetoes triggered by a section floor."""
+    suggested_conclusion: str | None
+    problems: tuple[Problem, ...]
+    applicable: tuple[str, ...]
+    """Criteria that count for this sheet and role, in form order."""
+    scored: int
+    """How many applicable criteria carry a valid score (for progress: scored / len(applicable))."""
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+    def problems_for(self, target: str) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.target == target)
+
+
+def _name(c: Criterion) -> tuple[str, str]:
+    return f"{c.id} {c.label.zh}", f"{c.id} {c.label.en}"
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, code: str, target: str | None, zh: str, en: str) -> None:
+        self.items.append(Problem(code, target, zh, en))
+
+
+def _check_score(form: FormTemplate, c: Criterion, value: object, out: _Collector) -> Decimal | None:
+    """The score if valid, else None (and a problem)."""
+    zh, en = _name(c)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        out.add("score.invalid", c.id, f"{zh} 的得分不是有效数字", f"{en}: the score is not a valid number")
+        return None
+    if value < 0 or value > c.max:
+        out.add(
+            "score.out_of_range",
+            c.id,
+            f"{zh} 得分 {_fmt(value)} 超出范围 0–{_fmt(c.max)}",
+            f"{en}: score {_fmt(value)} is outside 0–{_fmt(c.max)}",
+        )
+        return None
+    try:
+        on_step = (value / form.step) == (value / form.step).to_integral_value()
+    except InvalidOperation:
+        on_step = False
+    if not on_step:
+        out.add(
+            "score.off_step",
+            c.id,
+            f"{zh} 得分 {_fmt(value)} 不是 {_fmt(form.step)} 分的整数倍",
+            f"{en}: score {_fmt(value)} is not a multiple of {_fmt(form.step)}",
+        )
+        return None
+    return value
+
+
+def _band(form: FormTemplate, score: Decimal, maximum: Decimal) -> str:
+    ratio = score / maximum
+    for band in form.bands:
+        if ratio >= band.min_ratio:
+            return band.code
+    return form.bands[-1].code
+
+
+def _comment_required(form: FormTemplate, score: Decimal | None, maximum: Decimal, na: bool) -> Text | None:
+    for rule in form.comment_rules:
+        if na:
+            if rule.on_not_applicable:
+                return rule.label
+            continue
+        if score is None:
+            continue
+        ratio = score / maximum
+        if (rule.at_most is not None and ratio <= rule.at_most) or (
+            rule.at_least is not None and ratio >= rule.at_least
+        ):
+            return rule.label
+    return None
+
+
+def _check_overall(f: OverallField, value: str | None, out: _Collector) -> None:
+    text = (value or "").strip()
+    if not text:
+        if f.required:
+            out.add("field.missing", f.id, f"{f.label.zh} 未填写", f"{f.label.en} is not filled in")
+        return
+    if len(text) > f.max_length:
+        out.add(
+            "field.too_long",
+            f.id,
+            f"{f.label.zh} 超过 {f.max_length} 字（现 {len(text)} 字）",
+            f"{f.label.en} is longer than {f.max_length} characters ({len(text)})",
+        )
+    if f.type == "amount":
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite() or amount < 0:
+            out.add(
+                "field.invalid_amount",
+                f.id,
+                f"{f.label.zh} 应填写不小于 0 的数字（现为“{text}”）",
+                f"{f.label.en} must be a number of at least 0 (now “{text}”)",
+            )
+
+
+def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None) -> Evaluation:
+    """Check and total one sheet. See the module docstring for every rule."""
+    out = _Collector()
+    known = {c.id for c in form.criteria}
+    for cid in sorted(set(answers.scores) - known):
+        out.add("score.unknown_criterion", cid, f"评分表中没有第 {cid} 项", f"The form has no item {cid}")
+    for cid in sorted(answers.not_applicable - known):
+        out.add("na.unknown_criterion", cid, f"评分表中没有第 {cid} 项", f"The form has no item {cid}")
+
+    raw_total = Decimal(0)
+    applicable_max = Decimal(0)
+    section_totals: dict[str, Decimal] = {}
+    section_max: dict[str, Decimal] = {}
+    section_complete: dict[str, bool] = {}
+    band_of: dict[str, str] = {}
+    applicable: list[str] = []
+    scored = 0
+
+    for section in form.sections:
+        s_total = Decimal(0)
+        s_max = Decimal(0)
+        s_complete = True
+        for c in section.criteria:
+            zh, en = _name(c)
+            marked_na = c.id in answers.not_applicable
+            has_score = c.id in answers.scores
+            if marked_na and not c.na_allowed:
+                out.add(
+                    "na.not_allowed", c.id, f"{zh} 不允许标为不适用", f"{en} cannot be marked not applicable"
+                )
+                marked_na = False
+            if marked_na and has_score:
+                out.add(
+                    "score.scored_and_na",
+                    c.id,
+                    f"{zh} 既有得分又标为不适用，请只选其一",
+                    f"{en} is both scored and marked not applicable; choose one",
+                )
+            score = _check_score(form, c, answers.scores[c.id], out) if has_score else None
+            for_role = role is None or not c.roles or role in c.roles
+            if marked_na or (not for_role and not has_score):
+                label = _comment_required(form, None, c.max, na=True) if marked_na else None
+                if label is not None and not answers.comments.get(c.id, "").strip():
+                    out.add("comment.required", c.id, f"第 {c.id} 项{label.zh}", f"Item {c.id} {label.en}")
+                continue
+            applicable.append(c.id)
+            s_max += c.max
+            if score is None:
+                s_complete = False
+                if not has_score:
+                    out.add("score.missing", c.id, f"{zh} 未评分", f"{en} is not scored")
+                continue
+            scored += 1
+            s_total += score
+            band_of[c.id] = _band(form, score, c.max)
+            label = _comment_required(form, score, c.max, na=False)
+            if label is not None and not answers.comments.get(c.id, "").strip():
+                out.add("comment.required", c.id, f"第 {c.id} 项{label.zh}", f"Item {c.id} {label.en}")
+        section_totals[section.id] = s_total
+        section_max[section.id] = s_max
+        section_complete[section.id] = s_complete
+        raw_total += s_total
+        applicable_max += s_max
+
+    if applicable_max > 0:
+        total = round_half_up(raw_total / applicable_max * HUNDRED)
+    else:
+        total = round_half_up(Decimal(0))
+        out.add(
+            "score.nothing_applicable",
+            None,
+            "没有适用的评分项，无法计算总分",
+            "No item applies, so there is no total",
+        )
+
+    floor_vetoes: list[str] = []
+    for section in form.sections:
+        if section.floor_veto is None or section.floor_ratio is None:
+            continue
+        s_max = section_max[section.id]
+        if (
+            s_max > 0
+            and section_complete[section.id]
+            and section_totals[section.id] < section.floor_ratio * s_max
+        ):
+            floor_vetoes.append(section.floor_veto)
+
+    for vid in sorted(set(answers.vetoes) - {v.id for v in form.vetoes}):
+        out.add("veto.unknown", vid, f"评分表中没有否决项 {vid}", f"The form has no screening question {vid}")
+    triggered: list[str] = []
+    for veto in form.vetoes:
+        answer = answers.vetoes.get(veto.id)
+        if veto.id in floor_vetoes or answer is True:
+            triggered.append(veto.id)
+        elif answer is None:
+            out.add(
+                "veto.unanswered",
+                veto.id,
+                f"否决项“{veto.label.zh}”未回答",
+                f"Screening question “{veto.label.en}” is not answered",
+            )
+
+    worst = form.worst_conclusion
+    all_scored = scored == len(applicable) and applicable_max > 0
+    if triggered:
+        suggested: str | None = worst.code
+    elif all_scored:
+        suggested = next(c.code for c in form.conclusions if c.min_total <= total)
+    else:
+        suggested = None
+
+    codes = {c.code for c in form.conclusions}
+    if answers.conclusion is None:
+        out.add("conclusion.missing", None, "未选择结论", "No conclusion chosen")
+    elif answers.conclusion not in codes:
+        out.add(
+            "conclusion.unknown",
+            None,
+            f"结论“{answers.conclusion}”不在本评分表的结论中",
+            f"Conclusion “{answers.conclusion}” is not one of this form's conclusions",
+        )
+    elif triggered and answers.conclusion != worst.code:
+        chosen = form.conclusion(answers.conclusion)
+        names_zh = "、".join(v.label.zh for v in form.vetoes if v.id in triggered)
+        names_en = "; ".join(v.label.en for v in form.vetoes if v.id in triggered)
+        out.add(
+            "conclusion.contradicts_veto",
+            None,
+            f"已触发否决项（{names_zh}），结论应为“{worst.label.zh}”，不能为“{chosen.label.zh}”",
+            f"A screening question is triggered ({names_en}); the conclusion must be "
+            f"“{worst.label.en}”, not “{chosen.label.en}”",
+        )
+
+    for f in form.overall_fields:
+        _check_overall(f, answers.overall.get(f.id), out)
+    for fid in sorted(set(answers.overall) - {f.id for f in form.overall_fields}):
+        out.add("field.unknown", fid, f"评分表中没有栏目 {fid}", f"The form has no field {fid}")
+
+    return Evaluation(
+        raw_total=raw_total,
+        applicable_max=applicable_max,
+        total=total,
+        section_totals=section_totals,
+        section_max=section_max,
+        band_of=band_of,
+        vetoes_triggered=tuple(triggered),
+        floor_vetoes=tuple(v for v in (v.id for v in form.vetoes) if v in floor_vetoes),
+        suggested_conclusion=suggested,
+        problems=tuple(out.items),
+        applicable=tuple(applicable),
+        scored=scored,
+    )
