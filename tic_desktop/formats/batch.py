@@ -1,0 +1,459 @@
+"""`.ticbatch`: what the agency sends to experts (see DESIGN.md §3 and docs/contracts.md).
+
+    [age] → ZIP: manifest.json, manifest.json.sig (SSHSIG, namespace tic-batch-v1),
+                 forms/<id>.json, proposals/<id>/proposal.json, proposals/<id>/<doc>.pdf
+
+`write_batch` builds, self-checks (the unencrypted ZIP goes through `read_batch` before it is
+encrypted) and writes atomically. `read_batch` runs the whole import pipeline in memory and
+raises `BatchRejected` only; it never writes to disk.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pyrage
+from pydantic import BaseModel, ValidationError
+
+from tic_desktop import __version__
+from tic_desktop.core.errors import BatchRejected, Rejected, register
+from tic_desktop.core.forms import ConsolidationRule, FormTemplate, Kind
+from tic_desktop.core.proposal import Proposal
+from tic_desktop.core.types import Text
+from tic_desktop.formats import agecrypt, container, strictjson
+from tic_desktop.formats.envelope import (
+    ID,
+    SCHEMA_INVALID,
+    DocumentType,
+    check_format,
+    encrypt,
+    open_envelope,
+    rule,
+    schema_detail,
+    seal_zip,
+)
+from tic_desktop.formats.files import atomic_write
+from tic_desktop.formats.keys import AgencyKeys
+from tic_desktop.formats.manifest import (
+    BATCH_FORMAT,
+    BATCH_FORMAT_VERSION,
+    BATCH_NAMESPACE,
+    Agency,
+    Expert,
+    FormRef,
+    Manifest,
+    Member,
+    ProposalRef,
+)
+from tic_desktop.formats.strictjson import JsonLimits
+
+MANIFEST = "manifest.json"
+MANIFEST_SIG = "manifest.json.sig"
+MiB = 1024 * 1024
+GiB = 1024 * MiB
+
+
+def _code(code: str, zh: str, en: str) -> str:
+    return register(code, zh, en)
+
+
+_ASK_ZH = "请勿使用此文件，并联系发送方（评审组织机构）重新制作。"
+_ASK_EN = "Do not use this file; ask the agency to build it again."
+INVALID_SPEC = _code("build.invalid_spec", "评审批次的资料有误，无法生成批次文件。请按提示修改后重试。",
+                     "The batch data has a mistake, so the batch file cannot be built. Correct it and try again.")
+KEY_CHANGED = _code("sig.agency_key_changed",
+                    "此批次文件的签名密钥与您之前确认的机构密钥不同。请先用电话或书面方式向评审组织机构核实密钥指纹，确认无误后再导入。",
+                    "This batch is signed with a different key from the agency key you confirmed before. Check the key fingerprint "
+                    "with the agency by phone or on paper before importing it.")
+SIGNER_MISMATCH = _code("sig.signer_mismatch", "签名密钥与文件中声明的机构密钥不一致，文件可能被伪造。" + _ASK_ZH,
+                        "The signing key differs from the agency key named in the file; it may be forged. " + _ASK_EN)
+MEMBER_MISSING = _code("semantic.member_missing", "批次文件中缺少清单所列的文件。" + _ASK_ZH,
+                       "A file listed in the manifest is missing from the batch. " + _ASK_EN)
+MEMBER_UNLISTED = _code("semantic.member_unlisted", "批次文件中有未列入清单的文件，可能被篡改。" + _ASK_ZH,
+                        "The batch contains a file that the manifest does not list; it may have been tampered with. " + _ASK_EN)
+BAD_LISTING = _code("semantic.bad_listing", "批次清单的文件列表有误（重复或包含清单本身）。" + _ASK_ZH,
+                    "The manifest's file list is wrong (duplicates, or it lists itself). " + _ASK_EN)
+SIZE_MISMATCH = _code("semantic.size_mismatch", "批次中某个文件的大小与清单不符，文件可能被替换。" + _ASK_ZH,
+                      "A file's size differs from the manifest; it may have been replaced. " + _ASK_EN)
+HASH_MISMATCH = _code("semantic.hash_mismatch", "批次中某个文件的内容与签名清单不符，文件可能被替换或篡改。" + _ASK_ZH,
+                      "A file's content differs from the signed manifest; it may have been replaced or altered. " + _ASK_EN)
+FORM_HASH = _code("semantic.form_hash_mismatch", "评分表内容与清单记录的版本不一致。" + _ASK_ZH,
+                  "A scoring form differs from the version recorded in the manifest. " + _ASK_EN)
+FORM_MISMATCH = _code("semantic.form_mismatch", "评分表的编号或版本与清单不一致。" + _ASK_ZH,
+                      "A scoring form's id or version differs from the manifest. " + _ASK_EN)
+BAD_PATH = _code("semantic.bad_path", "清单中某个文件的位置不符合规定。" + _ASK_ZH,
+                 "A file in the manifest is at the wrong place. " + _ASK_EN)
+DUPLICATE_ID = _code("semantic.duplicate_id", "批次中有重复的编号（评分表、项目或专家）。" + _ASK_ZH,
+                     "The batch has a duplicate id (form, proposal or expert). " + _ASK_EN)
+PROPOSAL_MISMATCH = _code("semantic.proposal_mismatch", "项目资料与清单记录不一致（编号或名称不同）。" + _ASK_ZH,
+                          "A proposal differs from its manifest entry (id or name). " + _ASK_EN)
+UNKNOWN_FORM = _code("semantic.unknown_form", "某个项目使用的评分表不在此批次中。" + _ASK_ZH,
+                     "A proposal uses a scoring form that is not in the batch. " + _ASK_EN)
+DOC_MISSING = _code("semantic.document_missing", "某个项目的申报材料（PDF）不在批次文件中。" + _ASK_ZH,
+                    "A proposal's document (PDF) is not in the batch. " + _ASK_EN)
+DOC_UNREFERENCED = _code("semantic.document_unreferenced", "批次中有不属于任何项目的 PDF 文件。" + _ASK_ZH,
+                         "The batch holds a PDF that belongs to no proposal. " + _ASK_EN)
+UNLISTED_PART = _code("semantic.unlisted_part", "批次中有评分表或项目未在清单的对应部分登记。" + _ASK_ZH,
+                      "A form or proposal in the batch is not registered in its part of the manifest. " + _ASK_EN)
+UNKNOWN_PROPOSAL = _code("semantic.unknown_proposal", "专家的评审任务或回避项目指向了批次中不存在的项目。" + _ASK_ZH,
+                         "An expert's assignment or known conflict names a proposal that is not in the batch. " + _ASK_EN)
+MULTIPLE_CHAIRS = _code("semantic.multiple_chairs", "批次中指定了多名专家组组长（最多一名）。" + _ASK_ZH,
+                        "The batch names more than one panel chair (at most one). " + _ASK_EN)
+KIND_MISMATCH = _code("semantic.kind_mismatch", "评分表的评审类型与批次的评审类型不一致。" + _ASK_ZH,
+                      "A scoring form's evaluation kind differs from the batch's kind. " + _ASK_EN)
+CONSOLIDATION_MISMATCH = _code("semantic.consolidation_mismatch", "汇总规则与批次中的评分表不对应。" + _ASK_ZH,
+                               "The consolidation rules do not match the batch's scoring forms. " + _ASK_EN)
+
+_PDF = r"[a-z0-9][a-z0-9._-]{0,63}\.pdf"
+
+
+@dataclass(frozen=True)
+class BatchLimits:
+    max_file_size: int = 1 * GiB
+    max_members: int = 10_000
+    max_total: int = 1 * GiB
+    max_document: int = 256 * MiB
+    max_json: int = 16 * MiB
+    max_log_n: int = agecrypt.MAX_LOG_N
+
+
+def batch_document(limits: BatchLimits = BatchLimits()) -> DocumentType:
+    """The pipeline settings for a .ticbatch (allow-list, caps, namespace)."""
+    policy = container.ZipPolicy(
+        rules=(
+            rule(r"manifest\.json", limits.max_json),
+            rule(r"manifest\.json\.sig", 16 * 1024),
+            rule(rf"forms/{ID}\.json", limits.max_json),
+            rule(rf"proposals/{ID}/proposal\.json", limits.max_json),
+            rule(rf"proposals/{ID}/{_PDF}", limits.max_document),
+        ),
+        required=frozenset({MANIFEST, MANIFEST_SIG}),
+        max_members=limits.max_members,
+        max_total=limits.max_total,
+    )
+    return DocumentType(
+        label="batch", body_member=MANIFEST, signature_member=MANIFEST_SIG, namespace=BATCH_NAMESPACE,
+        zip_policy=policy, max_file_size=limits.max_file_size,
+        json_limits=JsonLimits(max_bytes=limits.max_json), max_log_n=limits.max_log_n,
+    )
+
+
+@dataclass(frozen=True)
+class BatchSpec:
+    batch_id: str
+    title: Text
+    kind: Kind
+    agency_name: str
+    deadline: str | None
+    forms: list[FormTemplate]
+    proposals: list[Proposal]
+    documents: dict[str, bytes]
+    """Member path (proposals/<id>/<name>.pdf) → PDF bytes."""
+    experts: list[Expert]
+    consolidation: dict[str, ConsolidationRule] | None = None
+    """Per form id; forms not named here use the form's own default rule."""
+
+
+@dataclass(frozen=True)
+class OpenedBatch:
+    manifest: Manifest
+    manifest_bytes: bytes
+    manifest_sha256: str
+    forms: dict[str, FormTemplate]
+    proposals: dict[str, Proposal]
+    documents: dict[str, bytes]
+    agency_fingerprint: str
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _canonical(model: BaseModel) -> bytes:
+    return strictjson.dumps(model.model_dump(mode="json", exclude_none=True))
+
+
+def build_batch_zip(spec: BatchSpec, keys: AgencyKeys, *, created_at: str | None = None) -> tuple[Manifest, bytes]:
+    """The signed, unencrypted batch ZIP and its manifest."""
+    _check_spec(spec)
+    members: dict[str, bytes] = {}
+    form_refs = []
+    for form in sorted(spec.forms, key=lambda f: f.id):
+        path = f"forms/{form.id}.json"
+        members[path] = form.canonical_bytes()
+        form_refs.append(FormRef(id=form.id, version=form.version, path=path, sha256=_sha256(members[path])))
+    proposal_refs = []
+    for proposal in sorted(spec.proposals, key=lambda p: p.id):
+        path = f"proposals/{proposal.id}/proposal.json"
+        members[path] = _canonical(proposal)
+        proposal_refs.append(ProposalRef(id=proposal.id, center_name=proposal.center_name, path=path))
+    members.update(spec.documents)
+    overrides = spec.consolidation or {}
+    try:
+        manifest = Manifest(
+            format=BATCH_FORMAT,
+            format_version=BATCH_FORMAT_VERSION,
+            app_version=__version__,
+            batch_id=spec.batch_id,
+            title=spec.title,
+            kind=spec.kind,
+            agency=Agency(
+                name=spec.agency_name, signing_key_fingerprint=keys.fingerprint, age_recipient=keys.age_recipient
+            ),
+            created_at=created_at or _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+            deadline=spec.deadline,
+            forms=tuple(form_refs),
+            consolidation={f.id: overrides.get(f.id, f.consolidation) for f in spec.forms},
+            proposals=tuple(proposal_refs),
+            experts=tuple(spec.experts),
+            members=tuple(
+                Member(path=p, size=len(b), sha256=_sha256(b)) for p, b in sorted(members.items())
+            ),
+        )
+    except ValidationError as exc:
+        raise BatchRejected(INVALID_SPEC, schema_detail(exc)) from None
+    body = _canonical(manifest)
+    data = seal_zip(batch_document(), body, members, keys.signing_key)
+    return manifest, data
+
+
+def write_batch(
+    out: Path,
+    spec: BatchSpec,
+    keys: AgencyKeys,
+    *,
+    passphrase: bytes | None = None,
+    recipients: Sequence[str] = (),
+    created_at: str | None = None,
+) -> Manifest:
+    """Build, self-check, optionally encrypt, and atomically write a .ticbatch."""
+    if passphrase and recipients:
+        raise BatchRejected(INVALID_SPEC, "encrypt to a passphrase or to recipients, not both")
+    manifest, data = build_batch_zip(spec, keys, created_at=created_at)
+    read_batch(data, pinned_fingerprint=keys.fingerprint)
+    try:
+        data = encrypt(batch_document(), data, passphrase=passphrase, recipients=recipients)
+    except (pyrage.RecipientError, ValueError) as exc:
+        raise BatchRejected(INVALID_SPEC, f"bad recipient or passphrase: {exc}") from None
+    atomic_write(Path(out), data)
+    return manifest
+
+
+def _check_spec(spec: BatchSpec) -> None:
+    def fail(detail: str) -> None:
+        raise BatchRejected(INVALID_SPEC, detail)
+
+    form_ids = [f.id for f in spec.forms]
+    proposal_ids = [p.id for p in spec.proposals]
+    expert_ids = [e.id for e in spec.experts]
+    for what, ids in (("form", form_ids), ("proposal", proposal_ids), ("expert", expert_ids)):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            fail(f"duplicate {what} ids: {', '.join(dupes)}")
+    if not spec.forms or not spec.proposals or not spec.experts:
+        fail("a batch needs at least one form, one proposal and one expert")
+    for form in spec.forms:
+        if form.kind != spec.kind:
+            fail(f"form {form.id} is for {form.kind}, the batch is {spec.kind}")
+    unknown = sorted(set(spec.consolidation or {}) - set(form_ids))
+    if unknown:
+        fail(f"consolidation rules for unknown forms: {', '.join(unknown)}")
+    referenced: set[str] = set()
+    for p in spec.proposals:
+        for fid in p.forms:
+            if fid not in form_ids:
+                fail(f"proposal {p.id} uses form {fid}, which is not in the batch")
+        for doc in p.documents:
+            if not doc.path.startswith(f"proposals/{p.id}/"):
+                fail(f"proposal {p.id}: document {doc.path} is outside proposals/{p.id}/")
+            if doc.path not in spec.documents:
+                fail(f"proposal {p.id}: document {doc.path} has no file")
+            if doc.path in referenced:
+                fail(f"document {doc.path} is listed twice")
+            referenced.add(doc.path)
+    stray = sorted(set(spec.documents) - referenced)
+    if stray:
+        fail(f"documents that belong to no proposal: {', '.join(stray)}")
+    for e in spec.experts:
+        bad = sorted((set(e.assigned) | set(e.known_conflicts)) - set(proposal_ids))
+        if bad:
+            fail(f"expert {e.id} names unknown proposals: {', '.join(bad)}")
+    if sum(1 for e in spec.experts if e.chair) > 1:
+        fail("more than one chair")
+    policy = batch_document().zip_policy
+    names = [f"forms/{i}.json" for i in form_ids] + [f"proposals/{i}/proposal.json" for i in proposal_ids]
+    for name in [*names, *spec.documents]:
+        try:
+            container.check_name(name)
+        except Rejected as exc:
+            fail(f"unusable name {name!r} ({exc.code})")
+        if policy.rule_for(name) is None:
+            fail(f"unusable name {name!r}")
+
+
+def read_batch(
+    source: Path | bytes,
+    *,
+    passphrase: bytes | None = None,
+    identity: str | None = None,
+    pinned_fingerprint: str | None = None,
+    limits: BatchLimits | None = None,
+) -> OpenedBatch:
+    """Open and fully check a .ticbatch. `identity` is the text of an age identity file.
+
+    Raises `BatchRejected` only; never writes to disk."""
+    try:
+        return _read(source, passphrase, identity, pinned_fingerprint, limits or BatchLimits())
+    except BatchRejected:
+        raise
+    except Rejected as exc:
+        raise BatchRejected(exc.code, exc.detail) from None
+
+
+def _read(
+    source: Path | bytes, passphrase: bytes | None, identity: str | None, pinned: str | None, limits: BatchLimits
+) -> OpenedBatch:
+    doc = batch_document(limits)
+
+    def check_signer(fp: str) -> None:
+        if pinned is not None and fp != pinned:
+            raise Rejected(KEY_CHANGED, f"signed by {fp}, pinned {pinned}")
+
+    identities = agecrypt.identities_from_text(identity) if identity is not None else ()
+    env = open_envelope(doc, source, passphrase=passphrase, identities=identities, check_signer=check_signer)
+    check_format(env.body, BATCH_FORMAT, BATCH_FORMAT_VERSION)
+    try:
+        manifest = Manifest.model_validate_json(env.body_bytes)
+    except ValidationError as exc:
+        raise Rejected(SCHEMA_INVALID, schema_detail(exc, MANIFEST)) from None
+    if env.signer_fingerprint != manifest.agency.signing_key_fingerprint:
+        raise Rejected(SIGNER_MISMATCH, f"signed by {env.signer_fingerprint}")
+    _check_members(manifest, env.members)
+    forms = _check_forms(manifest, env.members, doc.json_limits)
+    proposals, documents = _check_proposals(manifest, env.members, forms, doc.json_limits)
+    _check_experts(manifest, proposals)
+    return OpenedBatch(
+        manifest=manifest, manifest_bytes=env.body_bytes, manifest_sha256=_sha256(env.body_bytes),
+        forms=forms, proposals=proposals, documents=documents, agency_fingerprint=env.signer_fingerprint,
+    )
+
+
+def _check_members(manifest: Manifest, members: dict[str, bytes]) -> None:
+    listed: set[str] = set()
+    for m in manifest.members:
+        if m.path in listed or m.path in (MANIFEST, MANIFEST_SIG):
+            raise Rejected(BAD_LISTING, m.path)
+        listed.add(m.path)
+        data = members.get(m.path)
+        if data is None:
+            raise Rejected(MEMBER_MISSING, m.path)
+        if len(data) != m.size:
+            raise Rejected(SIZE_MISMATCH, f"{m.path}: {len(data)} bytes, manifest says {m.size}")
+        if _sha256(data) != m.sha256:
+            raise Rejected(HASH_MISMATCH, m.path)
+    unlisted = sorted(set(members) - listed)
+    if unlisted:
+        raise Rejected(MEMBER_UNLISTED, ", ".join(unlisted[:5]))
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parse_member(path: str, data: bytes, model: type[M], limits: JsonLimits) -> M:
+    try:
+        strictjson.parse(data, limits)
+    except Rejected as exc:
+        raise Rejected(exc.code, f"{path}: {exc.detail}" if exc.detail else path) from None
+    try:
+        # JSON-mode validation: strict types, but JSON arrays are the tuples of the models.
+        return model.model_validate_json(data)
+    except ValidationError as exc:
+        raise Rejected(SCHEMA_INVALID, schema_detail(exc, path)) from None
+
+
+def _unique(ids: Sequence[str], what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise Rejected(DUPLICATE_ID, f"{what} {i}")
+        seen.add(i)
+
+
+def _check_forms(manifest: Manifest, members: dict[str, bytes], limits: JsonLimits) -> dict[str, FormTemplate]:
+    _unique([f.id for f in manifest.forms], "form")
+    forms: dict[str, FormTemplate] = {}
+    for ref in manifest.forms:
+        if ref.path != f"forms/{ref.id}.json":
+            raise Rejected(BAD_PATH, ref.path)
+        data = members.get(ref.path)
+        if data is None:
+            raise Rejected(MEMBER_MISSING, ref.path)
+        if _sha256(data) != ref.sha256:
+            raise Rejected(FORM_HASH, ref.path)
+        form = _parse_member(ref.path, data, FormTemplate, limits)
+        if form.id != ref.id or form.version != ref.version:
+            raise Rejected(FORM_MISMATCH, f"{ref.path}: {form.id} {form.version}")
+        if form.content_hash != ref.sha256:
+            raise Rejected(FORM_HASH, f"{ref.path}: not in its canonical form")
+        if form.kind != manifest.kind:
+            raise Rejected(KIND_MISMATCH, f"form {form.id} is {form.kind}, batch is {manifest.kind}")
+        forms[form.id] = form
+    stray = sorted(p for p in members if p.startswith("forms/") and p not in {r.path for r in manifest.forms})
+    if stray:
+        raise Rejected(UNLISTED_PART, ", ".join(stray[:5]))
+    if set(manifest.consolidation) != set(forms):
+        raise Rejected(CONSOLIDATION_MISMATCH, f"rules for {sorted(manifest.consolidation)}, forms {sorted(forms)}")
+    return forms
+
+
+def _check_proposals(
+    manifest: Manifest, members: dict[str, bytes], forms: dict[str, FormTemplate], limits: JsonLimits
+) -> tuple[dict[str, Proposal], dict[str, bytes]]:
+    _unique([p.id for p in manifest.proposals], "proposal")
+    proposals: dict[str, Proposal] = {}
+    documents: dict[str, bytes] = {}
+    for ref in manifest.proposals:
+        if ref.path != f"proposals/{ref.id}/proposal.json":
+            raise Rejected(BAD_PATH, ref.path)
+        data = members.get(ref.path)
+        if data is None:
+            raise Rejected(MEMBER_MISSING, ref.path)
+        proposal = _parse_member(ref.path, data, Proposal, limits)
+        if proposal.id != ref.id or proposal.center_name != ref.center_name:
+            raise Rejected(PROPOSAL_MISMATCH, ref.path)
+        for fid in proposal.forms:
+            if fid not in forms:
+                raise Rejected(UNKNOWN_FORM, f"proposal {proposal.id} uses {fid}")
+        for d in proposal.documents:
+            if not d.path.startswith(f"proposals/{proposal.id}/"):
+                raise Rejected(BAD_PATH, d.path)
+            if d.path not in members:
+                raise Rejected(DOC_MISSING, d.path)
+            if d.path in documents:
+                raise Rejected(BAD_LISTING, f"{d.path} belongs to two documents")
+            documents[d.path] = members[d.path]
+        proposals[proposal.id] = proposal
+    refs = {r.path for r in manifest.proposals}
+    for path in sorted(members):
+        if path.endswith("/proposal.json") and path not in refs:
+            raise Rejected(UNLISTED_PART, path)
+        if path.endswith(".pdf") and path not in documents:
+            raise Rejected(DOC_UNREFERENCED, path)
+    return proposals, documents
+
+
+def _check_experts(manifest: Manifest, proposals: dict[str, Proposal]) -> None:
+    _unique([e.id for e in manifest.experts], "expert")
+    for e in manifest.experts:
+        for pid in (*e.assigned, *e.known_conflicts):
+            if pid not in proposals:
+                raise Rejected(UNKNOWN_PROPOSAL, f"expert {e.id}: {pid}")
+    chairs = [e.id for e in manifest.experts if e.chair]
+    if len(chairs) > 1:
+        raise Rejected(MULTIPLE_CHAIRS, ", ".join(chairs))
+

@@ -1,0 +1,270 @@
+"""The ZIP container: a deterministic writer and a hostile-input reader.
+
+The reader looks at `infolist()` only and reads allow-listed members into memory with hard caps;
+nothing is ever extracted to disk. It rejects dangerous names (traversal, absolute, drive, UNC,
+backslash, control or bidi characters, trailing dot or space, Windows reserved names), duplicates
+(exact, case-insensitive, Unicode-normalised), directories, symlinks and other special files,
+encrypted members, compression other than stored/deflate, too many or too large members, high
+compression ratios (measured on what is really decompressed, never on header sizes), CRC errors,
+overlapping entries, prepended data and trailing data. Each document type passes its own
+`ZipPolicy` (allow-list and caps). Failures raise `core.errors.Rejected` with a `zip.*` code.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import stat
+import struct
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from tic_desktop.core.errors import Rejected, register
+
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+_EOCD = b"PK\x05\x06"
+_EOCD_SIZE = 22
+_LOCAL = b"PK\x03\x04"
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"} | {
+    f"{p}{n}" for p in ("COM", "LPT") for n in ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³")
+}
+_SMALL = 64 * 1024
+"""Members up to this size are never ratio-checked (a tiny file cannot be a bomb)."""
+
+
+def _code(code: str, zh: str, en: str) -> str:
+    return register(code, zh, en)
+
+
+_DAMAGED_ZH = "请勿使用此文件，并向发送方重新索取。"
+_DAMAGED_EN = "Do not use this file; ask the sender for it again."
+NOT_ZIP = _code("zip.not_zip", "文件内容不是有效的压缩包，可能已损坏或不是本软件生成的文件。" + _DAMAGED_ZH,
+                "The content is not a valid ZIP archive; it may be damaged or not made by this app. " + _DAMAGED_EN)
+CORRUPT = _code("zip.corrupt", "压缩包已损坏。" + _DAMAGED_ZH, "The archive is damaged. " + _DAMAGED_EN)
+CRC = _code("zip.crc_mismatch", "压缩包中的某个文件校验失败（已损坏）。" + _DAMAGED_ZH,
+            "A member of the archive fails its checksum (damaged). " + _DAMAGED_EN)
+TRAILING = _code("zip.trailing_data", "压缩包末尾有多余数据，文件可能被拼接或改动过。" + _DAMAGED_ZH,
+                 "There is extra data after the end of the archive; the file may have been altered. " + _DAMAGED_EN)
+PREPENDED = _code("zip.prepended_data", "压缩包前面有多余数据，文件可能被拼接或改动过。" + _DAMAGED_ZH,
+                  "There is extra data before the archive; the file may have been altered. " + _DAMAGED_EN)
+TOO_MANY = _code("zip.too_many_members", "压缩包中的文件数量超过上限，可能是恶意文件。" + _DAMAGED_ZH,
+                 "The archive holds too many members and may be malicious. " + _DAMAGED_EN)
+MEMBER_TOO_LARGE = _code("zip.member_too_large", "压缩包中的某个文件超过允许的大小。请向发送方确认文件是否正确。",
+                         "A member of the archive exceeds the allowed size. Check with the sender that the file is correct.")
+TOTAL_TOO_LARGE = _code("zip.total_too_large", "压缩包解压后的总大小超过上限。请向发送方确认文件是否正确。",
+                        "The archive's unpacked size exceeds the limit. Check with the sender that the file is correct.")
+RATIO = _code("zip.ratio_too_high", "压缩包中的某个文件压缩比异常（疑似“压缩炸弹”）。" + _DAMAGED_ZH,
+              "A member has an abnormal compression ratio (a suspected zip bomb). " + _DAMAGED_EN)
+SIZE_MISMATCH = _code("zip.size_mismatch", "压缩包中某个文件的实际大小与记录不符。" + _DAMAGED_ZH,
+                      "A member's real size differs from its recorded size. " + _DAMAGED_EN)
+ENCRYPTED = _code("zip.encrypted_member", "压缩包中含有加密的文件，本软件不接受此类文件。" + _DAMAGED_ZH,
+                  "The archive contains an encrypted member, which the app does not accept. " + _DAMAGED_EN)
+COMPRESSION = _code("zip.unsupported_compression", "压缩包使用了不受支持的压缩方式。请使用本软件生成的原始文件。",
+                    "The archive uses an unsupported compression method. Use the original file made by the app.")
+DIRECTORY = _code("zip.directory_entry", "压缩包中含有不应出现的文件夹条目。" + _DAMAGED_ZH,
+                  "The archive contains a directory entry where only files are allowed. " + _DAMAGED_EN)
+SYMLINK = _code("zip.symlink", "压缩包中含有符号链接，可能是恶意文件。" + _DAMAGED_ZH,
+                "The archive contains a symbolic link and may be malicious. " + _DAMAGED_EN)
+SPECIAL = _code("zip.special_file", "压缩包中含有特殊类型的文件（非普通文件）。" + _DAMAGED_ZH,
+                "The archive contains a special (non-regular) file. " + _DAMAGED_EN)
+TRAVERSAL = _code("zip.path_traversal", "压缩包中的文件名试图指向上级目录（路径穿越），可能是恶意文件。" + _DAMAGED_ZH,
+                  "A member name points outside the archive (path traversal); the file may be malicious. " + _DAMAGED_EN)
+ABSOLUTE = _code("zip.absolute_path", "压缩包中的文件名是绝对路径、盘符或网络路径，可能是恶意文件。" + _DAMAGED_ZH,
+                 "A member name is an absolute, drive or network path; the file may be malicious. " + _DAMAGED_EN)
+BACKSLASH = _code("zip.backslash", "压缩包中的文件名含有反斜杠。" + _DAMAGED_ZH,
+                  "A member name contains a backslash. " + _DAMAGED_EN)
+CONTROL = _code("zip.control_char", "压缩包中的文件名含有控制字符。" + _DAMAGED_ZH,
+                "A member name contains a control character. " + _DAMAGED_EN)
+INVISIBLE = _code("zip.invisible_char", "压缩包中的文件名含有不可见或改变文字方向的字符（可用于伪装文件名）。" + _DAMAGED_ZH,
+                  "A member name contains an invisible or direction-changing character (used to disguise names). " + _DAMAGED_EN)
+TRAILING_DOT = _code("zip.trailing_dot_space", "压缩包中的文件名以点或空格结尾，在 Windows 上不安全。" + _DAMAGED_ZH,
+                     "A member name ends in a dot or a space, which is unsafe on Windows. " + _DAMAGED_EN)
+RESERVED = _code("zip.reserved_name", "压缩包中的文件名是 Windows 保留名（如 CON、NUL、COM1）。" + _DAMAGED_ZH,
+                 "A member name is a Windows reserved name (such as CON, NUL, COM1). " + _DAMAGED_EN)
+BAD_NAME = _code("zip.bad_name", "压缩包中的文件名不符合规定格式。" + _DAMAGED_ZH,
+                 "A member name does not have the required form. " + _DAMAGED_EN)
+DUPLICATE = _code("zip.duplicate_member", "压缩包中有重名的文件（可能仅大小写或编码不同），可能被篡改。" + _DAMAGED_ZH,
+                  "The archive holds two members with the same name (perhaps differing only in case or encoding). " + _DAMAGED_EN)
+UNEXPECTED = _code("zip.unexpected_member", "压缩包中含有不应出现的文件。" + _DAMAGED_ZH,
+                   "The archive contains a member that does not belong in this kind of file. " + _DAMAGED_EN)
+MISSING = _code("zip.missing_member", "压缩包缺少必需的文件。" + _DAMAGED_ZH,
+                "The archive lacks a required member. " + _DAMAGED_EN)
+
+
+@dataclass(frozen=True)
+class MemberRule:
+    """Names that fully match `pattern` are allowed, each up to `max_size` bytes."""
+
+    pattern: re.Pattern[str]
+    max_size: int
+
+
+@dataclass(frozen=True)
+class ZipPolicy:
+    """What one document type allows in its ZIP."""
+
+    rules: Sequence[MemberRule]
+    required: frozenset[str]
+    max_members: int = 10_000
+    max_total: int = 1024 * 1024 * 1024
+    max_ratio: int = 200
+
+    def rule_for(self, name: str) -> MemberRule | None:
+        return next((r for r in self.rules if r.pattern.fullmatch(name)), None)
+
+
+def write_zip(members: Mapping[str, bytes]) -> bytes:
+    """A deterministic ZIP: sorted names, fixed timestamps and modes, deflate."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=False) as zf:
+        for name in sorted(members):
+            check_name(name)
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            zf.writestr(info, members[name], compresslevel=6)
+    return buf.getvalue()
+
+
+def check_name(name: str) -> None:
+    """Reject member names that are dangerous on any platform, whatever the allow-list says."""
+    for ch in name:
+        cat = unicodedata.category(ch)
+        if ch == "\x00" or cat == "Cc":
+            raise Rejected(CONTROL, repr(name)[:120])
+        if cat in ("Cf", "Zl", "Zp") or ch in "\u200b\u2060\ufeff":
+            raise Rejected(INVISIBLE, repr(name)[:120])
+    if (
+        name.startswith(("/", "\\"))
+        or re.match(r"^[A-Za-z]:", name)
+        or re.search(r"(^|[/\\])[A-Za-z]:", name)
+    ):
+        raise Rejected(ABSOLUTE, repr(name)[:120])
+    parts = re.split(r"[/\\]", name)
+    if ".." in parts:
+        raise Rejected(TRAVERSAL, repr(name)[:120])
+    if "\\" in name:
+        raise Rejected(BACKSLASH, repr(name)[:120])
+    if name.endswith("/"):
+        raise Rejected(DIRECTORY, repr(name)[:120])
+    for part in parts:
+        if part in ("", "."):
+            raise Rejected(BAD_NAME, repr(name)[:120])
+        if part.endswith((".", " ")) or part.startswith(" "):
+            raise Rejected(TRAILING_DOT, repr(name)[:120])
+        stem = part.split(".", 1)[0].rstrip(" ").upper()
+        if stem in _RESERVED:
+            raise Rejected(RESERVED, repr(name)[:120])
+        if ":" in part:
+            raise Rejected(BAD_NAME, repr(name)[:120])
+
+
+def _dedupe_key(name: str) -> str:
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+
+
+def _check_layout(data: bytes, max_members: int) -> None:
+    """End of central directory at the very end, central directory right before it, data at 0."""
+    if len(data) < _EOCD_SIZE or not data.startswith(_LOCAL):
+        if len(data) >= _EOCD_SIZE and data.find(_LOCAL) > 0:
+            raise Rejected(PREPENDED, "the archive does not start at byte 0")
+        raise Rejected(NOT_ZIP)
+    eocd_at = len(data) - _EOCD_SIZE
+    if data[eocd_at:eocd_at + 4] != _EOCD:
+        if data.rfind(_EOCD) >= 0:
+            raise Rejected(TRAILING, "bytes after the end of central directory")
+        raise Rejected(NOT_ZIP, "no end of central directory")
+    (_sig, disk, cd_disk, n_disk, n_total, cd_size, cd_offset, comment_len) = struct.unpack(
+        "<4sHHHHIIH", data[eocd_at:]
+    )
+    if disk != 0 or cd_disk != 0 or n_disk != n_total or comment_len != 0:
+        raise Rejected(CORRUPT, "multi-disk archive or archive comment")
+    if n_total > max_members:
+        raise Rejected(TOO_MANY, f"{n_total} > {max_members}")
+    if n_total == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF:
+        raise Rejected(CORRUPT, "ZIP64 archives are not used by this app")
+    if cd_offset + cd_size > eocd_at:
+        raise Rejected(CORRUPT, "central directory runs past its end")
+    if cd_offset + cd_size != eocd_at:
+        raise Rejected(PREPENDED, "the central directory is not where the archive says it is")
+
+
+def read_zip(data: bytes, policy: ZipPolicy) -> dict[str, bytes]:
+    """The members of an untrusted ZIP, checked against `policy`, read into memory."""
+    _check_layout(data, policy.max_members)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
+        raise Rejected(NOT_ZIP, str(exc)[:200]) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > policy.max_members:
+            raise Rejected(TOO_MANY, f"{len(infos)} > {policy.max_members}")
+        if infos and min(i.header_offset for i in infos) != 0:
+            raise Rejected(PREPENDED, "first member does not start at byte 0")
+        seen: dict[str, str] = {}
+        rules: dict[str, MemberRule] = {}
+        for info in infos:
+            name = info.orig_filename
+            mode = info.external_attr >> 16
+            if info.is_dir() or (info.external_attr & 0x10) or stat.S_ISDIR(mode):
+                raise Rejected(DIRECTORY, repr(name)[:120])
+            check_name(name)
+            if stat.S_ISLNK(mode):
+                raise Rejected(SYMLINK, repr(name)[:120])
+            if mode and not stat.S_ISREG(mode) and stat.S_IFMT(mode):
+                raise Rejected(SPECIAL, f"{name!r} mode {oct(mode)}")
+            key = _dedupe_key(name)
+            if key in seen:
+                raise Rejected(DUPLICATE, f"{seen[key]!r} and {name!r}")
+            seen[key] = name
+            if info.flag_bits & 0x1:
+                raise Rejected(ENCRYPTED, repr(name)[:120])
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise Rejected(COMPRESSION, f"{name!r} method {info.compress_type}")
+            rule = policy.rule_for(name)
+            if rule is None:
+                raise Rejected(UNEXPECTED, repr(name)[:120])
+            rules[name] = rule
+        missing = sorted(policy.required - set(rules))
+        if missing:
+            raise Rejected(MISSING, ", ".join(missing))
+        out: dict[str, bytes] = {}
+        total = 0
+        for info in infos:
+            name = info.orig_filename
+            content = _read_member(zf, info, rules[name].max_size, policy.max_total - total, policy.max_ratio)
+            total += len(content)
+            out[name] = content
+        return out
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member_cap: int, total_left: int, ratio: int) -> bytes:
+    name = info.orig_filename
+    ratio_cap = max(info.compress_size * ratio, _SMALL)
+    limit = min(member_cap, total_left, ratio_cap)
+    try:
+        with zf.open(info) as fh:
+            content = fh.read(limit + 1)
+            if len(content) > limit:
+                if limit == member_cap:
+                    raise Rejected(MEMBER_TOO_LARGE, f"{name!r} > {member_cap} bytes")
+                if limit == total_left:
+                    raise Rejected(TOTAL_TOO_LARGE, f"at {name!r}")
+                raise Rejected(RATIO, f"{name!r} expands more than {ratio}:1")
+            if fh.read(1):
+                raise Rejected(SIZE_MISMATCH, repr(name)[:120])
+    except Rejected:
+        raise
+    except zipfile.BadZipFile as exc:
+        code = CRC if "CRC" in str(exc) else CORRUPT
+        raise Rejected(code, f"{name!r}: {str(exc)[:160]}") from None
+    except (zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise Rejected(CORRUPT, f"{name!r}: {str(exc)[:160]}") from None
+    if len(content) != info.file_size:
+        raise Rejected(SIZE_MISMATCH, f"{name!r}: {len(content)} bytes, header says {info.file_size}")
+    return content

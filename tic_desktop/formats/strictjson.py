@@ -1,0 +1,199 @@
+"""Strict, canonical JSON: the only way signed JSON is read or written.
+
+`parse()` accepts exactly the bytes `dumps()` produces for some value: UTF-8 without a BOM,
+no duplicate keys, no NaN/Infinity, bounded depth, string, array and number sizes, and the
+bytes must equal their RFC 8785 canonical form (so whitespace, key order and number spelling
+cannot differ between what was signed and what is read). Failures raise
+`core.errors.Rejected` with a `json.*` code; document readers re-raise them as their own type.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import rfc8785
+
+from tic_desktop.core.errors import Rejected, register
+
+TOO_LARGE = register(
+    "json.too_large", "文件中的数据部分过大，无法读取。请向发送方索取正确的文件。",
+    "A JSON document is too large to read. Ask the sender for a correct file.",
+)
+NOT_UTF8 = register(
+    "json.not_utf8", "数据不是有效的 UTF-8 文本，文件可能已损坏。请向发送方重新索取文件。",
+    "The data is not valid UTF-8 text; the file may be damaged. Ask the sender for the file again.",
+)
+BOM = register(
+    "json.bom", "数据以字节顺序标记（BOM）开头，不是本软件生成的格式。请使用本软件导出的原始文件。",
+    "The data starts with a byte order mark (BOM), which this app never writes. Use the original file exported by the app.",
+)
+SYNTAX = register(
+    "json.syntax", "数据格式错误（不是合法的 JSON），文件可能已损坏或被改动。请向发送方重新索取文件。",
+    "The data is not valid JSON; the file may be damaged or altered. Ask the sender for the file again.",
+)
+DUPLICATE_KEY = register(
+    "json.duplicate_key", "数据中同一字段出现了两次，文件可能被篡改。请勿使用此文件，并联系发送方。",
+    "A field appears twice in the data; the file may have been tampered with. Do not use it and contact the sender.",
+)
+NON_FINITE = register(
+    "json.non_finite", "数据中含有非法数值（NaN 或无穷大）。请向发送方索取正确的文件。",
+    "The data contains an invalid number (NaN or infinity). Ask the sender for a correct file.",
+)
+NUMBER_RANGE = register(
+    "json.number_out_of_range", "数据中的数字超出允许范围。请向发送方索取正确的文件。",
+    "A number in the data is out of the allowed range. Ask the sender for a correct file.",
+)
+TOO_DEEP = register(
+    "json.too_deep", "数据嵌套层数过多，文件可能是恶意构造的。请勿使用此文件，并联系发送方。",
+    "The data is nested too deeply; the file may be malicious. Do not use it and contact the sender.",
+)
+STRING_TOO_LONG = register(
+    "json.string_too_long", "数据中的某段文字过长。请向发送方索取正确的文件。",
+    "A text value in the data is too long. Ask the sender for a correct file.",
+)
+ARRAY_TOO_LONG = register(
+    "json.array_too_long", "数据中的某个列表条目过多。请向发送方索取正确的文件。",
+    "A list in the data has too many entries. Ask the sender for a correct file.",
+)
+BAD_STRING = register(
+    "json.invalid_string", "数据中含有无效字符。请向发送方索取正确的文件。",
+    "The data contains an invalid character. Ask the sender for a correct file.",
+)
+NOT_CANONICAL = register(
+    "json.not_canonical", "数据不是规范格式（可能被编辑器改动过），与签名时的内容不一致。请使用未经改动的原始文件。",
+    "The data is not in canonical form (it may have been edited), so it is not what was signed. Use the unmodified original file.",
+)
+
+MAX_SAFE_INT = 2**53 - 1
+_STRING_RE = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+@dataclass(frozen=True)
+class JsonLimits:
+    """Bounds for one document; the defaults suit manifests and sheets."""
+
+    max_bytes: int = 16 * 1024 * 1024
+    max_depth: int = 32
+    max_string_bytes: int = 64 * 1024
+    max_array: int = 10_000
+
+
+DEFAULT_LIMITS = JsonLimits()
+
+
+def dumps(obj: Any) -> bytes:
+    """The RFC 8785 canonical bytes of `obj` (what we sign and what `parse` accepts)."""
+    return rfc8785.dumps(obj)
+
+
+def parse(data: bytes, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
+    """Parse canonical JSON strictly; raise `Rejected` with a `json.*` code on any deviation."""
+    if len(data) > limits.max_bytes:
+        raise Rejected(TOO_LARGE, f"{len(data)} bytes > {limits.max_bytes}")
+    if data.startswith(b"\xef\xbb\xbf") or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Rejected(BOM)
+    try:
+        text = data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise Rejected(NOT_UTF8, f"at byte {exc.start}") from None
+    _check_depth(data, limits.max_depth)
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constant,
+            parse_int=_bounded_int,
+            parse_float=_finite_float,
+        )
+    except Rejected:
+        raise
+    except RecursionError:
+        raise Rejected(TOO_DEEP) from None
+    except ValueError as exc:
+        raise Rejected(SYNTAX, str(exc)[:200]) from None
+    _check_sizes(value, limits)
+    try:
+        canonical = rfc8785.dumps(value)
+    except rfc8785.IntegerDomainError:
+        raise Rejected(NUMBER_RANGE) from None
+    except rfc8785.FloatDomainError:
+        raise Rejected(NON_FINITE) from None
+    except rfc8785.CanonicalizationError as exc:
+        raise Rejected(BAD_STRING, str(exc)[:200]) from None
+    except UnicodeEncodeError:
+        raise Rejected(BAD_STRING, "lone surrogate") from None
+    if canonical != data:
+        raise Rejected(NOT_CANONICAL, _first_difference(canonical, data))
+    return value
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise Rejected(DUPLICATE_KEY, repr(key)[:80])
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise Rejected(NON_FINITE, name)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 16:
+        raise Rejected(NUMBER_RANGE, f"{text[:20]}… ({len(text)} digits)")
+    value = int(text)
+    if abs(value) > MAX_SAFE_INT:
+        raise Rejected(NUMBER_RANGE, text)
+    return value
+
+
+def _finite_float(text: str) -> float:
+    if len(text) > 40:
+        raise Rejected(NUMBER_RANGE, text[:20] + "…")
+    value = float(text)
+    if not math.isfinite(value):
+        raise Rejected(NUMBER_RANGE, text)
+    return value
+
+
+def _check_depth(data: bytes, max_depth: int) -> None:
+    """Bound nesting before the recursive parser sees the data (strings cannot hide brackets)."""
+    brackets = _STRING_RE.sub(b"", data).translate(None, _NOT_BRACKETS)
+    depth = 0
+    for b in brackets:
+        if b in (0x5B, 0x7B):
+            depth += 1
+            if depth > max_depth:
+                raise Rejected(TOO_DEEP, f"more than {max_depth} levels")
+        else:
+            depth -= 1
+
+
+def _check_sizes(value: Any, limits: JsonLimits) -> None:
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if len(item) * 4 > limits.max_string_bytes and len(item.encode("utf-8", "surrogatepass")) > limits.max_string_bytes:
+                raise Rejected(STRING_TOO_LONG, f"{len(item)} characters")
+        elif isinstance(item, list):
+            if len(item) > limits.max_array:
+                raise Rejected(ARRAY_TOO_LONG, f"{len(item)} entries")
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if len(item) > limits.max_array:
+                raise Rejected(ARRAY_TOO_LONG, f"{len(item)} keys")
+            stack.extend(item.keys())
+            stack.extend(item.values())
+
+
+def _first_difference(a: bytes, b: bytes) -> str:
+    n = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return f"first difference at byte {n}"
