@@ -47,7 +47,7 @@ def build_pdf(pages: tuple[tuple[str, str], ...] = PDF_PAGES) -> bytes:
     width, height = A4
     for number, (heading, body) in enumerate(pages, start=1):
         key = f"ch{number}"
-        c.bookmarkPage(key)
+        c.bookmarkPage(key, fit="XYZ", left=0, top=A4[1], zoom=0)
         c.addOutlineEntry(heading, key, level=0)
         c.setFont(FONT_NAME, 20)
         c.drawString(72, height - 100, heading)
