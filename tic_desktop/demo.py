@@ -1,0 +1,130 @@
+"""The bundled demo: six comprehensive-center proposals, seven experts, fixed demo agency keys.
+
+`resources/demo/` is a batch source folder (docs/contracts.md) for a feasibility review, plus
+the plan texts as data (`plans/<id>.json`), the per-kind changes (`variants.json`) and the
+DEMO-ONLY agency keys (`agency/`). `build_demo_source` turns it into a complete source folder for
+any of the three kinds, rendering each construction plan PDF; `write_demo_batch` builds the
+signed (optionally encrypted) demo .ticbatch from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tic_desktop.core.forms import KINDS
+from tic_desktop.formats import keys as agency_keys
+from tic_desktop.formats.batch import write_batch
+from tic_desktop.formats.source import read_source
+from tic_desktop.paths import demo_source_dir
+from tic_desktop.reports.plan_pdf import ConstructionPlan, render_plan_pdf
+
+DEMO_BATCH_NAME = "demo.ticbatch"
+PLAN_DOCUMENT = "建设方案.pdf"
+KEY_FILES = (agency_keys.SIGNING_KEY_FILE, agency_keys.PUBLIC_KEY_FILE, agency_keys.AGE_IDENTITY_FILE)
+_TABLES = ("batch", "proposals", "budget", "kpis", "experts")
+
+
+def demo_agency_dir() -> Path:
+    """The committed DEMO-ONLY agency keys (their fingerprint is the demo's, and public)."""
+    return demo_source_dir() / "agency"
+
+
+def _read(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f))
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+
+
+def _column(rows: list[list[str]], *names: str) -> int:
+    return next(i for i, h in enumerate(rows[0]) if h in names)
+
+
+def _adapt(src: Path, kind: str, variant: dict[str, Any], achieved: dict[str, dict[str, str]]) -> None:
+    batch = _read(src / "batch.csv")
+    overrides = {"kind": kind, **variant["batch"]}
+    for row in batch[1:]:
+        if row[0] in overrides:
+            row[1] = overrides[row[0]]
+    _write(src / "batch.csv", batch)
+
+    proposals = _read(src / "proposals.csv")
+    c_id, c_name, c_type = (_column(proposals, "编号", "proposal_id"), _column(proposals, "中心名称", "center_name"),
+                            _column(proposals, "类型", "center_type"))
+    c_start, c_end = _column(proposals, "开始日期", "period_start"), _column(proposals, "结束日期", "period_end")
+    c_forms = _column(proposals, "评分表", "forms")
+    for row in proposals[1:]:
+        center = variant.get("centers", {}).get(row[c_id], {})
+        row[c_name] = center.get("center_name", row[c_name])
+        row[c_type] = center.get("center_type", variant.get("center_type", row[c_type]))
+        row[c_start], row[c_end] = variant["period"]
+        row[c_forms] = ";".join(variant["forms"])
+    _write(src / "proposals.csv", proposals)
+
+    kpis = _read(src / "kpis.csv")
+    k_pid, k_id = _column(kpis, "编号", "proposal_id"), _column(kpis, "指标编号", "kpi_id")
+    k_achieved = _column(kpis, "完成值", "achieved")
+    for row in kpis[1:]:
+        row[k_achieved] = achieved[row[k_pid]][row[k_id]] if variant["achieved"] else ""
+    _write(src / "kpis.csv", kpis)
+
+
+def build_demo_source(tmp_dir: Path, kind: str = "feasibility_review") -> Path:
+    """Write the demo batch source folder for `kind` into `tmp_dir` (created; must be empty)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    src = Path(tmp_dir)
+    src.mkdir(parents=True, exist_ok=True)
+    if any(src.iterdir()):
+        raise FileExistsError(f"{src} is not empty")
+    demo = demo_source_dir()
+    for name in _TABLES:
+        shutil.copyfile(demo / f"{name}.csv", src / f"{name}.csv")
+    variants = json.loads((demo / "variants.json").read_text("utf-8"))
+    _adapt(src, kind, variants[kind], variants["achieved"])
+
+    spec = read_source(src)  # the proposals as the batch will carry them, for the PDF tables
+    for proposal in spec.proposals:
+        plan = ConstructionPlan.model_validate_json((demo / "plans" / f"{proposal.id}.json").read_bytes())
+        if not plan.title.startswith(proposal.center_name):
+            plan = plan.model_copy(update={"title": f"{proposal.center_name}建设方案"})
+        folder = src / "proposals" / proposal.id
+        folder.mkdir(parents=True)
+        (folder / PLAN_DOCUMENT).write_bytes(render_plan_pdf(plan, proposal))
+    return src
+
+
+def copy_demo_keys(dest: Path) -> Path:
+    """Copy the DEMO-ONLY agency keys to `dest` (private files 0600 where the OS has modes)."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in (*KEY_FILES, "README.md"):
+        target = dest / name
+        shutil.copyfile(demo_agency_dir() / name, target)
+        if name != agency_keys.PUBLIC_KEY_FILE and name != "README.md" and os.name == "posix":
+            target.chmod(0o600)
+    return dest
+
+
+def write_demo_batch(out_dir: Path, kind: str = "feasibility_review", passphrase: bytes | None = None) -> Path:
+    """Build `out_dir/demo.ticbatch` (signed with the demo keys) and copy the keys to `out_dir/agency/`."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    keys = agency_keys.load_agency_keys(demo_agency_dir())
+    with tempfile.TemporaryDirectory(prefix="tic-demo-") as tmp:
+        spec = read_source(build_demo_source(Path(tmp) / "src", kind))
+    out = out_dir / DEMO_BATCH_NAME
+    write_batch(out, spec, keys, passphrase=passphrase)
+    copy_demo_keys(out_dir / "agency")
+    return out
