@@ -41,17 +41,9 @@ def _raw_sqlite_ms(folder: Path, n: int) -> list[float]:
 
 
 @produces("workspace_edit_commit_median", "workspace_edit_commit_p95")
-def bench_workspace_edit(quick: bool) -> list[dict[str, Any]]:
-    try:
-        from tic_desktop.storage.workspace import Workspace
-    except ModuleNotFoundError as exc:
-        if exc.name != "tic_desktop.storage.workspace":
-            raise
-        note = f"skipped: {exc.name} is not there yet"
-        return [
-            result("workspace_edit_commit_median", None, "ms", note=note),
-            result("workspace_edit_commit_p95", None, "ms", note=note),
-        ]
+def bench_edit_commit(quick: bool) -> list[dict[str, Any]]:
+    """Rows {name, value, unit, baseline, ratio, target, ok} for the median and p95 latency."""
+    from tic_desktop.storage.workspace import Workspace
 
     n = 50 if quick else 1000
     with tempfile.TemporaryDirectory(prefix="tic-bench-ws-") as tmp:
