@@ -81,7 +81,7 @@ def _ratio_check(total: Decimal, subsidy: Decimal) -> PolicyCheck:
             "ratio": ratio,
             "limit_ratio": SUBSIDY_RATIO_LIMIT,
         },
-        f"市财政补助 {format_cny(subsidy)}，占研发能力建设项目总投资 {format_cny(total)} 的 {shown}"
+        f"市财政补助 {format_cny(subsidy)}，占研发能力建设项目总投资 {format_cny(total)}的 {shown}"
         f"（上限 {limit}）：{zh_v}",
         f"City subsidy {format_cny_en(subsidy)} is {shown} of the R&D capacity project's total investment "
         f"{format_cny_en(total)} (limit {limit}): {en_v}",
