@@ -1,0 +1,3 @@
+from tic_desktop.cli import main
+
+raise SystemExit(main())

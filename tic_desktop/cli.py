@@ -1,0 +1,385 @@
+"""The command line: agency tools and the demo (DESIGN.md §8). No Qt here.
+
+    tic-desktop [--demo] [FILE ...]                        the app (tic_desktop.app.main)
+    tic-desktop demo-batch DIR [--kind K] [--passphrase-file F]
+    tic-desktop keys create AGENCY_DIR [--passphrase-file F]
+    tic-desktop batch build SRC_DIR -o OUT.ticbatch --key AGENCY_DIR
+                            [--key-passphrase-file F] [--passphrase-file F | --recipient AGE_PUBKEY ...]
+    tic-desktop batch inspect FILE [--passphrase-file F | --identity F] [--json]
+
+Help and messages are Chinese by default, English when TIC_LANG=en (or, without TIC_LANG, when
+LANG starts with "en"). Bad input never ends in a traceback: one line on stderr, exit status 1.
+
+`batch inspect --json` prints one JSON object (see `inspect_json`). Points (criterion `max`,
+form `step`) are JSON numbers when the decimal is exactly representable as a binary double
+(6, 7.5, 0.25), otherwise decimal strings ("0.1"); money and ratios are always decimal strings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NoReturn
+
+from tic_desktop import __version__
+from tic_desktop.core.errors import Rejected
+
+SUBCOMMANDS = ("demo-batch", "batch", "keys")
+KIND_LABELS = {"feasibility_review": ("建设方案论证", "feasibility review"),
+               "term_end_evaluation": ("总结评估", "term-end evaluation"),
+               "periodic_assessment": ("评估考核", "periodic assessment")}
+ROLE_LABELS = {"technical": ("技术专家", "technical"), "finance": ("财务专家", "finance"),
+               "management": ("管理专家", "management")}
+
+
+def ui_lang(environ: dict[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    tic = env.get("TIC_LANG", "").strip().lower()
+    if tic:
+        return "en" if tic.startswith("en") else "zh"
+    return "en" if env.get("LANG", "").lower().startswith("en") else "zh"
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+class CliError(Exception):
+    """A bad-input message already in the user's language."""
+
+
+# ── argparse in the user's language ─────────────────────────────────────────────────────────
+
+_ARGPARSE_ZH = [
+    (r"the following arguments are required: (.+)", r"缺少必需的参数：\1"),
+    (r"unrecognized arguments: (.+)", r"无法识别的参数：\1"),
+    (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)", r"参数 \1：无效的取值 \2（可选：\3）"),
+    (r"argument (\S+): expected one argument", r"参数 \1 需要一个值"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"参数 \1 不能与 \2 同时使用"),
+    (r"argument (\S+): (.+)", r"参数 \1：\2"),
+]
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    lang = "zh"
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, _t(self.lang, "用法：", "usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    lang = "zh"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        lang = kwargs.pop("lang", None) or type(self).lang
+        formatter = type("Formatter", (_Formatter,), {"lang": lang})
+        super().__init__(*args, formatter_class=formatter, add_help=False, **kwargs)
+        self.lang = lang
+        self._positionals.title = _t(lang, "参数", "arguments")
+        self._optionals.title = _t(lang, "选项", "options")
+        self.add_argument("-h", "--help", action="help", help=_t(lang, "显示本帮助并退出", "show this help and exit"))
+
+    def error(self, message: str) -> NoReturn:
+        if self.lang == "zh":
+            for pattern, repl in _ARGPARSE_ZH:
+                if re.fullmatch(pattern, message):
+                    message = re.sub(pattern, repl, message)
+                    break
+        hint = _t(self.lang, f"（用 {self.prog} --help 查看用法）", f" (see {self.prog} --help)")
+        print(_t(self.lang, "错误：", "error: ") + message + hint, file=sys.stderr)
+        raise SystemExit(1)
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    def t(zh: str, en: str) -> str:
+        return _t(lang, zh, en)
+
+    kinds = list(KIND_LABELS)
+    kind_help = "，".join(f"{k}（{v[0]}）" for k, v in KIND_LABELS.items())
+    parser = _Parser(prog="tic-desktop", lang=lang, description=t(
+        "天津市技术创新中心专家评审桌面端。不带子命令时启动图形界面：tic-desktop [--demo] [文件.ticbatch ...]",
+        "TIC Desktop, offline expert review for Tianjin technology innovation centers. Without a subcommand it "
+        "starts the app: tic-desktop [--demo] [FILE.ticbatch ...]"))
+    parser.add_argument("--version", action="version", version=f"tic-desktop {__version__}",
+                        help=t("显示版本号并退出", "show the version and exit"))
+    sub = parser.add_subparsers(dest="command", metavar=t("子命令", "COMMAND"), parser_class=_Parser)
+
+    demo = sub.add_parser("demo-batch", lang=lang, help=t("生成演示批次及演示机构密钥", "write the demo batch and demo agency keys"),
+                          description=t("在 DIR 中生成 demo.ticbatch，并把演示机构密钥（仅供演示）复制到 DIR/agency/。",
+                                        "Write DIR/demo.ticbatch and copy the DEMO-ONLY agency keys to DIR/agency/."))
+    demo.add_argument("dir", metavar="DIR", type=Path, help=t("输出文件夹", "output folder"))
+    demo.add_argument("--kind", choices=kinds, default="feasibility_review", help=t(f"评审类型：{kind_help}", "evaluation kind"))
+    demo.add_argument("--passphrase-file", type=Path, metavar="F", help=t("用该文件中的口令加密批次", "encrypt the batch with the passphrase in F"))
+
+    keys = sub.add_parser("keys", lang=lang, help=t("机构密钥", "agency keys"), description=t("机构密钥管理。", "Agency keys."))
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar=t("操作", "ACTION"), parser_class=_Parser, required=True)
+    create = keys_sub.add_parser("create", lang=lang, help=t("生成新的机构密钥", "create new agency keys"),
+                                 description=t("在 AGENCY_DIR 中生成机构签名密钥和加密密钥，并显示密钥指纹（印在邀请函上）。",
+                                               "Create the agency signing and encryption keys in AGENCY_DIR and print the "
+                                               "fingerprint (print it in the invitation letter)."))
+    create.add_argument("agency_dir", metavar="AGENCY_DIR", type=Path, help=t("密钥文件夹（不能已有密钥）", "key folder (must hold no keys yet)"))
+    create.add_argument("--passphrase-file", type=Path, metavar="F", help=t("用该文件中的口令保护签名密钥", "protect the signing key with the passphrase in F"))
+
+    batch = sub.add_parser("batch", lang=lang, help=t("生成或查看评审批次", "build or inspect a batch"),
+                           description=t("评审批次（.ticbatch）。", "Review batches (.ticbatch)."))
+    batch_sub = batch.add_subparsers(dest="batch_command", metavar=t("操作", "ACTION"), parser_class=_Parser, required=True)
+    build = batch_sub.add_parser("build", lang=lang, help=t("由批次源文件夹生成签名的批次文件", "build a signed batch from a source folder"),
+                                 description=t("读取 SRC_DIR（batch、proposals、budget、kpis、experts 表格及 proposals/<编号>/*.pdf），"
+                                               "用机构密钥签名，生成 .ticbatch。",
+                                               "Read SRC_DIR (the batch, proposals, budget, kpis and experts tables and "
+                                               "proposals/<id>/*.pdf), sign with the agency key and write a .ticbatch."))
+    build.add_argument("src_dir", metavar="SRC_DIR", type=Path, help=t("批次源文件夹", "batch source folder"))
+    build.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.ticbatch", help=t("输出的批次文件", "batch file to write"))
+    build.add_argument("--key", required=True, type=Path, metavar="AGENCY_DIR", help=t("机构密钥文件夹", "agency key folder"))
+    build.add_argument("--key-passphrase-file", type=Path, metavar="F", help=t("签名密钥的口令文件", "passphrase file of the signing key"))
+    enc = build.add_mutually_exclusive_group()
+    enc.add_argument("--passphrase-file", type=Path, metavar="F", help=t("用该文件中的口令加密批次", "encrypt with the passphrase in F"))
+    enc.add_argument("--recipient", action="append", default=[], metavar="AGE_PUBKEY",
+                     help=t("加密给该 age 公钥（可重复）", "encrypt to this age public key (repeatable)"))
+
+    insp = batch_sub.add_parser("inspect", lang=lang, help=t("检查并显示批次内容", "check a batch and show what it holds"),
+                                description=t("完整检查批次文件（签名、清单、格式），并显示摘要。",
+                                              "Fully check a batch file (signature, manifest, schema) and summarise it."))
+    insp.add_argument("file", metavar="FILE", type=Path, help=t("批次文件", "batch file"))
+    secret = insp.add_mutually_exclusive_group()
+    secret.add_argument("--passphrase-file", type=Path, metavar="F", help=t("解密口令文件", "decryption passphrase file"))
+    secret.add_argument("--identity", type=Path, metavar="F", help=t("age 私钥文件", "age identity file"))
+    insp.add_argument("--json", action="store_true", help=t("以 JSON 输出", "print JSON"))
+    return parser
+
+
+# ── helpers ─────────────────────────────────────────────────────────────────────────────────
+
+def read_passphrase(path: Path, lang: str) -> bytes:
+    """The file's bytes without one trailing newline."""
+    data = path.read_bytes()
+    if data.endswith(b"\r\n"):
+        data = data[:-2]
+    elif data.endswith(b"\n"):
+        data = data[:-1]
+    if not data:
+        raise CliError(_t(lang, f"口令文件 {path} 是空的。", f"The passphrase file {path} is empty."))
+    return data
+
+
+def _number(d: Decimal) -> int | float | str:
+    if d == d.to_integral_value():
+        return int(d)
+    f = float(d)
+    return f if Decimal(f) == d else format(d, "f")
+
+
+def _wan(d: Decimal) -> str:
+    return f"{(d / 10000).quantize(Decimal('0.01')):,}"
+
+
+# ── commands ────────────────────────────────────────────────────────────────────────────────
+
+def cmd_demo_batch(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.demo import demo_agency_dir, write_demo_batch
+    from tic_desktop.formats.keys import load_agency_keys
+
+    passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
+    out = write_demo_batch(args.dir, args.kind, passphrase=passphrase)
+    fp = load_agency_keys(demo_agency_dir()).fingerprint
+    print(_t(lang, f"已生成演示批次：{out}（{KIND_LABELS[args.kind][0]}，{'已用口令加密' if passphrase else '未加密'}）",
+             f"Demo batch written: {out} ({KIND_LABELS[args.kind][1]}, {'passphrase-encrypted' if passphrase else 'not encrypted'})"))
+    print(_t(lang, f"演示机构密钥（仅供演示）已复制到：{args.dir / 'agency'}", f"DEMO-ONLY agency keys copied to: {args.dir / 'agency'}"))
+    print(_t(lang, f"机构密钥指纹：{fp}", f"Agency key fingerprint: {fp}"))
+    return 0
+
+
+def cmd_keys_create(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.formats.keys import create_agency_keys
+
+    passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
+    keys = create_agency_keys(args.agency_dir, passphrase=passphrase)
+    print(_t(lang, f"已在 {args.agency_dir} 生成机构密钥。", f"Agency keys created in {args.agency_dir}."))
+    print(_t(lang, f"机构密钥指纹：{keys.fingerprint}", f"Agency key fingerprint: {keys.fingerprint}"))
+    print(_t(lang, f"评分表加密公钥：{keys.age_recipient}", f"Score sheet encryption key: {keys.age_recipient}"))
+    print(_t(lang, "请把指纹印在专家邀请函上，并将此文件夹离线备份；丢失后将无法解密专家的评分表。",
+             "Print the fingerprint in the invitation letter and back this folder up offline; without it the "
+             "experts' score sheets cannot be decrypted."))
+    return 0
+
+
+def cmd_batch_build(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.formats import keys as k
+    from tic_desktop.formats.batch import write_batch
+    from tic_desktop.formats.source import read_source
+
+    key_dir: Path = args.key
+    if not all((key_dir / n).is_file() for n in (k.SIGNING_KEY_FILE, k.AGE_IDENTITY_FILE)):
+        raise CliError(_t(lang, f"机构密钥文件夹 {key_dir} 中没有机构密钥。请先运行：tic-desktop keys create {key_dir}",
+                          f"The folder {key_dir} holds no agency keys. Create them first: tic-desktop keys create {key_dir}"))
+    key_pass = read_passphrase(args.key_passphrase_file, lang) if args.key_passphrase_file else None
+    keys = k.load_agency_keys(key_dir, passphrase=key_pass)
+    spec = read_source(args.src_dir)
+    passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
+    manifest = write_batch(args.output, spec, keys, passphrase=passphrase, recipients=tuple(args.recipient))
+    how = (_t(lang, "已用口令加密", "passphrase-encrypted") if passphrase else
+           _t(lang, f"已加密给 {len(args.recipient)} 个公钥", f"encrypted to {len(args.recipient)} key(s)") if args.recipient else
+           _t(lang, "未加密，请通过安全渠道传递", "not encrypted; send it through a safe channel"))
+    print(_t(lang, f"已生成批次文件：{args.output}（{len(manifest.proposals)} 个项目，{len(manifest.experts)} 位专家，{how}）",
+             f"Batch written: {args.output} ({len(manifest.proposals)} proposals, {len(manifest.experts)} experts, {how})"))
+    print(_t(lang, f"机构密钥指纹：{keys.fingerprint}", f"Agency key fingerprint: {keys.fingerprint}"))
+    return 0
+
+
+def inspect_json(opened: Any) -> dict[str, Any]:
+    """The `batch inspect --json` object."""
+    m = opened.manifest
+    try:
+        from tic_desktop.core.policy import check_budget
+    except ImportError:  # pragma: no cover - core.policy is part of the foundation
+        check_budget = None
+    forms = []
+    for fid, form in sorted(opened.forms.items()):
+        forms.append({
+            "id": fid, "version": form.version, "kind": form.kind, "title": form.title.model_dump(),
+            "step": _number(form.step), "max_total": _number(form.max_total),
+            "criteria": [{"id": c.id, "section": s.id, "max": _number(c.max), "step": _number(form.step),
+                          "roles": list(c.roles), "na_allowed": c.na_allowed}
+                         for s in form.sections for c in s.criteria],
+        })
+    proposals = []
+    for ref in m.proposals:
+        p = opened.proposals[ref.id]
+        total = sum((b.total for b in p.budget), Decimal(0))
+        subsidy = sum((b.city_subsidy for b in p.budget), Decimal(0))
+        entry: dict[str, Any] = {
+            "id": p.id, "center_name": p.center_name, "center_type": p.center_type, "lead_unit": p.lead_unit,
+            "member_units": list(p.member_units), "field": p.field, "forms": list(p.forms),
+            "period": [p.period_start, p.period_end],
+            "documents": [{"path": d.path, "title": d.title, "size": len(opened.documents[d.path])} for d in p.documents],
+            "budget": {"total": format(total, "f"), "city_subsidy": format(subsidy, "f"),
+                       "subsidy_ratio": format((subsidy / total).quantize(Decimal("0.0001")), "f") if total else None},
+            "kpis": [{"id": k.id, "name": k.name, "unit": k.unit, "target": format(k.target, "f"),
+                      "achieved": None if k.achieved is None else format(k.achieved, "f")} for k in p.kpis],
+        }
+        if check_budget is not None and (p.budget or m.kind == "feasibility_review"):
+            checks = check_budget(p)
+            entry["policy"] = [{"code": c.code, "passed": c.passed, "text_zh": c.text("zh"), "text_en": c.text("en"),
+                                "figures": {k: format(v, "f") for k, v in c.figures.items()}} for c in checks]
+            entry["policy_passed"] = all(c.passed for c in checks)
+        proposals.append(entry)
+    return {
+        "format": "tic-batch-inspect", "format_version": "1.0",
+        "batch_id": m.batch_id, "title": m.title.model_dump(), "kind": m.kind, "deadline": m.deadline,
+        "created_at": m.created_at, "manifest_sha256": opened.manifest_sha256,
+        "agency": {"name": m.agency.name, "fingerprint": opened.agency_fingerprint, "age_recipient": m.agency.age_recipient},
+        "agency_fingerprint": opened.agency_fingerprint,
+        "forms": forms,
+        "proposals": proposals,
+        "experts": [{"id": e.id, "name": e.name, "unit": e.unit, "title": e.title, "role": e.role, "chair": e.chair,
+                     "assigned": list(e.assigned), "known_conflicts": list(e.known_conflicts)} for e in m.experts],
+        "assignments": {e.id: [p for p in e.assigned if p not in e.known_conflicts] for e in m.experts},
+    }
+
+
+def _summary(data: dict[str, Any], lang: str) -> str:
+    zh = lang == "zh"
+    kind = KIND_LABELS[data["kind"]][0 if zh else 1]
+    lines = [
+        _t(lang, f"批次：{data['title']['zh']}（{data['batch_id']}）", f"Batch: {data['title']['en']} ({data['batch_id']})"),
+        _t(lang, f"评审类型：{kind}　截止日期：{data['deadline'] or '—'}", f"Kind: {kind}   deadline: {data['deadline'] or '—'}"),
+        _t(lang, f"组织机构：{data['agency']['name']}　机构密钥指纹：{data['agency_fingerprint']}",
+           f"Agency: {data['agency']['name']}   key fingerprint: {data['agency_fingerprint']}"),
+        _t(lang, "签名与内容检查：通过", "Signature and content checks: passed"),
+        _t(lang, f"评分表（{len(data['forms'])}）：", f"Forms ({len(data['forms'])}):"),
+    ]
+    for f in data["forms"]:
+        lines.append(_t(lang, f"  {f['id']} v{f['version']}　{f['title']['zh']}　满分 {f['max_total']}，{len(f['criteria'])} 个评分项，步长 {f['step']}",
+                        f"  {f['id']} v{f['version']}  {f['title']['en']}  max {f['max_total']}, {len(f['criteria'])} criteria, step {f['step']}"))
+    lines.append(_t(lang, f"申报项目（{len(data['proposals'])}）：", f"Proposals ({len(data['proposals'])}):"))
+    for p in data["proposals"]:
+        lines.append(f"  {p['id']}  {p['center_name']}　{_t(lang, '牵头', 'lead')}：{p['lead_unit']}　{_t(lang, '材料', 'documents')} {len(p['documents'])}")
+        b = p["budget"]
+        if b["subsidy_ratio"] is not None:
+            lines.append(_t(lang, f"      总投资 {_wan(Decimal(b['total']))} 万元，市财政补助 {_wan(Decimal(b['city_subsidy']))} 万元（{Decimal(b['subsidy_ratio']) * 100:.2f}%）",
+                            f"      total {_wan(Decimal(b['total']))} ×10k CNY, city subsidy {_wan(Decimal(b['city_subsidy']))} ×10k CNY ({Decimal(b['subsidy_ratio']) * 100:.2f}%)"))
+        for c in p.get("policy", []):
+            mark = "✔" if c["passed"] else "✘"
+            lines.append(f"      {mark} {c['text_zh'] if zh else c['text_en']}")
+    lines.append(_t(lang, f"专家（{len(data['experts'])}）：", f"Experts ({len(data['experts'])}):"))
+    for e in data["experts"]:
+        role = ROLE_LABELS[e["role"]][0 if zh else 1]
+        chair = _t(lang, "，组长", ", chair") if e["chair"] else ""
+        n = len(data["assignments"][e["id"]])
+        conflicts = "、".join(e["known_conflicts"]) if zh else ", ".join(e["known_conflicts"])
+        extra = (_t(lang, f"，回避 {conflicts}", f", conflict {conflicts}") if conflicts else "")
+        lines.append(_t(lang, f"  {e['id']} {e['name']}（{e['unit']}，{role}{chair}）评审 {n} 项{extra}",
+                        f"  {e['id']} {e['name']} ({e['unit']}, {role}{chair}) scores {n}{extra}"))
+    return "\n".join(lines)
+
+
+def cmd_batch_inspect(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.formats.batch import read_batch
+
+    passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
+    identity = args.identity.read_text("utf-8") if args.identity else None
+    opened = read_batch(args.file, passphrase=passphrase, identity=identity)
+    data = inspect_json(opened)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(_summary(data, lang))
+    return 0
+
+
+# ── entry point ─────────────────────────────────────────────────────────────────────────────
+
+def _run_gui(argv: list[str], lang: str) -> int:
+    try:
+        from tic_desktop.app import main as gui_main
+    except ImportError as exc:
+        print(_t(lang, f"无法启动图形界面（{exc}）。命令行工具仍可使用：tic-desktop --help",
+                 f"The app cannot start ({exc}). The command-line tools still work: tic-desktop --help"), file=sys.stderr)
+        return 1
+    result = gui_main(argv)
+    return result if isinstance(result, int) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    lang = ui_lang()
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    if not args_list or (args_list[0] not in SUBCOMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+        return _run_gui(args_list, lang)
+    parser = build_parser(lang)
+    args = parser.parse_args(args_list)
+    handlers = {("demo-batch", None): cmd_demo_batch, ("keys", "create"): cmd_keys_create,
+                ("batch", "build"): cmd_batch_build, ("batch", "inspect"): cmd_batch_inspect}
+    handler = handlers[(args.command, getattr(args, "keys_command", None) or getattr(args, "batch_command", None))]
+    try:
+        return handler(args, lang)
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+    except Rejected as exc:
+        print(_t(lang, "错误：", "error: ") + exc.text(lang), file=sys.stderr)
+    except BrokenPipeError:  # e.g. `| head`: the reader has gone, nothing left to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except FileNotFoundError as exc:
+        print(_t(lang, f"错误：找不到文件 {exc.filename}", f"error: no such file: {exc.filename}"), file=sys.stderr)
+    except OSError as exc:
+        print(_t(lang, f"错误：无法读写 {exc.filename or ''}（{exc.strerror or exc}）",
+                 f"error: cannot read or write {exc.filename or ''} ({exc.strerror or exc})"), file=sys.stderr)
+    except KeyboardInterrupt:
+        print(_t(lang, "已中断。", "Interrupted."), file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, with the details behind TIC_DEBUG
+        if os.environ.get("TIC_DEBUG"):
+            raise
+        print(_t(lang, f"内部错误：{type(exc).__name__}: {exc}（设置 TIC_DEBUG=1 可查看详情）",
+                 f"internal error: {type(exc).__name__}: {exc} (set TIC_DEBUG=1 for details)"), file=sys.stderr)
+    return 1
