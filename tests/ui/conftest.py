@@ -61,6 +61,17 @@ def build_pdf(pages: tuple[tuple[str, str], ...] = PDF_PAGES) -> bytes:
     return out.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _chinese_locale(qapp):
+    """The UI in Chinese, as i18n.install_translators(app, "zh") leaves it."""
+    from PySide6.QtCore import QLocale
+
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    yield
+    QLocale.setDefault(previous)
+
+
 @pytest.fixture(scope="session")
 def pdf_bytes() -> bytes:
     return build_pdf()

@@ -213,6 +213,7 @@ class CriterionRow(QWidget):
                 self.score_edit.setText("" if self._score is None else format_points(self._score, self._step))
                 return
             self.score_edit.setText(format_points(value, self._step))
+        self._show_note(None)
         if value != self._score:
             self._score = value
             self.scoreEdited.emit(self.criterion.id, value)

@@ -20,8 +20,8 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 
 
 def ui_language() -> str:
-    """'zh' or 'en': the language the translators were installed for (QLocale's default)."""
-    return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+    """'en' when the UI was switched to English (i18n sets QLocale's default), else 'zh'."""
+    return "en" if QLocale().language() == QLocale.Language.English else "zh"
 
 
 class TableModel(QAbstractTableModel):
