@@ -175,9 +175,10 @@ def _check_layout(data: bytes, max_members: int) -> None:
         raise Rejected(NOT_ZIP)
     eocd_at = len(data) - _EOCD_SIZE
     if data[eocd_at:eocd_at + 4] != _EOCD:
-        if data.rfind(_EOCD) >= 0:
-            raise Rejected(TRAILING, "bytes after the end of central directory")
-        raise Rejected(NOT_ZIP, "no end of central directory")
+        found = data.rfind(_EOCD)
+        if found < 0 or found > eocd_at:
+            raise Rejected(NOT_ZIP, "no complete end of central directory (truncated?)")
+        raise Rejected(TRAILING, f"{eocd_at - found} bytes after the end of central directory")
     (_sig, disk, cd_disk, n_disk, n_total, cd_size, cd_offset, comment_len) = struct.unpack(
         "<4sHHHHIIH", data[eocd_at:]
     )
