@@ -115,7 +115,7 @@ def _status_icon(status: str, size: int = 32) -> QIcon:
     return QIcon(pix)
 
 
-class _ProposalModel(QAbstractListModel):
+class ProposalListModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ProposalRow] = []
@@ -199,7 +199,7 @@ class ProposalList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._model = _ProposalModel(self)
+        self._model = ProposalListModel(self)
         self._silent = False
         self._proxy = QSortFilterProxyModel(self)
         self._proxy.setSourceModel(self._model)
