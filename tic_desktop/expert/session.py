@@ -11,7 +11,6 @@ import hashlib
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 from tic_desktop.core.errors import BatchRejected, Rejected, register
 from tic_desktop.expert import keys as expert_keys
 from tic_desktop.expert.pledge import CONFLICT_REASONS, KNOWN_IN_ADVANCE, pledge_sha256
-from tic_desktop.expert.records import AnswerKey, Records, open_connection
+from tic_desktop.expert.records import AnswerKey, Records
+from tic_desktop.storage.records import build_answers
+from tic_desktop.storage.workspace import Workspace
 
 if TYPE_CHECKING:
     from tic_desktop.core.forms import FormTemplate
@@ -103,31 +104,24 @@ def probe(data: bytes) -> BatchProbe:
     return BatchProbe(True, b"\n-> scrypt " in header)
 
 
-def _encode(kind: str, value: object) -> str | None:
-    """An answer item as the workspace stores it (TEXT), None to delete it."""
-    if value is None:
-        return None
-    if kind == "score":
-        return format(Decimal(str(value)), "f")
-    if kind in ("na", "veto"):
-        if kind == "na" and not value:
-            return None
-        return "1" if value else "0"
-    text = str(value)
-    return text if text != "" else None
-
-
 class ExpertSession:
     """Holds the open batch and the expert's choices; every change is committed before it returns."""
 
-    def __init__(self, data_dir: Path, records: Records | None = None) -> None:
-        self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.records = records or Records(open_connection(self.data_dir / "workspace.db"))
+    def __init__(self, workspace: Workspace, data_dir: Path | None = None) -> None:
+        self.workspace = workspace
+        self.data_dir = Path(data_dir) if data_dir is not None else workspace.data_dir
+        self.records = Records(workspace)
         self._current: _Current | None = None
 
+    @classmethod
+    def open(cls, data_dir: Path) -> ExpertSession:
+        """The session over `<data_dir>/workspace.db` (created or migrated)."""
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(Workspace.open(data_dir / "workspace.db", check_location=False), data_dir)
+
     def close(self) -> None:
-        self.records.conn.close()
+        self.records.close()
 
     # opening ----------------------------------------------------------------------------------
     @staticmethod
@@ -152,18 +146,11 @@ class ExpertSession:
         if state is PinState.NEW and not pin_new_agency:
             raise BatchRejected(AGENCY_KEY_CHANGED, "agency key not pinned")
         raw_sha = hashlib.sha256(raw).hexdigest()
-        store = self.data_dir / "batches" / f"{raw_sha}.ticbatch"
-        if not store.exists():
-            from tic_desktop.storage.atomic import atomic_write  # noqa: PLC0415
-
-            store.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(store, raw)
         m = opened.manifest
-        self.records.record_batch(
-            {"batch_id": m.batch_id, "manifest_sha256": opened.manifest_sha256, "title_zh": m.title.zh,
-             "title_en": m.title.en, "kind": m.kind, "agency_name": m.agency.name,
-             "agency_fingerprint": opened.agency_fingerprint, "raw_sha256": raw_sha, "raw_size": len(raw)},
-            (m.agency.name, opened.agency_fingerprint) if state is PinState.NEW else None,
+        self.records.add_batch(
+            raw, batch_id=m.batch_id, manifest_sha256=opened.manifest_sha256, title_zh=m.title.zh,
+            title_en=m.title.en, kind=m.kind, agency_name=m.agency.name,
+            agency_fingerprint=opened.agency_fingerprint,
         )
         self._current = _Current(opened, raw_sha)
         self.records.ui_set("last_batch", m.batch_id)
@@ -173,12 +160,7 @@ class ExpertSession:
 
     def recent_batches(self) -> list[dict[str, Any]]:
         """Imported batches, newest first, each with `path` of the kept copy."""
-        out = []
-        for row in self.records.batches():
-            path = self.data_dir / "batches" / f"{row['raw_sha256']}.ticbatch"
-            if path.exists():
-                out.append({**row, "path": path})
-        return out
+        return [row for row in self.records.batches() if row["path"].exists()]
 
     def last_batch_path(self) -> Path | None:
         last = self.records.ui_get("last_batch")
@@ -294,32 +276,9 @@ class ExpertSession:
         from tic_desktop.core.scoring import FormAnswers  # noqa: PLC0415
 
         assert self._current is not None
-        scores: dict[str, Decimal] = {}
-        na: set[str] = set()
-        comments: dict[str, str] = {}
-        vetoes: dict[str, bool] = {}
-        overall: dict[str, str] = {}
-        conclusion: str | None = None
-        for (pid, form, kind, item), value in self._current.answers.items():
-            if pid != proposal_id or form != form_id:
-                continue
-            if kind == "score":
-                try:
-                    scores[item] = Decimal(value)
-                except InvalidOperation:
-                    continue
-            elif kind == "na" and value == "1":
-                na.add(item)
-            elif kind == "comment":
-                comments[item] = value
-            elif kind == "veto":
-                vetoes[item] = value == "1"
-            elif kind == "conclusion":
-                conclusion = value
-            elif kind == "overall":
-                overall[item] = value
-        return FormAnswers(scores=scores, not_applicable=frozenset(na), comments=comments, vetoes=vetoes,
-                           conclusion=conclusion, overall=overall)
+        rows = [(kind, item, value) for (pid, form, kind, item), value in self._current.answers.items()
+                if pid == proposal_id and form == form_id]
+        return FormAnswers(**build_answers(rows))
 
     def save_answers(self, changes: Iterable[tuple[str, str, str, str, object]]) -> None:
         """Commit (proposal, form, item_kind, item_id, value) changes in one transaction.
@@ -327,16 +286,16 @@ class ExpertSession:
         Raises storage errors (disk full…) with nothing changed; the caller keeps the edits.
         """
         batch_id, expert_id = self._who()
-        items: dict[AnswerKey, str | None] = {}
+        items: dict[AnswerKey, object] = {}
         for pid, form, kind, item, value in changes:
             if self.is_conflicted(pid):
                 raise Rejected(CONFLICTED, pid)
-            items[(pid, form, kind, item or "")] = _encode(kind, value)
+            items[(pid, form, kind, item or "")] = value
         if not items:
             return
-        self.records.save_answers(batch_id, expert_id, items.items())
+        stored = self.records.save_answers(batch_id, expert_id, items.items())
         cache = self._current.answers  # type: ignore[union-attr]
-        for key, value in items.items():
+        for key, value in stored.items():
             if value is None:
                 cache.pop(key, None)
             else:

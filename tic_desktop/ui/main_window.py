@@ -1,0 +1,301 @@
+"""The expert's main window: the start page, then the review page of DESIGN.md §1.
+
+Review page: a header (expert · key fingerprint · 已保存 HH:MM:SS), the proposal list on the left,
+the documents / budget checks / KPI table in the centre and the scoring form (one tab per form)
+on the right, in a splitter that remembers its sizes. Edits go through `Autosave` to the
+session; the window never writes to the workspace itself except through the session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+
+from tic_desktop.core.errors import Rejected
+from tic_desktop.expert.session import ExpertSession, Status
+from tic_desktop.paths import resources_dir
+from tic_desktop.ui.autosave import Autosave
+from tic_desktop.ui.budget_panel import BudgetPanel
+from tic_desktop.ui.document_viewer import DocumentViewer
+from tic_desktop.ui.forms.ui_main_window import Ui_MainWindow
+from tic_desktop.ui.identity_dialog import role_text
+from tic_desktop.ui.kpi_panel import KpiPanel
+from tic_desktop.ui.proposal_list import ProposalList, ProposalRow
+from tic_desktop.ui.scoring_form import ScoringForm
+from tic_desktop.ui.start_page import StartPage
+
+DEFAULT_SIZES = [260, 560, 460]
+
+
+def short_fingerprint(fp: str | None) -> str:
+    return f"{fp[:19]}…" if fp else ""
+
+
+class MainWindow(QMainWindow):
+    fileDropped = Signal(str)  # noqa: N815 - Qt signal naming
+    closing = Signal()
+
+    def __init__(self, lang: str = "zh", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self.ui = Ui_MainWindow()
+        self.ui.setupUi(self)
+        self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "tic-desktop.png")))
+        self.setAcceptDrops(True)
+        self.start_page = StartPage(self)
+        self.ui.startLayout.addWidget(self.start_page)
+        self.proposals = ProposalList(self)
+        self.ui.listLayout.addWidget(self.proposals)
+        self.viewer = DocumentViewer(self)
+        self.ui.documentsLayout.addWidget(self.viewer)
+        self.budget = BudgetPanel(self)
+        self.ui.budgetLayout.addWidget(self.budget)
+        self.kpis = KpiPanel(self)
+        self.ui.kpiLayout.addWidget(self.kpis)
+        self.forms: list[ScoringForm] = []
+        self._shown_forms: list[Any] = []
+        self.saved_status = QLabel(self)
+        self.saved_status.setAccessibleName(self.tr("保存状态"))
+        self.ui.statusbar.addPermanentWidget(self.saved_status)
+        self.ui.splitter.setStretchFactor(0, 0)
+        self.ui.splitter.setStretchFactor(1, 3)
+        self.ui.splitter.setStretchFactor(2, 2)
+        self.session: ExpertSession | None = None
+        self.autosave: Autosave | None = None
+        self.current_id: str | None = None
+        self._loading = False
+        self._next_form_shortcut = QShortcut(QKeySequence("Ctrl+Shift+PgDown"), self)
+        self._connect()
+        self.show_start()
+
+    def _connect(self) -> None:
+        self.ui.quitAction.triggered.connect(self.close)
+        self.ui.nextAction.triggered.connect(self._on_next)
+        self.ui.previousAction.triggered.connect(self._on_previous)
+        self.ui.searchAction.triggered.connect(self._on_search)
+        self.ui.retryButton.clicked.connect(self.flush)
+        self.proposals.proposalSelected.connect(self.show_proposal)
+        self.viewer.documentOpened.connect(self._on_document_opened)
+        self.ui.splitter.splitterMoved.connect(self._on_splitter_moved)
+        self.ui.centerTabs.currentChanged.connect(self._on_tab_changed)
+        self.ui.formTabs.currentChanged.connect(self._on_tab_changed)
+        self._next_form_shortcut.activated.connect(self._on_next_form)
+
+    # -- pages ---------------------------------------------------------------------------------
+    def show_start(self) -> None:
+        self.ui.stack.setCurrentWidget(self.ui.startHost)
+        self.setWindowTitle(self.tr("天津市技术创新中心 专家评审"))
+        for action in (self.ui.nextAction, self.ui.previousAction, self.ui.searchAction,
+                       self.ui.conflictsAction, self.ui.pledgeAction):
+            action.setEnabled(False)
+
+    def bind(self, session: ExpertSession) -> None:
+        """Show the review page for the session's batch and expert, at the place they left."""
+        self.flush()
+        self.session = session
+        if self.autosave is None:
+            self.autosave = Autosave(session.save_answers, self)
+            self.autosave.saved.connect(self._on_saved)
+            self.autosave.failed.connect(self._on_save_failed)
+        manifest = session.opened.manifest
+        self.setWindowTitle(manifest.title.get(self.lang))
+        expert = session.expert
+        assert expert is not None
+        self.ui.expertLabel.setText(f"{expert.name}（{role_text(expert.role, expert.chair)}）")
+        self.ui.keyLabel.setText(self.tr("密钥 %1").replace("%1", short_fingerprint(session.fingerprint)))
+        self.ui.keyLabel.setToolTip(session.fingerprint or "")
+        self.ui.savedLabel.setText("")
+        self.ui.banner.setVisible(False)
+        for action in (self.ui.nextAction, self.ui.previousAction, self.ui.searchAction,
+                       self.ui.conflictsAction, self.ui.pledgeAction):
+            action.setEnabled(True)
+        self.ui.stack.setCurrentWidget(self.ui.reviewPage)
+        sizes = session.ui_get("splitter") or DEFAULT_SIZES
+        self.ui.splitter.setSizes([int(s) for s in sizes])
+        self.current_id = None
+        self.refresh_rows()
+        place = session.place()
+        ids = [p.id for p in session.assigned()]
+        target = place.get("proposal") if place.get("proposal") in ids else (ids[0] if ids else None)
+        if target:
+            self.proposals.select(target)
+            self.show_proposal(target)
+            self.ui.centerTabs.setCurrentIndex(int(place.get("tab", 0)))
+            self.ui.formTabs.setCurrentIndex(int(place.get("form_tab", 0)))
+
+    def refresh_rows(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        rows = [ProposalRow(p.id, p.center_name, p.field, session.status(p.id).value) for p in session.assigned()]
+        self.proposals.set_rows(rows)
+        if self.current_id:
+            self.proposals.select(self.current_id)
+
+    # -- one proposal --------------------------------------------------------------------------
+    def show_proposal(self, proposal_id: str) -> None:
+        session = self.session
+        if session is None or proposal_id == self.current_id:
+            return
+        self.flush()
+        self._loading = True
+        try:
+            self.current_id = proposal_id
+            proposal = session.opened.proposals[proposal_id]
+            self.budget.set_proposal(proposal)
+            self.kpis.set_proposal(proposal)
+            conflicted = session.is_conflicted(proposal_id)
+            if conflicted:
+                self.viewer.clear(self.tr("您已对该项目申请回避：材料不予打开，也不能评分。"))
+                self.ui.formClosedLabel.setText(self.tr("已回避 — 本项目不评分"))
+                self.ui.formStack.setCurrentWidget(self.ui.formClosedLabel)
+            else:
+                docs = [(d.path, d.title, session.opened.documents[d.path]) for d in proposal.documents]
+                self.viewer.set_documents(docs)
+                self._show_forms(proposal_id)
+                self.ui.formStack.setCurrentWidget(self.ui.formTabs)
+            session.set_place(proposal=proposal_id)
+        finally:
+            self._loading = False
+        self.proposals.select(proposal_id)
+
+    def _show_forms(self, proposal_id: str) -> None:
+        session = self.session
+        assert session is not None
+        forms = session.forms_for(proposal_id)
+        tabs = self.ui.formTabs
+        while len(self.forms) < len(forms):
+            widget = ScoringForm(self)
+            index = len(self.forms)
+            widget.answerChanged.connect(lambda kind, item, value, i=index: self._on_answer(i, kind, item, value))
+            widget.evaluationChanged.connect(lambda _e, i=index: self._update_tab_title(i))
+            self.forms.append(widget)
+        keep = tabs.currentIndex()
+        tabs.blockSignals(True)
+        while tabs.count():
+            tabs.removeTab(0)
+        expert = session.expert
+        self._shown_forms = list(forms)
+        for index, form in enumerate(forms):
+            widget = self.forms[index]
+            widget.setProperty("form_id", form.id)
+            widget.set_form(form, session.answers(proposal_id, form.id), expert.role if expert else None)
+            tabs.addTab(widget, form.title.get(self.lang))
+            self._update_tab_title(index)
+        tabs.setTabBarAutoHide(len(forms) <= 1)
+        tabs.setCurrentIndex(keep if 0 <= keep < len(forms) else 0)
+        tabs.blockSignals(False)
+
+    def _update_tab_title(self, index: int) -> None:
+        if index >= self.ui.formTabs.count():
+            return
+        widget = self.forms[index]
+        form = self._shown_forms[index] if index < len(self._shown_forms) else None
+        if form is None:
+            return
+        total = widget.evaluation().total
+        self.ui.formTabs.setTabText(index, f"{form.title.get(self.lang)} · {total}")
+
+    def current_form(self) -> ScoringForm | None:
+        widget = self.ui.formTabs.currentWidget()
+        return widget if isinstance(widget, ScoringForm) else None
+
+    # -- autosave ------------------------------------------------------------------------------
+    def _on_answer(self, index: int, kind: str, item_id: str, value: Any) -> None:
+        if self._loading or self.autosave is None or self.current_id is None:
+            return
+        form_id = self.forms[index].property("form_id")
+        self.autosave.change(self.current_id, form_id, kind, item_id, value)
+        self.ui.savedLabel.setText(self.tr("正在保存…"))
+
+    def flush(self) -> bool:
+        return self.autosave.flush() if self.autosave is not None else True
+
+    def _on_saved(self, when: str) -> None:
+        text = self.tr("已保存 %1").replace("%1", when)
+        self.ui.savedLabel.setText(text)
+        self.saved_status.setText(text)
+        self.ui.banner.setVisible(False)
+        if self.session and self.current_id:
+            status = self.session.status(self.current_id)
+            row = next((r for r in self.proposals.model().rows() if r.id == self.current_id), None)  # type: ignore[attr-defined]
+            if row is not None and row.status != status.value:
+                self.refresh_rows()
+
+    def _on_save_failed(self, exc: object) -> None:
+        detail = exc.text(self.lang) if isinstance(exc, Rejected) else str(exc)
+        self.ui.bannerLabel.setText(
+            self.tr("修改尚未保存，已保留在内存中，程序每隔几秒自动重试。请不要关闭程序。") + "\n" + detail
+        )
+        self.ui.banner.setVisible(True)
+        self.ui.savedLabel.setText(self.tr("未保存"))
+        self.saved_status.setText(self.tr("未保存"))
+
+    # -- place, documents, shortcuts -----------------------------------------------------------
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.session is not None and not self._loading and self.current_id:
+            self.session.set_place(tab=self.ui.centerTabs.currentIndex(), form_tab=self.ui.formTabs.currentIndex())
+
+    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
+        if self.session is not None:
+            self.session.ui_set("splitter", self.ui.splitter.sizes())
+
+    def _on_document_opened(self, path: str) -> None:
+        if self.session is not None and self.current_id and not self.session.is_conflicted(self.current_id):
+            self.session.document_opened(self.current_id, path)
+
+    def _on_next(self) -> None:
+        self.proposals.select_next()
+
+    def _on_previous(self) -> None:
+        self.proposals.select_previous()
+
+    def _on_next_form(self) -> None:
+        tabs = self.ui.formTabs
+        if tabs.count() > 1:
+            tabs.setCurrentIndex((tabs.currentIndex() + 1) % tabs.count())
+
+    def _on_search(self) -> None:
+        self.ui.centerTabs.setCurrentWidget(self.ui.documentsTab)
+        self.viewer.focus_search()
+
+    def status_of(self, proposal_id: str) -> Status | None:
+        return self.session.status(proposal_id) if self.session else None
+
+    # -- drag and drop, close ------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile() and urls[0].toLocalFile().lower().endswith(".ticbatch"):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            self.fileDropped.emit(str(Path(urls[0].toLocalFile())))
+            event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if not self.flush():
+            self.ui.banner.setVisible(True)
+        if self.session is not None and self.ui.stack.currentWidget() is self.ui.reviewPage:
+            with contextlib.suppress(Rejected):
+                self.session.ui_set("splitter", self.ui.splitter.sizes())
+        self.closing.emit()
+        event.accept()
+
+    def retranslate(self, lang: str) -> None:
+        self.lang = lang
+        self.ui.retranslateUi(self)
+        self.start_page.retranslate()
+        if self.session is not None and self.ui.stack.currentWidget() is self.ui.reviewPage:
+            current, self.current_id = self.current_id, None
+            self.bind(self.session)
+            if current:
+                self.show_proposal(current)
+        else:
+            self.show_start()

@@ -1,0 +1,29 @@
+"""The 承诺书: must be accepted before any proposal opens."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+
+from tic_desktop.expert.pledge import PLEDGE
+from tic_desktop.ui.forms.ui_pledge_dialog import Ui_PledgeDialog
+
+
+class PledgeDialog(QDialog):
+    def __init__(self, lang: str, expert_line: str, *, read_only: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_PledgeDialog()
+        self.ui.setupUi(self)
+        self.ui.textBrowser.setPlainText(PLEDGE.get(lang) + "\n" + expert_line)
+        self._ok = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
+        self._ok.setText(self.tr("接受承诺"))
+        self._ok.setEnabled(False)
+        self._connect()
+        if read_only:
+            self.ui.acceptCheck.setChecked(True)
+            self.ui.acceptCheck.setEnabled(False)
+            self._ok.setText(self.tr("关闭"))
+
+    def _connect(self) -> None:
+        self.ui.acceptCheck.toggled.connect(self._ok.setEnabled)
+        self.ui.buttonBox.accepted.connect(self.accept)
+        self.ui.buttonBox.rejected.connect(self.reject)
