@@ -187,6 +187,42 @@ def test_verify_failure_after_replace_restores_old(tmp_path: Path) -> None:
     assert temps(tmp_path) == []
 
 
+def test_verify_failure_after_replace_of_new_file_removes_it(tmp_path: Path) -> None:
+    target = tmp_path / "new.bin"
+
+    def verify(path: Path) -> None:
+        if path == target:
+            raise ValueError("re-read differs")
+
+    with pytest.raises(StorageError):
+        atomic_write(target, b"new", verify=verify)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("winerror", [5, 32, 33])
+def test_each_windows_lock_error_is_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sleeps: list[float], winerror: int
+) -> None:
+    def locked() -> OSError:
+        exc = OSError(errno.EACCES, "locked")
+        exc.winerror = winerror  # type: ignore[attr-defined]
+        return exc
+
+    flaky_replace(monkeypatch, 2, locked)
+    atomic_write(tmp_path / "x", b"1")
+    assert len(sleeps) == 2
+
+
+def test_posix_permission_error_is_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sleeps: list[float]
+) -> None:
+    monkeypatch.setattr(atomic.sys, "platform", "linux")
+    flaky_replace(monkeypatch, 1, lambda: PermissionError(errno.EACCES, "Permission denied"))
+    with pytest.raises(PermissionError):
+        atomic_write(tmp_path / "x", b"1")
+    assert sleeps == [] and list(tmp_path.iterdir()) == []
+
+
 def test_verify_runs_twice_on_success(tmp_path: Path) -> None:
     target = tmp_path / "out.bin"
     checked: list[bytes] = []

@@ -279,6 +279,33 @@ def test_read_only_is_typed(ws: Workspace) -> None:
     assert info.value.code == "db.read_only"
 
 
+def test_change_and_audit_event_share_one_transaction(ws: Workspace) -> None:
+    head = ws.audit_head()
+    ws.db.execute(
+        "CREATE TRIGGER audit_full BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'no audit'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        ws.set_answer("B1", "E01", "P01", "f", "score", "1", "1")
+    with pytest.raises(sqlite3.IntegrityError):
+        ws.set_conflict("B1", "E01", "P01", declared=True)
+    assert ws.answers_for("B1", "E01", "P01", "f")["scores"] == {}
+    assert ws.conflicts("B1", "E01") == {}
+    assert ws.audit_head() == head
+
+
+def test_read_only_file_at_open_is_typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "w.db"
+    Workspace.open(path).close()
+    real_connect = sqlite3.connect
+
+    def read_only(target: object, **kwargs: object) -> sqlite3.Connection:
+        return real_connect(f"{Path(str(target)).as_uri()}?mode=ro", uri=True, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("tic_desktop.storage.connection.sqlite3.connect", read_only)
+    with pytest.raises(ReadOnlyWorkspace):
+        Workspace.open(path)
+
+
 def test_foreign_and_newer_databases_refused(tmp_path: Path) -> None:
     foreign = tmp_path / "foreign.db"
     conn = sqlite3.connect(foreign)

@@ -6,8 +6,9 @@
   indexers and sync clients hold new files for a moment) → fsync the folder → `verify(path)`.
 
 Whatever fails, the temp file is removed and the previous file at `path` is what it was: a
-verify failure after the replace puts the old file back (through a hard link taken just before;
-where the file system has none, e.g. FAT32 sticks, the temp file was already verified).
+verify failure after the replace puts the old file back (through a hard link taken just before),
+or removes the new file when there was none before. Only where the file system has no hard links
+(FAT32 sticks) and the re-read fails does the new, already once verified, file stay.
 Disk full is `DiskFull("disk.full")`; a file that stays locked is `StorageError("file.locked")`.
 """
 
@@ -130,6 +131,7 @@ def atomic_write(path: Path, data: bytes, *, verify: Callable[[Path], None] | No
         if verify is not None:
             _run_verify(verify, tmp)
         fault_point("before_replace")
+        existed = path.exists()
         old = _keep_old(path)
         replace_with_retry(tmp, path)
         fault_point("after_replace")
@@ -141,6 +143,8 @@ def atomic_write(path: Path, data: bytes, *, verify: Callable[[Path], None] | No
                 if old is not None:
                     replace_with_retry(old, path)
                     old = None
+                elif not existed:
+                    _unlink_quietly(path)
                 raise
     except BaseException:
         _unlink_quietly(tmp)

@@ -75,6 +75,12 @@ def connect(path: Path) -> tuple[sqlite3.Connection, int, bool]:
             raise StorageError(DISK_IO, f"{path}: journal_mode={mode}")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("BEGIN IMMEDIATE")  # write probe: a read-only file or medium fails here, typed
+        try:
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
         return conn, int(version), has_tables
     except BaseException as exc:
         conn.close()
