@@ -299,7 +299,7 @@ def test_read_only_file_at_open_is_typed(tmp_path: Path, monkeypatch: pytest.Mon
     real_connect = sqlite3.connect
 
     def read_only(target: object, **kwargs: object) -> sqlite3.Connection:
-        return real_connect(f"{Path(str(target)).as_uri()}?mode=ro", uri=True, **kwargs)  # type: ignore[arg-type]
+        return real_connect(f"{Path(str(target)).as_uri()}?mode=ro", uri=True, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr("tic_desktop.storage.connection.sqlite3.connect", read_only)
     with pytest.raises(ReadOnlyWorkspace):

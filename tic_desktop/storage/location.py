@@ -47,7 +47,7 @@ def _is_remote_drive(path: PureWindowsPath) -> bool:
         return False
     import ctypes
 
-    drive_type = ctypes.windll.kernel32.GetDriveTypeW(path.drive + "\\")  # type: ignore[attr-defined]
+    drive_type = getattr(ctypes, "windll").kernel32.GetDriveTypeW(path.drive + "\\")  # noqa: B009 (Windows only)
     return int(drive_type) == _DRIVE_REMOTE
 
 

@@ -256,7 +256,7 @@ class Workspace:
                 return False
             if old is not None and not replace:
                 raise StorageError(BATCH_CONFLICT, batch_id)
-            self.db["batches"].upsert(row, pk="batch_id")
+            self.db.table("batches").upsert(row, pk="batch_id")
             fault_point("mid_import")
             data = {
                 k: row[k] for k in ("batch_id", "manifest_sha256", "kind", "agency_fingerprint", "raw_sha256")
@@ -512,7 +512,7 @@ class Workspace:
             record = SheetExport(
                 batch_id, expert_id, sheet_seq, sheet_sha256, last[1] if last else None, audit_seq, _now()
             )
-            self.db["sheet_exports"].insert(record.__dict__)
+            self.db.table("sheet_exports").insert(record.__dict__)
             self._log(
                 conn,
                 "sheet.export",
