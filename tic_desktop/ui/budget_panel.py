@@ -36,6 +36,7 @@ class BudgetPanel(QWidget):
         self._table.setModel(self._model)
         self._table.setAccessibleName(self.tr("预算表"))
         self._table.verticalHeader().setVisible(False)
+        self._table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._table.setAlternatingRowColors(True)
         self._table.setWordWrap(False)
@@ -52,11 +53,12 @@ class BudgetPanel(QWidget):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
         layout.addWidget(self._table_title)
-        layout.addWidget(self._table, 1)
+        layout.addWidget(self._table)
         layout.addSpacing(6)
         layout.addWidget(self._checks_title)
         layout.addLayout(self._checks)
-        self.setStyleSheet("QLabel#panelHeading { font-weight: bold; }")
+        layout.addStretch(1)
+        self.setStyleSheet("QLabel#panelHeading { font-weight: bold; } QTableView::item { padding: 0px 8px; }")
 
     def set_proposal(self, proposal: Proposal) -> None:
         bold = QFont(self.font())
@@ -73,8 +75,8 @@ class BudgetPanel(QWidget):
                               for text in (self.tr("合计"), "", _money(total), _money(subsidy))))
         self._model.set_rows(rows)
         self._table.setVisible(bool(rows))
-        self._table.setFixedHeight(self._table.horizontalHeader().height()
-                                   + sum(self._table.rowHeight(r) for r in range(len(rows))) + 4)
+        self._table.setFixedHeight(self._table.horizontalHeader().sizeHint().height()
+                                   + self._table.verticalHeader().defaultSectionSize() * len(rows) + 4)
         self._set_checks(proposal)
 
     def check_texts(self) -> list[tuple[bool, str]]:

@@ -13,6 +13,8 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QBuffer,
     QByteArray,
+    QCoreApplication,
+    QIdentityProxyModel,
     QIODevice,
     QModelIndex,
     QPersistentModelIndex,
@@ -91,6 +93,25 @@ class _ThumbnailModel(QAbstractListModel):
             image = QImage(_THUMB_WIDTH, int(_THUMB_WIDTH * ratio), QImage.Format.Format_RGB32)
             image.fill(QColor("white"))
         return QIcon(QPixmap.fromImage(image))
+
+
+class _ResultsModel(QIdentityProxyModel):
+    """Search results as "p. 3 …context…" lines (QPdfSearchModel shows only the text before a hit)."""
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) or not index.isValid():
+            return super().data(index, role)
+        source = self.sourceModel()
+        assert isinstance(source, QPdfSearchModel)
+        src = self.mapToSource(index)
+        page = src.data(int(QPdfSearchModel.Role.Page.value))
+        before = " ".join(str(src.data(int(QPdfSearchModel.Role.ContextBefore.value)) or "")
+                          .replace("\u23ce", " ").split())
+        after = " ".join(str(src.data(int(QPdfSearchModel.Role.ContextAfter.value)) or "")
+                         .replace("\u23ce", " ").split())
+        text = f"{before[-12:]}{source.searchString()}{after[:16]}"
+        return QCoreApplication.translate("DocumentViewer", "第 {page} 页  {text}").format(
+            page=(page or 0) + 1, text=text)
 
 
 class _LoadedDocument:
@@ -201,7 +222,9 @@ class DocumentViewer(QWidget):
         self._outline.setHeaderHidden(True)
         self._outline.setAccessibleName(self.tr("文档目录"))
         self._results = QListView(self)
-        self._results.setModel(self._search_model)
+        self._results_model = _ResultsModel(self)
+        self._results_model.setSourceModel(self._search_model)
+        self._results.setModel(self._results_model)
         self._results.setAccessibleName(self.tr("搜索结果"))
         self._side = QTabWidget(self)
         self._side.setDocumentMode(True)
@@ -209,13 +232,15 @@ class DocumentViewer(QWidget):
         self._side.addTab(self._outline, self.tr("目录"))
         self._side.addTab(self._results, self.tr("搜索结果"))
         self._side.setAccessibleName(self.tr("侧栏"))
-        self._side.setMinimumWidth(130)
+        self._side.setMinimumWidth(150)
+        self._side.tabBar().setUsesScrollButtons(False)
+        self._side.tabBar().setExpanding(True)
 
         self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self._splitter.addWidget(self._side)
         self._splitter.addWidget(self._view)
         self._splitter.setStretchFactor(1, 1)
-        self._splitter.setSizes([150, 600])
+        self._splitter.setSizes([190, 700])
         self._splitter.setChildrenCollapsible(True)
 
         self._message = QLabel(self)
@@ -401,7 +426,7 @@ class DocumentViewer(QWidget):
         if mode == QPdfView.ZoomMode.Custom:
             self._zoom_label.setText(f"{round(self._view.zoomFactor() * 100)}%")
         else:
-            self._zoom_label.setText(self.tr("自动"))
+            self._zoom_label.setText("")
 
     def _on_search_text(self, _text: str) -> None:
         self._search_timer.start()
@@ -473,7 +498,7 @@ class DocumentViewer(QWidget):
         link = self._search_model.resultAtIndex(row)
         if link.isValid():
             self._view.pageNavigator().jump(link)
-        self._results.setCurrentIndex(self._search_model.index(row, 0))
+        self._results.setCurrentIndex(self._results_model.index(row, 0))
         self._on_search_count()
 
     def _show_document(self, index: int) -> None:

@@ -43,6 +43,7 @@ class KpiPanel(QWidget):
         self._table.setModel(self._model)
         self._table.setAccessibleName(self.tr("绩效目标表"))
         self._table.verticalHeader().setVisible(False)
+        self._table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._table.setAlternatingRowColors(True)
         header = self._table.horizontalHeader()
@@ -55,9 +56,10 @@ class KpiPanel(QWidget):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
         layout.addWidget(self._title)
-        layout.addWidget(self._table, 1)
+        layout.addWidget(self._table)
         layout.addWidget(self._summary)
-        self.setStyleSheet("QLabel#panelHeading { font-weight: bold; }")
+        layout.addStretch(1)
+        self.setStyleSheet("QLabel#panelHeading { font-weight: bold; } QTableView::item { padding: 0px 8px; }")
 
     def set_proposal(self, proposal: Proposal) -> None:
         lang = ui_language()
@@ -78,6 +80,9 @@ class KpiPanel(QWidget):
                  Qt.ItemDataRole.ForegroundRole: color},
             ))
         self._model.set_rows(table)
+        self._table.setVisible(bool(table))
+        self._table.setFixedHeight(self._table.horizontalHeader().sizeHint().height()
+                                   + self._table.verticalHeader().defaultSectionSize() * len(table) + 4)
         for column in _ACHIEVED_COLUMNS:
             self._table.setColumnHidden(column, not reported)
         self._title.setText(self.tr("绩效目标完成情况（计划与实际）") if reported else self.tr("绩效目标（计划）"))

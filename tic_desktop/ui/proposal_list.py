@@ -167,8 +167,10 @@ class _ProposalDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         widget = opt.widget
         style = widget.style() if widget is not None else None
-        text, opt.text = opt.text, ""
-        icon, opt.icon = opt.icon, QIcon()
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        icon = index.data(Qt.ItemDataRole.DecorationRole) or QIcon()
+        opt.text = ""
+        opt.icon = QIcon()
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         rect: QRect = opt.rect.adjusted(8, 6, -8, -6)
@@ -223,9 +225,11 @@ class ProposalList(QWidget):
         self._view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._view.setAccessibleName(self.tr("申报项目列表"))
         self._progress = QProgressBar(self)
-        self._progress.setTextVisible(True)
+        self._progress.setTextVisible(False)
         self._progress.setAccessibleName(self.tr("评审进度"))
-        self._progress.setMaximumHeight(20)
+        self._progress.setFixedHeight(8)
+        self._progress_label = QLabel(self)
+        self._progress_label.setAccessibleName(self.tr("评审进度"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -233,6 +237,7 @@ class ProposalList(QWidget):
         layout.addWidget(self._heading)
         layout.addWidget(self._filter)
         layout.addWidget(self._view, 1)
+        layout.addWidget(self._progress_label)
         layout.addWidget(self._progress)
         self._connect()
         self._update_progress()
@@ -319,6 +324,7 @@ class ProposalList(QWidget):
         text = self.tr("已完成 {done}/{total}").format(done=done, total=len(counted))
         self._progress.setFormat(text)
         self._progress.setToolTip(text)
+        self._progress_label.setText(text)
 
     def progress_text(self) -> str:
-        return self._progress.format()
+        return self._progress_label.text()
