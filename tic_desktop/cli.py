@@ -346,6 +346,11 @@ def _run_gui(argv: list[str], lang: str) -> int:
     return result if isinstance(result, int) else 0
 
 
+def _looks_like_command(arg: str) -> bool:
+    """A bare word that is not a file: a mistyped or unknown subcommand, not something to open."""
+    return not arg.startswith("-") and re.fullmatch(r"[a-z][a-z-]*", arg) is not None and not Path(arg).exists()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     lang = ui_lang()
@@ -353,7 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    if not args_list or (args_list[0] not in SUBCOMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+    if not args_list or (args_list[0] not in SUBCOMMANDS and args_list[0] not in ("-h", "--help", "--version")
+                         and not _looks_like_command(args_list[0])):
         return _run_gui(args_list, lang)
     parser = build_parser(lang)
     args = parser.parse_args(args_list)
