@@ -109,7 +109,7 @@ class _ResultsModel(QIdentityProxyModel):
                           .replace("\u23ce", " ").split())
         after = " ".join(str(src.data(int(QPdfSearchModel.Role.ContextAfter.value)) or "")
                          .replace("\u23ce", " ").split())
-        text = f"{before[-12:]}{source.searchString()}{after[:16]}"
+        text = f"…{before[-5:]}{source.searchString()}{after[:20]}"
         return QCoreApplication.translate("DocumentViewer", "第 {page} 页  {text}").format(
             page=(page or 0) + 1, text=text)
 
@@ -425,8 +425,7 @@ class DocumentViewer(QWidget):
         self._fit_page.setChecked(mode == QPdfView.ZoomMode.FitInView)
         if mode == QPdfView.ZoomMode.Custom:
             self._zoom_label.setText(f"{round(self._view.zoomFactor() * 100)}%")
-        else:
-            self._zoom_label.setText("")
+        self._zoom_label.setVisible(mode == QPdfView.ZoomMode.Custom)
 
     def _on_search_text(self, _text: str) -> None:
         self._search_timer.start()
