@@ -62,7 +62,7 @@ def test_demo_csv_folder_reads(src: Path) -> None:
     ai = spec.proposals[0]
     assert ai.center_type == "comprehensive" and "天津大学" in ai.member_units
     assert {b.year for b in ai.budget} == {1, 2, 3}
-    assert ai.budget[0].total == Decimal("7200000")
+    assert ai.budget[0].total == Decimal("6800000")
     assert len(ai.kpis) == 7 and ai.kpis[0].achieved is None
     assert len(spec.experts) == 7
     roles = [e.role for e in spec.experts]
@@ -95,7 +95,7 @@ def test_money_in_wan_yuan_header_is_scaled(src: Path) -> None:
         for r in rows[1:]:
             r[3], r[4] = str(Decimal(r[3]) / 10000), str(Decimal(r[4]) / 10000)
     edit(src / "budget.csv", to_wan)
-    assert read_source(src).proposals[0].budget[0].total == Decimal("7200000")
+    assert read_source(src).proposals[0].budget[0].total == Decimal("6800000")
 
 
 def test_xlsx_folder_with_typed_cells_and_sheets(src: Path) -> None:
@@ -124,7 +124,7 @@ def test_xlsx_folder_with_typed_cells_and_sheets(src: Path) -> None:
 
     spec = read_source(src)
     assert spec.proposals[0].period_end == "2029-12-31"
-    assert spec.proposals[0].budget[0].total == Decimal("7200000")
+    assert spec.proposals[0].budget[0].total == Decimal("6800000")
     assert spec.proposals[5].budget[0].city_subsidy == Decimal("2400000")
     assert len(spec.proposals[5].kpis) == 7
     assert len(spec.experts) == 7
