@@ -28,7 +28,7 @@ _NEEDED = ("tic_desktop.formats.batch", "tic_desktop.formats.keys")
 
 
 def _pdf(rng: random.Random, size: int) -> bytes:
-    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length %d >>\nstream\n" % size
+    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length " + str(size).encode() + b" >>\nstream\n"
     tail = b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
     return head + rng.randbytes(size - len(head) - len(tail)) + tail
 
