@@ -128,3 +128,115 @@ def resign(
     members[MANIFEST] = body
     members[MANIFEST_SIG] = sshsig.sign(body, keys.signing_key, namespace)
     return container.write_zip(members)
+
+
+def raw_zip(entries: list[tuple[str, bytes, dict[str, Any]]]) -> bytes:
+    """A ZIP with exactly these entries: names untouched, duplicates allowed, modes as given."""
+    import stat
+    import warnings
+
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(buf, "w") as zf:
+            for name, data, opts in entries:
+                info = zipfile.ZipInfo("placeholder", date_time=container.FIXED_DATE)
+                info.filename = name
+                info.orig_filename = name
+                info.compress_type = opts.get("compress_type", zipfile.ZIP_DEFLATED)
+                info.external_attr = opts.get("external_attr", (stat.S_IFREG | 0o644) << 16)
+                zf.writestr(info, data)
+    return buf.getvalue()
+
+
+def with_extra(members: Mapping[str, bytes], *extra: tuple[str, bytes, dict[str, Any]]) -> bytes:
+    return raw_zip([(n, b, {}) for n, b in sorted(members.items())] + list(extra))
+
+
+def patch_central(data: bytes, offset: int, fmt: str, value: int, index: int = 0) -> bytes:
+    """Overwrite a field of the index-th central directory entry (offsets from APPNOTE 4.3.12)."""
+    import struct
+
+    pos = -1
+    for _ in range(index + 1):
+        pos = data.index(b"PK\x01\x02", pos + 1)
+    b = bytearray(data)
+    struct.pack_into(fmt, b, pos + offset, value)
+    return bytes(b)
+
+
+def patch_local_of(data: bytes, name: str, offset: int, fmt: str, value: int) -> bytes:
+    """Overwrite a field of the local header of member `name`."""
+    import struct
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        at = zf.getinfo(name).header_offset
+    b = bytearray(data)
+    struct.pack_into(fmt, b, at + offset, value)
+    return bytes(b)
+
+
+def central_index(data: bytes, name: str) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return [i.filename for i in zf.infolist()].index(name)
+
+
+def age_scrypt_encrypt(plaintext: bytes, passphrase: bytes, log_n: int = 10) -> bytes:
+    """An age v1 scrypt-recipient file with a cheap work factor (spec: C2SP age.md).
+
+    pyrage always calibrates scrypt to about a second; tests need many cheap files.
+    """
+    import base64
+    import hmac
+    import os
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    def b64(b: bytes) -> bytes:
+        return base64.b64encode(b).rstrip(b"=")
+
+    def hkdf(ikm: bytes, salt: bytes, info: bytes) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(ikm)
+
+    file_key = os.urandom(16)
+    salt = os.urandom(16)
+    wrap = Scrypt(salt=b"age-encryption.org/v1/scrypt" + salt, length=32, n=2**log_n, r=8, p=1).derive(passphrase)
+    body = ChaCha20Poly1305(wrap).encrypt(b"\0" * 12, file_key, None)
+    header = b"age-encryption.org/v1\n-> scrypt " + b64(salt) + b" " + str(log_n).encode() + b"\n" + b64(body) + b"\n---"
+    mac = hmac.new(hkdf(file_key, b"", b"header"), header, "sha256").digest()
+    nonce = os.urandom(16)
+    aead = ChaCha20Poly1305(hkdf(file_key, nonce, b"payload"))
+    chunks = [plaintext[i : i + 65536] for i in range(0, len(plaintext), 65536)] or [b""]
+    payload = b"".join(
+        aead.encrypt(i.to_bytes(11, "big") + (b"\x01" if i == len(chunks) - 1 else b"\x00"), c, None)
+        for i, c in enumerate(chunks)
+    )
+    return header + b" " + b64(mac) + b"\n" + nonce + payload
+
+
+def sshsig_blob_armor(
+    message: bytes, keys: AgencyKeys, *, version: int = 1, namespace: bytes = BATCH_NAMESPACE.encode(),
+    hash_alg: bytes = b"sha512", key_type: bytes = b"ssh-ed25519",
+) -> bytes:
+    """An armored SSHSIG with chosen header fields and a real Ed25519 signature."""
+    import base64
+    import struct
+
+    from cryptography.hazmat.primitives import serialization
+
+    def s(b: bytes) -> bytes:
+        return struct.pack(">I", len(b)) + b
+
+    raw_pub = keys.public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    digest = hashlib.new(hash_alg.decode() if hash_alg != b"md5" else "md5", message).digest()
+    sig = keys.signing_key.sign(b"SSHSIG" + s(namespace) + s(b"") + s(hash_alg) + s(digest))
+    blob = (
+        b"SSHSIG" + struct.pack(">I", version) + s(s(key_type) + s(raw_pub)) + s(namespace) + s(b"")
+        + s(hash_alg) + s(s(key_type) + s(sig))
+    )
+    b64 = base64.b64encode(blob).decode()
+    lines = [b64[i : i + 70] for i in range(0, len(b64), 70)]
+    return ("\n".join([sshsig.BEGIN, *lines, sshsig.END]) + "\n").encode()

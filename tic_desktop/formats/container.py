@@ -227,6 +227,8 @@ def read_zip(data: bytes, policy: ZipPolicy) -> dict[str, bytes]:
                 raise Rejected(ENCRYPTED, repr(name)[:120])
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise Rejected(COMPRESSION, f"{name!r} method {info.compress_type}")
+        for info in infos:
+            name = info.orig_filename
             rule = policy.rule_for(name)
             if rule is None:
                 raise Rejected(UNEXPECTED, repr(name)[:120])
