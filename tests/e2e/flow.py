@@ -94,3 +94,15 @@ def key_click(widget: Any, key: Qt.Key, text: str = "") -> None:
     from PySide6.QtTest import QTest
 
     QTest.keyClick(widget, key, Qt.KeyboardModifier.NoModifier)
+
+
+def type_score(widget: Any, text: str) -> None:
+    """Focus a score field, type the value and Tab out, as a person does."""
+    from PySide6.QtTest import QTest
+
+    widget.window().activateWindow()
+    widget.setFocus()
+    wait_until(widget.hasFocus, 5)
+    widget.selectAll()
+    QTest.keyClicks(widget, text)
+    QTest.keyClick(widget, Qt.Key.Key_Tab)

@@ -9,18 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.e2e.flow import wait_until, walk_to_review
+from tests.e2e.flow import type_score, wait_until, walk_to_review
 from tic_desktop.app import create_app
 from tic_desktop.expert.session import Status
-
-
-def _type_score(widget, text: str) -> None:
-    widget.window().activateWindow()
-    widget.setFocus()
-    wait_until(widget.hasFocus, 5)
-    widget.selectAll()
-    QTest.keyClicks(widget, text)
-    QTest.keyClick(widget, Qt.Key.Key_Tab)
 
 
 def test_open_pin_identity_pledge_conflict_score_reopen(qtbot, demo_batch: Path, tmp_path: Path) -> None:
@@ -47,7 +38,7 @@ def test_open_pin_identity_pledge_conflict_score_reopen(qtbot, demo_batch: Path,
         for criterion in form.criteria:
             row = scoring.criterion_row(criterion.id)
             value = (criterion.max * Decimal("0.8") / form.step).to_integral_value() * form.step
-            _type_score(row.score_edit, format(value, "f"))
+            type_score(row.score_edit, format(value, "f"))
         QApplication.processEvents()
         assert scoring.evaluation().raw_total > 0
         assert "8" in scoring.total_text() or scoring.total_text()

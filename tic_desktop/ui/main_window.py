@@ -12,7 +12,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
@@ -29,7 +29,7 @@ from tic_desktop.ui.proposal_list import ProposalList, ProposalRow
 from tic_desktop.ui.scoring_form import ScoringForm
 from tic_desktop.ui.start_page import StartPage
 
-DEFAULT_SIZES = [260, 560, 460]
+DEFAULT_SIZES = [240, 540, 500]
 
 
 def short_fingerprint(fp: str | None) -> str:
@@ -62,6 +62,13 @@ class MainWindow(QMainWindow):
         self.saved_status = QLabel(self)
         self.saved_status.setAccessibleName(self.tr("保存状态"))
         self.ui.statusbar.addPermanentWidget(self.saved_status)
+        self.ui.formTabs.setElideMode(Qt.TextElideMode.ElideMiddle)
+        self.ui.formTabs.setUsesScrollButtons(False)
+        bold = self.ui.expertLabel.font()
+        bold.setBold(True)
+        self.ui.expertLabel.setFont(bold)
+        self.ui.keyLabel.setStyleSheet("color: #555;")
+        self.ui.savedLabel.setStyleSheet("color: #1b5e20;")
         self.ui.splitter.setStretchFactor(0, 0)
         self.ui.splitter.setStretchFactor(1, 3)
         self.ui.splitter.setStretchFactor(2, 2)
@@ -199,7 +206,9 @@ class MainWindow(QMainWindow):
         if form is None:
             return
         total = widget.evaluation().total
-        self.ui.formTabs.setTabText(index, f"{form.title.get(self.lang)} · {total}")
+        title = form.title.get(self.lang)
+        self.ui.formTabs.setTabText(index, f"{title} · {total}")
+        self.ui.formTabs.setTabToolTip(index, title)
 
     def current_form(self) -> ScoringForm | None:
         widget = self.ui.formTabs.currentWidget()

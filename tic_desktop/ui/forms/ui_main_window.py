@@ -80,6 +80,7 @@ class Ui_MainWindow(object):
         self.reviewLayout.setSpacing(4)
         self.reviewLayout.setObjectName(u"reviewLayout")
         self.header = QHBoxLayout()
+        self.header.setSpacing(16)
         self.header.setObjectName(u"header")
         self.expertLabel = QLabel(self.reviewPage)
         self.expertLabel.setObjectName(u"expertLabel")
@@ -172,6 +173,7 @@ class Ui_MainWindow(object):
 
         self.reviewLayout.addWidget(self.splitter)
 
+        self.reviewLayout.setStretch(2, 1)
         self.stack.addWidget(self.reviewPage)
 
         self.centralLayout.addWidget(self.stack)
