@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
@@ -42,10 +42,6 @@ log = logging.getLogger(__name__)
 PASSPHRASE_CODES = {"age.passphrase_required", "age.wrong_passphrase"}
 
 
-def tr(text: str) -> str:
-    return QApplication.translate("ExpertApp", text)
-
-
 def default_data_dir() -> Path:
     from tic_desktop.storage.location import data_dir  # noqa: PLC0415
 
@@ -55,8 +51,8 @@ def default_data_dir() -> Path:
 def ask_restore_backup(parent: Any, backup: Path) -> bool:
     """Asked when the workspace is damaged; tests replace it."""
     answer = QMessageBox.question(
-        parent, tr("工作区已损坏"),
-        tr("工作区数据库已损坏。是否从最近一次完好的备份恢复？\n%1\n损坏的文件会被保留。").replace("%1", backup.name),
+        parent, QCoreApplication.translate("ExpertApp", "工作区已损坏"),
+        QCoreApplication.translate("ExpertApp", "工作区数据库已损坏。是否从最近一次完好的备份恢复？\n%1\n损坏的文件会被保留。").replace("%1", backup.name),
     )
     return answer == QMessageBox.StandardButton.Yes
 
@@ -181,7 +177,7 @@ class ExpertApp(QObject):
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
-            self.error(tr("无法读取文件：%1").replace("%1", str(exc)))
+            self.error(QCoreApplication.translate("ExpertApp", "无法读取文件：%1").replace("%1", str(exc)))
             return
         self.read_batch(raw, passphrase)
 
@@ -192,8 +188,8 @@ class ExpertApp(QObject):
         self._read_token += 1
         token = self._read_token
         self.busy = True
-        progress = QProgressDialog(tr("正在打开并核验批次文件…"), tr("取消"), 0, 0, self.window)
-        progress.setWindowTitle(tr("打开批次"))
+        progress = QProgressDialog(QCoreApplication.translate("ExpertApp", "正在打开并核验批次文件…"), QCoreApplication.translate("ExpertApp", "取消"), 0, 0, self.window)
+        progress.setWindowTitle(QCoreApplication.translate("ExpertApp", "打开批次"))
         progress.setMinimumDuration(400)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.canceled.connect(self._on_read_cancelled)
@@ -232,7 +228,7 @@ class ExpertApp(QObject):
             self.error(exc.text(self.settings.lang))
         else:
             log.exception("batch could not be read", exc_info=exc)
-            self.error(tr("无法打开该文件：%1").replace("%1", str(exc)))
+            self.error(QCoreApplication.translate("ExpertApp", "无法打开该文件：%1").replace("%1", str(exc)))
 
     def ask_passphrase(self, raw: bytes, error: str) -> None:
         dialog = PassphraseDialog(self.window, error=error)
@@ -251,9 +247,9 @@ class ExpertApp(QObject):
 
     def refuse_changed_key(self, opened: Any) -> None:
         pinned = self.session.records.pinned(opened.manifest.agency.name)
-        box = QMessageBox(QMessageBox.Icon.Critical, tr("拒绝打开：机构密钥已变化"), "", QMessageBox.StandardButton.Ok,
+        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("ExpertApp", "拒绝打开：机构密钥已变化"), "", QMessageBox.StandardButton.Ok,
                           self.window)
-        box.setText(tr(
+        box.setText(QCoreApplication.translate("ExpertApp", 
             "该批次声称来自“%1”，但签名密钥与您此前核对并信任的密钥不同。\n\n此前信任：%2\n本文件：%3\n\n"
             "这可能意味着文件被替换或伪造。请不要使用此文件，并通过邀请函上的电话与评审机构核实。"
         ).replace("%1", opened.manifest.agency.name).replace("%2", pinned or "").replace("%3", opened.agency_fingerprint))
@@ -293,7 +289,7 @@ class ExpertApp(QObject):
 
     def _make_or_unlock(self, expert_id: str, passphrase: str, create: bool) -> None:
         self.busy = True
-        text = tr("正在生成并加密您的密钥…") if create else tr("正在解锁您的密钥…")
+        text = QCoreApplication.translate("ExpertApp", "正在生成并加密您的密钥…") if create else QCoreApplication.translate("ExpertApp", "正在解锁您的密钥…")
         progress = QProgressDialog(text, "", 0, 0, self.window)
         progress.setCancelButton(None)
         progress.setMinimumDuration(0)
@@ -306,7 +302,7 @@ class ExpertApp(QObject):
             progress.close()
             progress.deleteLater()
             self.session.choose_expert(expert_id, key)
-            self.window.statusBar().showMessage(tr("您的密钥指纹：%1").replace("%1", key.fingerprint), 15000)
+            self.window.statusBar().showMessage(QCoreApplication.translate("ExpertApp", "您的密钥指纹：%1").replace("%1", key.fingerprint), 15000)
             self.advance()
 
         def failed(exc: BaseException) -> None:
@@ -326,7 +322,7 @@ class ExpertApp(QObject):
         e = self.session.expert
         assert e is not None
         key = self.session.fingerprint or ""
-        return tr("承诺人：%1（%2）  密钥：%3").replace("%1", e.name).replace("%2", role_text(e.role, e.chair)).replace("%3", key)
+        return QCoreApplication.translate("ExpertApp", "承诺人：%1（%2）  密钥：%3").replace("%1", e.name).replace("%2", role_text(e.role, e.chair)).replace("%3", key)
 
     def ask_pledge(self) -> None:
         dialog = PledgeDialog(self.settings.lang, self._expert_line(), parent=self.window)
