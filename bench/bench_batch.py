@@ -16,7 +16,6 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,6 @@ from bench import produces, result
 
 PDF_SIZE = 1_000_000
 TARGET_RATIO = 2.0
-_NEEDED = ("tic_desktop.formats.batch", "tic_desktop.formats.keys")
 
 
 def _pdf(rng: random.Random, size: int) -> bytes:
@@ -34,53 +32,10 @@ def _pdf(rng: random.Random, size: int) -> bytes:
 
 
 def _form() -> Any:
-    """The built-in feasibility review form, or (before the form library lands) a small valid one."""
-    try:
-        from tic_desktop.core.form_library import builtin_forms
-    except ModuleNotFoundError as exc:
-        if exc.name != "tic_desktop.core.form_library":
-            raise
-    else:
-        forms = builtin_forms()
-        for form in forms.values():
-            if form.kind == "feasibility_review":
-                return form
-        return next(iter(forms.values()))
+    """The built-in feasibility review form (the batch's first form in a real feasibility round)."""
+    from tic_desktop.core.form_library import builtin_forms
 
-    from tic_desktop.core.forms import FormTemplate
-
-    def text(zh: str, en: str) -> dict[str, str]:
-        return {"zh": zh, "en": en}
-
-    return FormTemplate.model_validate(
-        {
-            "format": "tic-form",
-            "format_version": "1.0",
-            "id": "bench_form",
-            "version": "1.0",
-            "kind": "feasibility_review",
-            "title": text("基准测试评分表", "Benchmark form"),
-            "step": Decimal("0.5"),
-            "bands": [
-                {"code": "A", "min_ratio": Decimal("0.8"), "label": text("优", "A")},
-                {"code": "B", "min_ratio": Decimal("0"), "label": text("良", "B")},
-            ],
-            "sections": [
-                {
-                    "id": "s1",
-                    "label": text("建设基础", "Foundation"),
-                    "criteria": [
-                        {"id": "c1", "label": text("必要性", "Necessity"), "max": Decimal("60")},
-                        {"id": "c2", "label": text("可行性", "Feasibility"), "max": Decimal("40")},
-                    ],
-                }
-            ],
-            "conclusions": [
-                {"code": "pass", "label": text("通过", "Pass"), "min_total": Decimal("60")},
-                {"code": "fail", "label": text("不通过", "Fail"), "min_total": Decimal("0")},
-            ],
-        }
-    )
+    return builtin_forms()["feasibility_review"]
 
 
 def _spec(n: int, form: Any) -> Any:
@@ -152,19 +107,10 @@ def _peak_mib(fn: Callable[[], Any]) -> float:
 def bench_batch_open(quick: bool) -> list[dict[str, Any]]:
     n = 10 if quick else 300
     params = {"proposals": n, "pdf_bytes": PDF_SIZE, "experts": 5}
-    try:
-        import pyrage
+    import pyrage
 
-        from tic_desktop.formats.batch import read_batch, write_batch
-        from tic_desktop.formats.keys import create_agency_keys
-    except ModuleNotFoundError as exc:
-        if exc.name not in _NEEDED:
-            raise
-        note = f"skipped: {exc.name} is not there yet"
-        return [
-            result(name, None, unit, note=note)
-            for name, unit in (("batch_build", "s"), ("batch_open", "s"), ("batch_open_peak_memory", "MiB"))
-        ]
+    from tic_desktop.formats.batch import read_batch, write_batch
+    from tic_desktop.formats.keys import create_agency_keys
 
     runs = 3 if quick else 2
     form = _form()
