@@ -90,6 +90,7 @@ class ExpertApp(QObject):
         self._raw: bytes = b""
         self._opened: Any = None
         self._read_token = 0
+        self.closed = False
         self._connect()
         self.refresh_recent()
 
@@ -173,6 +174,8 @@ class ExpertApp(QObject):
         self.open_file(str(path))
 
     def open_file(self, path: str, passphrase: str | None = None) -> None:
+        if self.closed:
+            return
         self.window.start_page.show_error("")
         try:
             raw = Path(path).read_bytes()
@@ -196,12 +199,12 @@ class ExpertApp(QObject):
         self.progress = progress
 
         def done(opened: Any) -> None:
-            if token == self._read_token:
+            if token == self._read_token and not self.closed:
                 self._finish_progress()
                 self._on_read(raw, opened)
 
         def failed(exc: BaseException) -> None:
-            if token == self._read_token:
+            if token == self._read_token and not self.closed:
                 self._finish_progress()
                 self._on_read_failed(raw, exc)
 
@@ -358,7 +361,18 @@ class ExpertApp(QObject):
     def _on_closing(self) -> None:
         self.window.flush()
 
+    def shutdown(self) -> None:
+        """Flush, close the window and the workspace; later scheduled steps do nothing."""
+        if self.closed:
+            return
+        self.window.flush()
+        self.window.close()
+        self.closed = True
+        self.session.close()
+
     def reopen_last(self) -> bool:
+        if self.closed:
+            return False
         path = self.session.last_batch_path()
         if path is None:
             return False
@@ -391,11 +405,11 @@ def create_app(argv: Sequence[str], data_dir: Path | None = None) -> ExpertApp:
         app.window.retranslate(args.lang)
     app.window.show()
     if args.files:
-        QTimer.singleShot(0, lambda: app.open_file(args.files[0]))
+        QTimer.singleShot(0, app, lambda: app.open_file(args.files[0]))
     elif args.demo:
-        QTimer.singleShot(0, app.open_demo)
+        QTimer.singleShot(0, app, lambda: None if app.closed else app.open_demo())
     else:
-        QTimer.singleShot(0, app.reopen_last)
+        QTimer.singleShot(0, app, app.reopen_last)
     return app
 
 

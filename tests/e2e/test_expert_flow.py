@@ -56,8 +56,7 @@ def test_open_pin_identity_pledge_conflict_score_reopen(qtbot, demo_batch: Path,
     window.proposals.select(first)
     wait_until(lambda: window.current_id == first)
     window.ui.centerTabs.setCurrentIndex(1)
-    window.close()
-    app.session.close()
+    app.shutdown()
 
     # reopen: the same place and every answer
     again = create_app(["tic-desktop"], data_dir=data)
@@ -70,5 +69,4 @@ def test_open_pin_identity_pledge_conflict_score_reopen(qtbot, demo_batch: Path,
     assert again.session.is_conflicted("TJ-BM-04")
     shown = again.window.current_form().answers().scores
     assert shown == {k: v for k, v in restored.scores.items()} or shown
-    again.window.close()
-    again.session.close()
+    again.shutdown()

@@ -55,5 +55,4 @@ def test_sigkill_after_commit_loses_nothing(qtbot, demo_batch: Path, tmp_path: P
     assert answers.comments and "强行终止" in next(iter(answers.comments.values()))
     shown = app.window.current_form().answers().scores
     assert shown == {k: Decimal(v) for k, v in committed["scores"].items()}
-    app.window.close()
-    app.session.close()
+    app.shutdown()

@@ -65,5 +65,4 @@ def test_screenshots_of_each_screen(qtbot, demo_batch: Path, tmp_path: Path) -> 
     shot("10-conflicted", window)
     for path in written:
         assert path.stat().st_size > 5000, path
-    window.close()
-    app.session.close()
+    app.shutdown()
