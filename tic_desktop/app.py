@@ -39,6 +39,7 @@ from tic_desktop.ui.pledge_dialog import PledgeDialog
 from tic_desktop.ui.settings_dialog import Settings, SettingsDialog
 
 log = logging.getLogger(__name__)
+BACKUP_EVERY_MS = 10 * 60 * 1000
 PASSPHRASE_CODES = {"age.passphrase_required", "age.wrong_passphrase"}
 
 
@@ -91,6 +92,10 @@ class ExpertApp(QObject):
         self._opened: Any = None
         self._read_token = 0
         self.closed = False
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(BACKUP_EVERY_MS)
+        self._backup_timer.timeout.connect(self.backup)
+        self._backup_timer.start()
         self._connect()
         self.refresh_recent()
 
@@ -259,6 +264,7 @@ class ExpertApp(QObject):
         self._show(box, lambda: None)  # type: ignore[arg-type]
 
     def _accept(self, pin: bool) -> None:
+        self.backup()
         try:
             self.session.accept(self._opened, self._raw, pin_new_agency=pin)
         except Rejected as exc:
@@ -361,12 +367,22 @@ class ExpertApp(QObject):
     def _on_closing(self) -> None:
         self.window.flush()
 
+    def backup(self) -> None:
+        """A rolling snapshot when something changed (every 10 minutes, before an import, on exit)."""
+        if self.closed:
+            return
+        try:
+            self.session.workspace.backup_if_changed()
+        except Rejected as exc:
+            log.warning("backup skipped: %s", exc)
+
     def shutdown(self) -> None:
         """Flush, close the window and the workspace; later scheduled steps do nothing."""
         if self.closed:
             return
         self.window.flush()
         self.window.close()
+        self.backup()
         self.closed = True
         self.session.close()
 
