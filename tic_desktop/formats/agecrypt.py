@@ -75,7 +75,7 @@ def detect(data: bytes) -> Envelope:
     """What a file is by its first bytes: binary age, armored age, a plain ZIP, or neither."""
     if data.startswith(AGE_MAGIC):
         return "age"
-    if data.lstrip()[: len(AGE_ARMOR)] == AGE_ARMOR:
+    if data[:256].lstrip().startswith(AGE_ARMOR):
         return "age_armored"
     if data.startswith(ZIP_MAGIC):
         return "zip"
