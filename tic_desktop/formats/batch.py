@@ -37,7 +37,7 @@ from tic_desktop.formats.envelope import (
     schema_detail,
     seal_zip,
 )
-from tic_desktop.formats.files import atomic_write
+from tic_desktop.storage.atomic import atomic_write
 from tic_desktop.formats.keys import AgencyKeys
 from tic_desktop.formats.manifest import (
     BATCH_FORMAT,

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.formats import sshsig
-from tic_desktop.formats.files import atomic_write
+from tic_desktop.storage.atomic import atomic_write
 
 SIGNING_KEY_FILE = "agency_ed25519"
 PUBLIC_KEY_FILE = "agency_ed25519.pub"

@@ -107,8 +107,14 @@ def _keep_old(path: Path) -> Path | None:
     return Path(name)
 
 
-def atomic_write(path: Path, data: bytes, *, verify: Callable[[Path], None] | None = None) -> None:
-    """Replace `path` by `data`, all or nothing (see the module docstring)."""
+def atomic_write(
+    path: Path, data: bytes, *, verify: Callable[[Path], None] | None = None, mode: int | None = None
+) -> None:
+    """Replace `path` by `data`, all or nothing (see the module docstring).
+
+    `mode` sets POSIX permissions of the new file (e.g. 0o600 for keys); by default an existing
+    file keeps its mode.
+    """
     path = Path(path)
     directory = path.parent
     try:
@@ -125,7 +131,7 @@ def atomic_write(path: Path, data: bytes, *, verify: Callable[[Path], None] | No
                 handle.flush()
                 os.fsync(handle.fileno())
             with contextlib.suppress(OSError):
-                os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+                os.chmod(tmp, mode if mode is not None else stat.S_IMODE(os.stat(path).st_mode))
         except OSError as exc:
             raise os_error(exc, path) from exc
         if verify is not None:
