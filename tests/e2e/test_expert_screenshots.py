@@ -21,7 +21,7 @@ def _grab(folder: Path, name: str, widget: QWidget) -> Path:
     QApplication.processEvents()
     widget.repaint()
     path = folder / f"{name}.png"
-    assert widget.grab().save(str(path))
+    assert widget.grab().save(str(path), "PNG", 0)  # 0: smallest file
     return path
 
 

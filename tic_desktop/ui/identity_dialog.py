@@ -37,9 +37,10 @@ class IdentityDialog(QDialog):
         self.ui = Ui_IdentityDialog()
         self.ui.setupUi(self)
         self._has_key = has_key
+        self.ui.expertList.setSpacing(3)
         for e in experts:
-            unit = f" · {e.unit}" if e.unit else ""
-            item = QListWidgetItem(f"{e.name}（{role_text(e.role, e.chair)}）{unit}")
+            details = " · ".join(x for x in (e.title, e.unit) if x)
+            item = QListWidgetItem(f"{e.name}（{role_text(e.role, e.chair)}）" + (f"\n{details}" if details else ""))
             item.setData(Qt.ItemDataRole.UserRole, e.id)
             self.ui.expertList.addItem(item)
         self._ok = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)

@@ -157,7 +157,11 @@ class MainWindow(QMainWindow):
             self.budget.set_proposal(proposal)
             self.kpis.set_proposal(proposal)
             conflicted = session.is_conflicted(proposal_id)
+            tabs = self.ui.centerTabs
+            for tab in (self.ui.budgetTab, self.ui.kpiTab):
+                tabs.setTabEnabled(tabs.indexOf(tab), not conflicted)
             if conflicted:
+                tabs.setCurrentWidget(self.ui.documentsTab)
                 self.viewer.clear(self.tr("您已对该项目申请回避：材料不予打开，也不能评分。"))
                 self.ui.formClosedLabel.setText(self.tr("已回避 — 本项目不评分"))
                 self.ui.formStack.setCurrentWidget(self.ui.formClosedLabel)

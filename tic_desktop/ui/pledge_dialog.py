@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from tic_desktop.expert.pledge import PLEDGE
@@ -13,7 +15,12 @@ class PledgeDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_PledgeDialog()
         self.ui.setupUi(self)
-        self.ui.textBrowser.setPlainText(PLEDGE.get(lang) + "\n" + expert_line)
+        title, _, body = PLEDGE.get(lang).partition("\n\n")
+        paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in body.splitlines() if line.strip())
+        self.ui.textBrowser.setHtml(
+            f"<h2 align='center'>{html.escape(title)}</h2>{paragraphs}"
+            f"<p align='right' style='margin-top:18px'>{html.escape(expert_line)}</p>"
+        )
         self._ok = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
         self._ok.setText(self.tr("接受承诺"))
         self._ok.setEnabled(False)
