@@ -1,0 +1,364 @@
+"""Signing and exporting the expert's score sheet (issue 4). Qt-free; the review dialog and
+`tic-desktop simulate` both go through `export_sheet`.
+
+    review(session)            every assigned proposal: total, band, conclusion, what is missing
+    build_sheet(session, key)  the `formats.sheet.Sheet` and its members (PDFs, key files)
+    export_sheet(session, key, folder)
+        refuses an incomplete sheet → next revision (sheet_seq = last + 1, supersedes = the last
+        sheet.json's SHA-256) → PDFs → sign (SSHSIG + raw Ed25519) → age-encrypt to the agency and
+        to the expert → `storage.atomic.atomic_write` to the chosen folder, re-opened and fully
+        verified (`formats.sheet.read_sheet` with the expert's own age key and pinned fingerprint)
+        → a copy kept in the data folder (every revision is kept) → recorded in the workspace
+        (`sheet_exports`, audited) → the sheet is locked until `revise()`.
+
+The functions take the `ExpertSession` and use only its public methods and its workspace.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tic_desktop import __version__
+from tic_desktop.core.errors import Rejected, SheetRejected, register
+from tic_desktop.core.scoring import Problem
+from tic_desktop.core.types import Text
+from tic_desktop.expert.keys import ExpertKey
+from tic_desktop.expert.pledge import pledge_sha256
+from tic_desktop.formats import sheet as sheetfmt
+from tic_desktop.storage.atomic import atomic_write
+
+INCOMPLETE = register(
+    "sheet.incomplete",
+    "评分尚未完成，不能签名。请先补全以下内容：",
+    "The scoring is not complete, so it cannot be signed. Complete the following first:",
+)
+NOT_PLEDGED = register(
+    "sheet.not_pledged", "尚未接受评审专家承诺书，不能签名。", "The pledge has not been accepted, so the sheet cannot be signed.",
+)
+CONFLICTS_UNDECLARED = register(
+    "sheet.conflicts_undeclared", "尚未完成回避声明，不能签名。", "The conflict declaration is not done, so the sheet cannot be signed.",
+)
+WRONG_KEY = register(
+    "sheet.wrong_key", "所用密钥与本批次登记的专家密钥不一致，不能签名。",
+    "The key differs from the one registered for you in this batch, so the sheet cannot be signed.",
+)
+LOCKED = register(
+    "sheet.locked", "评分表已签名锁定。如需修改，请先选择“修订”生成新版本。",
+    "The score sheet is signed and locked. Choose \"Revise\" to make a new revision before changing it.",
+)
+
+
+# ── the review page's data ──────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True)
+class FormReview:
+    form_id: str
+    title: Text
+    total: Decimal | None
+    """None until every applicable criterion is scored."""
+    band: Text | None
+    """The conclusion band the total falls in (or the worst when a veto is triggered)."""
+    conclusion: Text | None
+    """The conclusion the expert chose."""
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class ProposalReview:
+    proposal_id: str
+    center_name: str
+    conflict: bool
+    forms: tuple[FormReview, ...]
+
+    @property
+    def complete(self) -> bool:
+        return self.conflict or all(not f.problems for f in self.forms)
+
+    def missing(self, lang: str = "zh") -> list[str]:
+        """One sentence per problem, prefixed with the form title when the proposal has several forms."""
+        out = []
+        for f in self.forms:
+            prefix = f"{f.title.get(lang)}：" if len(self.forms) > 1 and lang.startswith("zh") else (
+                f"{f.title.get(lang)}: " if len(self.forms) > 1 else "")
+            out += [prefix + p.text(lang) for p in f.problems]
+        return out
+
+
+@dataclass(frozen=True)
+class Review:
+    proposals: tuple[ProposalReview, ...]
+    blockers: tuple[str, ...]
+    """Codes that block signing before any score: pledge, conflicts."""
+
+    @property
+    def ready(self) -> bool:
+        return not self.blockers and all(p.complete for p in self.proposals)
+
+    def message(self, lang: str = "zh", limit: int = 12) -> str:
+        """The precise reason signing is refused (empty when ready)."""
+        if self.ready:
+            return ""
+        from tic_desktop.core.errors import message  # noqa: PLC0415
+
+        lines = [message(code, lang) for code in self.blockers]
+        if any(not p.complete for p in self.proposals):
+            lines.append(message(INCOMPLETE, lang))
+            for p in self.proposals:
+                for text in p.missing(lang):
+                    lines.append(f"  {p.proposal_id} {p.center_name}：{text}" if lang.startswith("zh")
+                                 else f"  {p.proposal_id} {p.center_name}: {text}")
+        if len(lines) > limit:
+            more = len(lines) - limit
+            lines = lines[:limit] + [f"  ……另有 {more} 处" if lang.startswith("zh") else f"  … {more} more"]
+        return "\n".join(lines)
+
+
+def review(session: Any) -> Review:
+    """Every assigned proposal with its totals, bands, conclusions and problems."""
+    blockers = []
+    if not session.pledged():
+        blockers.append(NOT_PLEDGED)
+    if not session.conflicts_declared():
+        blockers.append(CONFLICTS_UNDECLARED)
+    conflicts = session.conflicts()
+    rows = []
+    for p in session.assigned():
+        if conflicts.get(p.id) is not None and conflicts[p.id].declared:
+            rows.append(ProposalReview(p.id, p.center_name, True, ()))
+            continue
+        forms = []
+        for form in session.forms_for(p.id):
+            ev = session.evaluation(p.id, form.id)
+            answers = session.answers(p.id, form.id)
+            scored_all = ev.scored == len(ev.applicable)
+            band = form.conclusion(ev.suggested_conclusion).label if ev.suggested_conclusion else None
+            chosen = None
+            if answers.conclusion:
+                try:
+                    chosen = form.conclusion(answers.conclusion).label
+                except KeyError:
+                    chosen = None
+            forms.append(FormReview(form.id, form.title, ev.total if scored_all else None, band, chosen, ev.problems))
+        rows.append(ProposalReview(p.id, p.center_name, False, tuple(forms)))
+    return Review(tuple(rows), tuple(blockers))
+
+
+# ── locking and revisions ───────────────────────────────────────────────────────────────────
+
+def _lock_key(session: Any) -> str:
+    return f"sheet_lock:{session.batch_id}:{session.expert.id}"
+
+
+def is_locked(session: Any) -> bool:
+    """True once a sheet is signed, until `revise`: the UI opens proposals read-only."""
+    return bool(session.ui_get(_lock_key(session)))
+
+
+def revise(session: Any) -> int:
+    """Unlock for a new revision; returns the sheet_seq the next signature will carry."""
+    session.ui_set(_lock_key(session), None)
+    return next_revision(session)[0]
+
+
+def exports(session: Any) -> list[Any]:
+    """Every signed revision recorded in the workspace (`storage.records.SheetExport`), oldest first."""
+    return list(session.workspace.sheet_exports(session.batch_id, session.expert.id))
+
+
+def next_revision(session: Any) -> tuple[int, str | None]:
+    """(sheet_seq, supersedes) of the next signature."""
+    done = exports(session)
+    if not done:
+        return 1, None
+    last = done[-1]
+    return last.sheet_seq + 1, last.sheet_sha256
+
+
+# ── building ────────────────────────────────────────────────────────────────────────────────
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _form_entry(form: Any, answers: Any, ev: Any) -> sheetfmt.FormEntry:
+    criteria = []
+    for c in form.criteria:
+        comment = (answers.comments.get(c.id) or "").strip() or None
+        criteria.append(sheetfmt.CriterionEntry(
+            id=c.id, score=answers.scores.get(c.id), not_applicable=c.id in answers.not_applicable, comment=comment,
+        ))
+    return sheetfmt.FormEntry(
+        form_id=form.id, criteria=tuple(criteria), vetoes=dict(answers.vetoes),
+        vetoes_triggered=tuple(ev.vetoes_triggered), conclusion=answers.conclusion,
+        overall={k: v for k, v in answers.overall.items() if v is not None and v != ""},
+        raw_total=ev.raw_total, applicable_max=ev.applicable_max, total=ev.total,
+    )
+
+
+@dataclass(frozen=True)
+class BuiltSheet:
+    sheet: sheetfmt.Sheet
+    members: dict[str, bytes]
+    digest: str
+
+
+def build_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
+                revision: tuple[int, str | None] | None = None, lang: str = "zh") -> BuiltSheet:
+    """The complete sheet (with its PDFs and key files) for the current session; refuses when incomplete."""
+    from tic_desktop.reports.pledge_pdf import PledgeInput, render_pledge  # noqa: PLC0415
+    from tic_desktop.reports.sheet_pdf import ScoreSheetInput, SheetPage, render_score_sheet  # noqa: PLC0415
+
+    rv = review(session)
+    if not rv.ready:
+        code = rv.blockers[0] if rv.blockers else INCOMPLETE
+        raise SheetRejected(code, rv.message(lang))
+    expert = session.expert
+    if key.expert_id != expert.id or (session.fingerprint and session.fingerprint != key.fingerprint):
+        raise SheetRejected(WRONG_KEY, key.fingerprint)
+    opened = session.opened
+    m = opened.manifest
+    ws = session.workspace
+    pledge = ws.pledge(m.batch_id, expert.id)
+    if pledge is None or pledge.text_sha256 != pledge_sha256():
+        raise SheetRejected(NOT_PLEDGED)
+    seq, supersedes = revision or next_revision(session)
+    head = ws.audit_head()
+    created = created_at or _now()
+    conflicts = session.conflicts()
+    opened_docs = session.documents_opened()
+    entries = []
+    used_forms: dict[str, Any] = {}
+    pages_of: dict[str, list[Any]] = {}
+    for p in session.assigned():
+        decl = conflicts[p.id]
+        if decl.declared:
+            entries.append(sheetfmt.ProposalEntry(
+                proposal_id=p.id, conflict=sheetfmt.ConflictEntry(declared=True, reason=decl.reason, note=decl.note),
+                forms=(), documents_opened=()))
+            continue
+        forms = []
+        pages = []
+        for form in session.forms_for(p.id):
+            answers = session.answers(p.id, form.id)
+            ev = session.evaluation(p.id, form.id)
+            forms.append(_form_entry(form, answers, ev))
+            pages.append(SheetPage(form=form, answers=answers, evaluation=ev))
+            used_forms[form.id] = form
+        pages_of[p.id] = pages
+        docs = tuple(sheetfmt.DocumentEntry(path=path, sha256=sha)
+                     for (pid, path), sha in sorted(opened_docs.items()) if pid == p.id)
+        entries.append(sheetfmt.ProposalEntry(
+            proposal_id=p.id, conflict=sheetfmt.ConflictEntry(declared=False, reason=None, note=""),
+            forms=tuple(forms), documents_opened=docs))
+    body: dict[str, Any] = {
+        "format": sheetfmt.SHEET_FORMAT, "format_version": sheetfmt.SHEET_FORMAT_VERSION, "app_version": __version__,
+        "batch_id": m.batch_id, "batch_manifest_sha256": opened.manifest_sha256, "expert_id": expert.id,
+        "signer_fingerprint": key.fingerprint,
+        "recipient": sheetfmt.Recipient(name=m.agency.name, fingerprint=m.agency.signing_key_fingerprint,
+                                        age_recipient=m.agency.age_recipient),
+        "forms": tuple(sheetfmt.FormHash(id=f.id, version=f.version, sha256=f.content_hash)
+                       for _, f in sorted(used_forms.items())),
+        "proposals": tuple(entries),
+        "pledge": sheetfmt.PledgeEntry(text_sha256=pledge.text_sha256, accepted_at=pledge.accepted_at),
+        "sheet_seq": seq, "supersedes": supersedes,
+        "audit_head": sheetfmt.AuditHeadEntry(seq=head.seq, hash=head.hash),
+        "created_at": created,
+    }
+    draft = sheetfmt.Sheet.model_construct(**body, members=())
+    digest = sheetfmt.content_digest(draft)
+    date = created[:10]
+    members = sheetfmt.key_members(key.signing_key.public_key(), expert.id)
+    qr = sheetfmt.qr_payload(batch_id=m.batch_id, expert_id=expert.id, sheet_seq=seq, digest=digest,
+                             fingerprint=key.fingerprint)
+    for p in session.assigned():
+        if p.id not in pages_of:
+            continue
+        members[sheetfmt.pdf_member(p.id)] = render_score_sheet(ScoreSheetInput(
+            batch_id=m.batch_id, batch_title=m.title.zh, kind=m.kind, agency_name=m.agency.name, proposal=p,
+            expert=expert, pages=tuple(pages_of[p.id]), fingerprint=key.fingerprint, digest=digest,
+            sheet_seq=seq, qr_text=qr, date=date,
+        ))
+    members[sheetfmt.PLEDGE_PDF] = render_pledge(PledgeInput(
+        batch_id=m.batch_id, batch_title=m.title.zh, agency_name=m.agency.name, expert=expert,
+        proposals=tuple((p.id, p.center_name, p.lead_unit) for p in session.assigned()),
+        conflicts={pid: (d.declared, d.reason, d.note) for pid, d in conflicts.items()},
+        accepted_at=pledge.accepted_at, fingerprint=key.fingerprint, digest=digest, sheet_seq=seq,
+        qr_text=qr,
+    ))
+    try:
+        sheet = sheetfmt.Sheet.model_validate_json(
+            sheetfmt.strictjson.dumps({**draft.model_dump(mode="json"),
+                                       "members": [e.model_dump(mode="json") for e in sheetfmt.member_entries(members)]}))
+    except Exception as exc:  # a bug in building, not the expert's input
+        raise RuntimeError(f"built sheet does not validate: {exc}") from exc
+    return BuiltSheet(sheet, members, digest)
+
+
+# ── exporting ───────────────────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    kept_copy: Path
+    sheet_seq: int
+    supersedes: str | None
+    sheet_sha256: str
+    content_digest: str
+    proposals: int
+    conflicts: int
+
+    def message(self, lang: str = "zh") -> str:
+        if lang.startswith("zh"):
+            return (f"评分表已签名并导出：{self.path}\n第 {self.sheet_seq} 版，已重新打开并核验通过。"
+                    f"\n评审项目 {self.proposals - self.conflicts} 个，回避 {self.conflicts} 个。"
+                    f"\n内容摘要：{self.content_digest[:16]}…\n如导出到 U 盘，请先安全弹出再拔出。")
+        return (f"Score sheet signed and exported: {self.path}\nRevision {self.sheet_seq}, re-opened and verified."
+                f"\n{self.proposals - self.conflicts} proposals scored, {self.conflicts} withdrawn."
+                f"\nContent digest: {self.content_digest[:16]}…\nIf it is on a USB stick, eject it before unplugging.")
+
+
+def default_filename(session: Any, sheet_seq: int) -> str:
+    return f"{session.batch_id}-{session.expert.id}-r{sheet_seq}.ticsheet"
+
+
+def export_sheet(session: Any, key: ExpertKey, folder: Path, *, filename: str | None = None,
+                 created_at: str | None = None, lang: str = "zh") -> ExportResult:
+    """Sign, encrypt, write atomically, re-open and verify, keep a copy, record, lock."""
+    if is_locked(session):
+        raise SheetRejected(LOCKED)
+    built = build_sheet(session, key, created_at=created_at, lang=lang)
+    sheet = built.sheet
+    zip_bytes, body = sheetfmt.seal_sheet(sheet, built.members, key.signing_key)
+    recipients = [sheet.recipient.age_recipient, key.age_recipient]
+    data = sheetfmt.encrypt_sheet(zip_bytes, recipients)
+    sha = hashlib.sha256(body).hexdigest()
+    opened = session.opened
+    identity = str(key.age_identity)
+
+    def verify(path: Path) -> None:
+        got = sheetfmt.read_sheet(path, opened, identities=[identity], pinned={key.expert_id: key.fingerprint})
+        if got.sheet_sha256 != sha:
+            raise SheetRejected(sheetfmt.MEMBER_HASH, "re-read sheet differs from the one signed")
+
+    folder = Path(folder)
+    target = folder / (filename or default_filename(session, sheet.sheet_seq))
+    try:
+        atomic_write(target, data, verify=verify)
+    except Rejected:
+        raise
+    keep_dir = Path(session.data_dir) / "sheets" / session.batch_id
+    keep_dir.mkdir(parents=True, exist_ok=True)
+    kept = keep_dir / f"{session.expert.id}-r{sheet.sheet_seq}.ticsheet"
+    if kept.resolve() != target.resolve():
+        atomic_write(kept, data)
+    record = session.workspace.record_sheet_export(
+        session.batch_id, session.expert.id, sheet_seq=sheet.sheet_seq, sheet_sha256=sha, audit_seq=sheet.audit_head.seq,
+    )
+    session.ui_set(_lock_key(session), {"sheet_seq": record.sheet_seq, "sheet_sha256": sha})
+    conflicts = sum(1 for p in sheet.proposals if p.conflict.declared)
+    return ExportResult(target, kept, sheet.sheet_seq, sheet.supersedes, sha, built.digest, len(sheet.proposals), conflicts)

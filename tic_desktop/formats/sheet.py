@@ -1,0 +1,567 @@
+"""`.ticsheet`: one expert's signed scores for one batch (expert → agency; DESIGN.md §3, issue 4).
+
+    age (agency recipient from the batch manifest + the expert's own age key)
+    └── ZIP
+        ├── sheet.json           RFC 8785 canonical JSON (`Sheet` below)
+        ├── sheet.json.sig       SSHSIG over the exact sheet.json bytes, namespace tic-sheet-v1
+        ├── sheet.json.ed25519   raw 64-byte Ed25519 signature over the same bytes
+        ├── expert.pub           the expert's OpenSSH public key line (principal = expert id)
+        ├── expert.pem           the same key as SubjectPublicKeyInfo PEM (for openssl pkeyutl)
+        ├── pledge.pdf           回避声明与承诺书
+        └── pdf/<proposal_id>.pdf  专家评分表, one per proposal
+
+Every member other than sheet.json and its two signatures is listed in `Sheet.members` with its
+size and SHA-256, so the signature covers the PDFs and the key files too. The PDFs carry a QR
+code with the *content digest* (`content_digest`): SHA-256 of the RFC 8785 bytes of the sheet
+without its `members` list (the PDFs cannot hold the hash of a list that contains their own hash).
+
+Third parties check a sheet with stock tools:
+
+    age -d -i agency.agekey E.ticsheet > E.zip ; unzip E.zip
+    ssh-keygen -Y verify -f allowed_signers -I <expert_id> -n tic-sheet-v1 -s sheet.json.sig < sheet.json
+    openssl pkeyutl -verify -pubin -inkey expert.pem -rawin -in sheet.json -sigfile sheet.json.ed25519
+
+`read_sheet` runs the shared envelope pipeline (size cap → age → ZIP allow-list → SSHSIG over the
+exact bytes → strict JSON) and then: format/version, pydantic strict schema, and the semantic
+checks against the batch. It raises `SheetRejected` only and never writes to disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from pydantic import Field, ValidationError
+
+from tic_desktop.core.errors import Rejected, SheetRejected, register
+from tic_desktop.core.types import Dec, Ident, Sha256Hex, Strict
+from tic_desktop.formats import agecrypt, container, sshsig, strictjson
+from tic_desktop.formats.envelope import (
+    ID,
+    SCHEMA_INVALID,
+    DocumentType,
+    check_format,
+    open_envelope,
+    rule,
+    schema_detail,
+)
+from tic_desktop.formats.strictjson import JsonLimits
+
+SHEET_FORMAT = "tic-sheet"
+SHEET_FORMAT_VERSION = "1.0"
+SHEET_NAMESPACE = "tic-sheet-v1"
+
+SHEET = "sheet.json"
+SHEET_SIG = "sheet.json.sig"
+SHEET_RAW_SIG = "sheet.json.ed25519"
+EXPERT_PUB = "expert.pub"
+EXPERT_PEM = "expert.pem"
+PLEDGE_PDF = "pledge.pdf"
+MiB = 1024 * 1024
+
+
+def pdf_member(proposal_id: str) -> str:
+    return f"pdf/{proposal_id}.pdf"
+
+
+def _code(code: str, zh: str, en: str) -> str:
+    return register(code, zh, en)
+
+
+_ZH = "请勿采用此评分表，并联系该专家重新导出。"
+_EN = "Do not use this score sheet; ask the expert to export it again."
+BATCH_MISMATCH = _code("sheet.batch_mismatch", "评分表属于另一个评审批次。请用对应批次的文件核验。",
+                       "The score sheet belongs to another batch. Verify it against the matching batch file.")
+MANIFEST_MISMATCH = _code("sheet.manifest_mismatch",
+                          "评分表所依据的批次文件版本与当前批次不一致（清单摘要不同）。请确认专家使用的是同一份批次文件。",
+                          "The sheet was made on another version of this batch (manifest hash differs). Check that the "
+                          "expert used the same batch file.")
+UNKNOWN_EXPERT = _code("sheet.unknown_expert", "评分表的专家不在本批次的专家名单中。" + _ZH,
+                       "The sheet's expert is not on this batch's panel. " + _EN)
+NOT_ASSIGNED = _code("sheet.not_assigned", "评分表中包含未分配给该专家的项目。" + _ZH,
+                     "The sheet scores a proposal not assigned to this expert. " + _EN)
+DUPLICATE = _code("sheet.duplicate_entry", "评分表中有重复的项目、评分表或评分项。" + _ZH,
+                  "The sheet lists a proposal, form or item twice. " + _EN)
+FORM_MISMATCH = _code("sheet.form_mismatch", "评分表使用的评分标准与批次中的版本不一致。" + _ZH,
+                      "The sheet uses a scoring form that differs from the batch's version. " + _EN)
+WRONG_RECIPIENT = _code("sheet.wrong_recipient", "评分表不是提交给本机构的（接收方密钥不符）。请确认文件来源。",
+                        "The sheet is addressed to another agency (recipient key differs). Check where it came from.")
+SIGNER_MISMATCH = _code("sheet.signer_mismatch", "签名密钥与评分表中声明的专家密钥不一致，文件可能被伪造。" + _ZH,
+                        "The signing key differs from the key named in the sheet; it may be forged. " + _EN)
+RAW_SIGNATURE = _code("sheet.raw_signature_bad", "评分表的原始 Ed25519 签名与 SSH 签名不一致或无效。" + _ZH,
+                      "The raw Ed25519 signature is invalid or disagrees with the SSH signature. " + _EN)
+PUBKEY_MISMATCH = _code("sheet.public_key_mismatch", "评分表附带的专家公钥与签名密钥不一致。" + _ZH,
+                        "The public key files in the sheet differ from the signing key. " + _EN)
+KEY_UNKNOWN = _code("sheet.key_not_pinned", "该专家的密钥尚未登记（不在可信签名者名单中）。请先核对专家密钥登记表上的指纹。",
+                    "This expert's key is not enrolled (not in the allowed signers). Check the fingerprint on the "
+                    "expert's key enrolment sheet first.")
+KEY_CHANGED = _code("sheet.key_mismatch", "评分表的签名密钥与登记的该专家密钥不同。请电话联系该专家核实，切勿直接采用。",
+                    "The sheet is signed with a key other than the one enrolled for this expert. Call the expert to "
+                    "check; do not use it as is.")
+MEMBER_MISSING = _code("sheet.member_missing", "评分表缺少其清单所列的文件。" + _ZH,
+                       "A file listed in the sheet is missing. " + _EN)
+MEMBER_UNLISTED = _code("sheet.member_unlisted", "评分表中有未列入签名清单的文件，可能被篡改。" + _ZH,
+                        "The sheet holds a file its signed list does not name; it may have been tampered with. " + _EN)
+MEMBER_HASH = _code("sheet.member_hash_mismatch", "评分表中某个文件与签名清单不符，可能被替换或篡改。" + _ZH,
+                    "A file in the sheet differs from its signed list; it may have been replaced. " + _EN)
+PDF_MISSING = _code("sheet.pdf_missing", "评分表缺少某个项目的打印版评分表（PDF）或承诺书。" + _ZH,
+                    "The sheet lacks a proposal's printable score sheet (PDF) or the pledge. " + _EN)
+SCORE_INVALID = _code("sheet.score_invalid", "评分表中的分数、否决项或结论不符合评分标准。" + _ZH,
+                      "A score, screening answer or conclusion in the sheet breaks the form's rules. " + _EN)
+TOTAL_MISMATCH = _code("sheet.total_mismatch", "评分表记录的总分与各项得分之和不符。" + _ZH,
+                       "The total in the sheet differs from the sum of its scores. " + _EN)
+CONFLICT_SCORED = _code("sheet.conflict_scored", "专家已申请回避的项目却有评分，或机构确定的回避项目未回避。" + _ZH,
+                        "A proposal the expert withdrew from carries scores, or a known conflict was not declared. " + _EN)
+DOCUMENT_UNKNOWN = _code("sheet.document_unknown", "评分表记录的已阅材料不属于本批次（摘要不符）。" + _ZH,
+                         "A document the sheet says was read is not in this batch (hash differs). " + _EN)
+BAD_SEQUENCE = _code("sheet.bad_sequence", "评分表的版本号与“替代”记录不一致。" + _ZH,
+                     "The sheet's revision number and its 'supersedes' link disagree. " + _EN)
+BAD_ALLOWED_SIGNERS = _code("sheet.allowed_signers_invalid", "可信签名者（allowed_signers）文件格式不正确。请检查该文件。",
+                            "The allowed_signers file is malformed. Check the file.")
+
+
+# ── the model ───────────────────────────────────────────────────────────────────────────────
+
+Comment = Annotated[str, Field(min_length=1, max_length=20000)]
+Fingerprint = Annotated[str, Field(pattern=r"^SHA256:[A-Za-z0-9+/]{43}$")]
+AgeRecipient = Annotated[str, Field(pattern=r"^age1[02-9ac-hj-np-z]{58}$")]
+Timestamp = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")]
+MemberPath = Annotated[str, Field(pattern=rf"^(expert\.pub|expert\.pem|pledge\.pdf|pdf/{ID}\.pdf)$")]
+
+
+class Recipient(Strict):
+    """The agency the sheet is for (from the batch manifest)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    fingerprint: Fingerprint
+    age_recipient: AgeRecipient
+
+
+class FormHash(Strict):
+    id: Ident
+    version: Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]+$")]
+    sha256: Sha256Hex
+
+
+class CriterionEntry(Strict):
+    id: Ident
+    score: Dec | None
+    """Points as a decimal string; null when not scored (N/A, or another role's criterion)."""
+    not_applicable: bool
+    comment: Comment | None
+
+
+class FormEntry(Strict):
+    form_id: Ident
+    criteria: tuple[CriterionEntry, ...]
+    """Every criterion of the form, in form order."""
+    vetoes: dict[Ident, bool]
+    """Veto id → true (是) / false (否)."""
+    vetoes_triggered: tuple[Ident, ...]
+    conclusion: Ident | None
+    overall: dict[Ident, Annotated[str, Field(max_length=20000)]]
+    raw_total: Dec
+    applicable_max: Dec
+    total: Dec
+
+
+class ConflictEntry(Strict):
+    declared: bool
+    reason: Ident | None
+    note: Annotated[str, Field(max_length=2000)]
+
+
+class DocumentEntry(Strict):
+    path: Annotated[str, Field(min_length=1, max_length=300)]
+    sha256: Sha256Hex
+
+
+class ProposalEntry(Strict):
+    proposal_id: Ident
+    conflict: ConflictEntry
+    forms: tuple[FormEntry, ...]
+    """Empty when the expert withdrew (conflict declared)."""
+    documents_opened: tuple[DocumentEntry, ...]
+
+
+class PledgeEntry(Strict):
+    text_sha256: Sha256Hex
+    accepted_at: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class AuditHeadEntry(Strict):
+    seq: Annotated[int, Field(ge=0)]
+    hash: Sha256Hex
+
+
+class MemberEntry(Strict):
+    path: MemberPath
+    size: Annotated[int, Field(ge=0, le=2**40)]
+    sha256: Sha256Hex
+
+
+class Sheet(Strict):
+    """sheet.json (tic-sheet 1.0)."""
+
+    format: Literal["tic-sheet"]
+    format_version: Literal["1.0"]
+    app_version: Annotated[str, Field(min_length=1, max_length=40)]
+    batch_id: Ident
+    batch_manifest_sha256: Sha256Hex
+    expert_id: Ident
+    signer_fingerprint: Fingerprint
+    recipient: Recipient
+    forms: tuple[FormHash, ...]
+    proposals: tuple[ProposalEntry, ...]
+    pledge: PledgeEntry
+    sheet_seq: Annotated[int, Field(ge=1, le=1_000_000)]
+    supersedes: Sha256Hex | None
+    """SHA-256 of the previous revision's sheet.json (null for the first)."""
+    audit_head: AuditHeadEntry
+    created_at: Timestamp
+    """Informative only (the expert's clock)."""
+    members: tuple[MemberEntry, ...]
+
+    def proposal(self, proposal_id: str) -> ProposalEntry:
+        for p in self.proposals:
+            if p.proposal_id == proposal_id:
+                return p
+        raise KeyError(proposal_id)
+
+
+def sheet_bytes(sheet: Sheet) -> bytes:
+    """The canonical sheet.json bytes (what is signed)."""
+    return strictjson.dumps(sheet.model_dump(mode="json"))
+
+
+def content_digest(sheet: Sheet | Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the RFC 8785 bytes of the sheet without `members`: what the PDFs' QR codes hold."""
+    data = sheet.model_dump(mode="json") if isinstance(sheet, Sheet) else dict(sheet)
+    data.pop("members", None)
+    return hashlib.sha256(strictjson.dumps(data)).hexdigest()
+
+
+def qr_payload(*, batch_id: str, expert_id: str, sheet_seq: int, digest: str, fingerprint: str,
+               proposal_id: str | None = None) -> str:
+    """The text of the QR code on every printed page of a sheet."""
+    parts = [SHEET_NAMESPACE, f"batch={batch_id}", f"expert={expert_id}", f"seq={sheet_seq}"]
+    if proposal_id:
+        parts.append(f"proposal={proposal_id}")
+    parts += [f"content={digest}", f"fp={fingerprint}"]
+    return ";".join(parts)
+
+
+# ── the container ───────────────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True)
+class SheetLimits:
+    max_file_size: int = 256 * MiB
+    max_total: int = 512 * MiB
+    max_pdf: int = 32 * MiB
+    max_json: int = 16 * MiB
+    max_members: int = 2100
+
+
+def sheet_document(limits: SheetLimits = SheetLimits()) -> DocumentType:
+    policy = container.ZipPolicy(
+        rules=(
+            rule(r"sheet\.json", limits.max_json),
+            rule(r"sheet\.json\.sig", 16 * 1024),
+            rule(r"sheet\.json\.ed25519", 64),
+            rule(r"expert\.pub", 4096),
+            rule(r"expert\.pem", 4096),
+            rule(r"pledge\.pdf", limits.max_pdf),
+            rule(rf"pdf/{ID}\.pdf", limits.max_pdf),
+        ),
+        required=frozenset({SHEET, SHEET_SIG, SHEET_RAW_SIG, EXPERT_PUB, EXPERT_PEM, PLEDGE_PDF}),
+        max_members=limits.max_members,
+        max_total=limits.max_total,
+    )
+    return DocumentType(
+        label="sheet", body_member=SHEET, signature_member=SHEET_SIG, namespace=SHEET_NAMESPACE,
+        zip_policy=policy, max_file_size=limits.max_file_size, json_limits=JsonLimits(max_bytes=limits.max_json),
+        require_encryption=True,
+    )
+
+
+def public_pem(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+
+
+def key_members(key: Ed25519PublicKey, expert_id: str) -> dict[str, bytes]:
+    """expert.pub and expert.pem for `key`."""
+    return {
+        EXPERT_PUB: (sshsig.public_key_line(key, expert_id) + "\n").encode("ascii"),
+        EXPERT_PEM: public_pem(key),
+    }
+
+
+def member_entries(members: Mapping[str, bytes]) -> tuple[MemberEntry, ...]:
+    return tuple(
+        MemberEntry(path=p, size=len(b), sha256=hashlib.sha256(b).hexdigest()) for p, b in sorted(members.items())
+    )
+
+
+def seal_sheet(sheet: Sheet, members: Mapping[str, bytes], key: Ed25519PrivateKey) -> tuple[bytes, bytes]:
+    """The unencrypted ZIP and the sheet.json bytes. `members` must be exactly what `sheet.members` lists."""
+    body = sheet_bytes(sheet)
+    listed = {m.path for m in sheet.members}
+    if listed != set(members):
+        raise ValueError(f"members {sorted(set(members) ^ listed)} are not listed exactly once")
+    everything = dict(members)
+    everything[SHEET] = body
+    everything[SHEET_SIG] = sshsig.sign(body, key, SHEET_NAMESPACE)
+    everything[SHEET_RAW_SIG] = key.sign(body)
+    return container.write_zip(everything), body
+
+
+def encrypt_sheet(zip_bytes: bytes, recipients: Sequence[str]) -> bytes:
+    """age-encrypt to the agency recipient and the expert's own (both required)."""
+    if len(recipients) < 2:
+        raise ValueError("a sheet is encrypted to the agency and to the expert")
+    return agecrypt.encrypt_to_recipients(zip_bytes, recipients)
+
+
+# ── allowed_signers ─────────────────────────────────────────────────────────────────────────
+
+_OPT_RE = re.compile(r'^([A-Za-z-]+)(="[^"]*"|=[^\s"]*)?(,([A-Za-z-]+)(="[^"]*"|=[^\s"]*)?)*$')
+
+
+def parse_allowed_signers(text: str) -> dict[str, list[str]]:
+    """principal → fingerprints of the Ed25519 keys allowed for `tic-sheet-v1` (OpenSSH format)."""
+    out: dict[str, list[str]] = {}
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) < 3:
+            raise SheetRejected(BAD_ALLOWED_SIGNERS, f"line {n}")
+        principals, rest = parts[0], parts[1:]
+        namespaces: list[str] | None = None
+        if not rest[0].startswith(("ssh-", "ecdsa-", "sk-")):
+            opts = rest.pop(0)
+            if not _OPT_RE.match(opts):
+                raise SheetRejected(BAD_ALLOWED_SIGNERS, f"line {n}: options")
+            m = re.search(r'namespaces="([^"]*)"', opts)
+            if m:
+                namespaces = [x.strip() for x in m.group(1).split(",")]
+        if len(rest) < 2:
+            raise SheetRejected(BAD_ALLOWED_SIGNERS, f"line {n}")
+        if rest[0] != "ssh-ed25519":
+            continue
+        try:
+            blob = base64.b64decode(rest[1], validate=True)
+            raw_key = blob[-32:]
+            if blob != sshsig.public_key_blob(Ed25519PublicKey.from_public_bytes(raw_key)):
+                raise ValueError("blob")
+        except ValueError:
+            raise SheetRejected(BAD_ALLOWED_SIGNERS, f"line {n}: key") from None
+        if namespaces is not None and not any(_glob(ns, SHEET_NAMESPACE) for ns in namespaces):
+            continue
+        fp = sshsig.fingerprint(Ed25519PublicKey.from_public_bytes(raw_key))
+        for principal in principals.split(","):
+            out.setdefault(principal, []).append(fp)
+    return out
+
+
+def _glob(pattern: str, value: str) -> bool:
+    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), value) is not None
+
+
+def allowed_signers_line(expert_id: str, key: Ed25519PublicKey) -> str:
+    return f'{expert_id} namespaces="{SHEET_NAMESPACE}" {sshsig.public_key_line(key)}'
+
+
+# ── reading ─────────────────────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True)
+class OpenedSheet:
+    sheet: Sheet
+    sheet_bytes: bytes
+    sheet_sha256: str
+    content_digest: str
+    members: dict[str, bytes]
+    signer_fingerprint: str
+
+
+def read_sheet(
+    source: Path | bytes,
+    batch: Any,
+    *,
+    identities: Sequence[str] = (),
+    identity: str | None = None,
+    allowed_signers: str | None = None,
+    pinned: Mapping[str, str] | None = None,
+    limits: SheetLimits | None = None,
+) -> OpenedSheet:
+    """Open and fully check a .ticsheet against `batch` (a `formats.batch.OpenedBatch`).
+
+    `identity` is the text of an age identity file (the agency's, or the expert's own);
+    `allowed_signers` the text of an OpenSSH allowed_signers file and/or `pinned` expert id →
+    fingerprint: when either is given the signer must be the pinned key of the sheet's expert.
+    Raises `SheetRejected` only; never writes to disk."""
+    try:
+        ids = list(identities)
+        if identity is not None:
+            ids += agecrypt.identities_from_text(identity)
+        return _read(source, batch, ids, allowed_signers, pinned, limits or SheetLimits())
+    except SheetRejected:
+        raise
+    except Rejected as exc:
+        raise SheetRejected(exc.code, exc.detail) from None
+
+
+def _read(source: Path | bytes, batch: Any, identities: Sequence[str], allowed_signers: str | None,
+          pinned: Mapping[str, str] | None, limits: SheetLimits) -> OpenedSheet:
+    doc = sheet_document(limits)
+    env = open_envelope(doc, source, identities=identities)
+    check_format(env.body, SHEET_FORMAT, SHEET_FORMAT_VERSION)
+    try:
+        sheet = Sheet.model_validate_json(env.body_bytes)
+    except ValidationError as exc:
+        raise Rejected(SCHEMA_INVALID, schema_detail(exc, SHEET)) from None
+    members = dict(env.members)
+    raw_sig = members.pop(SHEET_RAW_SIG)
+    # the signer: body, SSHSIG, raw signature and key files agree
+    if env.signer_fingerprint != sheet.signer_fingerprint:
+        raise Rejected(SIGNER_MISMATCH, f"signed by {env.signer_fingerprint}, sheet names {sheet.signer_fingerprint}")
+    try:
+        env.signer.verify(raw_sig, env.body_bytes)
+    except InvalidSignature:
+        raise Rejected(RAW_SIGNATURE, SHEET_RAW_SIG) from None
+    expected_keys = key_members(env.signer, sheet.expert_id)
+    if members.get(EXPERT_PEM) != expected_keys[EXPERT_PEM] or (
+        members.get(EXPERT_PUB, b"").split(b" ")[:2] != expected_keys[EXPERT_PUB].split(b" ")[:2]
+    ):
+        raise Rejected(PUBKEY_MISMATCH)
+    _check_pin(sheet.expert_id, env.signer_fingerprint, allowed_signers, pinned)
+    _check_members(sheet, members)
+    _check_semantics(sheet, batch, members)
+    return OpenedSheet(
+        sheet=sheet, sheet_bytes=env.body_bytes, sheet_sha256=hashlib.sha256(env.body_bytes).hexdigest(),
+        content_digest=content_digest(env.body), members=members, signer_fingerprint=env.signer_fingerprint,
+    )
+
+
+def _check_pin(expert_id: str, fp: str, allowed_signers: str | None, pinned: Mapping[str, str] | None) -> None:
+    if allowed_signers is None and pinned is None:
+        return
+    allowed: list[str] = []
+    if allowed_signers is not None:
+        allowed += parse_allowed_signers(allowed_signers).get(expert_id, [])
+    if pinned is not None and expert_id in pinned:
+        allowed.append(pinned[expert_id])
+    if not allowed:
+        raise Rejected(KEY_UNKNOWN, expert_id)
+    if fp not in allowed:
+        raise Rejected(KEY_CHANGED, f"{expert_id}: signed by {fp}, enrolled {', '.join(allowed)}")
+
+
+def _check_members(sheet: Sheet, members: Mapping[str, bytes]) -> None:
+    listed: set[str] = set()
+    for m in sheet.members:
+        if m.path in listed:
+            raise Rejected(DUPLICATE, m.path)
+        listed.add(m.path)
+        data = members.get(m.path)
+        if data is None:
+            raise Rejected(MEMBER_MISSING, m.path)
+        if len(data) != m.size or hashlib.sha256(data).hexdigest() != m.sha256:
+            raise Rejected(MEMBER_HASH, m.path)
+    unlisted = sorted(set(members) - listed)
+    if unlisted:
+        raise Rejected(MEMBER_UNLISTED, ", ".join(unlisted[:5]))
+    needed = {PLEDGE_PDF, *(pdf_member(p.proposal_id) for p in sheet.proposals if not p.conflict.declared)}
+    missing = sorted(needed - listed)
+    if missing:
+        raise Rejected(PDF_MISSING, ", ".join(missing[:5]))
+    extra = sorted(p for p in listed if p.startswith("pdf/") and p not in needed)
+    if extra:
+        raise Rejected(MEMBER_UNLISTED, ", ".join(extra[:5]))
+
+
+def _check_semantics(sheet: Sheet, batch: Any, members: Mapping[str, bytes]) -> None:
+    from tic_desktop.core.scoring import FormAnswers, evaluate  # noqa: PLC0415
+
+    m = batch.manifest
+    if sheet.batch_id != m.batch_id:
+        raise Rejected(BATCH_MISMATCH, f"{sheet.batch_id} ≠ {m.batch_id}")
+    if sheet.batch_manifest_sha256 != batch.manifest_sha256:
+        raise Rejected(MANIFEST_MISMATCH, sheet.batch_manifest_sha256[:16])
+    if (sheet.recipient.fingerprint != m.agency.signing_key_fingerprint
+            or sheet.recipient.age_recipient != m.agency.age_recipient):
+        raise Rejected(WRONG_RECIPIENT, sheet.recipient.fingerprint)
+    try:
+        expert = m.expert(sheet.expert_id)
+    except KeyError:
+        raise Rejected(UNKNOWN_EXPERT, sheet.expert_id) from None
+    if (sheet.supersedes is None) != (sheet.sheet_seq == 1):
+        raise Rejected(BAD_SEQUENCE, f"sheet_seq {sheet.sheet_seq}, supersedes {sheet.supersedes}")
+    form_ids = [f.id for f in sheet.forms]
+    if len(set(form_ids)) != len(form_ids):
+        raise Rejected(DUPLICATE, "forms")
+    for ref in sheet.forms:
+        form = batch.forms.get(ref.id)
+        if form is None or form.version != ref.version or form.content_hash != ref.sha256:
+            raise Rejected(FORM_MISMATCH, ref.id)
+    assigned = set(expert.assigned) if expert.assigned else {p.id for p in m.proposals}
+    known = set(expert.known_conflicts)
+    seen: set[str] = set()
+    doc_hashes = {path: hashlib.sha256(data).hexdigest() for path, data in batch.documents.items()}
+    for entry in sheet.proposals:
+        pid = entry.proposal_id
+        if pid in seen:
+            raise Rejected(DUPLICATE, pid)
+        seen.add(pid)
+        if pid not in assigned or pid not in batch.proposals:
+            raise Rejected(NOT_ASSIGNED, pid)
+        if entry.conflict.declared:
+            if entry.forms or entry.documents_opened:
+                raise Rejected(CONFLICT_SCORED, pid)
+        elif pid in known:
+            raise Rejected(CONFLICT_SCORED, f"{pid} is a known conflict")
+        for d in entry.documents_opened:
+            if not d.path.startswith(f"proposals/{pid}/") or doc_hashes.get(d.path) != d.sha256:
+                raise Rejected(DOCUMENT_UNKNOWN, d.path)
+        proposal = batch.proposals[pid]
+        entry_forms = [f.form_id for f in entry.forms]
+        if len(set(entry_forms)) != len(entry_forms):
+            raise Rejected(DUPLICATE, f"{pid} forms")
+        if not entry.conflict.declared and set(entry_forms) != set(proposal.forms):
+            raise Rejected(FORM_MISMATCH, f"{pid}: {', '.join(entry_forms)}")
+        for fe in entry.forms:
+            if fe.form_id not in form_ids:
+                raise Rejected(FORM_MISMATCH, f"{pid}: {fe.form_id} not listed")
+            form = batch.forms[fe.form_id]
+            ids = [c.id for c in fe.criteria]
+            if ids != [c.id for c in form.criteria]:
+                raise Rejected(SCORE_INVALID, f"{pid}/{fe.form_id}: criteria differ from the form")
+            answers = FormAnswers(
+                scores={c.id: c.score for c in fe.criteria if c.score is not None},
+                not_applicable=frozenset(c.id for c in fe.criteria if c.not_applicable),
+                comments={c.id: c.comment for c in fe.criteria if c.comment is not None},
+                vetoes=dict(fe.vetoes), conclusion=fe.conclusion, overall=dict(fe.overall),
+            )
+            ev = evaluate(form, answers, expert.role)
+            if not ev.complete:
+                p = ev.problems[0]
+                raise Rejected(SCORE_INVALID, f"{pid}/{fe.form_id}: {p.code} {p.target or ''}".strip())
+            if (ev.total, ev.raw_total, ev.applicable_max) != (fe.total, fe.raw_total, fe.applicable_max) or (
+                    tuple(ev.vetoes_triggered) != fe.vetoes_triggered):
+                raise Rejected(TOTAL_MISMATCH, f"{pid}/{fe.form_id}: {fe.total} ≠ {ev.total}")
+
+
+__all__ = [
+    "SHEET_FORMAT", "SHEET_FORMAT_VERSION", "SHEET_NAMESPACE", "Sheet", "OpenedSheet", "read_sheet",
+    "seal_sheet", "encrypt_sheet", "sheet_bytes", "content_digest", "qr_payload", "parse_allowed_signers",
+    "allowed_signers_line", "key_members", "member_entries", "pdf_member",
+]

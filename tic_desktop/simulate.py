@@ -1,0 +1,257 @@
+"""`tic-desktop simulate`: signed score sheets as if every expert of a batch had scored in the app.
+
+For rehearsals, training and load tests. Each expert gets a fresh key (Ed25519 + age), a private
+workspace in a temporary folder and an `ExpertSession` that walks the app's steps: accept the
+batch (pin the agency), choose the expert, accept the pledge, declare conflicts (the manifest's
+known conflicts plus `conflict` rows of the --scores CSV), open every document, enter seeded,
+realistic scores that satisfy the form (required comments, screening answers, overall fields,
+the conclusion of the band the total falls in), then `expert.signing.export_sheet` — the same
+code path as the review dialog's Sign button. Writes DIR/<expert_id>.ticsheet, the public keys
+(DIR/keys/<expert_id>.pub and .pem) and DIR/allowed_signers.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import pyrage
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from tic_desktop.core.errors import Rejected, register
+from tic_desktop.core.scoring import evaluate
+from tic_desktop.expert.keys import ExpertKey
+from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
+from tic_desktop.expert.signing import ExportResult, export_sheet
+from tic_desktop.formats import sheet as sheetfmt
+from tic_desktop.formats.batch import read_batch
+from tic_desktop.storage.atomic import atomic_write
+
+BAD_SCORES = register(
+    "simulate.bad_scores", "评分 CSV 文件有误，请按提示修改。", "The scores CSV has a mistake; correct it as shown.",
+)
+
+COMMENTS_LOW = (
+    "论证不够充分，{label}方面的数据支撑不足，建议补充近三年的具体材料。",
+    "{label}的描述较笼统，缺少可考核的量化指标。",
+    "{label}与建设目标的衔接不够紧密，需进一步细化实施路径。",
+)
+COMMENTS_HIGH = (
+    "{label}方面基础扎实，材料翔实，论证充分。",
+    "{label}目标明确、措施具体，具有示范带动作用。",
+)
+COMMENTS_NA = ("本项目不涉及{label}，按不适用处理。",)
+PROBLEMS = (
+    "部分建设目标量化不足，年度分解不够清晰；产学研协同机制的具体安排有待细化。",
+    "研发投入结构中设备购置占比偏高，人才引进计划的落实措施不够具体。",
+    "成果转化路径论述较为笼统，与天津市重点产业链的衔接需进一步加强。",
+)
+SUGGESTIONS = (
+    "建议进一步明确 3 年考核指标的年度分解，完善共建单位之间的利益分配和知识产权管理机制。",
+    "建议压缩一般性设备购置，加大关键共性技术攻关和中试平台建设投入。",
+    "建议细化成果转化和企业孵化的具体路径，明确责任主体和时间节点。",
+)
+
+
+@dataclass
+class ScoresPlan:
+    """From the --scores CSV: fixed scores and conflicts per (expert, proposal)."""
+
+    scores: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    conflicts: set[tuple[str, str]] = field(default_factory=set)
+
+
+def read_scores_csv(path: Path, opened: Any) -> ScoresPlan:
+    """Columns expert_id,proposal_id,criterion_id,score; `criterion_id=*` with `score=conflict` declares a conflict."""
+    plan = ScoresPlan()
+    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        need = {"expert_id", "proposal_id", "criterion_id", "score"}
+        if reader.fieldnames is None or not need <= {h.strip() for h in reader.fieldnames}:
+            raise Rejected(BAD_SCORES, f"{path}: columns must be {', '.join(sorted(need))}")
+        experts = {e.id for e in opened.manifest.experts}
+        for n, row in enumerate(reader, 2):
+            row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+            eid, pid, cid, score = row["expert_id"], row["proposal_id"], row["criterion_id"], row["score"]
+            where = f"{path}, row {n}"
+            if eid not in experts:
+                raise Rejected(BAD_SCORES, f"{where}: unknown expert {eid!r}")
+            if pid not in opened.proposals:
+                raise Rejected(BAD_SCORES, f"{where}: unknown proposal {pid!r}")
+            if cid == "*":
+                if score.lower() != "conflict":
+                    raise Rejected(BAD_SCORES, f"{where}: criterion * needs score=conflict")
+                plan.conflicts.add((eid, pid))
+                continue
+            forms = [opened.forms[f] for f in opened.proposals[pid].forms]
+            if not any(cid in {c.id for c in f.criteria} for f in forms):
+                raise Rejected(BAD_SCORES, f"{where}: proposal {pid} has no criterion {cid!r}")
+            if score.lower() not in ("na", "n/a", "不适用"):
+                try:
+                    Decimal(score)
+                except Exception:
+                    raise Rejected(BAD_SCORES, f"{where}: score {score!r} is not a number") from None
+            plan.scores.setdefault((eid, pid), {})[cid] = score
+    return plan
+
+
+def _quantize(value: Decimal, step: Decimal, high: Decimal) -> Decimal:
+    q = (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+    return min(max(q, Decimal(0)), high)
+
+
+def _answers_for(form: Any, proposal: Any, role: str, rng: random.Random, quality: float,
+                 fixed: Mapping[str, str]) -> list[tuple[str, str, Any]]:
+    """(kind, item, value) rows of one complete form, realistic and within the rules."""
+    rows: list[tuple[str, str, Any]] = []
+    scores: dict[str, Decimal] = {}
+    na: set[str] = set()
+    for c in form.criteria:
+        if c.id in fixed:
+            value = fixed[c.id]
+            if value.lower() in ("na", "n/a", "不适用"):
+                na.add(c.id)
+            else:
+                scores[c.id] = Decimal(value)
+            continue
+        if c.na_allowed and rng.random() < 0.08:
+            na.add(c.id)
+            continue
+        ratio = min(max(rng.gauss(quality, 0.08), 0.3), 1.0)
+        scores[c.id] = _quantize(c.max * Decimal(str(round(ratio, 3))), form.step, c.max)
+    for cid in sorted(na):
+        rows.append(("na", cid, True))
+    for cid, v in scores.items():
+        rows.append(("score", cid, v))
+    for v in form.vetoes:
+        rows.append(("veto", v.id, False))
+    answers_rows = {(k, i): v for k, i, v in rows}
+    # fill whatever the rules still ask for: comments, overall fields, then the conclusion
+    for _ in range(3):
+        from tic_desktop.core.scoring import FormAnswers  # noqa: PLC0415
+
+        answers = FormAnswers(
+            scores={i: v for (k, i), v in answers_rows.items() if k == "score"},
+            not_applicable=frozenset(i for (k, i) in answers_rows if k == "na"),
+            comments={i: v for (k, i), v in answers_rows.items() if k == "comment"},
+            vetoes={i: v for (k, i), v in answers_rows.items() if k == "veto"},
+            conclusion=answers_rows.get(("conclusion", "")),
+            overall={i: v for (k, i), v in answers_rows.items() if k == "overall"},
+        )
+        ev = evaluate(form, answers, role)
+        if ev.complete:
+            break
+        for p in ev.problems:
+            if p.code == "comment.required" and p.target:
+                c = form.criterion(p.target)
+                label = c.label.zh
+                if p.target in answers.not_applicable:
+                    pool = COMMENTS_NA
+                elif answers.scores.get(p.target, Decimal(0)) >= c.max:
+                    pool = COMMENTS_HIGH
+                else:
+                    pool = COMMENTS_LOW
+                answers_rows[("comment", p.target)] = rng.choice(pool).format(label=label)
+            elif p.code == "field.missing" and p.target:
+                f = next(o for o in form.overall_fields if o.id == p.target)
+                answers_rows[("overall", f.id)] = _overall_text(f, proposal, rng)
+            elif p.code == "veto.unanswered" and p.target:
+                answers_rows[("veto", p.target)] = False
+        if ev.suggested_conclusion:
+            answers_rows[("conclusion", "")] = ev.suggested_conclusion
+    return [(k, i, v) for (k, i), v in answers_rows.items()]
+
+
+def _overall_text(f: Any, proposal: Any, rng: random.Random) -> str:
+    if f.type == "amount":
+        subsidy = sum((b.city_subsidy for b in proposal.budget), Decimal(0))
+        years = max(len({b.year for b in proposal.budget}), 1)
+        return format((subsidy / years / 10000).quantize(Decimal("0.01")), "f")
+    if f.id == "suggestions" or "建议" in f.label.zh:
+        return rng.choice(SUGGESTIONS)
+    return rng.choice(PROBLEMS)
+
+
+def make_key(expert_id: str) -> ExpertKey:
+    return ExpertKey(expert_id, Ed25519PrivateKey.generate(), pyrage.x25519.Identity.generate())
+
+
+@dataclass(frozen=True)
+class Simulated:
+    expert_id: str
+    key: ExpertKey
+    result: ExportResult
+
+
+def simulate_expert(opened: Any, raw: bytes, expert: Any, out_dir: Path, work_dir: Path, *, seed: int,
+                    plan: ScoresPlan, key: ExpertKey | None = None) -> Simulated:
+    key = key or make_key(expert.id)
+    rng = random.Random(f"{seed}:{expert.id}")
+    session = ExpertSession.open(work_dir / expert.id)
+    try:
+        session.accept(opened, raw, pin_new_agency=True)
+        session.choose_expert(expert.id, key)
+        session.accept_pledge()
+        current = session.conflicts()
+        declarations = {}
+        for pid, decl in current.items():
+            if decl.locked:
+                declarations[pid] = decl
+            elif (expert.id, pid) in plan.conflicts:
+                declarations[pid] = ConflictDeclaration(True, "other", "模拟：按评分 CSV 指定回避")
+            else:
+                declarations[pid] = ConflictDeclaration(False)
+        session.declare_conflicts(declarations)
+        for p in session.assigned():
+            if session.is_conflicted(p.id):
+                continue
+            for d in p.documents:
+                session.document_opened(p.id, d.path)
+            quality = min(max(proposal_quality(seed, p.id) + rng.gauss(0, 0.04), 0.35), 0.98)
+            fixed = plan.scores.get((expert.id, p.id), {})
+            changes = []
+            for form in session.forms_for(p.id):
+                own = {cid: v for cid, v in fixed.items() if cid in {c.id for c in form.criteria}}
+                for kind, item, value in _answers_for(form, p, expert.role, rng, quality, own):
+                    changes.append((p.id, form.id, kind, item, value))
+            session.save_answers(changes)
+        result = export_sheet(session, key, out_dir, filename=f"{expert.id}.ticsheet")
+    finally:
+        session.close()
+    return Simulated(expert.id, key, result)
+
+
+def proposal_quality(seed: int, proposal_id: str) -> float:
+    """A proposal's underlying quality (shared by the panel, so experts roughly agree)."""
+    return random.Random(f"{seed}:quality:{proposal_id}").uniform(0.62, 0.94)
+
+
+def simulate(batch_path: Path, out_dir: Path, *, seed: int = 1, scores_csv: Path | None = None,
+             passphrase: bytes | None = None, identity: str | None = None) -> list[Simulated]:
+    """Sheets for every expert of the batch, their public keys and DIR/allowed_signers."""
+    raw = Path(batch_path).read_bytes()
+    opened = read_batch(raw, passphrase=passphrase, identity=identity)
+    plan = read_scores_csv(scores_csv, opened) if scores_csv else ScoresPlan()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    done = []
+    with tempfile.TemporaryDirectory(prefix="tic-simulate-") as tmp:
+        for expert in opened.manifest.experts:
+            done.append(simulate_expert(opened, raw, expert, out_dir, Path(tmp), seed=seed, plan=plan))
+    keys_dir = out_dir / "keys"
+    keys_dir.mkdir(exist_ok=True)
+    lines = []
+    for s in done:
+        pub = s.key.signing_key.public_key()
+        members = sheetfmt.key_members(pub, s.expert_id)
+        atomic_write(keys_dir / f"{s.expert_id}.pub", members[sheetfmt.EXPERT_PUB])
+        atomic_write(keys_dir / f"{s.expert_id}.pem", members[sheetfmt.EXPERT_PEM])
+        lines.append(sheetfmt.allowed_signers_line(s.expert_id, pub))
+    atomic_write(out_dir / "allowed_signers", ("\n".join(lines) + "\n").encode("ascii"))
+    return done
