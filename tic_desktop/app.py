@@ -41,6 +41,7 @@ from tic_desktop.ui.settings_dialog import Settings, SettingsDialog
 log = logging.getLogger(__name__)
 BACKUP_EVERY_MS = 10 * 60 * 1000
 PASSPHRASE_CODES = {"age.passphrase_required", "age.wrong_passphrase"}
+IDENTITY_CODES = {"age.identity_required", "age.wrong_identity"}
 
 
 def default_data_dir() -> Path:
@@ -92,6 +93,7 @@ class ExpertApp(QObject):
         self._opened: Any = None
         self._read_token = 0
         self.closed = False
+        self._unlocked: Any = None  # the expert key unlocked to decrypt a batch, reused for identity
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(BACKUP_EVERY_MS)
         self._backup_timer.timeout.connect(self.backup)
@@ -189,7 +191,7 @@ class ExpertApp(QObject):
             return
         self.read_batch(raw, passphrase)
 
-    def read_batch(self, raw: bytes, passphrase: str | None) -> None:
+    def read_batch(self, raw: bytes, passphrase: str | None, identity: str | None = None) -> None:
         if probe(raw).passphrase and passphrase is None:
             self.ask_passphrase(raw, "")
             return
@@ -213,7 +215,7 @@ class ExpertApp(QObject):
                 self._finish_progress()
                 self._on_read_failed(raw, exc)
 
-        run_in_background(lambda: ExpertSession.read(raw, passphrase=passphrase), done, failed)
+        run_in_background(lambda: ExpertSession.read(raw, passphrase=passphrase, identity=identity), done, failed)
 
     def _finish_progress(self) -> None:
         self.busy = False
@@ -232,11 +234,45 @@ class ExpertApp(QObject):
         if isinstance(exc, Rejected) and exc.code in PASSPHRASE_CODES:
             self.ask_passphrase(raw, exc.text(self.settings.lang) if exc.code == "age.wrong_passphrase" else "")
             return
+        if isinstance(exc, Rejected) and exc.code in IDENTITY_CODES and self._unlocked is None:
+            self.ask_key_for_batch(raw, "")
+            return
         if isinstance(exc, Rejected):
             self.error(exc.text(self.settings.lang))
         else:
             log.exception("batch could not be read", exc_info=exc)
             self.error(QCoreApplication.translate("ExpertApp", "无法打开该文件：%1").replace("%1", str(exc)))
+
+    def ask_key_for_batch(self, raw: bytes, error: str) -> None:
+        """A batch encrypted to an expert's key: unlock the key kept on this computer, then read."""
+        keys_dir = self.data_dir / "keys"
+        pubs = sorted(keys_dir.glob("*.pub"), key=lambda p: p.stat().st_mtime, reverse=True) if keys_dir.exists() else []
+        if not pubs:
+            self.error(QCoreApplication.translate(
+                "ExpertApp", "该批次已加密给评审专家的密钥，但本机没有您的密钥。请向评审机构索取用口令加密的批次文件。"))
+            return
+        expert_id = pubs[0].stem
+        dialog = KeyDialog(expert_id, create=False, error=error, parent=self.window)
+
+        def unlock() -> None:
+            passphrase = dialog.value().passphrase
+
+            def done(key: Any) -> None:
+                self.busy = False
+                self._unlocked = key
+                self.read_batch(raw, None, identity=str(key.age_identity))
+
+            def failed(exc: BaseException) -> None:
+                self.busy = False
+                if isinstance(exc, Rejected):
+                    self.ask_key_for_batch(raw, exc.text(self.settings.lang))
+                else:
+                    raise exc
+
+            self.busy = True
+            run_in_background(lambda: self.session.unlock_key(expert_id, passphrase), done, failed)
+
+        self._show(dialog, unlock)
 
     def ask_passphrase(self, raw: bytes, error: str) -> None:
         dialog = PassphraseDialog(self.window, error=error)
@@ -291,6 +327,10 @@ class ExpertApp(QObject):
         self._show(dialog, lambda: self.ask_key(dialog.value().expert_id, ""))
 
     def ask_key(self, expert_id: str, error: str) -> None:
+        if self._unlocked is not None and self._unlocked.expert_id == expert_id:
+            self.session.choose_expert(expert_id, self._unlocked)
+            self.advance()
+            return
         expert = self.session.opened.manifest.expert(expert_id)
         create = not self.session.has_key(expert_id)
         dialog = KeyDialog(expert.name, create=create, error=error, parent=self.window)
@@ -429,8 +469,9 @@ def create_app(argv: Sequence[str], data_dir: Path | None = None) -> ExpertApp:
     return app
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv if argv is None else argv)
+def main(args: Sequence[str] | None = None) -> int:
+    """The app; `args` are the arguments after the program name (as `cli.main` passes them)."""
+    argv = [sys.argv[0] if sys.argv else "tic-desktop", *(sys.argv[1:] if args is None else args)]
     from tic_desktop.ui import crash  # noqa: PLC0415
 
     data_dir = default_data_dir()

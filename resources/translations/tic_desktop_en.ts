@@ -347,6 +347,10 @@ The damaged file is kept.</translation>
         <translation>Cannot open this file: %1</translation>
     </message>
     <message>
+        <source>该批次已加密给评审专家的密钥，但本机没有您的密钥。请向评审机构索取用口令加密的批次文件。</source>
+        <translation>This batch is encrypted to an expert key, but there is no key of yours on this computer. Ask the agency for a batch encrypted with a passphrase.</translation>
+    </message>
+    <message>
         <source>拒绝打开：机构密钥已变化</source>
         <translation>Refused: the agency key has changed</translation>
     </message>

@@ -24,7 +24,9 @@ def test_sigkill_after_commit_loses_nothing(qtbot, demo_batch: Path, tmp_path: P
     data = Path(os.environ["TIC_DATA_DIR"])
     env = {**os.environ, "TIC_TEST_HOOK": "tests.e2e.kill_driver", "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "tic_desktop.app", str(demo_batch)], cwd=ROOT, env=env,
+    # the real entry point: `tic-desktop FILE` is cli.main, which starts app.main without a subcommand
+    start = "import sys; from tic_desktop.cli import main; sys.exit(main())"
+    proc = subprocess.Popen([sys.executable, "-c", start, str(demo_batch)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
