@@ -30,7 +30,7 @@ from typing import Any, NoReturn
 from tic_desktop import __version__
 from tic_desktop.core.errors import Rejected
 
-SUBCOMMANDS = ("demo-batch", "batch", "keys")
+SUBCOMMANDS = ("demo-batch", "batch", "keys", "sheets", "simulate")
 KIND_LABELS = {"feasibility_review": ("建设方案论证", "feasibility review"),
                "term_end_evaluation": ("总结评估", "term-end evaluation"),
                "periodic_assessment": ("评估考核", "periodic assessment")}
@@ -151,7 +151,49 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     secret.add_argument("--passphrase-file", type=Path, metavar="F", help=t("解密口令文件", "decryption passphrase file"))
     secret.add_argument("--identity", type=Path, metavar="F", help=t("age 私钥文件", "age identity file"))
     insp.add_argument("--json", action="store_true", help=t("以 JSON 输出", "print JSON"))
+    add_sheet_commands(sub, lang)
     return parser
+
+
+def add_sheet_commands(sub: Any, lang: str) -> None:
+    """`sheets verify` and `simulate` (issue 4)."""
+    def t(zh: str, en: str) -> str:
+        return _t(lang, zh, en)
+
+    sheets = sub.add_parser("sheets", lang=lang, help=t("核验专家评分表", "verify score sheets"),
+                            description=t("专家评分表（.ticsheet）。", "Expert score sheets (.ticsheet)."))
+    sheets_sub = sheets.add_subparsers(dest="sheets_command", metavar=t("操作", "ACTION"), parser_class=_Parser, required=True)
+    ver = sheets_sub.add_parser("verify", lang=lang, help=t("完整核验评分表文件", "fully verify score sheet files"),
+                                description=t("用机构私钥解密，并核验签名、文件清单、格式及与批次的一致性。全部有效时退出码为 0，"
+                                              "否则逐个列出无效文件及原因，退出码为 1。",
+                                              "Decrypt with the agency key and check the signatures, the member list, the "
+                                              "schema and the consistency with the batch. Exit 0 when every file is valid; "
+                                              "otherwise name each bad file and why, and exit 1."))
+    ver.add_argument("files", metavar="FILE.ticsheet", type=Path, nargs="+", help=t("评分表文件", "score sheet files"))
+    ver.add_argument("--batch", required=True, type=Path, metavar="B", help=t("对应的批次文件", "the batch file"))
+    ver.add_argument("--identity", required=True, type=Path, metavar="AGENCY_DIR/agency.agekey",
+                     help=t("机构 age 私钥文件", "the agency's age identity file"))
+    ver.add_argument("--allowed-signers", type=Path, metavar="F",
+                     help=t("可信签名者文件（OpenSSH allowed_signers），核对专家登记的密钥",
+                            "OpenSSH allowed_signers file: check each expert's enrolled key"))
+    ver.add_argument("--batch-passphrase-file", type=Path, metavar="F", help=t("批次文件的解密口令文件", "passphrase file of the batch"))
+
+    sim = sub.add_parser("simulate", lang=lang, help=t("模拟全部专家评分并生成签名评分表", "signed sheets as if every expert had scored"),
+                         description=t("如同批次中每位专家都已在软件中完成评分：生成 DIR/<专家编号>.ticsheet、专家公钥（DIR/keys/）"
+                                       "和 DIR/allowed_signers。用于演练、培训和压力测试。",
+                                       "As if every expert of the batch had scored in the app: writes DIR/<expert_id>.ticsheet, "
+                                       "the experts' public keys (DIR/keys/) and DIR/allowed_signers. For rehearsals, "
+                                       "training and load tests."))
+    sim.add_argument("batch", metavar="FILE.ticbatch", type=Path, help=t("批次文件", "batch file"))
+    sim.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help=t("输出文件夹", "output folder"))
+    sim.add_argument("--seed", type=int, default=1, metavar="N", help=t("随机种子（默认 1）", "random seed (default 1)"))
+    sim.add_argument("--scores", type=Path, metavar="FILE.csv",
+                     help=t("指定分数的 CSV：expert_id,proposal_id,criterion_id,score（criterion_id=* 且 score=conflict 表示回避）",
+                            "CSV of fixed scores: expert_id,proposal_id,criterion_id,score (criterion_id=* with "
+                            "score=conflict declares a conflict)"))
+    secret = sim.add_mutually_exclusive_group()
+    secret.add_argument("--passphrase-file", type=Path, metavar="F", help=t("批次解密口令文件", "batch passphrase file"))
+    secret.add_argument("--identity", type=Path, metavar="F", help=t("批次解密 age 私钥文件", "age identity file for the batch"))
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────────────────────
@@ -333,6 +375,59 @@ def cmd_batch_inspect(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def cmd_sheets_verify(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.formats.batch import read_batch
+    from tic_desktop.formats.sheet import read_sheet
+
+    passphrase = read_passphrase(args.batch_passphrase_file, lang) if args.batch_passphrase_file else None
+    identity = args.identity.read_text("utf-8")
+    try:
+        opened = read_batch(args.batch, passphrase=passphrase, identity=identity if passphrase is None else None)
+    except Rejected as exc:
+        raise CliError(_t(lang, f"错误：批次文件 {args.batch} 无法使用：", f"error: the batch {args.batch} cannot be used: ")
+                       + exc.text(lang)) from None
+    signers = args.allowed_signers.read_text("utf-8") if args.allowed_signers else None
+    bad = 0
+    for path in args.files:
+        try:
+            got = read_sheet(path, opened, identity=identity, allowed_signers=signers)
+        except Rejected as exc:
+            bad += 1
+            print(f"✘ {path}：{exc.text(lang)}" if lang == "zh" else f"✘ {path}: {exc.text(lang)}", file=sys.stderr)
+            continue
+        except OSError as exc:
+            bad += 1
+            print(f"✘ {path}：{exc.strerror or exc}" if lang == "zh" else f"✘ {path}: {exc.strerror or exc}", file=sys.stderr)
+            continue
+        sh = got.sheet
+        withdrawn = sum(1 for p in sh.proposals if p.conflict.declared)
+        print(_t(lang, f"✔ {path}：专家 {sh.expert_id}，第 {sh.sheet_seq} 版，{len(sh.proposals)} 个项目（回避 {withdrawn}），"
+                       f"签名密钥 {got.signer_fingerprint}，内容摘要 {got.content_digest[:16]}",
+                 f"✔ {path}: expert {sh.expert_id}, revision {sh.sheet_seq}, {len(sh.proposals)} proposals "
+                 f"({withdrawn} withdrawn), key {got.signer_fingerprint}, content digest {got.content_digest[:16]}"))
+    if signers is None:
+        print(_t(lang, "注意：未提供 --allowed-signers，未核对签名密钥是否为专家登记的密钥。",
+                 "Note: without --allowed-signers the signing keys were not checked against the enrolled keys."),
+              file=sys.stderr)
+    return 1 if bad else 0
+
+
+def cmd_simulate(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.simulate import simulate
+
+    passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
+    identity = args.identity.read_text("utf-8") if args.identity else None
+    done = simulate(args.batch, args.output, seed=args.seed, scores_csv=args.scores, passphrase=passphrase,
+                    identity=identity)
+    for s in done:
+        r = s.result
+        print(_t(lang, f"{r.path}：{r.proposals - r.conflicts} 个项目已评分，回避 {r.conflicts}，密钥 {s.key.fingerprint}",
+                 f"{r.path}: {r.proposals - r.conflicts} proposals scored, {r.conflicts} withdrawn, key {s.key.fingerprint}"))
+    print(_t(lang, f"可信签名者文件：{args.output / 'allowed_signers'}；专家公钥：{args.output / 'keys'}",
+             f"Allowed signers: {args.output / 'allowed_signers'}; public keys: {args.output / 'keys'}"))
+    return 0
+
+
 # ── entry point ─────────────────────────────────────────────────────────────────────────────
 
 def _run_gui(argv: list[str], lang: str) -> int:
@@ -364,8 +459,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(lang)
     args = parser.parse_args(args_list)
     handlers = {("demo-batch", None): cmd_demo_batch, ("keys", "create"): cmd_keys_create,
-                ("batch", "build"): cmd_batch_build, ("batch", "inspect"): cmd_batch_inspect}
-    handler = handlers[(args.command, getattr(args, "keys_command", None) or getattr(args, "batch_command", None))]
+                ("batch", "build"): cmd_batch_build, ("batch", "inspect"): cmd_batch_inspect,
+                ("sheets", "verify"): cmd_sheets_verify, ("simulate", None): cmd_simulate}
+    action = (getattr(args, "keys_command", None) or getattr(args, "batch_command", None)
+              or getattr(args, "sheets_command", None))
+    handler = handlers[(args.command, action)]
     try:
         return handler(args, lang)
     except CliError as exc:
