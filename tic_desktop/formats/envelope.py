@@ -117,7 +117,8 @@ def read_source(source: Path | bytes, max_size: int) -> bytes:
             if size > max_size:
                 raise Rejected(TOO_LARGE, f"{size} bytes > {max_size}")
             with open(path, "rb") as fh:
-                data = fh.read(max_size + 1)
+                # read() preallocates its argument: ask for what the file holds, not the cap
+                data = fh.read(min(size, max_size) + 1)
         except Rejected:
             raise
         except OSError as exc:
