@@ -446,6 +446,7 @@ def _read(source: Path | bytes, batch: Any, identities: Sequence[str], allowed_s
     _check_pin(sheet.expert_id, env.signer_fingerprint, allowed_signers, pinned)
     _check_members(sheet, members)
     _check_semantics(sheet, batch, members)
+    _check_pdfs(sheet, members)
     return OpenedSheet(
         sheet=sheet, sheet_bytes=env.body_bytes, sheet_sha256=hashlib.sha256(env.body_bytes).hexdigest(),
         content_digest=content_digest(env.body), members=members, signer_fingerprint=env.signer_fingerprint,
@@ -480,6 +481,11 @@ def _check_members(sheet: Sheet, members: Mapping[str, bytes]) -> None:
     unlisted = sorted(set(members) - listed)
     if unlisted:
         raise Rejected(MEMBER_UNLISTED, ", ".join(unlisted[:5]))
+
+
+def _check_pdfs(sheet: Sheet, members: Mapping[str, bytes]) -> None:
+    """One score-sheet PDF per scored proposal and the pledge; none for anything else."""
+    listed = set(members)
     needed = {PLEDGE_PDF, *(pdf_member(p.proposal_id) for p in sheet.proposals if not p.conflict.declared)}
     missing = sorted(needed - listed)
     if missing:
