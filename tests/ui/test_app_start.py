@@ -84,3 +84,23 @@ def test_english_everywhere_and_live_switch(qtbot, tmp_path: Path) -> None:
     assert app.qapp.font().pointSizeF() > app._base_font.pointSizeF()  # noqa: SLF001
     app._on_settings(Settings("zh", False))  # noqa: SLF001
     _close(app)
+
+
+def test_opening_can_be_cancelled_and_f1_opens_the_guide(qtbot, tmp_path: Path, demo_batch: Path) -> None:
+    from PySide6.QtTest import QTest
+
+    from tic_desktop.ui.guide_dialog import GuideDialog
+
+    app = create_app(["tic-desktop"], data_dir=tmp_path / "d")
+    qtbot.addWidget(app.window)
+    app.read_batch(demo_batch.read_bytes(), None)
+    assert app.busy and app.progress is not None
+    app.progress.canceled.emit()  # what its Cancel button does
+    assert not app.busy
+    QTest.qWait(1500)  # the read finishes in the background and is dropped
+    assert app.dialog is None and app.window.ui.stack.currentWidget() is app.window.ui.startHost
+    app.window.ui.guideAction.trigger()
+    guide = wait_dialog(app, GuideDialog)
+    assert "F1" in guide.ui.textBrowser.toPlainText()
+    guide.reject()
+    _close(app)
