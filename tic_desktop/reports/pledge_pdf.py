@@ -53,7 +53,7 @@ def render_pledge(data: PledgeInput) -> bytes:
         [para("姓　　名", s.cell_c), para(e.name, s.body), para("专家编号", s.cell_c), para(e.id, s.body)],
         [para("工作单位", s.cell_c), para(e.unit or "—", s.body), para("职　　称", s.cell_c), para(e.title or "—", s.body)],
     ], colWidths=[24 * mm, 70 * mm, 24 * mm, 60 * mm])
-    info.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, GRID), ("BACKGROUND", (0, 0), (0, -1), SHADE),
+    info.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles().font), ("GRID", (0, 0), (-1, -1), 0.6, GRID), ("BACKGROUND", (0, 0), (0, -1), SHADE),
                               ("BACKGROUND", (2, 0), (2, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [info, para("一、回避声明", s.section),
               para("本人对本批次分配给本人评审的项目逐一核对如下（存在利害关系的申请回避，不参与该项目的评审和评分）：", s.body),
@@ -65,7 +65,7 @@ def render_pledge(data: PledgeInput) -> bytes:
                      para(boxes([("是", declared), ("否", not declared)]), s.cell_c),
                      para(reason_text(code, note) if declared else "—", s.small)])
     t = Table(rows, colWidths=[11 * mm, 24 * mm, 77 * mm, 24 * mm, 42 * mm], repeatRows=1)
-    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, GRID), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles().font), ("GRID", (0, 0), (-1, -1), 0.6, GRID), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                            ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [t, para("二、承诺书", s.section)]
     text = PLEDGE.zh.split("\n", 1)[1].strip()  # without its own title line
@@ -80,7 +80,7 @@ def render_pledge(data: PledgeInput) -> bytes:
         para(f"评分表第 {data.sheet_seq} 版　内容摘要（SHA-256）：{data.digest}", s.tiny),
     ]
     box = Table([[sign, qr_drawing(data.qr_text, 30 * mm)]], colWidths=[142 * mm, 36 * mm])
-    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    box.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles().font), ("BOX", (0, 0), (-1, -1), 0.6, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                              ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     story += [Spacer(1, 4 * mm), KeepTogether([box])]
     footer = footer_painter(f"{data.batch_id} · 专家 {e.id} · 回避声明与承诺书 · 第 {data.sheet_seq} 版 · 摘要 {data.digest[:16]}")

@@ -72,7 +72,7 @@ def fmt(value: Decimal | None) -> str:
 
 
 def _grid(extra: list[tuple[Any, ...]] | None = None) -> TableStyle:
-    return TableStyle([
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), styles().font), 
         ("GRID", (0, 0), (-1, -1), 0.6, GRID),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -225,7 +225,7 @@ def _signature(data: ScoreSheetInput) -> list[Any]:
              "可与加密评分表文件核对。本表须经专家亲笔签名方为有效。", s.tiny),
     ]
     t = Table([[left, qr_drawing(data.qr_text, 32 * mm)]], colWidths=[140 * mm, 38 * mm])
-    t.setStyle(TableStyle([
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles().font), 
         ("BOX", (0, 0), (-1, -1), 0.6, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
