@@ -40,8 +40,12 @@ def test_open_pin_identity_pledge_conflict_score_reopen(qtbot, demo_batch: Path,
             value = (criterion.max * Decimal("0.8") / form.step).to_integral_value() * form.step
             type_score(row.score_edit, format(value, "f"))
         QApplication.processEvents()
-        assert scoring.evaluation().raw_total > 0
-        assert "8" in scoring.total_text() or scoring.total_text()
+        evaluation = scoring.evaluation()
+        assert evaluation.scored == len(form.criteria)
+        assert Decimal(75) <= evaluation.total <= Decimal(85)  # every criterion at about 80 %
+        assert format(evaluation.raw_total.normalize(), "f").split(".")[0] in scoring.total_text()
+        assert evaluation.suggested_conclusion and scoring.suggestion_text()
+        assert all(scoring.criterion_row(c.id).band_label.text() for c in form.criteria)
     wait_until(lambda: not window.autosave.pending and window.ui.savedLabel.text().startswith("已保存"))
     answers = session.answers(first, "feasibility_review")
     assert len(answers.scores) == len(session.opened.forms["feasibility_review"].criteria)
@@ -55,6 +59,9 @@ def test_open_pin_identity_pledge_conflict_score_reopen(qtbot, demo_batch: Path,
     assert window.ui.formStack.currentWidget() is window.ui.formClosedLabel
     window.proposals.select(first)
     wait_until(lambda: window.current_id == first)
+    window.ui.centerTabs.setCurrentIndex(1)
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # search from the budget tab
+    assert window.ui.centerTabs.currentWidget() is window.ui.documentsTab
     window.ui.centerTabs.setCurrentIndex(1)
     app.shutdown()
 

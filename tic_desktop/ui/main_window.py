@@ -77,6 +77,10 @@ class MainWindow(QMainWindow):
         self.current_id: str | None = None
         self._loading = False
         self._next_form_shortcut = QShortcut(QKeySequence("Ctrl+Shift+PgDown"), self)
+        # Ctrl+F belongs to the document viewer while it is on screen; from the other tabs this
+        # one brings the documents forward first (never both enabled: no ambiguous shortcut)
+        self._find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        self._find_shortcut.setEnabled(False)
         self._connect()
         self.show_start()
 
@@ -92,6 +96,7 @@ class MainWindow(QMainWindow):
         self.ui.centerTabs.currentChanged.connect(self._on_tab_changed)
         self.ui.formTabs.currentChanged.connect(self._on_tab_changed)
         self._next_form_shortcut.activated.connect(self._on_next_form)
+        self._find_shortcut.activated.connect(self._on_search)
 
     # -- pages ---------------------------------------------------------------------------------
     def show_start(self) -> None:
@@ -251,6 +256,8 @@ class MainWindow(QMainWindow):
 
     # -- place, documents, shortcuts -----------------------------------------------------------
     def _on_tab_changed(self, _index: int) -> None:
+        on_documents = self.ui.centerTabs.currentWidget() is self.ui.documentsTab
+        self._find_shortcut.setEnabled(not on_documents and self.ui.stack.currentWidget() is self.ui.reviewPage)
         if self.session is not None and not self._loading and self.current_id:
             self.session.set_place(tab=self.ui.centerTabs.currentIndex(), form_tab=self.ui.formTabs.currentIndex())
 
