@@ -1,0 +1,122 @@
+"""expert.signing: the review page's data, refusing incomplete sheets, sign + export + verify, revisions."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tic_desktop.core.errors import SheetRejected
+from tic_desktop.expert import signing
+from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
+from tic_desktop.formats.batch import read_batch
+from tic_desktop.formats.sheet import read_sheet
+from tic_desktop.simulate import _answers_for, make_key
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from tic_desktop.demo import write_demo_batch
+
+    root = tmp_path_factory.mktemp("signing")
+    path = write_demo_batch(root / "demo")
+    raw = path.read_bytes()
+    return {"raw": raw, "opened": read_batch(raw),
+            "identity": (root / "demo" / "agency" / "agency.agekey").read_text()}
+
+
+@pytest.fixture
+def session(demo: dict[str, Any], tmp_path: Path) -> Any:
+    s = ExpertSession.open(tmp_path / "data")
+    s.accept(demo["opened"], demo["raw"], pin_new_agency=True)
+    key = make_key("E04")
+    s.choose_expert("E04", key)
+    s.test_key = key  # type: ignore[attr-defined]
+    yield s
+    s.close()
+
+
+def _score_all(session: Any, seed: int = 1, skip: str | None = None) -> None:
+    rng = random.Random(seed)
+    for p in session.assigned():
+        if session.is_conflicted(p.id) or p.id == skip:
+            continue
+        changes = []
+        for form in session.forms_for(p.id):
+            for kind, item, value in _answers_for(form, p, session.expert.role, rng, 0.85, {}):
+                changes.append((p.id, form.id, kind, item, value))
+        session.save_answers(changes)
+
+
+def _ready(session: Any) -> None:
+    session.accept_pledge()
+    session.declare_conflicts({pid: ConflictDeclaration(False) for pid in session.conflicts()})
+
+
+def test_blockers_before_pledge_and_conflicts(session: Any, tmp_path: Path) -> None:
+    rv = signing.review(session)
+    assert not rv.ready
+    assert rv.blockers == (signing.NOT_PLEDGED, signing.CONFLICTS_UNDECLARED)
+    assert "承诺书" in rv.message("zh") and "pledge" in rv.message("en")
+    with pytest.raises(SheetRejected) as info:
+        signing.export_sheet(session, session.test_key, tmp_path)
+    assert info.value.code == signing.NOT_PLEDGED
+    assert not list(tmp_path.glob("*.ticsheet"))
+
+
+def test_incomplete_proposal_blocks_signing_precisely(session: Any, tmp_path: Path) -> None:
+    _ready(session)
+    _score_all(session, skip="TJ-NE-05")
+    rv = signing.review(session)
+    rows = {p.proposal_id: p for p in rv.proposals}
+    assert rows["TJ-BM-04"].conflict and rows["TJ-BM-04"].complete  # known conflict: nothing to score
+    assert rows["TJ-AI-01"].complete and rows["TJ-AI-01"].forms[0].total is not None
+    assert rows["TJ-AI-01"].forms[0].band is not None and rows["TJ-AI-01"].forms[0].conclusion is not None
+    assert not rows["TJ-NE-05"].complete and rows["TJ-NE-05"].forms[0].total is None
+    missing = rows["TJ-NE-05"].missing("zh")
+    assert any("未评分" in m for m in missing) and any("结论" in m for m in missing)
+    with pytest.raises(SheetRejected) as info:
+        signing.export_sheet(session, session.test_key, tmp_path)
+    assert info.value.code == signing.INCOMPLETE
+    assert "TJ-NE-05" in info.value.detail and "TJ-AI-01" not in info.value.detail
+
+
+def test_sign_export_verify_lock_and_revise(session: Any, demo: dict[str, Any], tmp_path: Path) -> None:
+    _ready(session)
+    _score_all(session)
+    assert signing.review(session).ready
+    key = session.test_key
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    first = signing.export_sheet(session, key, usb)
+    assert first.path == usb / f"{demo['opened'].manifest.batch_id}-E04-r1.ticsheet" and first.path.exists()
+    assert first.sheet_seq == 1 and first.supersedes is None and first.conflicts == 1
+    assert first.kept_copy.exists() and first.kept_copy.read_bytes() == first.path.read_bytes()
+    assert "核验通过" in first.message("zh")
+    got = read_sheet(first.path, demo["opened"], identity=demo["identity"], pinned={"E04": key.fingerprint})
+    assert got.sheet_sha256 == first.sheet_sha256
+    assert signing.is_locked(session)
+    with pytest.raises(SheetRejected) as info:
+        signing.export_sheet(session, key, usb)
+    assert info.value.code == signing.LOCKED
+
+    assert signing.revise(session) == 2
+    assert not signing.is_locked(session)
+    session.save_answers([("TJ-AI-01", "feasibility_review", "comment", "1.1", "修订：补充说明评分理由。")])
+    second = signing.export_sheet(session, key, usb)
+    assert second.sheet_seq == 2 and second.supersedes == first.sheet_sha256
+    again = read_sheet(second.path, demo["opened"], identity=demo["identity"])
+    assert again.sheet.supersedes == first.sheet_sha256 and again.sheet.audit_head.seq > got.sheet.audit_head.seq
+    assert first.path.exists() and second.path.exists()  # every revision is kept
+    assert [e.sheet_seq for e in signing.exports(session)] == [1, 2]
+    assert signing.next_revision(session) == (3, second.sheet_sha256)
+
+
+def test_export_with_another_experts_key_is_refused(session: Any, tmp_path: Path) -> None:
+    _ready(session)
+    _score_all(session)
+    with pytest.raises(SheetRejected) as info:
+        signing.export_sheet(session, make_key("E04"), tmp_path)
+    assert info.value.code == signing.WRONG_KEY
