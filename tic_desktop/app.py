@@ -1,439 +1,31 @@
-"""The application: `create_app()` (used by `main()` and by the end-to-end tests) and the expert flow.
+"""The application entry: `create_app()` (used by `main()` and by the end-to-end tests) and `main()`.
 
-Flow for a batch: read it off the GUI thread (progress, cancel) → passphrase if encrypted (retry
-on a wrong one) → agency key: pin on first contact, refuse a changed key → identity: choose
-yourself, create or unlock your key → pledge → conflicts → the review page. Every dialog is opened
-non-modally-blocking (`open()`), so tests drive the same code a person does; `self.dialog` is the
-dialog on screen.
+The expert flow itself is `tic_desktop.ui.expert_flow.ExpertFlow`.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
-from tic_desktop.core.errors import Rejected
-from tic_desktop.expert.keys import WRONG_PASSPHRASE
-from tic_desktop.expert.session import ExpertSession, PinState, probe
 from tic_desktop.paths import resources_dir
-from tic_desktop.storage.errors import WorkspaceCorrupt
-from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
-from tic_desktop.ui.background import run_in_background
-from tic_desktop.ui.conflicts_dialog import ConflictsDialog
-from tic_desktop.ui.guide_dialog import GuideDialog
-from tic_desktop.ui.i18n import install_translators
-from tic_desktop.ui.identity_dialog import IdentityDialog, role_text
-from tic_desktop.ui.key_dialog import KeyDialog
-from tic_desktop.ui.main_window import MainWindow
-from tic_desktop.ui.passphrase_dialog import PassphraseDialog
-from tic_desktop.ui.pledge_dialog import PledgeDialog
-from tic_desktop.ui.settings_dialog import Settings, SettingsDialog
+from tic_desktop.ui.expert_flow import ExpertFlow, open_session
+from tic_desktop.ui.settings_dialog import Settings
 
-log = logging.getLogger(__name__)
-BACKUP_EVERY_MS = 10 * 60 * 1000
-PASSPHRASE_CODES = {"age.passphrase_required", "age.wrong_passphrase"}
-IDENTITY_CODES = {"age.identity_required", "age.wrong_identity"}
+__all__ = ["ExpertFlow", "create_app", "main", "open_session"]
 
 
 def default_data_dir() -> Path:
     from tic_desktop.storage.location import data_dir  # noqa: PLC0415
 
     return data_dir()
-
-
-def ask_restore_backup(parent: Any, backup: Path) -> bool:
-    """Asked when the workspace is damaged; tests replace it."""
-    answer = QMessageBox.question(
-        parent, QCoreApplication.translate("ExpertApp", "工作区已损坏"),
-        QCoreApplication.translate("ExpertApp", "工作区数据库已损坏。是否从最近一次完好的备份恢复？\n%1\n损坏的文件会被保留。").replace("%1", backup.name),
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
-def open_session(data_dir: Path, ask: Callable[[Any, Path], bool] | None = None) -> ExpertSession:
-    """The session over the workspace; a damaged workspace offers the newest good backup."""
-    try:
-        return ExpertSession.open(data_dir)
-    except WorkspaceCorrupt:
-        from tic_desktop.storage import backup  # noqa: PLC0415
-
-        db = data_dir / "workspace.db"
-        newest = backup.newest_good_backup(db)
-        if newest is None or not (ask or ask_restore_backup)(None, newest):
-            raise
-        backup.restore_backup(db, newest)
-        return ExpertSession.open(data_dir)
-
-
-class ExpertApp(QObject):
-    def __init__(self, qapp: QApplication, data_dir: Path, lang: str) -> None:
-        super().__init__()
-        self.qapp = qapp
-        self.data_dir = data_dir
-        self.session = open_session(data_dir)
-        saved = self.session.ui_get("settings") or {}
-        self.settings = Settings(saved.get("lang", lang), bool(saved.get("large_font", False)))
-        self._base_font = QFont(qapp.font())
-        self.apply_settings(self.settings, store=False)
-        self.window = MainWindow(self.settings.lang)
-        self.window.resize(1280, 800)
-        self.dialog: QDialog | None = None
-        self.progress: QProgressDialog | None = None
-        self.busy = False
-        self._raw: bytes = b""
-        self._opened: Any = None
-        self._read_token = 0
-        self.closed = False
-        self._unlocked: Any = None  # the expert key unlocked to decrypt a batch, reused for identity
-        self._backup_timer = QTimer(self)
-        self._backup_timer.setInterval(BACKUP_EVERY_MS)
-        self._backup_timer.timeout.connect(self.backup)
-        self._backup_timer.start()
-        self._connect()
-        self.refresh_recent()
-
-    def _connect(self) -> None:
-        w = self.window
-        w.start_page.openRequested.connect(self.open_file)
-        w.start_page.demoRequested.connect(self.open_demo)
-        w.fileDropped.connect(self.open_file)
-        w.ui.openAction.triggered.connect(w.start_page._on_open)  # noqa: SLF001 - same file dialog
-        w.ui.startAction.triggered.connect(self.go_start)
-        w.ui.settingsAction.triggered.connect(self.show_settings)
-        w.ui.guideAction.triggered.connect(self.show_guide)
-        w.ui.conflictsAction.triggered.connect(lambda: self.ask_conflicts(edit=True))
-        w.ui.pledgeAction.triggered.connect(self.show_pledge_read_only)
-        w.closing.connect(self._on_closing)
-        self.qapp.aboutToQuit.connect(w.flush)
-        self.qapp.commitDataRequest.connect(lambda _manager: w.flush())
-
-    # -- settings ------------------------------------------------------------------------------
-    def apply_settings(self, settings: Settings, store: bool = True) -> None:
-        install_translators(self.qapp, settings.lang)
-        font = QFont(self._base_font)
-        if settings.large_font:
-            font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.qapp.setFont(font)
-        self.settings = settings
-        if store:
-            self.session.ui_set("settings", {"lang": settings.lang, "large_font": settings.large_font})
-
-    def show_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.window)
-        self._show(dialog, lambda: self._on_settings(dialog.value()))
-
-    def _on_settings(self, settings: Settings) -> None:
-        self.window.flush()
-        self.apply_settings(settings)
-        self.window.retranslate(settings.lang)
-        self.refresh_recent()
-
-    def show_guide(self) -> None:
-        self._show(GuideDialog(self.settings.lang, self.window), lambda: None)
-
-    # -- dialogs -------------------------------------------------------------------------------
-    def _show(self, dialog: QDialog, on_accept: Callable[[], None], on_reject: Callable[[], None] | None = None) -> None:
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def finished(result: int) -> None:
-            if self.dialog is dialog:
-                self.dialog = None
-            if result == QDialog.DialogCode.Accepted:
-                on_accept()
-            elif on_reject is not None:
-                on_reject()
-
-        dialog.finished.connect(finished)
-        dialog.open()
-
-    def error(self, text: str) -> None:
-        log.info("shown to the expert: %s", text)
-        if self.window.ui.stack.currentWidget() is self.window.ui.startHost:
-            self.window.start_page.show_error(text)
-        else:
-            self.window.statusBar().showMessage(text, 10000)
-
-    def go_start(self) -> None:
-        self.window.flush()
-        self.refresh_recent()
-        self.window.show_start()
-
-    def refresh_recent(self) -> None:
-        self.window.start_page.set_recent(self.session.recent_batches(), self.settings.lang)
-
-    # -- opening a batch -----------------------------------------------------------------------
-    def open_demo(self) -> None:
-        from tic_desktop.demo import DEMO_BATCH_NAME, write_demo_batch  # noqa: PLC0415
-
-        path = self.data_dir / "demo" / DEMO_BATCH_NAME
-        if not path.exists():
-            write_demo_batch(self.data_dir / "demo")
-        self.open_file(str(path))
-
-    def open_file(self, path: str, passphrase: str | None = None) -> None:
-        if self.closed:
-            return
-        self.window.start_page.show_error("")
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as exc:
-            self.error(QCoreApplication.translate("ExpertApp", "无法读取文件：%1").replace("%1", str(exc)))
-            return
-        self.read_batch(raw, passphrase)
-
-    def read_batch(self, raw: bytes, passphrase: str | None, identity: str | None = None) -> None:
-        if probe(raw).passphrase and passphrase is None:
-            self.ask_passphrase(raw, "")
-            return
-        self._read_token += 1
-        token = self._read_token
-        self.busy = True
-        progress = QProgressDialog(QCoreApplication.translate("ExpertApp", "正在打开并核验批次文件…"), QCoreApplication.translate("ExpertApp", "取消"), 0, 0, self.window)
-        progress.setWindowTitle(QCoreApplication.translate("ExpertApp", "打开批次"))
-        progress.setMinimumDuration(400)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.canceled.connect(self._on_read_cancelled)
-        self.progress = progress
-
-        def done(opened: Any) -> None:
-            if token == self._read_token and not self.closed:
-                self._finish_progress()
-                self._on_read(raw, opened)
-
-        def failed(exc: BaseException) -> None:
-            if token == self._read_token and not self.closed:
-                self._finish_progress()
-                self._on_read_failed(raw, exc)
-
-        run_in_background(lambda: ExpertSession.read(raw, passphrase=passphrase, identity=identity), done, failed)
-
-    def _finish_progress(self) -> None:
-        self.busy = False
-        if self.progress is not None:
-            self.progress.canceled.disconnect(self._on_read_cancelled)
-            self.progress.reset()
-            self.progress.deleteLater()
-            self.progress = None
-
-    def _on_read_cancelled(self) -> None:
-        self._read_token += 1  # the result, when it comes, is dropped
-        self._finish_progress()
-        self.go_start()
-
-    def _on_read_failed(self, raw: bytes, exc: BaseException) -> None:
-        if isinstance(exc, Rejected) and exc.code in PASSPHRASE_CODES:
-            self.ask_passphrase(raw, exc.text(self.settings.lang) if exc.code == "age.wrong_passphrase" else "")
-            return
-        if isinstance(exc, Rejected) and exc.code in IDENTITY_CODES and self._unlocked is None:
-            self.ask_key_for_batch(raw, "")
-            return
-        if isinstance(exc, Rejected):
-            self.error(exc.text(self.settings.lang))
-        else:
-            log.exception("batch could not be read", exc_info=exc)
-            self.error(QCoreApplication.translate("ExpertApp", "无法打开该文件：%1").replace("%1", str(exc)))
-
-    def ask_key_for_batch(self, raw: bytes, error: str) -> None:
-        """A batch encrypted to an expert's key: unlock the key kept on this computer, then read."""
-        keys_dir = self.data_dir / "keys"
-        pubs = sorted(keys_dir.glob("*.pub"), key=lambda p: p.stat().st_mtime, reverse=True) if keys_dir.exists() else []
-        if not pubs:
-            self.error(QCoreApplication.translate(
-                "ExpertApp", "该批次已加密给评审专家的密钥，但本机没有您的密钥。请向评审机构索取用口令加密的批次文件。"))
-            return
-        expert_id = pubs[0].stem
-        dialog = KeyDialog(expert_id, create=False, error=error, parent=self.window)
-
-        def unlock() -> None:
-            passphrase = dialog.value().passphrase
-
-            def done(key: Any) -> None:
-                self.busy = False
-                self._unlocked = key
-                self.read_batch(raw, None, identity=str(key.age_identity))
-
-            def failed(exc: BaseException) -> None:
-                self.busy = False
-                if isinstance(exc, Rejected):
-                    self.ask_key_for_batch(raw, exc.text(self.settings.lang))
-                else:
-                    raise exc
-
-            self.busy = True
-            run_in_background(lambda: self.session.unlock_key(expert_id, passphrase), done, failed)
-
-        self._show(dialog, unlock)
-
-    def ask_passphrase(self, raw: bytes, error: str) -> None:
-        dialog = PassphraseDialog(self.window, error=error)
-        self._show(dialog, lambda: self.read_batch(raw, dialog.value().passphrase))
-
-    def _on_read(self, raw: bytes, opened: Any) -> None:
-        self._raw, self._opened = raw, opened
-        state = self.session.pin_state(opened)
-        if state is PinState.CHANGED:
-            self.refuse_changed_key(opened)
-        elif state is PinState.NEW:
-            dialog = AgencyPinDialog(opened.manifest.agency.name, opened.agency_fingerprint, self.window)
-            self._show(dialog, lambda: self._accept(pin=True))
-        else:
-            self._accept(pin=False)
-
-    def refuse_changed_key(self, opened: Any) -> None:
-        pinned = self.session.records.pinned(opened.manifest.agency.name)
-        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("ExpertApp", "拒绝打开：机构密钥已变化"), "", QMessageBox.StandardButton.Ok,
-                          self.window)
-        box.setText(QCoreApplication.translate("ExpertApp", 
-            "该批次声称来自“%1”，但签名密钥与您此前核对并信任的密钥不同。\n\n此前信任：%2\n本文件：%3\n\n"
-            "这可能意味着文件被替换或伪造。请不要使用此文件，并通过邀请函上的电话与评审机构核实。"
-        ).replace("%1", opened.manifest.agency.name).replace("%2", pinned or "").replace("%3", opened.agency_fingerprint))
-        self._show(box, lambda: None)  # type: ignore[arg-type]
-
-    def _accept(self, pin: bool) -> None:
-        self.backup()
-        try:
-            self.session.accept(self._opened, self._raw, pin_new_agency=pin)
-        except Rejected as exc:
-            self.error(exc.text(self.settings.lang))
-            return
-        self.refresh_recent()
-        self.advance()
-
-    # -- identity, pledge, conflicts -----------------------------------------------------------
-    def advance(self) -> None:
-        """Take the next step the expert still owes for this batch, or show the review page."""
-        s = self.session
-        if s.expert is None:
-            self.ask_identity()
-        elif not s.pledged():
-            self.ask_pledge()
-        elif not s.conflicts_declared():
-            self.ask_conflicts()
-        else:
-            self.window.bind(s)
-
-    def ask_identity(self) -> None:
-        dialog = IdentityDialog(self.session.experts(), self.session.has_key, self.window)
-        self._show(dialog, lambda: self.ask_key(dialog.value().expert_id, ""))
-
-    def ask_key(self, expert_id: str, error: str) -> None:
-        if self._unlocked is not None and self._unlocked.expert_id == expert_id:
-            self.session.choose_expert(expert_id, self._unlocked)
-            self.advance()
-            return
-        expert = self.session.opened.manifest.expert(expert_id)
-        create = not self.session.has_key(expert_id)
-        dialog = KeyDialog(expert.name, create=create, error=error, parent=self.window)
-        self._show(dialog, lambda: self._make_or_unlock(expert_id, dialog.value().passphrase, create))
-
-    def _make_or_unlock(self, expert_id: str, passphrase: str, create: bool) -> None:
-        self.busy = True
-        text = QCoreApplication.translate("ExpertApp", "正在生成并加密您的密钥…") if create else QCoreApplication.translate("ExpertApp", "正在解锁您的密钥…")
-        progress = QProgressDialog(text, "", 0, 0, self.window)
-        progress.setCancelButton(None)
-        progress.setMinimumDuration(0)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.show()
-        work = self.session.create_key if create else self.session.unlock_key
-
-        def done(key: Any) -> None:
-            self.busy = False
-            progress.close()
-            progress.deleteLater()
-            self.session.choose_expert(expert_id, key)
-            self.window.statusBar().showMessage(QCoreApplication.translate("ExpertApp", "您的密钥指纹：%1").replace("%1", key.fingerprint), 15000)
-            self.advance()
-
-        def failed(exc: BaseException) -> None:
-            self.busy = False
-            progress.close()
-            progress.deleteLater()
-            if isinstance(exc, Rejected):
-                self.ask_key(expert_id, exc.text(self.settings.lang))
-                if exc.code != WRONG_PASSPHRASE:
-                    log.warning("key step failed: %s", exc)
-            else:
-                raise exc
-
-        run_in_background(lambda: work(expert_id, passphrase), done, failed)
-
-    def _expert_line(self) -> str:
-        e = self.session.expert
-        assert e is not None
-        key = self.session.fingerprint or ""
-        return QCoreApplication.translate("ExpertApp", "承诺人：%1（%2）  密钥：%3").replace("%1", e.name).replace("%2", role_text(e.role, e.chair)).replace("%3", key)
-
-    def ask_pledge(self) -> None:
-        dialog = PledgeDialog(self.settings.lang, self._expert_line(), parent=self.window)
-        self._show(dialog, self._on_pledged, self.go_start)
-
-    def _on_pledged(self) -> None:
-        self.session.accept_pledge()
-        self.advance()
-
-    def show_pledge_read_only(self) -> None:
-        self._show(PledgeDialog(self.settings.lang, self._expert_line(), read_only=True, parent=self.window),
-                   lambda: None)
-
-    def ask_conflicts(self, edit: bool = False) -> None:
-        self.window.flush()
-        dialog = ConflictsDialog(self.session.assigned(), self.session.conflicts(), self.settings.lang, self.window)
-        self._show(dialog, lambda: self._on_conflicts(dialog.value()), None if edit else self.go_start)
-
-    def _on_conflicts(self, declarations: dict) -> None:
-        try:
-            self.session.declare_conflicts(declarations)
-        except Rejected as exc:
-            self.error(exc.text(self.settings.lang))
-            return
-        if self.window.ui.stack.currentWidget() is self.window.ui.reviewPage:
-            current, self.window.current_id = self.window.current_id, None
-            self.window.refresh_rows()
-            if current:
-                self.window.show_proposal(current)
-        else:
-            self.advance()
-
-    def _on_closing(self) -> None:
-        self.window.flush()
-
-    def backup(self) -> None:
-        """A rolling snapshot when something changed (every 10 minutes, before an import, on exit)."""
-        if self.closed:
-            return
-        try:
-            self.session.workspace.backup_if_changed()
-        except Rejected as exc:
-            log.warning("backup skipped: %s", exc)
-
-    def shutdown(self) -> None:
-        """Flush, close the window and the workspace; later scheduled steps do nothing."""
-        if self.closed:
-            return
-        self.window.flush()
-        self.window.close()
-        self.backup()
-        self.closed = True
-        self.session.close()
-
-    def reopen_last(self) -> bool:
-        if self.closed:
-            return False
-        path = self.session.last_batch_path()
-        if path is None:
-            return False
-        self.open_file(str(path))
-        return True
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -445,7 +37,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return known
 
 
-def create_app(argv: Sequence[str], data_dir: Path | None = None) -> ExpertApp:
+def create_app(argv: Sequence[str], data_dir: Path | None = None) -> ExpertFlow:
     """Make (or reuse) the QApplication, the session and the main window; schedule what argv asks."""
     args = parse_args(argv)
     qapp = QApplication.instance() or QApplication(list(argv))
@@ -455,7 +47,7 @@ def create_app(argv: Sequence[str], data_dir: Path | None = None) -> ExpertApp:
     qapp.setWindowIcon(QIcon(str(resources_dir() / "icons" / "tic-desktop.png")))
     lang = args.lang or os.environ.get("TIC_LANG", "zh")
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    app = ExpertApp(qapp, data_dir, lang)
+    app = ExpertFlow(qapp, data_dir, lang)
     if args.lang:
         app.apply_settings(Settings(args.lang, app.settings.large_font), store=False)
         app.window.retranslate(args.lang)

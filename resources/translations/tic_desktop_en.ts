@@ -1003,5 +1003,9 @@ Restart the application; if it happens again, send the files in the log folder t
         <source>，专家组组长</source>
         <translation>, panel chair</translation>
     </message>
+    <message>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
 </context>
 </TS>

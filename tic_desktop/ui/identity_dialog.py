@@ -30,6 +30,14 @@ def role_text(role: str, chair: bool = False) -> str:
     return text + (QCoreApplication.translate("roles", "，专家组组长") if chair else "")
 
 
+def person_text(name: str, role: str, chair: bool = False) -> str:
+    """张三（技术专家） / 张三 (technical expert)."""
+    from PySide6.QtCore import QCoreApplication  # noqa: PLC0415
+
+    pattern = QCoreApplication.translate("roles", "%1（%2）")
+    return pattern.replace("%1", name).replace("%2", role_text(role, chair))
+
+
 class IdentityDialog(QDialog):
     def __init__(self, experts: Sequence[Expert], has_key: Callable[[str], bool],
                  parent: QWidget | None = None) -> None:
@@ -40,7 +48,7 @@ class IdentityDialog(QDialog):
         self.ui.expertList.setSpacing(3)
         for e in experts:
             details = " · ".join(x for x in (e.title, e.unit) if x)
-            item = QListWidgetItem(f"{e.name}（{role_text(e.role, e.chair)}）" + (f"\n{details}" if details else ""))
+            item = QListWidgetItem(person_text(e.name, e.role, e.chair) + (f"\n{details}" if details else ""))
             item.setData(Qt.ItemDataRole.UserRole, e.id)
             self.ui.expertList.addItem(item)
         self._ok = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)

@@ -23,7 +23,7 @@ from tic_desktop.ui.autosave import Autosave
 from tic_desktop.ui.budget_panel import BudgetPanel
 from tic_desktop.ui.document_viewer import DocumentViewer
 from tic_desktop.ui.forms.ui_main_window import Ui_MainWindow
-from tic_desktop.ui.identity_dialog import role_text
+from tic_desktop.ui.identity_dialog import person_text
 from tic_desktop.ui.kpi_panel import KpiPanel
 from tic_desktop.ui.proposal_list import ProposalList, ProposalRow
 from tic_desktop.ui.scoring_form import ScoringForm
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(manifest.title.get(self.lang))
         expert = session.expert
         assert expert is not None
-        self.ui.expertLabel.setText(f"{expert.name}（{role_text(expert.role, expert.chair)}）")
+        self.ui.expertLabel.setText(person_text(expert.name, expert.role, expert.chair))
         self.ui.keyLabel.setText(self.tr("密钥 %1").replace("%1", short_fingerprint(session.fingerprint)))
         self.ui.keyLabel.setToolTip(session.fingerprint or "")
         self.ui.savedLabel.setText("")
