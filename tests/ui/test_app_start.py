@@ -104,3 +104,22 @@ def test_opening_can_be_cancelled_and_f1_opens_the_guide(qtbot, tmp_path: Path, 
     assert "F1" in guide.ui.textBrowser.toPlainText()
     guide.reject()
     _close(app)
+
+
+def test_drop_a_batch_onto_the_window(qtbot, tmp_path: Path, demo_batch: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    app = create_app(["tic-desktop"], data_dir=tmp_path / "d")
+    qtbot.addWidget(app.window)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(demo_batch))])
+    enter = QDragEnterEvent(app.window.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    app.window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(app.window.rect().center()), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    app.window.dropEvent(drop)
+    wait_dialog(app, AgencyPinDialog).reject()
+    _close(app)
