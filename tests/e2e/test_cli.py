@@ -177,8 +177,8 @@ def test_usage_errors_are_one_line_in_the_users_language() -> None:
     assert "缺少必需的参数" in one_line_error(cli("batch", "build"))
     assert "required" in one_line_error(cli("batch", "build", lang="en"))
     assert "无效的取值" in one_line_error(cli("demo-batch", "x", "--kind", "acceptance"))
-    # commands of later issues do not exist yet
-    for command in ("simulate", "consolidate", "self-test", "sheets"):
+    # a bare unknown word is refused as a subcommand, not opened as a file
+    for command in ("frobnicate", "verify-all"):
         assert "无效的取值" in one_line_error(cli(command))
 
 
