@@ -29,7 +29,7 @@ from tic_desktop.ui.proposal_list import ProposalList, ProposalRow
 from tic_desktop.ui.scoring_form import ScoringForm
 from tic_desktop.ui.start_page import StartPage
 
-DEFAULT_SIZES = [240, 540, 500]
+DEFAULT_SIZES = [220, 500, 560]  # the form needs room for label, score, band and descriptors
 
 
 def short_fingerprint(fp: str | None) -> str:
