@@ -88,23 +88,24 @@ def _header(data: ScoreSheetInput, page: SheetPage) -> list[Any]:
     p = data.proposal
     ev = page.evaluation
     period = f"{p.period_start or '—'} 至 {p.period_end or '—'}"
-    label = lambda t: para(t, s.cell_c)  # noqa: E731
+    label = str  # label cells are plain strings, centred by the table style
     rows = [
         [label("评审批次"), para(f"{data.batch_title}（{data.batch_id}）", s.body), "", label("评审类型"),
          para(KIND_ZH.get(data.kind, data.kind), s.body)],
         [label("项目编号"), para(p.id, s.body), "", label("中心类型"), para(CENTER_TYPE_ZH.get(p.center_type, p.center_type), s.body)],
         [label("中心名称"), para(p.center_name, s.body), "", "", ""],
-        [label("牵头（依托）单位"), para(p.lead_unit, s.body), "", "", ""],
+        [label("牵头单位"), para(p.lead_unit, s.body), "", "", ""],
         [label("共建单位"), para("、".join(p.member_units) or "—", s.body), "", "", ""],
         [label("技术领域"), para(p.field, s.body), "", label("建设（执行）期"), para(period, s.body)],
-        [label("总　　分"), para(f"（ {fmt(ev.total)} ）", s.big), "", label("满分"), para("100", s.cell_c)],
+        [label("总　　分"), para(f"（ {fmt(ev.total)} ）", s.big), "", label("满分"), "100"],
     ]
     t = Table(rows, colWidths=[28 * mm, 62 * mm, 28 * mm, 26 * mm, 34 * mm])
     t.setStyle(_grid([
         ("SPAN", (1, 0), (2, 0)), ("SPAN", (1, 1), (2, 1)), ("SPAN", (1, 2), (4, 2)), ("SPAN", (1, 3), (4, 3)),
         ("SPAN", (1, 4), (4, 4)), ("SPAN", (1, 5), (2, 5)), ("SPAN", (1, 6), (2, 6)),
         ("BACKGROUND", (0, 0), (0, -1), SHADE), ("BACKGROUND", (3, 0), (3, 1), SHADE),
-        ("BACKGROUND", (3, 5), (3, 6), SHADE),
+        ("BACKGROUND", (3, 5), (3, 6), SHADE), ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+        ("ALIGN", (0, 0), (0, -1), "CENTER"), ("ALIGN", (3, 0), (3, -1), "CENTER"), ("ALIGN", (4, 6), (4, 6), "CENTER"),
     ]))
     return [para(page.form.title.zh, s.title), para(f"{data.agency_name}　·　{data.batch_title}", s.subtitle), t]
 
@@ -116,45 +117,62 @@ def _vetoes(page: SheetPage) -> list[Any]:
     s = styles()
     triggered = set(ev.vetoes_triggered)
     floor = set(ev.floor_vetoes)
-    rows = [[para("序号", s.head), para("筛选性指标（任一项为“是”，结论为最低档）", s.head), para("是　/　否", s.head)]]
+    rows: list[list[Any]] = [["序号", "筛选性指标（任一项为“是”，结论为最低档）", "是　/　否"]]
     for i, v in enumerate(form.vetoes, 1):
         answer = answers.vetoes.get(v.id)
         yes = answer is True or v.id in triggered
         no = answer is False and v.id not in triggered
         text = v.label.zh + ("（由分项得分低于下限自动判定）" if v.id in floor else "")
-        rows.append([para(str(i), s.cell_c), para(text, s.body), para(boxes([("是", yes), ("否", no)]), s.cell_c)])
+        rows.append([str(i), para(text, s.body), boxes([("是", yes), ("否", no)])])
     t = Table(rows, colWidths=[12 * mm, 136 * mm, 30 * mm], repeatRows=1)
-    t.setStyle(_grid([("BACKGROUND", (0, 0), (-1, 0), SHADE)]))
+    t.setStyle(_grid([("BACKGROUND", (0, 0), (-1, 0), SHADE), ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+                      ("ALIGN", (0, 0), (-1, 0), "CENTER"), ("ALIGN", (0, 1), (0, -1), "CENTER"),
+                      ("ALIGN", (2, 1), (2, -1), "CENTER")]))
     return [Spacer(1, 3 * mm), t]
 
 
-def _levels_text(form: Any, criterion: Any) -> str:
+def _levels_text(form: Any, criterion: Any, band: str | None) -> str:
+    """The guidance, the band ranges on one line, and the descriptor of the band the score falls in."""
     parts = []
     if criterion.guidance is not None:
         parts.append(criterion.guidance.zh)
     bands = list(form.bands)
-    for i, band in enumerate(bands):
-        desc = criterion.levels.get(band.code)
-        if desc is None:
-            continue
-        low = criterion.max * band.min_ratio
+    ranges = []
+    for i, b in enumerate(bands):
+        low = criterion.max * b.min_ratio
         high = criterion.max if i == 0 else criterion.max * bands[i - 1].min_ratio
-        rng = f"{fmt(low)}–{fmt(high)}" if i == 0 else f"{fmt(low)}–<{fmt(high)}"
-        parts.append(f"{band.label.zh}（{rng}分）：{desc.zh}")
+        ranges.append(f"{b.label.zh} {fmt(low)}–{fmt(high)}" if i == 0 else f"{b.label.zh} {fmt(low)}–<{fmt(high)}")
+    parts.append("等级：" + "；".join(ranges))
+    if band is not None and band in criterion.levels:
+        label = next(b.label.zh for b in bands if b.code == band)
+        parts.append(f"评定：{label}（{criterion.levels[band].zh}）")
     return "\n".join(parts)
 
 
+_CRIT_WIDTHS = [12 * mm, 32 * mm, 106 * mm, 13 * mm, 15 * mm]
+_CRIT_STYLE: list[tuple[Any, ...]] = [("FONTSIZE", (0, 0), (-1, -1), 9.5), ("ALIGN", (0, 0), (0, -1), "CENTER"),
+                                      ("ALIGN", (3, 0), (-1, -1), "CENTER")]
+
+
 def _criteria(page: SheetPage) -> list[Any]:
+    """The criteria table as one small table per section (the column header repeats above each), so
+    page breaks fall between or inside short tables instead of re-splitting one long table."""
     s = styles()
     form, answers, ev = page.form, page.answers, page.evaluation
-    rows: list[list[Any]] = [[para(h, s.head) for h in ("序号", "指标", "评价内容及评分说明", "分值", "得分")]]
-    style: list[tuple[Any, ...]] = [("BACKGROUND", (0, 0), (-1, 0), SHADE)]
     applicable = set(ev.applicable)
+    out: list[Any] = [Spacer(1, 3 * mm)]
+    header = ["序号", "指标", "评价内容及评分说明", "分值", "得分"]
     for si, section in enumerate(form.sections):
+        # short cells are plain strings (drawn directly, far cheaper than paragraphs)
+        rows: list[list[Any]] = [header] if si == 0 else []
+        style: list[tuple[Any, ...]] = list(_CRIT_STYLE)
+        if si == 0:
+            style += [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("ALIGN", (0, 0), (-1, 0), "CENTER")]
         r = len(rows)
         title = f"{NUMERALS[si] if si < len(NUMERALS) else si + 1}、{section.label.zh}"
-        rows.append([para(title, s.body), "", "", para(fmt(section.max), s.cell_c), ""])
-        style += [("SPAN", (0, r), (2, r)), ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F6F6F6"))]
+        rows.append([title, "", "", fmt(section.max), ""])
+        style += [("SPAN", (0, r), (2, r)), ("ALIGN", (0, r), (0, r), "LEFT"),
+                  ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F6F6F6"))]
         for c in section.criteria:
             if c.id in answers.not_applicable:
                 got = "不适用"
@@ -162,25 +180,24 @@ def _criteria(page: SheetPage) -> list[Any]:
                 got = fmt(answers.scores[c.id])
             else:
                 got = "—" if c.id not in applicable else ""
-            desc = _levels_text(form, c)
+            desc = _levels_text(form, c, ev.band_of.get(c.id))
             comment = (answers.comments.get(c.id) or "").strip()
             cell: list[Any] = [para(desc, s.small)]
             if comment:
                 cell.append(para(f"评语：{comment}", s.body))
-            rows.append([para(c.id, s.cell_c), para(c.label.zh, s.body), cell, para(fmt(c.max), s.cell_c),
-                         para(got, s.cell_c)])
+            rows.append([c.id, para(c.label.zh, s.body), cell, fmt(c.max), got])
         r = len(rows)
-        rows.append([para("小计", s.cell_r), "", "", para(fmt(ev.section_max.get(section.id)), s.cell_c),
-                     para(fmt(ev.section_totals.get(section.id)), s.cell_c)])
-        style += [("SPAN", (0, r), (2, r))]
-    r = len(rows)
+        rows.append(["小计", "", "", fmt(ev.section_max.get(section.id)), fmt(ev.section_totals.get(section.id))])
+        style += [("SPAN", (0, r), (2, r)), ("ALIGN", (0, r), (2, r), "RIGHT")]
+        t = Table(rows, colWidths=_CRIT_WIDTHS, repeatRows=1 if si == 0 else 0)
+        t.setStyle(_grid(style))
+        out.append(t)
     rescaled = ev.applicable_max != Decimal(100)
     note = f"总　分（得分 {fmt(ev.raw_total)} / 适用满分 {fmt(ev.applicable_max)} × 100）" if rescaled else "总　分"
-    rows.append([para(note, s.cell_r), "", "", para("100", s.cell_c), para(fmt(ev.total), s.big)])
-    style += [("SPAN", (0, r), (2, r)), ("BACKGROUND", (0, r), (-1, r), SHADE)]
-    t = Table(rows, colWidths=[12 * mm, 32 * mm, 106 * mm, 13 * mm, 15 * mm], repeatRows=1)
-    t.setStyle(_grid(style + [("VALIGN", (0, 1), (-1, -1), "MIDDLE")]))
-    return [Spacer(1, 3 * mm), t]
+    t = Table([[para(note, s.cell_r), "", "", "100", para(fmt(ev.total), s.big)]], colWidths=_CRIT_WIDTHS)
+    t.setStyle(_grid(_CRIT_STYLE + [("SPAN", (0, 0), (2, 0)), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]))
+    out.append(t)
+    return out
 
 
 def _conclusion(page: SheetPage) -> list[Any]:
