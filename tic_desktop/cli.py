@@ -30,7 +30,7 @@ from typing import Any, NoReturn
 from tic_desktop import __version__
 from tic_desktop.core.errors import Rejected
 
-SUBCOMMANDS = ("demo-batch", "batch", "keys", "sheets", "simulate")
+SUBCOMMANDS = ("demo-batch", "batch", "keys", "sheets", "simulate", "self-test")
 KIND_LABELS = {"feasibility_review": ("建设方案论证", "feasibility review"),
                "term_end_evaluation": ("总结评估", "term-end evaluation"),
                "periodic_assessment": ("评估考核", "periodic assessment")}
@@ -152,6 +152,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     secret.add_argument("--identity", type=Path, metavar="F", help=t("age 私钥文件", "age identity file"))
     insp.add_argument("--json", action="store_true", help=t("以 JSON 输出", "print JSON"))
     add_sheet_commands(sub, lang)
+    add_self_test_command(sub, lang)
     return parser
 
 
@@ -194,6 +195,22 @@ def add_sheet_commands(sub: Any, lang: str) -> None:
     secret = sim.add_mutually_exclusive_group()
     secret.add_argument("--passphrase-file", type=Path, metavar="F", help=t("批次解密口令文件", "batch passphrase file"))
     secret.add_argument("--identity", type=Path, metavar="F", help=t("批次解密 age 私钥文件", "age identity file for the batch"))
+
+
+def add_self_test_command(sub: Any, lang: str) -> None:
+    """`self-test` (issue 7): the installed or frozen app checks itself, offscreen."""
+    sub.add_parser("self-test", lang=lang, help=_t(lang, "自检：检查本机安装能否正常工作", "check that this installation works"),
+                   description=_t(lang, "在临时文件夹中离屏运行：打开演示批次、用 QtPdf 渲染 PDF、评分并存入工作区、签名导出并核验评分表、"
+                                        "生成中文 PDF。每项一行；全部通过时退出码为 0。",
+                                  "Runs offscreen in a temporary folder: opens the demo batch, renders a PDF with QtPdf, "
+                                  "scores and stores answers in a workspace, signs, exports and verifies a score sheet, "
+                                  "writes a PDF with Chinese text. One line per check; exit 0 when all pass."))
+
+
+def cmd_self_test(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.selftest import run
+
+    return run(lang)
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────────────────────
@@ -460,7 +477,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     handlers = {("demo-batch", None): cmd_demo_batch, ("keys", "create"): cmd_keys_create,
                 ("batch", "build"): cmd_batch_build, ("batch", "inspect"): cmd_batch_inspect,
-                ("sheets", "verify"): cmd_sheets_verify, ("simulate", None): cmd_simulate}
+                ("sheets", "verify"): cmd_sheets_verify, ("simulate", None): cmd_simulate,
+                ("self-test", None): cmd_self_test}
     action = (getattr(args, "keys_command", None) or getattr(args, "batch_command", None)
               or getattr(args, "sheets_command", None))
     handler = handlers[(args.command, action)]
