@@ -142,7 +142,7 @@ class ReviewDialog(QDialog):
                 continue
             for f in p.forms:
                 name = p.center_name if len(p.forms) == 1 else f"{p.center_name}｜{f.title.get(self.lang)}"
-                missing = "；".join(x.text(self.lang) for x in f.problems) if f.problems else self.tr("完整")
+                missing = self._missing_cell(f.problems)
                 rows.append((p, [p.proposal_id, name, _fmt(f.total), f.band.get(self.lang) if f.band else "",
                                  f.conclusion.get(self.lang) if f.conclusion else "", missing]))
         self.table.setRowCount(len(rows))
@@ -173,9 +173,25 @@ class ReviewDialog(QDialog):
             seq = signing.next_revision(self.session)[0]
             self.statusLabel.setText(self.tr("全部评分已完成，可以签名。签名后生成第 %1 版评分表。").replace("%1", str(seq)))
         else:
-            self.statusLabel.setText(review.message(self.lang))
+            self.statusLabel.setText(review.message(self.lang, limit=6))
         self.signButton.setEnabled(not locked)
         self.reviseButton.setEnabled(locked)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.table.resizeRowsToContents()
+
+    def _missing_cell(self, problems: Any) -> str:
+        if not problems:
+            return self.tr("完整")
+        shown = "；".join(x.text(self.lang) for x in problems[:3])
+        if len(problems) > 3:
+            shown += self.tr("……共 %1 处").replace("%1", str(len(problems)))
+        return shown
 
     # actions ----------------------------------------------------------------------------------
     def choose_folder(self) -> None:
