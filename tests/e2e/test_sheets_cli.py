@@ -150,3 +150,11 @@ def test_help_mentions_both_commands() -> None:
     assert "sheets" in r.stdout and "simulate" in r.stdout
     r = cli("sheets", "verify", "--help", lang="en")
     assert "--allowed-signers" in r.stdout and "--identity" in r.stdout
+
+
+def test_bad_scores_csv_is_one_line(run: dict[str, Any], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("expert_id,proposal_id,criterion_id,score\nE01,TJ-AI-01,9.9,5\n", "utf-8")
+    r = cli("simulate", run["batch"], "-o", tmp_path / "o", "--scores", bad)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "row 2" in r.stderr and "9.9" in r.stderr
