@@ -624,6 +624,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Key fingerprint</translation>
     </message>
     <message>
+        <source>审核并签名(&amp;G)…</source>
+        <translation>Review and si&amp;gn…</translation>
+    </message>
+    <message>
+        <source>审核并签名</source>
+        <translation>Review and sign</translation>
+    </message>
+    <message>
         <source>立即重试(&amp;R)</source>
         <translation>&amp;Retry now</translation>
     </message>
@@ -787,6 +795,113 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>已完成 {done}/{total}</source>
         <translation>Done {done}/{total}</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <source>签名并导出评分表</source>
+        <translation>Sign and export the score sheet</translation>
+    </message>
+    <message>
+        <source>项目编号</source>
+        <translation>Proposal no.</translation>
+    </message>
+    <message>
+        <source>中心名称</source>
+        <translation>Center</translation>
+    </message>
+    <message>
+        <source>总分</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>分档</source>
+        <translation>Band</translation>
+    </message>
+    <message>
+        <source>结论</source>
+        <translation>Conclusion</translation>
+    </message>
+    <message>
+        <source>尚缺内容</source>
+        <translation>Still missing</translation>
+    </message>
+    <message>
+        <source>导出到：</source>
+        <translation>Export to:</translation>
+    </message>
+    <message>
+        <source>请选择导出文件夹（如 U 盘）</source>
+        <translation>Choose the export folder (e.g. a USB stick)</translation>
+    </message>
+    <message>
+        <source>选择文件夹…</source>
+        <translation>Choose folder…</translation>
+    </message>
+    <message>
+        <source>修订</source>
+        <translation>Revise</translation>
+    </message>
+    <message>
+        <source>解除锁定以修改评分；修改后须重新签名，生成新的版本。</source>
+        <translation>Unlock to change scores; the changes must be signed again as a new revision.</translation>
+    </message>
+    <message>
+        <source>签名并导出…</source>
+        <translation>Sign and export…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>回避</source>
+        <translation>Recused</translation>
+    </message>
+    <message>
+        <source>已申请回避，不评分</source>
+        <translation>Recused: not scored</translation>
+    </message>
+    <message>
+        <source>共 %1 个项目：已完成 %2，回避 %3，未完成 %4。</source>
+        <translation>%1 proposals: %2 complete, %3 recused, %4 incomplete.</translation>
+    </message>
+    <message>
+        <source>评分表已签名（第 %1 版），已锁定为只读。如需修改，请点击“修订”。</source>
+        <translation>The score sheet is signed (revision %1) and locked read-only. To change it, click “Revise”.</translation>
+    </message>
+    <message>
+        <source>全部评分已完成，可以签名。签名后生成第 %1 版评分表。</source>
+        <translation>All scoring is complete and can be signed. Signing makes revision %1 of the score sheet.</translation>
+    </message>
+    <message>
+        <source>完整</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <source>……共 %1 处</source>
+        <translation>… %1 in all</translation>
+    </message>
+    <message>
+        <source>不能签名</source>
+        <translation>Cannot sign</translation>
+    </message>
+    <message>
+        <source>导出失败</source>
+        <translation>Export failed</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation>Export complete</translation>
+    </message>
+    <message>
+        <source>请输入您的密钥口令，用于对评分表签名。</source>
+        <translation>Enter your key passphrase to sign the score sheet.</translation>
+    </message>
+    <message>
+        <source>选择导出文件夹</source>
+        <translation>Choose the export folder</translation>
     </message>
 </context>
 <context>

@@ -316,7 +316,9 @@ class ExpertSession:
             return Status.NOT_STARTED
         forms = self.forms_for(proposal_id)
         if forms and all(self.evaluation(proposal_id, f.id).complete for f in forms):
-            return Status.COMPLETE
+            from tic_desktop.expert import signing  # signing builds on this module
+
+            return Status.SIGNED if signing.is_locked(self) else Status.COMPLETE
         return Status.IN_PROGRESS
 
     def progress(self) -> Progress:

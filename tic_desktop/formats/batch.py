@@ -37,7 +37,6 @@ from tic_desktop.formats.envelope import (
     schema_detail,
     seal_zip,
 )
-from tic_desktop.storage.atomic import atomic_write
 from tic_desktop.formats.keys import AgencyKeys
 from tic_desktop.formats.manifest import (
     BATCH_FORMAT,
@@ -51,6 +50,7 @@ from tic_desktop.formats.manifest import (
     ProposalRef,
 )
 from tic_desktop.formats.strictjson import JsonLimits
+from tic_desktop.storage.atomic import atomic_write
 
 MANIFEST = "manifest.json"
 MANIFEST_SIG = "manifest.json.sig"

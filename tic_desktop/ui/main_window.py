@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeyS
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from tic_desktop.core.errors import Rejected
+from tic_desktop.expert import signing
 from tic_desktop.expert.session import ExpertSession, Status
 from tic_desktop.paths import resources_dir
 from tic_desktop.ui.autosave import Autosave
@@ -26,6 +27,7 @@ from tic_desktop.ui.forms.ui_main_window import Ui_MainWindow
 from tic_desktop.ui.identity_dialog import person_text
 from tic_desktop.ui.kpi_panel import KpiPanel
 from tic_desktop.ui.proposal_list import ProposalList, ProposalRow
+from tic_desktop.ui.review_dialog import ReviewDialog
 from tic_desktop.ui.scoring_form import ScoringForm
 from tic_desktop.ui.start_page import StartPage
 
@@ -97,13 +99,15 @@ class MainWindow(QMainWindow):
         self.ui.formTabs.currentChanged.connect(self._on_tab_changed)
         self._next_form_shortcut.activated.connect(self._on_next_form)
         self._find_shortcut.activated.connect(self._on_search)
+        self.ui.signAction.triggered.connect(self.open_review)
+        self.ui.reviewButton.clicked.connect(self.open_review)
 
     # -- pages ---------------------------------------------------------------------------------
     def show_start(self) -> None:
         self.ui.stack.setCurrentWidget(self.ui.startHost)
         self.setWindowTitle(self.tr("天津市技术创新中心 专家评审"))
         for action in (self.ui.nextAction, self.ui.previousAction, self.ui.searchAction,
-                       self.ui.conflictsAction, self.ui.pledgeAction):
+                       self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction):
             action.setEnabled(False)
 
     def bind(self, session: ExpertSession) -> None:
@@ -124,7 +128,7 @@ class MainWindow(QMainWindow):
         self.ui.savedLabel.setText("")
         self.ui.banner.setVisible(False)
         for action in (self.ui.nextAction, self.ui.previousAction, self.ui.searchAction,
-                       self.ui.conflictsAction, self.ui.pledgeAction):
+                       self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction):
             action.setEnabled(True)
         self.ui.stack.setCurrentWidget(self.ui.reviewPage)
         sizes = session.ui_get("splitter") or DEFAULT_SIZES
@@ -200,7 +204,9 @@ class MainWindow(QMainWindow):
         for index, form in enumerate(forms):
             widget = self.forms[index]
             widget.setProperty("form_id", form.id)
-            widget.set_form(form, session.answers(proposal_id, form.id), expert.role if expert else None)
+            # a signed sheet opens read-only until the expert chooses "修订" (a new revision)
+            widget.set_form(form, session.answers(proposal_id, form.id), expert.role if expert else None,
+                            read_only=signing.is_locked(session))
             tabs.addTab(widget, form.title.get(self.lang))
             self._update_tab_title(index)
         tabs.setTabBarAutoHide(len(forms) <= 1)
@@ -283,6 +289,25 @@ class MainWindow(QMainWindow):
     def _on_search(self) -> None:
         self.ui.centerTabs.setCurrentWidget(self.ui.documentsTab)
         self.viewer.focus_search()
+
+    # -- review and signing --------------------------------------------------------------------
+    def open_review(self) -> ReviewDialog | None:
+        """The review page: totals, what is missing, Sign (passphrase) and Revise."""
+        if self.session is None:
+            return None
+        self.flush()
+        dialog = ReviewDialog(self.session, self, lang=self.lang)
+        dialog.signed.connect(lambda _result: self._after_signing())
+        dialog.revised.connect(lambda _seq: self._after_signing())
+        dialog.open()
+        return dialog
+
+    def _after_signing(self) -> None:
+        """Locking or unlocking changes every proposal's status and whether its form is editable."""
+        current, self.current_id = self.current_id, None
+        self.refresh_rows()
+        if current:
+            self.show_proposal(current)
 
     def status_of(self, proposal_id: str) -> Status | None:
         return self.session.status(proposal_id) if self.session else None

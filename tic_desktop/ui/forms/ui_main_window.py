@@ -55,6 +55,11 @@ class Ui_MainWindow(object):
         self.conflictsAction.setObjectName(u"conflictsAction")
         self.pledgeAction = QAction(MainWindow)
         self.pledgeAction.setObjectName(u"pledgeAction")
+        self.signAction = QAction(MainWindow)
+        self.signAction.setObjectName(u"signAction")
+#if QT_CONFIG(shortcut)
+        self.signAction.setShortcut(u"Ctrl+Shift+S")
+#endif // QT_CONFIG(shortcut)
         self.settingsAction = QAction(MainWindow)
         self.settingsAction.setObjectName(u"settingsAction")
         self.guideAction = QAction(MainWindow)
@@ -104,6 +109,11 @@ class Ui_MainWindow(object):
         self.savedLabel.setText(u"")
 
         self.header.addWidget(self.savedLabel)
+
+        self.reviewButton = QPushButton(self.reviewPage)
+        self.reviewButton.setObjectName(u"reviewButton")
+
+        self.header.addWidget(self.reviewButton)
 
 
         self.reviewLayout.addLayout(self.header)
@@ -208,6 +218,8 @@ class Ui_MainWindow(object):
         self.reviewMenu.addSeparator()
         self.reviewMenu.addAction(self.conflictsAction)
         self.reviewMenu.addAction(self.pledgeAction)
+        self.reviewMenu.addSeparator()
+        self.reviewMenu.addAction(self.signAction)
         self.toolsMenu.addAction(self.settingsAction)
         self.helpMenu.addAction(self.guideAction)
 
@@ -226,6 +238,7 @@ class Ui_MainWindow(object):
         self.searchAction.setText(QCoreApplication.translate("MainWindow", u"\u5728\u6750\u6599\u4e2d\u641c\u7d22(&F)	Ctrl+F", None))
         self.conflictsAction.setText(QCoreApplication.translate("MainWindow", u"\u56de\u907f\u58f0\u660e(&C)\u2026", None))
         self.pledgeAction.setText(QCoreApplication.translate("MainWindow", u"\u67e5\u770b\u627f\u8bfa\u4e66(&L)\u2026", None))
+        self.signAction.setText(QCoreApplication.translate("MainWindow", u"\u5ba1\u6838\u5e76\u7b7e\u540d(&G)\u2026", None))
         self.settingsAction.setText(QCoreApplication.translate("MainWindow", u"\u8bbe\u7f6e(&S)\u2026", None))
         self.guideAction.setText(QCoreApplication.translate("MainWindow", u"\u4f7f\u7528\u6307\u5357(&G)", None))
 #if QT_CONFIG(accessibility)
@@ -236,6 +249,10 @@ class Ui_MainWindow(object):
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(accessibility)
         self.savedLabel.setAccessibleName(QCoreApplication.translate("MainWindow", u"\u4fdd\u5b58\u72b6\u6001", None))
+#endif // QT_CONFIG(accessibility)
+        self.reviewButton.setText(QCoreApplication.translate("MainWindow", u"\u5ba1\u6838\u5e76\u7b7e\u540d(&G)\u2026", None))
+#if QT_CONFIG(accessibility)
+        self.reviewButton.setAccessibleName(QCoreApplication.translate("MainWindow", u"\u5ba1\u6838\u5e76\u7b7e\u540d", None))
 #endif // QT_CONFIG(accessibility)
         self.retryButton.setText(QCoreApplication.translate("MainWindow", u"\u7acb\u5373\u91cd\u8bd5(&R)", None))
 #if QT_CONFIG(accessibility)
