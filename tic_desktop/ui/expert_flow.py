@@ -296,6 +296,9 @@ class ExpertFlow(QObject):
         except Rejected as exc:
             self.error(exc.text(self.settings.lang))
             return
+        finally:
+            # the workspace keeps its own copy of the file: don't hold a second one for the session
+            self._raw = b""
         self.refresh_recent()
         self.advance()
 
