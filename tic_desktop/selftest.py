@@ -236,9 +236,33 @@ CHECKS: list[tuple[str, str, Callable[[_Context], str]]] = [
 ]
 
 
+REPORT_ENV = "TIC_SELF_TEST_REPORT"
+"""A file to write the report to as well: a windowed Windows build has no stdout (build/release.py)."""
+
+
+class _Tee:
+    def __init__(self, *streams: Any) -> None:
+        self.streams = [s for s in streams if s is not None]
+
+    def write(self, text: str) -> None:
+        for s in self.streams:
+            s.write(text)
+
+    def flush(self) -> None:
+        for s in self.streams:
+            s.flush()
+
+
 def run(lang: str = "zh", out: Any = None) -> int:
     """Run every check, print one line each; 0 when all pass, 1 otherwise."""
-    out = out or sys.stdout
+    report_path = os.environ.get(REPORT_ENV)
+    if report_path:
+        with open(report_path, "w", encoding="utf-8") as report:
+            return _run(lang, _Tee(out or sys.stdout, report))
+    return _run(lang, _Tee(out or sys.stdout))
+
+
+def _run(lang: str, out: Any) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     failures = 0
     start = time.perf_counter()
