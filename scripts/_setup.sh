@@ -84,12 +84,12 @@ tic_setup() {
     want="$(sha256sum <"$TIC_ROOT/pyproject.toml" | cut -d' ' -f1)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] \
         || ! "$TIC_VENV/bin/python" -c 'import tic_desktop, pytest' >/dev/null 2>&1; then
-        tic_log "installing Python packages into $TIC_VENV (pip install -e '.[test]')"
+        tic_log "installing Python packages into $TIC_VENV (pip install -e '.[test,build]')"
         # Quiet, but errors are shown. The only filter: pip's notes about configured local
         # package folders that do not hold a given package (machine set-up, not our problem).
         local log
         log="$(mktemp)"
-        if ! (cd "$TIC_ROOT" && "$TIC_VENV/bin/python" -m pip install --quiet --progress-bar off -e '.[test]') 2>"$log"; then
+        if ! (cd "$TIC_ROOT" && "$TIC_VENV/bin/python" -m pip install --quiet --progress-bar off -e '.[test,build]') 2>"$log"; then
             cat "$log" >&2
             rm -f "$log"
             tic_log "pip install failed"

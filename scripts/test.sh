@@ -25,6 +25,9 @@ ruff check . || failed+=("ruff check")
 tic_log "python -m bench --quick"
 python -m bench --quick --json "$scratch/bench.json" || failed+=("python -m bench --quick")
 
+tic_log "frozen build: PyInstaller bundle, its self-test offscreen, makensis build/installer.nsi"
+python build/release.py --no-compile || failed+=("frozen build (build/release.py)")
+
 tic_log "python -m pytest $*"
 set +e
 python -m pytest "$@"

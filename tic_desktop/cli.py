@@ -208,7 +208,7 @@ def add_self_test_command(sub: Any, lang: str) -> None:
 
 
 def cmd_self_test(args: argparse.Namespace, lang: str) -> int:
-    from tic_desktop.selftest import run
+    from tic_desktop.ui.selftest import run
 
     return run(lang)
 
