@@ -430,51 +430,14 @@ def _pdf(rng: random.Random, label: str, size: int = PDF_SIZE) -> bytes:
 
 def _big_batch(n: int, out: Path) -> Path:
     """A signed (demo agency keys), unencrypted batch of n proposals with one ~1 MB plan each."""
+    from bench.bench_batch import batch_spec
     from tic_desktop.core.form_library import builtin_forms
-    from tic_desktop.core.proposal import Document, Proposal
-    from tic_desktop.core.types import Text
     from tic_desktop.demo import demo_agency_dir
-    from tic_desktop.formats.batch import BatchSpec, write_batch
+    from tic_desktop.formats.batch import write_batch
     from tic_desktop.formats.keys import load_agency_keys
-    from tic_desktop.formats.manifest import Expert
 
     form = builtin_forms()["feasibility_review"]
-    rng = random.Random(20260301)
-    fields = ["人工智能", "合成生物", "智能制造", "生物医药", "新能源", "新材料"]
-    proposals, documents = [], {}
-    for i in range(1, n + 1):
-        pid = f"P{i:03d}"
-        path = f"proposals/{pid}/plan.pdf"
-        documents[path] = _pdf(rng, f"Proposal {pid}")
-        proposals.append(
-            Proposal(
-                id=pid,
-                center_name=f"天津市{fields[i % len(fields)]}技术创新中心（{i}）",
-                center_type="professional",
-                lead_unit=f"天津某研究院{i}",
-                field=fields[i % len(fields)],
-                forms=(form.id,),
-                documents=(Document(path=path, title="建设方案"),),
-            )
-        )
-    ids = tuple(p.id for p in proposals)
-    roles = ["technical", "technical", "technical", "finance", "management"]
-    experts = [
-        Expert(id=f"E{j + 1:02d}", name=f"专家{j + 1}", role=role, chair=j == 0, assigned=ids)
-        for j, role in enumerate(roles)
-    ]
-    spec = BatchSpec(
-        batch_id=f"bench-app-{n}",
-        title=Text(zh=f"基准测试批次（{n} 个项目）", en=f"Benchmark batch ({n})"),
-        kind=form.kind,
-        agency_name="天津市科学技术局（演示）",
-        deadline="2026-12-31",
-        forms=[form],
-        proposals=proposals,
-        documents=documents,
-        experts=experts,
-        consolidation=None,
-    )
+    spec = batch_spec(n, form, make_pdf=lambda rng, pid: _pdf(rng, f"Proposal {pid}"), batch_id=f"bench-app-{n}")
     write_batch(out, spec, load_agency_keys(demo_agency_dir()))
     return out
 

@@ -38,7 +38,14 @@ def _form() -> Any:
     return builtin_forms()["feasibility_review"]
 
 
-def _spec(n: int, form: Any) -> Any:
+def batch_spec(
+    n: int, form: Any, *, make_pdf: Callable[[random.Random, str], bytes] | None = None, batch_id: str | None = None
+) -> Any:
+    """The design-load batch: n proposals with one ~1 MB plan each and a panel of 5.
+
+    `make_pdf(rng, proposal_id)` makes each plan; by default incompressible random bytes behind a
+    PDF header (what the open benchmark needs); bench_app passes real, renderable pages.
+    """
     from tic_desktop.core.proposal import Document, Proposal
     from tic_desktop.core.types import Text
     from tic_desktop.formats.batch import BatchSpec
@@ -50,7 +57,7 @@ def _spec(n: int, form: Any) -> Any:
     for i in range(1, n + 1):
         pid = f"P{i:03d}"
         path = f"proposals/{pid}/plan.pdf"
-        documents[path] = _pdf(rng, PDF_SIZE)
+        documents[path] = make_pdf(rng, pid) if make_pdf else _pdf(rng, PDF_SIZE)
         proposals.append(
             Proposal(
                 id=pid,
@@ -69,7 +76,7 @@ def _spec(n: int, form: Any) -> Any:
         for j, role in enumerate(roles)
     ]
     return BatchSpec(
-        batch_id=f"bench-{n}",
+        batch_id=batch_id or f"bench-{n}",
         title=Text(zh=f"基准测试批次（{n} 个项目）", en=f"Benchmark batch ({n} proposals)"),
         kind=form.kind,
         agency_name="天津市科学技术局（基准测试）",
@@ -114,7 +121,7 @@ def bench_batch_open(quick: bool) -> list[dict[str, Any]]:
 
     runs = 3 if quick else 2
     form = _form()
-    spec = _spec(n, form)
+    spec = batch_spec(n, form)
     expert = pyrage.x25519.Identity.generate()
     with tempfile.TemporaryDirectory(prefix="tic-bench-") as tmp:
         keys = create_agency_keys(Path(tmp) / "agency")
