@@ -75,59 +75,55 @@ def pdf_member(proposal_id: str) -> str:
     return f"pdf/{proposal_id}.pdf"
 
 
-def _code(code: str, zh: str, en: str) -> str:
-    return register(code, zh, en)
-
-
 _ZH = "请勿采用此评分表，并联系该专家重新导出。"
 _EN = "Do not use this score sheet; ask the expert to export it again."
-BATCH_MISMATCH = _code("sheet.batch_mismatch", "评分表属于另一个评审批次。请用对应批次的文件核验。",
+BATCH_MISMATCH = register("sheet.batch_mismatch", "评分表属于另一个评审批次。请用对应批次的文件核验。",
                        "The score sheet belongs to another batch. Verify it against the matching batch file.")
-MANIFEST_MISMATCH = _code("sheet.manifest_mismatch",
+MANIFEST_MISMATCH = register("sheet.manifest_mismatch",
                           "评分表所依据的批次文件版本与当前批次不一致（清单摘要不同）。请确认专家使用的是同一份批次文件。",
                           "The sheet was made on another version of this batch (manifest hash differs). Check that the "
                           "expert used the same batch file.")
-UNKNOWN_EXPERT = _code("sheet.unknown_expert", "评分表的专家不在本批次的专家名单中。" + _ZH,
+UNKNOWN_EXPERT = register("sheet.unknown_expert", "评分表的专家不在本批次的专家名单中。" + _ZH,
                        "The sheet's expert is not on this batch's panel. " + _EN)
-NOT_ASSIGNED = _code("sheet.not_assigned", "评分表中包含未分配给该专家的项目。" + _ZH,
+NOT_ASSIGNED = register("sheet.not_assigned", "评分表中包含未分配给该专家的项目。" + _ZH,
                      "The sheet scores a proposal not assigned to this expert. " + _EN)
-DUPLICATE = _code("sheet.duplicate_entry", "评分表中有重复的项目、评分表或评分项。" + _ZH,
+DUPLICATE = register("sheet.duplicate_entry", "评分表中有重复的项目、评分表或评分项。" + _ZH,
                   "The sheet lists a proposal, form or item twice. " + _EN)
-FORM_MISMATCH = _code("sheet.form_mismatch", "评分表使用的评分标准与批次中的版本不一致。" + _ZH,
+FORM_MISMATCH = register("sheet.form_mismatch", "评分表使用的评分标准与批次中的版本不一致。" + _ZH,
                       "The sheet uses a scoring form that differs from the batch's version. " + _EN)
-WRONG_RECIPIENT = _code("sheet.wrong_recipient", "评分表不是提交给本机构的（接收方密钥不符）。请确认文件来源。",
+WRONG_RECIPIENT = register("sheet.wrong_recipient", "评分表不是提交给本机构的（接收方密钥不符）。请确认文件来源。",
                         "The sheet is addressed to another agency (recipient key differs). Check where it came from.")
-SIGNER_MISMATCH = _code("sheet.signer_mismatch", "签名密钥与评分表中声明的专家密钥不一致，文件可能被伪造。" + _ZH,
+SIGNER_MISMATCH = register("sheet.signer_mismatch", "签名密钥与评分表中声明的专家密钥不一致，文件可能被伪造。" + _ZH,
                         "The signing key differs from the key named in the sheet; it may be forged. " + _EN)
-RAW_SIGNATURE = _code("sheet.raw_signature_bad", "评分表的原始 Ed25519 签名与 SSH 签名不一致或无效。" + _ZH,
+RAW_SIGNATURE = register("sheet.raw_signature_bad", "评分表的原始 Ed25519 签名与 SSH 签名不一致或无效。" + _ZH,
                       "The raw Ed25519 signature is invalid or disagrees with the SSH signature. " + _EN)
-PUBKEY_MISMATCH = _code("sheet.public_key_mismatch", "评分表附带的专家公钥与签名密钥不一致。" + _ZH,
+PUBKEY_MISMATCH = register("sheet.public_key_mismatch", "评分表附带的专家公钥与签名密钥不一致。" + _ZH,
                         "The public key files in the sheet differ from the signing key. " + _EN)
-KEY_UNKNOWN = _code("sheet.key_not_pinned", "该专家的密钥尚未登记（不在可信签名者名单中）。请先核对专家密钥登记表上的指纹。",
+KEY_UNKNOWN = register("sheet.key_not_pinned", "该专家的密钥尚未登记（不在可信签名者名单中）。请先核对专家密钥登记表上的指纹。",
                     "This expert's key is not enrolled (not in the allowed signers). Check the fingerprint on the "
                     "expert's key enrolment sheet first.")
-KEY_CHANGED = _code("sheet.key_mismatch", "评分表的签名密钥与登记的该专家密钥不同。请电话联系该专家核实，切勿直接采用。",
+KEY_CHANGED = register("sheet.key_mismatch", "评分表的签名密钥与登记的该专家密钥不同。请电话联系该专家核实，切勿直接采用。",
                     "The sheet is signed with a key other than the one enrolled for this expert. Call the expert to "
                     "check; do not use it as is.")
-MEMBER_MISSING = _code("sheet.member_missing", "评分表缺少其清单所列的文件。" + _ZH,
+MEMBER_MISSING = register("sheet.member_missing", "评分表缺少其清单所列的文件。" + _ZH,
                        "A file listed in the sheet is missing. " + _EN)
-MEMBER_UNLISTED = _code("sheet.member_unlisted", "评分表中有未列入签名清单的文件，可能被篡改。" + _ZH,
+MEMBER_UNLISTED = register("sheet.member_unlisted", "评分表中有未列入签名清单的文件，可能被篡改。" + _ZH,
                         "The sheet holds a file its signed list does not name; it may have been tampered with. " + _EN)
-MEMBER_HASH = _code("sheet.member_hash_mismatch", "评分表中某个文件与签名清单不符，可能被替换或篡改。" + _ZH,
+MEMBER_HASH = register("sheet.member_hash_mismatch", "评分表中某个文件与签名清单不符，可能被替换或篡改。" + _ZH,
                     "A file in the sheet differs from its signed list; it may have been replaced. " + _EN)
-PDF_MISSING = _code("sheet.pdf_missing", "评分表缺少某个项目的打印版评分表（PDF）或承诺书。" + _ZH,
+PDF_MISSING = register("sheet.pdf_missing", "评分表缺少某个项目的打印版评分表（PDF）或承诺书。" + _ZH,
                     "The sheet lacks a proposal's printable score sheet (PDF) or the pledge. " + _EN)
-SCORE_INVALID = _code("sheet.score_invalid", "评分表中的分数、否决项或结论不符合评分标准。" + _ZH,
+SCORE_INVALID = register("sheet.score_invalid", "评分表中的分数、否决项或结论不符合评分标准。" + _ZH,
                       "A score, screening answer or conclusion in the sheet breaks the form's rules. " + _EN)
-TOTAL_MISMATCH = _code("sheet.total_mismatch", "评分表记录的总分与各项得分之和不符。" + _ZH,
+TOTAL_MISMATCH = register("sheet.total_mismatch", "评分表记录的总分与各项得分之和不符。" + _ZH,
                        "The total in the sheet differs from the sum of its scores. " + _EN)
-CONFLICT_SCORED = _code("sheet.conflict_scored", "专家已申请回避的项目却有评分，或机构确定的回避项目未回避。" + _ZH,
+CONFLICT_SCORED = register("sheet.conflict_scored", "专家已申请回避的项目却有评分，或机构确定的回避项目未回避。" + _ZH,
                         "A proposal the expert withdrew from carries scores, or a known conflict was not declared. " + _EN)
-DOCUMENT_UNKNOWN = _code("sheet.document_unknown", "评分表记录的已阅材料不属于本批次（摘要不符）。" + _ZH,
+DOCUMENT_UNKNOWN = register("sheet.document_unknown", "评分表记录的已阅材料不属于本批次（摘要不符）。" + _ZH,
                          "A document the sheet says was read is not in this batch (hash differs). " + _EN)
-BAD_SEQUENCE = _code("sheet.bad_sequence", "评分表的版本号与“替代”记录不一致。" + _ZH,
+BAD_SEQUENCE = register("sheet.bad_sequence", "评分表的版本号与“替代”记录不一致。" + _ZH,
                      "The sheet's revision number and its 'supersedes' link disagree. " + _EN)
-BAD_ALLOWED_SIGNERS = _code("sheet.allowed_signers_invalid", "可信签名者（allowed_signers）文件格式不正确。请检查该文件。",
+BAD_ALLOWED_SIGNERS = register("sheet.allowed_signers_invalid", "可信签名者（allowed_signers）文件格式不正确。请检查该文件。",
                             "The allowed_signers file is malformed. Check the file.")
 
 
