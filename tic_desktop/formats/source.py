@@ -202,8 +202,8 @@ def _norm_header(name: str) -> str:
 
 def _bind(table: _Table, cols: Iterable[_Col], header_row: int = 1) -> None:
     """Map the file's header cells to column keys; unknown, duplicate or missing columns fail."""
-    names = {_norm_header(n): c for c in cols for n in (c.key, *c.names)}
     cols = list(cols)
+    names = {_norm_header(n): c for c in cols for n in (c.key, *c.names)}
     table.columns = {}
     scale: dict[str, Decimal] = {}
     for i, raw in enumerate(table.headers):
