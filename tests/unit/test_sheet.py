@@ -429,3 +429,42 @@ def test_sheet_hash_is_of_exact_bytes(world: dict[str, Any]) -> None:
     got = _read(world, world["sims"]["E01"].result.path.read_bytes())
     assert got.sheet_sha256 == hashlib.sha256(got.sheet_bytes).hexdigest()
     assert got.sheet_sha256 == world["sims"]["E01"].result.sheet_sha256
+
+
+# ── the sheet covers exactly the expert's assignment ────────────────────────────────────────
+
+def _drop_proposals(w: dict[str, Any], eid: str, keep: Callable[[dict[str, Any]], bool]) -> bytes:
+    """E's sheet without the proposals `keep` refuses (and their PDFs), re-listed and re-signed:
+    internally consistent, so only the assignment check can catch it."""
+    m = _members(w, eid)
+    body = _body(m)
+    dropped = {p["proposal_id"] for p in body["proposals"] if not keep(p)}
+    body["proposals"] = [p for p in body["proposals"] if keep(p)]
+    m = {k: v for k, v in m.items() if k not in {sf.pdf_member(pid) for pid in dropped}}
+    return _pack(w, _resign(w, m, _relist(m, body), eid=eid))
+
+
+def test_a_sheet_without_proposals_is_refused(world: dict[str, Any]) -> None:
+    assert _code(world, _drop_proposals(world, "E01", lambda p: False)) == "sheet.proposal_missing"
+
+
+def test_a_sheet_leaving_out_one_assigned_proposal_is_refused(world: dict[str, Any]) -> None:
+    first = _body(_members(world))["proposals"][0]["proposal_id"]
+    with pytest.raises(SheetRejected) as info:
+        _read(world, _drop_proposals(world, "E01", lambda p: p["proposal_id"] != first))
+    assert info.value.code == "sheet.proposal_missing" and first in info.value.detail
+
+
+def test_leaving_out_a_known_conflict_is_a_conflict_not_declared(world: dict[str, Any]) -> None:
+    assert "TJ-BM-04" in world["batch"].manifest.expert("E04").known_conflicts
+    data = _drop_proposals(world, "E04", lambda p: p["proposal_id"] != "TJ-BM-04")
+    assert _code(world, data) == "sheet.conflict_scored"
+
+
+def test_the_app_export_lists_every_assigned_proposal_with_conflicts_declared(world: dict[str, Any]) -> None:
+    for eid in ("E01", "E04"):
+        sheet = _read(world, world["sims"][eid].result.path.read_bytes()).sheet
+        expert = world["batch"].manifest.expert(eid)
+        want = [p.id for p in world["batch"].manifest.proposals if not expert.assigned or p.id in expert.assigned]
+        assert [p.proposal_id for p in sheet.proposals] == want
+        assert all(sheet.proposal(pid).conflict.declared for pid in expert.known_conflicts)

@@ -87,6 +87,9 @@ UNKNOWN_EXPERT = register("sheet.unknown_expert", "评分表的专家不在本�
                        "The sheet's expert is not on this batch's panel. " + _EN)
 NOT_ASSIGNED = register("sheet.not_assigned", "评分表中包含未分配给该专家的项目。" + _ZH,
                      "The sheet scores a proposal not assigned to this expert. " + _EN)
+PROPOSAL_MISSING = register("sheet.proposal_missing", "评分表缺少分配给该专家的项目（每个项目都须评分或声明回避）。" + _ZH,
+                         "The sheet leaves out proposals assigned to this expert (each must be scored or declared a "
+                         "conflict). " + _EN)
 DUPLICATE = register("sheet.duplicate_entry", "评分表中有重复的项目、评分表或评分项。" + _ZH,
                   "The sheet lists a proposal, form or item twice. " + _EN)
 FORM_MISMATCH = register("sheet.form_mismatch", "评分表使用的评分标准与批次中的版本不一致。" + _ZH,
@@ -533,7 +536,9 @@ def _check_semantics(sheet: Sheet, batch: Any, members: Mapping[str, bytes]) -> 
         form = batch.forms.get(ref.id)
         if form is None or form.version != ref.version or form.content_hash != ref.sha256:
             raise Rejected(FORM_MISMATCH, ref.id)
-    assigned = set(expert.assigned) if expert.assigned else {p.id for p in m.proposals}
+    # exactly the proposals the app lists for this expert (expert.session.assigned): every one is
+    # either scored or declared a conflict, so none can be left out to hide a score or a conflict
+    assigned = {p.id for p in m.proposals if not expert.assigned or p.id in expert.assigned}
     known = set(expert.known_conflicts)
     seen: set[str] = set()
     doc_hashes = {path: hashlib.sha256(data).hexdigest() for path, data in batch.documents.items()}
@@ -578,6 +583,12 @@ def _check_semantics(sheet: Sheet, batch: Any, members: Mapping[str, bytes]) -> 
             if (ev.total, ev.raw_total, ev.applicable_max) != (fe.total, fe.raw_total, fe.applicable_max) or (
                     tuple(ev.vetoes_triggered) != fe.vetoes_triggered):
                 raise Rejected(TOTAL_MISMATCH, f"{pid}/{fe.form_id}: {fe.total} ≠ {ev.total}")
+    missing = [p.id for p in m.proposals if p.id in assigned and p.id not in seen]
+    hidden = [pid for pid in missing if pid in known]
+    if hidden:
+        raise Rejected(CONFLICT_SCORED, f"{', '.join(hidden[:5])}: known conflict left out instead of declared")
+    if missing:
+        raise Rejected(PROPOSAL_MISSING, ", ".join(missing[:5]) + (f" (+{len(missing) - 5})" if len(missing) > 5 else ""))
 
 
 __all__ = [
