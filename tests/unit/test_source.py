@@ -279,3 +279,57 @@ def test_bind_accepts_a_generator_of_columns() -> None:
     with pytest.raises(SourceError) as info:
         _bind(table, (c for c in PROPOSAL_COLS))  # a generator: the required-column check must still run
     assert info.value.code == BAD_HEADER and "缺少「类型」列" in info.value.detail
+
+
+def test_wan_yuan_amounts_may_have_six_decimals_as_typed(src: Path) -> None:
+    def to_wan(rows: list[list[str]]) -> None:
+        rows[0][3:5] = ["总投资（万元）", "市财政补助（万元）"]
+        rows[1][3], rows[1][4] = "12.345", "3.7035"  # exactly 123 450 元 and 37 035 元
+    edit(src / "budget.csv", to_wan)
+    line = read_source(src).proposals[0].budget[0]
+    assert line.total == Decimal("123450") and str(line.total) == "123450"
+    assert str(line.city_subsidy) == "37035"
+
+
+@pytest.mark.parametrize(("header", "value", "where"), [
+    ("总投资（万元）", "12.3456789", "budget.csv 第 2 行「总投资（万元）」列：“12.3456789”的小数位超过 6 位"),
+    ("总投资", "123450.123", "budget.csv 第 2 行「总投资」列：“123450.123”的小数位超过 2 位"),
+])
+def test_too_many_decimals_as_typed(src: Path, header: str, value: str, where: str) -> None:
+    def mutate(rows: list[list[str]]) -> None:
+        rows[0][3] = header
+        rows[1][3] = value
+    edit(src / "budget.csv", mutate)
+    err = rejected(src)
+    assert err.code == "source.bad_value" and err.detail.startswith(where), err.detail
+
+
+def _budget_xlsx(src: Path, cells: dict[tuple[int, int], object], header: list[str] | None = None) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    for i, row in enumerate(read_rows(src / "budget.csv")):
+        if i == 0 and header:
+            row = header
+        out: list[object] = list(row)
+        for (r, c), v in cells.items():
+            if r == i:
+                out[c] = v
+        ws.append(out)
+    book.save(src / "budget.xlsx")
+    (src / "budget.csv").unlink()
+
+
+def test_xlsx_float_noise_is_read_as_excel_shows_it(src: Path) -> None:
+    header = ["编号", "年度", "类别", "总投资（万元）", "市财政补助"]
+    _budget_xlsx(src, {(1, 3): 680.0, (1, 4): 0.1 + 0.2, (2, 3): 12.345, (2, 4): 1000.5}, header)
+    budget = read_source(src).proposals[0].budget
+    assert budget[0].total == Decimal("6800000") and budget[0].city_subsidy == Decimal("0.3")
+    assert str(budget[0].city_subsidy) == "0.3"
+    assert budget[1].total == Decimal("123450") and str(budget[1].city_subsidy) == "1000.5"
+
+
+def test_xlsx_float_with_too_many_decimals_names_row_and_column(src: Path) -> None:
+    _budget_xlsx(src, {(2, 4): 1234.567})
+    err = rejected(src)
+    assert err.code == "source.bad_value"
+    assert "第 3 行「市财政补助」列：“1234.567”的小数位超过 2 位" in err.detail, err.detail

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -162,8 +163,18 @@ def _xlsx_value(v: object) -> str:
     if isinstance(v, _dt.date):
         return v.isoformat()
     if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
+        return _xlsx_float(v)
     return _clean(str(v))
+
+
+def _xlsx_float(v: float) -> str:
+    """A number cell as the user sees it: Excel keeps 15 significant digits, so 0.1+0.2 (stored as
+    0.30000000000000004) is 0.3. Whether it has too many decimals is for `_decimal` to say."""
+    if not math.isfinite(v):
+        return repr(v)
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return format(Decimal(format(v, ".15g")), "f")
 
 
 def _open_xlsx(path: Path):  # type: ignore[no-untyped-def]
@@ -312,12 +323,14 @@ def _decimal(t: _Table, n: int, key: str, v: str, *, required: bool = True, plac
     if d is None:
         raise t.error(BAD_VALUE, n, key, f"“{v}”不是非负数（不要带单位或文字）",
                       f"“{v}” is not a non-negative number (no units or words)")
-    d *= t.scale.get(key, Decimal(1))
-    if -d.as_tuple().exponent > places:  # type: ignore[operator]
-        raise t.error(BAD_VALUE, n, key, f"“{v}”的小数位超过 {places} 位", f"“{v}” has more than {places} decimals")
+    scale = t.scale.get(key, Decimal(1))
+    typed_places = places + scale.adjusted()  # 元: `places`; 万元: four more (12.345 万元 = 123450 元)
+    if d != d.to_integral_value() and -d.normalize().as_tuple().exponent > typed_places:  # type: ignore[operator]
+        raise t.error(BAD_VALUE, n, key, f"“{v}”的小数位超过 {typed_places} 位", f"“{v}” has more than {typed_places} decimals")
+    d *= scale
     if d >= Decimal(10) ** 15:
         raise t.error(BAD_VALUE, n, key, f"“{v}”过大", f"“{v}” is too large")
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
 
 
 def _choice(t: _Table, n: int, key: str, v: str, table: dict[str, str], expected_zh: str, expected_en: str) -> str:
