@@ -333,3 +333,29 @@ def test_xlsx_float_with_too_many_decimals_names_row_and_column(src: Path) -> No
     err = rejected(src)
     assert err.code == "source.bad_value"
     assert "第 3 行「市财政补助」列：“1234.567”的小数位超过 2 位" in err.detail, err.detail
+
+
+def _term_end(src: Path) -> None:
+    edit(src / "batch.csv", lambda rows: [r.__setitem__(1, "term_end_evaluation") for r in rows if r[0] == "kind"])
+    edit(src / "proposals.csv", lambda rows: [r.__setitem__(9, "term_end_evaluation") for r in rows[1:]])
+    edit(src / "kpis.csv", lambda rows: [r.__setitem__(5, "1") for r in rows[1:]])
+
+
+def test_term_end_kpis_read(src: Path) -> None:
+    _term_end(src)
+    assert all(k.achieved == 1 for p in read_source(src).proposals for k in p.kpis)
+
+
+def test_term_end_kpis_without_an_achieved_column_are_refused(src: Path) -> None:
+    _term_end(src)
+    edit(src / "kpis.csv", lambda rows: [r.pop(5) for r in rows])
+    err = rejected(src)
+    assert err.code == "source.bad_header"
+    assert err.detail.startswith("kpis.csv 第 1 行：缺少「完成值」列"), err.detail
+    assert "kpis.csv, row 1: column “achieved”" in err.text("en")
+
+
+def test_term_end_kpi_with_an_empty_achieved_cell_is_refused(src: Path) -> None:
+    _term_end(src)
+    edit(src / "kpis.csv", lambda rows: rows[3].__setitem__(5, ""))
+    assert rejected(src).detail.startswith("kpis.csv 第 4 行「完成值」列：总结评估需要填写完成值")

@@ -549,6 +549,10 @@ def _budget(t: _Table, proposals: dict[str, _ProposalRow]) -> None:
 
 def _kpis(t: _Table, proposals: dict[str, _ProposalRow], kind: str) -> None:
     _bind(t, KPI_COLS)
+    if kind == "term_end_evaluation" and "achieved" not in t.columns:
+        raise _fail(BAD_HEADER, f"{t.label_zh} 第 1 行：缺少「完成值」列（或 achieved），总结评估需要填写完成值",
+                    f"{t.label_en}, row 1: column “achieved” (完成值) is missing; a term-end evaluation needs "
+                    "the achieved values")
     seen: dict[tuple[str, str], int] = {}
     for n, row in t.rows:
         p = _proposal_ref(t, n, row, proposals)
@@ -558,7 +562,7 @@ def _kpis(t: _Table, proposals: dict[str, _ProposalRow], kind: str) -> None:
             raise t.error(DUPLICATE, n, "kpi_id", f"指标编号“{kid}”与第 {seen[key]} 行重复", f"KPI id “{kid}” repeats row {seen[key]}")
         seen[key] = n
         achieved = _decimal(t, n, "achieved", t.cell(row, "achieved"), required=False, places=6)
-        if achieved is None and kind == "term_end_evaluation" and "achieved" in t.columns:
+        if achieved is None and kind == "term_end_evaluation":
             raise t.error(BAD_VALUE, n, "achieved", "总结评估需要填写完成值", "a term-end evaluation needs the achieved value")
         p.kpis.append(Kpi(id=kid, name=_text(t, n, "name", t.cell(row, "name")),
                           unit=_text(t, n, "unit", t.cell(row, "unit"), required=False, limit=40),
