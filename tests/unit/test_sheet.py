@@ -468,3 +468,25 @@ def test_the_app_export_lists_every_assigned_proposal_with_conflicts_declared(wo
         want = [p.id for p in world["batch"].manifest.proposals if not expert.assigned or p.id in expert.assigned]
         assert [p.proposal_id for p in sheet.proposals] == want
         assert all(sheet.proposal(pid).conflict.declared for pid in expert.known_conflicts)
+
+
+# ── the pledge ──────────────────────────────────────────────────────────────────────────────
+
+def test_a_sheet_signed_on_another_pledge_text_is_refused(world: dict[str, Any]) -> None:
+    from tic_desktop.core.pledge import pledge_sha256
+
+    m = _members(world)
+    assert _body(m)["pledge"]["text_sha256"] == pledge_sha256()
+    body = _body(m)
+    body["pledge"]["text_sha256"] = hashlib.sha256(b"I promise nothing").hexdigest()
+    assert _code(world, _pack(world, _resign(world, m, body))) == "sheet.pledge_unknown"
+
+
+def test_the_expert_side_pledge_names_are_the_core_ones() -> None:
+    from tic_desktop.core import pledge as core_pledge
+    from tic_desktop.expert import pledge as expert_pledge
+
+    assert expert_pledge.PLEDGE is core_pledge.PLEDGE
+    assert expert_pledge.pledge_sha256 is core_pledge.pledge_sha256
+    text = core_pledge.PLEDGE.zh + "\n\n" + core_pledge.PLEDGE.en  # the hash workspaces already hold
+    assert core_pledge.pledge_sha256() == hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import Field, ValidationError
 
 from tic_desktop.core.errors import Rejected, SheetRejected, register
+from tic_desktop.core.pledge import pledge_sha256
 from tic_desktop.core.types import Dec, Ident, Sha256Hex, Strict
 from tic_desktop.formats import agecrypt, container, sshsig, strictjson
 from tic_desktop.formats.envelope import (
@@ -126,6 +127,9 @@ DOCUMENT_UNKNOWN = register("sheet.document_unknown", "评分表记录的已阅�
                          "A document the sheet says was read is not in this batch (hash differs). " + _EN)
 BAD_SEQUENCE = register("sheet.bad_sequence", "评分表的版本号与“替代”记录不一致。" + _ZH,
                      "The sheet's revision number and its 'supersedes' link disagree. " + _EN)
+PLEDGE_UNKNOWN = register("sheet.pledge_unknown", "评分表所签的承诺书不是本软件的承诺书文本（摘要不符）。" + _ZH,
+                       "The pledge the sheet was signed under is not this application's pledge text (hash "
+                       "differs). " + _EN)
 BAD_ALLOWED_SIGNERS = register("sheet.allowed_signers_invalid", "可信签名者（allowed_signers）文件格式不正确。请检查该文件。",
                             "The allowed_signers file is malformed. Check the file.")
 
@@ -527,6 +531,8 @@ def _check_semantics(sheet: Sheet, batch: Any, members: Mapping[str, bytes]) -> 
         expert = m.expert(sheet.expert_id)
     except KeyError:
         raise Rejected(UNKNOWN_EXPERT, sheet.expert_id) from None
+    if sheet.pledge.text_sha256 != pledge_sha256():
+        raise Rejected(PLEDGE_UNKNOWN, sheet.pledge.text_sha256[:16])
     if (sheet.supersedes is None) != (sheet.sheet_seq == 1):
         raise Rejected(BAD_SEQUENCE, f"sheet_seq {sheet.sheet_seq}, supersedes {sheet.supersedes}")
     form_ids = [f.id for f in sheet.forms]
