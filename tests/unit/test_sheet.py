@@ -490,3 +490,37 @@ def test_the_expert_side_pledge_names_are_the_core_ones() -> None:
     assert expert_pledge.pledge_sha256 is core_pledge.pledge_sha256
     text = core_pledge.PLEDGE.zh + "\n\n" + core_pledge.PLEDGE.en  # the hash workspaces already hold
     assert core_pledge.pledge_sha256() == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ── documents opened are checked against the manifest, not re-hashed ────────────────────────
+
+class _UnreadableDocuments(dict):  # type: ignore[type-arg]
+    """The batch's documents with their bytes out of reach: names only."""
+
+    def __getitem__(self, key: str) -> bytes:
+        raise AssertionError(f"read_sheet read the bytes of {key}")
+
+    def items(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("read_sheet walked the batch's document bytes")
+
+    def values(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("read_sheet walked the batch's document bytes")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        raise AssertionError(f"read_sheet read the bytes of {key}")
+
+
+def test_documents_opened_use_the_manifest_hashes_without_rehashing_pdfs(world: dict[str, Any]) -> None:
+    import dataclasses
+
+    batch = world["batch"]
+    blind = dataclasses.replace(batch, documents=_UnreadableDocuments.fromkeys(batch.documents, b""))
+    got = sf.read_sheet(world["sims"]["E01"].result.path, blind, identity=world["identity"])
+    assert any(p.documents_opened for p in got.sheet.proposals)
+    # still only the batch's documents count: proposal.json is in the manifest, but is not a document
+    m = _members(world)
+    body = _body(m)
+    pid = body["proposals"][0]["proposal_id"]
+    ref = next(x for x in batch.manifest.members if x.path == f"proposals/{pid}/proposal.json")
+    body["proposals"][0]["documents_opened"] = [{"path": ref.path, "sha256": ref.sha256}]
+    assert _code(world, _pack(world, _resign(world, m, body))) == "sheet.document_unknown"

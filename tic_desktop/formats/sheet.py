@@ -547,7 +547,9 @@ def _check_semantics(sheet: Sheet, batch: Any, members: Mapping[str, bytes]) -> 
     assigned = {p.id for p in m.proposals if not expert.assigned or p.id in expert.assigned}
     known = set(expert.known_conflicts)
     seen: set[str] = set()
-    doc_hashes = {path: hashlib.sha256(data).hexdigest() for path, data in batch.documents.items()}
+    # read_batch checked every member against manifest.members already: no need to hash the PDFs
+    # again (hundreds of MB per batch, once per sheet); only the batch's documents count
+    doc_hashes = {x.path: x.sha256 for x in m.members if x.path in batch.documents}
     for entry in sheet.proposals:
         pid = entry.proposal_id
         if pid in seen:
