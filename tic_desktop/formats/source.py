@@ -27,7 +27,7 @@ from tic_desktop.core.errors import SourceError, message, register
 from tic_desktop.core.form_library import builtin_forms, load_form
 from tic_desktop.core.forms import FormTemplate
 from tic_desktop.core.proposal import BudgetLine, Document, Kpi, Proposal
-from tic_desktop.core.types import Text
+from tic_desktop.core.types import ID_RE, Text
 from tic_desktop.formats.batch import BatchSpec
 from tic_desktop.formats.manifest import Expert
 
@@ -52,7 +52,7 @@ BAD_DOCUMENT = register("source.bad_document", "申报材料文件夹中有不�
 
 MAX_PDF_BYTES = 200 * 1024 * 1024
 MAX_TABLE_BYTES = 50 * 1024 * 1024
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_ID = re.compile(ID_RE)
 _SAFE_STEM = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
 _ROLES = {"technical": "technical", "技术": "technical", "技术专家": "technical",
           "finance": "finance", "财务": "finance", "财务专家": "finance",

@@ -7,17 +7,16 @@ the fields of `core.scoring.FormAnswers`, so `FormAnswers(**ws.answers_for(...))
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal, NamedTuple, TypedDict
 
+from tic_desktop.core.types import DECIMAL_RE
 from tic_desktop.storage.errors import ANSWER_INVALID, StorageError
 
 ItemKind = Literal["score", "na", "comment", "veto", "conclusion", "overall"]
 AnswerValue = Decimal | str | bool
 MAX_TEXT = 20_000
-_DECIMAL_RE = re.compile(r"^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,6})?$")  # as core.types.Dec
 
 
 class FormAnswersDict(TypedDict):
@@ -123,7 +122,7 @@ def encode_value(kind: str, item_id: str, value: AnswerValue) -> str | None:
             text = value.strip()
         else:
             raise _bad(kind, item_id, value)
-        if not _DECIMAL_RE.match(text):
+        if not DECIMAL_RE.match(text):
             raise _bad(kind, item_id, value)
         return text
     if kind in ("na", "veto"):
