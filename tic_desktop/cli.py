@@ -29,13 +29,9 @@ from typing import Any, NoReturn
 
 from tic_desktop import __version__
 from tic_desktop.core.errors import Rejected
+from tic_desktop.core.labels import KIND_LABELS, ROLE_LABELS
 
 SUBCOMMANDS = ("demo-batch", "batch", "keys", "sheets", "simulate", "self-test")
-KIND_LABELS = {"feasibility_review": ("建设方案论证", "feasibility review"),
-               "term_end_evaluation": ("总结评估", "term-end evaluation"),
-               "periodic_assessment": ("评估考核", "periodic assessment")}
-ROLE_LABELS = {"technical": ("技术专家", "technical"), "finance": ("财务专家", "finance"),
-               "management": ("管理专家", "management")}
 
 
 def ui_lang(environ: dict[str, str] | None = None) -> str:
@@ -101,7 +97,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
         return _t(lang, zh, en)
 
     kinds = list(KIND_LABELS)
-    kind_help = "，".join(f"{k}（{v[0]}）" for k, v in KIND_LABELS.items())
+    kind_help = "，".join(f"{k}（{v.zh}）" for k, v in KIND_LABELS.items())
     parser = _Parser(prog="tic-desktop", lang=lang, description=t(
         "天津市技术创新中心专家评审桌面端。不带子命令时启动图形界面：tic-desktop [--demo] [文件.ticbatch ...]",
         "TIC Desktop, offline expert review for Tianjin technology innovation centers. Without a subcommand it "
@@ -247,8 +243,8 @@ def cmd_demo_batch(args: argparse.Namespace, lang: str) -> int:
     passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
     out = write_demo_batch(args.dir, args.kind, passphrase=passphrase)
     fp = load_agency_keys(demo_agency_dir()).fingerprint
-    print(_t(lang, f"已生成演示批次：{out}（{KIND_LABELS[args.kind][0]}，{'已用口令加密' if passphrase else '未加密'}）",
-             f"Demo batch written: {out} ({KIND_LABELS[args.kind][1]}, {'passphrase-encrypted' if passphrase else 'not encrypted'})"))
+    print(_t(lang, f"已生成演示批次：{out}（{KIND_LABELS[args.kind].zh}，{'已用口令加密' if passphrase else '未加密'}）",
+             f"Demo batch written: {out} ({KIND_LABELS[args.kind].en}, {'passphrase-encrypted' if passphrase else 'not encrypted'})"))
     print(_t(lang, f"演示机构密钥（仅供演示）已复制到：{args.dir / 'agency'}", f"DEMO-ONLY agency keys copied to: {args.dir / 'agency'}"))
     print(_t(lang, f"机构密钥指纹：{fp}", f"Agency key fingerprint: {fp}"))
     return 0
@@ -344,7 +340,7 @@ def inspect_json(opened: Any) -> dict[str, Any]:
 
 def _summary(data: dict[str, Any], lang: str) -> str:
     zh = lang == "zh"
-    kind = KIND_LABELS[data["kind"]][0 if zh else 1]
+    kind = KIND_LABELS[data["kind"]].get(lang)
     lines = [
         _t(lang, f"批次：{data['title']['zh']}（{data['batch_id']}）", f"Batch: {data['title']['en']} ({data['batch_id']})"),
         _t(lang, f"评审类型：{kind}　截止日期：{data['deadline'] or '—'}", f"Kind: {kind}   deadline: {data['deadline'] or '—'}"),
@@ -368,7 +364,7 @@ def _summary(data: dict[str, Any], lang: str) -> str:
             lines.append(f"      {mark} {c['text_zh'] if zh else c['text_en']}")
     lines.append(_t(lang, f"专家（{len(data['experts'])}）：", f"Experts ({len(data['experts'])}):"))
     for e in data["experts"]:
-        role = ROLE_LABELS[e["role"]][0 if zh else 1]
+        role = ROLE_LABELS[e["role"]].get(lang)
         chair = _t(lang, "，组长", ", chair") if e["chair"] else ""
         n = len(data["assignments"][e["id"]])
         conflicts = "、".join(e["known_conflicts"]) if zh else ", ".join(e["known_conflicts"])

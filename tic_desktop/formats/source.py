@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from tic_desktop.core.errors import SourceError, message, register
 from tic_desktop.core.form_library import builtin_forms, load_form
 from tic_desktop.core.forms import FormTemplate
+from tic_desktop.core.labels import CENTER_TYPE_LABELS, KIND_LABELS, ROLE_LABELS
 from tic_desktop.core.proposal import BudgetLine, Document, Kpi, Proposal
 from tic_desktop.core.types import ID_RE, Text
 from tic_desktop.formats.batch import BatchSpec
@@ -54,16 +55,19 @@ MAX_PDF_BYTES = 200 * 1024 * 1024
 MAX_TABLE_BYTES = 50 * 1024 * 1024
 _ID = re.compile(ID_RE)
 _SAFE_STEM = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
-_ROLES = {"technical": "technical", "技术": "technical", "技术专家": "technical",
-          "finance": "finance", "财务": "finance", "财务专家": "finance",
-          "management": "management", "管理": "management", "管理专家": "management"}
-_CENTER_TYPES = {"comprehensive": "comprehensive", "综合性": "comprehensive", "综合性技术创新中心": "comprehensive",
-                 "professional": "professional", "专业性": "professional", "专业性技术创新中心": "professional",
-                 "engineering": "engineering", "工程技术中心": "engineering", "工程技术研究中心": "engineering",
-                 "工程中心": "engineering"}
-_KINDS = {"feasibility_review": "feasibility_review", "建设方案论证": "feasibility_review", "方案论证": "feasibility_review",
-          "term_end_evaluation": "term_end_evaluation", "总结评估": "term_end_evaluation",
-          "periodic_assessment": "periodic_assessment", "评估考核": "periodic_assessment"}
+
+
+def _aliases(labels: dict[str, Text], extra: dict[str, str]) -> dict[str, str]:
+    """Code, Chinese label and English label (lower case) of each entry, plus the short forms."""
+    out = {alias: code for code, text in labels.items() for alias in (code, text.zh, text.en.lower())}
+    return out | extra
+
+
+_ROLES = _aliases(ROLE_LABELS, {"技术": "technical", "财务": "finance", "管理": "management"})
+_CENTER_TYPES = _aliases(CENTER_TYPE_LABELS, {"综合性": "comprehensive", "专业性": "professional",
+                                              "工程技术中心": "engineering", "工程中心": "engineering"})
+_KINDS = _aliases(KIND_LABELS, {"方案论证": "feasibility_review", "总结评估": "term_end_evaluation",
+                                "建设期满总结评估": "term_end_evaluation"})
 _CENTER_TYPES_BY_KIND = {"feasibility_review": {"comprehensive"}, "term_end_evaluation": {"comprehensive"},
                          "periodic_assessment": {"professional", "engineering"}}
 _YES = {"是", "yes", "y", "true", "1"}
@@ -441,7 +445,7 @@ def _batch_info(t: _Table) -> _BatchInfo:
     n, v = get("kind")
     kind = _KINDS.get(v) or _KINDS.get(v.lower())
     if kind is None:
-        raise t.error(BAD_VALUE, n, "value", f"未知评审类型“{v}”，应为 建设方案论证/总结评估/评估考核",
+        raise t.error(BAD_VALUE, n, "value", f"未知评审类型“{v}”，应为 " + "/".join(x.zh for x in KIND_LABELS.values()),
                       f"unknown kind “{v}”; expected feasibility_review/term_end_evaluation/periodic_assessment")
     n, agency = get("agency_name")
     _text(t, n, "value", agency)

@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
+from tic_desktop.core.labels import CENTER_TYPE_LABELS, KIND_LABELS
 from tic_desktop.reports.qr import (
     BOX_OFF,
     BOX_ON,
@@ -30,10 +31,8 @@ from tic_desktop.reports.qr import (
     styles,
 )
 
-KIND_ZH = {"feasibility_review": "建设方案论证", "term_end_evaluation": "建设总结评估",
-           "periodic_assessment": "评估考核"}
-CENTER_TYPE_ZH = {"comprehensive": "综合性技术创新中心", "professional": "专业性技术创新中心",
-                  "engineering": "工程技术研究中心"}
+KIND_ZH = {code: text.zh for code, text in KIND_LABELS.items()}
+CENTER_TYPE_ZH = {code: text.zh for code, text in CENTER_TYPE_LABELS.items()}
 NUMERALS = "一二三四五六七八九十"
 WIDTH = 178 * mm
 
