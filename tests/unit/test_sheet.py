@@ -195,7 +195,9 @@ def test_allowed_signers_parser(world: dict[str, Any]) -> None:
         f"# comment\nE01,E09 {line} hello\nE02 namespaces=\"tic-batch-v1\" {line}\nE03 cert-authority,namespaces=\"tic-*\" {line}\n"
     )
     fp = sshsig.fingerprint(key)
-    assert parsed == {"E01": [fp], "E09": [fp], "E03": [fp]}
+    # E03's line names a certificate authority: it cannot vouch for a plain-key signature, and
+    # ssh-keygen -Y verify refuses the sheet with it (test_allowed_signers_agree_with_ssh_keygen)
+    assert parsed == {"E01": [fp], "E09": [fp]}
     with pytest.raises(SheetRejected) as info:
         sf.parse_allowed_signers("E01 ssh-ed25519 !!!notbase64\n")
     assert info.value.code == "sheet.allowed_signers_invalid"
@@ -524,3 +526,80 @@ def test_documents_opened_use_the_manifest_hashes_without_rehashing_pdfs(world: 
     ref = next(x for x in batch.manifest.members if x.path == f"proposals/{pid}/proposal.json")
     body["proposals"][0]["documents_opened"] = [{"path": ref.path, "sha256": ref.sha256}]
     assert _code(world, _pack(world, _resign(world, m, body))) == "sheet.document_unknown"
+
+
+# ── allowed_signers as ssh-keygen reads it ──────────────────────────────────────────────────
+
+# (options field, does `ssh-keygen -Y verify -n tic-sheet-v1` accept the key now?)
+SIGNER_OPTIONS: list[tuple[str, bool]] = [
+    ("", True),
+    ('namespaces="tic-sheet-v1"', True),
+    ('Namespaces="tic-*"', True),
+    ('namespaces="a b,tic-sheet-v?"', True),
+    ('namespaces="tic-batch-v1"', False),
+    ('namespaces="!tic-sheet-v1,*"', False),
+    ('namespaces="x, tic-sheet-v1"', False),
+    ('namespaces="TIC-SHEET-V1"', False),
+    ('namespaces=""', False),
+    ("namespaces=tic-sheet-v1", False),
+    ("cert-authority", False),
+    ('CERT-AUTHORITY,namespaces="tic-*"', False),
+    ('valid-before="20000101"', False),
+    ('valid-after="20990101"', False),
+    ('valid-after="20000101Z",valid-before="20990101000000Z"', True),
+    ('valid-after="200001010000",namespaces="tic-sheet-v1"', True),
+    ('valid-after="20990101",valid-before="20000101"', False),
+    ('valid-before="200001"', False),
+    ('valid-after="20000101",valid-after="20010101"', False),
+    ('foo="bar"', False),
+    ("cert-authority,", False),
+]
+
+
+def _accepts(signers: str, principal: str, fp: str) -> bool:
+    try:
+        return fp in sf.parse_allowed_signers(signers).get(principal, [])
+    except SheetRejected as exc:
+        assert exc.code == "sheet.allowed_signers_invalid"
+        return False
+
+
+@pytest.mark.parametrize(("options", "accepted"), SIGNER_OPTIONS, ids=[o or "plain" for o, _ in SIGNER_OPTIONS])
+def test_allowed_signers_options(options: str, accepted: bool) -> None:
+    key = Ed25519PrivateKey.generate().public_key()
+    line = f"E01 {options} {sshsig.public_key_line(key)}".replace("  ", " ")
+    assert _accepts(line + "\n", "E01", sshsig.fingerprint(key)) is accepted
+
+
+@pytest.mark.skipif(not shutil.which("ssh-keygen"), reason="ssh-keygen needed")
+def test_allowed_signers_agree_with_ssh_keygen(tmp_path: Path) -> None:
+    key = Ed25519PrivateKey.generate()
+    body = b'{"format":"tic-sheet"}'
+    (tmp_path / "sheet.json").write_bytes(body)
+    (tmp_path / "sheet.json.sig").write_bytes(sshsig.sign(body, key, sf.SHEET_NAMESPACE))
+    fp = sshsig.fingerprint(key.public_key())
+    for options, _ in SIGNER_OPTIONS:
+        signers = f"E01 {options} {sshsig.public_key_line(key.public_key())}\n".replace("  ", " ")
+        (tmp_path / "allowed_signers").write_text(signers)
+        with (tmp_path / "sheet.json").open("rb") as fh:
+            rc = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(tmp_path / "allowed_signers"), "-I", "E01",
+                                 "-n", sf.SHEET_NAMESPACE, "-s", str(tmp_path / "sheet.json.sig")],
+                                stdin=fh, capture_output=True).returncode
+        assert (rc == 0) is _accepts(signers, "E01", fp), signers
+
+
+def test_allowed_signers_validity_is_judged_at_now() -> None:
+    key = Ed25519PrivateKey.generate().public_key()
+    line = f'E01 valid-after="20260101Z",valid-before="20261231235959Z" {sshsig.public_key_line(key)}\n'
+    fp = sshsig.fingerprint(key)
+    in_2026, in_2025, in_2027 = 1_780_000_000, 1_750_000_000, 1_800_000_000
+    assert sf.parse_allowed_signers(line, now=in_2026) == {"E01": [fp]}
+    assert sf.parse_allowed_signers(line, now=in_2025) == {}
+    assert sf.parse_allowed_signers(line, now=in_2027) == {}
+
+
+def test_a_cert_authority_line_does_not_enrol_the_expert(world: dict[str, Any]) -> None:
+    data = world["sims"]["E01"].result.path.read_bytes()
+    key = world["sims"]["E01"].key.signing_key.public_key()
+    ca = f'E01 cert-authority,namespaces="tic-sheet-v1" {sshsig.public_key_line(key)}\n'
+    assert _code(world, data, allowed_signers=ca) == "sheet.key_not_pinned"
