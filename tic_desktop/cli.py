@@ -23,7 +23,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -230,10 +230,6 @@ def _number(d: Decimal) -> int | float | str:
     return f if Decimal(f) == d else format(d, "f")
 
 
-def _wan(d: Decimal) -> str:
-    return f"{(d / 10000).quantize(Decimal('0.01')):,}"
-
-
 # ── commands ────────────────────────────────────────────────────────────────────────────────
 
 def cmd_demo_batch(args: argparse.Namespace, lang: str) -> int:
@@ -289,11 +285,9 @@ def cmd_batch_build(args: argparse.Namespace, lang: str) -> int:
 
 def inspect_json(opened: Any) -> dict[str, Any]:
     """The `batch inspect --json` object."""
+    from tic_desktop.core.policy import RATIO_PLACES, check_budget
+
     m = opened.manifest
-    try:
-        from tic_desktop.core.policy import check_budget
-    except ImportError:  # pragma: no cover - core.policy is part of the foundation
-        check_budget = None
     forms = []
     for fid, form in sorted(opened.forms.items()):
         forms.append({
@@ -306,20 +300,23 @@ def inspect_json(opened: Any) -> dict[str, Any]:
     proposals = []
     for ref in m.proposals:
         p = opened.proposals[ref.id]
-        total = sum((b.total for b in p.budget), Decimal(0))
-        subsidy = sum((b.city_subsidy for b in p.budget), Decimal(0))
+        checks = check_budget(p) if p.budget or m.kind == "feasibility_review" else ()
+        # the figures the policy check judged, so the budget line and the ✔/✘ line agree
+        figures = next((c.figures for c in checks if c.code == "subsidy.ratio"), {})
+        total = figures.get("total_investment", Decimal(0))
+        subsidy = figures.get("city_subsidy", Decimal(0))
+        ratio = figures.get("ratio")
         entry: dict[str, Any] = {
             "id": p.id, "center_name": p.center_name, "center_type": p.center_type, "lead_unit": p.lead_unit,
             "member_units": list(p.member_units), "field": p.field, "forms": list(p.forms),
             "period": [p.period_start, p.period_end],
             "documents": [{"path": d.path, "title": d.title, "size": len(opened.documents[d.path])} for d in p.documents],
             "budget": {"total": format(total, "f"), "city_subsidy": format(subsidy, "f"),
-                       "subsidy_ratio": format((subsidy / total).quantize(Decimal("0.0001")), "f") if total else None},
+                       "subsidy_ratio": None if ratio is None else format(ratio.quantize(RATIO_PLACES, ROUND_HALF_UP), "f")},
             "kpis": [{"id": k.id, "name": k.name, "unit": k.unit, "target": format(k.target, "f"),
                       "achieved": None if k.achieved is None else format(k.achieved, "f")} for k in p.kpis],
         }
-        if check_budget is not None and (p.budget or m.kind == "feasibility_review"):
-            checks = check_budget(p)
+        if checks:
             entry["policy"] = [{"code": c.code, "passed": c.passed, "text_zh": c.text("zh"), "text_en": c.text("en"),
                                 "figures": {k: format(v, "f") for k, v in c.figures.items()}} for c in checks]
             entry["policy_passed"] = all(c.passed for c in checks)
@@ -339,6 +336,8 @@ def inspect_json(opened: Any) -> dict[str, Any]:
 
 
 def _summary(data: dict[str, Any], lang: str) -> str:
+    from tic_desktop.core.policy import format_subsidy_ratio, format_wan
+
     zh = lang == "zh"
     kind = KIND_LABELS[data["kind"]].get(lang)
     lines = [
@@ -356,9 +355,12 @@ def _summary(data: dict[str, Any], lang: str) -> str:
     for p in data["proposals"]:
         lines.append(f"  {p['id']}  {p['center_name']}　{_t(lang, '牵头', 'lead')}：{p['lead_unit']}　{_t(lang, '材料', 'documents')} {len(p['documents'])}")
         b = p["budget"]
-        if b["subsidy_ratio"] is not None:
-            lines.append(_t(lang, f"      总投资 {_wan(Decimal(b['total']))} 万元，市财政补助 {_wan(Decimal(b['city_subsidy']))} 万元（{Decimal(b['subsidy_ratio']) * 100:.2f}%）",
-                            f"      total {_wan(Decimal(b['total']))} ×10k CNY, city subsidy {_wan(Decimal(b['city_subsidy']))} ×10k CNY ({Decimal(b['subsidy_ratio']) * 100:.2f}%)"))
+        ratio_check = next((c for c in p.get("policy", []) if c["code"] == "subsidy.ratio"), None)
+        if b["subsidy_ratio"] is not None and ratio_check is not None:
+            total, subsidy = format_wan(Decimal(b["total"])), format_wan(Decimal(b["city_subsidy"]))
+            share = format_subsidy_ratio(Decimal(ratio_check["figures"]["ratio"]))  # as the policy line shows it
+            lines.append(_t(lang, f"      总投资 {total} 万元，市财政补助 {subsidy} 万元（{share}）",
+                            f"      total {total} ×10k CNY, city subsidy {subsidy} ×10k CNY ({share})"))
         for c in p.get("policy", []):
             mark = "✔" if c["passed"] else "✘"
             lines.append(f"      {mark} {c['text_zh'] if zh else c['text_en']}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from tic_desktop.core.policy import format_percent
 from tic_desktop.core.proposal import Kpi, Proposal
 
 Status = Literal["met", "not_met", "not_reported"]
@@ -42,9 +43,7 @@ class KpiRow:
     @property
     def completion_percent(self) -> str:
         """'120.00%' or '—'."""
-        if self.completion_rate is None:
-            return "—"
-        return f"{(self.completion_rate * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+        return "—" if self.completion_rate is None else format_percent(self.completion_rate)
 
 
 @dataclass(frozen=True)
@@ -57,11 +56,7 @@ class KpiSummary:
     """met / total, 4 places half up; None without KPIs."""
 
     def text(self, lang: str = "zh") -> str:
-        share = (
-            "—"
-            if self.met_share is None
-            else f"{(self.met_share * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
-        )
+        share = "—" if self.met_share is None else format_percent(self.met_share)
         if lang.startswith("zh"):
             return f"共 {self.total} 项指标，达成 {self.met} 项，未达成 {self.not_met} 项，未填报 {self.not_reported} 项，达成率 {share}"
         return (

@@ -9,7 +9,9 @@
 - `budget.lines`: every line has total ≥ 0 and 0 ≤ city_subsidy ≤ total (a sanity check);
 - `budget.missing`: the only check when the budget table is empty (not passed).
 
-Comparisons are exact in Decimal; only the displayed figures are rounded (half up).
+Comparisons are exact in Decimal; only the displayed figures are rounded (half up). The display
+helpers here (`format_cny`, `format_wan`, `format_percent`, `format_subsidy_ratio`) are the
+ones the CLI, the reports and `core.kpi` use.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ ANNUAL_SUBSIDY_LIMIT = Decimal("5000000")
 MAX_SUBSIDY_YEARS = 3
 
 CENT = Decimal("0.01")
+WAN = Decimal(10000)
+RATIO_PLACES = Decimal("0.0001")
+"""Places of a ratio given as a number (0.3001 = 30.01%), e.g. in `batch inspect --json`."""
 
 
 def format_cny(value: Decimal) -> str:
@@ -35,9 +40,24 @@ def format_cny_en(value: Decimal) -> str:
     return f"CNY {value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
 
 
-def format_percent(ratio: Decimal, rounding: str = ROUND_HALF_UP) -> str:
-    """0.3 -> '30.00%'."""
-    return f"{(ratio * 100).quantize(CENT, rounding=rounding):,.2f}%"
+def format_wan(value: Decimal) -> str:
+    """CNY in 万元 with two decimals, half up: 12345 -> '1.23', 12250 -> '1.23', 123456789 -> '12,345.68'."""
+    return f"{(value / WAN).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+
+
+def format_percent(ratio: Decimal, rounding: str = ROUND_HALF_UP, places: int = 2) -> str:
+    """0.3 -> '30.00%' (half up; `places` decimals of the percentage)."""
+    step = Decimal(1).scaleb(-places)
+    return f"{(ratio * 100).quantize(step, rounding=rounding):,.{places}f}%"
+
+
+def format_subsidy_ratio(ratio: Decimal, places: int = 2) -> str:
+    """The subsidy share as the ratio check shows it: half up, except that a share above the limit
+    that half up would show on (or below) the limit is rounded up instead, so a failing 30.004%
+    prints as 30.01%, never as the passing-looking 30.00%."""
+    step = Decimal(1).scaleb(-places)
+    on_limit = (ratio * 100).quantize(step, rounding=ROUND_HALF_UP) <= SUBSIDY_RATIO_LIMIT * 100
+    return format_percent(ratio, ROUND_CEILING if ratio > SUBSIDY_RATIO_LIMIT and on_limit else ROUND_HALF_UP, places)
 
 
 @dataclass(frozen=True)
@@ -69,8 +89,7 @@ def _ratio_check(total: Decimal, subsidy: Decimal) -> PolicyCheck:
         )
     ratio = subsidy / total
     passed = ratio <= SUBSIDY_RATIO_LIMIT
-    # never show a failing ratio rounded down onto the limit (30.004% would print as 30.00%)
-    shown = format_percent(ratio, ROUND_HALF_UP if passed else ROUND_CEILING)
+    shown = format_subsidy_ratio(ratio)
     zh_v, en_v = _verdict(passed)
     return PolicyCheck(
         "subsidy.ratio",

@@ -35,6 +35,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from tic_desktop.core.policy import format_percent, format_subsidy_ratio, format_wan
 from tic_desktop.core.proposal import Proposal
 from tic_desktop.core.types import Strict
 from tic_desktop.reports.fonts import register_fonts
@@ -125,25 +126,26 @@ class _PlanDoc(BaseDocTemplate):
                                       level=flowable.outline_level, closed=flowable.outline_level > 0)
 
 
-def _money(value: Decimal) -> str:
-    """CNY as 万元 with two decimals (the unit budgets are read in)."""
-    return f"{(value / Decimal(10000)).quantize(Decimal('0.01')):,}"
+def _share(subsidy: Decimal, total: Decimal) -> str:
+    """Subsidy / total as a percentage with one decimal, half up ('—' without a total)."""
+    return format_percent(subsidy / total, places=1) if total else "—"
 
 
 def _budget_table(proposal: Proposal, st: dict[str, ParagraphStyle], font: str) -> Table:
     rows: list[list[object]] = [["年度", "类别", "总投资（万元）", "市财政补助（万元）", "补助占比"]]
     by_year: dict[int, tuple[Decimal, Decimal]] = {}
     for line in sorted(proposal.budget, key=lambda b: b.year):
-        share = f"{line.city_subsidy / line.total * 100:.1f}%" if line.total else "—"
-        rows.append([f"第{line.year}年", Paragraph(escape(line.category), st["cell"]), _money(line.total),
-                     _money(line.city_subsidy), share])
+        rows.append([f"第{line.year}年", Paragraph(escape(line.category), st["cell"]), format_wan(line.total),
+                     format_wan(line.city_subsidy), _share(line.city_subsidy, line.total)])
         t, s = by_year.get(line.year, (Decimal(0), Decimal(0)))
         by_year[line.year] = (t + line.total, s + line.city_subsidy)
     for year, (t, s) in sorted(by_year.items()):
-        rows.append([f"第{year}年小计", "", _money(t), _money(s), f"{s / t * 100:.1f}%" if t else "—"])
+        rows.append([f"第{year}年小计", "", format_wan(t), format_wan(s), _share(s, t)])
     total = sum((b.total for b in proposal.budget), Decimal(0))
     subsidy = sum((b.city_subsidy for b in proposal.budget), Decimal(0))
-    rows.append(["合计", "", _money(total), _money(subsidy), f"{subsidy / total * 100:.1f}%" if total else "—"])
+    # the project's share is the one the 30% rule judges: shown as the policy check shows it
+    share = format_subsidy_ratio(subsidy / total, places=1) if total > 0 else "—"
+    rows.append(["合计", "", format_wan(total), format_wan(subsidy), share])
     table = Table(rows, colWidths=[24 * mm, 52 * mm, 32 * mm, 36 * mm, 22 * mm], repeatRows=1)
     n_sub = len(by_year) + 1
     table.setStyle(_table_style(font, extra=[
