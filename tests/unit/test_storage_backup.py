@@ -142,3 +142,26 @@ def test_restore_refuses_damaged_backup(tmp_path: Path) -> None:
         backup.restore_backup(path, snap)
     assert info.value.code == "backup.damaged"
     assert path.read_bytes() == before
+
+
+def test_restore_failing_midway_puts_the_old_workspace_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "workspace.db"
+    with Workspace.open(path) as ws:
+        snap = ws.backup_now()
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    wal.write_bytes(b"old wal")
+    shm.write_bytes(b"old shm")
+    before = {p: p.read_bytes() for p in (path, wal, shm)}
+    real = backup.replace_with_retry
+
+    def failing(src: Path, dst: Path) -> None:
+        if str(src).endswith("-wal"):
+            raise StorageError("file.locked", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(backup, "replace_with_retry", failing)
+    with pytest.raises(StorageError):
+        backup.restore_backup(path, snap)
+    assert {p: p.read_bytes() for p in (path, wal, shm)} == before  # workspace.db is where it was
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["workspace.db", "workspace.db-shm",
+                                                                          "workspace.db-wal"]

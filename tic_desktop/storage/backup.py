@@ -193,13 +193,19 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
         source.close()
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     aside = db_path.with_name(f"{db_path.name}.damaged-{stamp}")
+    moved: list[tuple[Path, Path]] = []
     try:
         for suffix in ("", "-wal", "-shm"):
             current = Path(f"{db_path}{suffix}")
             if current.exists():
                 replace_with_retry(current, Path(f"{aside}{suffix}"))
+                moved.append((current, Path(f"{aside}{suffix}")))
         replace_with_retry(tmp, db_path)
     except BaseException:
+        # put the old workspace back (-shm, -wal, then the file) before dropping the copy
+        for original, kept in reversed(moved):
+            with contextlib.suppress(OSError, StorageError):
+                replace_with_retry(kept, original)
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
