@@ -85,3 +85,52 @@ def test_fingerprint_matches_ssh_keygen(made_key: tuple, tmp_path) -> None:
         pub.write_text(key.openssh + "\n")
         out = subprocess.run(["ssh-keygen", "-l", "-f", str(pub)], capture_output=True, text=True, check=True)
         assert out.stdout.split()[1] == key.fingerprint
+
+
+def test_a_crash_while_creating_never_leaves_a_public_key_without_its_private_key(tmp_path, monkeypatch) -> None:
+    real = keys.atomic_write
+    written: list[str] = []
+
+    def crash_on_second(path, data, **kw):  # type: ignore[no-untyped-def]
+        if written:
+            raise OSError("power cut")
+        written.append(path.name)
+        real(path, data, **kw)
+
+    monkeypatch.setattr(keys, "atomic_write", crash_on_second)
+    with pytest.raises(OSError):
+        keys.create_key(tmp_path, "E01", "Haihe river 2026")
+    monkeypatch.setattr(keys, "atomic_write", real)
+    assert written == ["E01.key"]
+    assert not (tmp_path / "keys" / "E01.pub").exists()
+    assert keys.has_key(tmp_path, "E01")  # so the app asks to unlock, not to create
+    # unlocking restores the public half, so the fingerprint shows again without the passphrase
+    key = keys.unlock_key(tmp_path, "E01", "Haihe river 2026")
+    info = keys.public_info(tmp_path, "E01")
+    assert info is not None and info.fingerprint == key.fingerprint
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid"), reason="POSIX permissions")
+def test_the_private_key_file_is_private(made_key: tuple) -> None:
+    import stat
+
+    data, _ = made_key
+    assert stat.S_IMODE((data / "keys" / "E01.key").stat().st_mode) == 0o600
+
+
+def test_list_keys_newest_first_and_only_usable_ones(tmp_path) -> None:
+    import os
+
+    assert keys.list_keys(tmp_path) == []
+    a = keys.create_key(tmp_path, "E01", "Haihe river 2026")
+    b = keys.create_key(tmp_path, "E02", "Haihe river 2027")
+    d = tmp_path / "keys"
+    os.utime(d / "E01.key", ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    os.utime(d / "E02.key", ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    (d / "E03.pub").write_bytes((d / "E01.pub").read_bytes())  # a public half without its key
+    (d / "E04.key").write_bytes(b"age-encryption.org/v1\n")  # a key whose public half is lost
+    got = keys.list_keys(tmp_path)
+    assert [k.expert_id for k in got] == ["E02", "E01"]
+    assert got[0] == b.public_info() and got[1] == a.public_info()
+    os.utime(d / "E01.key", ns=(3_000_000_000_000_000_000, 3_000_000_000_000_000_000))
+    assert [k.expert_id for k in keys.list_keys(tmp_path)] == ["E01", "E02"]

@@ -10,6 +10,7 @@ means a new enrolment on paper.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 import string
@@ -183,12 +184,38 @@ def public_info(data_dir: Path, expert_id: str) -> PublicKeyInfo | None:
     return PublicKeyInfo(expert_id, data["fingerprint"], data["openssh"], data["age_recipient"])
 
 
+def list_keys(data_dir: Path) -> list[PublicKeyInfo]:
+    """The keys on this computer that can be unlocked (a ``.key`` with its ``.pub``), newest first.
+
+    A ``.key`` whose ``.pub`` was lost (a crash while creating it) is left out until the next
+    unlock writes the ``.pub`` again; ``has_key`` still sees it."""
+    found: list[tuple[int, str, PublicKeyInfo]] = []
+    directory = keys_dir(data_dir)
+    for key_path in directory.glob("*.key") if directory.is_dir() else ():
+        expert_id = key_path.stem
+        try:
+            info = public_info(data_dir, expert_id)
+            made = key_path.stat().st_mtime_ns
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if info is not None:
+            found.append((made, expert_id, info))
+    return [info for _, _, info in sorted(found, key=lambda t: (t[0], t[1]), reverse=True)]
+
+
+def _write_public(data_dir: Path, key: ExpertKey) -> None:
+    info = key.public_info()
+    public = {"expert_id": key.expert_id, "fingerprint": info.fingerprint, "openssh": info.openssh,
+              "age_recipient": info.age_recipient}
+    atomic_write(_paths(data_dir, key.expert_id)[1], json.dumps(public, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
 def create_key(data_dir: Path, expert_id: str, passphrase: str) -> ExpertKey:
     """Make the expert's keys and store them encrypted. Slow (scrypt): call it off the GUI thread."""
     strength = check_passphrase(passphrase)
     if not strength.ok:
         raise Rejected(strength.code or WEAK_TOO_SHORT)
-    key_path, pub_path = _paths(data_dir, expert_id)
+    key_path, _ = _paths(data_dir, expert_id)
     if key_path.exists():
         raise Rejected(KEY_EXISTS, expert_id)
     key = ExpertKey(expert_id, Ed25519PrivateKey.generate(), pyrage.x25519.Identity.generate())
@@ -204,12 +231,11 @@ def create_key(data_dir: Path, expert_id: str, passphrase: str) -> ExpertKey:
         "age_identity": str(key.age_identity),
     }
     sealed = pyrage.passphrase.encrypt(json.dumps(secret, sort_keys=True).encode("utf-8"), passphrase)
-    info = key.public_info()
-    public = {"expert_id": expert_id, "fingerprint": info.fingerprint, "openssh": info.openssh,
-              "age_recipient": info.age_recipient}
-    pub_path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(pub_path, json.dumps(public, ensure_ascii=False, indent=1).encode("utf-8"))
-    atomic_write(key_path, sealed)
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    # the private key first: a crash in between leaves a key that unlocks (and writes its .pub
+    # again), never a .pub that promises a key that is not there
+    atomic_write(key_path, sealed, mode=0o600)
+    _write_public(data_dir, key)
     return key
 
 
@@ -230,4 +256,8 @@ def unlock_key(data_dir: Path, expert_id: str, passphrase: str) -> ExpertKey:
         identity = pyrage.x25519.Identity.from_str(secret["age_identity"])
     except (ValueError, KeyError, TypeError) as exc:
         raise Rejected(KEY_DAMAGED, str(exc)) from exc
-    return ExpertKey(expert_id, signing, identity)
+    key = ExpertKey(expert_id, signing, identity)
+    if not _paths(data_dir, expert_id)[1].exists():  # lost in a crash while the key was made
+        with contextlib.suppress(Rejected, OSError):  # best effort: the key itself is fine
+            _write_public(data_dir, key)
+    return key
