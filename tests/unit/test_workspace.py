@@ -410,3 +410,85 @@ def test_codes_registered_bilingual() -> None:
     ):
         zh, en = codes[code]
         assert zh and en and zh != en
+
+
+# ── add_batch leaves no orphan files (review fix) ───────────────────────────────────────────
+
+def stored_batches(ws: Workspace) -> list[str]:
+    return sorted(p.name for p in (ws.data_dir / "batches").iterdir())
+
+
+def test_refused_imports_write_no_batch_file(ws: Workspace) -> None:
+    before = stored_batches(ws)
+    with pytest.raises(StorageError) as info:
+        add_batch(ws, "B2", agency_fingerprint="SHA256:other", raw=b"a different agency's batch")
+    assert info.value.code == "agency.pin_mismatch"
+    with pytest.raises(StorageError) as info:
+        add_batch(ws, manifest_sha256="cd" * 32, raw=b"a changed B1")
+    assert info.value.code == "batch.conflict"
+    assert stored_batches(ws) == before
+
+
+def test_a_failed_import_transaction_removes_the_file_it_wrote(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tic_desktop.storage import workspace as workspace_module
+
+    before = stored_batches(ws)
+
+    def boom(name: str) -> None:
+        if name == "mid_import":
+            raise OSError("simulated failure inside the import transaction")
+
+    monkeypatch.setattr(workspace_module, "fault_point", boom)
+    with pytest.raises(OSError):
+        add_batch(ws, "B2", raw=b"batch two")
+    assert stored_batches(ws) == before and ws.batch("B2") is None
+    # the same bytes under a second id that fails: the file of B1 is still used and stays
+    with pytest.raises(OSError):
+        add_batch(ws, "B3", raw=b"ticbatch bytes B1")
+    assert stored_batches(ws) == before
+
+
+def test_open_removes_stray_temps_in_batches_and_keys(tmp_path: Path) -> None:
+    path = tmp_path / "workspace.db"
+    with Workspace.open(path) as ws:
+        add_batch(ws)
+    strays = [tmp_path / "batches" / ".tic-tmp-abc.part", tmp_path / "keys" / ".tic-tmp-def.part"]
+    for stray in strays:
+        stray.parent.mkdir(exist_ok=True)
+        stray.write_bytes(b"half a batch")
+    keep = tmp_path / "keys" / "expert_ed25519"
+    keep.write_bytes(b"key")
+    with Workspace.open(path) as ws:
+        assert len(stored_batches(ws)) == 1
+    assert not any(s.exists() for s in strays) and keep.exists()
+
+
+def test_a_precomputed_raw_sha256_is_not_recomputed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from tic_desktop.storage import workspace as workspace_module
+
+    raw = b"a large batch" * 1000
+    digest = hashlib.sha256(raw).hexdigest()
+    real = hashlib.sha256
+    hashed_raw: list[int] = []
+
+    other = raw + b"!"
+
+    def counting(data: bytes = b"") -> object:
+        if data is raw or data is other:
+            hashed_raw.append(1)
+        return real(data)
+
+    monkeypatch.setattr(workspace_module.hashlib, "sha256", counting)
+    with Workspace.open(tmp_path / "workspace.db") as ws:
+        assert add_batch(ws, raw=raw, raw_sha256=digest)
+        assert hashed_raw == []
+        record = ws.batch("B1")
+        assert record is not None and record.raw_sha256 == digest
+        assert ws.batch_file(record).read_bytes() == raw
+        assert add_batch(ws, "B2", raw=other)
+        assert hashed_raw == [1]
+        with pytest.raises(StorageError) as info:  # a wrong digest is caught when the file is read back
+            add_batch(ws, "B3", raw=b"other", raw_sha256="0" * 64)
+        assert info.value.code == "file.verify_failed" and ws.batch("B3") is None

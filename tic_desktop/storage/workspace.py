@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -89,8 +90,8 @@ class Workspace:
         if check_location:
             check_workspace_location(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        cleanup_stray_temps(path.parent)
-        cleanup_stray_temps(backup.backups_dir(path))
+        for folder in (path.parent, backup.backups_dir(path), path.parent / "batches", path.parent / "keys"):
+            cleanup_stray_temps(folder)  # what a crash mid-write left behind (atomic_write's .tic-tmp-*)
         conn, version, has_tables = connect(path)
         workspace = cls(path, conn)
         try:
@@ -223,10 +224,23 @@ class Workspace:
         agency_fingerprint: str,
         raw: bytes,
         replace: bool = False,
+        raw_sha256: str | None = None,
     ) -> bool:
-        """Import a verified batch; pins the agency key on first import. False: already there."""
-        raw_sha = hashlib.sha256(raw).hexdigest()
+        """Import a verified batch; pins the agency key on first import. False: already there.
+
+        `raw_sha256` is the SHA-256 (hex) of `raw` when the caller has already hashed it; it is then
+        not recomputed (the written file is still read back and checked against it). A pin mismatch
+        or `batch.conflict` is raised before anything is written, and a file this call wrote is
+        removed again when the import does not happen and no other batch uses it.
+        """
+        raw_sha = raw_sha256 if raw_sha256 is not None else hashlib.sha256(raw).hexdigest()
+        if not re.fullmatch(r"[0-9a-f]{64}", raw_sha):
+            raise ValueError(f"raw_sha256 must be 64 lowercase hex digits, not {raw_sha!r}")
+        with self._lock:
+            self._check_import(self._connection(), batch_id, manifest_sha256, agency_name, agency_fingerprint,
+                               replace=replace)
         stored = self.data_dir / "batches" / f"{raw_sha}.ticbatch"
+        wrote = False
         if not stored.exists():
             stored.parent.mkdir(parents=True, exist_ok=True)
 
@@ -235,6 +249,45 @@ class Workspace:
                     raise ValueError("stored batch differs from the imported bytes")
 
             atomic_write(stored, raw, verify=same_bytes)
+            wrote = True
+        try:
+            return self._import_row(batch_id, manifest_sha256, title_zh, title_en, kind, agency_name,
+                                    agency_fingerprint, raw_sha, len(raw), replace=replace)
+        finally:
+            if wrote:
+                self._drop_if_unreferenced(stored, raw_sha)
+
+    def _check_import(
+        self, conn: sqlite3.Connection, batch_id: str, manifest_sha256: str, agency_name: str, fingerprint: str,
+        *, replace: bool,
+    ) -> None:
+        """`agency.pin_mismatch` / `batch.conflict` as the import transaction would raise them."""
+        try:
+            pin = conn.execute("SELECT fingerprint FROM agency_pins WHERE agency_name = ?", (agency_name,)).fetchone()
+            old = conn.execute("SELECT manifest_sha256 FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
+        except sqlite3.Error as exc:
+            raise typed_error(exc, self.path) or exc from exc
+        if pin is not None and pin[0] != fingerprint:
+            raise StorageError(AGENCY_PIN, f"{agency_name}: pinned {pin[0]}, offered {fingerprint}")
+        if old is not None and old[0] != manifest_sha256 and not replace:
+            raise StorageError(BATCH_CONFLICT, batch_id)
+
+    def _drop_if_unreferenced(self, stored: Path, raw_sha: str) -> None:
+        with self._lock:
+            try:
+                used = self._connection().execute(
+                    "SELECT 1 FROM batches WHERE raw_sha256 = ? LIMIT 1", (raw_sha,)
+                ).fetchone()
+            except sqlite3.Error:
+                return  # cannot tell: keep the file (an orphan is better than a missing batch)
+            if used is None:
+                with contextlib.suppress(OSError):
+                    stored.unlink()
+
+    def _import_row(
+        self, batch_id: str, manifest_sha256: str, title_zh: str, title_en: str, kind: str, agency_name: str,
+        agency_fingerprint: str, raw_sha: str, raw_size: int, *, replace: bool,
+    ) -> bool:
         row = {
             "batch_id": batch_id,
             "manifest_sha256": manifest_sha256,
@@ -244,7 +297,7 @@ class Workspace:
             "agency_name": agency_name,
             "agency_fingerprint": agency_fingerprint,
             "raw_sha256": raw_sha,
-            "raw_size": len(raw),
+            "raw_size": raw_size,
             "imported_at": _now(),
         }
         with self._transaction() as conn:
