@@ -10,6 +10,7 @@ signed (optionally encrypted) demo .ticbatch from it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -19,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from tic_desktop.core.forms import KINDS
+from tic_desktop.core.proposal import Document
 from tic_desktop.formats import keys as agency_keys
-from tic_desktop.formats.batch import write_batch
-from tic_desktop.formats.source import read_source
+from tic_desktop.formats.batch import BatchSpec, write_batch
+from tic_desktop.formats.source import document_member_name, read_source
 from tic_desktop.paths import demo_source_dir
 from tic_desktop.reports.plan_pdf import ConstructionPlan, render_plan_pdf
 
@@ -82,6 +84,15 @@ def _adapt(src: Path, kind: str, variant: dict[str, Any], achieved: dict[str, di
 
 def build_demo_source(tmp_dir: Path, kind: str = "feasibility_review") -> Path:
     """Write the demo batch source folder for `kind` into `tmp_dir` (created; must be empty)."""
+    return _build_demo(tmp_dir, kind)[0]
+
+
+def _build_demo(tmp_dir: Path, kind: str) -> tuple[Path, BatchSpec]:
+    """The demo source folder and the `BatchSpec` that `read_source` would make of it.
+
+    The tables are parsed once (the plan PDFs need the proposals' budget and KPI tables); the
+    documents are then added to that spec as `read_source` would add them, not by parsing again.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     src = Path(tmp_dir)
@@ -95,14 +106,20 @@ def build_demo_source(tmp_dir: Path, kind: str = "feasibility_review") -> Path:
     _adapt(src, kind, variants[kind], variants["achieved"])
 
     spec = read_source(src)  # the proposals as the batch will carry them, for the PDF tables
+    title = Path(PLAN_DOCUMENT).stem
+    proposals, documents = [], {}
     for proposal in spec.proposals:
         plan = ConstructionPlan.model_validate_json((demo / "plans" / f"{proposal.id}.json").read_bytes())
         if not plan.title.startswith(proposal.center_name):
             plan = plan.model_copy(update={"title": f"{proposal.center_name}建设方案"})
         folder = src / "proposals" / proposal.id
         folder.mkdir(parents=True)
-        (folder / PLAN_DOCUMENT).write_bytes(render_plan_pdf(plan, proposal))
-    return src
+        pdf = render_plan_pdf(plan, proposal)
+        (folder / PLAN_DOCUMENT).write_bytes(pdf)
+        member = f"proposals/{proposal.id}/{document_member_name(title, set())}"
+        documents[member] = pdf
+        proposals.append(proposal.model_copy(update={"documents": (Document(path=member, title=title),)}))
+    return src, dataclasses.replace(spec, proposals=proposals, documents=documents)
 
 
 def copy_demo_keys(dest: Path) -> Path:
@@ -123,7 +140,7 @@ def write_demo_batch(out_dir: Path, kind: str = "feasibility_review", passphrase
     out_dir.mkdir(parents=True, exist_ok=True)
     keys = agency_keys.load_agency_keys(demo_agency_dir())
     with tempfile.TemporaryDirectory(prefix="tic-demo-") as tmp:
-        spec = read_source(build_demo_source(Path(tmp) / "src", kind))
+        spec = _build_demo(Path(tmp) / "src", kind)[1]
     out = out_dir / DEMO_BATCH_NAME
     write_batch(out, spec, keys, passphrase=passphrase)
     copy_demo_keys(out_dir / "agency")
