@@ -21,6 +21,9 @@
 Unicode true
 ManifestDPIAware true
 SetCompressor /SOLID lzma
+; one LZMA stream over the whole bundle; a 64 MB dictionary (default 8) lets it match across
+; the large Qt and ICU libraries (the installer needs as much memory to unpack it)
+SetCompressorDictSize 64
 RequestExecutionLevel user
 
 !ifndef VERSION

@@ -87,16 +87,23 @@ def self_test() -> None:
     done(t0)
 
 
-def sizes(top: int = 12) -> int:
-    files = [p for p in BUNDLE.rglob("*") if p.is_file() and not p.is_symlink()]
-    total = sum(p.stat().st_size for p in files)
-    print(f"==> bundle {BUNDLE.relative_to(ROOT)}: {total / MIB:.1f} MiB in {len(files)} files; biggest parts:")
+def bundle_sizes(bundle: Path = BUNDLE) -> tuple[int, int, dict[str, int]]:
+    """(total bytes, number of files, bytes per part) of a one-folder bundle; symlinks (Linux:
+    PyInstaller links the Qt libraries into _internal/) count once. A part is a top folder of
+    _internal/, or a folder of PySide6/Qt/ (lib, plugins, translations)."""
+    files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
     groups: dict[str, int] = {}
     for p in files:
-        rel = p.relative_to(BUNDLE).parts
+        rel = p.relative_to(bundle).parts
         key = "/".join(rel[:4] if rel[:3] == ("_internal", "PySide6", "Qt") else rel[:2])
         groups[key] = groups.get(key, 0) + p.stat().st_size
-    for key, size in sorted(groups.items(), key=lambda kv: -kv[1])[:top]:
+    return sum(groups.values()), len(files), dict(sorted(groups.items(), key=lambda kv: -kv[1]))
+
+
+def sizes(top: int = 12) -> int:
+    total, count, groups = bundle_sizes()
+    print(f"==> bundle {BUNDLE.relative_to(ROOT)}: {total / MIB:.1f} MiB in {count} files; biggest parts:")
+    for key, size in list(groups.items())[:top]:
         print(f"    {size / MIB:7.1f} MiB  {key}")
     return total
 

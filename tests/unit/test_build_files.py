@@ -7,6 +7,7 @@ on the Windows runner (.github/workflows/release.yml); these only catch a broken
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 import shutil
 import subprocess
@@ -130,3 +131,61 @@ def test_build_extra_and_release_script() -> None:
                    "DVERSION=", "DDIST_DIR=", "DOUTFILE="):
         assert needed in release, needed
     assert (ROOT / ".gitignore").read_text("utf-8").count("build/_work/") == 1
+
+
+def _drop_patterns() -> tuple[str, ...]:
+    text = SPEC.read_text("utf-8")
+    source = text.split("\nDROP = ", 1)[1].split("\n)\n", 1)[0] + "\n)"
+    return eval(source, {})  # noqa: S307 - the spec's own tuple of substrings, no names
+
+
+def test_spec_drops_unused_qt_plugins_but_keeps_the_ones_the_app_loads() -> None:
+    drop = _drop_patterns()
+
+    def dropped(dest: str) -> bool:
+        return any(d in "/" + dest.lower() for d in drop)
+
+    for kept in ("PySide6/Qt/plugins/platforms/libqoffscreen.so", "PySide6/Qt/plugins/platforms/libqxcb.so",
+                 "PySide6/Qt/plugins/platforms/libqminimal.so", "PySide6/plugins/platforms/qwindows.dll",
+                 "PySide6/plugins/platforms/qoffscreen.dll", "PySide6/Qt/plugins/imageformats/libqjpeg.so",
+                 "PySide6/Qt/plugins/imageformats/libqico.so", "PySide6/Qt/plugins/imageformats/libqsvg.so",
+                 "PySide6/plugins/imageformats/qjpeg.dll", "PySide6/plugins/imageformats/qsvg.dll",
+                 "PySide6/plugins/styles/qmodernwindowsstyle.dll", "PySide6/Qt/plugins/iconengines/libqsvgicon.so",
+                 "PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
+                 "PySide6/Qt/lib/libQt6Network.so.6", "PySide6/Qt6Network.dll", "PySide6/Qt6Svg.dll"):
+        assert not dropped(kept), kept
+    for gone in ("PySide6/Qt/plugins/platforms/libqwayland.so", "PySide6/Qt/plugins/platforms/libqvnc.so",
+                 "PySide6/Qt/plugins/tls/libqopensslbackend.so", "PySide6/plugins/tls/qschannelbackend.dll",
+                 "PySide6/Qt/plugins/networkinformation/libqnetworkmanager.so",
+                 "PySide6/Qt/plugins/imageformats/libqtiff.so", "PySide6/plugins/imageformats/qwebp.dll",
+                 "PySide6/Qt/plugins/imageformats/libqpdf.so", "PySide6/opengl32sw.dll",
+                 "PySide6/plugins/platforms/qdirect2d.dll"):
+        assert dropped(gone), gone
+
+
+def test_frozen_app_finds_the_bench_hook_and_installer_uses_a_big_dictionary() -> None:
+    text = SPEC.read_text("utf-8")
+    assert "rthook_test_hook_path.py" in text and (BUILD / "rthook_test_hook_path.py").is_file()
+    hook = (BUILD / "rthook_test_hook_path.py").read_text("utf-8")
+    assert "sys.path.append" in hook and "TIC_TEST_HOOK_PATH" in hook  # after the bundle, never before
+    nsi = NSI.read_text("utf-8")
+    assert re.search(r"^SetCompressor /SOLID lzma$", nsi, re.MULTILINE)
+    assert re.search(r"^SetCompressorDictSize 64$", nsi, re.MULTILINE)
+
+
+def test_bundle_sizes_count_symlinks_once(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tic_build_release_test", BUILD / "release.py")
+    assert spec is not None and spec.loader is not None
+    release = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(release)
+    lib = tmp_path / "_internal" / "PySide6" / "Qt" / "lib"
+    lib.mkdir(parents=True)
+    (lib / "libQt6Core.so.6").write_bytes(b"x" * 1000)
+    (tmp_path / "tic-desktop").write_bytes(b"y" * 10)
+    with contextlib.suppress(OSError):  # no symlinks (Windows without the privilege): same count
+        (tmp_path / "_internal" / "libQt6Core.so.6").symlink_to(lib / "libQt6Core.so.6")
+    total, count, parts = release.bundle_sizes(tmp_path)
+    assert (total, count) == (1010, 2)
+    assert parts == {"_internal/PySide6/Qt/lib": 1000, "tic-desktop": 10}
