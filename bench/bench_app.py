@@ -140,18 +140,27 @@ def _env(root: Path, data_dir: Path | None) -> dict[str, str]:
     return env
 
 
-def _child(root: Path, data_dir: Path | None) -> dict[str, Any]:
-    """Start the app on `data_dir` (or the bare window with None); its report, times from the start."""
-    cmd = (
-        [sys.executable, "-m", "tic_desktop"]
-        if data_dir is not None
-        else [sys.executable, "-m", "bench._app_child", "bare"]
-    )
-    env = _env(root, data_dir)
+def _child(
+    root: Path,
+    data_dir: Path | None,
+    *,
+    cmd: list[str] | None = None,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = CHILD_TIMEOUT_S,
+) -> dict[str, Any]:
+    """Start the app on `data_dir` (or the bare window with None); its report, times from the start.
+
+    `cmd` replaces `python -m tic_desktop` (bench_bundle starts the frozen executable this way).
+    """
+    if cmd is None:
+        cmd = (
+            [sys.executable, "-m", "tic_desktop"]
+            if data_dir is not None
+            else [sys.executable, "-m", "bench._app_child", "bare"]
+        )
+    env = {**_env(root, data_dir), **(extra_env or {})}
     start = time.monotonic()
-    proc = subprocess.run(
-        cmd, env=env, cwd=root, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, check=False
-    )
+    proc = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True, timeout=timeout, check=False)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("BENCH ")]
     if not lines:
         raise RuntimeError(

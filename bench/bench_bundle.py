@@ -19,17 +19,14 @@ run builds a missing bundle with `build/release.py --no-compile --no-installer`.
 from __future__ import annotations
 
 import importlib.util
-import json
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from bench import bench_app, produces, result
-from bench._app_child import MARK
 
 BUNDLE_TARGET_MIB = 160.0
 INSTALLER_TARGET_MB = 50.0
@@ -105,21 +102,10 @@ def _size_rows(release: ModuleType) -> list[dict[str, Any]]:
 
 
 def _frozen_child(exe: Path, root: Path, data_dir: Path) -> dict[str, Any]:
-    """bench_app._child for the frozen executable: its environment, hook and report."""
-    env = bench_app._env(root, data_dir)  # noqa: SLF001 - the same child environment as app_start
-    env["TIC_TEST_HOOK_PATH"] = str(REPO)
-    start = time.monotonic()
-    proc = subprocess.run(
-        [str(exe)], env=env, cwd=root, capture_output=True, text=True, timeout=FROZEN_TIMEOUT_S, check=False
+    """bench_app._child for the frozen executable: same environment, hook and report."""
+    return bench_app._child(  # noqa: SLF001 - the same child run as app_start
+        root, data_dir, cmd=[str(exe)], extra_env={"TIC_TEST_HOOK_PATH": str(REPO)}, timeout=FROZEN_TIMEOUT_S
     )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith(MARK)]
-    report = json.loads(lines[-1][len(MARK) :]) if lines else {}
-    if proc.returncode != 0 or not report or report.get("error") or not report.get("review"):
-        crash = data_dir / "logs" / "crash.log"
-        tail = crash.read_text("utf-8", errors="replace")[-1500:] if crash.is_file() else proc.stderr[-1500:]
-        raise RuntimeError(f"{exe} exited {proc.returncode}: {report or 'no report'}\n{tail}")
-    report["ready"] -= start
-    return report
 
 
 def _start_row(exe: Path, quick: bool) -> dict[str, Any]:
