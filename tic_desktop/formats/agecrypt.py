@@ -8,9 +8,10 @@ file cannot make us spend minutes in scrypt. Every failure is a `core.errors.Rej
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import pyrage
 
@@ -122,19 +123,14 @@ def header_stanzas(data: bytes) -> list[list[str]]:
     return stanzas
 
 
-def decrypt(
-    data: bytes,
-    *,
-    identities: Sequence[str] = (),
-    passphrase: bytes | None = None,
-    max_output: int,
-    max_log_n: int = MAX_LOG_N,
-) -> bytes:
-    """Decrypt a binary age file with identity strings ("AGE-SECRET-KEY-1…") or a passphrase."""
-    kind = detect(data)
+def _recipient_check(
+    head: bytes, *, identities: Sequence[str], passphrase: bytes | None, max_log_n: int
+) -> str | list[pyrage.x25519.Identity]:
+    """The header checks made before pyrage runs: the passphrase (as text) or the parsed identities."""
+    kind = detect(head)
     if kind == "age_armored":
         raise Rejected(ARMORED)
-    stanzas = header_stanzas(data)
+    stanzas = header_stanzas(head)
     scrypt = [s for s in stanzas if s[0] == "scrypt"]
     if scrypt:
         if len(stanzas) != 1:
@@ -147,31 +143,122 @@ def decrypt(
         if passphrase is None:
             raise Rejected(PASSPHRASE_REQUIRED)
         try:
-            out = pyrage.passphrase.decrypt(data, passphrase.decode("utf-8", errors="strict"))
+            return passphrase.decode("utf-8", errors="strict")
         except UnicodeDecodeError:
             raise Rejected(WRONG_PASSPHRASE, "passphrase is not UTF-8") from None
-        except pyrage.DecryptError as exc:
-            text = str(exc)
-            code = WRONG_PASSPHRASE if ("Decryption failed" in text or "No matching keys" in text) else DECRYPT_FAILED
-            raise Rejected(code, text[:200]) from None
-    else:
-        if not identities:
-            raise Rejected(IDENTITY_REQUIRED)
-        parsed: list[pyrage.x25519.Identity] = []
-        for ident in identities:
-            try:
-                parsed.append(pyrage.x25519.Identity.from_str(ident.strip()))
-            except pyrage.IdentityError as exc:
-                raise Rejected(BAD_IDENTITY, str(exc)[:200]) from None
+    if not identities:
+        raise Rejected(IDENTITY_REQUIRED)
+    parsed: list[pyrage.x25519.Identity] = []
+    for ident in identities:
         try:
-            out = pyrage.decrypt(data, parsed)
+            parsed.append(pyrage.x25519.Identity.from_str(ident.strip()))
+        except pyrage.IdentityError as exc:
+            raise Rejected(BAD_IDENTITY, str(exc)[:200]) from None
+    return parsed
+
+
+def _passphrase_decrypt(data: bytes, passphrase: str) -> bytes:
+    try:
+        return pyrage.passphrase.decrypt(data, passphrase)
+    except pyrage.DecryptError as exc:
+        text = str(exc)
+        code = WRONG_PASSPHRASE if ("Decryption failed" in text or "No matching keys" in text) else DECRYPT_FAILED
+        raise Rejected(code, text[:200]) from None
+
+
+def _identity_error(exc: Exception) -> Rejected:
+    text = str(exc)
+    code = WRONG_IDENTITY if "No matching keys" in text else DECRYPT_FAILED
+    return Rejected(code, text[:200])
+
+
+def decrypt(
+    data: bytes,
+    *,
+    identities: Sequence[str] = (),
+    passphrase: bytes | None = None,
+    max_output: int,
+    max_log_n: int = MAX_LOG_N,
+) -> bytes:
+    """Decrypt a binary age file with identity strings ("AGE-SECRET-KEY-1…") or a passphrase."""
+    key = _recipient_check(data, identities=identities, passphrase=passphrase, max_log_n=max_log_n)
+    if isinstance(key, str):
+        out = _passphrase_decrypt(data, key)
+    else:
+        try:
+            out = pyrage.decrypt(data, key)
         except pyrage.DecryptError as exc:
-            text = str(exc)
-            code = WRONG_IDENTITY if "No matching keys" in text else DECRYPT_FAILED
-            raise Rejected(code, text[:200]) from None
+            raise _identity_error(exc) from None
     if len(out) > max_output:
         raise Rejected(TOO_LARGE, f"{len(out)} bytes > {max_output}")
     return out
+
+
+class _CappedWriter:
+    """What pyrage writes the plaintext through: refuses to grow past the cap, remembers its own errors."""
+
+    def __init__(self, out: BinaryIO, cap: int) -> None:
+        self.out, self.cap, self.size = out, cap, 0
+        self.error: BaseException | None = None
+
+    def write(self, data: bytes) -> int:
+        if self.size + len(data) > self.cap:
+            self.error = Rejected(TOO_LARGE, f"more than {self.cap} bytes")
+            raise self.error
+        try:
+            written = self.out.write(data)
+        except BaseException as exc:
+            self.error = exc
+            raise
+        self.size += len(data)
+        return written
+
+
+def decrypt_file(
+    source: BinaryIO,
+    out: BinaryIO,
+    *,
+    identities: Sequence[str] = (),
+    passphrase: bytes | None = None,
+    max_input: int,
+    max_output: int,
+    max_log_n: int = MAX_LOG_N,
+) -> int:
+    """Decrypt the age file `source` (a binary file at its start) into `out`; returns the plaintext size.
+
+    The same checks and error codes as `decrypt`. With identities the plaintext is streamed
+    (pyrage's `decrypt_io`), so neither the ciphertext nor the plaintext is held in memory as a
+    whole; pyrage 1.4 has no streaming passphrase decryption, so for a passphrase the ciphertext
+    (at most `max_input` bytes) and the plaintext pass through memory once before reaching `out`.
+    Errors raised by `out` itself (a full disk…) propagate unchanged.
+    """
+    head = source.read(MAX_HEADER)
+    key = _recipient_check(head, identities=identities, passphrase=passphrase, max_log_n=max_log_n)
+    if isinstance(key, str):
+        end = source.seek(0, io.SEEK_END)
+        source.seek(0)
+        # read() preallocates its argument: ask for what the file holds, not the cap
+        data = source.read(min(end, max_input) + 1)
+        if len(data) > max_input:
+            raise Rejected(TOO_LARGE, f"more than {max_input} bytes")
+        plain = _passphrase_decrypt(data, key)
+        del data
+        if len(plain) > max_output:
+            raise Rejected(TOO_LARGE, f"{len(plain)} bytes > {max_output}")
+        out.write(plain)
+        return len(plain)
+    source.seek(0)
+    writer = _CappedWriter(out, max_output)
+    try:
+        pyrage.decrypt_io(source, writer, key)
+    except BaseException as exc:
+        if writer.error is not None:
+            raise writer.error from None
+        if isinstance(exc, pyrage.DecryptError | OSError | ValueError):
+            # a damaged or truncated payload surfaces from decrypt_io as OSError("decryption error")
+            raise _identity_error(exc) from None
+        raise
+    return writer.size
 
 
 def identities_from_text(text: str) -> list[str]:

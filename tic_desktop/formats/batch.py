@@ -4,18 +4,29 @@
                  forms/<id>.json, proposals/<id>/proposal.json, proposals/<id>/<doc>.pdf
 
 `write_batch` builds, self-checks (the unencrypted ZIP goes through `read_batch` before it is
-encrypted) and writes atomically. `read_batch` runs the whole import pipeline in memory and
-raises `BatchRejected` only; it never writes to disk.
+encrypted) and writes atomically. `read_batch` runs the whole import pipeline and raises
+`BatchRejected` only.
+
+Where the bytes live after `read_batch`: the manifest, forms and proposals are parsed into memory;
+the PDFs are not. Every member was hashed against the signed manifest during the read, and
+`OpenedBatch.documents` reads one PDF at a time (checking its size and hash again) from the source
+it keeps: the caller's bytes, the batch file itself (a plain ZIP, kept open read-only), or the
+decrypted ZIP — in memory, or with `spool_dir` in an anonymous 0600 temporary file in that folder
+(see `formats.envelope`). `OpenedBatch.close()` releases it; the temporary file disappears then
+(or when the process ends). Without `spool_dir` nothing is written to disk.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from collections.abc import Sequence
+import re
+import threading
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pyrage
 from pydantic import BaseModel, ValidationError
@@ -37,7 +48,6 @@ from tic_desktop.formats.envelope import (
     schema_detail,
     seal_zip,
 )
-from tic_desktop.formats.keys import AgencyKeys
 from tic_desktop.formats.manifest import (
     BATCH_FORMAT,
     BATCH_FORMAT_VERSION,
@@ -51,6 +61,9 @@ from tic_desktop.formats.manifest import (
 )
 from tic_desktop.formats.strictjson import JsonLimits
 from tic_desktop.storage.atomic import atomic_write
+
+if TYPE_CHECKING:  # writing needs the agency keys; reading (the app's start) does not import them
+    from tic_desktop.formats.keys import AgencyKeys
 
 MANIFEST = "manifest.json"
 MANIFEST_SIG = "manifest.json.sig"
@@ -110,6 +123,7 @@ CONSOLIDATION_MISMATCH = _code("semantic.consolidation_mismatch", "汇总规则�
                                "The consolidation rules do not match the batch's scoring forms. " + _ASK_EN)
 
 _PDF = r"[a-z0-9][a-z0-9._-]{0,63}\.pdf"
+_LAZY = re.compile(rf"proposals/{ID}/{_PDF}")
 
 
 @dataclass(frozen=True)
@@ -140,6 +154,7 @@ def batch_document(limits: BatchLimits = BatchLimits()) -> DocumentType:
         label="batch", body_member=MANIFEST, signature_member=MANIFEST_SIG, namespace=BATCH_NAMESPACE,
         zip_policy=policy, max_file_size=limits.max_file_size,
         json_limits=JsonLimits(max_bytes=limits.max_json), max_log_n=limits.max_log_n,
+        lazy=_LAZY,
     )
 
 
@@ -159,15 +174,82 @@ class BatchSpec:
     """Per form id; forms not named here use the form's own default rule."""
 
 
-@dataclass(frozen=True)
+class BatchDocuments(Mapping[str, bytes]):
+    """The PDFs of an opened batch, read-only: member path → bytes, read on access.
+
+    Each access reads one member from the kept archive (with the ZIP caps) and checks its size and
+    SHA-256 against the signed manifest again, so a source changed on disk after the import is
+    refused (`BatchRejected` semantic.hash_mismatch), never shown. Nothing is cached: the caller
+    keeps what it shows. Safe to use from several threads. After `close()` every access raises
+    `RuntimeError`; a mapping that is dropped without `close()` closes its source when collected.
+    """
+
+    def __init__(self, archive: container.CheckedZip | None, expected: dict[str, container.Digest]) -> None:
+        self._archive = archive
+        self._expected = expected
+        self._lock = threading.Lock()
+        self._finalizer = weakref.finalize(self, archive.close) if archive is not None else None
+
+    def __getitem__(self, path: str) -> bytes:
+        expected = self._expected[path]
+        with self._lock:
+            if self._archive is None:
+                raise RuntimeError("the batch is closed")
+            try:
+                data = self._archive.read(path)
+            except Rejected as exc:
+                raise BatchRejected(exc.code, exc.detail) from None
+        if len(data) != expected.size or _sha256(data) != expected.sha256:
+            raise BatchRejected(HASH_MISMATCH, f"{path} changed since the batch was opened")
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._expected)
+
+    def __len__(self) -> int:
+        return len(self._expected)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._expected
+
+    def sha256(self, path: str) -> str:
+        """The document's SHA-256 as the signed manifest gives it (and as it was read): no reading."""
+        return self._expected[path].sha256
+
+    def size(self, path: str) -> int:
+        return self._expected[path].size
+
+    def close(self) -> None:
+        with self._lock:
+            if self._finalizer is not None:
+                self._finalizer()  # closes the archive, once
+            self._archive = None
+
+    def __repr__(self) -> str:
+        return f"<BatchDocuments {len(self)} documents>"
+
+
+@dataclass(frozen=True, eq=False)
 class OpenedBatch:
+    """A checked batch. `documents` reads its PDFs on access from a source this object keeps open
+    (see the module docstring): call `close()` (or use it as a context manager) when done."""
+
     manifest: Manifest
     manifest_bytes: bytes
     manifest_sha256: str
     forms: dict[str, FormTemplate]
     proposals: dict[str, Proposal]
-    documents: dict[str, bytes]
+    documents: BatchDocuments
     agency_fingerprint: str
+
+    def close(self) -> None:
+        self.documents.close()
+
+    def __enter__(self) -> OpenedBatch:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def _sha256(data: bytes) -> str:
@@ -235,7 +317,7 @@ def write_batch(
     if passphrase and recipients:
         raise BatchRejected(INVALID_SPEC, "encrypt to a passphrase or to recipients, not both")
     manifest, data = build_batch_zip(spec, keys, created_at=created_at)
-    read_batch(data, pinned_fingerprint=keys.fingerprint)
+    read_batch(data, pinned_fingerprint=keys.fingerprint).close()
     try:
         data = encrypt(batch_document(), data, passphrase=passphrase, recipients=recipients)
     except (pyrage.RecipientError, ValueError) as exc:
@@ -303,12 +385,16 @@ def read_batch(
     identity: str | None = None,
     pinned_fingerprint: str | None = None,
     limits: BatchLimits | None = None,
+    spool_dir: Path | None = None,
 ) -> OpenedBatch:
     """Open and fully check a .ticbatch. `identity` is the text of an age identity file.
 
-    Raises `BatchRejected` only; never writes to disk."""
+    `source` is the file's bytes or its path (a path is never read into memory whole). Decrypted
+    content larger than a few MiB goes to an anonymous 0600 temporary file in `spool_dir` when it
+    is given (a private folder of the user's), else stays in memory; without `spool_dir` nothing is
+    written to disk. Close the result when done. Raises `BatchRejected` only."""
     try:
-        return _read(source, passphrase, identity, pinned_fingerprint, limits or BatchLimits())
+        return _read(source, passphrase, identity, pinned_fingerprint, limits or BatchLimits(), spool_dir)
     except BatchRejected:
         raise
     except Rejected as exc:
@@ -316,7 +402,8 @@ def read_batch(
 
 
 def _read(
-    source: Path | bytes, passphrase: bytes | None, identity: str | None, pinned: str | None, limits: BatchLimits
+    source: Path | bytes, passphrase: bytes | None, identity: str | None, pinned: str | None, limits: BatchLimits,
+    spool_dir: Path | None,
 ) -> OpenedBatch:
     doc = batch_document(limits)
 
@@ -325,38 +412,47 @@ def _read(
             raise Rejected(KEY_CHANGED, f"signed by {fp}, pinned {pinned}")
 
     identities = agecrypt.identities_from_text(identity) if identity is not None else ()
-    env = open_envelope(doc, source, passphrase=passphrase, identities=identities, check_signer=check_signer)
-    check_format(env.body, BATCH_FORMAT, BATCH_FORMAT_VERSION)
+    env = open_envelope(
+        doc, source, passphrase=passphrase, identities=identities, check_signer=check_signer, spool_dir=spool_dir
+    )
     try:
-        manifest = Manifest.model_validate_json(env.body_bytes)
-    except ValidationError as exc:
-        raise Rejected(SCHEMA_INVALID, schema_detail(exc, MANIFEST)) from None
-    if env.signer_fingerprint != manifest.agency.signing_key_fingerprint:
-        raise Rejected(SIGNER_MISMATCH, f"signed by {env.signer_fingerprint}")
-    _check_members(manifest, env.members)
-    forms = _check_forms(manifest, env.members, doc.json_limits)
-    proposals, documents = _check_proposals(manifest, env.members, forms, doc.json_limits)
-    _check_experts(manifest, proposals)
+        check_format(env.body, BATCH_FORMAT, BATCH_FORMAT_VERSION)
+        try:
+            manifest = Manifest.model_validate_json(env.body_bytes)
+        except ValidationError as exc:
+            raise Rejected(SCHEMA_INVALID, schema_detail(exc, MANIFEST)) from None
+        if env.signer_fingerprint != manifest.agency.signing_key_fingerprint:
+            raise Rejected(SIGNER_MISMATCH, f"signed by {env.signer_fingerprint}")
+        _check_members(manifest, env.digests)
+        forms = _check_forms(manifest, env.members, doc.json_limits)
+        proposals, documents = _check_proposals(manifest, env.members, env.digests, forms, doc.json_limits)
+        _check_experts(manifest, proposals)
+    except BaseException:
+        env.close()
+        raise
+    lazy = {path: env.digests[path] for path in documents}
     return OpenedBatch(
         manifest=manifest, manifest_bytes=env.body_bytes, manifest_sha256=_sha256(env.body_bytes),
-        forms=forms, proposals=proposals, documents=documents, agency_fingerprint=env.signer_fingerprint,
+        forms=forms, proposals=proposals, documents=BatchDocuments(env.archive, lazy),
+        agency_fingerprint=env.signer_fingerprint,
     )
 
 
-def _check_members(manifest: Manifest, members: dict[str, bytes]) -> None:
+def _check_members(manifest: Manifest, digests: Mapping[str, container.Digest]) -> None:
+    """Every member listed once, with the size and SHA-256 the signed manifest gives."""
     listed: set[str] = set()
     for m in manifest.members:
         if m.path in listed or m.path in (MANIFEST, MANIFEST_SIG):
             raise Rejected(BAD_LISTING, m.path)
         listed.add(m.path)
-        data = members.get(m.path)
-        if data is None:
+        digest = digests.get(m.path)
+        if digest is None:
             raise Rejected(MEMBER_MISSING, m.path)
-        if len(data) != m.size:
-            raise Rejected(SIZE_MISMATCH, f"{m.path}: {len(data)} bytes, manifest says {m.size}")
-        if _sha256(data) != m.sha256:
+        if digest.size != m.size:
+            raise Rejected(SIZE_MISMATCH, f"{m.path}: {digest.size} bytes, manifest says {m.size}")
+        if digest.sha256 != m.sha256:
             raise Rejected(HASH_MISMATCH, m.path)
-    unlisted = sorted(set(members) - listed)
+    unlisted = sorted(set(digests) - listed)
     if unlisted:
         raise Rejected(MEMBER_UNLISTED, ", ".join(unlisted[:5]))
 
@@ -412,11 +508,13 @@ def _check_forms(manifest: Manifest, members: dict[str, bytes], limits: JsonLimi
 
 
 def _check_proposals(
-    manifest: Manifest, members: dict[str, bytes], forms: dict[str, FormTemplate], limits: JsonLimits
-) -> tuple[dict[str, Proposal], dict[str, bytes]]:
+    manifest: Manifest, members: dict[str, bytes], names: Mapping[str, object], forms: dict[str, FormTemplate],
+    limits: JsonLimits,
+) -> tuple[dict[str, Proposal], list[str]]:
+    """The proposals, and the paths of their documents in manifest order (`names`: every member)."""
     _unique([p.id for p in manifest.proposals], "proposal")
     proposals: dict[str, Proposal] = {}
-    documents: dict[str, bytes] = {}
+    documents: dict[str, None] = {}
     for ref in manifest.proposals:
         if ref.path != f"proposals/{ref.id}/proposal.json":
             raise Rejected(BAD_PATH, ref.path)
@@ -432,19 +530,19 @@ def _check_proposals(
         for d in proposal.documents:
             if not d.path.startswith(f"proposals/{proposal.id}/"):
                 raise Rejected(BAD_PATH, d.path)
-            if d.path not in members:
+            if d.path not in names:
                 raise Rejected(DOC_MISSING, d.path)
             if d.path in documents:
                 raise Rejected(BAD_LISTING, f"{d.path} belongs to two documents")
-            documents[d.path] = members[d.path]
+            documents[d.path] = None
         proposals[proposal.id] = proposal
     refs = {r.path for r in manifest.proposals}
-    for path in sorted(members):
+    for path in sorted(names):
         if path.endswith("/proposal.json") and path not in refs:
             raise Rejected(UNLISTED_PART, path)
         if path.endswith(".pdf") and path not in documents:
             raise Rejected(DOC_UNREFERENCED, path)
-    return proposals, documents
+    return proposals, list(documents)
 
 
 def _check_experts(manifest: Manifest, proposals: dict[str, Proposal]) -> None:

@@ -1,7 +1,8 @@
 """The ZIP container: a deterministic writer and a hostile-input reader.
 
-The reader looks at `infolist()` only and reads allow-listed members into memory with hard caps;
-nothing is ever extracted to disk. It rejects dangerous names (traversal, absolute, drive, UNC,
+The reader looks at `infolist()` only and reads allow-listed members with hard caps, from bytes or
+from a seekable file (`open_zip` → `CheckedZip`: checked once, then members streamed — hashed and
+dropped, or kept — on demand); nothing is ever extracted to disk. It rejects dangerous names (traversal, absolute, drive, UNC,
 backslash, control or bidi characters, trailing dot or space, Windows reserved names), duplicates
 (exact, case-insensitive, Unicode-normalised), directories, symlinks and other special files,
 encrypted members, compression other than stored/deflate, too many or too large members, high
@@ -12,15 +13,18 @@ overlapping entries, prepended data and trailing data. Each document type passes
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import stat
 import struct
+import threading
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from tic_desktop.core.errors import Rejected, register
 
@@ -167,21 +171,63 @@ def _dedupe_key(name: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
 
 
-def _check_layout(data: bytes, max_members: int) -> None:
+class _Blob:
+    """Random access to the plaintext ZIP, in memory or in a file, without reading it all."""
+
+    _CHUNK = 1024 * 1024
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        fh.seek(0, io.SEEK_END)
+        self.size = fh.tell()
+
+    def read_at(self, offset: int, n: int) -> bytes:
+        self.fh.seek(offset)
+        return self.fh.read(n)
+
+    def startswith(self, prefix: bytes) -> bool:
+        return self.read_at(0, len(prefix)) == prefix
+
+    def find(self, needle: bytes) -> int:
+        """The first offset of `needle`, or -1 (a chunked scan: only used on the error path)."""
+        pos, keep = 0, b""
+        while pos < self.size:
+            chunk = keep + self.read_at(pos, self._CHUNK)
+            found = chunk.find(needle)
+            if found >= 0:
+                return pos - len(keep) + found
+            pos += self._CHUNK
+            keep = chunk[-(len(needle) - 1):] if len(needle) > 1 else b""
+        return -1
+
+    def rfind(self, needle: bytes) -> int:
+        """The last offset of `needle`, or -1 (a chunked scan from the end: error path only)."""
+        end = self.size
+        while end > 0:
+            start = max(0, end - self._CHUNK)
+            chunk = self.read_at(start, end + len(needle) - 1 - start)
+            found = chunk.rfind(needle)
+            if found >= 0:
+                return start + found
+            end = start
+        return -1
+
+
+def _check_layout(blob: _Blob, max_members: int) -> None:
     """End of central directory at the very end, central directory right before it, data at 0."""
-    if len(data) < _EOCD_SIZE or not data.startswith(_LOCAL):
-        if len(data) >= _EOCD_SIZE and data.find(_LOCAL) > 0:
+    size = blob.size
+    if size < _EOCD_SIZE or not blob.startswith(_LOCAL):
+        if size >= _EOCD_SIZE and blob.find(_LOCAL) > 0:
             raise Rejected(PREPENDED, "the archive does not start at byte 0")
         raise Rejected(NOT_ZIP)
-    eocd_at = len(data) - _EOCD_SIZE
-    if data[eocd_at:eocd_at + 4] != _EOCD:
-        found = data.rfind(_EOCD)
+    eocd_at = size - _EOCD_SIZE
+    eocd = blob.read_at(eocd_at, _EOCD_SIZE)
+    if eocd[:4] != _EOCD:
+        found = blob.rfind(_EOCD)
         if found < 0 or found > eocd_at:
             raise Rejected(NOT_ZIP, "no complete end of central directory (truncated?)")
         raise Rejected(TRAILING, f"{eocd_at - found} bytes after the end of central directory")
-    (_sig, disk, cd_disk, n_disk, n_total, cd_size, cd_offset, comment_len) = struct.unpack(
-        "<4sHHHHIIH", data[eocd_at:]
-    )
+    (_sig, disk, cd_disk, n_disk, n_total, cd_size, cd_offset, comment_len) = struct.unpack("<4sHHHHIIH", eocd)
     if disk != 0 or cd_disk != 0 or n_disk != n_total or comment_len != 0:
         raise Rejected(CORRUPT, "multi-disk archive or archive comment")
     if n_total > max_members:
@@ -194,73 +240,172 @@ def _check_layout(data: bytes, max_members: int) -> None:
         raise Rejected(PREPENDED, "the central directory is not where the archive says it is")
 
 
+@dataclass(frozen=True)
+class Digest:
+    """What a streaming check learnt about a member without keeping it: its real size and SHA-256."""
+
+    size: int
+    sha256: str
+
+
+class CheckedZip:
+    """An untrusted ZIP whose layout, names and allow-list have passed; members are read on demand.
+
+    The archive lives wherever `fh` is (an in-memory buffer, the user's file, or a private temporary
+    file); nothing is extracted. Every read re-applies the member caps and CRC check, so reading a
+    member again later is as safe as the first time. `close()` closes `fh` when `owns` is true.
+    """
+
+    def __init__(self, fh: BinaryIO, policy: ZipPolicy, *, owns: bool = False) -> None:
+        self._fh = fh if owns else None
+        self.policy = policy
+        _check_layout(_Blob(fh), policy.max_members)
+        fh.seek(0)
+        try:
+            zf = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
+            raise Rejected(NOT_ZIP, str(exc)[:200]) from None
+        try:
+            self._rules = _check_members(zf.infolist(), policy)
+        except BaseException:
+            zf.close()
+            raise
+        self._zf = zf
+        self._infos = {info.orig_filename: info for info in zf.infolist()}
+        self._lock = threading.Lock()
+
+    @property
+    def names(self) -> list[str]:
+        """Member names in archive order."""
+        return list(self._infos)
+
+    def scan(self, keep: Callable[[str], bool] = lambda _name: True) -> tuple[dict[str, bytes], dict[str, Digest]]:
+        """Read every member once, in archive order, with every cap: the members `keep` names in
+        memory, and the size and SHA-256 of all of them (the others are hashed and dropped)."""
+        kept: dict[str, bytes] = {}
+        digests: dict[str, Digest] = {}
+        total = 0
+        with self._lock:
+            for name, info in self._infos.items():
+                content, digest = _read_member(
+                    self._zf, info, self._rules[name].max_size, self.policy.max_total - total,
+                    self.policy.max_ratio, keep=keep(name),
+                )
+                total += digest.size
+                digests[name] = digest
+                if content is not None:
+                    kept[name] = content
+        return kept, digests
+
+    def read(self, name: str) -> bytes:
+        """One member into memory, with its member and ratio caps (KeyError for an unknown name)."""
+        info = self._infos[name]
+        with self._lock:
+            content, _digest = _read_member(
+                self._zf, info, self._rules[name].max_size, self.policy.max_total, self.policy.max_ratio, keep=True
+            )
+        assert content is not None
+        return content
+
+    def close(self) -> None:
+        with self._lock:
+            self._zf.close()
+            if self._fh is not None:
+                self._fh.close()
+
+    def __enter__(self) -> CheckedZip:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def open_zip(source: bytes | BinaryIO, policy: ZipPolicy, *, owns: bool = False) -> CheckedZip:
+    """Check an untrusted ZIP (bytes, or a seekable binary file) against `policy`; read nothing yet.
+
+    With `owns`, the file is closed when the returned archive is closed, or at once on a rejection."""
+    fh: BinaryIO = io.BytesIO(source) if isinstance(source, bytes | bytearray | memoryview) else source
+    try:
+        return CheckedZip(fh, policy, owns=owns)
+    except BaseException:
+        if owns:
+            fh.close()
+        raise
+
+
 def read_zip(data: bytes, policy: ZipPolicy) -> dict[str, bytes]:
     """The members of an untrusted ZIP, checked against `policy`, read into memory."""
-    _check_layout(data, policy.max_members)
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
-        raise Rejected(NOT_ZIP, str(exc)[:200]) from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > policy.max_members:
-            raise Rejected(TOO_MANY, f"{len(infos)} > {policy.max_members}")
-        if infos and min(i.header_offset for i in infos) != 0:
-            raise Rejected(PREPENDED, "first member does not start at byte 0")
-        seen: dict[str, str] = {}
-        rules: dict[str, MemberRule] = {}
-        for info in infos:
-            name = info.orig_filename
-            mode = info.external_attr >> 16
-            if info.is_dir() or (info.external_attr & 0x10) or stat.S_ISDIR(mode):
-                raise Rejected(DIRECTORY, repr(name)[:120])
-            check_name(name)
-            if stat.S_ISLNK(mode):
-                raise Rejected(SYMLINK, repr(name)[:120])
-            if mode and not stat.S_ISREG(mode) and stat.S_IFMT(mode):
-                raise Rejected(SPECIAL, f"{name!r} mode {oct(mode)}")
-            key = _dedupe_key(name)
-            if key in seen:
-                raise Rejected(DUPLICATE, f"{seen[key]!r} and {name!r}")
-            seen[key] = name
-            if info.flag_bits & 0x1:
-                raise Rejected(ENCRYPTED, repr(name)[:120])
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise Rejected(COMPRESSION, f"{name!r} method {info.compress_type}")
-        for info in infos:
-            name = info.orig_filename
-            rule = policy.rule_for(name)
-            if rule is None:
-                raise Rejected(UNEXPECTED, repr(name)[:120])
-            rules[name] = rule
-        missing = sorted(policy.required - set(rules))
-        if missing:
-            raise Rejected(MISSING, ", ".join(missing))
-        out: dict[str, bytes] = {}
-        total = 0
-        for info in infos:
-            name = info.orig_filename
-            content = _read_member(zf, info, rules[name].max_size, policy.max_total - total, policy.max_ratio)
-            total += len(content)
-            out[name] = content
-        return out
+    with open_zip(data, policy) as archive:
+        return archive.scan()[0]
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member_cap: int, total_left: int, ratio: int) -> bytes:
+def _check_members(infos: list[zipfile.ZipInfo], policy: ZipPolicy) -> dict[str, MemberRule]:
+    """Names, kinds, duplicates, flags and methods of every entry, then the allow-list."""
+    if len(infos) > policy.max_members:
+        raise Rejected(TOO_MANY, f"{len(infos)} > {policy.max_members}")
+    if infos and min(i.header_offset for i in infos) != 0:
+        raise Rejected(PREPENDED, "first member does not start at byte 0")
+    seen: dict[str, str] = {}
+    rules: dict[str, MemberRule] = {}
+    for info in infos:
+        name = info.orig_filename
+        mode = info.external_attr >> 16
+        if info.is_dir() or (info.external_attr & 0x10) or stat.S_ISDIR(mode):
+            raise Rejected(DIRECTORY, repr(name)[:120])
+        check_name(name)
+        if stat.S_ISLNK(mode):
+            raise Rejected(SYMLINK, repr(name)[:120])
+        if mode and not stat.S_ISREG(mode) and stat.S_IFMT(mode):
+            raise Rejected(SPECIAL, f"{name!r} mode {oct(mode)}")
+        key = _dedupe_key(name)
+        if key in seen:
+            raise Rejected(DUPLICATE, f"{seen[key]!r} and {name!r}")
+        seen[key] = name
+        if info.flag_bits & 0x1:
+            raise Rejected(ENCRYPTED, repr(name)[:120])
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Rejected(COMPRESSION, f"{name!r} method {info.compress_type}")
+    for info in infos:
+        name = info.orig_filename
+        rule = policy.rule_for(name)
+        if rule is None:
+            raise Rejected(UNEXPECTED, repr(name)[:120])
+        rules[name] = rule
+    missing = sorted(policy.required - set(rules))
+    if missing:
+        raise Rejected(MISSING, ", ".join(missing))
+    return rules
+
+
+_CHUNK = 256 * 1024
+
+
+def _read_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, member_cap: int, total_left: int, ratio: int, *, keep: bool
+) -> tuple[bytes | None, Digest]:
+    """Decompress one member in chunks (CRC checked at its end), hashing it; its bytes if `keep`."""
     name = info.orig_filename
     ratio_cap = max(info.compress_size * ratio, _SMALL)
     limit = min(member_cap, total_left, ratio_cap)
+    hasher = hashlib.sha256()
+    parts: list[bytes] = []
+    size = 0
     try:
         with zf.open(info) as fh:
-            content = fh.read(limit + 1)
-            if len(content) > limit:
-                if limit == member_cap:
-                    raise Rejected(MEMBER_TOO_LARGE, f"{name!r} > {member_cap} bytes")
-                if limit == total_left:
-                    raise Rejected(TOTAL_TOO_LARGE, f"at {name!r}")
-                raise Rejected(RATIO, f"{name!r} expands more than {ratio}:1")
-            if fh.read(1):
-                raise Rejected(SIZE_MISMATCH, repr(name)[:120])
+            while True:
+                chunk = fh.read(min(_CHUNK, limit + 1 - size))
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limit:
+                    if limit == member_cap:
+                        raise Rejected(MEMBER_TOO_LARGE, f"{name!r} > {member_cap} bytes")
+                    if limit == total_left:
+                        raise Rejected(TOTAL_TOO_LARGE, f"at {name!r}")
+                    raise Rejected(RATIO, f"{name!r} expands more than {ratio}:1")
+                hasher.update(chunk)
+                if keep:
+                    parts.append(chunk)
     except Rejected:
         raise
     except zipfile.BadZipFile as exc:
@@ -268,6 +413,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member_cap: int, to
         raise Rejected(code, f"{name!r}: {str(exc)[:160]}") from None
     except (zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise Rejected(CORRUPT, f"{name!r}: {str(exc)[:160]}") from None
-    if len(content) != info.file_size:
-        raise Rejected(SIZE_MISMATCH, f"{name!r}: {len(content)} bytes, header says {info.file_size}")
-    return content
+    if size != info.file_size:
+        raise Rejected(SIZE_MISMATCH, f"{name!r}: {size} bytes, header says {info.file_size}")
+    content = (parts[0] if len(parts) == 1 else b"".join(parts)) if keep else None
+    return content, Digest(size, hasher.hexdigest())

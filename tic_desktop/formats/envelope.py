@@ -6,17 +6,27 @@
 ZIP checks, SSHSIG over the exact body bytes, strict JSON — and returns the members, the body
 bytes and the signer. Document modules (batch, sheet) add the pinned-key, schema, version and
 semantic checks. Everything raises `core.errors.Rejected`; document modules re-raise as their own
-subclass. Nothing here writes to disk.
+subclass.
+
+Where the bytes live: the source is bytes (kept by the caller) or a file (read, never held whole:
+a plain ZIP is read in place through an open handle). Members a `DocumentType` calls `lazy` (the
+PDFs of a batch) are hashed while the ZIP is checked and dropped; they are read again, one at a
+time, from `OpenedEnvelope.archive`. Decrypted plaintext goes to memory unless the caller passes
+`spool_dir`: then it goes to an anonymous temporary file there (created 0600 by `tempfile`,
+unlinked at once on POSIX, delete-on-close on Windows), kept open by the archive and gone when
+it is closed (or the process ends). Without `spool_dir` nothing here writes to disk.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import ValidationError
@@ -71,18 +81,28 @@ class DocumentType:
     json_limits: JsonLimits = JsonLimits()
     require_encryption: bool = False
     max_log_n: int = agecrypt.MAX_LOG_N
+    lazy: re.Pattern[str] | None = None
+    """Members (full match) that are checked and hashed but not kept in memory."""
 
 
 @dataclass(frozen=True)
 class OpenedEnvelope:
     members: dict[str, bytes]
-    """Every member except the body and its signature."""
+    """Every member except the body, its signature and the lazy ones."""
     body_bytes: bytes
     body: Any
     """The strictly parsed canonical JSON of the body (not yet schema-checked)."""
     signer: Ed25519PublicKey
     signer_fingerprint: str
     encrypted: bool
+    digests: dict[str, container.Digest] = field(default_factory=dict)
+    """Real size and SHA-256 of every member except the body and its signature (lazy ones too)."""
+    archive: container.CheckedZip | None = None
+    """Open when the document type has lazy members: read them here, then close it."""
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
 
 
 def seal_zip(doc: DocumentType, body: bytes, members: Mapping[str, bytes], key: Ed25519PrivateKey) -> bytes:
@@ -130,6 +150,92 @@ def read_source(source: Path | bytes, max_size: int) -> bytes:
     return data
 
 
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
+"""Decrypted plaintext up to this size stays in memory even when a spool folder is given."""
+
+
+def _spool(spool_dir: Path | None) -> BinaryIO:
+    """Where decrypted plaintext goes: memory, or (past SPOOL_IN_MEMORY) an anonymous 0600 file
+    in `spool_dir`, removed when closed."""
+    if spool_dir is None:
+        return io.BytesIO()
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, dir=spool_dir)  # type: ignore[return-value]
+
+
+def _plaintext(
+    doc: DocumentType, source: Path | bytes, cap: int, passphrase: bytes | None, identities: Sequence[str],
+    spool_dir: Path | None,
+) -> tuple[BinaryIO, bool]:
+    """The plaintext ZIP as a seekable binary file (which the caller closes) and whether it was encrypted."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = read_source(source, cap)
+        kind = agecrypt.detect(data)
+        if kind not in ("age", "age_armored"):
+            _check_plain(doc, kind)
+            return io.BytesIO(data), False
+        plain = agecrypt.decrypt(
+            data, identities=identities, passphrase=passphrase, max_output=doc.zip_policy.max_total,
+            max_log_n=doc.max_log_n,
+        )
+        if spool_dir is None:
+            return io.BytesIO(plain), True
+        out = _spool(spool_dir)
+        try:
+            out.write(plain)
+        except BaseException:
+            out.close()
+            raise
+        return out, True
+    path = Path(source)
+    try:
+        size = os.stat(path).st_size
+        if size > cap:
+            raise Rejected(TOO_LARGE, f"{size} bytes > {cap}")
+        fh: BinaryIO = open(path, "rb")  # noqa: SIM115 - returned open, closed by the caller
+    except Rejected:
+        raise
+    except OSError as exc:
+        raise Rejected(UNREADABLE, f"{path}: {exc.strerror or exc}") from None
+    try:
+        try:
+            head = fh.read(agecrypt.MAX_HEADER)
+            size = os.fstat(fh.fileno()).st_size
+        except OSError as exc:
+            raise Rejected(UNREADABLE, f"{path}: {exc.strerror or exc}") from None
+        if not head:
+            raise Rejected(EMPTY)
+        if size > cap:
+            raise Rejected(TOO_LARGE, f"{size} bytes > {cap}")
+        kind = agecrypt.detect(head)
+        if kind not in ("age", "age_armored"):
+            _check_plain(doc, kind)
+            fh.seek(0)
+            return fh, False  # a plain ZIP is read in place
+        fh.seek(0)
+    except BaseException:
+        fh.close()
+        raise
+    with fh:
+        out = _spool(spool_dir)
+        try:
+            agecrypt.decrypt_file(
+                fh, out, identities=identities, passphrase=passphrase, max_input=cap,
+                max_output=doc.zip_policy.max_total, max_log_n=doc.max_log_n,
+            )
+        except BaseException:
+            out.close()
+            raise
+        return out, True
+
+
+def _check_plain(doc: DocumentType, kind: str) -> None:
+    if kind == "zip":
+        if doc.require_encryption:
+            raise Rejected(ENCRYPTION_REQUIRED)
+    else:
+        raise Rejected(UNKNOWN_TYPE)
+
+
 def open_envelope(
     doc: DocumentType,
     source: Path | bytes,
@@ -138,34 +244,37 @@ def open_envelope(
     identities: Sequence[str] = (),
     max_file_size: int | None = None,
     check_signer: Callable[[str], None] | None = None,
+    spool_dir: Path | None = None,
 ) -> OpenedEnvelope:
-    """Run size → decrypt → ZIP → signature (→ `check_signer(fingerprint)`) → strict JSON."""
+    """Run size → decrypt → ZIP → signature (→ `check_signer(fingerprint)`) → strict JSON.
+
+    When `doc.lazy` names members, the result's `archive` stays open: the caller closes it
+    (`OpenedEnvelope.close()`); on a rejection everything is closed here."""
     cap = doc.max_file_size if max_file_size is None else max_file_size
-    data = read_source(source, cap)
-    kind = agecrypt.detect(data)
-    encrypted = kind in ("age", "age_armored")
-    if encrypted:
-        data = agecrypt.decrypt(
-            data, identities=identities, passphrase=passphrase, max_output=doc.zip_policy.max_total,
-            max_log_n=doc.max_log_n,
-        )
-    elif kind == "zip":
-        if doc.require_encryption:
-            raise Rejected(ENCRYPTION_REQUIRED)
-    else:
-        raise Rejected(UNKNOWN_TYPE)
-    members = container.read_zip(data, doc.zip_policy)
-    body_bytes = members.pop(doc.body_member)
-    signature = members.pop(doc.signature_member)
-    if not signature.strip():
-        raise Rejected(EMPTY_SIGNATURE)
-    signer = sshsig.verify(body_bytes, signature, doc.namespace)
-    if check_signer is not None:
-        check_signer(sshsig.fingerprint(signer))
-    body = strictjson.parse(body_bytes, doc.json_limits)
+    plain, encrypted = _plaintext(doc, source, cap, passphrase, identities, spool_dir)
+    archive = container.open_zip(plain, doc.zip_policy, owns=True)
+    try:
+        lazy = doc.lazy
+        members, digests = archive.scan(keep=lambda name: lazy is None or not lazy.fullmatch(name))
+        body_bytes = members.pop(doc.body_member)
+        signature = members.pop(doc.signature_member)
+        del digests[doc.body_member], digests[doc.signature_member]
+        if not signature.strip():
+            raise Rejected(EMPTY_SIGNATURE)
+        signer = sshsig.verify(body_bytes, signature, doc.namespace)
+        if check_signer is not None:
+            check_signer(sshsig.fingerprint(signer))
+        body = strictjson.parse(body_bytes, doc.json_limits)
+    except BaseException:
+        archive.close()
+        raise
+    keep_open = len(members) < len(digests)
+    if not keep_open:
+        archive.close()
     return OpenedEnvelope(
         members=members, body_bytes=body_bytes, body=body, signer=signer,
-        signer_fingerprint=sshsig.fingerprint(signer), encrypted=encrypted,
+        signer_fingerprint=sshsig.fingerprint(signer), encrypted=encrypted, digests=digests,
+        archive=archive if keep_open else None,
     )
 
 
