@@ -3,11 +3,18 @@
 The order the UI walks through: open the batch (passphrase or key), check the agency key against
 the pin (first time: pin; changed: refuse), choose the expert, accept the pledge, declare the
 conflicts, then score. Each step is a method here; the UI only asks and shows.
+
+Where the batch lives while it is open: the workspace keeps the raw file in
+`<data dir>/batches/<sha256>.ticbatch`; the open `formats.batch.OpenedBatch` holds the parsed
+manifest, forms and proposals and reads each PDF on demand from the file it was opened from (a
+plain ZIP in place) or, for an encrypted batch, from its decrypted ZIP in an anonymous 0600
+temporary file in `<data dir>/tmp` (`spool_dir`). The session closes the batch it replaces and
+the current one in `close()`, which removes that temporary file.
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tic_desktop.core.errors import BatchRejected, Rejected, register
-from tic_desktop.expert import keys as expert_keys
 from tic_desktop.expert.pledge import CONFLICT_REASONS, KNOWN_IN_ADVANCE, pledge_sha256
 from tic_desktop.expert.records import AnswerKey, Records
 from tic_desktop.storage.records import build_answers
@@ -26,6 +32,8 @@ if TYPE_CHECKING:
     from tic_desktop.core.forms import FormTemplate
     from tic_desktop.core.proposal import Proposal
     from tic_desktop.core.scoring import FormAnswers
+    from tic_desktop.expert.keys import ExpertKey
+    from tic_desktop.formats.batch import OpenedBatch
     from tic_desktop.formats.manifest import Expert
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
@@ -91,13 +99,20 @@ class Progress:
 @dataclass
 class _Current:
     opened: Any  # formats.batch.OpenedBatch
-    raw_sha256: str
     expert_id: str | None = None
     fingerprint: str | None = None
     answers: dict[AnswerKey, str] = field(default_factory=dict)
 
 
-def probe(data: bytes) -> BatchProbe:
+def probe(source: bytes | Path) -> BatchProbe:
+    """Whether a batch (its bytes, or its file: only the first 4 KiB are read) is encrypted, and how.
+
+    Raises OSError when the file cannot be read."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source[:4096])
+    else:
+        with open(source, "rb") as fh:
+            data = fh.read(4096)
     if not data.startswith(AGE_MAGIC):
         return BatchProbe(False, False)
     header = data[:4096]
@@ -121,16 +136,34 @@ class ExpertSession:
         return cls(Workspace.open(data_dir / "workspace.db", check_location=False), data_dir)
 
     def close(self) -> None:
+        """Close the open batch (its temporary decrypted copy goes with it) and the workspace."""
+        if self._current is not None:
+            self._current.opened.close()
+            self._current = None
         self.records.close()
+
+    @property
+    def spool_dir(self) -> Path:
+        """`<data dir>/tmp`, private to the user (0700): where an encrypted batch's decrypted ZIP is
+        kept, in an anonymous 0600 file, while the batch is open."""
+        path = self.data_dir / "tmp"
+        path.mkdir(mode=0o700, exist_ok=True)
+        if os.name == "posix":
+            os.chmod(path, 0o700)
+        return path
 
     # opening ----------------------------------------------------------------------------------
     @staticmethod
-    def read(source: Path | bytes, *, passphrase: str | None = None, identity: str | None = None) -> Any:
-        """Decrypt, verify and parse a batch (slow for a large one: call it off the GUI thread)."""
+    def read(source: Path | bytes, *, passphrase: str | None = None, identity: str | None = None,
+             spool_dir: Path | None = None) -> Any:
+        """Decrypt, verify and parse a batch (slow for a large one: call it off the GUI thread).
+
+        Give the file's path rather than its bytes: it is then never held in memory whole. Pass
+        `spool_dir` (the session's) to keep a big decrypted batch on disk rather than in memory."""
         from tic_desktop.formats.batch import read_batch  # noqa: PLC0415
 
         return read_batch(source, passphrase=passphrase.encode("utf-8") if passphrase else None,
-                          identity=identity)
+                          identity=identity, spool_dir=spool_dir)
 
     def pin_state(self, opened: Any) -> PinState:
         pinned = self.records.pinned(opened.manifest.agency.name)
@@ -138,25 +171,50 @@ class ExpertSession:
             return PinState.NEW
         return PinState.PINNED if pinned == opened.agency_fingerprint else PinState.CHANGED
 
-    def accept(self, opened: Any, raw: bytes, *, pin_new_agency: bool = False) -> None:
-        """Make `opened` the current batch: pin (first batch of an agency), keep the raw file, record it."""
+    def accept(self, opened: OpenedBatch, raw: bytes | Path, *, pin_new_agency: bool = False) -> None:
+        """Make `opened` the current batch: pin (first batch of an agency), keep the raw file, record it.
+
+        `raw` is what `opened` was read from (bytes or the file). Reopening a batch the workspace
+        already holds (same manifest, agency pinned, file kept) records nothing and reads nothing;
+        otherwise the file is read once to keep its copy (which, like every batch, is checked in
+        full again each time it is opened). The session owns `opened` from here on and closes the
+        batch it replaces."""
         state = self.pin_state(opened)
         if state is PinState.CHANGED:
             raise BatchRejected(AGENCY_KEY_CHANGED, opened.agency_fingerprint)
         if state is PinState.NEW and not pin_new_agency:
             raise BatchRejected(AGENCY_KEY_CHANGED, "agency key not pinned")
-        raw_sha = hashlib.sha256(raw).hexdigest()
         m = opened.manifest
-        self.records.add_batch(
-            raw, batch_id=m.batch_id, manifest_sha256=opened.manifest_sha256, title_zh=m.title.zh,
-            title_en=m.title.en, kind=m.kind, agency_name=m.agency.name,
-            agency_fingerprint=opened.agency_fingerprint,
-        )
-        self._current = _Current(opened, raw_sha)
+        if not self._holds(opened, state):
+            data = raw if isinstance(raw, bytes | bytearray | memoryview) else Path(raw).read_bytes()
+            self.records.add_batch(
+                bytes(data), batch_id=m.batch_id, manifest_sha256=opened.manifest_sha256, title_zh=m.title.zh,
+                title_en=m.title.en, kind=m.kind, agency_name=m.agency.name,
+                agency_fingerprint=opened.agency_fingerprint,
+            )
+            del data
+        previous, self._current = self._current, _Current(opened)
+        if previous is not None and previous.opened is not opened:
+            previous.opened.close()
         self.records.ui_set("last_batch", m.batch_id)
         known = self.records.identity(m.batch_id)
         if known is not None:
             self._set_expert(*known)
+
+    def holds(self, opened: OpenedBatch) -> bool:
+        """Whether `accept(opened, …)` would only reopen: the workspace holds this very batch (same
+        signed manifest, so the same content), its agency is pinned and its file is kept."""
+        return self._holds(opened, self.pin_state(opened))
+
+    def _holds(self, opened: OpenedBatch, state: PinState) -> bool:
+        if state is not PinState.PINNED:
+            return False
+        record = self.workspace.batch(opened.manifest.batch_id)
+        return (
+            record is not None
+            and record.manifest_sha256 == opened.manifest_sha256
+            and self.workspace.batch_file(record).exists()
+        )
 
     def recent_batches(self) -> list[dict[str, Any]]:
         """Imported batches, newest first, each with `path` of the kept copy."""
@@ -189,16 +247,23 @@ class ExpertSession:
     def fingerprint(self) -> str | None:
         return self._current.fingerprint if self._current else None
 
+    # the key module (cryptography, scrypt) is imported when a key is first asked for, not at start
     def has_key(self, expert_id: str) -> bool:
-        return expert_keys.has_key(self.data_dir, expert_id)
+        from tic_desktop.expert import keys  # noqa: PLC0415
 
-    def create_key(self, expert_id: str, passphrase: str) -> expert_keys.ExpertKey:
-        return expert_keys.create_key(self.data_dir, expert_id, passphrase)
+        return keys.has_key(self.data_dir, expert_id)
 
-    def unlock_key(self, expert_id: str, passphrase: str) -> expert_keys.ExpertKey:
-        return expert_keys.unlock_key(self.data_dir, expert_id, passphrase)
+    def create_key(self, expert_id: str, passphrase: str) -> ExpertKey:
+        from tic_desktop.expert import keys  # noqa: PLC0415
 
-    def choose_expert(self, expert_id: str, key: expert_keys.ExpertKey) -> None:
+        return keys.create_key(self.data_dir, expert_id, passphrase)
+
+    def unlock_key(self, expert_id: str, passphrase: str) -> ExpertKey:
+        from tic_desktop.expert import keys  # noqa: PLC0415
+
+        return keys.unlock_key(self.data_dir, expert_id, passphrase)
+
+    def choose_expert(self, expert_id: str, key: ExpertKey) -> None:
         self.opened.manifest.expert(expert_id)  # KeyError for a stranger
         self.records.set_identity(self.batch_id, expert_id, key.fingerprint)
         self._set_expert(expert_id, key.fingerprint)
@@ -332,7 +397,8 @@ class ExpertSession:
         """Record that the expert opened a document; returns its SHA-256 (what the sheet will carry)."""
         if self.is_conflicted(proposal_id):
             raise Rejected(CONFLICTED, proposal_id)
-        digest = hashlib.sha256(self.opened.documents[path]).hexdigest()
+        # the signed manifest's hash, which the document's bytes were checked against when read
+        digest = self.opened.documents.sha256(path)
         self.records.add_document_opened(*self._who(), proposal_id, path, digest)
         return digest
 

@@ -5,6 +5,11 @@ one) or the expert's own key → agency key: pin on first contact, refuse a chan
 choose yourself, create or unlock your key → pledge → conflicts → the review page. Every dialog is
 opened with `open()` (window-modal, not blocking), so tests drive the same code a person does;
 `self.dialog` is the dialog on screen.
+
+Start-up cost: on an expert's second day the app goes straight to the main window, so this module
+imports only what that needs; each dialog module (and its generated form) is imported where the
+dialog is first shown. A batch is read from its file (never held whole in memory by the flow);
+the session owns the opened batch once it is accepted, and a read that is not accepted is closed.
 """
 
 from __future__ import annotations
@@ -19,20 +24,15 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from tic_desktop.core.errors import Rejected
-from tic_desktop.expert.keys import WRONG_PASSPHRASE
 from tic_desktop.expert.session import ExpertSession, PinState, probe
 from tic_desktop.storage.errors import WorkspaceCorrupt
-from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
 from tic_desktop.ui.background import run_in_background
-from tic_desktop.ui.conflicts_dialog import ConflictsDialog
-from tic_desktop.ui.guide_dialog import GuideDialog
 from tic_desktop.ui.i18n import install_translators
-from tic_desktop.ui.identity_dialog import IdentityDialog, role_text
-from tic_desktop.ui.key_dialog import KeyDialog
 from tic_desktop.ui.main_window import MainWindow
-from tic_desktop.ui.passphrase_dialog import PassphraseDialog
-from tic_desktop.ui.pledge_dialog import PledgeDialog
-from tic_desktop.ui.settings_dialog import Settings, SettingsDialog
+from tic_desktop.ui.settings_dialog import Settings
+
+# The dialogs below are imported where they are first shown (see the module docstring).
+# ruff: noqa: PLC0415
 
 log = logging.getLogger(__name__)
 BACKUP_EVERY_MS = 10 * 60 * 1000
@@ -54,7 +54,7 @@ def open_session(data_dir: Path, ask: Callable[[Any, Path], bool] | None = None)
     try:
         return ExpertSession.open(data_dir)
     except WorkspaceCorrupt:
-        from tic_desktop.storage import backup  # noqa: PLC0415
+        from tic_desktop.storage import backup
 
         db = data_dir / "workspace.db"
         newest = backup.newest_good_backup(db)
@@ -79,7 +79,7 @@ class ExpertFlow(QObject):
         self.dialog: QDialog | None = None
         self.progress: QProgressDialog | None = None
         self.busy = False
-        self._raw: bytes = b""
+        self._raw: bytes | Path | None = None  # what the batch being accepted was read from
         self._opened: Any = None
         self._read_token = 0
         self.closed = False
@@ -118,6 +118,8 @@ class ExpertFlow(QObject):
             self.session.ui_set("settings", {"lang": settings.lang, "large_font": settings.large_font})
 
     def show_settings(self) -> None:
+        from tic_desktop.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.settings, self.window)
         self._show(dialog, lambda: self._on_settings(dialog.value()))
 
@@ -128,6 +130,8 @@ class ExpertFlow(QObject):
         self.refresh_recent()
 
     def show_guide(self) -> None:
+        from tic_desktop.ui.guide_dialog import GuideDialog
+
         self._show(GuideDialog(self.settings.lang, self.window), lambda: None)
 
     # -- dialogs -------------------------------------------------------------------------------
@@ -163,7 +167,7 @@ class ExpertFlow(QObject):
 
     # -- opening a batch -----------------------------------------------------------------------
     def open_demo(self) -> None:
-        from tic_desktop.demo import DEMO_BATCH_NAME, write_demo_batch  # noqa: PLC0415
+        from tic_desktop.demo import DEMO_BATCH_NAME, write_demo_batch
 
         path = self.data_dir / "demo" / DEMO_BATCH_NAME
         if not path.exists():
@@ -171,18 +175,20 @@ class ExpertFlow(QObject):
         self.open_file(str(path))
 
     def open_file(self, path: str, passphrase: str | None = None) -> None:
+        """Open a batch file; it is read (off the GUI thread) from the file, never loaded whole."""
         if self.closed:
             return
         self.window.start_page.show_error("")
+        self.read_batch(Path(path), passphrase)
+
+    def read_batch(self, raw: bytes | Path, passphrase: str | None, identity: str | None = None) -> None:
+        """Read a batch given as its file or its bytes."""
         try:
-            raw = Path(path).read_bytes()
+            encrypted_to_passphrase = probe(raw).passphrase
         except OSError as exc:
             self.error(QCoreApplication.translate("ExpertApp", "无法读取文件：%1").replace("%1", str(exc)))
             return
-        self.read_batch(raw, passphrase)
-
-    def read_batch(self, raw: bytes, passphrase: str | None, identity: str | None = None) -> None:
-        if probe(raw).passphrase and passphrase is None:
+        if encrypted_to_passphrase and passphrase is None:
             self.ask_passphrase(raw, "")
             return
         self._read_token += 1
@@ -199,13 +205,18 @@ class ExpertFlow(QObject):
             if token == self._read_token and not self.closed:
                 self._finish_progress()
                 self._on_read(raw, opened)
+            else:
+                opened.close()  # cancelled or superseded: drop its source (and any decrypted copy) now
 
         def failed(exc: BaseException) -> None:
             if token == self._read_token and not self.closed:
                 self._finish_progress()
                 self._on_read_failed(raw, exc)
 
-        run_in_background(lambda: ExpertSession.read(raw, passphrase=passphrase, identity=identity), done, failed)
+        spool = self.session.spool_dir
+        run_in_background(
+            lambda: ExpertSession.read(raw, passphrase=passphrase, identity=identity, spool_dir=spool), done, failed
+        )
 
     def _finish_progress(self) -> None:
         self.busy = False
@@ -220,7 +231,7 @@ class ExpertFlow(QObject):
         self._finish_progress()
         self.go_start()
 
-    def _on_read_failed(self, raw: bytes, exc: BaseException) -> None:
+    def _on_read_failed(self, raw: bytes | Path, exc: BaseException) -> None:
         if isinstance(exc, Rejected) and exc.code in PASSPHRASE_CODES:
             self.ask_passphrase(raw, exc.text(self.settings.lang) if exc.code == "age.wrong_passphrase" else "")
             return
@@ -233,8 +244,10 @@ class ExpertFlow(QObject):
             log.exception("batch could not be read", exc_info=exc)
             self.error(QCoreApplication.translate("ExpertApp", "无法打开该文件：%1").replace("%1", str(exc)))
 
-    def ask_key_for_batch(self, raw: bytes, error: str) -> None:
+    def ask_key_for_batch(self, raw: bytes | Path, error: str) -> None:
         """A batch encrypted to an expert's key: unlock the key kept on this computer, then read."""
+        from tic_desktop.ui.key_dialog import KeyDialog
+
         keys_dir = self.data_dir / "keys"
         pubs = sorted(keys_dir.glob("*.pub"), key=lambda p: p.stat().st_mtime, reverse=True) if keys_dir.exists() else []
         if not pubs:
@@ -264,20 +277,38 @@ class ExpertFlow(QObject):
 
         self._show(dialog, unlock)
 
-    def ask_passphrase(self, raw: bytes, error: str) -> None:
+    def ask_passphrase(self, raw: bytes | Path, error: str) -> None:
+        from tic_desktop.ui.passphrase_dialog import PassphraseDialog
+
         dialog = PassphraseDialog(self.window, error=error)
         self._show(dialog, lambda: self.read_batch(raw, dialog.value().passphrase))
 
-    def _on_read(self, raw: bytes, opened: Any) -> None:
+    def _on_read(self, raw: bytes | Path, opened: Any) -> None:
+        self._drop_pending()
         self._raw, self._opened = raw, opened
         state = self.session.pin_state(opened)
         if state is PinState.CHANGED:
             self.refuse_changed_key(opened)
+            self._drop_pending()
         elif state is PinState.NEW:
+            from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
+
             dialog = AgencyPinDialog(opened.manifest.agency.name, opened.agency_fingerprint, self.window)
-            self._show(dialog, lambda: self._accept(pin=True))
+            self._show(dialog, lambda: self._accept(pin=True), self._drop_pending)
         else:
             self._accept(pin=False)
+
+    def _drop_pending(self) -> None:
+        """Forget a batch that was read but not accepted, and close it."""
+        opened, self._opened, self._raw = self._opened, None, None
+        if opened is not None and opened is not self._current_opened():
+            opened.close()
+
+    def _current_opened(self) -> Any:
+        try:
+            return self.session.opened
+        except RuntimeError:
+            return None
 
     def refuse_changed_key(self, opened: Any) -> None:
         pinned = self.session.records.pinned(opened.manifest.agency.name)
@@ -290,15 +321,17 @@ class ExpertFlow(QObject):
         self._show(box, lambda: None)  # type: ignore[arg-type]
 
     def _accept(self, pin: bool) -> None:
-        self.backup()
+        if not self.session.holds(self._opened):
+            self.backup()  # before an import; reopening a kept batch (every start) changes nothing
         try:
             self.session.accept(self._opened, self._raw, pin_new_agency=pin)
         except Rejected as exc:
             self.error(exc.text(self.settings.lang))
             return
         finally:
-            # the workspace keeps its own copy of the file: don't hold a second one for the session
-            self._raw = b""
+            # the session owns the batch now (or it was refused and is closed); the workspace keeps
+            # the file: hold neither here
+            self._drop_pending()
         self.refresh_recent()
         self.advance()
 
@@ -316,6 +349,8 @@ class ExpertFlow(QObject):
             self.window.bind(s)
 
     def ask_identity(self) -> None:
+        from tic_desktop.ui.identity_dialog import IdentityDialog
+
         dialog = IdentityDialog(self.session.experts(), self.session.has_key, self.window)
         self._show(dialog, lambda: self.ask_key(dialog.value().expert_id, ""))
 
@@ -324,6 +359,8 @@ class ExpertFlow(QObject):
             self.session.choose_expert(expert_id, self._unlocked)
             self.advance()
             return
+        from tic_desktop.ui.key_dialog import KeyDialog
+
         expert = self.session.opened.manifest.expert(expert_id)
         create = not self.session.has_key(expert_id)
         dialog = KeyDialog(expert.name, create=create, error=error, parent=self.window)
@@ -352,6 +389,8 @@ class ExpertFlow(QObject):
             progress.close()
             progress.deleteLater()
             if isinstance(exc, Rejected):
+                from tic_desktop.expert.keys import WRONG_PASSPHRASE
+
                 self.ask_key(expert_id, exc.text(self.settings.lang))
                 if exc.code != WRONG_PASSPHRASE:
                     log.warning("key step failed: %s", exc)
@@ -361,12 +400,16 @@ class ExpertFlow(QObject):
         run_in_background(lambda: work(expert_id, passphrase), done, failed)
 
     def _expert_line(self) -> str:
+        from tic_desktop.ui.identity_dialog import role_text
+
         e = self.session.expert
         assert e is not None
         key = self.session.fingerprint or ""
         return QCoreApplication.translate("ExpertApp", "承诺人：%1（%2）  密钥：%3").replace("%1", e.name).replace("%2", role_text(e.role, e.chair)).replace("%3", key)
 
     def ask_pledge(self) -> None:
+        from tic_desktop.ui.pledge_dialog import PledgeDialog
+
         dialog = PledgeDialog(self.settings.lang, self._expert_line(), parent=self.window)
         self._show(dialog, self._on_pledged, self.go_start)
 
@@ -375,10 +418,14 @@ class ExpertFlow(QObject):
         self.advance()
 
     def show_pledge_read_only(self) -> None:
+        from tic_desktop.ui.pledge_dialog import PledgeDialog
+
         self._show(PledgeDialog(self.settings.lang, self._expert_line(), read_only=True, parent=self.window),
                    lambda: None)
 
     def ask_conflicts(self, edit: bool = False) -> None:
+        from tic_desktop.ui.conflicts_dialog import ConflictsDialog
+
         self.window.flush()
         dialog = ConflictsDialog(self.session.assigned(), self.session.conflicts(), self.settings.lang, self.window)
         self._show(dialog, lambda: self._on_conflicts(dialog.value()), None if edit else self.go_start)
@@ -417,6 +464,7 @@ class ExpertFlow(QObject):
         self.window.close()
         self.backup()
         self.closed = True
+        self._drop_pending()
         self.session.close()
 
     def reopen_last(self) -> bool:
