@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from tic_desktop.core.errors import Rejected, register
+from tic_desktop.expert import age_passphrase
 from tic_desktop.formats import sshsig
 from tic_desktop.storage.atomic import atomic_write
 
@@ -240,14 +241,22 @@ def create_key(data_dir: Path, expert_id: str, passphrase: str) -> ExpertKey:
 
 
 def unlock_key(data_dir: Path, expert_id: str, passphrase: str) -> ExpertKey:
-    """Decrypt the stored keys; a wrong passphrase raises Rejected("key.wrong_passphrase")."""
+    """Decrypt the stored keys; a wrong passphrase raises Rejected("key.wrong_passphrase").
+
+    Slow (scrypt) but releases the GIL while it works: call it off the GUI thread."""
     key_path, _ = _paths(data_dir, expert_id)
     if not key_path.exists():
         raise Rejected(KEY_MISSING, expert_id)
-    try:
-        plain = pyrage.passphrase.decrypt(key_path.read_bytes(), passphrase)
-    except pyrage.DecryptError as exc:
+    sealed = key_path.read_bytes()
+    try:  # scrypt without the GIL, so a worker thread does not freeze the GUI
+        plain = age_passphrase.decrypt(sealed, passphrase)
+    except age_passphrase.WrongPassphrase as exc:
         raise Rejected(WRONG_PASSPHRASE) from exc
+    except age_passphrase.Unsupported:
+        try:
+            plain = pyrage.passphrase.decrypt(sealed, passphrase)
+        except pyrage.DecryptError as exc:
+            raise Rejected(WRONG_PASSPHRASE) from exc
     try:
         secret = json.loads(plain)
         if secret.get("format") != KEY_FORMAT or secret.get("expert_id") != expert_id:

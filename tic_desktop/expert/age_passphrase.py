@@ -1,0 +1,118 @@
+"""Decrypt an age file sealed to a passphrase (the scrypt recipient) without holding the GIL.
+
+`pyrage.passphrase.decrypt` keeps Python's GIL for the whole scrypt work (~0.9 s here), so the GUI
+thread freezes even when the key is unlocked in a worker. `hashlib.scrypt` (OpenSSL) releases the
+GIL, the rest is cheap. This module implements the reading side of age v1
+(https://age-encryption.org/v1) for exactly what `pyrage.passphrase.encrypt` writes: one
+`scrypt` stanza, header MAC, STREAM payload in 64 KiB ChaCha20-Poly1305 chunks.
+
+`decrypt` raises `WrongPassphrase` when the passphrase does not open the stanza (or the header MAC
+or a chunk does not authenticate) and `Unsupported` for anything else it does not understand;
+callers fall back to pyrage then, so an unusual file is never refused by this module alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+MAGIC = b"age-encryption.org/v1\n"
+SCRYPT_LABEL = b"age-encryption.org/v1/scrypt"
+CHUNK = 64 * 1024
+TAG = 16
+MAX_LOG_N = 22
+"""age implementations refuse work factors above this (about 15 s); so do we."""
+
+
+class WrongPassphrase(Exception):
+    """The passphrase does not open the file."""
+
+
+class Unsupported(Exception):
+    """Not an age passphrase file this module reads (the caller falls back to pyrage)."""
+
+
+def _b64(text: bytes) -> bytes:
+    """age's base64: standard alphabet, no padding, canonical."""
+    if text.endswith(b"=") or b"\r" in text:
+        raise Unsupported("padded or non-canonical base64")
+    try:
+        raw = base64.b64decode(text + b"=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Unsupported(f"bad base64: {exc}") from exc
+    if base64.b64encode(raw).rstrip(b"=") != text:
+        raise Unsupported("non-canonical base64")
+    return raw
+
+
+def _hkdf(key: bytes, salt: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(key)
+
+
+def _header(data: bytes) -> tuple[list[bytes], bytes, bytes, bytes, int]:
+    """(stanza argument line, stanza body, header bytes up to '---', MAC, payload offset)."""
+    if not data.startswith(MAGIC):
+        raise Unsupported("not an age file")
+    pos = len(MAGIC)
+    end = data.find(b"\n", pos)
+    line = data[pos:end]
+    if end < 0 or not line.startswith(b"-> "):
+        raise Unsupported("no stanza")
+    args = line[3:].split(b" ")
+    pos = end + 1
+    body = b""
+    while True:  # body lines of 64 columns, the last one shorter (possibly empty)
+        end = data.find(b"\n", pos)
+        if end < 0:
+            raise Unsupported("truncated header")
+        chunk = data[pos:end]
+        pos = end + 1
+        body += chunk
+        if len(chunk) < 64:
+            break
+    end = data.find(b"\n", pos)
+    line = data[pos:end]
+    if end < 0 or not line.startswith(b"--- "):
+        raise Unsupported("one scrypt stanza expected")
+    return args, _b64(body), data[:pos + 3], _b64(line[4:]), end + 1
+
+
+def decrypt(data: bytes, passphrase: str) -> bytes:
+    """The plaintext of an age file sealed to `passphrase`; scrypt runs without the GIL."""
+    args, body, header, mac, offset = _header(data)
+    if len(args) != 3 or args[0] != b"scrypt" or not args[2].isdigit() or args[2].startswith(b"0"):
+        raise Unsupported("not a scrypt stanza")
+    salt, log_n = _b64(args[1]), int(args[2])
+    if len(salt) != 16 or len(body) != 32 or not 1 <= log_n <= MAX_LOG_N:
+        raise Unsupported("unexpected scrypt parameters")
+    wrap = hashlib.scrypt(passphrase.encode("utf-8"), salt=SCRYPT_LABEL + salt, n=1 << log_n, r=8, p=1,
+                          maxmem=2**31 - 1, dklen=32)
+    try:
+        file_key = ChaCha20Poly1305(wrap).decrypt(bytes(12), body, None)
+    except InvalidTag as exc:
+        raise WrongPassphrase from exc
+    if not hmac.compare_digest(hmac.new(_hkdf(file_key, b"", b"header"), header, hashlib.sha256).digest(), mac):
+        raise WrongPassphrase("header MAC")
+    nonce, payload = data[offset:offset + 16], data[offset + 16:]
+    if len(nonce) != 16 or not payload:
+        raise Unsupported("truncated payload")
+    aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
+    out = []
+    count = (len(payload) + CHUNK + TAG - 1) // (CHUNK + TAG)
+    for i in range(count):
+        chunk = payload[i * (CHUNK + TAG):(i + 1) * (CHUNK + TAG)]
+        last = i == count - 1
+        if len(chunk) < TAG or (last and i > 0 and len(chunk) == TAG):
+            raise Unsupported("bad final chunk")
+        try:
+            out.append(aead.decrypt(i.to_bytes(11, "big") + (b"\x01" if last else b"\x00"), chunk, None))
+        except InvalidTag as exc:
+            raise WrongPassphrase(f"chunk {i}") from exc
+    return b"".join(out)
