@@ -6,7 +6,8 @@ batch (pin the agency), choose the expert, accept the pledge, declare conflicts 
 known conflicts plus `conflict` rows of the --scores CSV), open every document, enter seeded,
 realistic scores that satisfy the form (required comments, screening answers, overall fields,
 the conclusion of the band the total falls in), then `expert.signing.export_sheet` — the same
-code path as the review dialog's Sign button. Writes DIR/<expert_id>.ticsheet, the public keys
+three steps as the review dialog's Sign button (`prepare_export`, `write_export`, `record_export`;
+the dialog runs the middle one in a worker thread, here all three run in a row). Writes DIR/<expert_id>.ticsheet, the public keys
 (DIR/keys/<expert_id>.pub and .pem) and DIR/allowed_signers.
 """
 

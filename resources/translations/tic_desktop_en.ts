@@ -313,6 +313,47 @@
     </message>
 </context>
 <context>
+    <name>EnrolmentExport</name>
+    <message>
+        <source>评审专家密钥登记表-%1-%2.pdf</source>
+        <translation>Key-enrolment-sheet-%1-%2.pdf</translation>
+    </message>
+    <message>
+        <source>本机保存的密钥与本批次登记的不一致，不能生成登记表。</source>
+        <translation>The key stored on this computer differs from the one registered for this batch, so the enrolment sheet cannot be made.</translation>
+    </message>
+    <message>
+        <source>密钥登记表已保存</source>
+        <translation>Key enrolment sheet saved</translation>
+    </message>
+    <message>
+        <source>评审专家密钥登记表已保存到：
+%1
+
+请打印并在签名栏手写签名后，交评审组织机构登记。</source>
+        <translation>The key enrolment sheet was saved to:
+%1
+
+Print it, sign it by hand on the signature line and hand it to the agency for registration.</translation>
+    </message>
+    <message>
+        <source>密钥登记表未能保存。</source>
+        <translation>The key enrolment sheet could not be saved.</translation>
+    </message>
+    <message>
+        <source>密钥登记表</source>
+        <translation>Key enrolment sheet</translation>
+    </message>
+    <message>
+        <source>保存密钥登记表</source>
+        <translation>Save the key enrolment sheet</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>ExpertApp</name>
     <message>
         <source>工作区已损坏</source>
@@ -704,6 +745,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>View the p&amp;ledge…</translation>
     </message>
     <message>
+        <source>打印密钥登记表(&amp;K)…</source>
+        <translation>Print &amp;Key Enrolment Sheet…</translation>
+    </message>
+    <message>
+        <source>将评审专家密钥登记表（姓名、密钥指纹、二维码、签名栏）保存为 PDF，打印签名后交评审组织机构</source>
+        <translation>Save the expert key enrolment sheet (name, key fingerprint, QR code, signature line) as a PDF to print, sign and hand to the agency</translation>
+    </message>
+    <message>
         <source>设置(&amp;S)…</source>
         <translation>&amp;Settings…</translation>
     </message>
@@ -828,6 +877,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Still missing</translation>
     </message>
     <message>
+        <source>导出进度</source>
+        <translation>Export progress</translation>
+    </message>
+    <message>
         <source>导出到：</source>
         <translation>Export to:</translation>
     </message>
@@ -838,6 +891,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>选择文件夹…</source>
         <translation>Choose folder…</translation>
+    </message>
+    <message>
+        <source>打印密钥登记表…</source>
+        <translation>Print Key Enrolment Sheet…</translation>
+    </message>
+    <message>
+        <source>保存评审专家密钥登记表（PDF），打印签名后交评审组织机构</source>
+        <translation>Save the key enrolment sheet (PDF) to print, sign and hand to the agency</translation>
     </message>
     <message>
         <source>修订</source>
@@ -876,6 +937,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>All scoring is complete and can be signed. Signing makes revision %1 of the score sheet.</translation>
     </message>
     <message>
+        <source>正在生成密钥登记表…</source>
+        <translation>Making the key enrolment sheet…</translation>
+    </message>
+    <message>
         <source>完整</source>
         <translation>Complete</translation>
     </message>
@@ -888,12 +953,24 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Cannot sign</translation>
     </message>
     <message>
+        <source>正在解锁密钥…</source>
+        <translation>Unlocking your key…</translation>
+    </message>
+    <message>
         <source>导出失败</source>
         <translation>Export failed</translation>
     </message>
     <message>
+        <source>正在生成 PDF、签名、加密、写入并核验评分表（第 %1 版）…</source>
+        <translation>Making the PDFs, signing, encrypting, writing and verifying the score sheet (revision %1)…</translation>
+    </message>
+    <message>
         <source>导出完成</source>
         <translation>Export complete</translation>
+    </message>
+    <message>
+        <source>内部错误：%1</source>
+        <translation>Internal error: %1</translation>
     </message>
     <message>
         <source>请输入您的密钥口令，用于对评分表签名。</source>

@@ -54,7 +54,9 @@ def test_sign_from_main_window_locks_and_revise_unlocks(
     _score_everything(session)
     window.ui.signAction.trigger()
     dialog = wait_until(lambda: next((d for d in window.findChildren(ReviewDialog) if d.isVisible()), None))
-    dialog.signButton.click()
+    with qtbot.waitSignal(dialog.signed, timeout=60000):  # unlock and export run in the background
+        dialog.signButton.click()
+        assert dialog.busy and not dialog.signButton.isEnabled() and not dialog.closeButton.isEnabled()
     sheets = list(usb.glob("*.ticsheet"))
     assert len(sheets) == 1, messages
     assert messages[-1][2] is False  # 导出完成
@@ -73,7 +75,8 @@ def test_sign_from_main_window_locks_and_revise_unlocks(
     dialog.reviseButton.click()
     wait_until(lambda: window.proposals.model().rows()[0].status == Status.COMPLETE.value)
     assert not window.current_form().criterion_row(criterion).score_edit.isReadOnly()
-    dialog.signButton.click()
+    with qtbot.waitSignal(dialog.signed, timeout=60000):
+        dialog.signButton.click()
     sheets = sorted(usb.glob("*.ticsheet"))
     assert len(sheets) == 2
     seqs = sorted(read_sheet(s, session.opened, identity=identity).sheet.sheet_seq for s in sheets)

@@ -130,3 +130,148 @@ def test_cancelled_passphrase_does_nothing(qtbot: Any, session: Any, tmp_path: P
     d.signButton.click()
     assert not hooks.messages and not list(tmp_path.glob("*.ticsheet"))
     assert not signing.is_locked(session)
+
+
+# ── in the background: progress, responsiveness, errors ──────────────────────────────────────
+
+def _batch_of_42(folder: Path) -> Path:
+    """The demo feasibility batch with its six proposals repeated 7 times, for one expert (as bench/)."""
+    from tic_desktop.demo import build_demo_source, demo_agency_dir
+    from tic_desktop.formats import keys as agency_keys
+    from tic_desktop.formats.batch import write_batch
+    from tic_desktop.formats.source import read_source
+
+    spec = read_source(build_demo_source(folder / "src"))
+    proposals, documents = [], {}
+    for i in range(7):
+        for p in spec.proposals:
+            pid = f"{p.id}-{i:02d}"
+            docs = []
+            for d in p.documents:
+                path = d.path.replace(f"proposals/{p.id}/", f"proposals/{pid}/")
+                documents[path] = spec.documents[d.path]
+                docs.append(d.model_copy(update={"path": path}))
+            proposals.append(p.model_copy(update={"id": pid, "documents": tuple(docs)}))
+    expert = spec.experts[0].model_copy(update={"assigned": (), "known_conflicts": ()})
+    spec = type(spec)(**{**spec.__dict__, "proposals": proposals, "documents": documents, "experts": [expert]})
+    out = folder / "big.ticbatch"
+    write_batch(out, spec, agency_keys.load_agency_keys(demo_agency_dir()))
+    return out
+
+
+@pytest.fixture(scope="module")
+def big_batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    raw = _batch_of_42(tmp_path_factory.mktemp("big")).read_bytes()
+    return {"raw": raw, "opened": read_batch(raw)}
+
+
+def test_export_runs_off_the_gui_thread_and_the_gui_keeps_ticking(
+    qtbot: Any, big_batch: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from tic_desktop.expert import keys as expert_keys
+
+    s = ExpertSession.open(tmp_path / "data")
+    try:
+        s.accept(big_batch["opened"], big_batch["raw"], pin_new_agency=True)
+        expert_id = big_batch["opened"].manifest.experts[0].id
+        s.choose_expert(expert_id, s.create_key(expert_id, PASSPHRASE))
+        s.accept_pledge()
+        s.declare_conflicts({pid: ConflictDeclaration(False) for pid in s.conflicts()})
+        _score(s)
+        assert len(s.assigned()) == 42 and signing.review(s).ready
+
+        threads: dict[str, bool] = {}
+        write, unlock = signing.write_export, expert_keys.unlock_key
+
+        def spy(name: str, fn: Any) -> Any:
+            def run(*args: Any, **kwargs: Any) -> Any:
+                threads[name] = threading.current_thread() is threading.main_thread()
+                return fn(*args, **kwargs)
+            return run
+
+        monkeypatch.setattr(signing, "write_export", spy("write", write))
+        monkeypatch.setattr(expert_keys, "unlock_key", spy("unlock", unlock))
+        usb = tmp_path / "usb"
+        usb.mkdir()
+        hooks = Hooks([PASSPHRASE], usb)
+        d = _dialog(qtbot, s, hooks)
+        d.show()
+        ticks: list[tuple[float, bool, bool]] = []
+        timer = QTimer()
+        timer.setInterval(20)
+        timer.timeout.connect(lambda: ticks.append((time.perf_counter(), d.busy, any(
+            b.isEnabled() for b in (d.signButton, d.reviseButton, d.folderButton, d.closeButton, d.enrolmentButton)))))
+        timer.start()
+        with qtbot.waitSignal(d.signed, timeout=120000) as blocker:
+            d.signButton.click()
+            assert d.busy and d.progressBar.isVisible()
+        timer.stop()
+    finally:
+        s.close()
+    assert threads == {"unlock": False, "write": False}  # neither ran on the GUI thread
+    busy = [t for t in ticks if t[1]]
+    assert len(busy) > 20, len(busy)
+    assert not any(t[2] for t in busy)  # every button disabled while running
+    gaps = [b[0] - a[0] for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert max(gaps) < 0.3, f"GUI thread blocked for {max(gaps) * 1000:.0f} ms"
+    assert blocker.args[0].proposals == 42 and blocker.args[0].path.exists()
+    assert not d.progressBar.isVisible() and d.reviseButton.isEnabled()
+
+
+@pytest.mark.parametrize(("errno_", "expected"), [(28, "空间不足"), (13, "无法写入所选文件夹")])
+def test_write_errors_come_back_as_messages(
+    qtbot: Any, session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, errno_: int, expected: str
+) -> None:
+    import os
+
+    from tic_desktop.storage.atomic import os_error
+
+    def failing(path: Path, data: bytes, **_: Any) -> None:
+        exc = OSError(errno_, os.strerror(errno_), str(path))
+        raise os_error(exc, path) from exc
+
+    monkeypatch.setattr(signing, "atomic_write", failing)
+    _score(session)
+    hooks = Hooks([PASSPHRASE], tmp_path)
+    d = _dialog(qtbot, session, hooks)
+    d.signButton.click()
+    qtbot.waitUntil(lambda: bool(hooks.messages) and not d.busy, timeout=60000)
+    title, text, warning = hooks.messages[-1]
+    assert warning and title == "导出失败" and expected in text and "评分表未导出" in text
+    assert not signing.is_locked(session) and not signing.exports(session)
+    assert d.signButton.isEnabled() and d.closeButton.isEnabled() and not d.progressBar.isVisible()
+    assert not list(tmp_path.glob("*.ticsheet"))
+
+
+def test_missing_folder_and_english_messages(qtbot: Any, session: Any, tmp_path: Path) -> None:
+    from tic_desktop.ui.review_dialog import ReviewDialog
+
+    _score(session)
+    hooks = Hooks([PASSPHRASE], tmp_path / "unplugged")
+    d = ReviewDialog(session, lang="en", ask_passphrase=hooks.ask_passphrase, ask_folder=hooks.ask_folder,
+                     show_message=hooks.show_message)
+    qtbot.addWidget(d)
+    d.signButton.click()
+    qtbot.waitUntil(lambda: bool(hooks.messages) and not d.busy, timeout=60000)
+    assert "does not exist" in hooks.messages[-1][1] and hooks.messages[-1][2]
+    assert not signing.is_locked(session)
+
+
+def test_wrong_passphrase_every_time_gives_up_with_a_message(
+    qtbot: Any, session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tic_desktop.ui import review_dialog
+
+    monkeypatch.setattr(review_dialog, "PASSPHRASE_TRIES", 2)
+    _score(session)
+    hooks = Hooks(["wrong passphrase 1", "wrong passphrase 2", PASSPHRASE], tmp_path)
+    d = _dialog(qtbot, session, hooks)
+    d.signButton.click()
+    qtbot.waitUntil(lambda: bool(hooks.messages) and not d.busy, timeout=60000)
+    assert len(hooks.errors) == 2 and "口令不正确" in hooks.messages[-1][1] and hooks.messages[-1][2]
+    assert not list(tmp_path.glob("*.ticsheet")) and d.signButton.isEnabled()

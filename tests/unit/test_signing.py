@@ -120,3 +120,57 @@ def test_export_with_another_experts_key_is_refused(session: Any, tmp_path: Path
     with pytest.raises(SheetRejected) as info:
         signing.export_sheet(session, make_key("E04"), tmp_path)
     assert info.value.code == signing.WRONG_KEY
+
+
+def test_the_slow_part_runs_in_another_thread_without_the_workspace(session: Any, demo: dict[str, Any],
+                                                                    tmp_path: Path) -> None:
+    """prepare (session thread) → write (a worker: SQLite would refuse a foreign thread) → record."""
+    import threading
+
+    _ready(session)
+    _score_all(session)
+    key = session.test_key
+    job = signing.prepare_export(session, key, tmp_path)
+    assert not signing.exports(session) and not list(tmp_path.glob("*.ticsheet"))
+    out: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: out.update(written=signing.write_export(job, key)))
+    worker.start()
+    worker.join(120)
+    written = out["written"]
+    assert written.path.exists() and written.kept_copy.exists() and not signing.is_locked(session)
+    result = signing.record_export(session, written)
+    assert signing.is_locked(session) and [e.sheet_seq for e in signing.exports(session)] == [1]
+    got = read_sheet(result.path, demo["opened"], identity=demo["identity"], pinned={"E04": key.fingerprint})
+    assert got.sheet_sha256 == result.sheet_sha256 == written.sheet_sha256
+    # a second write of the same job cannot be recorded twice
+    again = signing.write_export(job, key)
+    with pytest.raises(SheetRejected) as info:
+        signing.record_export(session, again)
+    assert info.value.code == signing.EXPORT_STALE
+
+
+def test_write_errors_have_export_codes(session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from tic_desktop.core.errors import message
+    from tic_desktop.storage.atomic import os_error
+
+    _ready(session)
+    _score_all(session)
+    job = signing.prepare_export(session, session.test_key, tmp_path / "gone")
+    with pytest.raises(SheetRejected) as info:
+        signing.write_export(job, session.test_key)
+    assert info.value.code == signing.EXPORT_FOLDER_MISSING
+
+    def full(path: Path, data: bytes, **_: Any) -> None:
+        exc = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        raise os_error(exc, path) from exc
+
+    monkeypatch.setattr(signing, "atomic_write", full)
+    job = signing.prepare_export(session, session.test_key, tmp_path)
+    with pytest.raises(SheetRejected) as info:
+        signing.write_export(job, session.test_key)
+    assert info.value.code == signing.EXPORT_DISK_FULL
+    assert "空间不足" in info.value.text("zh") and "full" in message(signing.EXPORT_DISK_FULL, "en")
+    assert not signing.is_locked(session)

@@ -1,22 +1,29 @@
-"""Signing and exporting the expert's score sheet (issue 4). Qt-free; the review dialog and
-`tic-desktop simulate` both go through `export_sheet`.
+"""Signing and exporting the expert's score sheet (issue 4). Qt-free; the review dialog,
+`tic-desktop simulate` and the self-test go through the same three export steps.
 
     review(session)            every assigned proposal: total, band, conclusion, what is missing
-    build_sheet(session, key)  the `formats.sheet.Sheet` and its members (PDFs, key files)
-    export_sheet(session, key, folder)
-        refuses an incomplete sheet → next revision (sheet_seq = last + 1, supersedes = the last
-        sheet.json's SHA-256) → PDFs → sign (SSHSIG + raw Ed25519) → age-encrypt to the agency and
-        to the expert → `storage.atomic.atomic_write` to the chosen folder, re-opened and fully
-        verified (`formats.sheet.read_sheet` with the expert's own age key and pinned fingerprint)
-        → a copy kept in the data folder (every revision is kept) → recorded in the workspace
-        (`sheet_exports`, audited) → the sheet is locked until `revise()`.
+    build_sheet(session, key)  the `formats.sheet.Sheet` and its members (PDFs, key files):
+                               `gather_sheet` (session) then `render_sheet` (pure)
+    export_sheet(session, key, folder) = prepare_export → write_export → record_export:
+        prepare (session thread, fast): refuses a locked or incomplete sheet, reads answers,
+          conflicts, pledge, documents opened, audit head, next revision (sheet_seq = last + 1,
+          supersedes = the last sheet.json's SHA-256) into an immutable `ExportJob`;
+        write (any thread, slow, no session or workspace): PDFs → canonical JSON → sign (SSHSIG +
+          raw Ed25519) → age-encrypt to the agency and to the expert → `storage.atomic.atomic_write`
+          to the chosen folder, re-opened and fully verified (`formats.sheet.read_sheet` with the
+          expert's own age key and pinned fingerprint) → a copy kept in the data folder (every
+          revision is kept);
+        record (session thread): recorded in the workspace (`sheet_exports`, audited) → the sheet
+          is locked until `revise()`.
 
-The functions take the `ExpertSession` and use only its public methods and its workspace.
+The session-side functions take the `ExpertSession` and use only its public methods and its
+workspace; the workspace's SQLite connection belongs to the thread that opened it.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno as _errno
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +38,7 @@ from tic_desktop.expert.keys import ExpertKey
 from tic_desktop.expert.pledge import pledge_sha256
 from tic_desktop.formats import sheet as sheetfmt
 from tic_desktop.storage.atomic import atomic_write
+from tic_desktop.storage.errors import DISK_FULL
 
 INCOMPLETE = register(
     "sheet.incomplete",
@@ -50,6 +58,31 @@ WRONG_KEY = register(
 LOCKED = register(
     "sheet.locked", "评分表已签名锁定。如需修改，请先选择“修订”生成新版本。",
     "The score sheet is signed and locked. Choose \"Revise\" to make a new revision before changing it.",
+)
+
+EXPORT_DISK_FULL = register(
+    "export.disk_full", "所选文件夹所在的磁盘（或 U 盘）空间不足，评分表未导出。请腾出空间或换一个文件夹后重试。",
+    "The disk (or USB stick) of the chosen folder is full, so the score sheet was not exported. "
+    "Free some space or choose another folder, then try again.",
+)
+EXPORT_NOT_WRITABLE = register(
+    "export.not_writable", "无法写入所选文件夹（只读、写保护或没有权限），评分表未导出。请选择其他文件夹。",
+    "The chosen folder cannot be written (read-only, write-protected or no permission), so the score sheet "
+    "was not exported. Choose another folder.",
+)
+EXPORT_FOLDER_MISSING = register(
+    "export.folder_missing", "所选文件夹不存在（U 盘是否已拔出？），评分表未导出。请重新选择文件夹。",
+    "The chosen folder does not exist (was the USB stick removed?), so the score sheet was not exported. "
+    "Choose the folder again.",
+)
+EXPORT_FAILED = register(
+    "export.failed", "写入评分表时出错，评分表未导出。请检查磁盘或 U 盘后重试。",
+    "Writing the score sheet failed, so it was not exported. Check the disk or USB stick and try again.",
+)
+EXPORT_STALE = register(
+    "export.stale", "导出期间已记录了另一版评分表，本次导出未登记。请关闭后重新打开审核页。",
+    "Another revision was recorded while this one was being exported, so this export was not recorded. "
+    "Close and reopen the review page.",
 )
 
 
@@ -201,17 +234,36 @@ def _form_entry(form: Any, answers: Any, ev: Any) -> sheetfmt.FormEntry:
 
 
 @dataclass(frozen=True)
+class SheetDraft:
+    """What the session knows about the sheet, gathered on the thread that owns the workspace.
+
+    Plain, immutable data (the batch's own objects, frozen models): `render_sheet` turns it into
+    PDFs and the validated sheet in a worker thread without touching the session or the workspace.
+    """
+
+    body: dict[str, Any]
+    """Every field of `formats.sheet.Sheet` except `members`."""
+    opened: Any  # formats.batch.OpenedBatch
+    expert: Any  # formats.manifest.Expert
+    pages: tuple[tuple[Any, tuple[Any, ...]], ...]
+    """(proposal, its `reports.sheet_pdf.SheetPage`s) for every proposal scored, in manifest order."""
+    pledge_proposals: tuple[tuple[str, str, str], ...]
+    conflicts: dict[str, tuple[bool, str | None, str]]
+    pledge_accepted_at: str
+
+
+@dataclass(frozen=True)
 class BuiltSheet:
     sheet: sheetfmt.Sheet
     members: dict[str, bytes]
     digest: str
 
 
-def build_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
-                revision: tuple[int, str | None] | None = None, lang: str = "zh") -> BuiltSheet:
-    """The complete sheet (with its PDFs and key files) for the current session; refuses when incomplete."""
-    from tic_desktop.reports.pledge_pdf import PledgeInput, render_pledge  # noqa: PLC0415
-    from tic_desktop.reports.sheet_pdf import ScoreSheetInput, SheetPage, render_score_sheet  # noqa: PLC0415
+def gather_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
+                 revision: tuple[int, str | None] | None = None, lang: str = "zh") -> SheetDraft:
+    """Read answers, conflicts, pledge, documents opened, audit head and the next revision; refuse
+    an incomplete sheet or a foreign key. Fast (no PDFs): runs where the workspace lives."""
+    from tic_desktop.reports.sheet_pdf import SheetPage  # noqa: PLC0415
 
     rv = review(session)
     if not rv.ready:
@@ -231,10 +283,11 @@ def build_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
     created = created_at or _now()
     conflicts = session.conflicts()
     opened_docs = session.documents_opened()
+    assigned = session.assigned()
     entries = []
     used_forms: dict[str, Any] = {}
-    pages_of: dict[str, list[Any]] = {}
-    for p in session.assigned():
+    pages: list[tuple[Any, tuple[Any, ...]]] = []
+    for p in assigned:
         decl = conflicts[p.id]
         if decl.declared:
             entries.append(sheetfmt.ProposalEntry(
@@ -242,14 +295,14 @@ def build_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
                 forms=(), documents_opened=()))
             continue
         forms = []
-        pages = []
+        shown = []
         for form in session.forms_for(p.id):
             answers = session.answers(p.id, form.id)
             ev = session.evaluation(p.id, form.id)
             forms.append(_form_entry(form, answers, ev))
-            pages.append(SheetPage(form=form, answers=answers, evaluation=ev))
+            shown.append(SheetPage(form=form, answers=answers, evaluation=ev))
             used_forms[form.id] = form
-        pages_of[p.id] = pages
+        pages.append((p, tuple(shown)))
         docs = tuple(sheetfmt.DocumentEntry(path=path, sha256=sha)
                      for (pid, path), sha in sorted(opened_docs.items()) if pid == p.id)
         entries.append(sheetfmt.ProposalEntry(
@@ -269,37 +322,88 @@ def build_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
         "audit_head": sheetfmt.AuditHeadEntry(seq=head.seq, hash=head.hash),
         "created_at": created,
     }
-    draft = sheetfmt.Sheet.model_construct(**body, members=())
-    digest = sheetfmt.content_digest(draft)
-    date = created[:10]
+    return SheetDraft(
+        body=body, opened=opened, expert=expert, pages=tuple(pages),
+        pledge_proposals=tuple((p.id, p.center_name, p.lead_unit) for p in assigned),
+        conflicts={pid: (d.declared, d.reason, d.note) for pid, d in conflicts.items()},
+        pledge_accepted_at=pledge.accepted_at,
+    )
+
+
+def render_sheet(draft: SheetDraft, key: ExpertKey) -> BuiltSheet:
+    """The PDFs, key files and the validated sheet. Pure and slow: safe in a worker thread."""
+    from tic_desktop.reports.pledge_pdf import PledgeInput, render_pledge  # noqa: PLC0415
+    from tic_desktop.reports.sheet_pdf import ScoreSheetInput, render_score_sheet  # noqa: PLC0415
+
+    m = draft.opened.manifest
+    expert = draft.expert
+    seq = draft.body["sheet_seq"]
+    draft_sheet = sheetfmt.Sheet.model_construct(**draft.body, members=())
+    digest = sheetfmt.content_digest(draft_sheet)
+    date = draft.body["created_at"][:10]
     members = sheetfmt.key_members(key.signing_key.public_key(), expert.id)
     qr = sheetfmt.qr_payload(batch_id=m.batch_id, expert_id=expert.id, sheet_seq=seq, digest=digest,
                              fingerprint=key.fingerprint)
-    for p in session.assigned():
-        if p.id not in pages_of:
-            continue
-        members[sheetfmt.pdf_member(p.id)] = render_score_sheet(ScoreSheetInput(
-            batch_id=m.batch_id, batch_title=m.title.zh, kind=m.kind, agency_name=m.agency.name, proposal=p,
-            expert=expert, pages=tuple(pages_of[p.id]), fingerprint=key.fingerprint, digest=digest,
+    for proposal, pages in draft.pages:
+        members[sheetfmt.pdf_member(proposal.id)] = render_score_sheet(ScoreSheetInput(
+            batch_id=m.batch_id, batch_title=m.title.zh, kind=m.kind, agency_name=m.agency.name, proposal=proposal,
+            expert=expert, pages=pages, fingerprint=key.fingerprint, digest=digest,
             sheet_seq=seq, qr_text=qr, date=date,
         ))
     members[sheetfmt.PLEDGE_PDF] = render_pledge(PledgeInput(
         batch_id=m.batch_id, batch_title=m.title.zh, agency_name=m.agency.name, expert=expert,
-        proposals=tuple((p.id, p.center_name, p.lead_unit) for p in session.assigned()),
-        conflicts={pid: (d.declared, d.reason, d.note) for pid, d in conflicts.items()},
-        accepted_at=pledge.accepted_at, fingerprint=key.fingerprint, digest=digest, sheet_seq=seq,
-        qr_text=qr,
+        proposals=draft.pledge_proposals, conflicts=draft.conflicts, accepted_at=draft.pledge_accepted_at,
+        fingerprint=key.fingerprint, digest=digest, sheet_seq=seq, qr_text=qr,
     ))
     try:
         sheet = sheetfmt.Sheet.model_validate_json(
-            sheetfmt.strictjson.dumps({**draft.model_dump(mode="json"),
+            sheetfmt.strictjson.dumps({**draft_sheet.model_dump(mode="json"),
                                        "members": [e.model_dump(mode="json") for e in sheetfmt.member_entries(members)]}))
     except Exception as exc:  # a bug in building, not the expert's input
         raise RuntimeError(f"built sheet does not validate: {exc}") from exc
     return BuiltSheet(sheet, members, digest)
 
 
+def build_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
+                revision: tuple[int, str | None] | None = None, lang: str = "zh") -> BuiltSheet:
+    """The complete sheet (with its PDFs and key files) for the current session; refuses when incomplete."""
+    return render_sheet(gather_sheet(session, key, created_at=created_at, revision=revision, lang=lang), key)
+
+
 # ── exporting ───────────────────────────────────────────────────────────────────────────────
+#
+# Three steps, so that the slow middle one can leave the GUI thread (the SQLite connection of the
+# workspace belongs to the thread that opened it):
+#   prepare_export(session, key, folder)  session thread: checks, everything read from the workspace
+#   write_export(job, key)                any thread: PDFs, canonical JSON, sign, encrypt, write, verify
+#   record_export(session, written)       session thread: recorded (audited) and locked
+# `export_sheet` runs the three in a row (simulate, the self-test, the tests).
+
+@dataclass(frozen=True)
+class ExportJob:
+    draft: SheetDraft
+    target: Path
+    """The file in the folder the expert picked."""
+    kept: Path
+    """The copy kept in the data folder (every revision is kept)."""
+
+
+@dataclass(frozen=True)
+class WrittenSheet:
+    """A sheet written, re-opened and verified; not yet recorded in the workspace."""
+
+    path: Path
+    kept_copy: Path
+    batch_id: str
+    expert_id: str
+    sheet_seq: int
+    supersedes: str | None
+    sheet_sha256: str
+    content_digest: str
+    audit_seq: int
+    proposals: int
+    conflicts: int
+
 
 @dataclass(frozen=True)
 class ExportResult:
@@ -326,18 +430,44 @@ def default_filename(session: Any, sheet_seq: int) -> str:
     return f"{session.batch_id}-{session.expert.id}-r{sheet_seq}.ticsheet"
 
 
-def export_sheet(session: Any, key: ExpertKey, folder: Path, *, filename: str | None = None,
-                 created_at: str | None = None, lang: str = "zh") -> ExportResult:
-    """Sign, encrypt, write atomically, re-open and verify, keep a copy, record, lock."""
+def prepare_export(session: Any, key: ExpertKey, folder: Path, *, filename: str | None = None,
+                   created_at: str | None = None, lang: str = "zh") -> ExportJob:
+    """Refuse a locked or incomplete sheet; gather everything `write_export` needs. Fast."""
     if is_locked(session):
         raise SheetRejected(LOCKED)
-    built = build_sheet(session, key, created_at=created_at, lang=lang)
+    draft = gather_sheet(session, key, created_at=created_at, lang=lang)
+    seq = draft.body["sheet_seq"]
+    target = Path(folder) / (filename or default_filename(session, seq))
+    kept = Path(session.data_dir) / "sheets" / session.batch_id / f"{session.expert.id}-r{seq}.ticsheet"
+    return ExportJob(draft, target, kept)
+
+
+def _export_error(exc: BaseException, folder: Path) -> SheetRejected:
+    """A write failure as a registered code the UI shows in its language."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__
+    errno_ = cause.errno if isinstance(cause, OSError) else None
+    code = getattr(exc, "code", None)
+    if code == DISK_FULL or errno_ in (_errno.ENOSPC, getattr(_errno, "EDQUOT", _errno.ENOSPC)):
+        return SheetRejected(EXPORT_DISK_FULL, str(folder))
+    if errno_ == _errno.ENOENT or not folder.is_dir():
+        return SheetRejected(EXPORT_FOLDER_MISSING, str(folder))
+    if isinstance(cause, PermissionError) or errno_ in (_errno.EACCES, _errno.EPERM, _errno.EROFS):
+        return SheetRejected(EXPORT_NOT_WRITABLE, str(folder))
+    return SheetRejected(EXPORT_FAILED, f"{folder}: {cause or exc}")
+
+
+def write_export(job: ExportJob, key: ExpertKey) -> WrittenSheet:
+    """Render, sign, encrypt, write atomically, re-open and verify, keep a copy. No session, no
+    workspace: safe in a worker thread. Write failures come back as `SheetRejected` with an
+    `export.*` code; a sheet that does not verify as `SheetRejected` from `formats.sheet`."""
+    built = render_sheet(job.draft, key)
     sheet = built.sheet
     zip_bytes, body = sheetfmt.seal_sheet(sheet, built.members, key.signing_key)
-    recipients = [sheet.recipient.age_recipient, key.age_recipient]
-    data = sheetfmt.encrypt_sheet(zip_bytes, recipients)
+    data = sheetfmt.encrypt_sheet(zip_bytes, [sheet.recipient.age_recipient, key.age_recipient])
     sha = hashlib.sha256(body).hexdigest()
-    opened = session.opened
+    opened = job.draft.opened
     identity = str(key.age_identity)
 
     def verify(path: Path) -> None:
@@ -345,20 +475,41 @@ def export_sheet(session: Any, key: ExpertKey, folder: Path, *, filename: str | 
         if got.sheet_sha256 != sha:
             raise SheetRejected(sheetfmt.MEMBER_HASH, "re-read sheet differs from the one signed")
 
-    folder = Path(folder)
-    target = folder / (filename or default_filename(session, sheet.sheet_seq))
     try:
-        atomic_write(target, data, verify=verify)
-    except Rejected:
+        atomic_write(job.target, data, verify=verify)
+    except SheetRejected:
         raise
-    keep_dir = Path(session.data_dir) / "sheets" / session.batch_id
-    keep_dir.mkdir(parents=True, exist_ok=True)
-    kept = keep_dir / f"{session.expert.id}-r{sheet.sheet_seq}.ticsheet"
-    if kept.resolve() != target.resolve():
-        atomic_write(kept, data)
-    record = session.workspace.record_sheet_export(
-        session.batch_id, session.expert.id, sheet_seq=sheet.sheet_seq, sheet_sha256=sha, audit_seq=sheet.audit_head.seq,
-    )
-    session.ui_set(_lock_key(session), {"sheet_seq": record.sheet_seq, "sheet_sha256": sha})
+    except (Rejected, OSError) as exc:
+        raise _export_error(exc, job.target.parent) from exc
+    if job.kept.resolve() != job.target.resolve():
+        try:
+            job.kept.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(job.kept, data)
+        except (Rejected, OSError) as exc:
+            raise _export_error(exc, job.kept.parent) from exc
     conflicts = sum(1 for p in sheet.proposals if p.conflict.declared)
-    return ExportResult(target, kept, sheet.sheet_seq, sheet.supersedes, sha, built.digest, len(sheet.proposals), conflicts)
+    return WrittenSheet(job.target, job.kept, sheet.batch_id, sheet.expert_id, sheet.sheet_seq, sheet.supersedes,
+                        sha, built.digest, sheet.audit_head.seq, len(sheet.proposals), conflicts)
+
+
+def record_export(session: Any, written: WrittenSheet) -> ExportResult:
+    """Record the verified sheet in the workspace (audited) and lock the sheet until `revise`."""
+    if (session.batch_id, session.expert.id) != (written.batch_id, written.expert_id):
+        raise RuntimeError("recording a sheet for another batch or expert")
+    if next_revision(session)[0] != written.sheet_seq:
+        # another revision was recorded while this one was written: keep the file, refuse the record
+        raise SheetRejected(EXPORT_STALE, f"{written.path}")
+    record = session.workspace.record_sheet_export(
+        written.batch_id, written.expert_id, sheet_seq=written.sheet_seq, sheet_sha256=written.sheet_sha256,
+        audit_seq=written.audit_seq,
+    )
+    session.ui_set(_lock_key(session), {"sheet_seq": record.sheet_seq, "sheet_sha256": written.sheet_sha256})
+    return ExportResult(written.path, written.kept_copy, written.sheet_seq, written.supersedes, written.sheet_sha256,
+                        written.content_digest, written.proposals, written.conflicts)
+
+
+def export_sheet(session: Any, key: ExpertKey, folder: Path, *, filename: str | None = None,
+                 created_at: str | None = None, lang: str = "zh") -> ExportResult:
+    """Sign, encrypt, write atomically, re-open and verify, keep a copy, record, lock (all in this thread)."""
+    job = prepare_export(session, key, folder, filename=filename, created_at=created_at, lang=lang)
+    return record_export(session, write_export(job, key))

@@ -23,6 +23,7 @@ from tic_desktop.paths import resources_dir
 from tic_desktop.ui.autosave import Autosave
 from tic_desktop.ui.budget_panel import BudgetPanel
 from tic_desktop.ui.document_viewer import DocumentViewer
+from tic_desktop.ui.enrolment_export import EnrolmentExport
 from tic_desktop.ui.forms.ui_main_window import Ui_MainWindow
 from tic_desktop.ui.identity_dialog import person_text
 from tic_desktop.ui.kpi_panel import KpiPanel
@@ -101,13 +102,14 @@ class MainWindow(QMainWindow):
         self._find_shortcut.activated.connect(self._on_search)
         self.ui.signAction.triggered.connect(self.open_review)
         self.ui.reviewButton.clicked.connect(self.open_review)
+        self.ui.enrolmentAction.triggered.connect(self.save_enrolment_sheet)
 
     # -- pages ---------------------------------------------------------------------------------
     def show_start(self) -> None:
         self.ui.stack.setCurrentWidget(self.ui.startHost)
         self.setWindowTitle(self.tr("天津市技术创新中心 专家评审"))
         for action in (self.ui.nextAction, self.ui.previousAction, self.ui.searchAction,
-                       self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction):
+                       self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction, self.ui.enrolmentAction):
             action.setEnabled(False)
 
     def bind(self, session: ExpertSession) -> None:
@@ -128,7 +130,7 @@ class MainWindow(QMainWindow):
         self.ui.savedLabel.setText("")
         self.ui.banner.setVisible(False)
         for action in (self.ui.nextAction, self.ui.previousAction, self.ui.searchAction,
-                       self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction):
+                       self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction, self.ui.enrolmentAction):
             action.setEnabled(True)
         self.ui.stack.setCurrentWidget(self.ui.reviewPage)
         sizes = session.ui_get("splitter") or DEFAULT_SIZES
@@ -301,6 +303,17 @@ class MainWindow(QMainWindow):
         dialog.revised.connect(lambda _seq: self._after_signing())
         dialog.open()
         return dialog
+
+    def save_enrolment_sheet(self) -> EnrolmentExport | None:
+        """工具 → 打印密钥登记表…: the key enrolment sheet as a PDF where the expert chooses."""
+        if self.session is None or self.session.expert is None:
+            return None
+        export = EnrolmentExport(self.session, self, lang=self.lang)
+        export.saved.connect(export.deleteLater)
+        export.failed.connect(export.deleteLater)
+        if not export.start():
+            export.deleteLater()
+        return export
 
     def _after_signing(self) -> None:
         """Locking or unlocking changes every proposal's status and whether its form is editable."""
