@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -284,20 +283,15 @@ def test_tab_order_follows_the_form(qtbot, form_widget: ScoringForm, forms) -> N
     assert chain == expected
 
 
-def test_building_is_fast_and_switching_reuses_widgets(qtbot, form_widget: ScoringForm, forms) -> None:
+def test_switching_forms_rebuilds_and_same_form_reuses_widgets(qtbot, form_widget: ScoringForm, forms) -> None:
+    # speed lives in `python -m bench` (app_proposal_switch), never in a timed assertion here
     form = forms["feasibility_review"]
     other = forms["periodic_assessment"]
-    timings = []
-    for _ in range(3):
-        form_widget.set_form(other, FormAnswers(), None)
-        start = time.perf_counter()
-        form_widget.set_form(form, FormAnswers(), None)
-        QApplication.processEvents()
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.1, timings
+    form_widget.set_form(other, FormAnswers(), None)
+    form_widget.set_form(form, FormAnswers(), None)
+    QApplication.processEvents()
+    assert form_widget.criterion_row("1.1") is not None
     row = form_widget.criterion_row("1.1")
-    start = time.perf_counter()
     form_widget.set_form(form, FormAnswers(scores={"1.1": Decimal("4")}), None)
-    assert time.perf_counter() - start < 0.05
     assert form_widget.criterion_row("1.1") is row
     assert row.score_edit.text() == "4.0"
