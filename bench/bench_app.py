@@ -122,11 +122,15 @@ def _copy(template: Path, dest: Path) -> Path:
 
 # -- child processes ----------------------------------------------------------------------------
 def _env(root: Path, data_dir: Path | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("TIC_TEST_HOOK", "TIC_DATA_DIR")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("TIC_TEST_HOOK", "TIC_DATA_DIR", "PYTHONDONTWRITEBYTECODE")
+    }
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["TIC_LANG"] = "zh"
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # an installed app starts from compiled bytecode: let the warm-up run write it (outside the
+    # repository) so that the measured starts don't recompile every module
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "tic-bench-pycache")
     for var, rel in _HOME_VARS.items():
         path = root / rel
         path.mkdir(parents=True, exist_ok=True)
