@@ -173,6 +173,13 @@ def test_inspect_missing_file(tmp_path: Path) -> None:
     one_line_error(cli("batch", "inspect", tmp_path / "missing.ticbatch"))
 
 
+def test_inspect_of_a_score_sheet_says_what_it_is(tmp_path: Path) -> None:
+    sheet = tmp_path / "E01.ticsheet"
+    sheet.write_bytes(b"age-encryption.org/v1\n" + bytes(64))
+    assert "评分表文件（.ticsheet）" in one_line_error(cli("batch", "inspect", sheet))
+    assert "score sheet" in one_line_error(cli("batch", "inspect", sheet, lang="en"))
+
+
 def test_usage_errors_are_one_line_in_the_users_language() -> None:
     assert "缺少必需的参数" in one_line_error(cli("batch", "build"))
     assert "required" in one_line_error(cli("batch", "build", lang="en"))

@@ -55,6 +55,18 @@ def test_bad_file_is_explained_on_the_start_page(qtbot, tmp_path: Path) -> None:
     _close(app)
 
 
+def test_a_score_sheet_opened_as_a_batch_says_what_it_is(qtbot, tmp_path: Path) -> None:
+    # the installer associates .ticsheet with the app too; the file is encrypted to the agency
+    sheet = tmp_path / "E01.ticsheet"
+    sheet.write_bytes(b"age-encryption.org/v1\n-> X25519 abc\nxyz\n--- def\n" + bytes(64))
+    app = create_app(["tic-desktop", str(sheet)], data_dir=tmp_path / "d")
+    qtbot.addWidget(app.window)
+    label = app.window.start_page.ui.errorLabel
+    wait_until(lambda: label.text())
+    assert "评分表文件（.ticsheet）" in label.text() and "密钥" not in label.text()
+    _close(app)
+
+
 def test_changed_agency_key_is_refused(qtbot, tmp_path: Path, demo_batch: Path) -> None:
     app = create_app(["tic-desktop", str(demo_batch)], data_dir=tmp_path / "d")
     qtbot.addWidget(app.window)

@@ -71,55 +71,58 @@ MiB = 1024 * 1024
 GiB = 1024 * MiB
 
 
-def _code(code: str, zh: str, en: str) -> str:
-    return register(code, zh, en)
-
-
 _ASK_ZH = "请勿使用此文件，并联系发送方（评审组织机构）重新制作。"
 _ASK_EN = "Do not use this file; ask the agency to build it again."
-INVALID_SPEC = _code("build.invalid_spec", "评审批次的资料有误，无法生成批次文件。请按提示修改后重试。",
+IS_SHEET = register(
+    "format.is_score_sheet",
+    "这是专家评分表文件（.ticsheet），不是评审批次文件（.ticbatch）。评分表应交给评审机构核验与汇总；"
+    "评审专家请打开评审机构发来的批次文件。",
+    "This is an expert's score sheet (.ticsheet), not a review batch (.ticbatch). Score sheets go to the "
+    "agency to be verified and consolidated; experts open the batch file the agency sent them.",
+)
+INVALID_SPEC = register("build.invalid_spec", "评审批次的资料有误，无法生成批次文件。请按提示修改后重试。",
                      "The batch data has a mistake, so the batch file cannot be built. Correct it and try again.")
-KEY_CHANGED = _code("sig.agency_key_changed",
+KEY_CHANGED = register("sig.agency_key_changed",
                     "此批次文件的签名密钥与您之前确认的机构密钥不同。请先用电话或书面方式向评审组织机构核实密钥指纹，确认无误后再导入。",
                     "This batch is signed with a different key from the agency key you confirmed before. Check the key fingerprint "
                     "with the agency by phone or on paper before importing it.")
-SIGNER_MISMATCH = _code("sig.signer_mismatch", "签名密钥与文件中声明的机构密钥不一致，文件可能被伪造。" + _ASK_ZH,
+SIGNER_MISMATCH = register("sig.signer_mismatch", "签名密钥与文件中声明的机构密钥不一致，文件可能被伪造。" + _ASK_ZH,
                         "The signing key differs from the agency key named in the file; it may be forged. " + _ASK_EN)
-MEMBER_MISSING = _code("semantic.member_missing", "批次文件中缺少清单所列的文件。" + _ASK_ZH,
+MEMBER_MISSING = register("semantic.member_missing", "批次文件中缺少清单所列的文件。" + _ASK_ZH,
                        "A file listed in the manifest is missing from the batch. " + _ASK_EN)
-MEMBER_UNLISTED = _code("semantic.member_unlisted", "批次文件中有未列入清单的文件，可能被篡改。" + _ASK_ZH,
+MEMBER_UNLISTED = register("semantic.member_unlisted", "批次文件中有未列入清单的文件，可能被篡改。" + _ASK_ZH,
                         "The batch contains a file that the manifest does not list; it may have been tampered with. " + _ASK_EN)
-BAD_LISTING = _code("semantic.bad_listing", "批次清单的文件列表有误（重复或包含清单本身）。" + _ASK_ZH,
+BAD_LISTING = register("semantic.bad_listing", "批次清单的文件列表有误（重复或包含清单本身）。" + _ASK_ZH,
                     "The manifest's file list is wrong (duplicates, or it lists itself). " + _ASK_EN)
-SIZE_MISMATCH = _code("semantic.size_mismatch", "批次中某个文件的大小与清单不符，文件可能被替换。" + _ASK_ZH,
+SIZE_MISMATCH = register("semantic.size_mismatch", "批次中某个文件的大小与清单不符，文件可能被替换。" + _ASK_ZH,
                       "A file's size differs from the manifest; it may have been replaced. " + _ASK_EN)
-HASH_MISMATCH = _code("semantic.hash_mismatch", "批次中某个文件的内容与签名清单不符，文件可能被替换或篡改。" + _ASK_ZH,
+HASH_MISMATCH = register("semantic.hash_mismatch", "批次中某个文件的内容与签名清单不符，文件可能被替换或篡改。" + _ASK_ZH,
                       "A file's content differs from the signed manifest; it may have been replaced or altered. " + _ASK_EN)
-FORM_HASH = _code("semantic.form_hash_mismatch", "评分表内容与清单记录的版本不一致。" + _ASK_ZH,
+FORM_HASH = register("semantic.form_hash_mismatch", "评分表内容与清单记录的版本不一致。" + _ASK_ZH,
                   "A scoring form differs from the version recorded in the manifest. " + _ASK_EN)
-FORM_MISMATCH = _code("semantic.form_mismatch", "评分表的编号或版本与清单不一致。" + _ASK_ZH,
+FORM_MISMATCH = register("semantic.form_mismatch", "评分表的编号或版本与清单不一致。" + _ASK_ZH,
                       "A scoring form's id or version differs from the manifest. " + _ASK_EN)
-BAD_PATH = _code("semantic.bad_path", "清单中某个文件的位置不符合规定。" + _ASK_ZH,
+BAD_PATH = register("semantic.bad_path", "清单中某个文件的位置不符合规定。" + _ASK_ZH,
                  "A file in the manifest is at the wrong place. " + _ASK_EN)
-DUPLICATE_ID = _code("semantic.duplicate_id", "批次中有重复的编号（评分表、项目或专家）。" + _ASK_ZH,
+DUPLICATE_ID = register("semantic.duplicate_id", "批次中有重复的编号（评分表、项目或专家）。" + _ASK_ZH,
                      "The batch has a duplicate id (form, proposal or expert). " + _ASK_EN)
-PROPOSAL_MISMATCH = _code("semantic.proposal_mismatch", "项目资料与清单记录不一致（编号或名称不同）。" + _ASK_ZH,
+PROPOSAL_MISMATCH = register("semantic.proposal_mismatch", "项目资料与清单记录不一致（编号或名称不同）。" + _ASK_ZH,
                           "A proposal differs from its manifest entry (id or name). " + _ASK_EN)
-UNKNOWN_FORM = _code("semantic.unknown_form", "某个项目使用的评分表不在此批次中。" + _ASK_ZH,
+UNKNOWN_FORM = register("semantic.unknown_form", "某个项目使用的评分表不在此批次中。" + _ASK_ZH,
                      "A proposal uses a scoring form that is not in the batch. " + _ASK_EN)
-DOC_MISSING = _code("semantic.document_missing", "某个项目的申报材料（PDF）不在批次文件中。" + _ASK_ZH,
+DOC_MISSING = register("semantic.document_missing", "某个项目的申报材料（PDF）不在批次文件中。" + _ASK_ZH,
                     "A proposal's document (PDF) is not in the batch. " + _ASK_EN)
-DOC_UNREFERENCED = _code("semantic.document_unreferenced", "批次中有不属于任何项目的 PDF 文件。" + _ASK_ZH,
+DOC_UNREFERENCED = register("semantic.document_unreferenced", "批次中有不属于任何项目的 PDF 文件。" + _ASK_ZH,
                          "The batch holds a PDF that belongs to no proposal. " + _ASK_EN)
-UNLISTED_PART = _code("semantic.unlisted_part", "批次中有评分表或项目未在清单的对应部分登记。" + _ASK_ZH,
+UNLISTED_PART = register("semantic.unlisted_part", "批次中有评分表或项目未在清单的对应部分登记。" + _ASK_ZH,
                       "A form or proposal in the batch is not registered in its part of the manifest. " + _ASK_EN)
-UNKNOWN_PROPOSAL = _code("semantic.unknown_proposal", "专家的评审任务或回避项目指向了批次中不存在的项目。" + _ASK_ZH,
+UNKNOWN_PROPOSAL = register("semantic.unknown_proposal", "专家的评审任务或回避项目指向了批次中不存在的项目。" + _ASK_ZH,
                          "An expert's assignment or known conflict names a proposal that is not in the batch. " + _ASK_EN)
-MULTIPLE_CHAIRS = _code("semantic.multiple_chairs", "批次中指定了多名专家组组长（最多一名）。" + _ASK_ZH,
+MULTIPLE_CHAIRS = register("semantic.multiple_chairs", "批次中指定了多名专家组组长（最多一名）。" + _ASK_ZH,
                         "The batch names more than one panel chair (at most one). " + _ASK_EN)
-KIND_MISMATCH = _code("semantic.kind_mismatch", "评分表的评审类型与批次的评审类型不一致。" + _ASK_ZH,
+KIND_MISMATCH = register("semantic.kind_mismatch", "评分表的评审类型与批次的评审类型不一致。" + _ASK_ZH,
                       "A scoring form's evaluation kind differs from the batch's kind. " + _ASK_EN)
-CONSOLIDATION_MISMATCH = _code("semantic.consolidation_mismatch", "汇总规则与批次中的评分表不对应。" + _ASK_ZH,
+CONSOLIDATION_MISMATCH = register("semantic.consolidation_mismatch", "汇总规则与批次中的评分表不对应。" + _ASK_ZH,
                                "The consolidation rules do not match the batch's scoring forms. " + _ASK_EN)
 
 _PDF = r"[a-z0-9][a-z0-9._-]{0,63}\.pdf"
@@ -393,6 +396,10 @@ def read_batch(
     content larger than a few MiB goes to an anonymous 0600 temporary file in `spool_dir` when it
     is given (a private folder of the user's), else stays in memory; without `spool_dir` nothing is
     written to disk. Close the result when done. Raises `BatchRejected` only."""
+    if isinstance(source, Path) and source.suffix.lower() == ".ticsheet":
+        # the installer associates both extensions with the app: say what the file is, not
+        # "encrypted to a key you don't have"
+        raise BatchRejected(IS_SHEET, source.name)
     try:
         return _read(source, passphrase, identity, pinned_fingerprint, limits or BatchLimits(), spool_dir)
     except BatchRejected:
