@@ -246,15 +246,15 @@ class ExpertFlow(QObject):
 
     def ask_key_for_batch(self, raw: bytes | Path, error: str) -> None:
         """A batch encrypted to an expert's key: unlock the key kept on this computer, then read."""
+        from tic_desktop.expert.keys import list_keys
         from tic_desktop.ui.key_dialog import KeyDialog
 
-        keys_dir = self.data_dir / "keys"
-        pubs = sorted(keys_dir.glob("*.pub"), key=lambda p: p.stat().st_mtime, reverse=True) if keys_dir.exists() else []
+        pubs = list_keys(self.data_dir)  # keys that can be unlocked, newest first
         if not pubs:
             self.error(QCoreApplication.translate(
                 "ExpertApp", "该批次已加密给评审专家的密钥，但本机没有您的密钥。请向评审机构索取用口令加密的批次文件。"))
             return
-        expert_id = pubs[0].stem
+        expert_id = pubs[0].expert_id
         dialog = KeyDialog(expert_id, create=False, error=error, parent=self.window)
 
         def unlock() -> None:
