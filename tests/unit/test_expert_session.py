@@ -132,3 +132,17 @@ def test_encrypted_batch_needs_its_passphrase(tmp_path: Path) -> None:
         ExpertSession.read(raw)
     assert err.value.code == "age.passphrase_required"
     # a wrong passphrase and the retry are driven through the dialog in tests/e2e (scrypt is slow)
+
+
+def test_a_float_or_bool_score_is_refused_typed_and_nothing_is_stored(session: ExpertSession) -> None:
+    from tic_desktop.core.errors import Rejected
+
+    session.accept_pledge()
+    session.declare_conflicts({})
+    pid = session.assigned()[0].id
+    form = session.forms_for(pid)[0]
+    for bad in (7.1, True):
+        with pytest.raises(Rejected) as info:
+            session.save_answers([(pid, form.id, "score", form.criteria[0].id, bad)])
+        assert info.value.code == "answer.invalid_value"
+    assert session.answers(pid, form.id).scores == {}

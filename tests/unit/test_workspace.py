@@ -492,3 +492,20 @@ def test_a_precomputed_raw_sha256_is_not_recomputed(tmp_path: Path, monkeypatch:
         with pytest.raises(StorageError) as info:  # a wrong digest is caught when the file is read back
             add_batch(ws, "B3", raw=b"other", raw_sha256="0" * 64)
         assert info.value.code == "file.verify_failed" and ws.batch("B3") is None
+
+
+def test_conflict_declarations_are_one_transaction(ws: Workspace) -> None:
+    # the 回避 dialog is one act: if the second row cannot be written, the first is not kept either
+    ws.db.execute(
+        "CREATE TRIGGER no_p02 BEFORE INSERT ON conflicts WHEN NEW.proposal_id = 'P02' "
+        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    )
+    head = ws.audit_head()
+    with pytest.raises(sqlite3.IntegrityError):
+        ws.set_conflicts("B1", "E01", {"P01": (True, "same_unit", "曾任职"), "P02": (False, None, "")})
+    assert ws.conflicts("B1", "E01") == {}
+    assert ws.audit_head() == head
+    ws.db.execute("DROP TRIGGER no_p02")
+    assert ws.set_conflicts("B1", "E01", {"P01": (True, "same_unit", "曾任职"), "P02": (False, None, "")}) == 2
+    assert ws.set_conflicts("B1", "E01", {"P01": (True, "same_unit", "曾任职")}) == 0  # unchanged: no event
+    assert ws.conflicts("B1", "E01")["P01"].declared

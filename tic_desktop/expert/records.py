@@ -7,7 +7,6 @@ documents, place) maps onto the workspace's typed methods in one file.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from tic_desktop.storage.records import AnswerEdit, encode_value
@@ -58,10 +57,7 @@ class Records:
         return {pid: (c.declared, c.reason_code, c.note) for pid, c in self.ws.conflicts(batch_id, expert_id).items()}
 
     def set_conflicts(self, batch_id: str, expert_id: str, rows: dict[str, tuple[bool, str | None, str]]) -> None:
-        current = self.conflicts(batch_id, expert_id)
-        for pid, (declared, code, note) in rows.items():
-            if current.get(pid) != (declared, code, note):
-                self.ws.set_conflict(batch_id, expert_id, pid, declared=declared, reason_code=code, note=note)
+        self.ws.set_conflicts(batch_id, expert_id, rows)
 
     # answers
     def answers(self, batch_id: str, expert_id: str) -> dict[AnswerKey, str]:
@@ -74,8 +70,6 @@ class Records:
         edits = []
         stored: dict[AnswerKey, str | None] = {}
         for (pid, form, kind, item), value in items:
-            if kind == "score" and value is not None and not isinstance(value, Decimal | str):
-                value = Decimal(str(value))
             if kind in ("comment", "overall", "conclusion") and value == "":
                 value = None
             edits.append(AnswerEdit(pid, form, kind, item, value))  # type: ignore[arg-type]

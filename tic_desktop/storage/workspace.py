@@ -391,21 +391,31 @@ class Workspace:
         note: str = "",
     ) -> None:
         """Declare (回避) or clear a conflict of interest for one proposal."""
+        self.set_conflicts(batch_id, expert_id, {proposal_id: (declared, reason_code, note)})
+
+    def set_conflicts(
+        self, batch_id: str, expert_id: str, rows: dict[str, tuple[bool, str | None, str]]
+    ) -> int:
+        """Declare or clear several conflicts at once: one transaction (the 回避 dialog is one act).
+
+        `rows` maps proposal id to (declared, reason_code, note); unchanged rows are skipped.
+        Returns how many rows changed.
+        """
+        current = {pid: (c.declared, c.reason_code, c.note) for pid, c in self.conflicts(batch_id, expert_id).items()}
+        changed = {pid: row for pid, row in rows.items() if current.get(pid) != row}
+        if not changed:
+            return 0
         with self._transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO conflicts (batch_id, expert_id, proposal_id, declared, reason_code, note, "
-                "declared_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (batch_id, expert_id, proposal_id, int(declared), reason_code, note, _now()),
-            )
-            data = {
-                "batch_id": batch_id,
-                "expert_id": expert_id,
-                "proposal_id": proposal_id,
-                "declared": declared,
-                "reason_code": reason_code,
-                "note": note,
-            }
-            self._log(conn, "conflict.set", data, expert_id)
+            for pid, (declared, reason_code, note) in changed.items():
+                conn.execute(
+                    "INSERT OR REPLACE INTO conflicts (batch_id, expert_id, proposal_id, declared, reason_code, "
+                    "note, declared_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (batch_id, expert_id, pid, int(declared), reason_code, note, _now()),
+                )
+                data = {"batch_id": batch_id, "expert_id": expert_id, "proposal_id": pid, "declared": declared,
+                        "reason_code": reason_code, "note": note}
+                self._log(conn, "conflict.set", data, expert_id)
+        return len(changed)
 
     def conflicts(self, batch_id: str, expert_id: str) -> dict[str, ConflictDeclaration]:
         rows = self._read(
