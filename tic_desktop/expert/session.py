@@ -381,9 +381,7 @@ class ExpertSession:
             return Status.NOT_STARTED
         forms = self.forms_for(proposal_id)
         if forms and all(self.evaluation(proposal_id, f.id).complete for f in forms):
-            from tic_desktop.expert import signing  # signing builds on this module
-
-            return Status.SIGNED if signing.is_locked(self) else Status.COMPLETE
+            return Status.SIGNED if self.sheet_locked() else Status.COMPLETE
         return Status.IN_PROGRESS
 
     def progress(self) -> Progress:
@@ -417,6 +415,18 @@ class ExpertSession:
 
     def ui_set(self, key: str, value: Any) -> None:
         self.records.ui_set(key, value)
+
+    # the signed-sheet lock: set by a signature, cleared by 修订 (expert.signing decides when)
+    def _lock_key(self) -> str:
+        assert self.expert is not None
+        return f"sheet_lock:{self.batch_id}:{self.expert.id}"
+
+    def sheet_locked(self) -> bool:
+        """True once a sheet is signed, until a new revision is opened: proposals open read-only."""
+        return self.expert is not None and bool(self.ui_get(self._lock_key()))
+
+    def set_sheet_lock(self, value: dict[str, Any] | None) -> None:
+        self.ui_set(self._lock_key(), value)
 
 
 def copy_demo(data_dir: Path, write_demo: Callable[[Path], Path]) -> Path:

@@ -183,18 +183,14 @@ def review(session: Any) -> Review:
 
 # ── locking and revisions ───────────────────────────────────────────────────────────────────
 
-def _lock_key(session: Any) -> str:
-    return f"sheet_lock:{session.batch_id}:{session.expert.id}"
-
-
 def is_locked(session: Any) -> bool:
     """True once a sheet is signed, until `revise`: the UI opens proposals read-only."""
-    return bool(session.ui_get(_lock_key(session)))
+    return bool(session.sheet_locked())
 
 
 def revise(session: Any) -> int:
     """Unlock for a new revision; returns the sheet_seq the next signature will carry."""
-    session.ui_set(_lock_key(session), None)
+    session.set_sheet_lock(None)
     return next_revision(session)[0]
 
 
@@ -503,7 +499,7 @@ def record_export(session: Any, written: WrittenSheet) -> ExportResult:
         written.batch_id, written.expert_id, sheet_seq=written.sheet_seq, sheet_sha256=written.sheet_sha256,
         audit_seq=written.audit_seq,
     )
-    session.ui_set(_lock_key(session), {"sheet_seq": record.sheet_seq, "sheet_sha256": written.sheet_sha256})
+    session.set_sheet_lock({"sheet_seq": record.sheet_seq, "sheet_sha256": written.sheet_sha256})
     return ExportResult(written.path, written.kept_copy, written.sheet_seq, written.supersedes, written.sheet_sha256,
                         written.content_digest, written.proposals, written.conflicts)
 

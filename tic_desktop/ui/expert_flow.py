@@ -400,7 +400,7 @@ class ExpertFlow(QObject):
         run_in_background(lambda: work(expert_id, passphrase), done, failed)
 
     def _expert_line(self) -> str:
-        from tic_desktop.ui.identity_dialog import role_text
+        from tic_desktop.ui.people import role_text
 
         e = self.session.expert
         assert e is not None

@@ -10,32 +10,13 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidgetItem, QWidge
 
 from tic_desktop.formats.manifest import Expert
 from tic_desktop.ui.forms.ui_identity_dialog import Ui_IdentityDialog
+from tic_desktop.ui.people import person_text
 
 
 @dataclass(frozen=True)
 class IdentityChoice:
     expert_id: str
     has_key: bool
-
-
-def role_text(role: str, chair: bool = False) -> str:
-    from PySide6.QtCore import QCoreApplication  # noqa: PLC0415
-
-    names = {
-        "technical": QCoreApplication.translate("roles", "技术专家"),
-        "finance": QCoreApplication.translate("roles", "财务专家"),
-        "management": QCoreApplication.translate("roles", "管理专家"),
-    }
-    text = names.get(role, role)
-    return text + (QCoreApplication.translate("roles", "，专家组组长") if chair else "")
-
-
-def person_text(name: str, role: str, chair: bool = False) -> str:
-    """张三（技术专家） / 张三 (technical expert)."""
-    from PySide6.QtCore import QCoreApplication  # noqa: PLC0415
-
-    pattern = QCoreApplication.translate("roles", "%1（%2）")
-    return pattern.replace("%1", name).replace("%2", role_text(role, chair))
 
 
 class IdentityDialog(QDialog):

@@ -10,27 +10,28 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from tic_desktop.core.errors import Rejected
-from tic_desktop.expert import signing
 from tic_desktop.expert.session import ExpertSession, Status
 from tic_desktop.paths import resources_dir
 from tic_desktop.ui.autosave import Autosave
 from tic_desktop.ui.budget_panel import BudgetPanel
 from tic_desktop.ui.document_viewer import DocumentViewer
-from tic_desktop.ui.enrolment_export import EnrolmentExport
 from tic_desktop.ui.forms.ui_main_window import Ui_MainWindow
-from tic_desktop.ui.identity_dialog import person_text
 from tic_desktop.ui.kpi_panel import KpiPanel
+from tic_desktop.ui.people import person_text
 from tic_desktop.ui.proposal_list import ProposalList, ProposalRow
-from tic_desktop.ui.review_dialog import ReviewDialog
 from tic_desktop.ui.scoring_form import ScoringForm
 from tic_desktop.ui.start_page import StartPage
+
+if TYPE_CHECKING:
+    from tic_desktop.ui.enrolment_export import EnrolmentExport
+    from tic_desktop.ui.review_dialog import ReviewDialog
 
 DEFAULT_SIZES = [220, 500, 560]  # the form needs room for label, score, band and descriptors
 
@@ -208,7 +209,7 @@ class MainWindow(QMainWindow):
             widget.setProperty("form_id", form.id)
             # a signed sheet opens read-only until the expert chooses "修订" (a new revision)
             widget.set_form(form, session.answers(proposal_id, form.id), expert.role if expert else None,
-                            read_only=signing.is_locked(session))
+                            read_only=session.sheet_locked())
             tabs.addTab(widget, form.title.get(self.lang))
             self._update_tab_title(index)
         tabs.setTabBarAutoHide(len(forms) <= 1)
@@ -298,6 +299,8 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return None
         self.flush()
+        from tic_desktop.ui.review_dialog import ReviewDialog  # signing, PDFs and crypto: not needed at start
+
         dialog = ReviewDialog(self.session, self, lang=self.lang)
         dialog.signed.connect(lambda _result: self._after_signing())
         dialog.revised.connect(lambda _seq: self._after_signing())
@@ -308,6 +311,8 @@ class MainWindow(QMainWindow):
         """工具 → 打印密钥登记表…: the key enrolment sheet as a PDF where the expert chooses."""
         if self.session is None or self.session.expert is None:
             return None
+        from tic_desktop.ui.enrolment_export import EnrolmentExport
+
         export = EnrolmentExport(self.session, self, lang=self.lang)
         export.saved.connect(export.deleteLater)
         export.failed.connect(export.deleteLater)
