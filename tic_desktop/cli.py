@@ -185,9 +185,14 @@ def add_sheet_commands(sub: Any, lang: str) -> None:
     sim.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help=t("输出文件夹", "output folder"))
     sim.add_argument("--seed", type=int, default=1, metavar="N", help=t("随机种子（默认 1）", "random seed (default 1)"))
     sim.add_argument("--scores", type=Path, metavar="FILE.csv",
-                     help=t("指定分数的 CSV：expert_id,proposal_id,criterion_id,score（criterion_id=* 且 score=conflict 表示回避）",
-                            "CSV of fixed scores: expert_id,proposal_id,criterion_id,score (criterion_id=* with "
-                            "score=conflict declares a conflict)"))
+                     help=t("指定分数的 CSV，列为 expert_id,proposal_id,criterion_id,score[,form_id]。同一指标编号出现在项目的"
+                            "多张评分表中时（如方案论证批次的 1.1–4.2）须填 form_id；score 为 0 到该指标满分之间、符合评分步长的数，"
+                            "或 NA（表格允许时）；criterion_id=* 且 score=conflict 表示回避。未列出的指标按随机种子生成分数",
+                            "CSV of fixed scores, columns expert_id,proposal_id,criterion_id,score[,form_id]. form_id is "
+                            "required when the criterion id is in more than one of the proposal's forms (1.1-4.2 in a "
+                            "feasibility batch); score is a number from 0 to the criterion's max in the form's step, or NA "
+                            "where the form allows it; criterion_id=* with score=conflict declares a conflict. Criteria not "
+                            "listed get seeded scores"))
     secret = sim.add_mutually_exclusive_group()
     secret.add_argument("--passphrase-file", type=Path, metavar="F", help=t("批次解密口令文件", "batch passphrase file"))
     secret.add_argument("--identity", type=Path, metavar="F", help=t("批次解密 age 私钥文件", "age identity file for the batch"))

@@ -18,14 +18,14 @@ import random
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pyrage
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tic_desktop.core.errors import Rejected, register
+from tic_desktop.core.errors import Rejected, message, register
 from tic_desktop.core.scoring import evaluate
 from tic_desktop.expert.keys import ExpertKey
 from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
@@ -62,43 +62,148 @@ SUGGESTIONS = (
 
 @dataclass
 class ScoresPlan:
-    """From the --scores CSV: fixed scores and conflicts per (expert, proposal)."""
+    """From the --scores CSV: fixed scores per (expert, proposal) as {(form_id, criterion_id): score}, and conflicts."""
 
-    scores: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    scores: dict[tuple[str, str], dict[tuple[str, str], str]] = field(default_factory=dict)
     conflicts: set[tuple[str, str]] = field(default_factory=set)
 
 
+@dataclass
+class ScoresProblem(Rejected):
+    """A mistake in the --scores CSV; the detail names file, row and column, in both languages."""
+
+    detail_en: str = ""
+
+    def text(self, lang: str = "zh") -> str:
+        if lang.startswith("zh") or not self.detail_en:
+            return super().text(lang)
+        return f"{message(self.code, lang)} ({self.detail_en})"
+
+
+SCORE_COLUMNS = ("expert_id", "proposal_id", "criterion_id", "score")
+OPTIONAL_COLUMNS = ("form_id",)
+NA_VALUES = ("na", "n/a", "不适用")
+
+
+def _problem(path: Path, row: int | None, column: str | None, zh: str, en: str) -> ScoresProblem:
+    if row is None:
+        return ScoresProblem(BAD_SCORES, f"{path}：{zh}", f"{path}: {en}")
+    if column is None:
+        return ScoresProblem(BAD_SCORES, f"{path} 第 {row} 行（row {row}）：{zh}", f"{path}, row {row}: {en}")
+    return ScoresProblem(BAD_SCORES, f"{path} 第 {row} 行（row {row}）「{column}」列：{zh}",
+                         f"{path}, row {row}, column {column}: {en}")
+
+
+def _num(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+
+
 def read_scores_csv(path: Path, opened: Any) -> ScoresPlan:
-    """Columns expert_id,proposal_id,criterion_id,score; `criterion_id=*` with `score=conflict` declares a conflict."""
+    """Columns expert_id,proposal_id,criterion_id,score[,form_id]; `criterion_id=*` with `score=conflict`
+    declares a conflict.
+
+    Every row is checked against the batch: a known expert, a proposal assigned to that expert, a
+    criterion of one of the proposal's forms (form_id is required when the id is in more than one of
+    them, as 1.1–4.2 are in a feasibility batch), scored by the expert's role, and a score that is a
+    finite number from 0 to the criterion's max in the form's step (or NA where the form allows it).
+    The first mistake raises a one-line ScoresProblem naming file, row and column."""
+    path = Path(path)
     plan = ScoresPlan()
-    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        need = {"expert_id", "proposal_id", "criterion_id", "score"}
-        if reader.fieldnames is None or not need <= {h.strip() for h in reader.fieldnames}:
-            raise Rejected(BAD_SCORES, f"{path}: columns must be {', '.join(sorted(need))}")
-        experts = {e.id for e in opened.manifest.experts}
-        for n, row in enumerate(reader, 2):
-            row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    first_score_row: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str, str], int] = {}
+    experts = {e.id: e for e in opened.manifest.experts}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip() for h in next(reader, [])]
+        missing = [c for c in SCORE_COLUMNS if c not in header]
+        if missing:
+            raise _problem(path, 1, None, f"缺少列 {', '.join(missing)}（列应为 {','.join(SCORE_COLUMNS)}[,form_id]）",
+                           f"missing column {', '.join(missing)} (columns: {','.join(SCORE_COLUMNS)}[,form_id])")
+        for h in header:
+            if h not in SCORE_COLUMNS + OPTIONAL_COLUMNS or header.count(h) > 1:
+                why_zh, why_en = ("列名重复", "repeated column") if h in SCORE_COLUMNS + OPTIONAL_COLUMNS else (
+                    f"未知列名，应为 {','.join(SCORE_COLUMNS + OPTIONAL_COLUMNS)} 之一",
+                    f"unknown column, expected one of {','.join(SCORE_COLUMNS + OPTIONAL_COLUMNS)}")
+                raise _problem(path, 1, h or "?", why_zh, why_en)
+        for cells in reader:
+            n = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                raise _problem(path, n, None, f"有 {len(cells)} 个值，但只有 {len(header)} 列",
+                               f"{len(cells)} values but only {len(header)} columns")
+            row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
             eid, pid, cid, score = row["expert_id"], row["proposal_id"], row["criterion_id"], row["score"]
-            where = f"{path}, row {n}"
-            if eid not in experts:
-                raise Rejected(BAD_SCORES, f"{where}: unknown expert {eid!r}")
+            fid = row.get("form_id", "")
+            expert = experts.get(eid)
+            if expert is None:
+                raise _problem(path, n, "expert_id", f"批次中没有专家 “{eid}”", f"unknown expert {eid!r}")
             if pid not in opened.proposals:
-                raise Rejected(BAD_SCORES, f"{where}: unknown proposal {pid!r}")
+                raise _problem(path, n, "proposal_id", f"批次中没有项目 “{pid}”", f"unknown proposal {pid!r}")
+            if expert.assigned and pid not in expert.assigned:
+                raise _problem(path, n, "proposal_id", f"项目 {pid} 未分配给专家 {eid}",
+                               f"proposal {pid} is not assigned to expert {eid}")
             if cid == "*":
                 if score.lower() != "conflict":
-                    raise Rejected(BAD_SCORES, f"{where}: criterion * needs score=conflict")
+                    raise _problem(path, n, "score", "criterion_id 为 * 时 score 须为 conflict（回避）",
+                                   "criterion * needs score=conflict")
+                if fid:
+                    raise _problem(path, n, "form_id", "回避行不填 form_id", "a conflict row has no form_id")
                 plan.conflicts.add((eid, pid))
                 continue
-            forms = [opened.forms[f] for f in opened.proposals[pid].forms]
-            if not any(cid in {c.id for c in f.criteria} for f in forms):
-                raise Rejected(BAD_SCORES, f"{where}: proposal {pid} has no criterion {cid!r}")
-            if score.lower() not in ("na", "n/a", "不适用"):
+            forms = [opened.forms[f] for f in opened.proposals[pid].forms if f in opened.forms]
+            if fid:
+                form = next((f for f in forms if f.id == fid), None)
+                if form is None:
+                    names = ", ".join(f.id for f in forms)
+                    raise _problem(path, n, "form_id", f"项目 {pid} 没有评分表 “{fid}”（可选：{names}）",
+                                   f"proposal {pid} has no form {fid!r} (its forms: {names})")
+                if cid not in {c.id for c in form.criteria}:
+                    raise _problem(path, n, "criterion_id", f"评分表 {fid} 没有指标 “{cid}”",
+                                   f"form {fid} has no criterion {cid!r}")
+            else:
+                having = [f for f in forms if cid in {c.id for c in f.criteria}]
+                if not having:
+                    raise _problem(path, n, "criterion_id", f"项目 {pid} 没有指标 “{cid}”",
+                                   f"proposal {pid} has no criterion {cid!r}")
+                if len(having) > 1:
+                    names = ", ".join(f.id for f in having)
+                    raise _problem(path, n, "criterion_id",
+                                   f"指标 {cid} 同时出现在评分表 {names} 中，请在 form_id 列注明是哪一个",
+                                   f"criterion {cid} is in forms {names}; say which one in a form_id column")
+                form = having[0]
+            crit = form.criterion(cid)
+            if crit.roles and expert.role not in crit.roles:
+                raise _problem(path, n, "criterion_id", f"专家 {eid}（{expert.role}）不评评分表 {form.id} 的指标 {cid}",
+                               f"expert {eid} ({expert.role}) does not score criterion {cid} of form {form.id}")
+            if score.lower() in NA_VALUES:
+                if not crit.na_allowed:
+                    raise _problem(path, n, "score", f"评分表 {form.id} 的指标 {cid} 不允许“不适用”",
+                                   f"criterion {cid} of form {form.id} cannot be not applicable")
+            else:
                 try:
-                    Decimal(score)
-                except Exception:
-                    raise Rejected(BAD_SCORES, f"{where}: score {score!r} is not a number") from None
-            plan.scores.setdefault((eid, pid), {})[cid] = score
+                    value = Decimal(score)
+                except InvalidOperation:
+                    value = None
+                if value is None or not value.is_finite():
+                    raise _problem(path, n, "score", f"得分 “{score}” 不是有效数字", f"score {score!r} is not a number")
+                if value < 0 or value > crit.max:
+                    raise _problem(path, n, "score", f"得分 {score} 超出评分表 {form.id} 指标 {cid} 的范围 0–{_num(crit.max)}",
+                                   f"score {score} is outside 0–{_num(crit.max)} for criterion {cid} of form {form.id}")
+                if value % form.step != 0:
+                    raise _problem(path, n, "score", f"得分 {score} 不是 {_num(form.step)} 分的整数倍（评分表 {form.id}）",
+                                   f"score {score} is not a multiple of {_num(form.step)} (form {form.id})")
+            key = (eid, pid, form.id, cid)
+            if key in seen:
+                raise _problem(path, n, "criterion_id", f"与第 {seen[key]} 行重复（{eid} {pid} {form.id} {cid}）",
+                               f"repeats row {seen[key]} ({eid} {pid} {form.id} {cid})")
+            seen[key] = n
+            first_score_row.setdefault((eid, pid), n)
+            plan.scores.setdefault((eid, pid), {})[(form.id, cid)] = score
+    for (eid, pid), n in first_score_row.items():
+        if (eid, pid) in plan.conflicts or pid in experts[eid].known_conflicts:
+            raise _problem(path, n, "proposal_id", f"专家 {eid} 对项目 {pid} 回避，不能给分",
+                           f"expert {eid} has a conflict with proposal {pid} and cannot score it")
     return plan
 
 
@@ -116,7 +221,7 @@ def _answers_for(form: Any, proposal: Any, role: str, rng: random.Random, qualit
     for c in form.criteria:
         if c.id in fixed:
             value = fixed[c.id]
-            if value.lower() in ("na", "n/a", "不适用"):
+            if value.lower() in NA_VALUES:
                 na.add(c.id)
             else:
                 scores[c.id] = Decimal(value)
@@ -218,7 +323,7 @@ def simulate_expert(opened: Any, raw: bytes, expert: Any, out_dir: Path, work_di
             fixed = plan.scores.get((expert.id, p.id), {})
             changes = []
             for form in session.forms_for(p.id):
-                own = {cid: v for cid, v in fixed.items() if cid in {c.id for c in form.criteria}}
+                own = {cid: v for (fid, cid), v in fixed.items() if fid == form.id}
                 for kind, item, value in _answers_for(form, p, expert.role, rng, quality, own):
                     changes.append((p.id, form.id, kind, item, value))
             session.save_answers(changes)

@@ -28,8 +28,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert cli("demo-batch", root / "demo").returncode == 0
     assert cli("demo-batch", root / "other", "--kind", "periodic_assessment").returncode == 0
     scores = root / "scores.csv"
-    scores.write_text("expert_id,proposal_id,criterion_id,score\nE01,TJ-AI-01,1.1,6\nE01,TJ-AI-01,1.2,9\n"
-                      "E02,TJ-SB-02,*,conflict\n", "utf-8")
+    # 1.1–4.2 are in both forms of a feasibility batch with different maxima: form_id says which
+    scores.write_text("expert_id,proposal_id,criterion_id,score,form_id\n"
+                      "E01,TJ-AI-01,1.1,6,feasibility_review\nE01,TJ-AI-01,1.2,9,feasibility_review\n"
+                      "E01,TJ-AI-01,2.1,12,rd_capacity_project\nE01,TJ-AI-01,5.1,4.5,\n"
+                      "E02,TJ-SB-02,*,conflict,\n", "utf-8")
     r = cli("simulate", root / "demo" / "demo.ticbatch", "-o", root / "out", "--seed", "7", "--scores", scores)
     assert r.returncode == 0, r.stderr
     return {"root": root, "out": root / "out", "batch": root / "demo" / "demo.ticbatch",
@@ -158,3 +161,36 @@ def test_bad_scores_csv_is_one_line(run: dict[str, Any], tmp_path: Path) -> None
     r = cli("simulate", run["batch"], "-o", tmp_path / "o", "--scores", bad)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "row 2" in r.stderr and "9.9" in r.stderr
+
+
+def test_scores_csv_form_id_applies_to_that_form_only(run: dict[str, Any]) -> None:
+    from tic_desktop.formats.batch import read_batch
+    from tic_desktop.formats.sheet import read_sheet
+
+    opened = read_batch(run["batch"])
+    e1 = read_sheet(run["out"] / "E01.ticsheet", opened, identity=run["identity"].read_text()).sheet
+    forms = {f.form_id: {c.id: c.score for c in f.criteria} for f in e1.proposal("TJ-AI-01").forms}
+    assert str(forms["rd_capacity_project"]["2.1"]) == "12"
+    assert forms["feasibility_review"]["2.1"] <= 6 and str(forms["feasibility_review"]["5.1"]) == "4.5"
+
+
+def test_ambiguous_or_bad_scores_csv_rows_are_one_line_naming_the_row(run: dict[str, Any], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("expert_id,proposal_id,criterion_id,score\nE01,TJ-AI-01,2.1,12\n", "utf-8")
+    r = cli("simulate", run["batch"], "-o", tmp_path / "o", "--scores", bad)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "bad.csv 第 2 行" in r.stderr and "「criterion_id」列" in r.stderr and "form_id" in r.stderr
+    assert "未选择结论" not in r.stderr and not (tmp_path / "o" / "E01.ticsheet").exists()
+    bad.write_text("expert_id,proposal_id,criterion_id,score,form_id\nE01,TJ-AI-01,2.1,NaN,rd_capacity_project\n", "utf-8")
+    r = cli("simulate", run["batch"], "-o", tmp_path / "o", "--scores", bad, lang="en")
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
+    assert "bad.csv, row 2, column score" in r.stderr and "not a number" in r.stderr
+    bad.write_text("expert_id,proposal_id,criterion_id,score,form_id\nE01,TJ-AI-01,2.1,6.5,feasibility_review\n", "utf-8")
+    r = cli("simulate", run["batch"], "-o", tmp_path / "o", "--scores", bad, lang="en")
+    assert "row 2, column score" in r.stderr and "outside 0–6" in r.stderr
+
+
+def test_simulate_help_documents_the_scores_columns() -> None:
+    for lang in ("zh", "en"):
+        r = cli("simulate", "--help", lang=lang)
+        assert r.returncode == 0 and "expert_id,proposal_id,criterion_id,score[,form_id]" in "".join(r.stdout.split())
