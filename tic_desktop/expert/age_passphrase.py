@@ -1,10 +1,11 @@
-"""Decrypt an age file sealed to a passphrase (the scrypt recipient) without holding the GIL.
+"""Encrypt and decrypt age files sealed to a passphrase (the scrypt recipient) without holding the GIL.
 
-`pyrage.passphrase.decrypt` keeps Python's GIL for the whole scrypt work (~0.9 s here), so the GUI
-thread freezes even when the key is unlocked in a worker. `hashlib.scrypt` (OpenSSL) releases the
-GIL, the rest is cheap. This module implements the reading side of age v1
-(https://age-encryption.org/v1) for exactly what `pyrage.passphrase.encrypt` writes: one
-`scrypt` stanza, header MAC, STREAM payload in 64 KiB ChaCha20-Poly1305 chunks.
+`pyrage.passphrase.encrypt` and `decrypt` keep Python's GIL for the whole scrypt work (~1 s here),
+so the GUI thread freezes even when the key is created or unlocked in a worker. `hashlib.scrypt`
+(OpenSSL) releases the GIL, the rest is cheap. This module implements age v1
+(https://age-encryption.org/v1, C2SP) for exactly this case: one `scrypt` stanza, header MAC,
+STREAM payload in 64 KiB ChaCha20-Poly1305 chunks. `encrypt` writes a standard file that `age -d`,
+rage and pyrage read; `decrypt` reads what they (and `encrypt`) write.
 
 `decrypt` raises `WrongPassphrase` when the passphrase does not open the stanza (or the header MAC
 or a chunk does not authenticate) and `Unsupported` for anything else it does not understand;
@@ -17,6 +18,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -29,6 +31,10 @@ CHUNK = 64 * 1024
 TAG = 16
 MAX_LOG_N = 22
 """age implementations refuse work factors above this (about 15 s); so do we."""
+LOG_N = 20
+"""The scrypt work factor `encrypt` uses: what `pyrage.passphrase.encrypt` writes on this machine (rage
+picks the factor that takes about one second; its header here says `-> scrypt <salt> 20`). 2**20 × 8
+× 128 bytes = 1 GiB of scrypt memory, as with pyrage. (The Go `age` uses 18.)"""
 
 
 class WrongPassphrase(Exception):
@@ -115,4 +121,41 @@ def decrypt(data: bytes, passphrase: str) -> bytes:
             out.append(aead.decrypt(i.to_bytes(11, "big") + (b"\x01" if last else b"\x00"), chunk, None))
         except InvalidTag as exc:
             raise WrongPassphrase(f"chunk {i}") from exc
+    return b"".join(out)
+
+
+def _b64_encode(raw: bytes) -> bytes:
+    """age's base64: standard alphabet, no padding."""
+    return base64.b64encode(raw).rstrip(b"=")
+
+
+def encrypt(plaintext: bytes, passphrase: str | bytes, *, log_n: int = LOG_N) -> bytes:
+    """An age v1 file sealed to `passphrase` (one scrypt stanza); scrypt runs without the GIL.
+
+    Readable by `age -d`, rage/pyrage and `decrypt`. Slow by design (about a second at the default
+    work factor), but a worker thread running it leaves the GUI thread free."""
+    if not isinstance(log_n, int) or isinstance(log_n, bool) or not 1 <= log_n <= MAX_LOG_N:
+        raise ValueError(f"scrypt work factor must be 1…{MAX_LOG_N}, not {log_n!r}")
+    secret = passphrase.encode("utf-8") if isinstance(passphrase, str) else bytes(passphrase)
+    if not secret:
+        raise ValueError("empty passphrase")
+    file_key, salt = os.urandom(16), os.urandom(16)
+    wrap = hashlib.scrypt(secret, salt=SCRYPT_LABEL + salt, n=1 << log_n, r=8, p=1, maxmem=2**31 - 1, dklen=32)
+    body = _b64_encode(ChaCha20Poly1305(wrap).encrypt(bytes(12), file_key, None))
+    # stanza body wrapped at 64 columns; the last line is always shorter (empty if the body fills it)
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    if not lines or len(lines[-1]) == 64:
+        lines.append(b"")
+    header = MAGIC + b"-> scrypt " + _b64_encode(salt) + b" " + str(log_n).encode("ascii") + b"\n"
+    header += b"".join(line + b"\n" for line in lines) + b"---"
+    mac = hmac.new(_hkdf(file_key, b"", b"header"), header, hashlib.sha256).digest()
+    nonce = os.urandom(16)
+    aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
+    count = max(1, (len(plaintext) + CHUNK - 1) // CHUNK)  # an empty payload is one empty final chunk
+    out = [header, b" ", _b64_encode(mac), b"\n", nonce]
+    view = memoryview(plaintext)
+    for i in range(count):
+        last = i == count - 1
+        out.append(aead.encrypt(i.to_bytes(11, "big") + (b"\x01" if last else b"\x00"),
+                                bytes(view[i * CHUNK:(i + 1) * CHUNK]), None))
     return b"".join(out)

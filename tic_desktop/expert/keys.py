@@ -212,7 +212,9 @@ def _write_public(data_dir: Path, key: ExpertKey) -> None:
 
 
 def create_key(data_dir: Path, expert_id: str, passphrase: str) -> ExpertKey:
-    """Make the expert's keys and store them encrypted. Slow (scrypt): call it off the GUI thread."""
+    """Make the expert's keys and store them encrypted.
+
+    Slow (scrypt) but releases the GIL while it works: call it off the GUI thread."""
     strength = check_passphrase(passphrase)
     if not strength.ok:
         raise Rejected(strength.code or WEAK_TOO_SHORT)
@@ -231,7 +233,10 @@ def create_key(data_dir: Path, expert_id: str, passphrase: str) -> ExpertKey:
         ).decode("ascii"),
         "age_identity": str(key.age_identity),
     }
-    sealed = pyrage.passphrase.encrypt(json.dumps(secret, sort_keys=True).encode("utf-8"), passphrase)
+    # a standard age scrypt file, as pyrage.passphrase.encrypt wrote it, but scrypt leaves the GIL
+    # free, so the worker thread that calls this does not freeze the GUI
+    sealed = age_passphrase.encrypt(json.dumps(secret, sort_keys=True).encode("utf-8"), passphrase,
+                                    log_n=age_passphrase.LOG_N)
     key_path.parent.mkdir(parents=True, exist_ok=True)
     # the private key first: a crash in between leaves a key that unlocks (and writes its .pub
     # again), never a .pub that promises a key that is not there
