@@ -75,10 +75,12 @@ def _stanza(data: bytes) -> list[bytes]:
     return data.split(b"\n")[1].split(b" ")
 
 
-def test_the_default_work_factor_is_what_pyrage_writes_here() -> None:
-    # rage picks the factor that takes about a second; on this machine its header says 20
+def test_the_default_work_factor_is_fixed_and_in_ages_range() -> None:
+    # rage calibrates its factor to about a second on the machine it runs on (20 on ours), so it is
+    # compared by range, not equality: a faster or slower CI machine must not fail this test
     args = _stanza(pyrage.passphrase.encrypt(b"x", PASS))
-    assert args[:2] == [b"->", b"scrypt"] and int(args[3]) == age_passphrase.LOG_N == 20
+    assert args[:2] == [b"->", b"scrypt"] and 16 <= int(args[3]) <= 22
+    assert age_passphrase.LOG_N == 20
     ours = age_passphrase.encrypt(b"x", PASS)
     assert _stanza(ours)[3] == b"20" and pyrage.passphrase.decrypt(ours, PASS) == b"x"
 
