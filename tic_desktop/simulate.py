@@ -89,8 +89,8 @@ def _problem(path: Path, row: int | None, column: str | None, zh: str, en: str) 
     if row is None:
         return ScoresProblem(BAD_SCORES, f"{path}：{zh}", f"{path}: {en}")
     if column is None:
-        return ScoresProblem(BAD_SCORES, f"{path} 第 {row} 行（row {row}）：{zh}", f"{path}, row {row}: {en}")
-    return ScoresProblem(BAD_SCORES, f"{path} 第 {row} 行（row {row}）「{column}」列：{zh}",
+        return ScoresProblem(BAD_SCORES, f"{path} 第 {row} 行：{zh}", f"{path}, row {row}: {en}")
+    return ScoresProblem(BAD_SCORES, f"{path} 第 {row} 行「{column}」列：{zh}",
                          f"{path}, row {row}, column {column}: {en}")
 
 

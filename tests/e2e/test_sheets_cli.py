@@ -160,7 +160,7 @@ def test_bad_scores_csv_is_one_line(run: dict[str, Any], tmp_path: Path) -> None
     bad.write_text("expert_id,proposal_id,criterion_id,score\nE01,TJ-AI-01,9.9,5\n", "utf-8")
     r = cli("simulate", run["batch"], "-o", tmp_path / "o", "--scores", bad)
     assert r.returncode == 1 and "Traceback" not in r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1 and "row 2" in r.stderr and "9.9" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "第 2 行" in r.stderr and "row" not in r.stderr and "9.9" in r.stderr
 
 
 def test_scores_csv_form_id_applies_to_that_form_only(run: dict[str, Any]) -> None:

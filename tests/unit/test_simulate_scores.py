@@ -79,7 +79,7 @@ def test_ambiguous_criterion_without_form_id_names_the_row(opened: Any, tmp_path
 def test_each_row_is_checked_naming_the_column(opened: Any, tmp_path: Path, row: str, column: str, words: str) -> None:
     zh, en = _refused(opened, tmp_path, HEADER + "E01,TJ-AI-01,1.1,5,feasibility_review\n" + row + "\n")
     assert f"row 3, column {column}" in en and words in en
-    assert f"第 3 行（row 3）「{column}」列" in zh
+    assert f"第 3 行「{column}」列" in zh
 
 
 def test_unassigned_repeated_and_unknown_columns(opened: Any, tmp_path: Path) -> None:
