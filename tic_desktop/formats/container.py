@@ -116,17 +116,21 @@ class ZipPolicy:
         return next((r for r in self.rules if r.pattern.fullmatch(name)), None)
 
 
-def write_zip(members: Mapping[str, bytes]) -> bytes:
-    """A deterministic ZIP: sorted names, fixed timestamps and modes, deflate."""
+def write_zip(members: Mapping[str, bytes], *, stored_suffixes: tuple[str, ...] = ()) -> bytes:
+    """A deterministic ZIP: sorted names, fixed timestamps and modes, deflate.
+
+    Names ending in one of `stored_suffixes` are stored, not deflated (PDFs are compressed already:
+    deflating them again costs time for nothing)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=False) as zf:
         for name in sorted(members):
             check_name(name)
             info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            stored = name.endswith(stored_suffixes) if stored_suffixes else False
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = (stat.S_IFREG | 0o644) << 16
-            zf.writestr(info, members[name], compresslevel=6)
+            zf.writestr(info, members[name], compresslevel=None if stored else 6)
     return buf.getvalue()
 
 

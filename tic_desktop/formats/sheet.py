@@ -31,11 +31,8 @@ from __future__ import annotations
 import base64
 import calendar
 import hashlib
-import io
 import re
-import stat
 import time
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -328,22 +325,7 @@ def seal_sheet(sheet: Sheet, members: Mapping[str, bytes], key: Ed25519PrivateKe
     everything[SHEET] = body
     everything[SHEET_SIG] = sshsig.sign(body, key, SHEET_NAMESPACE)
     everything[SHEET_RAW_SIG] = key.sign(body)
-    return write_sheet_zip(everything), body
-
-
-def write_sheet_zip(members: Mapping[str, bytes]) -> bytes:
-    """Like `container.write_zip` (sorted names, fixed dates and modes), but PDFs are stored, not
-    deflated: they are compressed already, and deflating them again costs time for nothing."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", allowZip64=False) as zf:
-        for name in sorted(members):
-            container.check_name(name)
-            info = zipfile.ZipInfo(name, date_time=container.FIXED_DATE)
-            info.compress_type = zipfile.ZIP_STORED if name.endswith(".pdf") else zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = (stat.S_IFREG | 0o644) << 16
-            zf.writestr(info, members[name], compresslevel=6 if info.compress_type == zipfile.ZIP_DEFLATED else None)
-    return buf.getvalue()
+    return container.write_zip(everything, stored_suffixes=(".pdf",)), body
 
 
 def encrypt_sheet(zip_bytes: bytes, recipients: Sequence[str]) -> bytes:
