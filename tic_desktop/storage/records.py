@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Literal, NamedTuple, TypedDict
+from typing import Literal, NamedTuple, TypedDict, get_args
 
 from tic_desktop.core.types import DECIMAL_RE
 from tic_desktop.storage.errors import ANSWER_INVALID, StorageError
 
 ItemKind = Literal["score", "na", "comment", "veto", "conclusion", "overall"]
+ITEM_KINDS: tuple[str, ...] = get_args(ItemKind)
+"""The kinds of answer a form has; the schema's CHECK constraint is made from the same tuple."""
 AnswerValue = Decimal | str | bool
 MAX_TEXT = 20_000
 
@@ -139,7 +141,7 @@ def encode_value(kind: str, item_id: str, value: AnswerValue) -> str | None:
 
 
 def check_item(kind: str, item_id: str) -> None:
-    if kind not in ("score", "na", "comment", "veto", "conclusion", "overall"):
+    if kind not in ITEM_KINDS:
         raise StorageError(ANSWER_INVALID, f"unknown item kind {kind!r}")
     if (kind == "conclusion") != (item_id == ""):
         raise StorageError(ANSWER_INVALID, f"{kind}: item_id {item_id!r} (a conclusion has item_id '')")

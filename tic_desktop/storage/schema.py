@@ -26,9 +26,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from tic_desktop.storage.records import ITEM_KINDS
+
 APPLICATION_ID = 0x54494344  # "TICD"
 SCHEMA_VERSION = 1
-ITEM_KINDS = ("score", "na", "comment", "veto", "conclusion", "overall")
 
 _ID = "CHECK (length({c}) BETWEEN 1 AND 64)"
 _SHA = "CHECK (length({c}) = 64 AND {c} NOT GLOB '*[^0-9a-f]*')"
