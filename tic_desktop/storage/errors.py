@@ -14,14 +14,15 @@ from tic_desktop.core.errors import Rejected, register
 
 DISK_FULL = register(
     "disk.full",
-    "磁盘空间不足，本次修改尚未保存。请释放磁盘空间后重试，已保存的内容不受影响。",
-    "The disk is full; this change is not saved yet. Free some space and try again; "
-    "everything saved earlier is safe.",
+    "磁盘空间不足，未能写入。请释放磁盘空间（或换一个位置）后重试；此前已保存的内容和原有文件不受影响。",
+    "The disk is full, so nothing was written. Free some space (or choose another place) and try again; "
+    "everything saved earlier and the existing file are safe.",
 )
 DISK_IO = register(
     "disk.io_error",
-    "读写磁盘时出错，本次修改尚未保存。请检查磁盘或U盘后重试。",
-    "The disk reported a read/write error; this change is not saved yet. Check the disk or USB stick and retry.",
+    "读写磁盘时出错，未能写入。请检查磁盘或U盘后重试；此前已保存的内容不受影响。",
+    "The disk reported a read/write error, so nothing was written. Check the disk or USB stick and retry; "
+    "everything saved earlier is safe.",
 )
 DB_READ_ONLY = register(
     "db.read_only",
