@@ -1,0 +1,85 @@
+"""What a consolidated report is made from: one value handed to the PDF, xlsx and csv writers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tic_desktop.core.consolidation import Consolidation
+from tic_desktop.core.forms import FormTemplate
+from tic_desktop.core.panel_opinion import PanelOpinion
+from tic_desktop.core.types import Text
+
+
+@dataclass(frozen=True)
+class ExpertInfo:
+    id: str
+    name: str
+    unit: str
+    title: str
+    role: str
+    chair: bool
+
+
+@dataclass(frozen=True)
+class RejectedFile:
+    """A sheet file that was not accepted, and why (in both languages)."""
+
+    name: str
+    code: str
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    batch_id: str
+    title: Text
+    kind: str
+    agency_name: str
+    generated_at: str
+    """ISO date-time the report was made (printed on the cover)."""
+    experts: tuple[ExpertInfo, ...]
+    """Every expert of the batch, in batch order."""
+    forms: Mapping[str, FormTemplate]
+    consolidation: Consolidation
+    opinions: Mapping[tuple[str, str], PanelOpinion] = field(default_factory=dict)
+    """(proposal_id, form_id) → the panel opinion."""
+    rejected: tuple[RejectedFile, ...] = ()
+    accepted_files: int = 0
+
+    def expert(self, expert_id: str) -> ExpertInfo:
+        for e in self.experts:
+            if e.id == expert_id:
+                return e
+        raise KeyError(expert_id)
+
+
+def report_data(
+    batch: Any,
+    consolidation: Consolidation,
+    *,
+    generated_at: str,
+    opinions: Mapping[tuple[str, str], PanelOpinion] | None = None,
+    rejected: tuple[RejectedFile, ...] = (),
+    accepted_files: int = 0,
+) -> ReportData:
+    """Build the report value from an opened batch (`formats.batch.OpenedBatch`)."""
+    m = batch.manifest
+    return ReportData(
+        batch_id=m.batch_id,
+        title=m.title,
+        kind=m.kind,
+        agency_name=m.agency.name,
+        generated_at=generated_at,
+        experts=tuple(
+            ExpertInfo(id=e.id, name=e.name, unit=e.unit, title=e.title, role=e.role, chair=e.chair)
+            for e in m.experts
+        ),
+        forms=dict(batch.forms),
+        consolidation=consolidation,
+        opinions=dict(opinions or {}),
+        rejected=rejected,
+        accepted_files=accepted_files,
+    )
