@@ -401,8 +401,9 @@ def _calculation(
     exact = total / Decimal(len(kept))
     short = round_half_up(exact, places + 2)
     division = f"{_fmt(total)} ÷ {len(kept)} = {_fmt(exact) if exact == short else _fmt(short) + '…'}"
-    rounding_zh = f"，四舍五入保留 {places} 位小数得 {_fmt(final)}"
-    rounding_en = f", rounded half up to {places} decimals: {_fmt(final)}"
+    exact_shown = exact == final
+    rounding_zh = "" if exact_shown else f"，四舍五入保留 {places} 位小数得 {_fmt(final)}"
+    rounding_en = "" if exact_shown else f", rounded half up to {places} decimals: {_fmt(final)}"
     if dropped:
         high = next(e for e in entries if dropped.get(e.expert_id) == "highest")
         low = next(e for e in entries if dropped.get(e.expert_id) == "lowest")
