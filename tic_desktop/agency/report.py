@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tic_desktop.core.consolidation import Consolidation
+from tic_desktop.core.consolidation import Consolidation, ExpertEntry, ProposalInput
 from tic_desktop.core.forms import FormTemplate
 from tic_desktop.core.panel_opinion import PanelOpinion
 from tic_desktop.core.types import Text
@@ -48,6 +48,16 @@ class ReportData:
     """(proposal_id, form_id) → the panel opinion."""
     rejected: tuple[RejectedFile, ...] = ()
     accepted_files: int = 0
+    inputs: tuple[ProposalInput, ...] = ()
+    """What was consolidated (optional): the experts' comments and overall fields (主要问题, 修改建议…)
+    printed per proposal come from here, as ProposalResult carries only the numbers."""
+
+    def entries(self, proposal_id: str, form_id: str) -> tuple[ExpertEntry, ...]:
+        """The experts' entries on one proposal and form, or () when `inputs` were not given."""
+        for item in self.inputs:
+            if item.proposal_id == proposal_id and item.form.id == form_id:
+                return item.entries
+        return ()
 
     def expert(self, expert_id: str) -> ExpertInfo:
         for e in self.experts:
@@ -64,6 +74,7 @@ def report_data(
     opinions: Mapping[tuple[str, str], PanelOpinion] | None = None,
     rejected: tuple[RejectedFile, ...] = (),
     accepted_files: int = 0,
+    inputs: tuple[ProposalInput, ...] = (),
 ) -> ReportData:
     """Build the report value from an opened batch (`formats.batch.OpenedBatch`)."""
     m = batch.manifest
@@ -82,4 +93,5 @@ def report_data(
         opinions=dict(opinions or {}),
         rejected=rejected,
         accepted_files=accepted_files,
+        inputs=tuple(inputs),
     )
