@@ -316,9 +316,15 @@ def write_batch(
     recipients: Sequence[str] = (),
     created_at: str | None = None,
 ) -> Manifest:
-    """Build, self-check, optionally encrypt, and atomically write a .ticbatch."""
+    """Build, self-check, optionally encrypt, and atomically write a .ticbatch.
+
+    A batch encrypted to recipients (per-expert or per-panel files) is always encrypted to the
+    agency's own age recipient too, so that the agency can open its batch again (to import and
+    consolidate the sheets) with its `agency.agekey`."""
     if passphrase and recipients:
         raise BatchRejected(INVALID_SPEC, "encrypt to a passphrase or to recipients, not both")
+    if recipients:
+        recipients = tuple(dict.fromkeys([*recipients, keys.age_recipient]))
     manifest, data = build_batch_zip(spec, keys, created_at=created_at)
     read_batch(data, pinned_fingerprint=keys.fingerprint).close()
     try:

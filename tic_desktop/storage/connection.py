@@ -51,8 +51,13 @@ def typed_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
     return None
 
 
-def connect(path: Path) -> tuple[sqlite3.Connection, int, bool]:
-    """Open, check and configure; returns (connection, user_version, has_tables)."""
+def connect(
+    path: Path, *, application_id: int = APPLICATION_ID, schema_version: int = SCHEMA_VERSION
+) -> tuple[sqlite3.Connection, int, bool]:
+    """Open, check and configure; returns (connection, user_version, has_tables).
+
+    `application_id` and `schema_version` default to the expert workspace's; the agency
+    workspace (agency.workspace) passes its own."""
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
     except sqlite3.Error as exc:
@@ -66,10 +71,10 @@ def connect(path: Path) -> tuple[sqlite3.Connection, int, bool]:
             conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("application_id", "user_version")
         )
         has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-        if app_id != APPLICATION_ID and (app_id != 0 or has_tables):
+        if app_id != application_id and (app_id != 0 or has_tables):
             raise StorageError(DB_FOREIGN, str(path))
-        if version > SCHEMA_VERSION:
-            raise StorageError(DB_NEWER, f"{path}: schema {version} > {SCHEMA_VERSION}")
+        if version > schema_version:
+            raise StorageError(DB_NEWER, f"{path}: schema {version} > {schema_version}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StorageError(DISK_IO, f"{path}: journal_mode={mode}")

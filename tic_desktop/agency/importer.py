@@ -1,0 +1,308 @@
+"""The one import pipeline for score sheets (issue 5): every file, from the file dialog, a folder,
+drag and drop or the command line, goes through `import_sheets`.
+
+Per file, in order:
+  1. read the bytes; `formats.sheet.read_sheet` against the batch with the agency's age identity
+     (size cap → age → ZIP allow-list → SSHSIG → strict JSON → schema → semantics); any failure
+     is `rejected` with that code;
+  2. the same sheet.json (same SHA-256) already stored → `duplicate`, a no-op;
+  3. the expert's pinned key: another key → `rejected` (`sheet.key_mismatch`); no pin → `unpinned`
+     (nothing stored; the UI shows the fingerprint to compare with the paper enrolment sheet) unless
+     `trust_first_use`, which pins this key (source `first_use`) in the same transaction;
+  4. the replay rules against the expert's stored revisions (`classify`);
+  5. the raw file is written to `<ws>/sheets/<raw sha256>.ticsheet` (atomic, never over a file),
+     then ONE transaction stores the sheet row (exact sheet.json), the pin, the import_log row and
+     the audit event. A crash or error anywhere leaves the workspace as it was before the file.
+
+Replay rules (`classify`), per expert; revisions are never overwritten or deleted:
+  - higher sheet_seq than every stored one → `accepted`; the previous newest becomes superseded
+    (`superseded_seq`). Its `supersedes` link is checked: the stored revision at sheet_seq − 1
+    → chain `linked`; a SHA-256 never imported → still accepted, chain `gap` (an expert may export
+    several revisions and send only the last; the outcome says the intermediate ones were not
+    received); a stored sheet that is NOT at sheet_seq − 1 of this expert → `rejected`,
+    `sheet.broken_chain` (the app never writes such a link: the history is inconsistent).
+  - lower sheet_seq than the newest, and no stored sheet with that seq → `older`: stored in the
+    history, not counted.
+  - same sheet_seq as a stored sheet, other content → `conflict`: stored; neither sheet of that
+    seq counts until a person calls `AgencyWorkspace.resolve_conflict` (if it is the newest seq,
+    the expert has no current sheet meanwhile).
+  - the expert's audit head must grow with sheet_seq: a sheet whose `audit_head.seq` is not above
+    that of every stored lower revision (or not below that of every stored higher revision) is
+    `rejected`, `sheet.audit_rollback` — a workspace rolled back and exported again (a replay).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from tic_desktop.agency.workspace import AgencyWorkspace, Chain, _now
+from tic_desktop.core.errors import Rejected, message, register
+from tic_desktop.formats import agecrypt
+from tic_desktop.formats.batch import OpenedBatch
+from tic_desktop.formats.sheet import KEY_CHANGED, KEY_UNKNOWN, OpenedSheet, read_sheet
+from tic_desktop.storage.faults import fault_point
+
+ImportStatus = Literal["accepted", "duplicate", "older", "conflict", "unpinned", "rejected"]
+SHEET_SUFFIX = ".ticsheet"
+
+DUPLICATE = register(
+    "import.duplicate", "该评分表已导入过（内容完全相同），本次未做任何改动。",
+    "This score sheet was imported before (identical content); nothing changed.",
+)
+OLDER = register(
+    "import.older", "这是该专家较早的版本，已存入历史记录；汇总使用该专家较新的版本。",
+    "This is an earlier revision of the expert's sheet. It is kept in the history; the newer revision counts.",
+)
+SHEET_CONFLICT = register(
+    "sheet.conflict",
+    "同一位专家的同一版本号有两份内容不同的评分表。两份都已保留，但在核实并选定其中一份之前均不计入汇总。请联系该专家核实。",
+    "The expert has two different sheets with the same revision number. Both are kept, but neither counts until "
+    "someone checks with the expert and chooses one.",
+)
+BROKEN_CHAIN = register(
+    "sheet.broken_chain",
+    "评分表声明替代的版本与已导入的版本号不相符，版本记录不连贯。请勿采用，并联系该专家重新导出。",
+    "The revision this sheet says it replaces does not match the revisions already imported; its history is "
+    "inconsistent. Do not use it; ask the expert to export again.",
+)
+AUDIT_ROLLBACK = register(
+    "sheet.audit_rollback",
+    "评分表的工作记录比已导入的较早版本还旧，可能是专家电脑上的工作区被回退后重新导出（重放）。已拒收，请联系该专家核实。",
+    "The sheet's work log is older than that of a revision already imported: the expert's workspace may have "
+    "been rolled back and exported again (a replay). It was refused; check with the expert.",
+)
+UNREADABLE = register(
+    "import.unreadable", "无法读取该文件。请检查文件是否存在、是否有读取权限。",
+    "The file cannot be read. Check that it exists and that you may read it.",
+)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    path: str
+    file_name: str
+    status: ImportStatus
+    code: str | None
+    message_zh: str
+    message_en: str
+    expert_id: str | None
+    sheet_seq: int | None
+    fingerprint: str | None
+    sheet_sha256: str | None
+    superseded_seq: int | None = None
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_zh if lang.startswith("zh") else self.message_en
+
+    @property
+    def counted(self) -> bool:
+        """Stored and not an error for the user: accepted, duplicate or older."""
+        return self.status in ("accepted", "duplicate", "older")
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: ImportStatus
+    code: str | None
+    superseded_seq: int | None
+    chain: Chain
+    detail: str = ""
+
+
+def classify(seq: int, supersedes: str | None, audit_seq: int, revisions: Sequence[Mapping[str, Any]]) -> Decision:
+    """The replay rules (module docstring) for a verified, new sheet_sha256 of one expert against
+    that expert's stored revisions (dicts with sheet_sha256, sheet_seq, supersedes, audit_seq)."""
+    chain: Chain = "first"
+    if seq > 1:
+        target = next((r for r in revisions if r["sheet_sha256"] == supersedes), None)
+        if target is None:
+            chain = "gap"
+        elif target["sheet_seq"] != seq - 1:
+            return Decision("rejected", BROKEN_CHAIN, None, "gap",
+                            f"#{seq} supersedes #{target['sheet_seq']} {str(supersedes)[:16]}")
+        else:
+            chain = "linked"
+    for r in revisions:
+        if (r["sheet_seq"] < seq and r["audit_seq"] >= audit_seq) or (r["sheet_seq"] > seq and r["audit_seq"] <= audit_seq):
+            return Decision("rejected", AUDIT_ROLLBACK, None, chain,
+                            f"#{seq} audit {audit_seq}; stored #{r['sheet_seq']} audit {r['audit_seq']}")
+    if any(r["sheet_seq"] == seq for r in revisions):
+        return Decision("conflict", SHEET_CONFLICT, None, chain, f"#{seq}")
+    newest = max((r["sheet_seq"] for r in revisions), default=None)
+    if newest is not None and seq < newest:
+        return Decision("older", OLDER, None, chain, f"#{seq} < #{newest}")
+    return Decision("accepted", None, newest, chain)
+
+
+def collect_sheet_files(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; folders expanded to their *.ticsheet files (not recursive), sorted by name.
+    The same file named twice is listed once."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in paths:
+        p = Path(p)
+        found = sorted((c for c in p.iterdir() if c.is_file() and c.suffix.lower() == SHEET_SUFFIX),
+                       key=lambda c: c.name) if p.is_dir() else [p]
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def _accepted_text(expert_id: str, seq: int, superseded: int | None, chain: Chain) -> tuple[str, str]:
+    zh, en = f"已接收：专家 {expert_id} 第 {seq} 版", f"Accepted: expert {expert_id}, revision {seq}"
+    if superseded is not None:
+        zh += f"，替代第 {superseded} 版（旧版保留在历史记录中）"
+        en += f", replacing revision {superseded} (kept in the history)"
+    if chain == "gap":
+        zh += "；其间的版本未收到"
+        en += "; the revisions in between were not received"
+    return zh + "。", en + "."
+
+
+def _rejection(code: str, detail: str = "") -> tuple[str, str]:
+    err = Rejected(code, detail)
+    return err.text("zh"), err.text("en")
+
+
+class _Pipeline:
+    def __init__(self, ws: AgencyWorkspace, batch: OpenedBatch, identity: str, trust_first_use: bool) -> None:
+        self.ws = ws
+        self.batch = batch
+        self.batch_id = batch.manifest.batch_id
+        self.identities = agecrypt.identities_from_text(identity)
+        self.trust_first_use = trust_first_use
+        self.pins = {eid: p.fingerprint for eid, p in ws.pins(self.batch_id).items()}
+        ws.batch(self.batch_id)  # the batch must have been added
+
+    def outcome(self, path: Path, status: ImportStatus, code: str | None, texts: tuple[str, str],
+                got: OpenedSheet | None = None, superseded: int | None = None) -> ImportOutcome:
+        sh = got.sheet if got else None
+        return ImportOutcome(
+            path=str(path), file_name=path.name, status=status, code=code, message_zh=texts[0], message_en=texts[1],
+            expert_id=sh.expert_id if sh else None, sheet_seq=sh.sheet_seq if sh else None,
+            fingerprint=got.signer_fingerprint if got else None, sheet_sha256=got.sheet_sha256 if got else None,
+            superseded_seq=superseded,
+        )
+
+    def log_only(self, out: ImportOutcome, raw_sha: str | None) -> ImportOutcome:
+        with self.ws.transaction() as conn:
+            self._log(conn, out, raw_sha)
+        return out
+
+    def _log(self, conn: Any, out: ImportOutcome, raw_sha: str | None) -> None:
+        row = {"batch_id": self.batch_id, **out.__dict__, "raw_sha256": raw_sha, "at": _now()}
+        self.ws.insert_log(conn, row)
+        self.ws.log(conn, f"sheet.import.{out.status}", {
+            "batch_id": self.batch_id, "file_name": out.file_name, "raw_sha256": raw_sha, "code": out.code,
+            "expert_id": out.expert_id, "sheet_seq": out.sheet_seq, "sheet_sha256": out.sheet_sha256,
+            "fingerprint": out.fingerprint, "superseded_seq": out.superseded_seq,
+        })
+
+    def run(self, path: Path) -> ImportOutcome:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return self.log_only(self.outcome(path, "rejected", UNREADABLE,
+                                              _rejection(UNREADABLE, exc.strerror or str(exc))), None)
+        raw_sha = hashlib.sha256(raw).hexdigest()
+        try:
+            got = read_sheet(raw, self.batch, identities=self.identities)
+        except Rejected as exc:
+            return self.log_only(self.outcome(path, "rejected", exc.code, (exc.text("zh"), exc.text("en"))), raw_sha)
+        sh = got.sheet
+        eid = sh.expert_id
+        dup = self.ws._rows("SELECT sheet_seq FROM sheets WHERE batch_id = ? AND sheet_sha256 = ?",
+                            (self.batch_id, got.sheet_sha256))
+        if dup:
+            return self.log_only(self.outcome(path, "duplicate", DUPLICATE, (message(DUPLICATE, "zh"),
+                                                                           message(DUPLICATE, "en")), got), raw_sha)
+        pinned = self.pins.get(eid)
+        pin_now = False
+        if pinned is not None and pinned != got.signer_fingerprint:
+            return self.log_only(self.outcome(path, "rejected", KEY_CHANGED, _rejection(
+                KEY_CHANGED, f"{eid}: {got.signer_fingerprint} ≠ {pinned}"), got), raw_sha)
+        if pinned is None:
+            if not self.trust_first_use:
+                zh, en = _rejection(KEY_UNKNOWN, f"{eid}: {got.signer_fingerprint}")
+                return self.log_only(self.outcome(path, "unpinned", KEY_UNKNOWN, (zh, en), got), raw_sha)
+            pin_now = True
+        return self._store(path, raw, raw_sha, got, pin_now)
+
+    def _store(self, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet, pin_now: bool) -> ImportOutcome:
+        sh = got.sheet
+        eid = sh.expert_id
+        _, wrote = self.ws.store_raw("sheets", raw, raw_sha)
+        try:
+            with self.ws.transaction() as conn:
+                decision = classify(sh.sheet_seq, sh.supersedes, sh.audit_head.seq,
+                                    self.ws.revisions_in(conn, self.batch_id, eid))
+                if decision.status == "rejected":
+                    assert decision.code is not None
+                    out = self.outcome(path, "rejected", decision.code, _rejection(decision.code, decision.detail), got)
+                    self._log(conn, out, raw_sha)
+                    return out
+                if pin_now:
+                    self.ws.pin_in(conn, self.batch_id, eid, got.signer_fingerprint, "first_use")
+                self.ws.insert_sheet(conn, {
+                    "batch_id": self.batch_id, "sheet_sha256": got.sheet_sha256, "expert_id": eid,
+                    "sheet_seq": sh.sheet_seq, "supersedes": sh.supersedes, "fingerprint": got.signer_fingerprint,
+                    "audit_seq": sh.audit_head.seq, "audit_hash": sh.audit_head.hash, "chain": decision.chain,
+                    "raw_sha256": raw_sha, "raw_size": len(raw), "file_name": path.name, "imported_at": _now(),
+                    "sheet_json": got.sheet_bytes,
+                })
+                fault_point("mid_import")
+                if decision.status == "accepted":
+                    texts = _accepted_text(eid, sh.sheet_seq, decision.superseded_seq, decision.chain)
+                    code = None
+                else:
+                    assert decision.code is not None
+                    texts = _rejection(decision.code, decision.detail)
+                    code = decision.code
+                out = self.outcome(path, decision.status, code, texts, got, decision.superseded_seq)
+                self._log(conn, out, raw_sha)
+        except BaseException:
+            if wrote:
+                self.ws.drop_raw_if_unused("sheets", raw_sha)
+            raise
+        if wrote and out.status == "rejected":
+            self.ws.drop_raw_if_unused("sheets", raw_sha)
+        if pin_now:
+            self.pins[eid] = got.signer_fingerprint
+        return out
+
+
+def import_sheets(
+    ws: AgencyWorkspace,
+    batch: OpenedBatch,
+    identity: str,
+    paths: Sequence[Path],
+    *,
+    trust_first_use: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[ImportOutcome]:
+    """Import sheet files (folders expanded) into `ws` for `batch`; one outcome per file, in order.
+
+    Each file is stored in one transaction or not at all. A storage failure (disk full, read-only…)
+    is raised as the typed `StorageError` after the files before it were imported; the file it hit
+    left nothing behind. `cancelled()` is asked before each file."""
+    files = collect_sheet_files(paths)
+    pipeline = _Pipeline(ws, batch, identity, trust_first_use)
+    outcomes: list[ImportOutcome] = []
+    for n, path in enumerate(files):
+        if cancelled is not None and cancelled():
+            break
+        outcomes.append(pipeline.run(path))
+        if progress is not None:
+            progress(n + 1, len(files))
+    return outcomes
+
+
+__all__ = ["ImportOutcome", "ImportStatus", "classify", "collect_sheet_files", "import_sheets"]
