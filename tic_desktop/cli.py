@@ -266,9 +266,8 @@ def cmd_keys_create(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_batch_build(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.agency.build import build_batch
     from tic_desktop.formats import keys as k
-    from tic_desktop.formats.batch import write_batch
-    from tic_desktop.formats.source import read_source
 
     key_dir: Path = args.key
     if not all((key_dir / n).is_file() for n in (k.SIGNING_KEY_FILE, k.AGE_IDENTITY_FILE)):
@@ -276,9 +275,8 @@ def cmd_batch_build(args: argparse.Namespace, lang: str) -> int:
                           f"The folder {key_dir} holds no agency keys. Create them first: tic-desktop keys create {key_dir}"))
     key_pass = read_passphrase(args.key_passphrase_file, lang) if args.key_passphrase_file else None
     keys = k.load_agency_keys(key_dir, passphrase=key_pass)
-    spec = read_source(args.src_dir)
     passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
-    manifest = write_batch(args.output, spec, keys, passphrase=passphrase, recipients=tuple(args.recipient))
+    manifest = build_batch(args.src_dir, args.output, keys, passphrase=passphrase, recipients=args.recipient)
     how = (_t(lang, "已用口令加密", "passphrase-encrypted") if passphrase else
            _t(lang, f"已加密给 {len(args.recipient)} 个公钥", f"encrypted to {len(args.recipient)} key(s)") if args.recipient else
            _t(lang, "未加密，请通过安全渠道传递", "not encrypted; send it through a safe channel"))

@@ -1,0 +1,219 @@
+"""Building batches from a source folder: what `tic-desktop batch build` and the app's batch wizard share.
+
+`read_source` (formats.source) turns the folder into a `BatchSpec` or raises the first mistake,
+naming file, row and column; `inspect_source` keeps that mistake beside the raw proposals and
+experts tables, so the wizard can show the rows and point at the wrong one.
+
+Output layouts:
+- `single`: one file for the whole panel.
+- `per_expert`: the SAME signed batch (one manifest, one manifest hash, so every score sheet refers
+  to the same batch and consolidation sees one batch) written once per expert as
+  `<batch_id>-<expert_id>.ticbatch`, each file encrypted on its own (with the same passphrase, or
+  unencrypted). The ZIP is built and signed once; only the age layer differs between files.
+- per panel: the source format has no panel column (a source folder IS one panel), so there is
+  nothing to split by; one folder per panel, one batch each.
+
+Every file written is opened again from disk with `read_batch` (signature, members, hashes) and
+its manifest hash compared with the one built; a mismatch raises and the file is not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pyrage
+
+from tic_desktop.core.errors import BatchRejected, Rejected, SourceError
+from tic_desktop.expert import age_passphrase
+from tic_desktop.formats import batch as fbatch
+from tic_desktop.formats.batch import BatchSpec, write_batch
+from tic_desktop.formats.envelope import encrypt
+from tic_desktop.formats.keys import AgencyKeys
+from tic_desktop.formats.manifest import Manifest
+from tic_desktop.formats.source import read_source
+from tic_desktop.storage.atomic import atomic_write
+
+Layout = Literal["single", "per_expert"]
+LAYOUTS: tuple[Layout, ...] = ("single", "per_expert")
+BATCH_SUFFIX = ".ticbatch"
+
+
+def build_batch(
+    src_dir: Path,
+    out: Path,
+    keys: AgencyKeys,
+    *,
+    passphrase: bytes | None = None,
+    recipients: Sequence[str] = (),
+) -> Manifest:
+    """Read `src_dir` and write one signed (optionally encrypted) batch to `out` (the CLI's `batch build`)."""
+    spec = read_source(src_dir)
+    return write_batch(out, spec, keys, passphrase=passphrase, recipients=tuple(recipients))
+
+
+# ── the source, with its mistake ────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as the spreadsheet holds it: `rows` are (spreadsheet row number, cells)."""
+
+    label: str
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    src_dir: Path
+    spec: BatchSpec | None
+    error: Rejected | None
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    """"proposals" and "experts" as read (absent when the file itself cannot be read)."""
+
+    def error_row(self, table: str) -> int | None:
+        """The spreadsheet row the error names in `table`, if it names one."""
+        raw = self.tables.get(table)
+        if self.error is None or raw is None:
+            return None
+        m = re.match(r"(.+?) 第 (\d+) 行", self.error.detail)
+        return int(m.group(2)) if m and m.group(1) == raw.label else None
+
+
+def inspect_source(src_dir: Path) -> SourceReport:
+    """`read_source`, keeping its first mistake (a `SourceError`) instead of raising it."""
+    src_dir = Path(src_dir)
+    tables = _raw_tables(src_dir)
+    try:
+        spec = read_source(src_dir)
+    except (SourceError, BatchRejected) as exc:
+        return SourceReport(src_dir, None, exc, tables)
+    return SourceReport(src_dir, spec, None, tables)
+
+
+def _raw_tables(src_dir: Path) -> dict[str, RawTable]:
+    # formats.source's own table finder, so the rows shown are exactly the ones read_source reads
+    from tic_desktop.formats.source import _Folder  # noqa: PLC0415
+
+    out: dict[str, RawTable] = {}
+    if not src_dir.is_dir():
+        return out
+    folder = _Folder(src_dir)
+    try:
+        for stem, sheets in (("proposals", ("proposals", "申报项目")), ("experts", ("experts", "专家"))):
+            try:
+                t = folder.table(stem, sheets, required=False)
+            except (Rejected, OSError, ValueError):
+                continue
+            if t is not None:
+                out[stem] = RawTable(t.label_zh, t.headers, t.rows)
+    finally:
+        folder.close()
+    return out
+
+
+# ── writing ─────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class WrittenBatch:
+    path: Path
+    expert_id: str | None
+    """The expert the file is for (per-expert layout), else None."""
+    manifest_sha256: str
+    encrypted: bool
+
+
+def file_name(batch_id: str, expert_id: str | None = None) -> str:
+    return f"{batch_id}-{expert_id}{BATCH_SUFFIX}" if expert_id else f"{batch_id}{BATCH_SUFFIX}"
+
+
+def write_batches(
+    spec: BatchSpec,
+    keys: AgencyKeys,
+    out_dir: Path,
+    *,
+    layout: Layout = "single",
+    passphrase: bytes | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    work_factor: int | None = None,
+) -> list[WrittenBatch]:
+    """Sign `spec` once and write the files of `layout` into `out_dir`, each read back from disk.
+
+    `work_factor` is the scrypt log2(N) of a passphrase (default `age_passphrase.LOG_N`)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    targets: list[str | None] = [e.id for e in spec.experts] if layout == "per_expert" else [None]
+    total = len(targets) + 1
+    if progress:
+        progress(0, total)
+    manifest, plain = fbatch.build_batch_zip(spec, keys)
+    with fbatch.read_batch(plain, pinned_fingerprint=keys.fingerprint) as opened:  # as write_batch does
+        expected = opened.manifest_sha256
+    if progress:
+        progress(1, total)
+    written = []
+    for n, expert_id in enumerate(targets, start=2):
+        path = out_dir / file_name(manifest.batch_id, expert_id)
+        written.append(
+            _write_one(path, plain, keys, expected, expert_id, passphrase=passphrase, work_factor=work_factor)
+        )
+        if progress:
+            progress(n, total)
+    return written
+
+
+def write_agency_copy(spec_or_plain: BatchSpec | bytes, keys: AgencyKeys, path: Path) -> WrittenBatch:
+    """The agency's own copy of a batch, encrypted to the agency's age key (what its workspace opens)."""
+    plain = (
+        spec_or_plain if isinstance(spec_or_plain, bytes) else fbatch.build_batch_zip(spec_or_plain, keys)[1]
+    )
+    with fbatch.read_batch(plain, pinned_fingerprint=keys.fingerprint) as opened:
+        expected = opened.manifest_sha256
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return _write_one(Path(path), plain, keys, expected, None, recipients=(keys.age_recipient,))
+
+
+def _write_one(
+    path: Path,
+    plain: bytes,
+    keys: AgencyKeys,
+    expected: str,
+    expert_id: str | None,
+    *,
+    passphrase: bytes | None = None,
+    recipients: Sequence[str] = (),
+    work_factor: int | None = None,
+) -> WrittenBatch:
+    # A passphrase goes through expert.age_passphrase (a standard age scrypt file, as pyrage writes,
+    # but hashlib.scrypt releases the GIL: the app's window stays responsive while files are written).
+    try:
+        if passphrase:
+            data = age_passphrase.encrypt(plain, passphrase, log_n=work_factor or age_passphrase.LOG_N)
+        else:
+            data = encrypt(fbatch.batch_document(), plain, recipients=recipients)
+    except (pyrage.RecipientError, ValueError) as exc:
+        raise BatchRejected(fbatch.INVALID_SPEC, f"bad recipient or passphrase: {exc}") from None
+    identity = keys.age_identity_text() if recipients else None
+
+    def verify(written: Path) -> None:
+        source: Path | bytes = written
+        if passphrase:
+            source = age_passphrase.decrypt(written.read_bytes(), passphrase.decode("utf-8"))
+        with fbatch.read_batch(source, identity=identity, pinned_fingerprint=keys.fingerprint) as again:
+            if again.manifest_sha256 != expected:
+                raise BatchRejected(fbatch.HASH_MISMATCH, f"{written.name}: manifest differs after writing")
+
+    atomic_write(path, data)  # then read back once from the final file (a scrypt costs ~1 s)
+    try:
+        verify(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return WrittenBatch(path, expert_id, expected, bool(passphrase or recipients))
