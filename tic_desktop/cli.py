@@ -6,6 +6,8 @@
     tic-desktop batch build SRC_DIR -o OUT.ticbatch --key AGENCY_DIR
                             [--key-passphrase-file F] [--passphrase-file F | --recipient AGE_PUBKEY ...]
     tic-desktop batch inspect FILE [--passphrase-file F | --identity F] [--json]
+    tic-desktop consolidate --batch B --identity AGENCY_DIR/agency.agekey SHEETS... -o OUT_DIR
+                            [--allowed-signers F | --trust-first-use]     (tic_desktop.cli_consolidate)
 
 Help and messages are Chinese by default, English when TIC_LANG=en (or, without TIC_LANG, when
 LANG starts with "en"). Bad input never ends in a traceback: one line on stderr, exit status 1.
@@ -28,10 +30,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tic_desktop import __version__
+from tic_desktop.cli_consolidate import add_consolidate_command, cmd_consolidate
 from tic_desktop.core.errors import Rejected
 from tic_desktop.core.labels import KIND_LABELS, ROLE_LABELS
 
-SUBCOMMANDS = ("demo-batch", "batch", "keys", "sheets", "simulate", "self-test")
+SUBCOMMANDS = ("demo-batch", "batch", "keys", "sheets", "simulate", "consolidate", "self-test")
 
 
 def ui_lang(environ: dict[str, str] | None = None) -> str:
@@ -148,6 +151,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     secret.add_argument("--identity", type=Path, metavar="F", help=t("age 私钥文件", "age identity file"))
     insp.add_argument("--json", action="store_true", help=t("以 JSON 输出", "print JSON"))
     add_sheet_commands(sub, lang)
+    add_consolidate_command(sub, lang)
     add_self_test_command(sub, lang)
     return parser
 
@@ -479,7 +483,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {("demo-batch", None): cmd_demo_batch, ("keys", "create"): cmd_keys_create,
                 ("batch", "build"): cmd_batch_build, ("batch", "inspect"): cmd_batch_inspect,
                 ("sheets", "verify"): cmd_sheets_verify, ("simulate", None): cmd_simulate,
-                ("self-test", None): cmd_self_test}
+                ("consolidate", None): cmd_consolidate, ("self-test", None): cmd_self_test}
     action = (getattr(args, "keys_command", None) or getattr(args, "batch_command", None)
               or getattr(args, "sheets_command", None))
     handler = handlers[(args.command, action)]
