@@ -15,6 +15,7 @@ import sys
 import textwrap
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,33 @@ def test_mid_import_fault_rolls_back(tmp_path: Path) -> None:
         assert ws.integrity_check() == ["ok"]
         assert [e.action for e in ws.audit_events()] == ["schema.migrate"]
         ws.verify_audit_chain()
+
+
+def test_mid_restore_fault_never_leaves_the_workspace_missing(tmp_path: Path) -> None:
+    """A crash between setting the damaged workspace aside and putting the restored copy in place
+    must not leave the folder without a workspace.db: the app would open a new, EMPTY workspace."""
+    db = tmp_path / "workspace.db"
+    with Workspace.open(db) as ws:
+        ws.add_batch(batch_id="B1", manifest_sha256="ab" * 32, title_zh="批", title_en="B", kind="k",
+                     agency_name="机构", agency_fingerprint="SHA256:a", raw=b"raw")
+        ws.set_answer("B1", "E01", "P01", "f", "score", "1", "7")
+        snap = ws.backup_now()
+        ws.set_answer("B1", "E01", "P01", "f", "score", "2", "8")
+    result = run_with_fault(
+        "mid_restore",
+        f"""
+        from pathlib import Path
+        from tic_desktop.storage.backup import restore_backup
+        restore_backup(Path("workspace.db"), Path({str(snap)!r}))
+        """,
+        tmp_path,
+    )
+    assert result.returncode == FAULT_EXIT_CODE, result.stderr
+    with Workspace.open(db) as ws:  # the old workspace, whole: nothing of it lost
+        assert ws.integrity_check() == ["ok"]
+        assert ws.answers_for("B1", "E01", "P01", "f")["scores"] == {"1": Decimal("7"), "2": Decimal("8")}
+        ws.verify_audit_chain()
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("workspace.db.damaged-") and "-wal" not in p.name
+             and "-shm" not in p.name]
+    assert len(aside) == 1  # the copy set aside before the crash is kept for the expert
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)]

@@ -37,8 +37,9 @@ from tic_desktop.core.types import Text
 from tic_desktop.expert.keys import ExpertKey
 from tic_desktop.expert.pledge import pledge_sha256
 from tic_desktop.formats import sheet as sheetfmt
-from tic_desktop.storage.atomic import atomic_write
+from tic_desktop.storage.atomic import atomic_write, cleanup_stray_temps
 from tic_desktop.storage.errors import DISK_FULL
+from tic_desktop.storage.faults import fault_point
 
 INCOMPLETE = register(
     "sheet.incomplete",
@@ -471,12 +472,17 @@ def write_export(job: ExportJob, key: ExpertKey) -> WrittenSheet:
         if got.sheet_sha256 != sha:
             raise SheetRejected(sheetfmt.MEMBER_HASH, "re-read sheet differs from the one signed")
 
+    fault_point("mid_sign")
+    # a crash during an earlier export may have left its `.tic-tmp-` file here (the data folder's
+    # are removed when the workspace opens; the chosen folder is only known now)
+    cleanup_stray_temps(job.target.parent)
     try:
         atomic_write(job.target, data, verify=verify)
     except SheetRejected:
         raise
     except (Rejected, OSError) as exc:
         raise _export_error(exc, job.target.parent) from exc
+    fault_point("mid_export")
     if job.kept.resolve() != job.target.resolve():
         try:
             job.kept.parent.mkdir(parents=True, exist_ok=True)
@@ -492,6 +498,7 @@ def record_export(session: Any, written: WrittenSheet) -> ExportResult:
     """Record the verified sheet in the workspace (audited) and lock the sheet until `revise`."""
     if (session.batch_id, session.expert.id) != (written.batch_id, written.expert_id):
         raise RuntimeError("recording a sheet for another batch or expert")
+    fault_point("before_record")
     if next_revision(session)[0] != written.sheet_seq:
         # another revision was recorded while this one was written: keep the file, refuse the record
         raise SheetRejected(EXPORT_STALE, f"{written.path}")

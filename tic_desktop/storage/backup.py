@@ -5,7 +5,8 @@ across all snapshots, so names never collide and sort in the order they were tak
 copied page by page from the live connection into a `.tic-tmp-` file, switched to a rollback
 journal (a self-contained single file), `integrity_check`ed, fsynced and only then renamed into
 place. Kept: the newest `KEEP_LAST` plus the newest of every day. Restoring never deletes the
-damaged workspace: it is renamed to `workspace.db.damaged-<time>` (with its -wal and -shm).
+damaged workspace: it is kept as `workspace.db.damaged-<time>` (with its -wal and -shm), and a
+`workspace.db` exists at every moment of a restore.
 """
 
 from __future__ import annotations
@@ -177,11 +178,22 @@ def prune_backups(db_path: Path, *, keep_last: int = KEEP_LAST) -> list[Path]:
     return removed
 
 
+def _keep_aside(current: Path, aside: Path) -> None:
+    """A second name (hard link, else a copy) for the workspace file, which stays where it is."""
+    try:
+        os.link(current, aside)
+    except OSError:
+        shutil.copy2(current, aside)
+
+
 def restore_backup(db_path: Path, backup: Path) -> Path:
     """Replace the (closed) workspace by `backup`; returns where the old file was kept aside.
 
-    The copy is made and checked first; only then is the old file renamed aside, so a failure
-    at any step leaves either the old workspace or the restored one in place, never nothing.
+    The copy is made and checked first. The old file gets a second name (`.damaged-<time>`) and
+    stays in place until the checked copy replaces it in one rename, so a crash or failure at any
+    step leaves a `workspace.db` (the old one or the restored one), never nothing: a missing file
+    would be opened as a new, empty workspace. Its -wal and -shm are moved aside first (a stale
+    WAL must never meet the restored file); on failure they are put back.
     """
     db_path = Path(db_path)
     if not check_backup(backup):
@@ -194,20 +206,26 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     aside = db_path.with_name(f"{db_path.name}.damaged-{stamp}")
     moved: list[tuple[Path, Path]] = []
+    linked = False
     try:
-        for suffix in ("", "-wal", "-shm"):
+        if db_path.exists():
+            _keep_aside(db_path, aside)
+            linked = True
+        for suffix in ("-wal", "-shm"):
             current = Path(f"{db_path}{suffix}")
             if current.exists():
                 replace_with_retry(current, Path(f"{aside}{suffix}"))
                 moved.append((current, Path(f"{aside}{suffix}")))
+        fault_point("mid_restore")
         replace_with_retry(tmp, db_path)
     except BaseException:
-        # put the old workspace back (-shm, -wal, then the file) before dropping the copy
+        # the old workspace file never left its place: put its -shm and -wal back, drop the copies
         for original, kept in reversed(moved):
             with contextlib.suppress(OSError, StorageError):
                 replace_with_retry(kept, original)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        for extra in ([aside] if linked else []) + [tmp]:
+            with contextlib.suppress(OSError):
+                extra.unlink()
         raise
     fsync_dir(db_path.parent)
     return aside

@@ -90,7 +90,9 @@ class Workspace:
         if check_location:
             check_workspace_location(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        for folder in (path.parent, backup.backups_dir(path), path.parent / "batches", path.parent / "keys"):
+        kept_sheets = sorted((path.parent / "sheets").glob("*/"))  # signing's kept copies, one folder a batch
+        for folder in (path.parent, backup.backups_dir(path), path.parent / "batches", path.parent / "keys",
+                       *kept_sheets):
             cleanup_stray_temps(folder)  # what a crash mid-write left behind (atomic_write's .tic-tmp-*)
         conn, version, has_tables = connect(path)
         workspace = cls(path, conn)
@@ -162,7 +164,9 @@ class Workspace:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 yield conn
+                fault_point("before_commit")
                 conn.execute("COMMIT")
+                fault_point("after_commit")
             except BaseException as exc:
                 if conn.in_transaction:
                     with contextlib.suppress(sqlite3.Error):
