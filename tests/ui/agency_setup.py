@@ -1,0 +1,93 @@
+"""Shared set-up of the agency page tests: a real demo batch, signed sheets for every expert (made
+once per session by tic_desktop.demo and tic_desktop.simulate) and a fresh agency workspace per test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from tic_desktop.agency.workspace import AgencyWorkspace
+from tic_desktop.demo import write_demo_batch
+from tic_desktop.simulate import simulate
+from tic_desktop.ui.agency_context import AgencyContext
+
+KEYS: dict[str, object] = {}
+"""Expert id -> the simulated ExpertKey of the session's demo round (to sign a conflicting sheet)."""
+
+
+@pytest.fixture(scope="session")
+def demo_round(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """DIR/demo.ticbatch, DIR/agency/ (demo keys), DIR/sheets/E01..E07.ticsheet + allowed_signers."""
+    folder = tmp_path_factory.mktemp("agency-demo")
+    batch = write_demo_batch(folder)
+    for s in simulate(batch, folder / "sheets", seed=7):
+        KEYS[s.expert_id] = s.key
+    return folder
+
+
+def conflicting_sheet(demo_round: Path, expert_id: str, out_dir: Path) -> Path:
+    """Another sheet_seq 1 of `expert_id`, signed with the same key but scored differently."""
+    import tempfile
+
+    from tic_desktop.formats.batch import read_batch
+    from tic_desktop.simulate import ScoresPlan, simulate_expert
+
+    raw = (demo_round / "demo.ticbatch").read_bytes()
+    opened = read_batch(raw)
+    expert = next(e for e in opened.manifest.experts if e.id == expert_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        done = simulate_expert(opened, raw, expert, out_dir, Path(work), seed=99, plan=ScoresPlan(),
+                               key=KEYS[expert_id])
+    return Path(done.result.path)
+
+
+@pytest.fixture()
+def sheets_dir(demo_round: Path, tmp_path: Path) -> Path:
+    """A private copy of the signed sheets (tests may add tampered or extra files)."""
+    target = tmp_path / "inbox"
+    shutil.copytree(demo_round / "sheets", target)
+    return target
+
+
+@pytest.fixture()
+def ctx(demo_round: Path, tmp_path: Path) -> Iterator[AgencyContext]:
+    identity = (demo_round / "agency" / "agency.agekey").read_text("utf-8")
+    ws_path = tmp_path / "agency" / "agency.db"
+    ws = AgencyWorkspace.open(ws_path, check_location=False)
+    info = ws.add_batch(demo_round / "demo.ticbatch", identity)
+    batch = ws.open_batch(info.batch_id, identity)
+    context = AgencyContext(ws=ws, ws_path=ws_path, batch_id=info.batch_id, batch=batch, identity=identity)
+    yield context
+    batch.close()
+    ws.close()
+
+
+def sheet_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.ticsheet"))
+
+
+def import_all(ctx: AgencyContext, folder: Path) -> None:
+    """Pin the simulated keys in advance and import every sheet (the test set-up, not under test)."""
+    from tic_desktop.agency.importer import import_sheets
+
+    ctx.ws.pin_allowed_signers(ctx.batch_id, (folder / "allowed_signers").read_text("utf-8"))
+    import_sheets(ctx.ws, ctx.batch, ctx.identity, sheet_files(folder))
+
+
+def answer_next_dialog(handler) -> None:  # noqa: ANN001 - a test helper
+    """Call handler(dialog) on the next modal dialog as soon as it is shown (its exec() runs)."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QDialog) and dialog.isVisible():
+            handler(dialog)
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)

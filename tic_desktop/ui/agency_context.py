@@ -1,0 +1,68 @@
+"""AgencyContext: what the agency pages share about the batch being worked on.
+
+The workspace's SQLite connection belongs to the GUI thread: slow work in a worker opens its own
+connection to the same file with `worker_workspace()` (WAL lets both run) and closes it after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from tic_desktop.core.errors import Rejected
+
+
+@dataclass
+class AgencyContext:
+    ws: Any
+    """The GUI thread's `agency.workspace.AgencyWorkspace`."""
+    ws_path: Path
+    batch_id: str
+    batch: Any
+    """The `formats.batch.OpenedBatch`, read with the agency's identity."""
+    identity: str = field(repr=False)
+    """The text of the agency's age identity (agency.agekey)."""
+    lang: str = field(default="zh")
+
+    @contextmanager
+    def worker_workspace(self) -> Iterator[Any]:
+        from tic_desktop.agency.workspace import AgencyWorkspace
+
+        ws = AgencyWorkspace.open(self.ws_path)
+        try:
+            yield ws
+        finally:
+            ws.close()
+
+    @property
+    def manifest(self) -> Any:
+        return self.batch.manifest
+
+    def expert_name(self, expert_id: str | None) -> str:
+        if not expert_id:
+            return ""
+        for e in self.batch.manifest.experts:
+            if e.id == expert_id:
+                return str(e.name)
+        return expert_id
+
+    def chair_name(self) -> str:
+        return next((str(e.name) for e in self.batch.manifest.experts if e.chair), "")
+
+    def center_name(self, proposal_id: str) -> str:
+        proposal = self.batch.proposals.get(proposal_id)
+        return str(proposal.center_name) if proposal is not None else proposal_id
+
+    def error_text(self, exc: BaseException) -> str:
+        if isinstance(exc, Rejected):
+            return exc.text(self.lang)
+        if isinstance(exc, OSError):
+            return QCoreApplication.translate(
+                "AgencyContext", "无法读写文件：%1。请检查磁盘空间，并关闭正在使用该文件的程序后重试。"
+            ).replace("%1", str(exc.strerror or exc))
+        return QCoreApplication.translate("AgencyContext", "出现意外错误：%1").replace("%1", str(exc))
