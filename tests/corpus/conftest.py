@@ -1,11 +1,15 @@
-"""Session fixtures for the batch corpus: keys made once, one valid batch to break in many ways."""
+"""Session fixtures for the corpus: keys made once, one valid batch and one valid sheet to break in many ways;
+the write guard and the memory/hang bound every case runs under."""
 
 from __future__ import annotations
 
 import builtins
 import contextlib
 import os
+import signal
+import sys
 import tempfile
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +17,9 @@ from pathlib import Path
 import pyrage
 import pytest
 from batch_factory import make_spec, zip_members
+from sheet_factory import SheetWorld, make_world
 
-from tic_desktop.formats.batch import build_batch_zip
+from tic_desktop.formats.batch import build_batch_zip, read_batch
 from tic_desktop.formats.keys import AgencyKeys, create_agency_keys
 from tic_desktop.formats.manifest import Manifest
 
@@ -42,6 +47,48 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Ctx:
         keys=keys, other_keys=other, expert=pyrage.x25519.Identity.generate(), manifest=manifest, valid=valid,
         members=zip_members(valid), workdir=tmp_path_factory.mktemp("corpus-files"),
     )
+
+
+@pytest.fixture(scope="session")
+def sheets(ctx: Ctx) -> SheetWorld:
+    """The corpus batch as the agency opens it, and E01's valid sheet for it."""
+    batch = read_batch(ctx.valid, pinned_fingerprint=ctx.keys.fingerprint)
+    return make_world(batch, str(ctx.keys.age_identity), ctx.keys.age_recipient)
+
+
+MEMORY_CAP = 64 * 1024 * 1024
+"""Peak Python allocation allowed while one bad file is read (the corpus files are all small or
+lie about their size; a reader that inflates a bomb or preallocates a declared size exceeds it)."""
+HANG_LIMIT = 60
+"""Seconds after which a read counts as hung (a bound against endless loops, not a speed figure)."""
+
+
+@contextlib.contextmanager
+def bounded(memory: int = MEMORY_CAP, seconds: int = HANG_LIMIT) -> Iterator[None]:
+    """Fail when the body allocates more than `memory` bytes at its peak (tracemalloc) or runs
+    longer than `seconds` (SIGALRM, where available: it interrupts a hang instead of waiting)."""
+
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError(f"the reader did not finish within {seconds} s (hang bound)")
+
+    alarm = hasattr(signal, "SIGALRM") and sys.platform != "win32"
+    if alarm:
+        previous = signal.signal(signal.SIGALRM, hung)
+        signal.alarm(seconds)
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        yield
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        if not was_tracing:
+            tracemalloc.stop()
+        if alarm:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+    assert peak <= memory, f"peak allocation {peak} bytes > {memory}"
 
 
 class WriteGuard:
