@@ -247,34 +247,41 @@ class _Pipeline:
                     assert decision.code is not None
                     out = self.outcome(path, "rejected", decision.code, _rejection(decision.code, decision.detail), got)
                     self._log(conn, out, raw_sha)
-                    return out
-                if pin_now:
-                    self.ws.pin_in(conn, self.batch_id, eid, got.signer_fingerprint, "first_use")
-                self.ws.insert_sheet(conn, {
-                    "batch_id": self.batch_id, "sheet_sha256": got.sheet_sha256, "expert_id": eid,
-                    "sheet_seq": sh.sheet_seq, "supersedes": sh.supersedes, "fingerprint": got.signer_fingerprint,
-                    "audit_seq": sh.audit_head.seq, "audit_hash": sh.audit_head.hash, "chain": decision.chain,
-                    "raw_sha256": raw_sha, "raw_size": len(raw), "file_name": path.name, "imported_at": _now(),
-                    "sheet_json": got.sheet_bytes,
-                })
-                fault_point("mid_import")
-                if decision.status == "accepted":
-                    texts = _accepted_text(eid, sh.sheet_seq, decision.superseded_seq, decision.chain)
-                    code = None
                 else:
-                    assert decision.code is not None
-                    texts = _rejection(decision.code, decision.detail)
-                    code = decision.code
-                out = self.outcome(path, decision.status, code, texts, got, decision.superseded_seq)
-                self._log(conn, out, raw_sha)
+                    out = self._insert(conn, path, raw, raw_sha, got, pin_now, decision)
         except BaseException:
             if wrote:
                 self.ws.drop_raw_if_unused("sheets", raw_sha)
             raise
         if wrote and out.status == "rejected":
             self.ws.drop_raw_if_unused("sheets", raw_sha)
-        if pin_now:
+        if pin_now and out.status != "rejected":
             self.pins[eid] = got.signer_fingerprint
+        return out
+
+    def _insert(self, conn: Any, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet, pin_now: bool,
+                decision: Decision) -> ImportOutcome:
+        sh = got.sheet
+        eid = sh.expert_id
+        if pin_now:
+            self.ws.pin_in(conn, self.batch_id, eid, got.signer_fingerprint, "first_use")
+        self.ws.insert_sheet(conn, {
+            "batch_id": self.batch_id, "sheet_sha256": got.sheet_sha256, "expert_id": eid,
+            "sheet_seq": sh.sheet_seq, "supersedes": sh.supersedes, "fingerprint": got.signer_fingerprint,
+            "audit_seq": sh.audit_head.seq, "audit_hash": sh.audit_head.hash, "chain": decision.chain,
+            "raw_sha256": raw_sha, "raw_size": len(raw), "file_name": path.name, "imported_at": _now(),
+            "sheet_json": got.sheet_bytes,
+        })
+        fault_point("mid_import")
+        if decision.status == "accepted":
+            texts = _accepted_text(eid, sh.sheet_seq, decision.superseded_seq, decision.chain)
+            code = None
+        else:
+            assert decision.code is not None
+            texts = _rejection(decision.code, decision.detail)
+            code = decision.code
+        out = self.outcome(path, decision.status, code, texts, got, decision.superseded_seq)
+        self._log(conn, out, raw_sha)
         return out
 
 
