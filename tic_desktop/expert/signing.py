@@ -9,10 +9,10 @@
           conflicts, pledge, documents opened, audit head, next revision (sheet_seq = last + 1,
           supersedes = the last sheet.json's SHA-256) into an immutable `ExportJob`;
         write (any thread, slow, no session or workspace): PDFs → canonical JSON → sign (SSHSIG +
-          raw Ed25519) → age-encrypt to the agency and to the expert → `storage.atomic.atomic_write`
-          to the chosen folder, re-opened and fully verified (`formats.sheet.read_sheet` with the
-          expert's own age key and pinned fingerprint) → a copy kept in the data folder (every
-          revision is kept);
+          raw Ed25519) → age-encrypt to the agency and to the expert → a copy kept in the data
+          folder (every revision is kept) → `storage.atomic.atomic_write` to the chosen folder,
+          re-opened and fully verified (`formats.sheet.read_sheet` with the expert's own age key
+          and pinned fingerprint); a failure there removes the kept copy again;
         record (session thread): recorded in the workspace (`sheet_exports`, audited) → the sheet
           is locked until `revise()`.
 
@@ -38,7 +38,7 @@ from tic_desktop.expert.keys import ExpertKey
 from tic_desktop.expert.pledge import pledge_sha256
 from tic_desktop.formats import sheet as sheetfmt
 from tic_desktop.storage.atomic import atomic_write, cleanup_stray_temps
-from tic_desktop.storage.errors import DISK_FULL
+from tic_desktop.storage.errors import DISK_FULL, FILE_LOCKED
 from tic_desktop.storage.faults import fault_point
 
 INCOMPLETE = register(
@@ -439,15 +439,18 @@ def prepare_export(session: Any, key: ExpertKey, folder: Path, *, filename: str 
     return ExportJob(draft, target, kept)
 
 
-def _export_error(exc: BaseException, folder: Path) -> SheetRejected:
-    """A write failure as a registered code the UI shows in its language."""
+def _export_error(exc: BaseException, folder: Path, *, chosen: bool = True) -> SheetRejected:
+    """A write failure as a registered code the UI shows in its language. `chosen`: the folder the
+    expert picked (else the data folder, which holds the kept copy)."""
     cause: BaseException | None = exc
     while cause is not None and not isinstance(cause, OSError):
         cause = cause.__cause__
     errno_ = cause.errno if isinstance(cause, OSError) else None
     code = getattr(exc, "code", None)
+    if code == FILE_LOCKED:  # retried for a while (antivirus, sync client): say so, not "read-only"
+        return SheetRejected(FILE_LOCKED, str(folder))
     if code == DISK_FULL or errno_ in (_errno.ENOSPC, getattr(_errno, "EDQUOT", _errno.ENOSPC)):
-        return SheetRejected(EXPORT_DISK_FULL, str(folder))
+        return SheetRejected(EXPORT_DISK_FULL if chosen else DISK_FULL, str(folder))
     if errno_ == _errno.ENOENT or not folder.is_dir():
         return SheetRejected(EXPORT_FOLDER_MISSING, str(folder))
     if isinstance(cause, PermissionError) or errno_ in (_errno.EACCES, _errno.EPERM, _errno.EROFS):
@@ -473,22 +476,30 @@ def write_export(job: ExportJob, key: ExpertKey) -> WrittenSheet:
             raise SheetRejected(sheetfmt.MEMBER_HASH, "re-read sheet differs from the one signed")
 
     fault_point("mid_sign")
-    # a crash during an earlier export may have left its `.tic-tmp-` file here (the data folder's
-    # are removed when the workspace opens; the chosen folder is only known now)
-    cleanup_stray_temps(job.target.parent)
-    try:
-        atomic_write(job.target, data, verify=verify)
-    except SheetRejected:
-        raise
-    except (Rejected, OSError) as exc:
-        raise _export_error(exc, job.target.parent) from exc
-    fault_point("mid_export")
-    if job.kept.resolve() != job.target.resolve():
+    # the kept copy first: when the data folder is full, nothing reaches the chosen folder; when the
+    # chosen folder fails, the kept copy of this unrecorded revision is removed again
+    keep = job.kept.resolve() != job.target.resolve()
+    if keep:
         try:
             job.kept.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(job.kept, data)
         except (Rejected, OSError) as exc:
-            raise _export_error(exc, job.kept.parent) from exc
+            raise _export_error(exc, job.kept.parent, chosen=False) from exc
+    fault_point("mid_export")
+    # a crash during an earlier export may have left its `.tic-tmp-` file here (the data folder's
+    # are removed when the workspace opens; the chosen folder is only known now)
+    cleanup_stray_temps(job.target.parent)
+    try:
+        try:
+            atomic_write(job.target, data, verify=verify)
+        except SheetRejected:
+            raise
+        except (Rejected, OSError) as exc:
+            raise _export_error(exc, job.target.parent) from exc
+    except BaseException:
+        if keep:
+            job.kept.unlink(missing_ok=True)
+        raise
     conflicts = sum(1 for p in sheet.proposals if p.conflict.declared)
     return WrittenSheet(job.target, job.kept, sheet.batch_id, sheet.expert_id, sheet.sheet_seq, sheet.supersedes,
                         sha, built.digest, sheet.audit_head.seq, len(sheet.proposals), conflicts)

@@ -10,7 +10,7 @@ once with `os._exit(137)` (as SIGKILL would: no cleanup, no flush, no finally). 
   before_commit, after_commit                      storage.workspace (every transaction: changes made,
                                                    COMMIT not yet run / run but not yet returned)
   mid_sign                                         expert.signing (signed and encrypted, nothing written)
-  mid_export                                       expert.signing (sheet in the chosen folder, kept copy not yet)
+  mid_export                                       expert.signing (kept copy written, chosen folder not yet)
   before_record                                    expert.signing (both files written, not yet recorded)
 
 The kill harness (bench/kill_harness.py) runs every one of them (tests/unit/test_kill_harness.py).
