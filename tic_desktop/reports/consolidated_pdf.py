@@ -227,7 +227,7 @@ def _ranking(form: FormTemplate, results: Sequence[ProposalResult], st: _Styles)
     out.append(t)
     out.append(CondPageBreak(60 * mm))
     out.append(_p("排名图", st.h2))
-    out += charts.ranking_charts(results, form, WIDTH)
+    out += [charts.ChartFlowable(d) for d in charts.ranking_charts(results, form, WIDTH)]
     out.append(PageBreak())
     return out
 
@@ -390,12 +390,16 @@ def _opinion(opinion: PanelOpinion | None, st: _Styles) -> list[Any]:
     return out
 
 
-def _signatures(r: ProposalResult, report: ReportData, st: _Styles) -> list[Any]:
+def _signatures(results: Sequence[ProposalResult], report: ReportData, st: _Styles) -> list[Any]:
+    """One signature block per proposal (after all its forms): the chair, every member who scored it
+    on any form, 填写人 and 复核人."""
     chair = next((e for e in report.experts if e.chair), None)
-    members = [e for e in r.experts if chair is None or e.expert_id != chair.id]
+    seen = dict.fromkeys(e.expert_id for r in results for e in r.experts)
+    names = {e.expert_id: e.expert_name for r in results for e in r.experts}
+    members = [names[x] for x in sorted(seen) if chair is None or x != chair.id]
     rows: list[list[Any]] = [["专家组组长", chair.name if chair else "", "签字：", "", "日期：", "年　　月　　日"]]
-    for i, e in enumerate(members):
-        rows.append(["专家组成员" if i == 0 else "", e.expert_name, "签字：", "", "日期：", "年　　月　　日"])
+    for i, name in enumerate(members):
+        rows.append(["专家组成员" if i == 0 else "", name, "签字：", "", "日期：", "年　　月　　日"])
     rows.append(["填写人", "", "签字：", "", "日期：", "年　　月　　日"])
     rows.append(["复核人", "", "签字：", "", "日期：", "年　　月　　日"])
     t = Table(rows, colWidths=[24 * mm, 28 * mm, 14 * mm, 48 * mm, 14 * mm, 50 * mm], rowHeights=[8.5 * mm] * len(rows))
@@ -426,11 +430,10 @@ def _proposal(report: ReportData, r: ProposalResult, form: FormTemplate, ranked:
     table = _score_table(r, form, st)
     out += [table, Spacer(1, 2 * mm)]
     if r.experts:
-        out.append(KeepTogether([_p("专家总分分布", st.h2), charts.dot_plot(r, WIDTH)]))
+        out.append(KeepTogether([_p("专家总分分布", st.h2), charts.ChartFlowable(charts.dot_plot(r, WIDTH))]))
     out += _calculation(r, report, st, table.any_outlier)  # type: ignore[attr-defined]
     out += _comments(entries, form, report, st)
     out += _opinion(report.opinions.get((r.proposal_id, r.form_id)), st)
-    out += _signatures(r, report, st)
     return out
 
 
@@ -457,6 +460,7 @@ def render_consolidated_pdf(report: ReportData, progress: Progress | None = None
         for j, r in enumerate(by_proposal[pid]):
             story += _proposal(report, r, report.forms[r.form_id], ranked[r.form_id],
                                entries.get((pid, r.form_id), ()), st, first=j == 0)
+        story += _signatures(by_proposal[pid], report, st)
         if progress is not None:
             story.append(_Tick(progress, n, total))
         if n < total:
