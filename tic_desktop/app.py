@@ -1,6 +1,12 @@
 """The application entry: `create_app()` (used by `main()` and by the end-to-end tests) and `main()`.
 
-The expert flow itself is `tic_desktop.ui.expert_flow.ExpertFlow`.
+The expert flow itself is `tic_desktop.ui.expert_flow.ExpertFlow`. One app, two modes: 专家评审
+(the expert flow's main window) and 机构汇总 (`ui.agency_window.AgencyWindow`), switched by
+`AppModes` (found with `app_modes(flow)`): the start page's 机构汇总 button, the agency window's
+切换到专家评审 menu item, or `--agency` at start. The last mode chosen is remembered (the expert
+workspace's ui_state "mode") and opened at the next start unless files or --demo are given.
+`--agency --demo` opens the agency window on a separate demo agency folder (DEMO-ONLY keys, the
+demo batch, the demo source folder) so the real agency keys are never touched.
 """
 
 from __future__ import annotations
@@ -10,8 +16,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -19,7 +26,8 @@ from tic_desktop.paths import resources_dir
 from tic_desktop.ui.expert_flow import ExpertFlow, open_session
 from tic_desktop.ui.settings_dialog import Settings
 
-__all__ = ["ExpertFlow", "create_app", "main", "open_session"]
+__all__ = ["AppModes", "ExpertFlow", "app_modes", "create_app", "main", "open_session"]
+MODE_KEY = "mode"
 
 
 def default_data_dir() -> Path:
@@ -31,10 +39,73 @@ def default_data_dir() -> Path:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="tic-desktop", add_help=True)
     parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--agency", action="store_true")
     parser.add_argument("--lang", choices=("zh", "en"))
     parser.add_argument("files", nargs="*")
     known, _qt_args = parser.parse_known_args(list(argv)[1:])
     return known
+
+
+class AppModes(QObject):
+    """Switches between the expert window and the agency window; a child of the ExpertFlow."""
+
+    def __init__(self, flow: ExpertFlow) -> None:
+        super().__init__(flow)
+        self.flow = flow
+        self.agency: Any = None
+        flow.window.start_page.agencyRequested.connect(lambda: self.show_agency())
+
+    def stored_mode(self) -> str:
+        return str(self.flow.session.ui_get(MODE_KEY) or "expert")
+
+    def show_agency(self, demo: bool = False) -> Any:
+        from tic_desktop.ui.agency_window import AgencyWindow  # noqa: PLC0415
+
+        if self.agency is not None and self.agency.demo != demo:
+            self._close_agency()
+        if self.agency is None:
+            data_dir = self.flow.data_dir
+            if demo:
+                from tic_desktop.agency.build import prepare_agency_demo  # noqa: PLC0415
+
+                folder = prepare_agency_demo(data_dir / "demo" / "agency-demo")
+            else:
+                from tic_desktop.agency.keys import agency_dir  # noqa: PLC0415
+
+                folder = agency_dir(data_dir)
+            self.agency = AgencyWindow(folder, self.flow.settings.lang, demo=demo)
+            self.agency.expertModeRequested.connect(self.show_expert)
+            if demo:
+                self.agency.wizard.folderEdit.setText(str(folder / "source"))
+        self.agency.show()
+        self.flow.window.flush()
+        self.flow.window.hide()
+        if not demo:
+            self.flow.session.ui_set(MODE_KEY, "agency")
+        return self.agency
+
+    def show_expert(self) -> None:
+        self.flow.window.show()
+        if self.agency is not None:
+            self.agency.hide()
+        self.flow.session.ui_set(MODE_KEY, "expert")
+        self.flow.go_start()
+
+    def _close_agency(self) -> None:
+        agency, self.agency = self.agency, None
+        if agency is not None:
+            agency.shutdown()
+            agency.close()
+            agency.deleteLater()
+
+    def shutdown(self) -> None:
+        self._close_agency()
+
+
+def app_modes(flow: ExpertFlow) -> AppModes:
+    found = flow.findChild(AppModes)
+    assert isinstance(found, AppModes)
+    return found
 
 
 def create_app(argv: Sequence[str], data_dir: Path | None = None) -> ExpertFlow:
@@ -51,6 +122,11 @@ def create_app(argv: Sequence[str], data_dir: Path | None = None) -> ExpertFlow:
     if args.lang:
         app.apply_settings(Settings(args.lang, app.settings.large_font), store=False)
         app.window.retranslate(args.lang)
+    modes = AppModes(app)
+    app.qapp.aboutToQuit.connect(modes.shutdown)
+    if args.agency or (not args.files and not args.demo and modes.stored_mode() == "agency"):
+        modes.show_agency(demo=args.demo)
+        return app
     app.window.show()
     if args.files:
         QTimer.singleShot(0, app, lambda: app.open_file(args.files[0]))

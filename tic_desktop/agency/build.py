@@ -141,10 +141,13 @@ def write_batches(
     passphrase: bytes | None = None,
     progress: Callable[[int, int], None] | None = None,
     work_factor: int | None = None,
+    agency_copy: Path | None = None,
 ) -> list[WrittenBatch]:
     """Sign `spec` once and write the files of `layout` into `out_dir`, each read back from disk.
 
-    `work_factor` is the scrypt log2(N) of a passphrase (default `age_passphrase.LOG_N`)."""
+    `work_factor` is the scrypt log2(N) of a passphrase (default `age_passphrase.LOG_N`). With
+    `agency_copy`, the same signed ZIP is also written there encrypted to the agency's own key
+    (what the agency workspace keeps); it is not in the list returned."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
     out_dir = Path(out_dir)
@@ -166,6 +169,8 @@ def write_batches(
         )
         if progress:
             progress(n, total)
+    if agency_copy is not None:
+        write_agency_copy(plain, keys, agency_copy)
     return written
 
 
@@ -217,3 +222,35 @@ def _write_one(
         path.unlink(missing_ok=True)
         raise
     return WrittenBatch(path, expert_id, expected, bool(passphrase or recipients))
+
+
+# ── the agency demo ─────────────────────────────────────────────────────────────────────────
+
+
+def prepare_agency_demo(folder: Path) -> Path:
+    """An agency folder to try the agency side with: the DEMO-ONLY keys in `folder/keys/`, the demo
+    source folder in `folder/source/` (for the batch wizard), the demo batch kept in the workspace
+    `folder/agency.db`, and the demo agency's name. Idempotent; returns `folder`."""
+    from tic_desktop.agency import keys as ak  # noqa: PLC0415
+    from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+    from tic_desktop.demo import DEMO_BATCH_NAME, build_demo_source, copy_demo_keys, write_demo_batch  # noqa: PLC0415
+
+    folder = Path(folder)
+    if not ak.has_keys(folder / "keys"):
+        copy_demo_keys(folder / "keys")
+    if not (folder / "source").exists():
+        build_demo_source(folder / "source")
+    batch = folder / "batch" / DEMO_BATCH_NAME
+    if not batch.exists():
+        write_demo_batch(folder / "batch")
+    identity = (folder / "keys" / "agency.agekey").read_text("ascii")
+    ws = AgencyWorkspace.open(folder / "agency.db", check_location=False)
+    try:
+        if not ws.batches():
+            ws.add_batch(batch, identity)
+        if not ak.agency_name(folder):
+            with fbatch.read_batch(batch) as opened:
+                ak.save_agency_name(folder, opened.manifest.agency.name)
+    finally:
+        ws.close()
+    return folder

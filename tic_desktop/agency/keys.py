@@ -233,3 +233,24 @@ def _write_files(directory: Path, files: dict[str, bytes]) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         atomic_write(directory / name, data, mode=0o644 if name == fkeys.PUBLIC_KEY_FILE else 0o600)
+
+
+# ── the agency's name (printed on the fingerprint sheet) ────────────────────────────────────
+
+PROFILE_FILE = "profile.json"
+
+
+def agency_name(agency_directory: Path) -> str:
+    """The name the agency gave itself on this computer ("" when not set)."""
+    try:
+        data = json.loads((Path(agency_directory) / PROFILE_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return ""
+    name = data.get("agency_name", "") if isinstance(data, dict) else ""
+    return name if isinstance(name, str) else ""
+
+
+def save_agency_name(agency_directory: Path, name: str) -> None:
+    Path(agency_directory).mkdir(parents=True, exist_ok=True)
+    body = json.dumps({"agency_name": name.strip()[:200]}, ensure_ascii=False).encode("utf-8")
+    atomic_write(Path(agency_directory) / PROFILE_FILE, body)

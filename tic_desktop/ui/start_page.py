@@ -1,4 +1,4 @@
-"""The start page: open a batch (file dialog, drop, recent list) or the demo batch."""
+"""The start page: open a batch (file dialog, drop, recent list) or the demo batch; or switch to 机构汇总."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tic_desktop.ui.forms.ui_start_page import Ui_StartPage
 class StartPage(QWidget):
     openRequested = Signal(str)  # noqa: N815 - Qt signal naming
     demoRequested = Signal()  # noqa: N815
+    agencyRequested = Signal()  # noqa: N815 - the 机构汇总 mode button
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +38,12 @@ class StartPage(QWidget):
         self.ui.openButton.clicked.connect(self._on_open)
         self.ui.demoButton.clicked.connect(self.demoRequested.emit)
         self.ui.recentList.itemActivated.connect(self._on_recent)
+        self.ui.agencyModeButton.clicked.connect(self._on_agency)
+        self.ui.expertModeButton.clicked.connect(lambda: self.ui.expertModeButton.setChecked(True))
+
+    def _on_agency(self) -> None:
+        self.ui.agencyModeButton.setChecked(False)  # this page is the expert mode; the agency has its window
+        self.agencyRequested.emit()
 
     def _on_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -38,6 +38,34 @@ class Ui_StartPage(object):
 
         self.column.addItem(self.topSpacer)
 
+        self.modes = QHBoxLayout()
+        self.modes.setObjectName(u"modes")
+        self.modesLeft = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.modes.addItem(self.modesLeft)
+
+        self.expertModeButton = QPushButton(StartPage)
+        self.expertModeButton.setObjectName(u"expertModeButton")
+        self.expertModeButton.setCheckable(True)
+        self.expertModeButton.setChecked(True)
+        self.expertModeButton.setMinimumSize(QSize(150, 34))
+
+        self.modes.addWidget(self.expertModeButton)
+
+        self.agencyModeButton = QPushButton(StartPage)
+        self.agencyModeButton.setObjectName(u"agencyModeButton")
+        self.agencyModeButton.setCheckable(True)
+        self.agencyModeButton.setMinimumSize(QSize(150, 34))
+
+        self.modes.addWidget(self.agencyModeButton)
+
+        self.modesRight = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.modes.addItem(self.modesRight)
+
+
+        self.column.addLayout(self.modes)
+
         self.iconLabel = QLabel(StartPage)
         self.iconLabel.setObjectName(u"iconLabel")
         self.iconLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -110,6 +138,8 @@ class Ui_StartPage(object):
 
         self.outer.addItem(self.rightSpacer)
 
+        QWidget.setTabOrder(self.expertModeButton, self.agencyModeButton)
+        QWidget.setTabOrder(self.agencyModeButton, self.openButton)
         QWidget.setTabOrder(self.openButton, self.demoButton)
         QWidget.setTabOrder(self.demoButton, self.recentList)
 
@@ -122,6 +152,14 @@ class Ui_StartPage(object):
     # setupUi
 
     def retranslateUi(self, StartPage):
+        self.expertModeButton.setText(QCoreApplication.translate("StartPage", u"\u4e13\u5bb6\u8bc4\u5ba1", None))
+#if QT_CONFIG(tooltip)
+        self.expertModeButton.setToolTip(QCoreApplication.translate("StartPage", u"\u8bc4\u5ba1\u4e13\u5bb6\uff1a\u6253\u5f00\u6279\u6b21\u6587\u4ef6\uff0c\u8bc4\u5206\u5e76\u7b7e\u540d", None))
+#endif // QT_CONFIG(tooltip)
+        self.agencyModeButton.setText(QCoreApplication.translate("StartPage", u"\u673a\u6784\u6c47\u603b", None))
+#if QT_CONFIG(tooltip)
+        self.agencyModeButton.setToolTip(QCoreApplication.translate("StartPage", u"\u8bc4\u5ba1\u7ec4\u7ec7\u673a\u6784\uff1a\u673a\u6784\u5bc6\u94a5\u3001\u751f\u6210\u6279\u6b21\u3001\u5bfc\u5165\u8bc4\u5206\u8868\u5e76\u6c47\u603b", None))
+#endif // QT_CONFIG(tooltip)
         self.titleLabel.setText(QCoreApplication.translate("StartPage", u"\u5929\u6d25\u5e02\u6280\u672f\u521b\u65b0\u4e2d\u5fc3 \u4e13\u5bb6\u8bc4\u5ba1", None))
         self.subtitleLabel.setText(QCoreApplication.translate("StartPage", u"\u6253\u5f00\u8bc4\u5ba1\u673a\u6784\u53d1\u6765\u7684\u6279\u6b21\u6587\u4ef6\uff08.ticbatch\uff09\u5f00\u59cb\u8bc4\u5ba1\u3002\u5168\u7a0b\u79bb\u7ebf\uff0c\u8bc4\u5206\u968f\u65f6\u81ea\u52a8\u4fdd\u5b58\u3002", None))
         self.openButton.setText(QCoreApplication.translate("StartPage", u"\u6253\u5f00\u6279\u6b21\u6587\u4ef6(&O)\u2026", None))
