@@ -55,17 +55,44 @@ def sheets_dir(demo_round: Path, tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture()
-def ctx(demo_round: Path, tmp_path: Path) -> Iterator[AgencyContext]:
-    identity = (demo_round / "agency" / "agency.agekey").read_text("utf-8")
+def open_context(round_dir: Path, tmp_path: Path) -> AgencyContext:
+    identity = (round_dir / "agency" / "agency.agekey").read_text("utf-8")
     ws_path = tmp_path / "agency" / "agency.db"
     ws = AgencyWorkspace.open(ws_path, check_location=False)
-    info = ws.add_batch(demo_round / "demo.ticbatch", identity)
+    info = ws.add_batch(round_dir / "demo.ticbatch", identity)
     batch = ws.open_batch(info.batch_id, identity)
-    context = AgencyContext(ws=ws, ws_path=ws_path, batch_id=info.batch_id, batch=batch, identity=identity)
+    return AgencyContext(ws=ws, ws_path=ws_path, batch_id=info.batch_id, batch=batch, identity=identity)
+
+
+def close_context(context: AgencyContext) -> None:
+    context.batch.close()
+    context.ws.close()
+
+
+@pytest.fixture()
+def ctx(demo_round: Path, tmp_path: Path) -> Iterator[AgencyContext]:
+    """A fresh agency workspace holding the feasibility demo batch, no sheets yet."""
+    context = open_context(demo_round, tmp_path)
     yield context
-    batch.close()
-    ws.close()
+    close_context(context)
+
+
+@pytest.fixture(scope="session")
+def term_end_round(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The term-end demo batch and its simulated sheets: the seeded scores raise the 80% veto."""
+    folder = tmp_path_factory.mktemp("agency-term-end")
+    batch = write_demo_batch(folder, kind="term_end_evaluation")
+    simulate(batch, folder / "sheets", seed=7)
+    return folder
+
+
+@pytest.fixture()
+def term_end_ctx(term_end_round: Path, tmp_path: Path) -> Iterator[AgencyContext]:
+    """A workspace holding the term-end demo batch with every simulated sheet imported."""
+    context = open_context(term_end_round, tmp_path)
+    import_all(context, term_end_round / "sheets")
+    yield context
+    close_context(context)
 
 
 def sheet_files(folder: Path) -> list[Path]:

@@ -30,12 +30,19 @@ class AgencyContext:
     lang: str = field(default="zh")
 
     @contextmanager
-    def worker_workspace(self) -> Iterator[Any]:
+    def worker_workspace(self) -> Iterator[tuple[Any, Any]]:
+        """(workspace, opened batch) of the calling worker thread: its own SQLite connection and
+        its own copy of the batch, checked again, so that the window may switch or close the
+        GUI's batch meanwhile. Both are closed on exit."""
         from tic_desktop.agency.workspace import AgencyWorkspace
 
-        ws = AgencyWorkspace.open(self.ws_path)
+        ws = AgencyWorkspace.open(self.ws_path, check_location=False)
         try:
-            yield ws
+            batch = ws.open_batch(self.batch_id, self.identity)
+            try:
+                yield ws, batch
+            finally:
+                batch.close()
         finally:
             ws.close()
 

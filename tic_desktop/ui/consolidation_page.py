@@ -65,6 +65,7 @@ class ConsolidationPage(QWidget):
         self.consolidation: Consolidation | None = None
         self.current: ProposalResult | None = None
         self._busy = False
+        self._again = False
         self._pending_select: str | None = None
         self.ask_veto = self._ask_veto
         self.show_message = self._show_message
@@ -184,9 +185,14 @@ class ConsolidationPage(QWidget):
             self.reconsolidate()
 
     def reconsolidate(self) -> bool:
-        """Consolidate again in a worker (current sheets + chair decisions). False when already running."""
-        if self.ctx is None or self._busy:
+        """Consolidate again in a worker (current sheets + chair decisions). While one runs, another
+        is queued and starts when it ends (False)."""
+        if self.ctx is None:
             return False
+        if self._busy:
+            self._again = True
+            return False
+        self._again = False
         ctx = self.ctx
         self._busy = True
         self.refreshButton.setEnabled(False)
@@ -198,27 +204,34 @@ class ConsolidationPage(QWidget):
         def work() -> Consolidation:
             from tic_desktop.agency.inputs import consolidate_workspace
 
-            with ctx.worker_workspace() as ws:
-                return consolidate_workspace(ws, ctx.batch)
+            with ctx.worker_workspace() as (ws, batch):
+                return consolidate_workspace(ws, batch)
 
-        run_in_background(work, self._on_consolidated, self._on_failed)
+        run_in_background(work, lambda c: self._on_consolidated(c, ctx), self._on_failed)
         return True
 
     def is_busy(self) -> bool:
         return self._busy
 
-    def _on_consolidated(self, consolidation: Consolidation) -> None:
+    def _on_consolidated(self, consolidation: Consolidation, ctx: AgencyContext | None = None) -> None:
         self._busy = False
         self.refreshButton.setEnabled(True)
         self.progressBar.hide()
+        if ctx is not None and ctx is not self.ctx:  # another batch was chosen meanwhile
+            self.statusLabel.setText("")
+            if self.ctx is not None:
+                self.reconsolidate()
+            return
         self.statusLabel.setText(self.tr("已汇总 %1").replace("%1", _dt.datetime.now().strftime("%H:%M:%S")))
         self.consolidation = consolidation
-        self.export.set_consolidation(consolidation)
         self._show_form()
         self.consolidated.emit(consolidation)
+        if self._again:
+            self.reconsolidate()
 
     def _on_failed(self, exc: BaseException) -> None:
         self._busy = False
+        self._again = False
         self.refreshButton.setEnabled(True)
         self.progressBar.hide()
         self.statusLabel.setText("")

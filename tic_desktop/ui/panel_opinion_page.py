@@ -172,18 +172,18 @@ class PanelOpinionPage(QWidget):
         def work() -> list[Any]:
             from tic_desktop.agency.inputs import consolidation_inputs
 
-            with ctx.worker_workspace() as ws:
+            with ctx.worker_workspace() as (ws, batch):
                 sheets = [r.sheet() for r in ws.current_sheets(ctx.batch_id)]
-            return list(consolidation_inputs(ctx.batch, sheets))
+                return list(consolidation_inputs(batch, sheets))
 
-        run_in_background(work, self._on_inputs, lambda exc: self.commentTree.clear())
+        run_in_background(work, lambda inputs: self._on_inputs(inputs, ctx), lambda exc: self.commentTree.clear())
 
     def set_inputs(self, inputs: Sequence[Any]) -> None:
         self.inputs = {(i.proposal_id, i.form.id): i for i in inputs}
         self._fill_comments()
 
-    def _on_inputs(self, inputs: list[Any]) -> None:
-        if self.ctx is not None:
+    def _on_inputs(self, inputs: list[Any], ctx: AgencyContext) -> None:
+        if ctx is self.ctx:
             self.set_inputs(inputs)
 
     # ── one proposal ────────────────────────────────────────────────────────────────────────

@@ -23,24 +23,25 @@ class _Progress(QObject):
     changed = Signal(int, int)
 
 
-def build_report(ws: Any, ctx: AgencyContext, generated_at: str) -> Any:
-    """The ReportData of the batch as stored now (call with a workspace of the calling thread)."""
+def build_report(ws: Any, batch: Any, generated_at: str) -> Any:
+    """The ReportData of the batch as stored now (call with a workspace and batch of the calling thread)."""
     from tic_desktop.agency.inputs import consolidate_workspace, consolidation_inputs
     from tic_desktop.agency.report import RejectedFile, report_data
 
-    consolidation = consolidate_workspace(ws, ctx.batch)
-    current = ws.current_sheets(ctx.batch_id)
-    inputs = consolidation_inputs(ctx.batch, [r.sheet() for r in current])
+    batch_id = batch.manifest.batch_id
+    consolidation = consolidate_workspace(ws, batch)
+    current = ws.current_sheets(batch_id)
+    inputs = consolidation_inputs(batch, [r.sheet() for r in current])
     latest: dict[str, Any] = {}
-    for outcome in ws.import_log(ctx.batch_id):
+    for outcome in ws.import_log(batch_id):
         latest[outcome.path] = outcome
-    accepted_sha = {r.sheet_sha256 for r in ws.sheets(ctx.batch_id)}
+    accepted_sha = {r.sheet_sha256 for r in ws.sheets(batch_id)}
     rejected = tuple(
         RejectedFile(name=o.file_name, code=o.code or o.status, reason_zh=o.message("zh"), reason_en=o.message("en"))
         for o in latest.values()
         if o.status in ("rejected", "unpinned") and o.sheet_sha256 not in accepted_sha
     )
-    return report_data(ctx.batch, consolidation, generated_at=generated_at, opinions=ws.opinions(ctx.batch_id),
+    return report_data(batch, consolidation, generated_at=generated_at, opinions=ws.opinions(batch_id),
                        rejected=rejected, accepted_files=len(current), inputs=tuple(inputs))
 
 
@@ -74,9 +75,6 @@ class ResultsExport(QWidget):
         self.ctx = ctx
         self.exportButton.setEnabled(ctx is not None and not self._busy)
 
-    def set_consolidation(self, consolidation: Any) -> None:
-        """Nothing to keep: the export consolidates what is stored at the time of export."""
-
     def is_busy(self) -> bool:
         return self._busy
 
@@ -94,8 +92,8 @@ class ResultsExport(QWidget):
             from tic_desktop.agency.exports import write_all
 
             Path(out_dir).mkdir(parents=True, exist_ok=True)
-            with ctx.worker_workspace() as ws:
-                report = build_report(ws, ctx, generated_at)
+            with ctx.worker_workspace() as (ws, batch):
+                report = build_report(ws, batch, generated_at)
             return list(write_all(Path(out_dir), report,
                                   progress=lambda done, total: progress.changed.emit(done, total)))
 

@@ -199,16 +199,19 @@ class SheetImportPage(QWidget):
             from tic_desktop.agency.importer import collect_sheet_files, import_sheets
 
             files = collect_sheet_files(paths)
-            with ctx.worker_workspace() as ws:
-                return import_sheets(ws, ctx.batch, ctx.identity, files,
+            with ctx.worker_workspace() as (ws, batch):
+                return import_sheets(ws, batch, ctx.identity, files,
                                      progress=lambda done, total: progress.changed.emit(done, total),
                                      cancelled=cancel.is_set)
 
-        run_in_background(work, self._on_imported, self._on_failed)
+        run_in_background(work, lambda out: self._on_imported(out, ctx), self._on_failed)
         return True
 
-    def _on_imported(self, outcomes: list[Any]) -> None:
+    def _on_imported(self, outcomes: list[Any], ctx: AgencyContext | None = None) -> None:
         self._set_busy(False)
+        if ctx is not None and ctx is not self.ctx:  # another batch was chosen meanwhile
+            self.refresh()
+            return
         self.last_outcomes = list(outcomes)
         self.refresh()
         self.sheets_changed.emit()

@@ -1,0 +1,128 @@
+"""The consolidation page on real batches and sheets: ranking, one proposal's detail, the dot plot,
+dropped totals marked, the chair's veto decision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.agency_setup import (  # noqa: F401 - fixtures
+    answer_next_dialog,
+    ctx,
+    demo_round,
+    import_all,
+    term_end_ctx,
+    term_end_round,
+)
+from tic_desktop.ui.consolidation_page import DROPPED_MARK, ConsolidationPage
+from tic_desktop.ui.veto_dialog import VetoDialog
+
+
+def _page(qtbot, context) -> ConsolidationPage:
+    page = ConsolidationPage()
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show_message = lambda *a: page.__dict__.setdefault("messages", []).append(a)
+    page.set_context(context)
+    qtbot.waitUntil(lambda: page.consolidation is not None and not page.is_busy(), timeout=20000)
+    return page
+
+
+def _cells(model, row: int) -> list[str]:
+    return [model.index(row, c).data() for c in range(model.columnCount())]
+
+
+def test_ranking_and_a_selected_proposal_with_dropped_totals_marked(qtbot, ctx, demo_round: Path):  # noqa: F811
+    import_all(ctx, demo_round / "sheets")
+    page = _page(qtbot, ctx)
+    assert page.formCombo.currentText() == "综合性技术创新中心建设方案论证评分表" or page.formCombo.count() == 2
+    ranking = [_cells(page.rankModel, r) for r in range(page.rankModel.rowCount())]
+    assert [r[0] for r in ranking] == ["1", "2", "3", "4", "5", "6"]
+    scores = [r[3] for r in ranking]
+    assert scores == sorted(scores, reverse=True)
+    assert all(r[2] in ("6", "7") for r in ranking)  # valid sheets (one expert withdrew from TJ-BM-04)
+    assert len(page.rankingChart.bars()) == 6
+
+    top = page.results()[0]
+    page.select_row(0)
+    assert page.current is top
+    assert top.center_name in page.titleLabel.text() and ranking[0][3] in page.titleLabel.text()
+    dots = page.dotPlot.dots()
+    assert len(dots) == top.valid_sheets
+    assert [d.dropped for d in dots].count(True) == 2  # one highest and one lowest
+    assert page.dotPlot.final() == top.final_score
+    # the experts × criteria table: criteria rows, then 总分 with the dropped totals struck and marked
+    model = page.scoreModel
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[0] == "评分项" and headers[-1] == "平均" and len(headers) == 3 + top.valid_sheets
+    total_row = model.rowCount() - 1
+    assert model.index(total_row, 0).data() == "总分"
+    dropped_cells = [c for c in range(2, model.columnCount() - 1)
+                     if str(model.index(total_row, c).data()).startswith(DROPPED_MARK)]
+    assert len(dropped_cells) == 2
+    cell = model.index(total_row, dropped_cells[0])
+    assert cell.data(Qt.ItemDataRole.FontRole).strikeOut()
+    assert "不计入最终得分" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(total_row, model.columnCount() - 1).data() == ranking[0][3]
+    assert "去掉一个最高分" in page.calcText.toPlainText()
+
+    # the proposal with a withdrawn expert lists them
+    page.select_proposal("TJ-BM-04")
+    assert "回避专家（不计分）" in page.calcText.toPlainText()
+    withdrawn = next(e.name for e in ctx.manifest.experts if "TJ-BM-04" in e.known_conflicts)
+    assert f"回避专家（不计分）：{withdrawn}" in page.calcText.toPlainText()
+
+
+def test_missing_sheets_are_listed(qtbot, ctx, demo_round: Path):  # noqa: F811
+    from tic_desktop.agency.importer import import_sheets
+
+    ctx.ws.pin_allowed_signers(ctx.batch_id, (demo_round / "sheets" / "allowed_signers").read_text("utf-8"))
+    import_sheets(ctx.ws, ctx.batch, ctx.identity, sorted((demo_round / "sheets").glob("E0[1-5].ticsheet")))
+    page = _page(qtbot, ctx)
+    page.select_row(0)
+    text = page.calcText.toPlainText()
+    names = "、".join(e.name for e in ctx.manifest.experts[5:])
+    assert f"未收到评分表：{names}" in text
+
+
+def test_the_chair_confirms_a_veto_with_a_reason_and_the_conclusion_follows(qtbot, term_end_ctx):  # noqa: F811
+    page = _page(qtbot, term_end_ctx)
+    page.select_proposal("TJ-AI-01")
+    assert page.conclusion_text(page.current) == "待定（否决项待确认）"
+    row = next(r for r in range(page.rankModel.rowCount()) if page.results()[r].proposal_id == "TJ-AI-01")
+    assert "否决待确认" in page.rankModel.index(row, 5).data()
+    assert page.tabs.tabText(2) == "否决项（1）"
+    item = page.vetoList.item(0).text()
+    assert "完成不足 80%" in item and "待组长确认" in item and "张国华" in item
+    assert [d.outlier for d in page.dotPlot.dots()] == [e.outlier for e in page.current.experts]
+
+    def confirm(dialog) -> None:
+        assert isinstance(dialog, VetoDialog)
+        assert not dialog.ok.isEnabled()  # no reason yet
+        assert dialog.byEdit.text() == term_end_ctx.chair_name()
+        dialog.reasonEdit.setPlainText("核对任务书，目标完成率 76%，否决成立")
+        dialog.ok.click()
+
+    answer_next_dialog(confirm)
+    page.confirmVetoButton.click()
+    qtbot.waitUntil(lambda: not page.is_busy() and page.current is not None
+                    and page.current.proposal_id == "TJ-AI-01" and page.current.conclusion is not None,
+                    timeout=20000)
+    form = term_end_ctx.batch.forms["term_end_evaluation"]
+    assert page.current.conclusion == form.worst_conclusion.code
+    assert form.worst_conclusion.label.zh in page.titleLabel.text()
+    assert "已确认否决：核对任务书，目标完成率 76%，否决成立" in page.vetoList.item(0).text()
+    decision = term_end_ctx.ws.veto_decisions(term_end_ctx.batch_id)[("TJ-AI-01", form.id, "completion_below_80")]
+    assert decision.confirmed and decision.decided_by == term_end_ctx.chair_name()
+
+
+def test_a_cancelled_veto_dialog_changes_nothing(qtbot, term_end_ctx):  # noqa: F811
+    page = _page(qtbot, term_end_ctx)
+    page.select_proposal("TJ-SB-02")
+    answer_next_dialog(lambda dialog: dialog.reject())
+    page.rejectVetoButton.click()
+    QApplication.processEvents()
+    assert term_end_ctx.ws.veto_decisions(term_end_ctx.batch_id) == {}
+    assert not page.is_busy()

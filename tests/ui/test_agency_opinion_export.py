@@ -1,0 +1,116 @@
+"""The panel opinion editor (autosave, reload, the experts' comments with 插入) and the export of
+the four result files, on a real batch with real sheets."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtTest import QTest
+
+from tests.ui.agency_setup import (  # noqa: F401 - fixtures
+    close_context,
+    ctx,
+    demo_round,
+    import_all,
+    open_context,
+)
+from tic_desktop.ui.panel_opinion_page import PanelOpinionPage
+from tic_desktop.ui.results_export import ResultsExport
+
+
+def _opinion_page(qtbot, context) -> PanelOpinionPage:
+    page = PanelOpinionPage()
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.set_context(context)
+    qtbot.waitUntil(lambda: bool(page.inputs), timeout=20000)
+    return page
+
+
+def test_the_opinion_is_saved_after_typing_and_comes_back_after_reopening(qtbot, ctx, demo_round: Path,  # noqa: F811
+                                                                          tmp_path: Path):
+    import_all(ctx, demo_round / "sheets")
+    page = _opinion_page(qtbot, ctx)
+    page.select("TJ-AI-01", "feasibility_review")
+    assert page.chairEdit.text() == ctx.chair_name() != ""
+    assert page.savedLabel.text() == ""
+    page.focus_section("overall")
+    QTest.keyClicks(page.sectionEdits["overall"], "OK ")  # typed (QTest cannot type Chinese keys)
+    page.sectionEdits["overall"].insertPlainText("方案总体可行")  # as an input method commits it
+    assert page.savedLabel.text() == "正在保存…"  # not 已保存 before the commit
+    qtbot.waitUntil(lambda: page.savedLabel.text().startswith("已保存 "), timeout=5000)
+    stored = ctx.ws.opinions(ctx.batch_id)[("TJ-AI-01", "feasibility_review")]
+    assert stored.overall == "OK 方案总体可行" and stored.chair_name == ctx.chair_name()
+
+    # every expert's comments are at hand, by name; 插入 appends the selected one to the focused section
+    tree = page.commentTree
+    names = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert len(names) == 7 and names[0].startswith(ctx.manifest.experts[0].name)
+    first = tree.topLevelItem(0)
+    comment = next(first.child(i) for i in range(first.childCount()) if "：" in first.child(i).text(0))
+    tree.setCurrentItem(comment)
+    page.focus_section("problems")
+    assert page.targetLabel.text() == "插入到：存在问题"
+    page.insertButton.click()
+    assert page.sectionEdits["problems"].toPlainText() == comment.text(0).split("：", 1)[1]
+    qtbot.waitUntil(lambda: page.savedLabel.text().startswith("已保存 "), timeout=5000)
+    page.set_context(None)
+    close_context(ctx)
+
+    again = open_context(demo_round, tmp_path)  # the same workspace file, opened anew
+    try:
+        reopened = _opinion_page(qtbot, again)
+        reopened.select("TJ-AI-01", "feasibility_review")
+        assert reopened.sectionEdits["overall"].toPlainText() == "OK 方案总体可行"
+        assert reopened.sectionEdits["problems"].toPlainText() == comment.text(0).split("：", 1)[1]
+        assert reopened.savedLabel.text() == "已保存"
+        reopened.select("TJ-SB-02", "feasibility_review")
+        assert reopened.sectionEdits["overall"].toPlainText() == ""
+        reopened.set_context(None)
+    finally:
+        close_context(again)
+
+
+def test_export_writes_the_four_files_with_the_opinion(qtbot, ctx, demo_round: Path, tmp_path: Path):  # noqa: F811
+    from tic_desktop.core.panel_opinion import PanelOpinion
+
+    import_all(ctx, demo_round / "sheets")
+    ctx.ws.save_opinion(ctx.batch_id, "TJ-AI-01", "feasibility_review",
+                        PanelOpinion(overall="专家组认为方案可行", chair_name=ctx.chair_name()))
+    export = ResultsExport()
+    qtbot.addWidget(export)
+    export.set_context(ctx)
+    done: list[list[Path]] = []
+    export.show_done = done.append
+    export.ask_folder = lambda: tmp_path / "结果"
+    assert export.exportButton.isEnabled()
+    export.exportButton.click()
+    assert export.is_busy() and not export.exportButton.isEnabled()
+    qtbot.waitUntil(lambda: bool(done), timeout=60000)
+    names = [p.name for p in done[0]]
+    assert names == ["consolidated.pdf", "results.xlsx", "results.csv", "scores.csv"]
+    for p in done[0]:
+        assert p.parent == tmp_path / "结果" and p.stat().st_size > 100
+    assert done[0][0].read_bytes().startswith(b"%PDF")
+    with (tmp_path / "结果" / "results.csv").open(encoding="utf-8-sig", newline="") as fh:
+        text = fh.read()
+    assert "TJ-AI-01" in text and len(list(csv.reader(text.splitlines()))) >= 7
+    assert export.exportButton.isEnabled()
+
+
+def test_an_export_that_cannot_write_says_so_in_chinese(qtbot, ctx, demo_round: Path, tmp_path: Path):  # noqa: F811
+    import_all(ctx, demo_round / "sheets")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    export = ResultsExport()
+    qtbot.addWidget(export)
+    export.set_context(ctx)
+    messages: list[tuple] = []
+    export.show_message = lambda *a: messages.append(a)
+    export.export_to(blocker / "out")
+    qtbot.waitUntil(lambda: bool(messages), timeout=60000)
+    title, text, error = messages[0]
+    assert title == "导出失败" and error
+    assert text.startswith("无法读写文件") and "请检查磁盘空间" in text
+    assert export.exportButton.isEnabled()
