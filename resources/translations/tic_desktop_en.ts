@@ -2,6 +2,202 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <source>AgencyPages</source>
+        <comment>导入评分表</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AgencyPages</source>
+        <comment>汇总结果</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AgencyPages</source>
+        <comment>专家组意见</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AgencyContext</name>
+    <message>
+        <source>无法读写文件：%1。请检查磁盘空间，并关闭正在使用该文件的程序后重试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>出现意外错误：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AgencyKeysPage</name>
+    <message>
+        <source>机构密钥</source>
+        <translation>Agency keys</translation>
+    </message>
+    <message>
+        <source>机构密钥用于签名发给专家的批次文件，并解密专家交回的评分表。密钥指纹要印在专家邀请函上，专家第一次打开批次时据此核对。请在生成后立即备份：密钥丢失后将无法解密已交回的评分表。</source>
+        <translation>The agency keys sign the batch files sent to the experts and decrypt the score sheets they return. Print the key fingerprint in the invitation letter: experts compare it when they first open a batch. Back the keys up right after creating them: without them returned score sheets cannot be decrypted.</translation>
+    </message>
+    <message>
+        <source>机构名称：</source>
+        <translation>Agency name:</translation>
+    </message>
+    <message>
+        <source>例如：天津市科学技术评估中心</source>
+        <translation>e.g. Tianjin Science and Technology Evaluation Center</translation>
+    </message>
+    <message>
+        <source>机构名称</source>
+        <translation>Agency name</translation>
+    </message>
+    <message>
+        <source>生成机构密钥</source>
+        <translation>Create agency keys</translation>
+    </message>
+    <message>
+        <source>本机还没有机构密钥。请设置签名密钥的口令（至少 10 个字符，混合字母、数字、符号或汉字）；以后每次生成批次都要输入此口令。也可以从以前的备份恢复。</source>
+        <translation>There are no agency keys on this computer yet. Set a passphrase for the signing key (at least 10 characters, mixing letters, digits, symbols or Chinese characters); you will enter it each time you build a batch. You can also restore an earlier backup.</translation>
+    </message>
+    <message>
+        <source>从备份恢复…</source>
+        <translation>Restore from backup…</translation>
+    </message>
+    <message>
+        <source>本机构密钥</source>
+        <translation>This agency&apos;s keys</translation>
+    </message>
+    <message>
+        <source>签名密钥指纹（请印在专家邀请函上）：</source>
+        <translation>Signing key fingerprint (print it in the invitation letter):</translation>
+    </message>
+    <message>
+        <source>签名密钥指纹</source>
+        <translation>Signing key fingerprint</translation>
+    </message>
+    <message>
+        <source>复制指纹</source>
+        <translation>Copy fingerprint</translation>
+    </message>
+    <message>
+        <source>打印指纹（PDF）…</source>
+        <translation>Print fingerprint (PDF)…</translation>
+    </message>
+    <message>
+        <source>备份密钥…</source>
+        <translation>Back up keys…</translation>
+    </message>
+    <message>
+        <source>恢复备份…</source>
+        <translation>Restore backup…</translation>
+    </message>
+    <message>
+        <source>原样：%1</source>
+        <translation>As is: %1</translation>
+    </message>
+    <message>
+        <source>评分表加密公钥：%1</source>
+        <translation>Score sheet encryption key: %1</translation>
+    </message>
+    <message>
+        <source>无法读写文件：%1</source>
+        <translation>Cannot read or write the file: %1</translation>
+    </message>
+    <message>
+        <source>正在生成机构密钥…</source>
+        <translation>Creating the agency keys…</translation>
+    </message>
+    <message>
+        <source>机构密钥已生成。请立即点击“备份密钥…”做一份离线备份，并打印指纹附在邀请函中。</source>
+        <translation>The agency keys were created. Click “Back up keys…” now to make an offline backup, and print the fingerprint for the invitation letter.</translation>
+    </message>
+    <message>
+        <source>指纹已复制。</source>
+        <translation>Fingerprint copied.</translation>
+    </message>
+    <message>
+        <source>请先填写机构名称，它会印在指纹页上。</source>
+        <translation>Enter the agency name first; it is printed on the fingerprint page.</translation>
+    </message>
+    <message>
+        <source>保存机构密钥指纹页</source>
+        <translation>Save the agency key fingerprint page</translation>
+    </message>
+    <message>
+        <source>机构密钥指纹.pdf</source>
+        <translation>agency-key-fingerprint.pdf</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>指纹页已保存到：%1。请打印后附在专家邀请函中。</source>
+        <translation>Fingerprint page saved to: %1. Print it and enclose it with the invitation letter.</translation>
+    </message>
+    <message>
+        <source>保存密钥备份</source>
+        <translation>Save the key backup</translation>
+    </message>
+    <message>
+        <source>机构密钥备份 (*.tickeys)</source>
+        <translation>Agency key backups (*.tickeys)</translation>
+    </message>
+    <message>
+        <source>正在加密并写入备份…</source>
+        <translation>Encrypting and writing the backup…</translation>
+    </message>
+    <message>
+        <source>备份已写入并核对：%1。请把它存到离线介质（如 U 盘）并妥善保管，口令另行保存。</source>
+        <translation>Backup written and checked: %1. Store it on offline media (e.g. a USB stick) in a safe place, and keep the passphrase separately.</translation>
+    </message>
+    <message>
+        <source>选择密钥备份文件</source>
+        <translation>Choose the key backup file</translation>
+    </message>
+    <message>
+        <source>机构密钥备份 (*.tickeys);;所有文件 (*)</source>
+        <translation>Agency key backups (*.tickeys);;All files (*)</translation>
+    </message>
+    <message>
+        <source>请输入备份“%1”的口令：</source>
+        <translation>Enter the passphrase of the backup “%1”:</translation>
+    </message>
+    <message>
+        <source>恢复机构密钥</source>
+        <translation>Restore agency keys</translation>
+    </message>
+    <message>
+        <source>正在解密备份…</source>
+        <translation>Decrypting the backup…</translation>
+    </message>
+    <message>
+        <source>本机已有另一套机构密钥（指纹 %1）。
+
+换用备份中的密钥后，用原密钥签名的批次和加密给原密钥的评分表将需要原密钥才能使用；原密钥会被移到旁边的文件夹保留，不会删除。
+
+确定要替换吗？</source>
+        <translation>Other agency keys are already on this computer (fingerprint %1).
+
+After switching to the backup&apos;s keys, batches signed with the present key and score sheets encrypted to it need the present key again; it is moved to a folder beside it, not deleted.
+
+Replace the keys?</translation>
+    </message>
+    <message>
+        <source>替换机构密钥</source>
+        <translation>Replace agency keys</translation>
+    </message>
+    <message>
+        <source>未替换：本机的机构密钥保持不变。</source>
+        <translation>Not replaced: the agency keys on this computer are unchanged.</translation>
+    </message>
+    <message>
+        <source>机构密钥已从备份恢复，指纹：%1</source>
+        <translation>Agency keys restored from the backup; fingerprint: %1</translation>
+    </message>
+</context>
+<context>
     <name>AgencyPinDialog</name>
     <message>
         <source>评审机构：%1</source>
@@ -26,6 +222,344 @@
     <message>
         <source>我已核对，指纹与邀请函一致</source>
         <translation>I have compared it: the fingerprint matches the invitation letter</translation>
+    </message>
+</context>
+<context>
+    <name>AgencyWindow</name>
+    <message>
+        <source>机构密钥</source>
+        <translation>Agency keys</translation>
+    </message>
+    <message>
+        <source>生成批次</source>
+        <translation>Build batch</translation>
+    </message>
+    <message>
+        <source>天津市技术创新中心 机构汇总</source>
+        <translation>Tianjin Technology Innovation Centers — Agency</translation>
+    </message>
+    <message>
+        <source>（演示）</source>
+        <translation> (demo)</translation>
+    </message>
+    <message>
+        <source>当前批次：</source>
+        <translation>Current batch:</translation>
+    </message>
+    <message>
+        <source>当前批次</source>
+        <translation>Current batch</translation>
+    </message>
+    <message>
+        <source>功能导航</source>
+        <translation>Navigation</translation>
+    </message>
+    <message>
+        <source>机构(&amp;A)</source>
+        <translation>&amp;Agency</translation>
+    </message>
+    <message>
+        <source>切换到专家评审(&amp;E)</source>
+        <translation>Switch to &amp;expert review</translation>
+    </message>
+    <message>
+        <source>退出(&amp;Q)</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>%1（%2 个项目，%3 位专家）</source>
+        <translation>%1 (%2 proposals, %3 experts)</translation>
+    </message>
+    <message>
+        <source>尚无批次：请在“生成批次”页生成</source>
+        <translation>No batch yet: build one on the “Build batch” page</translation>
+    </message>
+</context>
+<context>
+    <name>BatchWizard</name>
+    <message>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>选择批次源文件夹</source>
+        <translation>Choose the batch source folder</translation>
+    </message>
+    <message>
+        <source>源文件夹中应有：batch（批次信息）、proposals（申报项目）、experts（专家）表格（CSV 或 XLSX），可选 budget（预算）、kpis（绩效指标），以及 proposals/&lt;项目编号&gt;/ 下的 PDF 申报材料。表头可用中文或英文列名。</source>
+        <translation>The source folder holds the batch, proposals and experts tables (CSV or XLSX), optionally budget and kpis, and the PDF documents in proposals/&lt;proposal id&gt;/. Headers may be in Chinese or English.</translation>
+    </message>
+    <message>
+        <source>批次源文件夹</source>
+        <translation>Batch source folder</translation>
+    </message>
+    <message>
+        <source>批次源文件夹的路径</source>
+        <translation>Path of the batch source folder</translation>
+    </message>
+    <message>
+        <source>选择文件夹…</source>
+        <translation>Choose folder…</translation>
+    </message>
+    <message>
+        <source>核对读取结果</source>
+        <translation>Check what was read</translation>
+    </message>
+    <message>
+        <source>申报项目</source>
+        <translation>Proposals</translation>
+    </message>
+    <message>
+        <source>专家</source>
+        <translation>Experts</translation>
+    </message>
+    <message>
+        <source>选择输出方式</source>
+        <translation>Choose the output</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <source>整个专家组一个批次文件</source>
+        <translation>One batch file for the whole panel</translation>
+    </message>
+    <message>
+        <source>每位专家一个文件（文件名含专家编号，便于分别发送）</source>
+        <translation>One file per expert (the name holds the expert id, to send them separately)</translation>
+    </message>
+    <message>
+        <source>每位专家的文件内容完全相同（同一份签名清单），只是分别写出，因此所有评分表都对应同一个批次，汇总不受影响。源表格中没有“专家组”列，一个源文件夹即一个专家组；多个专家组请分别准备源文件夹、分别生成。</source>
+        <translation>Every expert&apos;s file holds exactly the same signed batch (one manifest), written once per expert, so all score sheets refer to the same batch and consolidation is unaffected. The source tables have no panel column: one source folder is one panel; prepare and build one folder per panel.</translation>
+    </message>
+    <message>
+        <source>加密</source>
+        <translation>Encryption</translation>
+    </message>
+    <message>
+        <source>不加密（请通过安全渠道传递文件）</source>
+        <translation>Not encrypted (send the files through a safe channel)</translation>
+    </message>
+    <message>
+        <source>用口令加密</source>
+        <translation>Encrypt with a passphrase</translation>
+    </message>
+    <message>
+        <source>批次口令</source>
+        <translation>Batch passphrase</translation>
+    </message>
+    <message>
+        <source>再次输入批次口令</source>
+        <translation>Batch passphrase again</translation>
+    </message>
+    <message>
+        <source>批次口令：</source>
+        <translation>Batch passphrase:</translation>
+    </message>
+    <message>
+        <source>再次输入：</source>
+        <translation>Again:</translation>
+    </message>
+    <message>
+        <source>口令请通过电话或短信另行告知专家，不要与批次文件一起发送。专家表格中没有专家的加密公钥（专家的密钥在其第一次打开批次时才生成），因此不提供“加密给专家密钥”。</source>
+        <translation>Tell the experts the passphrase separately, by phone or text message, never together with the batch file. The experts table holds no expert encryption keys (experts make their keys when they first open a batch), so encrypting to the experts&apos; keys is not offered.</translation>
+    </message>
+    <message>
+        <source>输出文件夹与签名</source>
+        <translation>Output folder and signing</translation>
+    </message>
+    <message>
+        <source>输出文件夹</source>
+        <translation>Output folder</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>输出文件夹：</source>
+        <translation>Output folder:</translation>
+    </message>
+    <message>
+        <source>机构签名密钥口令</source>
+        <translation>Agency signing key passphrase</translation>
+    </message>
+    <message>
+        <source>机构密钥口令：</source>
+        <translation>Agency key passphrase:</translation>
+    </message>
+    <message>
+        <source>生成与核对</source>
+        <translation>Build and check</translation>
+    </message>
+    <message>
+        <source>已写入的文件</source>
+        <translation>Files written</translation>
+    </message>
+    <message>
+        <source>第 %1 步，共 4 步</source>
+        <translation>Step %1 of 4</translation>
+    </message>
+    <message>
+        <source>请选择批次源文件夹。</source>
+        <translation>Choose the batch source folder.</translation>
+    </message>
+    <message>
+        <source>源文件有错误，请修改表格后点击“上一步”重新读取。</source>
+        <translation>The source has a mistake: correct the table, then click “Back” and read it again.</translation>
+    </message>
+    <message>
+        <source>请选择输出文件夹。</source>
+        <translation>Choose the output folder.</translation>
+    </message>
+    <message>
+        <source>请输入机构签名密钥的口令。</source>
+        <translation>Enter the passphrase of the agency signing key.</translation>
+    </message>
+    <message>
+        <source>读取</source>
+        <translation>Read</translation>
+    </message>
+    <message>
+        <source>生成批次文件</source>
+        <translation>Build batch files</translation>
+    </message>
+    <message>
+        <source>再生成一批</source>
+        <translation>Build another batch</translation>
+    </message>
+    <message>
+        <source>正在读取源文件夹…</source>
+        <translation>Reading the source folder…</translation>
+    </message>
+    <message>
+        <source>批次：%1（%2）· 评审类型：%3 · 组织机构：%4 · %5 个申报项目，%6 位专家，%7 份 PDF 材料</source>
+        <translation>Batch: %1 (%2) · kind: %3 · agency: %4 · %5 proposals, %6 experts, %7 PDF documents</translation>
+    </message>
+    <message>
+        <source>读取时发现以下错误。请按提示修改表格后，点击“上一步”重新读取。下面是表格的原始内容，出错的行以红色标出。</source>
+        <translation>Reading found the mistake below. Correct the table as described, then click “Back” and read it again. The tables are shown as written; the wrong row is marked in red.</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>中心名称</source>
+        <translation>Center</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>牵头单位</source>
+        <translation>Lead unit</translation>
+    </message>
+    <message>
+        <source>技术领域</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>评分表</source>
+        <translation>Forms</translation>
+    </message>
+    <message>
+        <source>材料</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>职称</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>评审项目</source>
+        <translation>Assigned</translation>
+    </message>
+    <message>
+        <source>回避项目</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
+        <source>全部（%1）</source>
+        <translation>All (%1)</translation>
+    </message>
+    <message>
+        <source>无法读写文件：%1</source>
+        <translation>Cannot read or write the file: %1</translation>
+    </message>
+    <message>
+        <source>覆盖文件</source>
+        <translation>Overwrite files</translation>
+    </message>
+    <message>
+        <source>输出文件夹中已有 %1 个同名文件（如 %2）。要覆盖吗？</source>
+        <translation>The output folder already holds %1 file(s) with these names (e.g. %2). Overwrite them?</translation>
+    </message>
+    <message>
+        <source>正在签名并写入批次文件，每个文件写入后都会重新读取核对…</source>
+        <translation>Signing and writing the batch files; each file is read back and checked after writing…</translation>
+    </message>
+    <message>
+        <source>完成。</source>
+        <translation>Done.</translation>
+    </message>
+    <message>
+        <source>已用口令加密</source>
+        <translation>passphrase-encrypted</translation>
+    </message>
+    <message>
+        <source>未加密</source>
+        <translation>not encrypted</translation>
+    </message>
+    <message>
+        <source>已写入 %1 个批次文件（%2），每个文件都已重新读取并核对签名与内容：</source>
+        <translation>%1 batch file(s) written (%2); each was read back and its signature and content checked:</translation>
+    </message>
+    <message>
+        <source>请把口令另行告知专家（电话或短信），不要与文件一起发送。</source>
+        <translation>Tell the experts the passphrase separately (phone or text message), never with the file.</translation>
+    </message>
+    <message>
+        <source>该批次已加入机构工作区，可在上方“当前批次”中选择。</source>
+        <translation>The batch was added to the agency workspace; choose it under “Current batch” above.</translation>
+    </message>
+    <message>
+        <source>未能加入机构工作区：%1</source>
+        <translation>Could not add it to the agency workspace: %1</translation>
+    </message>
+    <message>
+        <source>未能生成批次文件。</source>
+        <translation>The batch files were not built.</translation>
+    </message>
+    <message>
+        <source>选择输出文件夹</source>
+        <translation>Choose the output folder</translation>
     </message>
 </context>
 <context>
@@ -77,6 +611,33 @@
     <message>
         <source>未通过：{text}</source>
         <translation>Failed: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>处理评分表冲突</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>专家 %1（%2）有两份不同的第 %3 版评分表。请向专家核实后选择计入汇总的一份；另一份仍保留在历史记录中。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · 导入于 %2 · 摘要 %3…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>理由（必填，记入审计日志）：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>例如：经电话向专家核实，以 10:42 发来的文件为准</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>以所选为准</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -144,6 +705,199 @@
     <message>
         <source>回避声明表</source>
         <translation>Conflict declarations</translation>
+    </message>
+</context>
+<context>
+    <name>ConsolidationPage</name>
+    <message>
+        <source>评分表：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>重新汇总</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>名次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>中心</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>有效表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>最终得分</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>结论</source>
+        <translation type="unfinished">Conclusion</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>● 计入&#x3000;○ 去掉的最高/最低分&#x3000;◉ 离群&#x3000;┆ 最终得分</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>评分明细</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>计算过程与提示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>确认否决</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不予采纳</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>否决项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在汇总…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已汇总 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>汇总失败</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>并列</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>限额调整</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>否决待确认</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已否决</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>有效表不足</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>离群</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>待定（否决项待确认）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>尚无汇总结果：请先导入评分表。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1&#x3000;最终得分 %2&#x3000;结论：%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>（去掉的最高分）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>（去掉的最低分）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>最终得分 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>评分项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>满分</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>平均</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>专家打分相差 %1 分</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不适用</source>
+        <translation type="unfinished">N/A</translation>
+    </message>
+    <message>
+        <source>总分</source>
+        <translation type="unfinished">Total</translation>
+    </message>
+    <message>
+        <source>与全体平均分相差 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>去掉的最高分：不计入最终得分</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>去掉的最低分：不计入最终得分</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>离群：与全体平均分相差 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>待组长确认</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已确认否决：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不予采纳：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+提出专家：%2
+%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>没有专家提出否决项。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>否决项（%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未能保存决定</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -762,6 +1516,61 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>PanelOpinionPage</name>
+    <message>
+        <source>专家组组长：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>各位专家的意见（只读）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>插入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>把所选意见追加到光标所在的栏目</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已保存 %1</source>
+        <translation type="unfinished">Saved %1</translation>
+    </message>
+    <message>
+        <source>已保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation type="unfinished">Saving…</translation>
+    </message>
+    <message>
+        <source>未保存：%1（修改保留在内存中，稍后自动重试）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已填写专家组意见</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>尚未填写</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>尚无评分表意见。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>插入到：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请选择项目</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PassphraseDialog</name>
     <message>
         <source>输入口令</source>
@@ -774,6 +1583,37 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>口令</source>
         <translation>Passphrase</translation>
+    </message>
+</context>
+<context>
+    <name>PinKeyDialog</name>
+    <message>
+        <source>核对专家密钥</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>这是该专家的第一份评分表。请将下面的密钥指纹与专家签字的纸质评分表或密钥登记表上打印的指纹逐组核对。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>专家：%1（%2）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文件：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>只有完全一致时才信任此密钥。不一致说明文件可能不是该专家签名的，评分表将被拒绝。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不一致</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>一致，信任此密钥</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -844,6 +1684,38 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>已完成 {done}/{total}</source>
         <translation>Done {done}/{total}</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsExport</name>
+    <message>
+        <source>导出中 %p%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出汇总结果…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出失败</source>
+        <translation type="unfinished">Export failed</translation>
+    </message>
+    <message>
+        <source>选择导出汇总结果的文件夹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation type="unfinished">Export complete</translation>
+    </message>
+    <message>
+        <source>已写入并核验以下文件：
+%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>打开文件夹</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1124,6 +1996,205 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>SheetImportPage</name>
+    <message>
+        <source>添加文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>添加文件夹…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入密钥登记…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>从 allowed_signers 文件预先登记各位专家的密钥</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>处理冲突…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>也可以把评分表文件（.ticsheet）或整个文件夹拖放到此页面。同一文件重复导入不会产生任何变化；任何评分表都不会被覆盖或丢弃。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <source>导入记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation type="unfinished">Files</translation>
+    </message>
+    <message>
+        <source>专家</source>
+        <translation type="unfinished">Experts</translation>
+    </message>
+    <message>
+        <source>版本</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation type="unfinished">Note</translation>
+    </message>
+    <message>
+        <source>各专家评分表（全部版本）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密钥指纹</source>
+        <translation type="unfinished">Key fingerprint</translation>
+    </message>
+    <message>
+        <source>导入时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>全部专家</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请等当前导入完成后再添加文件。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在导入评分表…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入已取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已处理 %1 个文件；其余文件没有导入，可以稍后再添加。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入失败</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不能信任此密钥</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择评分表文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>评分表 (*.ticsheet);;所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择存放评分表的文件夹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择密钥登记文件（allowed_signers）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密钥登记导入失败</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密钥登记已导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已预先登记 %1 位专家的密钥。之后导入的评分表必须由这些密钥签名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>冲突未能处理</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在导入评分表 %1 / %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已接受（取代第 %1 版）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已接受</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>重复（已忽略）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>旧版本（已存档）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>冲突（待处理）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>待确认密钥</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已拒绝</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请点击“处理冲突…”选择计入汇总的一份。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>第 %1 版</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已收到 %1 / %2 位专家的评分表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>；%1 处冲突待处理</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>计入汇总</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已被取代（存档）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>尚未收到</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StartPage</name>
     <message>
         <source>打开批次文件</source>
@@ -1136,6 +2207,22 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>评审批次 (*.ticbatch);;所有文件 (*)</source>
         <translation>Review batches (*.ticbatch);;All files (*)</translation>
+    </message>
+    <message>
+        <source>专家评审</source>
+        <translation>Expert review</translation>
+    </message>
+    <message>
+        <source>评审专家：打开批次文件，评分并签名</source>
+        <translation>Experts: open a batch file, score and sign</translation>
+    </message>
+    <message>
+        <source>机构汇总</source>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>评审组织机构：机构密钥、生成批次、导入评分表并汇总</source>
+        <translation>Agencies: keys, building batches, importing and consolidating score sheets</translation>
     </message>
     <message>
         <source>天津市技术创新中心 专家评审</source>
@@ -1160,6 +2247,100 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>最近打开的批次</source>
         <translation>Recent batches</translation>
+    </message>
+</context>
+<context>
+    <name>VetoDialog</name>
+    <message>
+        <source>确认否决</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不予采纳否决</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>确认否决后，“%1”的结论将按否决项定为最低等级。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不予采纳后，“%1”的结论按最终得分确定。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>否决项：%1
+提出专家：%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>理由（必填，写入汇总报告和审计日志）：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>决定人：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不予采纳</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_BackupPassphraseDialog</name>
+    <message>
+        <source>设置备份口令</source>
+        <translation>Set the backup passphrase</translation>
+    </message>
+    <message>
+        <source>备份文件将用此口令加密。请设置一个与密钥口令不同、只有保管人知道的口令，并把口令与备份文件分开保存（例如口令封存在信封中）。口令遗忘后备份无法打开。</source>
+        <translation>The backup file is encrypted with this passphrase. Choose one that differs from the key passphrase and that only its keeper knows, and keep it apart from the backup (e.g. sealed in an envelope). A forgotten passphrase cannot be recovered.</translation>
+    </message>
+    <message>
+        <source>备份</source>
+        <translation>Back up</translation>
+    </message>
+</context>
+<context>
+    <name>_NewPassphrase</name>
+    <message>
+        <source>口令</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <source>再次输入口令</source>
+        <translation>Passphrase again</translation>
+    </message>
+    <message>
+        <source>口令：</source>
+        <translation>Passphrase:</translation>
+    </message>
+    <message>
+        <source>再次输入：</source>
+        <translation>Again:</translation>
+    </message>
+    <message>
+        <source>强度：</source>
+        <translation>Strength:</translation>
+    </message>
+    <message>
+        <source>太弱</source>
+        <translation>Too weak</translation>
+    </message>
+    <message>
+        <source>弱</source>
+        <translation>Weak</translation>
+    </message>
+    <message>
+        <source>一般</source>
+        <translation>Fair</translation>
+    </message>
+    <message>
+        <source>较强</source>
+        <translation>Good</translation>
+    </message>
+    <message>
+        <source>强</source>
+        <translation>Strong</translation>
     </message>
 </context>
 <context>

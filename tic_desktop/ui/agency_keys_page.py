@@ -38,10 +38,6 @@ from tic_desktop.expert.keys import PASSPHRASE_MISMATCH, check_passphrase
 from tic_desktop.ui.background import run_in_background
 
 
-def _strength_names(tr: Callable[[str], str]) -> list[str]:
-    return [tr("太弱"), tr("弱"), tr("一般"), tr("较强"), tr("强")]
-
-
 class _NewPassphrase(QWidget):
     """Passphrase twice with a strength bar; `problem()` says what is missing ("" when fine)."""
 
@@ -92,7 +88,7 @@ class _NewPassphrase(QWidget):
         strength = check_passphrase(self.passphraseEdit.text())
         self.strengthBar.setValue(strength.score)
         problem = self.problem()
-        label = _strength_names(self.tr)[strength.score]
+        label = [self.tr("太弱"), self.tr("弱"), self.tr("一般"), self.tr("较强"), self.tr("强")][strength.score]
         self.strengthLabel.setText(f"{label} — {problem}" if problem else label)
         self.changed.emit()
 
