@@ -85,3 +85,31 @@ def test_random_bytes_only_reject(data: bytes) -> None:
         strictjson.parse(data, SMALL)
     except Rejected as exc:
         assert exc.code.startswith("json.")
+
+
+# ── the C-encoder fast path must be byte-identical to rfc8785 ────────────────────────────────
+
+_json_leaf = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20),
+)
+_json_value = st.recursive(
+    _json_leaf,
+    lambda children: st.lists(children, max_size=5)
+    | st.dictionaries(st.text(alphabet=st.characters(max_codepoint=127), max_size=8), children, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_json_value)
+def test_fast_canonical_dumps_equals_rfc8785(value: object) -> None:
+    assert strictjson._plain(value)
+    assert strictjson.dumps(value) == rfc8785.dumps(value)
+    assert strictjson.parse(strictjson.dumps(value)) == value
+
+
+@pytest.mark.parametrize("value", [{"é": 1}, {"a": 1.5}, [{"😀": None}], {"\ue000": 1, "😀": 2}])
+def test_values_where_the_encoders_could_differ_take_the_rfc8785_path(value: object) -> None:
+    assert not strictjson._plain(value)
+    assert strictjson.dumps(value) == rfc8785.dumps(value)

@@ -8,6 +8,7 @@ given and the rules in `core.scoring` read only these fields.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -250,9 +251,10 @@ class FormTemplate(Strict):
     def canonical_bytes(self) -> bytes:
         return rfc8785.dumps(self.model_dump(mode="json", exclude_none=True))
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON: what sheets and manifests pin."""
+        """SHA-256 of the canonical JSON: what sheets and manifests pin (cached: the model is frozen,
+        and a sheet import checks it once per sheet)."""
         return hashlib.sha256(self.canonical_bytes()).hexdigest()
 
 
