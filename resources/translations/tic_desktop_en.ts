@@ -2,32 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <source>AgencyPages</source>
-        <comment>导入评分表</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>AgencyPages</source>
-        <comment>汇总结果</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>AgencyPages</source>
-        <comment>专家组意见</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AgencyContext</name>
     <message>
         <source>无法读写文件：%1。请检查磁盘空间，并关闭正在使用该文件的程序后重试。</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read or write the file: %1. Check the free disk space and close any program using the file, then try again.</translation>
     </message>
     <message>
         <source>出现意外错误：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Unexpected error: %1</translation>
     </message>
 </context>
 <context>
@@ -195,6 +177,21 @@ Replace the keys?</translation>
     <message>
         <source>机构密钥已从备份恢复，指纹：%1</source>
         <translation>Agency keys restored from the backup; fingerprint: %1</translation>
+    </message>
+</context>
+<context>
+    <name>AgencyPages</name>
+    <message>
+        <source>导入评分表</source>
+        <translation>Import sheets</translation>
+    </message>
+    <message>
+        <source>汇总结果</source>
+        <translation>Results</translation>
+    </message>
+    <message>
+        <source>专家组意见</source>
+        <translation>Panel opinion</translation>
     </message>
 </context>
 <context>
@@ -617,27 +614,27 @@ Replace the keys?</translation>
     <name>ConflictDialog</name>
     <message>
         <source>处理评分表冲突</source>
-        <translation type="unfinished"></translation>
+        <translation>Resolve a score sheet conflict</translation>
     </message>
     <message>
         <source>专家 %1（%2）有两份不同的第 %3 版评分表。请向专家核实后选择计入汇总的一份；另一份仍保留在历史记录中。</source>
-        <translation type="unfinished"></translation>
+        <translation>Expert %1 (%2) sent two different sheets numbered revision %3. Check with the expert, then choose the one that counts; the other stays in the history.</translation>
     </message>
     <message>
         <source>%1 · 导入于 %2 · 摘要 %3…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · imported %2 · digest %3…</translation>
     </message>
     <message>
         <source>理由（必填，记入审计日志）：</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason (required, recorded in the audit log):</translation>
     </message>
     <message>
         <source>例如：经电话向专家核实，以 10:42 发来的文件为准</source>
-        <translation type="unfinished"></translation>
+        <translation>For example: confirmed with the expert by phone; the file sent at 10:42 counts</translation>
     </message>
     <message>
         <source>以所选为准</source>
-        <translation type="unfinished"></translation>
+        <translation>Use the selected sheet</translation>
     </message>
 </context>
 <context>
@@ -711,193 +708,199 @@ Replace the keys?</translation>
     <name>ConsolidationPage</name>
     <message>
         <source>评分表：</source>
-        <translation type="unfinished"></translation>
+        <translation>Form:</translation>
     </message>
     <message>
         <source>重新汇总</source>
-        <translation type="unfinished"></translation>
+        <translation>Consolidate again</translation>
     </message>
     <message>
         <source>名次</source>
-        <translation type="unfinished"></translation>
+        <translation>Rank</translation>
     </message>
     <message>
         <source>中心</source>
-        <translation type="unfinished"></translation>
+        <translation>Center</translation>
     </message>
     <message>
         <source>有效表</source>
-        <translation type="unfinished"></translation>
+        <translation>Valid sheets</translation>
     </message>
     <message>
         <source>最终得分</source>
-        <translation type="unfinished"></translation>
+        <translation>Final score</translation>
     </message>
     <message>
         <source>结论</source>
-        <translation type="unfinished">Conclusion</translation>
+        <translation>Conclusion</translation>
     </message>
     <message>
         <source>提示</source>
-        <translation type="unfinished"></translation>
+        <translation>Flags</translation>
     </message>
     <message>
         <source>● 计入&#x3000;○ 去掉的最高/最低分&#x3000;◉ 离群&#x3000;┆ 最终得分</source>
-        <translation type="unfinished"></translation>
+        <translation>● counted   ○ dropped highest/lowest   ◉ outlier   ┆ final score</translation>
     </message>
     <message>
         <source>评分明细</source>
-        <translation type="unfinished"></translation>
+        <translation>Scores</translation>
     </message>
     <message>
         <source>计算过程与提示</source>
-        <translation type="unfinished"></translation>
+        <translation>Calculation and flags</translation>
     </message>
     <message>
         <source>确认否决</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm veto</translation>
     </message>
     <message>
         <source>不予采纳</source>
-        <translation type="unfinished"></translation>
+        <translation>Not upheld</translation>
     </message>
     <message>
         <source>否决项</source>
-        <translation type="unfinished"></translation>
+        <translation>Vetoes</translation>
     </message>
     <message>
         <source>正在汇总…</source>
-        <translation type="unfinished"></translation>
+        <translation>Consolidating…</translation>
     </message>
     <message>
         <source>已汇总 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Consolidated %1</translation>
     </message>
     <message>
         <source>汇总失败</source>
-        <translation type="unfinished"></translation>
+        <translation>Consolidation failed</translation>
     </message>
     <message>
         <source>并列</source>
-        <translation type="unfinished"></translation>
+        <translation>tie</translation>
     </message>
     <message>
         <source>限额调整</source>
-        <translation type="unfinished"></translation>
+        <translation>capped</translation>
     </message>
     <message>
         <source>否决待确认</source>
-        <translation type="unfinished"></translation>
+        <translation>veto pending</translation>
     </message>
     <message>
         <source>已否决</source>
-        <translation type="unfinished"></translation>
+        <translation>vetoed</translation>
     </message>
     <message>
         <source>有效表不足</source>
-        <translation type="unfinished"></translation>
+        <translation>too few sheets</translation>
     </message>
     <message>
         <source>离群</source>
-        <translation type="unfinished"></translation>
+        <translation>outlier</translation>
+    </message>
+    <message>
+        <source>；%1</source>
+        <translation>; %1</translation>
     </message>
     <message>
         <source>待定（否决项待确认）</source>
-        <translation type="unfinished"></translation>
+        <translation>Open (veto awaiting the chair)</translation>
     </message>
     <message>
         <source>尚无汇总结果：请先导入评分表。</source>
-        <translation type="unfinished"></translation>
+        <translation>No results yet: import the score sheets first.</translation>
     </message>
     <message>
         <source>%1&#x3000;最终得分 %2&#x3000;结论：%3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1   final score %2   conclusion: %3</translation>
     </message>
     <message>
         <source>（去掉的最高分）</source>
-        <translation type="unfinished"></translation>
+        <translation> (dropped highest)</translation>
     </message>
     <message>
         <source>（去掉的最低分）</source>
-        <translation type="unfinished"></translation>
+        <translation> (dropped lowest)</translation>
     </message>
     <message>
         <source>最终得分 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Final score %1</translation>
     </message>
     <message>
         <source>评分项</source>
-        <translation type="unfinished"></translation>
+        <translation>Item</translation>
     </message>
     <message>
         <source>满分</source>
-        <translation type="unfinished"></translation>
+        <translation>Max</translation>
     </message>
     <message>
         <source>平均</source>
-        <translation type="unfinished"></translation>
+        <translation>Mean</translation>
     </message>
     <message>
         <source>专家打分相差 %1 分</source>
-        <translation type="unfinished"></translation>
+        <translation>Scores differ by %1 points</translation>
     </message>
     <message>
         <source>不适用</source>
-        <translation type="unfinished">N/A</translation>
+        <translation>N/A</translation>
     </message>
     <message>
         <source>总分</source>
-        <translation type="unfinished">Total</translation>
+        <translation>Total</translation>
     </message>
     <message>
         <source>与全体平均分相差 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 from the panel mean</translation>
     </message>
     <message>
         <source>去掉的最高分：不计入最终得分</source>
-        <translation type="unfinished"></translation>
+        <translation>Dropped as the highest: not counted in the final score</translation>
     </message>
     <message>
         <source>去掉的最低分：不计入最终得分</source>
-        <translation type="unfinished"></translation>
+        <translation>Dropped as the lowest: not counted in the final score</translation>
     </message>
     <message>
         <source>离群：与全体平均分相差 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Outlier: %1 from the panel mean</translation>
     </message>
     <message>
         <source>无</source>
-        <translation type="unfinished"></translation>
+        <translation>none</translation>
     </message>
     <message>
         <source>待组长确认</source>
-        <translation type="unfinished"></translation>
+        <translation>Awaiting the chair&apos;s decision</translation>
     </message>
     <message>
         <source>已确认否决：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Veto confirmed: %1</translation>
     </message>
     <message>
         <source>不予采纳：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Not upheld: %1</translation>
     </message>
     <message>
         <source>%1
 提出专家：%2
 %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+Raised by: %2
+%3</translation>
     </message>
     <message>
         <source>没有专家提出否决项。</source>
-        <translation type="unfinished"></translation>
+        <translation>No expert raised a veto.</translation>
     </message>
     <message>
         <source>否决项（%1）</source>
-        <translation type="unfinished"></translation>
+        <translation>Vetoes (%1)</translation>
     </message>
     <message>
         <source>未能保存决定</source>
-        <translation type="unfinished"></translation>
+        <translation>The decision was not saved</translation>
     </message>
 </context>
 <context>
@@ -1519,55 +1522,59 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <name>PanelOpinionPage</name>
     <message>
         <source>专家组组长：</source>
-        <translation type="unfinished"></translation>
+        <translation>Panel chair:</translation>
     </message>
     <message>
         <source>各位专家的意见（只读）</source>
-        <translation type="unfinished"></translation>
+        <translation>The experts&apos; comments (read-only)</translation>
+    </message>
+    <message>
+        <source>选中一条意见，这里显示全文</source>
+        <translation>Select a comment to see its full text here</translation>
     </message>
     <message>
         <source>插入</source>
-        <translation type="unfinished"></translation>
+        <translation>Insert</translation>
     </message>
     <message>
         <source>把所选意见追加到光标所在的栏目</source>
-        <translation type="unfinished"></translation>
+        <translation>Append the selected comment to the section with the cursor</translation>
     </message>
     <message>
         <source>已保存 %1</source>
-        <translation type="unfinished">Saved %1</translation>
+        <translation>Saved %1</translation>
     </message>
     <message>
         <source>已保存</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved</translation>
     </message>
     <message>
         <source>正在保存…</source>
-        <translation type="unfinished">Saving…</translation>
+        <translation>Saving…</translation>
     </message>
     <message>
         <source>未保存：%1（修改保留在内存中，稍后自动重试）</source>
-        <translation type="unfinished"></translation>
+        <translation>Not saved: %1 (your changes are kept in memory; retrying shortly)</translation>
     </message>
     <message>
         <source>已填写专家组意见</source>
-        <translation type="unfinished"></translation>
+        <translation>Panel opinion written</translation>
     </message>
     <message>
         <source>尚未填写</source>
-        <translation type="unfinished"></translation>
+        <translation>Not written yet</translation>
     </message>
     <message>
         <source>尚无评分表意见。</source>
-        <translation type="unfinished"></translation>
+        <translation>No comments from sheets yet.</translation>
     </message>
     <message>
         <source>插入到：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Insert into: %1</translation>
     </message>
     <message>
         <source>请选择项目</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a proposal</translation>
     </message>
 </context>
 <context>
@@ -1589,31 +1596,31 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <name>PinKeyDialog</name>
     <message>
         <source>核对专家密钥</source>
-        <translation type="unfinished"></translation>
+        <translation>Check the expert&apos;s key</translation>
     </message>
     <message>
         <source>这是该专家的第一份评分表。请将下面的密钥指纹与专家签字的纸质评分表或密钥登记表上打印的指纹逐组核对。</source>
-        <translation type="unfinished"></translation>
+        <translation>This is the expert&apos;s first sheet. Compare the key fingerprint below, group by group, with the one printed on the paper score sheet or key enrolment sheet the expert signed.</translation>
     </message>
     <message>
         <source>专家：%1（%2）</source>
-        <translation type="unfinished"></translation>
+        <translation>Expert: %1 (%2)</translation>
     </message>
     <message>
         <source>文件：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>File: %1</translation>
     </message>
     <message>
         <source>只有完全一致时才信任此密钥。不一致说明文件可能不是该专家签名的，评分表将被拒绝。</source>
-        <translation type="unfinished"></translation>
+        <translation>Trust this key only if it matches exactly. A mismatch means the file may not be signed by this expert; the sheet will be refused.</translation>
     </message>
     <message>
         <source>不一致</source>
-        <translation type="unfinished"></translation>
+        <translation>Does not match</translation>
     </message>
     <message>
         <source>一致，信任此密钥</source>
-        <translation type="unfinished"></translation>
+        <translation>Matches, trust this key</translation>
     </message>
 </context>
 <context>
@@ -1690,32 +1697,33 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <name>ResultsExport</name>
     <message>
         <source>导出中 %p%</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporting %p%</translation>
     </message>
     <message>
         <source>导出汇总结果…</source>
-        <translation type="unfinished"></translation>
+        <translation>Export results…</translation>
     </message>
     <message>
         <source>导出失败</source>
-        <translation type="unfinished">Export failed</translation>
+        <translation>Export failed</translation>
     </message>
     <message>
         <source>选择导出汇总结果的文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the folder for the results</translation>
     </message>
     <message>
         <source>导出完成</source>
-        <translation type="unfinished">Export complete</translation>
+        <translation>Export complete</translation>
     </message>
     <message>
         <source>已写入并核验以下文件：
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Written and verified:
+%1</translation>
     </message>
     <message>
         <source>打开文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Open folder</translation>
     </message>
 </context>
 <context>
@@ -1999,199 +2007,199 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <name>SheetImportPage</name>
     <message>
         <source>添加文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add files…</translation>
     </message>
     <message>
         <source>添加文件夹…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add folder…</translation>
     </message>
     <message>
         <source>导入密钥登记…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import key register…</translation>
     </message>
     <message>
         <source>从 allowed_signers 文件预先登记各位专家的密钥</source>
-        <translation type="unfinished"></translation>
+        <translation>Enrol the experts&apos; keys in advance from an allowed_signers file</translation>
     </message>
     <message>
         <source>处理冲突…</source>
-        <translation type="unfinished"></translation>
+        <translation>Resolve conflicts…</translation>
     </message>
     <message>
         <source>也可以把评分表文件（.ticsheet）或整个文件夹拖放到此页面。同一文件重复导入不会产生任何变化；任何评分表都不会被覆盖或丢弃。</source>
-        <translation type="unfinished"></translation>
+        <translation>You can also drag score sheet files (.ticsheet) or whole folders onto this page. Importing the same file again changes nothing; no sheet is ever overwritten or discarded.</translation>
     </message>
     <message>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>导入记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Import log</translation>
     </message>
     <message>
         <source>文件</source>
-        <translation type="unfinished">Files</translation>
+        <translation>File</translation>
     </message>
     <message>
         <source>专家</source>
-        <translation type="unfinished">Experts</translation>
+        <translation>Expert</translation>
     </message>
     <message>
         <source>版本</source>
-        <translation type="unfinished"></translation>
+        <translation>Revision</translation>
     </message>
     <message>
         <source>状态</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>说明</source>
-        <translation type="unfinished">Note</translation>
+        <translation>Details</translation>
     </message>
     <message>
         <source>各专家评分表（全部版本）</source>
-        <translation type="unfinished"></translation>
+        <translation>Each expert&apos;s sheets (all revisions)</translation>
     </message>
     <message>
         <source>密钥指纹</source>
-        <translation type="unfinished">Key fingerprint</translation>
+        <translation>Key fingerprint</translation>
     </message>
     <message>
         <source>导入时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Imported at</translation>
     </message>
     <message>
         <source>全部专家</source>
-        <translation type="unfinished"></translation>
+        <translation>All experts</translation>
     </message>
     <message>
         <source>正在导入</source>
-        <translation type="unfinished"></translation>
+        <translation>Import running</translation>
     </message>
     <message>
         <source>请等当前导入完成后再添加文件。</source>
-        <translation type="unfinished"></translation>
+        <translation>Wait for the current import to finish before adding files.</translation>
     </message>
     <message>
         <source>正在导入评分表…</source>
-        <translation type="unfinished"></translation>
+        <translation>Importing score sheets…</translation>
     </message>
     <message>
         <source>导入已取消</source>
-        <translation type="unfinished"></translation>
+        <translation>Import cancelled</translation>
     </message>
     <message>
         <source>已处理 %1 个文件；其余文件没有导入，可以稍后再添加。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 files were processed; the others were not imported and can be added later.</translation>
     </message>
     <message>
         <source>导入失败</source>
-        <translation type="unfinished"></translation>
+        <translation>Import failed</translation>
     </message>
     <message>
         <source>不能信任此密钥</source>
-        <translation type="unfinished"></translation>
+        <translation>This key cannot be trusted</translation>
     </message>
     <message>
         <source>选择评分表文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose score sheet files</translation>
     </message>
     <message>
         <source>评分表 (*.ticsheet);;所有文件 (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Score sheets (*.ticsheet);;All files (*)</translation>
     </message>
     <message>
         <source>选择存放评分表的文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the folder holding the score sheets</translation>
     </message>
     <message>
         <source>选择密钥登记文件（allowed_signers）</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the key register (allowed_signers)</translation>
     </message>
     <message>
         <source>所有文件 (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>All files (*)</translation>
     </message>
     <message>
         <source>密钥登记导入失败</source>
-        <translation type="unfinished"></translation>
+        <translation>Key register not imported</translation>
     </message>
     <message>
         <source>密钥登记已导入</source>
-        <translation type="unfinished"></translation>
+        <translation>Key register imported</translation>
     </message>
     <message>
         <source>已预先登记 %1 位专家的密钥。之后导入的评分表必须由这些密钥签名。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 experts&apos; keys enrolled. Sheets imported from now on must be signed with these keys.</translation>
     </message>
     <message>
         <source>冲突未能处理</source>
-        <translation type="unfinished"></translation>
+        <translation>The conflict was not resolved</translation>
     </message>
     <message>
         <source>正在取消…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelling…</translation>
     </message>
     <message>
         <source>正在导入评分表 %1 / %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Importing score sheets %1 / %2</translation>
     </message>
     <message>
         <source>已接受（取代第 %1 版）</source>
-        <translation type="unfinished"></translation>
+        <translation>Accepted (replaces revision %1)</translation>
     </message>
     <message>
         <source>已接受</source>
-        <translation type="unfinished"></translation>
+        <translation>Accepted</translation>
     </message>
     <message>
         <source>重复（已忽略）</source>
-        <translation type="unfinished"></translation>
+        <translation>Duplicate (ignored)</translation>
     </message>
     <message>
         <source>旧版本（已存档）</source>
-        <translation type="unfinished"></translation>
+        <translation>Older revision (archived)</translation>
     </message>
     <message>
         <source>冲突（待处理）</source>
-        <translation type="unfinished"></translation>
+        <translation>Conflict (to resolve)</translation>
     </message>
     <message>
         <source>待确认密钥</source>
-        <translation type="unfinished"></translation>
+        <translation>Key to confirm</translation>
     </message>
     <message>
         <source>已拒绝</source>
-        <translation type="unfinished"></translation>
+        <translation>Refused</translation>
     </message>
     <message>
         <source>请点击“处理冲突…”选择计入汇总的一份。</source>
-        <translation type="unfinished"></translation>
+        <translation> Click “Resolve conflicts…” to choose the one that counts.</translation>
     </message>
     <message>
         <source>第 %1 版</source>
-        <translation type="unfinished"></translation>
+        <translation>revision %1</translation>
     </message>
     <message>
         <source>已收到 %1 / %2 位专家的评分表</source>
-        <translation type="unfinished"></translation>
+        <translation>Sheets received from %1 / %2 experts</translation>
     </message>
     <message>
         <source>；%1 处冲突待处理</source>
-        <translation type="unfinished"></translation>
+        <translation>; %1 conflicts to resolve</translation>
     </message>
     <message>
         <source>计入汇总</source>
-        <translation type="unfinished"></translation>
+        <translation>Counts</translation>
     </message>
     <message>
         <source>已被取代（存档）</source>
-        <translation type="unfinished"></translation>
+        <translation>Superseded (archived)</translation>
     </message>
     <message>
         <source>尚未收到</source>
-        <translation type="unfinished"></translation>
+        <translation>Not received</translation>
     </message>
 </context>
 <context>
@@ -2253,36 +2261,37 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <name>VetoDialog</name>
     <message>
         <source>确认否决</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm veto</translation>
     </message>
     <message>
         <source>不予采纳否决</source>
-        <translation type="unfinished"></translation>
+        <translation>Do not uphold the veto</translation>
     </message>
     <message>
         <source>确认否决后，“%1”的结论将按否决项定为最低等级。</source>
-        <translation type="unfinished"></translation>
+        <translation>Once confirmed, the conclusion for “%1” is set to the lowest level because of the veto.</translation>
     </message>
     <message>
         <source>不予采纳后，“%1”的结论按最终得分确定。</source>
-        <translation type="unfinished"></translation>
+        <translation>If not upheld, the conclusion for “%1” follows its final score.</translation>
     </message>
     <message>
         <source>否决项：%1
 提出专家：%2</source>
-        <translation type="unfinished"></translation>
+        <translation>Veto: %1
+Raised by: %2</translation>
     </message>
     <message>
         <source>理由（必填，写入汇总报告和审计日志）：</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason (required; printed in the report and recorded in the audit log):</translation>
     </message>
     <message>
         <source>决定人：</source>
-        <translation type="unfinished"></translation>
+        <translation>Decided by:</translation>
     </message>
     <message>
         <source>不予采纳</source>
-        <translation type="unfinished"></translation>
+        <translation>Not upheld</translation>
     </message>
 </context>
 <context>

@@ -18,13 +18,12 @@ from tic_desktop.ui.sheet_import_page import SheetImportPage
 
 
 def add_agency_pages(window: Any) -> tuple[SheetImportPage, ConsolidationPage, PanelOpinionPage]:
-    tr = QCoreApplication.translate
     importer = SheetImportPage()
     consolidation = ConsolidationPage()
     opinion = PanelOpinionPage()
-    window.add_page(tr("AgencyPages", "导入评分表"), importer)
-    window.add_page(tr("AgencyPages", "汇总结果"), consolidation)
-    window.add_page(tr("AgencyPages", "专家组意见"), opinion)
+    window.add_page(QCoreApplication.translate("AgencyPages", "导入评分表"), importer)
+    window.add_page(QCoreApplication.translate("AgencyPages", "汇总结果"), consolidation)
+    window.add_page(QCoreApplication.translate("AgencyPages", "专家组意见"), opinion)
     importer.sheets_changed.connect(consolidation.reconsolidate)
     importer.sheets_changed.connect(opinion.load_comments)
     window.import_page, window.consolidation_page, window.opinion_page = importer, consolidation, opinion

@@ -84,7 +84,7 @@ class DotPlot(QWidget):
         p.fillRect(self.rect(), self.palette().base())
         fm = QFontMetrics(self.font())
         left = self._label_width()
-        right_pad = 24
+        right_pad = 44
         width = max(self.width() - left - right_pad, 10)
         top, bottom = self.TOP, self.height() - self.BOTTOM
         # grid and axis 0–100
@@ -129,7 +129,9 @@ class DotPlot(QWidget):
                 p.setPen(QPen(OUTLIER, 1.5))
                 p.drawEllipse(QPointF(x, cy), 10, 10)
             p.setPen(MUTED if dot.dropped else self.palette().text().color())
-            p.drawText(QPointF(x + 13, cy + fm.ascent() / 2 - 1), _fmt(dot.value))
+            value = _fmt(dot.value)
+            tx = x + 13 if x + 13 + fm.horizontalAdvance(value) < self.width() - 2 else x - 13 - fm.horizontalAdvance(value)
+            p.drawText(QPointF(tx, cy + fm.ascent() / 2 - 1), value)
         p.end()
 
 
@@ -197,6 +199,6 @@ class RankingChart(QWidget):
             p.setBrush(colour)
             p.drawRoundedRect(QRectF(left, y + 4, end - left, self.ROW - 8), 2, 2)
             p.setPen(self.palette().text().color())
-            text = _fmt(bar.value) + (f"  {bar.note}" if bar.note else "")
+            text = format(bar.value, "f") + (f"  {bar.note}" if bar.note else "")  # as in the table
             p.drawText(QPointF(end + 6, y + self.ROW / 2 + fm.ascent() / 2 - 1), text)
         p.end()

@@ -103,16 +103,17 @@ class ConsolidationPage(QWidget):
         self.rankView.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rankView.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.rankView.verticalHeader().hide()
-        self.rankView.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.rankView.horizontalHeader().setStretchLastSection(True)
+        header = self.rankView.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.rankView.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         left.addWidget(self.rankView)
         self.rankingChart = RankingChart()
         chart_scroll = QScrollArea()
         chart_scroll.setWidgetResizable(True)
         chart_scroll.setWidget(self.rankingChart)
         left.addWidget(chart_scroll)
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 2)
+        left.setSizes([320, 380])
         split.addWidget(left)
 
         right = QWidget()
@@ -135,7 +136,7 @@ class ConsolidationPage(QWidget):
         self.scoreView = QTableView()
         self.scoreView.setModel(self.scoreModel)
         self.scoreView.verticalHeader().hide()
-        self.scoreView.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.scoreView.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tabs.addTab(self.scoreView, self.tr("评分明细"))
         self.calcText = QTextBrowser()
         self.tabs.addTab(self.calcText, self.tr("计算过程与提示"))
@@ -263,11 +264,11 @@ class ConsolidationPage(QWidget):
             marks.append(self.tr("离群"))
         return " · ".join(marks)
 
-    def conclusion_text(self, r: ProposalResult) -> str:
+    def conclusion_text(self, r: ProposalResult, *, outcome: bool = False) -> str:
         if r.conclusion_label is not None:
             text = self._t(r.conclusion_label)
-            if r.outcome is not None and self._t(r.outcome) != text:
-                text += f"（{self._t(r.outcome)}）"
+            if outcome and r.outcome is not None and self._t(r.outcome) != text:
+                text += self.tr("；%1").replace("%1", self._t(r.outcome))
             return text
         if any(f.code == "veto.pending" for f in r.flags):
             return self.tr("待定（否决项待确认）")
@@ -280,8 +281,10 @@ class ConsolidationPage(QWidget):
         for r in results:
             marks = self._marks(r)
             rank = ("=" if r.tie else "") + str(r.rank) if r.rank is not None else "—"
-            rows.append((rank, r.center_name, str(r.valid_sheets), fmt(r.final_score),
+            rows.append((rank, {Qt.ItemDataRole.DisplayRole: r.center_name, Qt.ItemDataRole.ToolTipRole: r.center_name},
+                         str(r.valid_sheets), fmt(r.final_score),
                          {Qt.ItemDataRole.DisplayRole: self.conclusion_text(r),
+                          Qt.ItemDataRole.ToolTipRole: self.conclusion_text(r, outcome=True),
                           Qt.ItemDataRole.ForegroundRole: QColor("#c62828") if r.conclusion is None else QColor("#222")},
                          {Qt.ItemDataRole.DisplayRole: marks,
                           Qt.ItemDataRole.ToolTipRole: "\n".join(f.text(self._lang()) for f in r.flags),
@@ -332,7 +335,7 @@ class ConsolidationPage(QWidget):
             return
         self.titleLabel.setText(self.tr("%1　最终得分 %2　结论：%3")
                                 .replace("%1", r.center_name).replace("%2", fmt(r.final_score))
-                                .replace("%3", self.conclusion_text(r)))
+                                .replace("%3", self.conclusion_text(r, outcome=True)))
         dropped_label = {"highest": self.tr("（去掉的最高分）"), "lowest": self.tr("（去掉的最低分）")}
         self.dotPlot.set_data(
             [Dot(label=e.expert_name + (dropped_label[e.dropped] if e.dropped else ""), value=e.total,
@@ -388,10 +391,12 @@ class ConsolidationPage(QWidget):
         total.append({Qt.ItemDataRole.DisplayRole: fmt(r.final_score), Qt.ItemDataRole.FontRole: bold,
                       Qt.ItemDataRole.TextAlignmentRole: int(RIGHT.value),
                       Qt.ItemDataRole.ToolTipRole: self.tr("最终得分")})
-        rows.append(total)
+        rows.insert(0, total)
         self.scoreModel.set_headers(headers)
         self.scoreModel.set_rows(rows)
         self.scoreModel.layoutChanged.emit()
+        self.scoreView.resizeColumnsToContents()
+        self.scoreView.setColumnWidth(0, min(self.scoreView.columnWidth(0), 190))
 
     def _fill_calculation(self, r: ProposalResult) -> None:
         assert self.ctx is not None

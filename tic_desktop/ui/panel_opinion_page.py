@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -60,8 +59,10 @@ class PanelOpinionPage(QWidget):
     def _build(self) -> None:
         layout = QHBoxLayout(self)
         split = QSplitter(Qt.Orientation.Horizontal)
-        self.proposalList = QListWidget()
-        split.addWidget(self.proposalList)
+        self.proposalTree = QTreeWidget()
+        self.proposalTree.setHeaderHidden(True)
+        self.proposalTree.setRootIsDecorated(False)
+        split.addWidget(self.proposalTree)
 
         editor = QWidget()
         el = QVBoxLayout(editor)
@@ -108,7 +109,10 @@ class PanelOpinionPage(QWidget):
         self.commentTree = QTreeWidget()
         self.commentTree.setHeaderHidden(True)
         self.commentTree.setWordWrap(True)
-        sl.addWidget(self.commentTree, 1)
+        sl.addWidget(self.commentTree, 3)
+        self.commentPreview = QTextBrowser()
+        self.commentPreview.setPlaceholderText(self.tr("选中一条意见，这里显示全文"))
+        sl.addWidget(self.commentPreview, 1)
         row = QHBoxLayout()
         self.insertButton = QPushButton(self.tr("插入"))
         self.insertButton.setToolTip(self.tr("把所选意见追加到光标所在的栏目"))
@@ -118,17 +122,17 @@ class PanelOpinionPage(QWidget):
         row.addWidget(self.insertButton)
         sl.addLayout(row)
         split.addWidget(side)
-        split.setSizes([240, 580, 460])
+        split.setSizes([250, 540, 460])
         layout.addWidget(split)
         self._set_enabled(False)
 
     def _connect(self) -> None:
-        self.proposalList.currentRowChanged.connect(self._on_proposal)
+        self.proposalTree.currentItemChanged.connect(lambda item, _prev: self._on_proposal(item))
         self.chairEdit.textChanged.connect(lambda text: self._on_edit(CHAIR, text))
         for name, edit in self.sectionEdits.items():
             edit.textChanged.connect(lambda n=name, e=edit: self._on_edit(n, e.toPlainText()))
         self.insertButton.clicked.connect(self.insert_selected)
-        self.commentTree.currentItemChanged.connect(lambda *_: self._update_insert())
+        self.commentTree.currentItemChanged.connect(lambda *_: self._on_comment())
         self.autosave.saved.connect(lambda at: self.savedLabel.setText(self.tr("已保存 %1").replace("%1", at)))
         self.autosave.failed.connect(self._on_save_failed)
 
@@ -146,22 +150,31 @@ class PanelOpinionPage(QWidget):
         self.ctx = ctx
         self.inputs = {}
         self.key = None
-        self.proposalList.blockSignals(True)
-        self.proposalList.clear()
+        self.proposalTree.blockSignals(True)
+        self.proposalTree.clear()
+        first: QTreeWidgetItem | None = None
         if ctx is not None:
-            for pid, proposal in ctx.batch.proposals.items():
-                for form_id in proposal.forms:
-                    form = ctx.batch.forms[form_id]
-                    item = QListWidgetItem(f"{proposal.center_name}\n{self._t(form.title)}")
-                    item.setData(Qt.ItemDataRole.UserRole, (pid, form_id))
-                    self.proposalList.addItem(item)
-        self.proposalList.blockSignals(False)
+            for ref in ctx.manifest.forms:
+                form = ctx.batch.forms[ref.id]
+                group = QTreeWidgetItem([self._t(form.title)])
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                bold = group.font(0)
+                bold.setBold(True)
+                group.setFont(0, bold)
+                self.proposalTree.addTopLevelItem(group)
+                for pid, proposal in ctx.batch.proposals.items():
+                    if ref.id in proposal.forms:
+                        item = QTreeWidgetItem(group, [str(proposal.center_name)])
+                        item.setData(0, Qt.ItemDataRole.UserRole, (pid, ref.id))
+                        first = first or item
+                group.setExpanded(True)
+        self.proposalTree.blockSignals(False)
         self._mark_written()
         self.load_comments()
-        if self.proposalList.count():
-            self.proposalList.setCurrentRow(0)
+        if first is not None:
+            self.proposalTree.setCurrentItem(first)
         else:
-            self._set_enabled(False)
+            self._on_proposal(None)
 
     def load_comments(self) -> None:
         """Read the experts' comments of the current sheets in a worker."""
@@ -187,21 +200,25 @@ class PanelOpinionPage(QWidget):
             self.set_inputs(inputs)
 
     # ── one proposal ────────────────────────────────────────────────────────────────────────
+    def _items(self) -> list[QTreeWidgetItem]:
+        return [self.proposalTree.topLevelItem(i).child(j) for i in range(self.proposalTree.topLevelItemCount())
+                for j in range(self.proposalTree.topLevelItem(i).childCount())]
+
     def select(self, proposal_id: str, form_id: str) -> None:
-        for i in range(self.proposalList.count()):
-            if self.proposalList.item(i).data(Qt.ItemDataRole.UserRole) == (proposal_id, form_id):
-                self.proposalList.setCurrentRow(i)
+        for item in self._items():
+            if tuple(item.data(0, Qt.ItemDataRole.UserRole)) == (proposal_id, form_id):
+                self.proposalTree.setCurrentItem(item)
                 return
         raise KeyError((proposal_id, form_id))
 
-    def _on_proposal(self, row: int) -> None:
+    def _on_proposal(self, item: QTreeWidgetItem | None) -> None:
         self.autosave.flush()
-        item = self.proposalList.item(row) if row >= 0 else None
-        if item is None or self.ctx is None:
+        key = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if key is None or self.ctx is None:
             self.key = None
             self._set_enabled(False)
             return
-        self.key = tuple(item.data(Qt.ItemDataRole.UserRole))
+        self.key = (str(key[0]), str(key[1]))
         pid, form_id = self.key
         opinion = self.stored_opinion()
         self._loading = True
@@ -249,12 +266,13 @@ class PanelOpinionPage(QWidget):
             return
         self.savedLabel.setStyleSheet("color: #2e7d32;")
         stored = self.ctx.ws.opinions(self.ctx.batch_id)
-        for i in range(self.proposalList.count()):
-            item = self.proposalList.item(i)
-            key = tuple(item.data(Qt.ItemDataRole.UserRole))
+        for item in self._items():
+            key = tuple(item.data(0, Qt.ItemDataRole.UserRole))
             written = key in stored and not stored[key].is_empty
-            item.setForeground(Qt.GlobalColor.darkGreen if written else Qt.GlobalColor.black)
-            item.setToolTip(self.tr("已填写专家组意见") if written else self.tr("尚未填写"))
+            name = self.ctx.center_name(str(key[0]))
+            item.setText(0, ("✔ " if written else "○ ") + name)
+            item.setForeground(0, Qt.GlobalColor.darkGreen if written else Qt.GlobalColor.black)
+            item.setToolTip(0, self.tr("已填写专家组意见") if written else self.tr("尚未填写"))
 
     # ── the experts' comments ───────────────────────────────────────────────────────────────
     def _fill_comments(self) -> None:
@@ -288,6 +306,12 @@ class PanelOpinionPage(QWidget):
                     top.addChild(child)
             self.commentTree.addTopLevelItem(top)
             top.setExpanded(True)
+        self._update_insert()
+
+    def _on_comment(self) -> None:
+        item = self.commentTree.currentItem()
+        text = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        self.commentPreview.setPlainText(item.text(0) if text else "")
         self._update_insert()
 
     def insert_selected(self) -> bool:

@@ -12,6 +12,7 @@ The hooks `ask_files`, `ask_folder`, `ask_signers_file`, `confirm_pin`, `resolve
 
 from __future__ import annotations
 
+import datetime as _dt
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,6 +56,17 @@ STATUS_ICONS = {
     "unpinned": QStyle.StandardPixmap.SP_MessageBoxQuestion,
     "rejected": QStyle.StandardPixmap.SP_MessageBoxCritical,
 }
+
+
+def local_time(iso: str) -> str:
+    """An ISO time stamp from the workspace (UTC) as local 'YYYY-MM-DD HH:MM:SS'."""
+    try:
+        moment = _dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 class _Progress(QObject):
@@ -427,7 +439,7 @@ class SheetImportPage(QWidget):
                          self.tr("第 %1 版").replace("%1", str(r.sheet_seq)),
                          {Qt.ItemDataRole.DisplayRole: state_text.get(r.state, r.state),
                           Qt.ItemDataRole.ForegroundRole: QColor(state_colour.get(r.state, "#000000"))},
-                         r.file_name, r.fingerprint, r.imported_at))
+                         r.file_name, r.fingerprint, local_time(r.imported_at)))
         for e in self.ctx.manifest.experts:
             if e.id not in received and (not wanted or e.id == wanted):
                 rows.append((f"{e.name}（{e.id}）", "",
