@@ -2,6 +2,9 @@
 the pages fit the window): TIC_SCREENSHOT_DIR (default a temp dir).
 
     TIC_SCREENSHOT_DIR=docs/screenshots pytest tests/ui/test_agency_screenshots.py
+
+The committed docs/screenshots/agency-*.png were then reduced to 256 colours, as the expert ones:
+    python -c "from PIL import Image; [Image.open(p).convert('RGB').quantize(256).save(p, optimize=True) for p in ...]"
 """
 
 from __future__ import annotations
