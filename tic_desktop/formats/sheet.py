@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import calendar
+import functools
 import hashlib
 import re
 import time
@@ -490,9 +491,13 @@ class OpenedSheet:
     sheet: Sheet
     sheet_bytes: bytes
     sheet_sha256: str
-    content_digest: str
     members: dict[str, bytes]
     signer_fingerprint: str
+
+    @functools.cached_property
+    def content_digest(self) -> str:
+        """What the printed pages' QR codes hold (computed on demand: an import never needs it)."""
+        return content_digest(self.sheet)
 
 
 def read_sheet(
@@ -551,7 +556,7 @@ def _read(source: Path | bytes, batch: Any, identities: Sequence[str], allowed_s
     _check_pdfs(sheet, members)
     return OpenedSheet(
         sheet=sheet, sheet_bytes=env.body_bytes, sheet_sha256=hashlib.sha256(env.body_bytes).hexdigest(),
-        content_digest=content_digest(env.body), members=members, signer_fingerprint=env.signer_fingerprint,
+        members=members, signer_fingerprint=env.signer_fingerprint,
     )
 
 

@@ -156,9 +156,9 @@ def parse(data: bytes, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
         raise Rejected(TOO_DEEP) from None
     except ValueError as exc:
         raise Rejected(SYNTAX, str(exc)[:200]) from None
-    _check_sizes(value, limits)
+    plain = _check_sizes(value, limits)
     try:
-        canonical = _plain_dumps(value) if _plain(value) else rfc8785.dumps(value)
+        canonical = _plain_dumps(value) if plain else rfc8785.dumps(value)
     except rfc8785.IntegerDomainError:
         raise Rejected(NUMBER_RANGE) from None
     except rfc8785.FloatDomainError:
@@ -216,22 +216,34 @@ def _check_depth(data: bytes, max_depth: int) -> None:
             depth -= 1
 
 
-def _check_sizes(value: Any, limits: JsonLimits) -> None:
+def _check_sizes(value: Any, limits: JsonLimits) -> bool:
+    """Bound string and container sizes; also tell whether the value is `_plain` (one walk, not two)."""
+    max_chars = limits.max_string_bytes // 4
+    plain = True
     stack: list[Any] = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
-            if len(item) * 4 > limits.max_string_bytes and len(item.encode("utf-8", "surrogatepass")) > limits.max_string_bytes:
+        kind = type(item)
+        if kind is str:
+            if len(item) > max_chars and len(item.encode("utf-8", "surrogatepass")) > limits.max_string_bytes:
                 raise Rejected(STRING_TOO_LONG, f"{len(item)} characters")
-        elif isinstance(item, list):
+        elif kind is list:
             if len(item) > limits.max_array:
                 raise Rejected(ARRAY_TOO_LONG, f"{len(item)} entries")
             stack.extend(item)
-        elif isinstance(item, dict):
+        elif kind is dict:
             if len(item) > limits.max_array:
                 raise Rejected(ARRAY_TOO_LONG, f"{len(item)} keys")
-            stack.extend(item.keys())
+            for key in item:
+                if len(key) > max_chars and len(key.encode("utf-8", "surrogatepass")) > limits.max_string_bytes:
+                    raise Rejected(STRING_TOO_LONG, f"{len(key)} characters")
+                if plain and not key.isascii():
+                    plain = False
             stack.extend(item.values())
+        elif kind is float:
+            plain = False
+        # ints are bounded to safe integers by the parser; bool and None need nothing
+    return plain
 
 
 def _first_difference(a: bytes, b: bytes) -> str:
