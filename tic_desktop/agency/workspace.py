@@ -447,7 +447,7 @@ class AgencyWorkspace:
         target.parent.mkdir(parents=True, exist_ok=True)
 
         def same(candidate: Path) -> None:
-            if hashlib.sha256(candidate.read_bytes()).hexdigest() != raw_sha256:
+            if candidate.read_bytes() != raw:
                 raise ValueError("stored file differs from the imported bytes")
 
         atomic_write(target, raw, verify=same)

@@ -551,7 +551,7 @@ def _read(source: Path | bytes, batch: Any, identities: Sequence[str], allowed_s
     ):
         raise Rejected(PUBKEY_MISMATCH)
     _check_pin(sheet.expert_id, env.signer_fingerprint, allowed_signers, pinned)
-    _check_members(sheet, members)
+    _check_members(sheet, members, env.digests)
     _check_semantics(sheet, batch, members)
     _check_pdfs(sheet, members)
     return OpenedSheet(
@@ -574,7 +574,9 @@ def _check_pin(expert_id: str, fp: str, allowed_signers: str | None, pinned: Map
         raise Rejected(KEY_CHANGED, f"{expert_id}: signed by {fp}, enrolled {', '.join(allowed)}")
 
 
-def _check_members(sheet: Sheet, members: Mapping[str, bytes]) -> None:
+def _check_members(sheet: Sheet, members: Mapping[str, bytes], digests: Mapping[str, Any]) -> None:
+    """Every listed member present with its size and hash, nothing unlisted. `digests` are the
+    container's SHA-256s taken while reading these very bytes (so they are not hashed twice)."""
     listed: set[str] = set()
     for m in sheet.members:
         if m.path in listed:
@@ -583,7 +585,9 @@ def _check_members(sheet: Sheet, members: Mapping[str, bytes]) -> None:
         data = members.get(m.path)
         if data is None:
             raise Rejected(MEMBER_MISSING, m.path)
-        if len(data) != m.size or hashlib.sha256(data).hexdigest() != m.sha256:
+        known = digests.get(m.path)
+        digest = known.sha256 if known is not None and known.size == len(data) else hashlib.sha256(data).hexdigest()
+        if len(data) != m.size or digest != m.sha256:
             raise Rejected(MEMBER_HASH, m.path)
     unlisted = sorted(set(members) - listed)
     if unlisted:
