@@ -178,3 +178,37 @@ def test_write_errors_have_export_codes(session: Any, tmp_path: Path, monkeypatc
     assert info.value.code == signing.EXPORT_DISK_FULL
     assert "空间不足" in info.value.text("zh") and "full" in message(signing.EXPORT_DISK_FULL, "en")
     assert not signing.is_locked(session)
+
+
+def test_a_sheet_written_but_not_recorded_before_a_crash_keeps_its_number(
+        session: Any, demo: dict[str, Any], tmp_path: Path) -> None:
+    """The crash window between write_export and record_export: the file may already be on the USB
+    stick. The next export must not sign other content under the same sheet_seq."""
+    _ready(session)
+    _score_all(session)
+    key = session.test_key
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    lost = signing.write_export(signing.prepare_export(session, key, usb), key)  # … and the process dies here
+    assert lost.sheet_seq == 1 and signing.exports(session) == []
+    session.save_answers([("TJ-AI-01", "feasibility_review", "comment", "1.1", "崩溃后补充的评语。")])
+
+    again = signing.export_sheet(session, key, usb)
+    assert again.sheet_seq == 2 and again.supersedes == lost.sheet_sha256
+    assert [(e.sheet_seq, e.sheet_sha256) for e in signing.exports(session)] == [
+        (1, lost.sheet_sha256), (2, again.sheet_sha256)]
+    first = read_sheet(lost.path, demo["opened"], identity=demo["identity"])
+    second = read_sheet(again.path, demo["opened"], identity=demo["identity"])
+    assert second.sheet.audit_head.seq > first.sheet.audit_head.seq  # the agency's replay rule holds
+
+
+def test_a_damaged_unrecorded_kept_copy_is_moved_aside_not_adopted(session: Any, tmp_path: Path) -> None:
+    _ready(session)
+    _score_all(session)
+    key = session.test_key
+    job = signing.prepare_export(session, key, tmp_path)
+    job.kept.parent.mkdir(parents=True, exist_ok=True)
+    job.kept.write_bytes(b"not a sheet")
+    result = signing.export_sheet(session, key, tmp_path)
+    assert result.sheet_seq == 1
+    assert [p.name.split(".unrecorded-")[0] for p in job.kept.parent.glob("*.unrecorded-*")] == [job.kept.name]

@@ -432,11 +432,42 @@ def prepare_export(session: Any, key: ExpertKey, folder: Path, *, filename: str 
     """Refuse a locked or incomplete sheet; gather everything `write_export` needs. Fast."""
     if is_locked(session):
         raise SheetRejected(LOCKED)
-    draft = gather_sheet(session, key, created_at=created_at, lang=lang)
-    seq = draft.body["sheet_seq"]
+    while True:
+        draft = gather_sheet(session, key, created_at=created_at, lang=lang)
+        seq = draft.body["sheet_seq"]
+        kept = _kept_path(session, seq)
+        if not (kept.exists() and _adopt_unrecorded(session, key, draft, kept)):
+            break
     target = Path(folder) / (filename or default_filename(session, seq))
-    kept = Path(session.data_dir) / "sheets" / session.batch_id / f"{session.expert.id}-r{seq}.ticsheet"
     return ExportJob(draft, target, kept)
+
+
+def _kept_path(session: Any, seq: int) -> Path:
+    return Path(session.data_dir) / "sheets" / session.batch_id / f"{session.expert.id}-r{seq}.ticsheet"
+
+
+def _adopt_unrecorded(session: Any, key: ExpertKey, draft: SheetDraft, kept: Path) -> bool:
+    """A crash between writing a sheet and recording it leaves the kept copy of a revision that may
+    already be on its way to the agency. Signing other content under the same `sheet_seq` would give
+    the agency two different sheets with one number (a conflict a person must resolve), so that
+    revision is recorded now (audited, not locked) and the new export takes the next number,
+    superseding it. A kept file that does not verify as exactly that revision is moved aside."""
+    expected_seq, expected_supersedes = draft.body["sheet_seq"], draft.body["supersedes"]
+    try:
+        got = sheetfmt.read_sheet(kept, draft.opened, identities=[str(key.age_identity)],
+                                  pinned={key.expert_id: key.fingerprint})
+        ok = (got.sheet.expert_id == key.expert_id and got.sheet.sheet_seq == expected_seq
+              and got.sheet.supersedes == expected_supersedes)
+    except (Rejected, OSError):
+        ok = False
+    if not ok:
+        kept.replace(kept.with_name(f"{kept.name}.unrecorded-{_dt.datetime.now().strftime('%Y%m%d%H%M%S')}"))
+        return False
+    session.workspace.record_sheet_export(
+        session.batch_id, key.expert_id, sheet_seq=got.sheet.sheet_seq, sheet_sha256=got.sheet_sha256,
+        audit_seq=got.sheet.audit_head.seq,
+    )
+    return True
 
 
 def _export_error(exc: BaseException, folder: Path, *, chosen: bool = True) -> SheetRejected:
