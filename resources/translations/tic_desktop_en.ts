@@ -1410,6 +1410,26 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Not saved</translation>
     </message>
     <message>
+        <source>修改尚未保存</source>
+        <translation>Changes not saved</translation>
+    </message>
+    <message>
+        <source>最近的修改还没有保存（见窗口顶部的提示），关闭程序会丢失这些修改。</source>
+        <translation>Your latest changes are not saved yet (see the message at the top of the window); closing the app now would lose them.</translation>
+    </message>
+    <message>
+        <source>建议先腾出磁盘空间或关闭占用文件的程序，软件会自动重试保存。</source>
+        <translation>Free some disk space or close the program holding the file first; the app keeps retrying the save.</translation>
+    </message>
+    <message>
+        <source>不关闭</source>
+        <translation>Don&apos;t close</translation>
+    </message>
+    <message>
+        <source>仍然关闭（丢失修改）</source>
+        <translation>Close anyway (lose the changes)</translation>
+    </message>
+    <message>
         <source>专家评审</source>
         <translation>Expert review</translation>
     </message>
@@ -1644,6 +1664,89 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>我已阅读并同意遵守以上承诺</source>
         <translation>I have read the pledge above and will keep it</translation>
+    </message>
+</context>
+<context>
+    <name>ProposalDetail</name>
+    <message>
+        <source>● 计入&#x3000;○ 去掉的最高/最低分&#x3000;◉ 离群&#x3000;┆ 最终得分</source>
+        <translation type="unfinished">● counted   ○ dropped highest/lowest   ◉ outlier   ┆ final score</translation>
+    </message>
+    <message>
+        <source>评分明细</source>
+        <translation type="unfinished">Scores</translation>
+    </message>
+    <message>
+        <source>计算过程与提示</source>
+        <translation type="unfinished">Calculation and flags</translation>
+    </message>
+    <message>
+        <source>否决项</source>
+        <translation type="unfinished">Vetoes</translation>
+    </message>
+    <message>
+        <source>%1&#x3000;最终得分 %2&#x3000;结论：%3</source>
+        <translation type="unfinished">%1   final score %2   conclusion: %3</translation>
+    </message>
+    <message>
+        <source>（去掉的最高分）</source>
+        <translation type="unfinished"> (dropped highest)</translation>
+    </message>
+    <message>
+        <source>（去掉的最低分）</source>
+        <translation type="unfinished"> (dropped lowest)</translation>
+    </message>
+    <message>
+        <source>最终得分 %1</source>
+        <translation type="unfinished">Final score %1</translation>
+    </message>
+    <message>
+        <source>评分项</source>
+        <translation type="unfinished">Item</translation>
+    </message>
+    <message>
+        <source>满分</source>
+        <translation type="unfinished">Max</translation>
+    </message>
+    <message>
+        <source>平均</source>
+        <translation type="unfinished">Mean</translation>
+    </message>
+    <message>
+        <source>专家打分相差 %1 分</source>
+        <translation type="unfinished">Scores differ by %1 points</translation>
+    </message>
+    <message>
+        <source>不适用</source>
+        <translation type="unfinished">N/A</translation>
+    </message>
+    <message>
+        <source>总分</source>
+        <translation type="unfinished">Total</translation>
+    </message>
+    <message>
+        <source>与全体平均分相差 %1</source>
+        <translation type="unfinished">%1 from the panel mean</translation>
+    </message>
+    <message>
+        <source>去掉的最高分：不计入最终得分</source>
+        <translation type="unfinished">Dropped as the highest: not counted in the final score</translation>
+    </message>
+    <message>
+        <source>去掉的最低分：不计入最终得分</source>
+        <translation type="unfinished">Dropped as the lowest: not counted in the final score</translation>
+    </message>
+    <message>
+        <source>离群：与全体平均分相差 %1</source>
+        <translation type="unfinished">Outlier: %1 from the panel mean</translation>
+    </message>
+    <message>
+        <source>最终得分</source>
+        <translation type="unfinished">Final score</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation type="unfinished">none</translation>
     </message>
 </context>
 <context>
@@ -2292,6 +2395,49 @@ Raised by: %2</translation>
     <message>
         <source>不予采纳</source>
         <translation>Not upheld</translation>
+    </message>
+</context>
+<context>
+    <name>VetoPanel</name>
+    <message>
+        <source>确认否决</source>
+        <translation type="unfinished">Confirm veto</translation>
+    </message>
+    <message>
+        <source>不予采纳</source>
+        <translation type="unfinished">Not upheld</translation>
+    </message>
+    <message>
+        <source>待组长确认</source>
+        <translation type="unfinished">Awaiting the chair&apos;s decision</translation>
+    </message>
+    <message>
+        <source>已确认否决：%1</source>
+        <translation type="unfinished">Veto confirmed: %1</translation>
+    </message>
+    <message>
+        <source>不予采纳：%1</source>
+        <translation type="unfinished">Not upheld: %1</translation>
+    </message>
+    <message>
+        <source>%1
+提出专家：%2
+%3</source>
+        <translation type="unfinished">%1
+Raised by: %2
+%3</translation>
+    </message>
+    <message>
+        <source>没有专家提出否决项。</source>
+        <translation type="unfinished">No expert raised a veto.</translation>
+    </message>
+    <message>
+        <source>否决项（%1）</source>
+        <translation type="unfinished">Vetoes (%1)</translation>
+    </message>
+    <message>
+        <source>否决项</source>
+        <translation type="unfinished">Vetoes</translation>
     </message>
 </context>
 <context>

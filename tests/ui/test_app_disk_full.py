@@ -41,6 +41,11 @@ def test_scoring_onto_a_full_disk_warns_keeps_the_edit_and_saves_it_later(qtbot,
         pending = window.autosave.pending
         assert pending and all(value == text for value in pending.values())
 
+        # closing now would lose the edits: the expert is asked, and 不关闭 keeps window and edits
+        window.confirm_close_unsaved = lambda: False
+        assert not window.close()
+        assert window.autosave.pending
+
         filler.unlink()  # space freed: the retry timer commits what was kept
         wait_until(lambda: not window.autosave.pending, timeout=15)
         assert not window.ui.banner.isVisible() and window.ui.savedLabel.text().startswith("已保存")

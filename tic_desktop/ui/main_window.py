@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from tic_desktop.core.errors import Rejected
 from tic_desktop.expert.session import ExpertSession, Status
@@ -345,11 +345,27 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if not self.flush():
             self.ui.banner.setVisible(True)
+            if not self.confirm_close_unsaved():
+                event.ignore()
+                return
         if self.session is not None and self.ui.stack.currentWidget() is self.ui.reviewPage:
             with contextlib.suppress(Rejected):
                 self.session.ui_set("splitter", self.ui.splitter.sizes())
         self.closing.emit()
         event.accept()
+
+    def confirm_close_unsaved(self) -> bool:
+        """The edits could not be saved (disk full, folder locked): closing now would lose them."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("修改尚未保存"))
+        box.setText(self.tr("最近的修改还没有保存（见窗口顶部的提示），关闭程序会丢失这些修改。"))
+        box.setInformativeText(self.tr("建议先腾出磁盘空间或关闭占用文件的程序，软件会自动重试保存。"))
+        stay = box.addButton(self.tr("不关闭"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("仍然关闭（丢失修改）"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(stay)
+        box.exec()
+        return box.clickedButton() is not stay
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang
