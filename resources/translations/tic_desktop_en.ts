@@ -739,28 +739,12 @@ Replace the keys?</translation>
         <translation>Flags</translation>
     </message>
     <message>
-        <source>● 计入&#x3000;○ 去掉的最高/最低分&#x3000;◉ 离群&#x3000;┆ 最终得分</source>
-        <translation>● counted   ○ dropped highest/lowest   ◉ outlier   ┆ final score</translation>
+        <source>处理结果</source>
+        <translation>Outcome</translation>
     </message>
     <message>
-        <source>评分明细</source>
-        <translation>Scores</translation>
-    </message>
-    <message>
-        <source>计算过程与提示</source>
-        <translation>Calculation and flags</translation>
-    </message>
-    <message>
-        <source>确认否决</source>
-        <translation>Confirm veto</translation>
-    </message>
-    <message>
-        <source>不予采纳</source>
-        <translation>Not upheld</translation>
-    </message>
-    <message>
-        <source>否决项</source>
-        <translation>Vetoes</translation>
+        <source>奖励</source>
+        <translation>Award</translation>
     </message>
     <message>
         <source>正在汇总…</source>
@@ -799,104 +783,8 @@ Replace the keys?</translation>
         <translation>outlier</translation>
     </message>
     <message>
-        <source>；%1</source>
-        <translation>; %1</translation>
-    </message>
-    <message>
-        <source>待定（否决项待确认）</source>
-        <translation>Open (veto awaiting the chair)</translation>
-    </message>
-    <message>
         <source>尚无汇总结果：请先导入评分表。</source>
         <translation>No results yet: import the score sheets first.</translation>
-    </message>
-    <message>
-        <source>%1&#x3000;最终得分 %2&#x3000;结论：%3</source>
-        <translation>%1   final score %2   conclusion: %3</translation>
-    </message>
-    <message>
-        <source>（去掉的最高分）</source>
-        <translation> (dropped highest)</translation>
-    </message>
-    <message>
-        <source>（去掉的最低分）</source>
-        <translation> (dropped lowest)</translation>
-    </message>
-    <message>
-        <source>最终得分 %1</source>
-        <translation>Final score %1</translation>
-    </message>
-    <message>
-        <source>评分项</source>
-        <translation>Item</translation>
-    </message>
-    <message>
-        <source>满分</source>
-        <translation>Max</translation>
-    </message>
-    <message>
-        <source>平均</source>
-        <translation>Mean</translation>
-    </message>
-    <message>
-        <source>专家打分相差 %1 分</source>
-        <translation>Scores differ by %1 points</translation>
-    </message>
-    <message>
-        <source>不适用</source>
-        <translation>N/A</translation>
-    </message>
-    <message>
-        <source>总分</source>
-        <translation>Total</translation>
-    </message>
-    <message>
-        <source>与全体平均分相差 %1</source>
-        <translation>%1 from the panel mean</translation>
-    </message>
-    <message>
-        <source>去掉的最高分：不计入最终得分</source>
-        <translation>Dropped as the highest: not counted in the final score</translation>
-    </message>
-    <message>
-        <source>去掉的最低分：不计入最终得分</source>
-        <translation>Dropped as the lowest: not counted in the final score</translation>
-    </message>
-    <message>
-        <source>离群：与全体平均分相差 %1</source>
-        <translation>Outlier: %1 from the panel mean</translation>
-    </message>
-    <message>
-        <source>无</source>
-        <translation>none</translation>
-    </message>
-    <message>
-        <source>待组长确认</source>
-        <translation>Awaiting the chair&apos;s decision</translation>
-    </message>
-    <message>
-        <source>已确认否决：%1</source>
-        <translation>Veto confirmed: %1</translation>
-    </message>
-    <message>
-        <source>不予采纳：%1</source>
-        <translation>Not upheld: %1</translation>
-    </message>
-    <message>
-        <source>%1
-提出专家：%2
-%3</source>
-        <translation>%1
-Raised by: %2
-%3</translation>
-    </message>
-    <message>
-        <source>没有专家提出否决项。</source>
-        <translation>No expert raised a veto.</translation>
-    </message>
-    <message>
-        <source>否决项（%1）</source>
-        <translation>Vetoes (%1)</translation>
     </message>
     <message>
         <source>未能保存决定</source>
@@ -1670,83 +1558,123 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <name>ProposalDetail</name>
     <message>
         <source>● 计入&#x3000;○ 去掉的最高/最低分&#x3000;◉ 离群&#x3000;┆ 最终得分</source>
-        <translation type="unfinished">● counted   ○ dropped highest/lowest   ◉ outlier   ┆ final score</translation>
+        <translation>● counted   ○ dropped highest/lowest   ◉ outlier   ┆ final score</translation>
     </message>
     <message>
         <source>评分明细</source>
-        <translation type="unfinished">Scores</translation>
+        <translation>Scores</translation>
     </message>
     <message>
         <source>计算过程与提示</source>
-        <translation type="unfinished">Calculation and flags</translation>
+        <translation>Calculation and flags</translation>
     </message>
     <message>
         <source>否决项</source>
-        <translation type="unfinished">Vetoes</translation>
+        <translation>Vetoes</translation>
     </message>
     <message>
         <source>%1&#x3000;最终得分 %2&#x3000;结论：%3</source>
-        <translation type="unfinished">%1   final score %2   conclusion: %3</translation>
+        <translation>%1   final score %2   conclusion: %3</translation>
     </message>
     <message>
         <source>（去掉的最高分）</source>
-        <translation type="unfinished"> (dropped highest)</translation>
+        <translation> (dropped highest)</translation>
     </message>
     <message>
         <source>（去掉的最低分）</source>
-        <translation type="unfinished"> (dropped lowest)</translation>
+        <translation> (dropped lowest)</translation>
     </message>
     <message>
         <source>最终得分 %1</source>
-        <translation type="unfinished">Final score %1</translation>
+        <translation>Final score %1</translation>
     </message>
     <message>
         <source>评分项</source>
-        <translation type="unfinished">Item</translation>
+        <translation>Item</translation>
     </message>
     <message>
         <source>满分</source>
-        <translation type="unfinished">Max</translation>
+        <translation>Max</translation>
     </message>
     <message>
         <source>平均</source>
-        <translation type="unfinished">Mean</translation>
+        <translation>Mean</translation>
     </message>
     <message>
         <source>专家打分相差 %1 分</source>
-        <translation type="unfinished">Scores differ by %1 points</translation>
+        <translation>Scores differ by %1 points</translation>
     </message>
     <message>
         <source>不适用</source>
-        <translation type="unfinished">N/A</translation>
+        <translation>N/A</translation>
     </message>
     <message>
         <source>总分</source>
-        <translation type="unfinished">Total</translation>
+        <translation>Total</translation>
     </message>
     <message>
         <source>与全体平均分相差 %1</source>
-        <translation type="unfinished">%1 from the panel mean</translation>
+        <translation>%1 from the panel mean</translation>
     </message>
     <message>
         <source>去掉的最高分：不计入最终得分</source>
-        <translation type="unfinished">Dropped as the highest: not counted in the final score</translation>
+        <translation>Dropped as the highest: not counted in the final score</translation>
     </message>
     <message>
         <source>去掉的最低分：不计入最终得分</source>
-        <translation type="unfinished">Dropped as the lowest: not counted in the final score</translation>
+        <translation>Dropped as the lowest: not counted in the final score</translation>
     </message>
     <message>
         <source>离群：与全体平均分相差 %1</source>
-        <translation type="unfinished">Outlier: %1 from the panel mean</translation>
+        <translation>Outlier: %1 from the panel mean</translation>
     </message>
     <message>
         <source>最终得分</source>
-        <translation type="unfinished">Final score</translation>
+        <translation>Final score</translation>
+    </message>
+    <message>
+        <source>计算过程</source>
+        <translation>Calculation</translation>
+    </message>
+    <message>
+        <source>结论</source>
+        <translation>Conclusion</translation>
+    </message>
+    <message>
+        <source>处理结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>奖励</source>
+        <translation>Award</translation>
+    </message>
+    <message>
+        <source>结论与处理结果</source>
+        <translation>Conclusion and outcome</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Flags</translation>
+    </message>
+    <message>
+        <source>无专家提出</source>
+        <translation>None of the experts made one</translation>
+    </message>
+    <message>
+        <source>撤并转建议（专家）</source>
+        <translation>Recommendations to revoke, merge or convert (experts)</translation>
     </message>
     <message>
         <source>无</source>
-        <translation type="unfinished">none</translation>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>回避专家（不计分）</source>
+        <translation>Withdrawn experts (not scored)</translation>
+    </message>
+    <message>
+        <source>未收到评分表</source>
+        <translation>No score sheet received</translation>
     </message>
 </context>
 <context>
@@ -1794,6 +1722,33 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>已完成 {done}/{total}</source>
         <translation>Done {done}/{total}</translation>
+    </message>
+</context>
+<context>
+    <name>ResultTexts</name>
+    <message>
+        <source>；%1</source>
+        <translation>; %1</translation>
+    </message>
+    <message>
+        <source>待定（否决项待确认）</source>
+        <translation>Open (veto awaiting the chair)</translation>
+    </message>
+    <message>
+        <source>%1（限额调整）</source>
+        <translation>%1 (capped)</translation>
+    </message>
+    <message>
+        <source>待定</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>奖励 %1 万元</source>
+        <translation>Award %1 × 10,000 CNY</translation>
+    </message>
+    <message>
+        <source>奖励 %1 元</source>
+        <translation>Award %1 CNY</translation>
     </message>
 </context>
 <context>
@@ -2401,43 +2356,43 @@ Raised by: %2</translation>
     <name>VetoPanel</name>
     <message>
         <source>确认否决</source>
-        <translation type="unfinished">Confirm veto</translation>
+        <translation>Confirm veto</translation>
     </message>
     <message>
         <source>不予采纳</source>
-        <translation type="unfinished">Not upheld</translation>
+        <translation>Not upheld</translation>
     </message>
     <message>
         <source>待组长确认</source>
-        <translation type="unfinished">Awaiting the chair&apos;s decision</translation>
+        <translation>Awaiting the chair&apos;s decision</translation>
     </message>
     <message>
         <source>已确认否决：%1</source>
-        <translation type="unfinished">Veto confirmed: %1</translation>
+        <translation>Veto confirmed: %1</translation>
     </message>
     <message>
         <source>不予采纳：%1</source>
-        <translation type="unfinished">Not upheld: %1</translation>
+        <translation>Not upheld: %1</translation>
     </message>
     <message>
         <source>%1
 提出专家：%2
 %3</source>
-        <translation type="unfinished">%1
+        <translation>%1
 Raised by: %2
 %3</translation>
     </message>
     <message>
         <source>没有专家提出否决项。</source>
-        <translation type="unfinished">No expert raised a veto.</translation>
+        <translation>No expert raised a veto.</translation>
     </message>
     <message>
         <source>否决项（%1）</source>
-        <translation type="unfinished">Vetoes (%1)</translation>
+        <translation>Vetoes (%1)</translation>
     </message>
     <message>
         <source>否决项</source>
-        <translation type="unfinished">Vetoes</translation>
+        <translation>Vetoes</translation>
     </message>
 </context>
 <context>

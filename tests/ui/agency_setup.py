@@ -1,5 +1,7 @@
 """Shared set-up of the agency page tests: a real demo batch, signed sheets for every expert (made
-once per session by tic_desktop.demo and tic_desktop.simulate) and a fresh agency workspace per test."""
+once per session by tic_desktop.demo and tic_desktop.simulate) and a fresh agency workspace per test.
+Batches of the other kinds (term-end, periodic assessment) and newer revisions of a sheet (re-signed
+with tests.unit.agency_world.resign, as the agency-core tests make them) are built here too."""
 
 from __future__ import annotations
 
@@ -18,19 +20,27 @@ from tic_desktop.ui.agency_context import AgencyContext
 
 KEYS: dict[str, object] = {}
 """Expert id -> the simulated ExpertKey of the session's demo round (to sign a conflicting sheet)."""
+ROUND_KEYS: dict[Path, dict[str, object]] = {}
+"""Round folder -> expert id -> ExpertKey, for every round made here (to sign newer revisions)."""
+
+
+def make_round(folder: Path, kind: str = "feasibility_review") -> Path:
+    """FOLDER/demo.ticbatch of `kind`, FOLDER/agency/ (demo keys), FOLDER/sheets/E01..E07.ticsheet +
+    allowed_signers; the experts' keys kept in ROUND_KEYS[folder]."""
+    batch = write_demo_batch(folder, kind=kind)
+    ROUND_KEYS[folder] = {s.expert_id: s.key for s in simulate(batch, folder / "sheets", seed=7)}
+    return folder
 
 
 @pytest.fixture(scope="session")
 def demo_round(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """DIR/demo.ticbatch, DIR/agency/ (demo keys), DIR/sheets/E01..E07.ticsheet + allowed_signers."""
-    folder = tmp_path_factory.mktemp("agency-demo")
-    batch = write_demo_batch(folder)
-    for s in simulate(batch, folder / "sheets", seed=7):
-        KEYS[s.expert_id] = s.key
+    folder = make_round(tmp_path_factory.mktemp("agency-demo"))
+    KEYS.update(ROUND_KEYS[folder])
     return folder
 
 
-def conflicting_sheet(demo_round: Path, expert_id: str, out_dir: Path) -> Path:
+def conflicting_sheet(demo_round: Path, expert_id: str, out_dir: Path, seed: int = 99) -> Path:
     """Another sheet_seq 1 of `expert_id`, signed with the same key but scored differently."""
     import tempfile
 
@@ -42,9 +52,41 @@ def conflicting_sheet(demo_round: Path, expert_id: str, out_dir: Path) -> Path:
     expert = next(e for e in opened.manifest.experts if e.id == expert_id)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
-        done = simulate_expert(opened, raw, expert, out_dir, Path(work), seed=99, plan=ScoresPlan(),
-                               key=KEYS[expert_id])
+        done = simulate_expert(opened, raw, expert, out_dir, Path(work), seed=seed, plan=ScoresPlan(),
+                               key=ROUND_KEYS[demo_round][expert_id])
     return Path(done.result.path)
+
+
+def agency_world(round_dir: Path):  # noqa: ANN201 - tests.unit.agency_world.World
+    """The round as tests.unit.agency_world sees it (to re-sign revisions with its `resign`)."""
+    from tests.unit.agency_world import World
+    from tic_desktop.formats.batch import read_batch
+
+    identity = (round_dir / "agency" / "agency.agekey").read_text("utf-8")
+    opened = read_batch((round_dir / "demo.ticbatch").read_bytes())
+    keys = ROUND_KEYS[round_dir]
+    return World(round_dir, round_dir / "demo.ticbatch", identity, opened,
+                 {eid: round_dir / "sheets" / f"{eid}.ticsheet" for eid in keys}, dict(keys))  # type: ignore[arg-type]
+
+
+def newer_revision(round_dir: Path, expert_id: str, out: Path, *, seed: int = 2,
+                   overall: dict[str, str] | None = None) -> Path:
+    """Revision 2 of `expert_id`'s sheet, as the app writes one after 修订: rescored (simulated with
+    another seed), sheet_seq 2 superseding revision 1, a later audit head, signed with the same key;
+    `overall` adds overall-field answers (e.g. restructure) to every form entry."""
+    from tests.unit.agency_world import resign
+
+    world = agency_world(round_dir)
+    first = world.read(world.sheets[expert_id])
+    rescored = conflicting_sheet(round_dir, expert_id, out.parent / f"rescored-{expert_id}-{seed}", seed=seed)
+    changes: dict[str, object] = {}
+    if overall:
+        again = world.read(rescored).sheet
+        changes["proposals"] = tuple(
+            p.model_copy(update={"forms": tuple(f.model_copy(update={"overall": {**f.overall, **overall}})
+                                               for f in p.forms)}) for p in again.proposals)
+    return resign(world, rescored, out, sheet_seq=2, supersedes=first.sheet_sha256,
+                  audit_head=(first.sheet.audit_head.seq + 50, "ab" * 32), **changes)
 
 
 @pytest.fixture()
@@ -80,10 +122,7 @@ def ctx(demo_round: Path, tmp_path: Path) -> Iterator[AgencyContext]:
 @pytest.fixture(scope="session")
 def term_end_round(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The term-end demo batch and its simulated sheets: the seeded scores raise the 80% veto."""
-    folder = tmp_path_factory.mktemp("agency-term-end")
-    batch = write_demo_batch(folder, kind="term_end_evaluation")
-    simulate(batch, folder / "sheets", seed=7)
-    return folder
+    return make_round(tmp_path_factory.mktemp("agency-term-end"), "term_end_evaluation")
 
 
 @pytest.fixture()
@@ -91,6 +130,22 @@ def term_end_ctx(term_end_round: Path, tmp_path: Path) -> Iterator[AgencyContext
     """A workspace holding the term-end demo batch with every simulated sheet imported."""
     context = open_context(term_end_round, tmp_path)
     import_all(context, term_end_round / "sheets")
+    yield context
+    close_context(context)
+
+
+@pytest.fixture(scope="session")
+def periodic_round(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The periodic-assessment demo batch and its simulated sheets: one 优秀 with the award, one
+    moved down by the 20% cap on 优秀."""
+    return make_round(tmp_path_factory.mktemp("agency-periodic"), "periodic_assessment")
+
+
+@pytest.fixture()
+def periodic_ctx(periodic_round: Path, tmp_path: Path) -> Iterator[AgencyContext]:
+    """A workspace holding the periodic-assessment demo batch with every simulated sheet imported."""
+    context = open_context(periodic_round, tmp_path)
+    import_all(context, periodic_round / "sheets")
     yield context
     close_context(context)
 

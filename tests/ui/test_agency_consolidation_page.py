@@ -13,11 +13,17 @@ from tests.ui.agency_setup import (  # noqa: F401 - fixtures
     ctx,
     demo_round,
     import_all,
+    newer_revision,
+    open_context,
+    periodic_ctx,
+    periodic_round,
     term_end_ctx,
     term_end_round,
 )
 from tic_desktop.ui.consolidation_page import DROPPED_MARK, ConsolidationPage
 from tic_desktop.ui.veto_dialog import VetoDialog
+
+GRADE, OUTCOME, AWARD, MARKS = 4, 5, 6, 7
 
 
 def _page(qtbot, context) -> ConsolidationPage:
@@ -92,7 +98,8 @@ def test_the_chair_confirms_a_veto_with_a_reason_and_the_conclusion_follows(qtbo
     page.select_proposal("TJ-AI-01")
     assert page.conclusion_text(page.current) == "待定（否决项待确认）"
     row = next(r for r in range(page.rankModel.rowCount()) if page.results()[r].proposal_id == "TJ-AI-01")
-    assert "否决待确认" in page.rankModel.index(row, 5).data()
+    assert "否决待确认" in page.rankModel.index(row, MARKS).data()
+    assert page.rankModel.index(row, OUTCOME).data() == "待定"
     assert page.tabs.tabText(2) == "否决项（1）"
     item = page.vetoList.item(0).text()
     assert "完成不足 80%" in item and "待组长确认" in item and "张国华" in item
@@ -114,6 +121,11 @@ def test_the_chair_confirms_a_veto_with_a_reason_and_the_conclusion_follows(qtbo
     assert page.current.conclusion == form.worst_conclusion.code
     assert form.worst_conclusion.label.zh in page.titleLabel.text()
     assert "已确认否决：核对任务书，目标完成率 76%，否决成立" in page.vetoList.item(0).text()
+    # the outcome of the worst conclusion, in its own column: 撤销
+    row = next(r for r in range(page.rankModel.rowCount()) if page.results()[r].proposal_id == "TJ-AI-01")
+    assert page.rankModel.index(row, GRADE).data() == "不合格"
+    assert page.rankModel.index(row, OUTCOME).data() == "撤销"
+    assert "处理结果：撤销" in page.calcText.toPlainText()
     decision = term_end_ctx.ws.veto_decisions(term_end_ctx.batch_id)[("TJ-AI-01", form.id, "completion_below_80")]
     assert decision.confirmed and decision.decided_by == term_end_ctx.chair_name()
 
@@ -126,3 +138,96 @@ def test_a_cancelled_veto_dialog_changes_nothing(qtbot, term_end_ctx):  # noqa: 
     QApplication.processEvents()
     assert term_end_ctx.ws.veto_decisions(term_end_ctx.batch_id) == {}
     assert not page.is_busy()
+
+
+def _row_of(page: ConsolidationPage, proposal_id: str) -> int:
+    return next(r for r, res in enumerate(page.results()) if res.proposal_id == proposal_id)
+
+
+def test_term_end_outcomes_are_a_column_of_their_own(qtbot, term_end_ctx):  # noqa: F811
+    page = _page(qtbot, term_end_ctx)
+    headers = [page.rankModel.headerData(c, Qt.Orientation.Horizontal) for c in range(page.rankModel.columnCount())]
+    assert headers[GRADE:MARKS + 1] == ["结论", "处理结果", "奖励", "提示"]
+    assert page.rankView.isColumnHidden(AWARD)  # the term-end form has no award
+    top = _row_of(page, "TJ-NE-05")
+    assert _cells(page.rankModel, top)[GRADE:OUTCOME + 1] == ["优秀", "后续支持（优先）"]
+    # the others wait for the chair: no outcome yet
+    assert {page.rankModel.index(_row_of(page, p), OUTCOME).data() for p in ("TJ-AI-01", "TJ-SB-02")} == {"待定"}
+    # the chair rejects the veto on TJ-IM-03: its band's outcome shows (后续支持 / 限期整改 …)
+    from tic_desktop.core.consolidation import VetoDecision
+
+    form = term_end_ctx.batch.forms["term_end_evaluation"]
+    page.ask_veto = lambda confirm, r, veto: VetoDecision(confirmed=False, reason="目标已按调整后的任务书完成",
+                                                          decided_by="张国华")
+    page.select_proposal("TJ-IM-03")
+    page.rejectVetoButton.click()
+    qtbot.waitUntil(lambda: not page.is_busy() and page.current is not None
+                    and page.current.proposal_id == "TJ-IM-03" and page.current.conclusion is not None,
+                    timeout=20000)
+    r = page.current
+    band = next(c for c in form.conclusions if c.code == r.conclusion)
+    row = _row_of(page, "TJ-IM-03")
+    assert page.rankModel.index(row, GRADE).data() == band.label.zh
+    assert page.rankModel.index(row, OUTCOME).data() == band.outcome.zh
+    assert band.outcome.zh in ("后续支持", "限期整改（一年后复评，仍不合格的撤销）")
+
+
+def test_periodic_grade_award_cap_and_restructure_recommendations(qtbot, periodic_ctx, periodic_round,  # noqa: F811
+                                                                  tmp_path):
+    # E03 revises the sheet and recommends 撤并转 for every centre
+    revision = newer_revision(periodic_round, "E03", tmp_path / "rev" / "E03-r2.ticsheet",
+                              overall={"restructure": "建议转入技术创新中心序列"})
+    from tic_desktop.agency.importer import import_sheets
+
+    [out] = import_sheets(periodic_ctx.ws, periodic_ctx.batch, periodic_ctx.identity, [revision])
+    assert out.status == "accepted" and out.superseded_seq == 1
+    page = _page(qtbot, periodic_ctx)
+    assert not page.rankView.isColumnHidden(AWARD)
+    best = page.results()[0]
+    assert best.award is not None
+    row = _cells(page.rankModel, 0)
+    assert row[GRADE] == "优秀"
+    assert row[OUTCOME] == "一次性奖励 30 万元；工程技术中心可转入技术创新中心序列"
+    assert row[AWARD] == "奖励 30 万元"
+    # the 20% cap on 优秀 (1 of 6): the next one is moved down, marked, and says why
+    capped = [r for r in range(page.rankModel.rowCount()) if page.results()[r].capped]
+    assert capped, "the demo scores put two centres above 85"
+    cell = page.rankModel.index(capped[0], GRADE)
+    assert cell.data() == "良好（限额调整）"
+    assert "名额上限为 20%（1 个）" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert page.rankModel.index(capped[0], AWARD).data() == ""
+    assert "限额调整" in page.rankModel.index(capped[0], MARKS).data()
+    assert page.rankModel.index(capped[0], OUTCOME).data() == "继续支持；工程技术中心可转入或保留"
+    # the detail: conclusion, outcome, award and every expert's 撤并转建议
+    page.select_row(0)
+    text = page.calcText.toPlainText()
+    assert "结论：优秀" in text and "奖励：奖励 30 万元" in text
+    e03 = periodic_ctx.expert_name("E03")
+    assert "撤并转建议（专家）" in text and f"{e03}：建议转入技术创新中心序列" in text
+    page.select_row(capped[0])
+    assert "名额上限为 20%" in page.calcText.toPlainText()
+
+
+def test_periodic_in_english(qtbot, periodic_round, tmp_path):  # noqa: F811
+    from PySide6.QtWidgets import QApplication
+
+    from tic_desktop.ui.i18n import install_translators
+
+    context = open_context(periodic_round, tmp_path)
+    context.lang = "en"
+    import_all(context, periodic_round / "sheets")
+    install_translators(QApplication.instance(), "en")
+    try:
+        page = _page(qtbot, context)
+        headers = [page.rankModel.headerData(c, Qt.Orientation.Horizontal) for c in range(page.rankModel.columnCount())]
+        assert headers[GRADE:MARKS + 1] == ["Conclusion", "Outcome", "Award", "Flags"]
+        row = _cells(page.rankModel, 0)
+        assert row[GRADE] == "Excellent" and row[AWARD] == "Award 300,000 CNY"
+        assert row[OUTCOME].startswith("One-time award of 300,000 CNY")
+        capped = next(r for r in range(page.rankModel.rowCount()) if page.results()[r].capped)
+        assert page.rankModel.index(capped, GRADE).data() == "Good (capped)"
+        assert "is capped at 20%" in page.rankModel.index(capped, GRADE).data(Qt.ItemDataRole.ToolTipRole)
+    finally:
+        install_translators(QApplication.instance(), "zh")
+        context.batch.close()
+        context.ws.close()

@@ -1,6 +1,8 @@
-"""汇总结果: the ranking per form (table + chart) and, for the selected proposal, the panel's totals
-(DotPlot), the experts × criteria table, the calculation, the flags and the raised vetoes, which
-the chair confirms (确认否决) or rejects (不予采纳) with a reason.
+"""汇总结果: the ranking per form (table + chart: rank, centre, valid sheets, final score, conclusion,
+the outcome — 后续支持 / 整改 / 撤销, or for a periodic assessment the award and the 撤并转 path — the
+award and the marks) and, for the selected proposal, ProposalDetail (totals, experts × criteria,
+calculation, the experts' 撤并转 recommendations, raised vetoes), where the chair confirms
+(确认否决) or rejects (不予采纳) a veto with a reason.
 
 Every figure comes from `agency.inputs.consolidate_workspace` (core.consolidation), run in a worker
 with its own workspace connection; this page only shows it. The hooks `ask_veto` and `show_message`
@@ -10,27 +12,22 @@ can be replaced.
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
     QTableView,
-    QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -38,21 +35,38 @@ from PySide6.QtWidgets import (
 from tic_desktop.core.consolidation import Consolidation, ProposalResult, VetoDecision
 from tic_desktop.ui.agency_context import AgencyContext
 from tic_desktop.ui.background import run_in_background
-from tic_desktop.ui.charts import Bar, Dot, DotPlot, RankingChart
+from tic_desktop.ui.charts import Bar, RankingChart
+from tic_desktop.ui.proposal_detail import DROPPED_MARK, ProposalDetail
+from tic_desktop.ui.result_texts import (
+    RESTRUCTURE_FIELD,
+    award_text,
+    capped_note,
+    conclusion_text,
+    fmt,
+    grade_text,
+    outcome_text,
+)
 from tic_desktop.ui.results_export import ResultsExport
 from tic_desktop.ui.table_model import CENTER, LEFT, RIGHT, TableModel
 from tic_desktop.ui.veto_dialog import VetoDialog
 
-DROPPED_MARK = "〔去〕"
-GREY = QColor("#8a8a8a")
-OUTLIER_BG = QColor("#ffe0e0")
-SPREAD_BG = QColor("#fff3cd")
+__all__ = ["DROPPED_MARK", "ConsolidationPage", "fmt"]
+D = Qt.ItemDataRole
+AWARD_COLUMN = 6
+MARKS_COLUMN = 7
 
 
-def fmt(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return format(value, "f")
+def restructure_answers(batch: Any, sheets: list[Any]) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """(proposal, form) -> (expert name, text) of every expert who wrote a 撤并转建议 (worker side)."""
+    from tic_desktop.agency.inputs import consolidation_inputs
+
+    out: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+    for item in consolidation_inputs(batch, sheets):
+        answers = tuple((e.expert_name, e.overall[RESTRUCTURE_FIELD].strip()) for e in item.entries
+                        if e.overall.get(RESTRUCTURE_FIELD, "").strip())
+        if answers:
+            out[(item.proposal_id, item.form.id)] = answers
+    return out
 
 
 class ConsolidationPage(QWidget):
@@ -63,6 +77,7 @@ class ConsolidationPage(QWidget):
         super().__init__(parent)
         self.ctx: AgencyContext | None = None
         self.consolidation: Consolidation | None = None
+        self.restructure: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
         self.current: ProposalResult | None = None
         self._busy = False
         self._again = False
@@ -96,8 +111,9 @@ class ConsolidationPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QSplitter(Qt.Orientation.Vertical)
         self.rankModel = TableModel(
-            [self.tr("名次"), self.tr("中心"), self.tr("有效表"), self.tr("最终得分"), self.tr("结论"), self.tr("提示")],
-            [CENTER, LEFT, CENTER, RIGHT, LEFT, LEFT], self)
+            [self.tr("名次"), self.tr("中心"), self.tr("有效表"), self.tr("最终得分"), self.tr("结论"),
+             self.tr("处理结果"), self.tr("奖励"), self.tr("提示")],
+            [CENTER, LEFT, CENTER, RIGHT, LEFT, LEFT, RIGHT, LEFT], self)
         self.rankView = QTableView()
         self.rankView.setModel(self.rankModel)
         self.rankView.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -106,6 +122,8 @@ class ConsolidationPage(QWidget):
         header = self.rankView.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(5, 170)
         self.rankView.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         left.addWidget(self.rankView)
         self.rankingChart = RankingChart()
@@ -116,64 +134,32 @@ class ConsolidationPage(QWidget):
         left.setSizes([320, 380])
         split.addWidget(left)
 
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(6, 0, 0, 0)
-        self.titleLabel = QLabel()
-        title_font = QFont(self.titleLabel.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
-        title_font.setBold(True)
-        self.titleLabel.setFont(title_font)
-        self.titleLabel.setWordWrap(True)
-        rl.addWidget(self.titleLabel)
-        self.dotPlot = DotPlot()
-        rl.addWidget(self.dotPlot)
-        legend = QLabel(self.tr("● 计入　○ 去掉的最高/最低分　◉ 离群　┆ 最终得分"))
-        legend.setStyleSheet("color: #666;")
-        rl.addWidget(legend)
-        self.tabs = QTabWidget()
-        self.scoreModel = TableModel([], parent=self)
-        self.scoreView = QTableView()
-        self.scoreView.setModel(self.scoreModel)
-        self.scoreView.verticalHeader().hide()
-        self.scoreView.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.tabs.addTab(self.scoreView, self.tr("评分明细"))
-        self.calcText = QTextBrowser()
-        self.tabs.addTab(self.calcText, self.tr("计算过程与提示"))
-        veto_tab = QWidget()
-        vl = QVBoxLayout(veto_tab)
-        self.vetoList = QListWidget()
-        self.vetoList.setWordWrap(True)
-        vl.addWidget(self.vetoList)
-        vb = QHBoxLayout()
-        vb.addStretch(1)
-        self.confirmVetoButton = QPushButton(self.tr("确认否决"))
-        self.rejectVetoButton = QPushButton(self.tr("不予采纳"))
-        vb.addWidget(self.confirmVetoButton)
-        vb.addWidget(self.rejectVetoButton)
-        vl.addLayout(vb)
-        self.tabs.addTab(veto_tab, self.tr("否决项"))
-        rl.addWidget(self.tabs, 1)
-        split.addWidget(right)
+        self.detail = ProposalDetail()
+        # the detail's widgets, as the page's own (tests, screenshots)
+        d = self.detail
+        self.titleLabel, self.dotPlot, self.tabs = d.titleLabel, d.dotPlot, d.tabs
+        self.scoreModel, self.scoreView, self.calcText = d.scoreModel, d.scoreView, d.calcText
+        self.vetoPanel = d.vetoPanel
+        self.vetoList = d.vetoPanel.vetoList
+        self.confirmVetoButton, self.rejectVetoButton = d.vetoPanel.confirmVetoButton, d.vetoPanel.rejectVetoButton
+        split.addWidget(self.detail)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([500, 760])
+        split.setSizes([560, 700])
         layout.addWidget(split, 1)
-        self._update_veto_buttons()
 
     def _connect(self) -> None:
         self.formCombo.currentIndexChanged.connect(lambda _i: self._show_form())
         self.refreshButton.clicked.connect(self.reconsolidate)
         self.rankView.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_row(cur.row()))
-        self.vetoList.currentRowChanged.connect(lambda _r: self._update_veto_buttons())
-        self.confirmVetoButton.clicked.connect(lambda: self._on_veto(True))
-        self.rejectVetoButton.clicked.connect(lambda: self._on_veto(False))
+        self.vetoPanel.decide.connect(self._on_veto)
 
     # ── context and runs ────────────────────────────────────────────────────────────────────
     def set_context(self, ctx: AgencyContext | None) -> None:
         self.ctx = ctx
         self.export.set_context(ctx)
         self.consolidation = None
+        self.restructure = {}
         self.formCombo.blockSignals(True)
         self.formCombo.clear()
         if ctx is not None:
@@ -195,29 +181,34 @@ class ConsolidationPage(QWidget):
             return False
         self._again = False
         ctx = self.ctx
-        self._busy = True
-        self.refreshButton.setEnabled(False)
-        self.progressBar.show()
+        self._set_busy(True)
         self.statusLabel.setText(self.tr("正在汇总…"))
         if self.current is not None and self._pending_select is None:
             self._pending_select = self.current.proposal_id
 
-        def work() -> Consolidation:
+        def work() -> tuple[Consolidation, dict[tuple[str, str], tuple[tuple[str, str], ...]]]:
             from tic_desktop.agency.inputs import consolidate_workspace
 
             with ctx.worker_workspace() as (ws, batch):
-                return consolidate_workspace(ws, batch)
+                sheets = [r.sheet() for r in ws.current_sheets(ctx.batch_id)]
+                return consolidate_workspace(ws, batch), restructure_answers(batch, sheets)
 
-        run_in_background(work, lambda c: self._on_consolidated(c, ctx), self._on_failed)
+        run_in_background(work, lambda out: self._on_consolidated(*out, ctx=ctx), self._on_failed)
         return True
 
     def is_busy(self) -> bool:
         return self._busy
 
-    def _on_consolidated(self, consolidation: Consolidation, ctx: AgencyContext | None = None) -> None:
-        self._busy = False
-        self.refreshButton.setEnabled(True)
-        self.progressBar.hide()
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.refreshButton.setEnabled(not busy)
+        self.progressBar.setVisible(busy)
+        self.vetoPanel.set_busy(busy)
+
+    def _on_consolidated(self, consolidation: Consolidation,
+                         restructure: dict[tuple[str, str], tuple[tuple[str, str], ...]] | None = None, *,
+                         ctx: AgencyContext | None = None) -> None:
+        self._set_busy(False)
         if ctx is not None and ctx is not self.ctx:  # another batch was chosen meanwhile
             self.statusLabel.setText("")
             if self.ctx is not None:
@@ -225,16 +216,15 @@ class ConsolidationPage(QWidget):
             return
         self.statusLabel.setText(self.tr("已汇总 %1").replace("%1", _dt.datetime.now().strftime("%H:%M:%S")))
         self.consolidation = consolidation
+        self.restructure = dict(restructure or {})
         self._show_form()
         self.consolidated.emit(consolidation)
         if self._again:
             self.reconsolidate()
 
     def _on_failed(self, exc: BaseException) -> None:
-        self._busy = False
         self._again = False
-        self.refreshButton.setEnabled(True)
-        self.progressBar.hide()
+        self._set_busy(False)
         self.statusLabel.setText("")
         self.show_message(self.tr("汇总失败"), self.ctx.error_text(exc) if self.ctx else str(exc), True)
 
@@ -265,36 +255,34 @@ class ConsolidationPage(QWidget):
         return " · ".join(marks)
 
     def conclusion_text(self, r: ProposalResult, *, outcome: bool = False) -> str:
-        if r.conclusion_label is not None:
-            text = self._t(r.conclusion_label)
-            if outcome and r.outcome is not None and self._t(r.outcome) != text:
-                text += self.tr("；%1").replace("%1", self._t(r.outcome))
-            return text
-        if any(f.code == "veto.pending" for f in r.flags):
-            return self.tr("待定（否决项待确认）")
-        return "—"
+        return conclusion_text(r, self._lang(), outcome=outcome)
+
+    def _row(self, r: ProposalResult) -> tuple[Any, ...]:
+        lang = self._lang()
+        rank = ("=" if r.tie else "") + str(r.rank) if r.rank is not None else "—"
+        open_ = r.conclusion is None
+        grade = {D.DisplayRole: grade_text(r, lang),
+                 D.ToolTipRole: capped_note(r, lang) or conclusion_text(r, lang, outcome=True),
+                 D.ForegroundRole: QColor("#c62828") if open_ else QColor("#b26a00") if r.capped else QColor("#222")}
+        outcome = {D.DisplayRole: outcome_text(r, lang), D.ToolTipRole: outcome_text(r, lang),
+                   D.ForegroundRole: QColor("#c62828") if open_ else QColor("#222")}
+        award = {D.DisplayRole: award_text(r.award, lang), D.ForegroundRole: QColor("#2e7d32")}
+        marks = {D.DisplayRole: self._marks(r), D.ToolTipRole: "\n".join(f.text(lang) for f in r.flags),
+                 D.ForegroundRole: QColor("#b26a00")}
+        return (rank, {D.DisplayRole: r.center_name, D.ToolTipRole: r.center_name}, str(r.valid_sheets),
+                fmt(r.final_score), grade, outcome, award, marks)
 
     def _show_form(self) -> None:
         results = self.results()
         form = self.ctx.batch.forms.get(self.form_id()) if self.ctx and self.form_id() else None
-        rows = []
-        for r in results:
-            marks = self._marks(r)
-            rank = ("=" if r.tie else "") + str(r.rank) if r.rank is not None else "—"
-            rows.append((rank, {Qt.ItemDataRole.DisplayRole: r.center_name, Qt.ItemDataRole.ToolTipRole: r.center_name},
-                         str(r.valid_sheets), fmt(r.final_score),
-                         {Qt.ItemDataRole.DisplayRole: self.conclusion_text(r),
-                          Qt.ItemDataRole.ToolTipRole: self.conclusion_text(r, outcome=True),
-                          Qt.ItemDataRole.ForegroundRole: QColor("#c62828") if r.conclusion is None else QColor("#222")},
-                         {Qt.ItemDataRole.DisplayRole: marks,
-                          Qt.ItemDataRole.ToolTipRole: "\n".join(f.text(self._lang()) for f in r.flags),
-                          Qt.ItemDataRole.ForegroundRole: QColor("#b26a00")}))
-        self.rankModel.set_rows(rows)
+        self.rankModel.set_rows([self._row(r) for r in results])
+        has_award = form is not None and any(c.award for c in form.conclusions)
+        self.rankView.setColumnHidden(AWARD_COLUMN, not has_award)
         codes = [c.code for c in form.conclusions] if form is not None else []
         self.rankingChart.set_data([
             Bar(label=f"{r.rank or '—'}. {r.center_name}", value=r.final_score,
                 category=codes.index(r.conclusion) if r.conclusion in codes else len(codes),
-                note=self.conclusion_text(r))
+                note=" ".join(x for x in (grade_text(r, self._lang()), award_text(r.award, self._lang())) if x))
             for r in results])
         want = self._pending_select or (self.current.proposal_id if self.current else None)
         self._pending_select = None
@@ -321,135 +309,17 @@ class ConsolidationPage(QWidget):
         results = self.results()
         self._show_result(results[row] if 0 <= row < len(results) else None)
 
-    # ── one proposal ────────────────────────────────────────────────────────────────────────
     def _show_result(self, r: ProposalResult | None) -> None:
         self.current = r
         if r is None or self.ctx is None:
-            self.titleLabel.setText(self.tr("尚无汇总结果：请先导入评分表。") if self.ctx else "")
-            self.dotPlot.set_data([], None)
-            self.scoreModel.set_headers([])
-            self.scoreModel.set_rows([])
-            self.calcText.clear()
-            self.vetoList.clear()
-            self._update_veto_buttons()
+            self.detail.clear(self.tr("尚无汇总结果：请先导入评分表。") if self.ctx else "")
             return
-        self.titleLabel.setText(self.tr("%1　最终得分 %2　结论：%3")
-                                .replace("%1", r.center_name).replace("%2", fmt(r.final_score))
-                                .replace("%3", self.conclusion_text(r, outcome=True)))
-        dropped_label = {"highest": self.tr("（去掉的最高分）"), "lowest": self.tr("（去掉的最低分）")}
-        self.dotPlot.set_data(
-            [Dot(label=e.expert_name + (dropped_label[e.dropped] if e.dropped else ""), value=e.total,
-                 dropped=e.dropped is not None, outlier=e.outlier) for e in r.experts],
-            r.final_score, self.tr("最终得分 %1").replace("%1", fmt(r.final_score)))
-        self._fill_scores(r)
-        self._fill_calculation(r)
-        self._fill_vetoes(r)
+        self.detail.show_result(r, self.ctx, self.restructure.get((r.proposal_id, r.form_id), ()))
 
-    def _fill_scores(self, r: ProposalResult) -> None:
-        assert self.ctx is not None
-        form = self.ctx.batch.forms[r.form_id]
-        labels = {c.id: c for c in form.criteria}
-        headers = [self.tr("评分项"), self.tr("满分")] + [e.expert_name for e in r.experts] + [self.tr("平均")]
-        rows: list[list[Any]] = []
-        for c in r.criteria:
-            crit = labels.get(c.criterion_id)
-            name = f"{c.criterion_id} {self._t(crit.label)}" if crit else c.criterion_id
-            bg = {Qt.ItemDataRole.BackgroundRole: SPREAD_BG} if c.outlier else {}
-            row: list[Any] = [{Qt.ItemDataRole.DisplayRole: name, **bg,
-                               Qt.ItemDataRole.ToolTipRole: self.tr("专家打分相差 %1 分").replace("%1", fmt(c.spread))
-                               if c.outlier else name}, fmt(c.max)]
-            for e in r.experts:
-                score = c.scores.get(e.expert_id)
-                cell: dict[int, Any] = {Qt.ItemDataRole.DisplayRole: fmt(score) if score is not None else self.tr("不适用"),
-                                        Qt.ItemDataRole.TextAlignmentRole: int(RIGHT.value), **bg}
-                if e.dropped:
-                    cell[Qt.ItemDataRole.ForegroundRole] = GREY
-                row.append(cell)
-            row.append({Qt.ItemDataRole.DisplayRole: fmt(c.mean), Qt.ItemDataRole.TextAlignmentRole: int(RIGHT.value),
-                        **bg})
-            rows.append(row)
-        bold = QFont(self.scoreView.font())
-        bold.setBold(True)
-        struck = QFont(bold)
-        struck.setStrikeOut(True)
-        total: list[Any] = [{Qt.ItemDataRole.DisplayRole: self.tr("总分"), Qt.ItemDataRole.FontRole: bold}, "100"]
-        for e in r.experts:
-            cell = {Qt.ItemDataRole.DisplayRole: fmt(e.total), Qt.ItemDataRole.FontRole: bold,
-                    Qt.ItemDataRole.TextAlignmentRole: int(RIGHT.value),
-                    Qt.ItemDataRole.ToolTipRole: self.tr("与全体平均分相差 %1").replace("%1", fmt(e.deviation))}
-            if e.dropped:
-                cell[Qt.ItemDataRole.DisplayRole] = DROPPED_MARK + fmt(e.total)
-                cell[Qt.ItemDataRole.FontRole] = struck
-                cell[Qt.ItemDataRole.ForegroundRole] = GREY
-                cell[Qt.ItemDataRole.ToolTipRole] = (
-                    self.tr("去掉的最高分：不计入最终得分") if e.dropped == "highest"
-                    else self.tr("去掉的最低分：不计入最终得分"))
-            if e.outlier:
-                cell[Qt.ItemDataRole.BackgroundRole] = OUTLIER_BG
-                cell[Qt.ItemDataRole.ToolTipRole] += "\n" + self.tr("离群：与全体平均分相差 %1").replace("%1", fmt(e.deviation))
-            total.append(cell)
-        total.append({Qt.ItemDataRole.DisplayRole: fmt(r.final_score), Qt.ItemDataRole.FontRole: bold,
-                      Qt.ItemDataRole.TextAlignmentRole: int(RIGHT.value),
-                      Qt.ItemDataRole.ToolTipRole: self.tr("最终得分")})
-        rows.insert(0, total)
-        self.scoreModel.set_headers(headers)
-        self.scoreModel.set_rows(rows)
-        self.scoreModel.layoutChanged.emit()
-        self.scoreView.resizeColumnsToContents()
-        self.scoreView.setColumnWidth(0, min(self.scoreView.columnWidth(0), 190))
-
-    def _fill_calculation(self, r: ProposalResult) -> None:
-        assert self.ctx is not None
-        parts = [f"<p><b>{self.tr('计算过程')}</b><br>{_html(self._t(r.calculation))}</p>"]
-        if r.flags:
-            items = "".join(f"<li>{_html(f.text(self._lang()))}</li>" for f in r.flags)
-            parts.append(f"<p><b>{self.tr('提示')}</b></p><ul>{items}</ul>")
-        names = self.ctx.expert_name
-        parts.append(f"<p><b>{self.tr('回避专家（不计分）')}</b>：" +
-                     (_html("、".join(names(x) for x in r.conflicted)) or self.tr("无")) + "</p>")
-        parts.append(f"<p><b>{self.tr('未收到评分表')}</b>：" +
-                     (_html("、".join(names(x) for x in r.missing)) or self.tr("无")) + "</p>")
-        self.calcText.setHtml("".join(parts))
-
-    def _fill_vetoes(self, r: ProposalResult) -> None:
-        assert self.ctx is not None
-        self.vetoList.clear()
-        for v in r.vetoes:
-            who = "、".join(self.ctx.expert_name(x) for x in v.raised_by)
-            if v.decision is None:
-                state = self.tr("待组长确认")
-            elif v.decision.confirmed:
-                state = self.tr("已确认否决：%1").replace("%1", v.decision.reason)
-            else:
-                state = self.tr("不予采纳：%1").replace("%1", v.decision.reason)
-            item = QListWidgetItem(self.tr("%1\n提出专家：%2\n%3").replace("%1", self._t(v.label))
-                                   .replace("%2", who).replace("%3", state))
-            item.setData(Qt.ItemDataRole.UserRole, v.veto_id)
-            item.setForeground(QColor("#c62828") if v.decision is None else QColor("#333"))
-            self.vetoList.addItem(item)
-        if not r.vetoes:
-            self.vetoList.addItem(QListWidgetItem(self.tr("没有专家提出否决项。")))
-        self.tabs.setTabText(2, self.tr("否决项（%1）").replace("%1", str(len(r.vetoes))) if r.vetoes
-                             else self.tr("否决项"))
-        if r.vetoes:
-            self.vetoList.setCurrentRow(0)
-        self._update_veto_buttons()
-
-    def _selected_veto(self) -> Any:
-        item = self.vetoList.currentItem()
-        veto_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        if self.current is None or veto_id is None:
-            return None
-        return next((v for v in self.current.vetoes if v.veto_id == veto_id), None)
-
-    def _update_veto_buttons(self) -> None:
-        enabled = self._selected_veto() is not None and not self._busy
-        self.confirmVetoButton.setEnabled(enabled)
-        self.rejectVetoButton.setEnabled(enabled)
-
+    # ── the chair's veto decisions ──────────────────────────────────────────────────────────
     def _on_veto(self, confirm: bool) -> None:
-        veto, r = self._selected_veto(), self.current
-        if veto is None or r is None or self.ctx is None:
+        veto, r = self.vetoPanel.selected_veto(), self.current
+        if veto is None or r is None or self.ctx is None or self._busy:
             return
         decision = self.ask_veto(confirm, r, veto)
         if decision is None:
@@ -480,7 +350,3 @@ class ConsolidationPage(QWidget):
 
     def _show_message(self, title: str, text: str, error: bool) -> None:
         (QMessageBox.warning if error else QMessageBox.information)(self, title, text)
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
