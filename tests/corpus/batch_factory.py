@@ -240,3 +240,181 @@ def sshsig_blob_armor(
     b64 = base64.b64encode(blob).decode()
     lines = [b64[i : i + 70] for i in range(0, len(b64), 70)]
     return ("\n".join([sshsig.BEGIN, *lines, sshsig.END]) + "\n").encode()
+
+
+def hand_zip(
+    members: Mapping[str, bytes],
+    *,
+    local: Mapping[str, Mapping[str, Any]] | None = None,
+    central: Mapping[str, Mapping[str, Any]] | None = None,
+    after: Mapping[str, bytes] | None = None,
+    before_cd: bytes = b"",
+    stored: tuple[str, ...] = (),
+) -> bytes:
+    """A ZIP written field by field (APPNOTE 4.3.7/4.3.12), so a local header can disagree with
+    its central entry. Each entry's fields — flags, method, crc, csize, usize, name (bytes),
+    extra (bytes), data (the compressed bytes), offset (central only) — default to the truth;
+    `local` / `central` override them per member name; `after` puts bytes right after a member's
+    data (a gap, a data descriptor, a hidden member); `before_cd` bytes before the directory."""
+    import struct
+    import zlib
+
+    local, central, after = local or {}, central or {}, after or {}
+    body, directory = bytearray(), bytearray()
+    for name in sorted(members):
+        content = members[name]
+        method = 0 if name.endswith(stored) and stored else 8
+        if method == 8:
+            comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+            data = comp.compress(content) + comp.flush()
+        else:
+            data = content
+        truth = dict(flags=0, method=method, crc=zlib.crc32(content), csize=len(data), usize=len(content),
+                     name=name.encode(), extra=b"", data=data, offset=len(body))
+        lf = {**truth, **local.get(name, {})}
+        cf = {**truth, **central.get(name, {})}
+        body += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, lf["flags"], lf["method"], 0, 0x21, lf["crc"],
+                            lf["csize"], lf["usize"], len(lf["name"]), len(lf["extra"]))
+        body += lf["name"] + lf["extra"] + lf["data"] + after.get(name, b"")
+        directory += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 0x0314, 20, cf["flags"], cf["method"], 0, 0x21,
+                                 cf["crc"], cf["csize"], cf["usize"], len(cf["name"]), 0, 0, 0, 0,
+                                 0o100644 << 16, cf["offset"])
+        directory += cf["name"]
+    body += before_cd
+    eocd = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), len(body), 0)
+    return bytes(body + directory + eocd)
+
+
+def descriptor(members: Mapping[str, bytes], name: str, *, signature: bool = True, crc_delta: int = 0) -> bytes:
+    """The data descriptor of member `name` as `hand_zip` compresses it."""
+    import struct
+    import zlib
+
+    content = members[name]
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    size = len(comp.compress(content) + comp.flush())
+    raw = struct.pack("<III", (zlib.crc32(content) + crc_delta) & 0xFFFFFFFF, size, len(content))
+    return (b"PK\x07\x08" if signature else b"") + raw
+
+
+def with_descriptors(members: Mapping[str, bytes], *, signature: bool = True) -> bytes:
+    """Every member with flag bit 3: zeros in the local header, the real values after the data."""
+    zeros = {"flags": 8, "crc": 0, "csize": 0, "usize": 0}
+    return hand_zip(members, local={n: zeros for n in members}, central={n: {"flags": 8} for n in members},
+                    after={n: descriptor(members, n, signature=signature) for n in members})
+
+
+def streamed_zip(members: Mapping[str, bytes], *, force_zip64: bool = False) -> bytes:
+    """What Python's zipfile writes to an unseekable stream (data descriptors), or with ZIP64 local headers."""
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self) -> None:
+            self.buf = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b: Any) -> int:
+            self.buf += bytes(b)
+            return len(b)
+
+    out: Any = Unseekable() if not force_zip64 else io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=container.FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16
+            with zf.open(info, "w", force_zip64=force_zip64) as fh:
+                fh.write(members[name])
+    return bytes(out.buf) if not force_zip64 else out.getvalue()
+
+
+def _zip64_local(members: Mapping[str, bytes], name: str, usize_delta: int) -> bytes:
+    """`name`'s local header with its sizes in a ZIP64 extra field (usize off by `usize_delta`)."""
+    import struct
+
+    plain = zipfile.ZipFile(io.BytesIO(hand_zip(members))).getinfo(name)
+    extra = struct.pack("<HHQQ", 1, 16, plain.file_size + usize_delta, plain.compress_size)
+    return hand_zip(members, local={name: {"usize": 0xFFFFFFFF, "csize": 0xFFFFFFFF, "extra": extra}})
+
+
+def _hidden_member(members: Mapping[str, bytes], name: str) -> bytes:
+    """A whole extra local entry (header and data) between two members, absent from the directory:
+    a streaming reader would see it, we would not."""
+    import struct
+    import zlib
+
+    evil = b"MZ evil"
+    hidden = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 0, 0, 0x21, zlib.crc32(evil), len(evil), len(evil),
+                         len(name), 0) + name.encode() + evil
+    return hand_zip(members, after={name: hidden})
+
+
+def _ends_early(members: Mapping[str, bytes], name: str) -> bytes:
+    """`name`'s deflate stream ends before its recorded compressed size; hidden bytes fill the rest."""
+    import zlib
+
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    data = comp.compress(members[name]) + comp.flush() + b"hidden"
+    return hand_zip(members, local={name: {"data": data, "csize": len(data)}}, central={name: {"csize": len(data)}})
+
+
+def _quoted(members: Mapping[str, bytes], name: str) -> bytes:
+    """Both headers claim compressed data reaching 40 bytes into the next entry (a "quoted overlap")."""
+    csize = zipfile.ZipFile(io.BytesIO(hand_zip(members))).getinfo(name).compress_size + 40
+    return hand_zip(members, local={name: {"csize": csize}}, central={name: {"csize": csize}})
+
+
+def _first_after(members: Mapping[str, bytes], name: str) -> str:
+    names = sorted(members)
+    return names[names.index(name) + 1]
+
+
+HeaderCase = tuple[str, Callable[[Mapping[str, bytes], str], bytes], str]
+HEADER_CASES: list[HeaderCase] = [
+    # each local header field the central directory also records, changed in the local header only
+    ("zip-local-crc-differs", lambda m, n: hand_zip(m, local={n: {"crc": 0x12345678}}), "zip.header_mismatch"),
+    ("zip-local-size-differs",
+     lambda m, n: hand_zip(m, local={n: {"usize": len(m[n]) + 1}}), "zip.header_mismatch"),
+    ("zip-local-compressed-size-differs",
+     lambda m, n: hand_zip(m, local={n: {"csize": 3}}), "zip.header_mismatch"),
+    ("zip-local-method-stored", lambda m, n: hand_zip(m, local={n: {"method": 0}}), "zip.header_mismatch"),
+    ("zip-local-flags-utf8", lambda m, n: hand_zip(m, local={n: {"flags": 0x800}}), "zip.header_mismatch"),
+    ("zip-local-flags-descriptor-only-here",
+     lambda m, n: hand_zip(m, local={n: {"flags": 8}}), "zip.header_mismatch"),
+    ("zip-local-name-differs",
+     lambda m, n: hand_zip(m, local={n: {"name": n.encode()[:-5] + b"X.pdf" if n.endswith(".pdf") else b"X" + n.encode()[1:]}}),
+     "zip.header_mismatch"),
+    ("zip-local-name-longer", lambda m, n: hand_zip(m, local={n: {"name": n.encode() + b"x"}}), "zip.header_mismatch"),
+    ("zip-local-zip64-size-differs", lambda m, n: _zip64_local(m, n, 1), "zip.header_mismatch"),
+    ("zip-local-zip64-marker-without-field",
+     lambda m, n: hand_zip(m, local={n: {"usize": 0xFFFFFFFF}}), "zip.header_mismatch"),
+    ("zip-central-crc-differs", lambda m, n: hand_zip(m, central={n: {"crc": 0x12345678}}), "zip.header_mismatch"),
+    # data descriptors that disagree with the directory or are not there
+    ("zip-descriptor-crc-differs",
+     lambda m, n: hand_zip(m, local={n: {"flags": 8, "crc": 0, "csize": 0, "usize": 0}}, central={n: {"flags": 8}},
+                           after={n: descriptor(m, n, crc_delta=1)}), "zip.header_mismatch"),
+    ("zip-descriptor-missing",
+     lambda m, n: hand_zip(m, local={n: {"flags": 8, "crc": 0, "csize": 0, "usize": 0}}, central={n: {"flags": 8}}),
+     "zip.header_mismatch"),
+    ("zip-descriptor-bad-signature",
+     lambda m, n: hand_zip(m, local={n: {"flags": 8, "crc": 0, "csize": 0, "usize": 0}}, central={n: {"flags": 8}},
+                           after={n: b"PK\x07\x09" + descriptor(m, n)[4:]}), "zip.header_mismatch"),
+    # layout: gaps, hidden entries, overlaps, deflate streams shorter than their record
+    ("zip-gap-between-members", lambda m, n: hand_zip(m, after={n: b"\0" * 16}), "zip.gap"),
+    ("zip-hidden-local-entry-in-gap", _hidden_member, "zip.gap"),
+    ("zip-gap-before-central-directory", lambda m, n: hand_zip(m, before_cd=b"junk"), "zip.gap"),
+    ("zip-overlap-two-entries-one-header",
+     lambda m, n: hand_zip(m, central={_first_after(m, n): {"offset": 0}}), "zip.overlap"),
+    ("zip-overlap-quoted-entry", lambda m, n: _quoted(m, n), "zip.overlap"),
+    ("zip-deflate-ends-before-recorded-size", _ends_early, "zip.size_mismatch"),
+    # both headers agree, and lie together
+    ("zip-both-crc-wrong", lambda m, n: hand_zip(m, local={n: {"crc": 0x12345678}}, central={n: {"crc": 0x12345678}}),
+     "zip.crc_mismatch"),
+    ("zip-both-sizes-small",
+     lambda m, n: hand_zip(m, local={n: {"usize": 3}}, central={n: {"usize": 3}}), "zip.size_mismatch"),
+    ("zip-both-sizes-huge",
+     lambda m, n: hand_zip(m, local={n: {"usize": 0x7FFFFFFF}}, central={n: {"usize": 0x7FFFFFFF}}),
+     "zip.size_mismatch"),
+]
+"""Cases shared by the batch and sheet corpora: (id, build(members, target member), code)."""

@@ -19,9 +19,11 @@ from typing import Any
 
 import pytest
 from batch_factory import (
+    HEADER_CASES,
     PDF,
     age_scrypt_encrypt,
     central_index,
+    hand_zip,
     patch_central,
     patch_local_of,
     raw_zip,
@@ -281,12 +283,20 @@ CASES: list[Case] = [
     Case("zip-100k-members-count-checked-first",
          lambda c: container.write_zip({f"proposals/P001/m{i}.pdf": b"" for i in range(20_000)}),
          "zip.too_many_members"),
-    Case("zip-crc-mismatch", lambda c: patch_central(c.valid, 16, "<I", 0x12345678, central_index(c.valid, P1_DOC)),
+    Case("zip-crc-mismatch",
+         lambda c: patch_local_of(patch_central(c.valid, 16, "<I", 0x12345678, central_index(c.valid, P1_DOC)), P1_DOC,
+                                  14, "<I", 0x12345678),
          "zip.crc_mismatch"),
+    Case("zip-crc-mismatch-in-directory-only",
+         lambda c: patch_central(c.valid, 16, "<I", 0x12345678, central_index(c.valid, P1_DOC)), "zip.header_mismatch"),
     Case("zip-declared-size-small",
-         lambda c: patch_central(c.valid, 24, "<I", 3, central_index(c.valid, P1_DOC)), "zip.crc_mismatch"),
+         lambda c: patch_local_of(patch_central(c.valid, 24, "<I", 3, central_index(c.valid, P1_DOC)), P1_DOC, 22,
+                                  "<I", 3),
+         "zip.size_mismatch"),
     Case("zip-overlapping-entries",
-         lambda c: patch_central(c.valid, 42, "<I", 0, central_index(c.valid, P1_DOC)), "zip.corrupt"),
+         lambda c: patch_central(c.valid, 42, "<I", 0, central_index(c.valid, P1_DOC)), "zip.overlap"),
+    # local header vs central directory, data descriptors, gaps and overlaps (batch_factory.HEADER_CASES)
+    *(Case(f"{cid}", lambda c, b=build: b(c.members, P1_DOC), code) for cid, build, code in HEADER_CASES),
     Case("zip-no-central-directory", lambda c: c.valid[: c.valid.index(b"PK\x01\x02")], "zip.not_zip"),
     Case("zip-trailing-garbage", lambda c: c.valid + b"garbage", "zip.trailing_data"),
     Case("outer-pdf-zip-polyglot", lambda c: PDF + c.valid, "format.not_recognized"),
@@ -487,6 +497,11 @@ def test_encrypted_to_expert_opens(ctx: Ctx, no_writes: WriteGuard) -> None:
     data = agecrypt.encrypt_to_recipients(ctx.valid, [str(ctx.expert.to_public())])
     with no_writes():
         assert read_batch(data, **expert_identity(ctx)).manifest == ctx.manifest
+
+
+def test_hand_built_zip_of_the_members_opens(ctx: Ctx) -> None:
+    """The builder behind the header cases makes a valid batch when nothing is overridden."""
+    assert read_batch(hand_zip(ctx.members)).manifest == ctx.manifest
 
 
 def test_file_source_opens(ctx: Ctx, no_writes: WriteGuard) -> None:

@@ -23,7 +23,11 @@ Outer file
 ZIP layer: every name spelling (`../x`, `..\\x`, `/etc/x`, `C:\\x`, `C:x`, UNC, `x/../../y`, `x/./y`, NUL,
   control, U+202E, trailing dot/space, CON, nul.json, COM1.pdf): B S.  Exact / case / NFC-NFD duplicates: B S.
   Symlink, FIFO (hard-link-like special), directory entry: B S.  Ratio bomb: B S.  42.zip-style nested zip:
-  B S (a .zip member is not allow-listed: never opened).  Overlapping entries: B S.  Declared size smaller
+  B S (a .zip member is not allow-listed: never opened).  Overlapping entries (also "quoted"): B S.
+  A local header disagreeing with its central entry in any field (flags, method, CRC, sizes, ZIP64
+  sizes, name), data descriptors that disagree or are missing, gaps and hidden local entries between
+  members, a deflate stream ending before its recorded size: B S (batch_factory.HEADER_CASES);
+  other writers' layouts (data descriptors, ZIP64 local headers, Info-ZIP extra fields) accepted: S.  Declared size smaller
   and larger than the real one: B S.  Encrypted entries, bzip2, lzma, method 99: B S.  ZIP64 markers without
   a ZIP64 record ("ZIP64 with wrong sizes"): S.  CRC mismatch, no central directory, two archives
   (two central directories), trailing garbage, prepended stub, PDF+ZIP polyglot: B S.  20,000 tiny members
@@ -69,14 +73,18 @@ from typing import Any
 import pyrage
 import pytest
 from batch_factory import (
+    HEADER_CASES,
     PDF,
     age_scrypt_encrypt,
     central_index,
+    hand_zip,
     patch_central,
     patch_local_of,
     raw_zip,
     sha,
     sshsig_blob_armor,
+    streamed_zip,
+    with_descriptors,
 )
 from conftest import Ctx, WriteGuard, bounded
 from sheet_factory import SHEET_FILES, SheetWorld, body_of, plain_members, relist, sheet_body, sign_members
@@ -194,6 +202,12 @@ def central(name: str, offset: int, fmt: str, value: int) -> Callable[[bytes], b
 def both_headers(name: str, central_off: int, local_off: int, value: int) -> Callable[[bytes], bytes]:
     return lambda z: patch_local_of(patch_central(z, central_off, "<H", value, central_index(z, name)), name,
                                     local_off, "<H", value)
+
+
+def both(name: str, central_off: int, local_off: int, fmt: str, value: int) -> Callable[[bytes], bytes]:
+    """One field changed alike in the local header and the central entry (they still agree)."""
+    return lambda z: patch_local_of(patch_central(z, central_off, fmt, value, central_index(z, name)), name,
+                                    local_off, fmt, value)
 
 
 def stranger_claims_e1(w: SheetWorld, c: Ctx) -> bytes:
@@ -456,11 +470,16 @@ CASES: list[Case] = [
     Case("zip-too-many-members", lambda w, c: w.valid, "zip.too_many_members", limits(max_members=4)),
     Case("zip-20k-members-count-checked-first",
          enc(lambda w: container.write_zip({f"pdf/m{i}.pdf": b"" for i in range(20_000)})), "zip.too_many_members"),
-    Case("zip-crc-mismatch", patched(central(PDF1, 16, "<I", 0x12345678)), "zip.crc_mismatch"),
-    Case("zip-declared-size-small", patched(central(PDF1, 24, "<I", 3)), "zip.crc_mismatch"),
-    Case("zip-declared-size-huge", patched(central(SHEET, 24, "<I", 0x7FFFFFFF)), "zip.size_mismatch"),
+    Case("zip-crc-mismatch", patched(both(PDF1, 16, 14, "<I", 0x12345678)), "zip.crc_mismatch"),
+    Case("zip-crc-mismatch-in-directory-only", patched(central(PDF1, 16, "<I", 0x12345678)), "zip.header_mismatch"),
+    Case("zip-declared-size-small", patched(both(PDF1, 24, 22, "<I", 3)), "zip.size_mismatch"),
+    Case("zip-declared-size-huge", patched(both(SHEET, 24, 22, "<I", 0x7FFFFFFF)), "zip.size_mismatch"),
     Case("zip64-marker-without-record", patched(zip64_marker), "zip.corrupt"),
-    Case("zip-overlapping-entries", patched(central(PDF1, 42, "<I", 0)), "zip.corrupt"),
+    Case("zip-overlapping-entries", patched(central(PDF1, 42, "<I", 0)), "zip.overlap"),
+    # local header vs central directory, data descriptors, gaps and overlaps (batch_factory.HEADER_CASES)
+    *(Case(cid, enc(lambda w, b=build: b(w.members, PDF1)), code) for cid, build, code in HEADER_CASES),
+    *(Case(f"{cid}-sheet-json", enc(lambda w, b=build: b(w.members, SHEET)), code)
+      for cid, build, code in HEADER_CASES if cid.startswith(("zip-local-", "zip-hidden", "zip-deflate"))),
     Case("zip-no-central-directory", patched(lambda z: z[: z.index(b"PK\x01\x02")]), "zip.not_zip"),
     Case("zip-trailing-garbage", patched(lambda z: z + b"garbage"), "zip.trailing_data"),
     Case("zip-prepended-stub", patched(lambda z: b"MZ\x90\x00stub" + z), "zip.prepended_data"),
@@ -713,6 +732,42 @@ def test_created_at_is_informative(sheets: SheetWorld, created_at: str) -> None:
 def test_repack_of_the_same_members_verifies(sheets: SheetWorld) -> None:
     # deflating the PDFs too, or reordering the entries, changes no signed byte
     z = raw_zip([(n, b, {}) for n, b in sorted(sheets.members.items(), reverse=True)])
+    got = sf.read_sheet(sheets.encrypt(z), sheets.batch, **sheets.read_kwargs())
+    assert got.sheet_bytes == sheets.members[SHEET]
+
+
+@pytest.mark.parametrize("make", [
+    pytest.param(lambda m: hand_zip(m, stored=(".pdf",)), id="hand-built"),
+    pytest.param(with_descriptors, id="data-descriptors-with-signature"),
+    pytest.param(lambda m: with_descriptors(m, signature=False), id="data-descriptors-without-signature"),
+    pytest.param(streamed_zip, id="python-zipfile-unseekable-stream"),
+    pytest.param(lambda m: streamed_zip(m, force_zip64=True), id="python-zipfile-zip64-local-headers"),
+])
+def test_other_writers_layouts_verify(sheets: SheetWorld, make: Callable[[dict[str, bytes]], bytes]) -> None:
+    """The same signed members packed the way other ZIP writers pack them (data descriptors after
+    the data, ZIP64 sizes in the local header) read back as exactly the signed sheet."""
+    z = make(dict(sheets.members))
+    got = sf.read_sheet(sheets.encrypt(z), sheets.batch, **sheets.read_kwargs())
+    assert got.sheet_bytes == sheets.members[SHEET]
+    assert got.members[PDF1] == sheets.members[PDF1]
+
+
+def test_a_zip_made_by_the_zip_command_verifies(sheets: SheetWorld, tmp_path: Path) -> None:
+    """Info-ZIP (`zip -D -r`) adds extra fields of different lengths to local and central headers:
+    allowed, they carry no content."""
+    import shutil
+    import subprocess
+
+    if shutil.which("zip") is None:
+        pytest.skip("no zip command here")
+    src = tmp_path / "src"
+    for name, data in sheets.members.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_bytes(data)
+    subprocess.run(["zip", "-q", "-D", "-r", str(tmp_path / "a.zip"), "."], cwd=src, check=True)
+    z = (tmp_path / "a.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a.zip") as zf:
+        assert any(i.extra for i in zf.infolist())  # the case this test is about
     got = sf.read_sheet(sheets.encrypt(z), sheets.batch, **sheets.read_kwargs())
     assert got.sheet_bytes == sheets.members[SHEET]
 

@@ -3,9 +3,12 @@ middleman gets when the agency reads a sheet (or an expert reads a batch) — ea
 
 - any single byte flipped in the encrypted file: refused (age authenticates every byte);
 - any single byte flipped in the plaintext ZIP, re-encrypted to the agency (what someone holding
-  the agency's *public* key can do): refused, unless the byte is ZIP bookkeeping no reader uses, in
-  which case what is read is byte for byte the signed sheet; every byte of the signed content
-  (sheet.json, both signatures, key files, PDFs) flipped: refused;
+  the agency's *public* key can do): refused, unless the byte is ZIP bookkeeping that carries no
+  content (a version, a timestamp, an attribute bit), in which case what is read is byte for byte
+  the signed sheet; every byte of the signed content (sheet.json, both signatures, key files, PDFs)
+  flipped: refused; every byte of a local header that repeats the central directory (flags, method,
+  CRC-32, sizes, name length, name) flipped: refused, so a streaming ZIP reader cannot be shown
+  other members than ours;
 - expert B signs a sheet claiming to be A: refused (`sheet.key_mismatch` against A's pin);
 - a rotated key for a pinned expert: refused until the agency pins it; a revoked or expired key in
   allowed_signers: refused;
@@ -78,11 +81,49 @@ def test_any_byte_flipped_in_the_plaintext_zip_is_refused_or_changes_nothing_sig
         got = _read(sheets, forged)
     except SheetRejected:
         return
-    # accepted: the byte was ZIP bookkeeping (a timestamp, a version field, a duplicate of a
-    # central-directory value); what was read is exactly what was signed
+    # accepted: the byte was ZIP bookkeeping (a version, a timestamp, an attribute); what was read
+    # is exactly what was signed
+    assert offset in _bookkeeping(sheets.zip), f"byte {offset} flipped and accepted"
     assert got.sheet_bytes == sheets.members[sf.SHEET]
     assert {k: v for k, v in got.members.items()} == {
         k: v for k, v in sheets.members.items() if k not in (sf.SHEET, sf.SHEET_SIG, sf.SHEET_RAW_SIG)}
+
+
+def _headers(z: bytes) -> tuple[list[int], list[int]]:
+    """Offsets of the local headers and of the central directory entries."""
+    with zipfile.ZipFile(io.BytesIO(z)) as zf:
+        infos = zf.infolist()
+        start = zf.start_dir
+    local = [i.header_offset for i in infos]
+    central, at = [], start
+    for i in infos:
+        central.append(at)
+        at += 46 + len(i.orig_filename.encode()) + len(i.extra) + len(i.comment)
+    return local, central
+
+
+def _bookkeeping(z: bytes) -> set[int]:
+    """Bytes no reader takes content from: versions and timestamps (local and central), internal and
+    external attributes (a flip there that matters — a symlink or directory bit — is refused anyway)."""
+    local, central = _headers(z)
+    spots = {o + k for o in local for k in (*range(4, 6), *range(10, 14))}
+    return spots | {o + k for o in central for k in (*range(4, 8), *range(12, 16), *range(36, 42))}
+
+
+def test_every_local_header_byte_that_repeats_the_directory_flipped_is_refused(sheets: SheetWorld) -> None:
+    """Flags, method, CRC-32, both sizes, name length and name of every local header: a flip makes
+    the local header disagree with the central directory (or the layout), and that is refused."""
+    z = sheets.zip
+    local, _central = _headers(z)
+    codes: set[str] = set()
+    for at in local:
+        name_len = int.from_bytes(z[at + 26 : at + 28], "little")
+        for offset in (*range(at + 6, at + 10), *range(at + 14, at + 28), *range(at + 30, at + 30 + name_len)):
+            with pytest.raises(SheetRejected) as err:
+                _read(sheets, sheets.encrypt(_flip(z, offset, 0x01), sheets.agency_recipient))
+            codes.add(err.value.code)
+    assert "zip.header_mismatch" in codes
+    assert codes <= {"zip.header_mismatch", "zip.gap", "zip.overlap"}, codes
 
 
 def test_every_byte_of_the_signed_content_flipped_is_refused(sheets: SheetWorld) -> None:

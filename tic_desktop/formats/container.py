@@ -9,6 +9,24 @@ encrypted members, compression other than stored/deflate, too many or too large 
 compression ratios (measured on what is really decompressed, never on header sizes), CRC errors,
 overlapping entries, prepended data and trailing data. Each document type passes its own
 `ZipPolicy` (allow-list and caps). Failures raise `core.errors.Rejected` with a `zip.*` code.
+
+One archive, one reading. A streaming reader walks the local headers from byte 0; we (and Python's
+`zipfile`) index from the central directory at the end. So that both see the same members with the
+same bytes, `_check_entries` requires that the entries tile the file back to back — member 1's
+local header at byte 0, each next header right where the previous member's data (and data
+descriptor) ends, the central directory right after the last one (`zip.gap`, `zip.overlap`) — and
+that every local header repeats its central entry: flags, method, CRC-32, both sizes (from the
+ZIP64 extra field where the header says 0xFFFFFFFF), name length and name bytes
+(`zip.header_mismatch`). Members are inflated here, not by `zipfile`, and a deflate stream must
+end exactly at its recorded compressed size (a streaming reader stops where the stream ends).
+
+Data descriptors (flag bit 3: the local CRC and sizes are zero and follow the data) are accepted
+as Python's `zipfile` (unseekable output), Info-ZIP `zip -` and Java/.NET streams write them: the
+local CRC and sizes must be zero (or already the real ones), and the descriptor — 12 or 16 bytes
+(with the optional `PK\x07\x08` signature), 20 or 24 with a ZIP64 local header — must fill exactly
+the room up to the next header and repeat the central CRC and sizes. `write_zip` never writes one
+(it writes to a seekable buffer), nor does any writer in this app; Windows Explorer, macOS and
+Info-ZIP archives of allowed members pass the same checks.
 """
 
 from __future__ import annotations
@@ -90,6 +108,20 @@ DUPLICATE = register("zip.duplicate_member", "压缩包中有重名的文件（�
                   "The archive holds two members with the same name (perhaps differing only in case or encoding). " + _DAMAGED_EN)
 UNEXPECTED = register("zip.unexpected_member", "压缩包中含有不应出现的文件。" + _DAMAGED_ZH,
                    "The archive contains a member that does not belong in this kind of file. " + _DAMAGED_EN)
+HEADER_MISMATCH = register(
+    "zip.header_mismatch",
+    "压缩包中某个文件的本地文件头与中央目录记录不一致（两种读取方式会得到不同内容），文件可能被篡改。" + _DAMAGED_ZH,
+    "A member's local header disagrees with its central directory entry (two ZIP readers would see different "
+    "content); the file may have been tampered with. " + _DAMAGED_EN,
+)
+GAP = register(
+    "zip.gap", "压缩包中的文件之间有未记录的多余数据，文件可能被改动过。" + _DAMAGED_ZH,
+    "The archive has unaccounted data between its members; the file may have been altered. " + _DAMAGED_EN,
+)
+OVERLAP = register(
+    "zip.overlap", "压缩包中的文件相互重叠（疑似“压缩炸弹”或被篡改）。" + _DAMAGED_ZH,
+    "Members of the archive overlap each other (a suspected zip bomb or tampering). " + _DAMAGED_EN,
+)
 MISSING = register("zip.missing_member", "压缩包缺少必需的文件。" + _DAMAGED_ZH,
                 "The archive lacks a required member. " + _DAMAGED_EN)
 
@@ -213,8 +245,10 @@ class _Blob:
         return -1
 
 
-def _check_layout(blob: _Blob, max_members: int) -> None:
-    """End of central directory at the very end, central directory right before it, data at 0."""
+def _check_layout(blob: _Blob, max_members: int) -> tuple[int, int]:
+    """End of central directory at the very end, central directory right before it, data at 0.
+
+    Returns the central directory's offset and its entry count."""
     size = blob.size
     if size < _EOCD_SIZE or not blob.startswith(_LOCAL):
         if size >= _EOCD_SIZE and blob.find(_LOCAL) > 0:
@@ -237,7 +271,123 @@ def _check_layout(blob: _Blob, max_members: int) -> None:
     if cd_offset + cd_size > eocd_at:
         raise Rejected(CORRUPT, "central directory runs past its end")
     if cd_offset + cd_size != eocd_at:
+        if eocd_at >= 20 and blob.read_at(eocd_at - 20, 4) == b"PK\x06\x07":
+            raise Rejected(CORRUPT, "ZIP64 archives are not used by this app")
         raise Rejected(PREPENDED, "the central directory is not where the archive says it is")
+    return cd_offset, n_total
+
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+"""signature, version needed, flags, method, time, date, CRC-32, compressed size, size, name length, extra length."""
+_DESCRIPTOR_SIG = b"PK\x07\x08"
+_FLAG_DESCRIPTOR = 0x08
+_FLAG_UTF8 = 0x800
+_MAX32 = 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Where a member's compressed bytes are, once its local header has been checked."""
+
+    data_offset: int
+    compress_size: int
+
+
+def _raw_name(info: zipfile.ZipInfo) -> bytes:
+    """The central directory's name bytes (zipfile decodes UTF-8 or cp437, both one-to-one)."""
+    return info.orig_filename.encode("utf-8" if info.flag_bits & _FLAG_UTF8 else "cp437")
+
+
+def _zip64_local_sizes(extra: bytes, usize: int, csize: int, name: str) -> tuple[int, int]:
+    """The local header's sizes, read from its ZIP64 extra field where they are 0xFFFFFFFF."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        kind, length = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4 : pos + 4 + length]
+        if len(body) != length:
+            raise Rejected(CORRUPT, f"{name!r}: local extra field runs past its end")
+        if kind == 0x0001:
+            at = 0
+            try:
+                if usize == _MAX32:
+                    (usize,) = struct.unpack_from("<Q", body, at)
+                    at += 8
+                if csize == _MAX32:
+                    (csize,) = struct.unpack_from("<Q", body, at)
+            except struct.error:
+                raise Rejected(HEADER_MISMATCH, f"{name!r}: local ZIP64 field lacks a size") from None
+            return usize, csize
+        pos += 4 + length
+    raise Rejected(HEADER_MISMATCH, f"{name!r}: local header marks ZIP64 sizes but has no ZIP64 field")
+
+
+def _check_entries(blob: _Blob, infos: Sequence[zipfile.ZipInfo], cd_offset: int) -> dict[str, _Span]:
+    """Entries back to back from byte 0 to the central directory; each local header = its central entry.
+
+    See the module docstring: this is what makes a streaming reader and us read the same archive."""
+    spans: dict[str, _Span] = {}
+    order = sorted(infos, key=lambda i: i.header_offset)
+    pos = 0
+    for k, info in enumerate(order):
+        name = info.orig_filename
+        if info.header_offset < pos:
+            raise Rejected(OVERLAP, f"{name!r} starts at {info.header_offset}, inside the previous member")
+        if info.header_offset > pos:
+            raise Rejected(GAP, f"{info.header_offset - pos} bytes before {name!r}")
+        header = blob.read_at(pos, _LOCAL_HEADER.size)
+        if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL:
+            raise Rejected(HEADER_MISMATCH, f"{name!r}: no local header where the central directory points")
+        (_sig, _version, flags, method, _time, _date, crc, csize, usize, name_len, extra_len) = (
+            _LOCAL_HEADER.unpack(header)
+        )
+        names = blob.read_at(pos + _LOCAL_HEADER.size, name_len + extra_len)
+        local_name, extra = names[:name_len], names[name_len:]
+        if flags != info.flag_bits:
+            raise Rejected(HEADER_MISMATCH, f"{name!r}: flags {flags:#06x} here, {info.flag_bits:#06x} in the directory")
+        if method != info.compress_type:
+            raise Rejected(HEADER_MISMATCH, f"{name!r}: method {method} here, {info.compress_type} in the directory")
+        if local_name != _raw_name(info):
+            raise Rejected(HEADER_MISMATCH, f"{name!r}: the local header names {local_name[:80]!r}")
+        zip64 = usize == _MAX32 or csize == _MAX32
+        if zip64:
+            usize, csize = _zip64_local_sizes(extra, usize, csize, name)
+        descriptor = bool(flags & _FLAG_DESCRIPTOR)
+        if (crc, csize, usize) != (info.CRC, info.compress_size, info.file_size) and not (
+            descriptor and (crc, csize, usize) == (0, 0, 0)
+        ):
+            raise Rejected(
+                HEADER_MISMATCH,
+                f"{name!r}: CRC/sizes {crc:08x}/{csize}/{usize} here, "
+                f"{info.CRC:08x}/{info.compress_size}/{info.file_size} in the directory",
+            )
+        data_offset = pos + _LOCAL_HEADER.size + name_len + extra_len
+        pos = data_offset + info.compress_size
+        if descriptor:
+            following = order[k + 1].header_offset if k + 1 < len(order) else cd_offset
+            pos += _check_descriptor(blob, info, pos, following - pos, zip64)
+        spans[name] = _Span(data_offset, info.compress_size)
+    if pos > cd_offset:
+        raise Rejected(OVERLAP, "the last member runs into the central directory")
+    if pos < cd_offset:
+        raise Rejected(GAP, f"{cd_offset - pos} bytes before the central directory")
+    return spans
+
+
+def _check_descriptor(blob: _Blob, info: zipfile.ZipInfo, at: int, room: int, zip64: bool) -> int:
+    """The data descriptor after a member's data: its length (it must fill `room` exactly)."""
+    name = info.orig_filename
+    fmt = "<IQQ" if zip64 else "<III"
+    plain = struct.calcsize(fmt)
+    if room not in (plain, plain + 4):
+        raise Rejected(OVERLAP if room < 0 else HEADER_MISMATCH, f"{name!r}: no data descriptor of {plain} bytes")
+    raw = blob.read_at(at, room)
+    if room == plain + 4:
+        if raw[:4] != _DESCRIPTOR_SIG:
+            raise Rejected(HEADER_MISMATCH, f"{name!r}: data descriptor without its signature")
+        raw = raw[4:]
+    if len(raw) != plain or struct.unpack(fmt, raw) != (info.CRC, info.compress_size, info.file_size):
+        raise Rejected(HEADER_MISMATCH, f"{name!r}: the data descriptor disagrees with the central directory")
+    return room
 
 
 @dataclass(frozen=True)
@@ -259,19 +409,20 @@ class CheckedZip:
     def __init__(self, fh: BinaryIO, policy: ZipPolicy, *, owns: bool = False) -> None:
         self._fh = fh if owns else None
         self.policy = policy
-        _check_layout(_Blob(fh), policy.max_members)
+        blob = _Blob(fh)
+        cd_offset, count = _check_layout(blob, policy.max_members)
         fh.seek(0)
         try:
-            zf = zipfile.ZipFile(fh)
+            with zipfile.ZipFile(fh) as zf:
+                infos = zf.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
             raise Rejected(NOT_ZIP, str(exc)[:200]) from None
-        try:
-            self._rules = _check_members(zf.infolist(), policy)
-        except BaseException:
-            zf.close()
-            raise
-        self._zf = zf
-        self._infos = {info.orig_filename: info for info in zf.infolist()}
+        if len(infos) != count:
+            raise Rejected(CORRUPT, f"the central directory holds {len(infos)} entries, its end record says {count}")
+        self._rules = _check_members(infos, policy)
+        self._spans = _check_entries(blob, infos, cd_offset)
+        self._blob = blob
+        self._infos = {info.orig_filename: info for info in infos}
         self._lock = threading.Lock()
 
     @property
@@ -288,7 +439,7 @@ class CheckedZip:
         with self._lock:
             for name, info in self._infos.items():
                 content, digest = _read_member(
-                    self._zf, info, self._rules[name].max_size, self.policy.max_total - total,
+                    self._blob, info, self._spans[name], self._rules[name].max_size, self.policy.max_total - total,
                     self.policy.max_ratio, keep=keep(name),
                 )
                 total += digest.size
@@ -302,14 +453,14 @@ class CheckedZip:
         info = self._infos[name]
         with self._lock:
             content, _digest = _read_member(
-                self._zf, info, self._rules[name].max_size, self.policy.max_total, self.policy.max_ratio, keep=True
+                self._blob, info, self._spans[name], self._rules[name].max_size, self.policy.max_total,
+                self.policy.max_ratio, keep=True,
             )
         assert content is not None
         return content
 
     def close(self) -> None:
         with self._lock:
-            self._zf.close()
             if self._fh is not None:
                 self._fh.close()
 
@@ -365,6 +516,8 @@ def _check_members(infos: list[zipfile.ZipInfo], policy: ZipPolicy) -> dict[str,
             raise Rejected(ENCRYPTED, repr(name)[:120])
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise Rejected(COMPRESSION, f"{name!r} method {info.compress_type}")
+        if _MAX32 in (info.file_size, info.compress_size, info.header_offset) or info.volume != 0:
+            raise Rejected(CORRUPT, f"{name!r}: ZIP64 marker without a ZIP64 field, or another disk")
     for info in infos:
         name = info.orig_filename
         rule = policy.rule_for(name)
@@ -381,38 +534,72 @@ _CHUNK = 256 * 1024
 
 
 def _read_member(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, member_cap: int, total_left: int, ratio: int, *, keep: bool
+    blob: _Blob, info: zipfile.ZipInfo, span: _Span, member_cap: int, total_left: int, ratio: int, *, keep: bool
 ) -> tuple[bytes | None, Digest]:
-    """Decompress one member in chunks (CRC checked at its end), hashing it; its bytes if `keep`."""
+    """Inflate one member in chunks from its checked span, hashing it; its bytes if `keep`.
+
+    Nothing here trusts the recorded uncompressed size: output stops one byte past the smallest cap
+    (member, total, ratio); the CRC-32 and size are compared at the end, and a deflate stream must
+    end exactly at the recorded compressed size (no bytes hidden after it, none missing)."""
     name = info.orig_filename
     ratio_cap = max(info.compress_size * ratio, _SMALL)
     limit = min(member_cap, total_left, ratio_cap)
     hasher = hashlib.sha256()
     parts: list[bytes] = []
     size = 0
+    crc = 0
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    pos, left = span.data_offset, span.compress_size
+
+    def take(chunk: bytes) -> None:
+        nonlocal size, crc
+        size += len(chunk)
+        if size > limit:
+            if limit == member_cap:
+                raise Rejected(MEMBER_TOO_LARGE, f"{name!r} > {member_cap} bytes")
+            if limit == total_left:
+                raise Rejected(TOTAL_TOO_LARGE, f"at {name!r}")
+            raise Rejected(RATIO, f"{name!r} expands more than {ratio}:1")
+        crc = zlib.crc32(chunk, crc)
+        hasher.update(chunk)
+        if keep:
+            parts.append(chunk)
+
     try:
-        with zf.open(info) as fh:
-            while True:
-                chunk = fh.read(min(_CHUNK, limit + 1 - size))
-                if not chunk:
+        pending = b""
+        while True:
+            if not pending:
+                if left == 0:
                     break
-                size += len(chunk)
-                if size > limit:
-                    if limit == member_cap:
-                        raise Rejected(MEMBER_TOO_LARGE, f"{name!r} > {member_cap} bytes")
-                    if limit == total_left:
-                        raise Rejected(TOTAL_TOO_LARGE, f"at {name!r}")
-                    raise Rejected(RATIO, f"{name!r} expands more than {ratio}:1")
-                hasher.update(chunk)
-                if keep:
-                    parts.append(chunk)
+                pending = blob.read_at(pos, min(_CHUNK, left))
+                if not pending:
+                    raise Rejected(CORRUPT, f"{name!r}: the archive ends inside the member")
+                pos += len(pending)
+                left -= len(pending)
+            if inflater is None:
+                take(pending)
+                pending = b""
+                continue
+            # bounded output per call: a bomb never inflates past the cap + one chunk
+            out = inflater.decompress(pending, min(_CHUNK, limit + 1 - size))
+            pending = inflater.unconsumed_tail
+            if out:
+                take(out)
+            if inflater.eof:
+                break
+        if inflater is not None:
+            if not inflater.eof:
+                take(inflater.flush())
+            if not inflater.eof:
+                raise Rejected(CORRUPT, f"{name!r}: the compressed data is cut short")
+            if left or pending or inflater.unused_data:
+                raise Rejected(SIZE_MISMATCH, f"{name!r}: the compressed data ends before its recorded size")
     except Rejected:
         raise
-    except zipfile.BadZipFile as exc:
-        code = CRC if "CRC" in str(exc) else CORRUPT
-        raise Rejected(code, f"{name!r}: {str(exc)[:160]}") from None
-    except (zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+    except (zlib.error, OSError, ValueError) as exc:
         raise Rejected(CORRUPT, f"{name!r}: {str(exc)[:160]}") from None
+    if crc != info.CRC:
+        raise Rejected(CRC, f"{name!r}: CRC-32 {crc:08x}, recorded {info.CRC:08x}")
     if size != info.file_size:
         raise Rejected(SIZE_MISMATCH, f"{name!r}: {size} bytes, header says {info.file_size}")
     content = (parts[0] if len(parts) == 1 else b"".join(parts)) if keep else None
