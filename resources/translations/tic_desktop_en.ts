@@ -1106,6 +1106,89 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>ImportLogTexts</name>
+    <message>
+        <source>已接受（取代第 %1 版）</source>
+        <translation>Accepted (replaces revision %1)</translation>
+    </message>
+    <message>
+        <source>已接受</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>重复（已忽略）</source>
+        <translation>Duplicate (ignored)</translation>
+    </message>
+    <message>
+        <source>旧版本（已存档）</source>
+        <translation>Older revision (archived)</translation>
+    </message>
+    <message>
+        <source>冲突（待处理）</source>
+        <translation>Conflict (to resolve)</translation>
+    </message>
+    <message>
+        <source>待确认密钥</source>
+        <translation>Key to confirm</translation>
+    </message>
+    <message>
+        <source>已拒绝</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>第 %1 版</source>
+        <translation>revision %1</translation>
+    </message>
+    <message>
+        <source>请点击“处理冲突…”选择计入汇总的一份。</source>
+        <translation> Click “Resolve conflicts…” to choose the one that counts.</translation>
+    </message>
+    <message>
+        <source>技术细节：%1</source>
+        <translation>Technical detail: %1</translation>
+    </message>
+    <message>
+        <source>计入汇总</source>
+        <translation>Counts</translation>
+    </message>
+    <message>
+        <source>已被取代（存档）</source>
+        <translation>Superseded (archived)</translation>
+    </message>
+    <message>
+        <source>尚未收到</source>
+        <translation>Not received</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <source>专家</source>
+        <translation>Experts</translation>
+    </message>
+    <message>
+        <source>版本</source>
+        <translation>Revision</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>密钥指纹</source>
+        <translation>Key fingerprint</translation>
+    </message>
+    <message>
+        <source>导入时间</source>
+        <translation>Imported at</translation>
+    </message>
+</context>
+<context>
     <name>KeyDialog</name>
     <message>
         <source>%1，您好。本机将为您创建一把签名密钥，用于签署评分表。请设置一个只有您知道的口令（至少 10 个字符，混合字母、数字、符号或汉字）。</source>
@@ -2096,36 +2179,8 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Import log</translation>
     </message>
     <message>
-        <source>文件</source>
-        <translation>File</translation>
-    </message>
-    <message>
-        <source>专家</source>
-        <translation>Expert</translation>
-    </message>
-    <message>
-        <source>版本</source>
-        <translation>Revision</translation>
-    </message>
-    <message>
-        <source>状态</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>说明</source>
-        <translation>Details</translation>
-    </message>
-    <message>
         <source>各专家评分表（全部版本）</source>
         <translation>Each expert&apos;s sheets (all revisions)</translation>
-    </message>
-    <message>
-        <source>密钥指纹</source>
-        <translation>Key fingerprint</translation>
-    </message>
-    <message>
-        <source>导入时间</source>
-        <translation>Imported at</translation>
     </message>
     <message>
         <source>全部专家</source>
@@ -2204,60 +2259,12 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Importing score sheets %1 / %2</translation>
     </message>
     <message>
-        <source>已接受（取代第 %1 版）</source>
-        <translation>Accepted (replaces revision %1)</translation>
-    </message>
-    <message>
-        <source>已接受</source>
-        <translation>Accepted</translation>
-    </message>
-    <message>
-        <source>重复（已忽略）</source>
-        <translation>Duplicate (ignored)</translation>
-    </message>
-    <message>
-        <source>旧版本（已存档）</source>
-        <translation>Older revision (archived)</translation>
-    </message>
-    <message>
-        <source>冲突（待处理）</source>
-        <translation>Conflict (to resolve)</translation>
-    </message>
-    <message>
-        <source>待确认密钥</source>
-        <translation>Key to confirm</translation>
-    </message>
-    <message>
-        <source>已拒绝</source>
-        <translation>Refused</translation>
-    </message>
-    <message>
-        <source>请点击“处理冲突…”选择计入汇总的一份。</source>
-        <translation> Click “Resolve conflicts…” to choose the one that counts.</translation>
-    </message>
-    <message>
-        <source>第 %1 版</source>
-        <translation>revision %1</translation>
-    </message>
-    <message>
         <source>已收到 %1 / %2 位专家的评分表</source>
         <translation>Sheets received from %1 / %2 experts</translation>
     </message>
     <message>
         <source>；%1 处冲突待处理</source>
         <translation>; %1 conflicts to resolve</translation>
-    </message>
-    <message>
-        <source>计入汇总</source>
-        <translation>Counts</translation>
-    </message>
-    <message>
-        <source>已被取代（存档）</source>
-        <translation>Superseded (archived)</translation>
-    </message>
-    <message>
-        <source>尚未收到</source>
-        <translation>Not received</translation>
     </message>
 </context>
 <context>

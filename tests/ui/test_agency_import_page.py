@@ -10,6 +10,7 @@ from tests.ui.agency_setup import (  # noqa: F401 - fixtures
     conflicting_sheet,
     ctx,
     demo_round,
+    newer_revision,
     sheet_files,
     sheets_dir,
 )
@@ -170,3 +171,84 @@ def test_cancel_stops_before_the_next_file(qtbot, ctx, sheets_dir, monkeypatch):
     assert ctx.ws.current_sheets(ctx.batch_id) == []
     assert page.messages[-1][0] == "导入已取消"
     assert page.addFilesButton.isEnabled()
+
+
+def _history(page: SheetImportPage, expert_id: str) -> list[tuple[str, str, str]]:
+    m = page.historyModel
+    return [(m.index(r, 1).data(), m.index(r, 2).data(), m.index(r, 2).data(Qt.ItemDataRole.UserRole))
+            for r in range(m.rowCount()) if m.index(r, 0).data().endswith(f"（{expert_id}）")]
+
+
+def test_a_newer_revision_supersedes_the_first_and_both_are_kept(qtbot, ctx, sheets_dir, demo_round,  # noqa: F811
+                                                                  tmp_path):
+    from tic_desktop.ui.consolidation_page import ConsolidationPage
+
+    page = _page(qtbot, ctx)
+    ctx.ws.pin_allowed_signers(ctx.batch_id, (sheets_dir / "allowed_signers").read_text("utf-8"))
+    page.add_paths(sheet_files(sheets_dir))
+    _wait_idle(qtbot, page)
+    revision = newer_revision(demo_round, "E02", tmp_path / "rev" / "E02-第2版.ticsheet")
+    page.add_paths([revision])
+    _wait_idle(qtbot, page)
+    row = _log(page)[-1]
+    assert row[0] == "E02-第2版.ticsheet" and row[2] == "第 2 版"
+    assert row[3] == "已接受（取代第 1 版）"
+    assert "替代第 1 版（旧版保留在历史记录中）" in row[4]
+    assert page.summaryLabel.text() == "已收到 7 / 7 位专家的评分表"
+    # the history lists both: the new one counts, the old one is superseded and kept
+    assert _history(page, "E02") == [("第 2 版", "计入汇总", "current"), ("第 1 版", "已被取代（存档）", "superseded")]
+    page.expertFilter.setCurrentIndex(page.expertFilter.findData("E02"))
+    assert page.historyModel.rowCount() == 2
+    page.expertFilter.setCurrentIndex(0)
+
+    # the consolidation takes the revision's scores
+    from tic_desktop.formats.sheet import read_sheet
+
+    rev = read_sheet(revision, ctx.batch, identity=ctx.identity).sheet
+    consolidation = ConsolidationPage()
+    qtbot.addWidget(consolidation)
+    consolidation.set_context(ctx)
+    qtbot.waitUntil(lambda: consolidation.consolidation is not None and not consolidation.is_busy(), timeout=20000)
+    scored = [(p.proposal_id, f) for p in rev.proposals if not p.conflict.declared for f in p.forms]
+    assert scored
+    for proposal_id, fe in scored:
+        result = consolidation.consolidation.result(proposal_id, fe.form_id)
+        e02 = next(e for e in result.experts if e.expert_id == "E02")
+        assert e02.total == fe.total
+    # as the chair sees it: E02's column of the 总分 row shows the revision's total
+    proposal_id, fe = scored[0]
+    consolidation.select_proposal(proposal_id)
+    model = consolidation.scoreModel
+    name = ctx.expert_name("E02")
+    column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == name)
+    assert str(model.index(0, column).data()).endswith(format(fe.total, "f"))
+    first = read_sheet(sheets_dir / "E02.ticsheet", ctx.batch, identity=ctx.identity).sheet
+    assert [f.total for p in first.proposals for f in p.forms] != [fe.total for _, fe in scored]
+
+    # the very same first file again changes nothing
+    page.add_paths([sheets_dir / "E02.ticsheet"])
+    _wait_idle(qtbot, page)
+    assert _log(page)[-1][3] == "重复（已忽略）"
+
+    # E03's revision 2 arrives before revision 1: the late first revision is filed as 旧版本
+    late = newer_revision(demo_round, "E03", tmp_path / "rev" / "E03-第2版.ticsheet", seed=5)
+    other = tmp_path / "other-order"
+    other.mkdir()
+    from tests.ui.agency_setup import close_context, open_context
+
+    again = open_context(demo_round, other)
+    try:
+        again.ws.pin_allowed_signers(again.batch_id, (sheets_dir / "allowed_signers").read_text("utf-8"))
+        second = _page(qtbot, again)
+        second.add_paths([late])
+        _wait_idle(qtbot, second)
+        second.add_paths([sheets_dir / "E03.ticsheet"])
+        _wait_idle(qtbot, second)
+        assert [r[3] for r in _log(second)] == ["已接受", "旧版本（已存档）"]
+        assert _log(second)[-1][2] == "第 1 版"
+        assert _history(second, "E03") == [("第 2 版", "计入汇总", "current"), ("第 1 版", "已被取代（存档）", "superseded")]
+        tip = second.logModel.index(1, 4).data(Qt.ItemDataRole.ToolTipRole)
+        assert "#1 < #2" in tip and "#1 < #2" not in _log(second)[-1][4]
+        second.set_context(None)
+    finally:
+        close_context(again)

@@ -12,14 +12,13 @@ The hooks `ask_files`, `ask_folder`, `ask_signers_file`, `confirm_pin`, `resolve
 
 from __future__ import annotations
 
-import datetime as _dt
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -40,33 +38,11 @@ from PySide6.QtWidgets import (
 from tic_desktop.ui.agency_context import AgencyContext
 from tic_desktop.ui.background import run_in_background
 from tic_desktop.ui.conflict_dialog import ConflictDialog
+from tic_desktop.ui.import_log import ImportLogModel, SheetHistoryModel
 from tic_desktop.ui.pin_key_dialog import PinKeyDialog
-from tic_desktop.ui.table_model import CENTER, LEFT, TableModel
+from tic_desktop.ui.table_model import TableModel
 
 SHEET_SUFFIX = ".ticsheet"
-STATUS_COLOURS = {
-    "accepted": "#2e7d32", "duplicate": "#757575", "older": "#5c6bc0",
-    "conflict": "#ef6c00", "unpinned": "#b26a00", "rejected": "#c62828",
-}
-STATUS_ICONS = {
-    "accepted": QStyle.StandardPixmap.SP_DialogApplyButton,
-    "duplicate": QStyle.StandardPixmap.SP_FileDialogInfoView,
-    "older": QStyle.StandardPixmap.SP_FileDialogDetailedView,
-    "conflict": QStyle.StandardPixmap.SP_MessageBoxWarning,
-    "unpinned": QStyle.StandardPixmap.SP_MessageBoxQuestion,
-    "rejected": QStyle.StandardPixmap.SP_MessageBoxCritical,
-}
-
-
-def local_time(iso: str) -> str:
-    """An ISO time stamp from the workspace (UTC) as local 'YYYY-MM-DD HH:MM:SS'."""
-    try:
-        moment = _dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return iso
-    if moment.tzinfo is None:
-        return moment.strftime("%Y-%m-%d %H:%M:%S")
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 class _Progress(QObject):
@@ -130,9 +106,7 @@ class SheetImportPage(QWidget):
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(QLabel(self.tr("导入记录")))
-        self.logModel = TableModel(
-            [self.tr("文件"), self.tr("专家"), self.tr("版本"), self.tr("状态"), self.tr("说明")],
-            [LEFT, LEFT, CENTER, LEFT, LEFT], self)
+        self.logModel = ImportLogModel(self)
         self.logView = self._table(self.logModel)
         tl.addWidget(self.logView)
         split.addWidget(top)
@@ -145,9 +119,7 @@ class SheetImportPage(QWidget):
         self.expertFilter = QComboBox()
         hb.addWidget(self.expertFilter)
         bl.addLayout(hb)
-        self.historyModel = TableModel(
-            [self.tr("专家"), self.tr("版本"), self.tr("状态"), self.tr("文件"), self.tr("密钥指纹"), self.tr("导入时间")],
-            [LEFT, CENTER, LEFT, LEFT, LEFT, LEFT], self)
+        self.historyModel = SheetHistoryModel(self)
         self.historyView = self._table(self.historyModel)
         bl.addWidget(self.historyView)
         split.addWidget(bottom)
@@ -365,46 +337,14 @@ class SheetImportPage(QWidget):
 
     # ── tables ──────────────────────────────────────────────────────────────────────────────
     def status_text(self, outcome: Any) -> str:
-        status = outcome.status
-        if status == "accepted" and outcome.superseded_seq is not None:
-            return self.tr("已接受（取代第 %1 版）").replace("%1", str(outcome.superseded_seq))
-        return {
-            "accepted": self.tr("已接受"), "duplicate": self.tr("重复（已忽略）"),
-            "older": self.tr("旧版本（已存档）"), "conflict": self.tr("冲突（待处理）"),
-            "unpinned": self.tr("待确认密钥"), "rejected": self.tr("已拒绝"),
-        }.get(status, status)
-
-    def _explanation(self, outcome: Any) -> str:
-        assert self.ctx is not None
-        text = outcome.message(self.ctx.lang)
-        if outcome.status == "conflict":
-            text += self.tr("请点击“处理冲突…”选择计入汇总的一份。")
-        return text
+        return self.logModel.texts.status(outcome)
 
     def _refresh_log(self) -> None:
         if self.ctx is None:
             self.logModel.set_rows([])
             self.summaryLabel.setText("")
             return
-        style = self.style()
-        rows = []
-        for o in self.ctx.ws.import_log(self.ctx.batch_id):
-            colour = QColor(STATUS_COLOURS.get(o.status, "#000000"))
-            status = {
-                Qt.ItemDataRole.DisplayRole: self.status_text(o),
-                Qt.ItemDataRole.ForegroundRole: colour,
-                Qt.ItemDataRole.DecorationRole: style.standardIcon(STATUS_ICONS.get(
-                    o.status, QStyle.StandardPixmap.SP_MessageBoxInformation)),
-                Qt.ItemDataRole.UserRole: o.status,
-            }
-            why = self._explanation(o)
-            expert = f"{self.ctx.expert_name(o.expert_id)}（{o.expert_id}）" if o.expert_id else ""
-            seq = self.tr("第 %1 版").replace("%1", str(o.sheet_seq)) if o.sheet_seq is not None else ""
-            rows.append(({Qt.ItemDataRole.DisplayRole: o.file_name, Qt.ItemDataRole.ToolTipRole: o.path},
-                         expert, seq, status,
-                         {Qt.ItemDataRole.DisplayRole: why, Qt.ItemDataRole.ToolTipRole: why,
-                          Qt.ItemDataRole.ForegroundRole: colour if o.status == "rejected" else QColor("#333333")}))
-        self.logModel.set_rows(rows)
+        self.logModel.fill(self.ctx, self.ctx.ws.import_log(self.ctx.batch_id), self.style())
         self.logView.resizeRowsToContents()
         self.logView.scrollToBottom()
         self._refresh_summary()
@@ -423,29 +363,7 @@ class SheetImportPage(QWidget):
         if self.ctx is None:
             self.historyModel.set_rows([])
             return
-        wanted = self.expertFilter.currentData() or ""
-        records = sorted(self.ctx.ws.sheets(self.ctx.batch_id), key=lambda r: (r.expert_id, -r.sheet_seq,
-                                                                               r.imported_at))
-        state_text = {"current": self.tr("计入汇总"), "superseded": self.tr("已被取代（存档）"),
-                      "conflict": self.tr("冲突（待处理）")}
-        state_colour = {"current": "#2e7d32", "superseded": "#757575", "conflict": "#ef6c00"}
-        rows = []
-        received = set()
-        for r in records:
-            received.add(r.expert_id)
-            if wanted and r.expert_id != wanted:
-                continue
-            rows.append((f"{self.ctx.expert_name(r.expert_id)}（{r.expert_id}）",
-                         self.tr("第 %1 版").replace("%1", str(r.sheet_seq)),
-                         {Qt.ItemDataRole.DisplayRole: state_text.get(r.state, r.state),
-                          Qt.ItemDataRole.ForegroundRole: QColor(state_colour.get(r.state, "#000000"))},
-                         r.file_name, r.fingerprint, local_time(r.imported_at)))
-        for e in self.ctx.manifest.experts:
-            if e.id not in received and (not wanted or e.id == wanted):
-                rows.append((f"{e.name}（{e.id}）", "",
-                             {Qt.ItemDataRole.DisplayRole: self.tr("尚未收到"),
-                              Qt.ItemDataRole.ForegroundRole: QColor("#c62828")}, "", "", ""))
-        self.historyModel.set_rows(rows)
+        self.historyModel.fill(self.ctx, self.ctx.ws.sheets(self.ctx.batch_id), self.expertFilter.currentData() or "")
 
     # ── helpers ─────────────────────────────────────────────────────────────────────────────
     def _set_busy(self, busy: bool, text: str = "") -> None:
