@@ -4,10 +4,6 @@
 <context>
     <name>AgencyContext</name>
     <message>
-        <source>无法读写文件：%1。请检查磁盘空间，并关闭正在使用该文件的程序后重试。</source>
-        <translation>Cannot read or write the file: %1. Check the free disk space and close any program using the file, then try again.</translation>
-    </message>
-    <message>
         <source>出现意外错误：%1</source>
         <translation>Unexpected error: %1</translation>
     </message>

@@ -4,8 +4,10 @@ the four result files, on a real batch with real sheets."""
 from __future__ import annotations
 
 import csv
+import errno
 from pathlib import Path
 
+import pytest
 from PySide6.QtTest import QTest
 
 from tests.ui.agency_setup import (  # noqa: F401 - fixtures
@@ -100,6 +102,8 @@ def test_export_writes_the_four_files_with_the_opinion(qtbot, ctx, demo_round: P
 
 
 def test_an_export_that_cannot_write_says_so_in_chinese(qtbot, ctx, demo_round: Path, tmp_path: Path):  # noqa: F811
+    from tic_desktop.core.errors import message
+
     import_all(ctx, demo_round / "sheets")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
@@ -110,7 +114,60 @@ def test_an_export_that_cannot_write_says_so_in_chinese(qtbot, ctx, demo_round: 
     export.show_message = lambda *a: messages.append(a)
     export.export_to(blocker / "out")
     qtbot.waitUntil(lambda: bool(messages), timeout=60000)
-    title, text, error = messages[0]
+    title, text, error, details = messages[0]
     assert title == "导出失败" and error
-    assert text.startswith("无法读写文件") and "请检查磁盘空间" in text
+    assert text == message("file.not_a_folder", "zh") == "所选路径中有一部分是文件而不是文件夹。请重新选择一个文件夹后重试。"
+    assert "Not a directory" not in text and "Not a directory" in details  # the system's words only in 详细信息
     assert export.exportButton.isEnabled()
+
+
+@pytest.mark.parametrize(("err", "zh", "en"), [
+    (errno.ENOSPC, "磁盘空间不足", "The disk is full"),
+    (errno.EACCES, "没有权限写入所选位置", "You may not write to the chosen place"),
+    (errno.EPERM, "没有权限写入所选位置", "You may not write to the chosen place"),
+    (errno.EROFS, "所选位置是只读的", "The chosen place is read-only"),
+    (errno.ENOTDIR, "所选路径中有一部分是文件而不是文件夹", "Part of the chosen path is a file"),
+    (errno.ENOENT, "找不到所选的文件夹或文件", "The chosen folder or file cannot be found"),
+    (errno.EEXIST, "目标位置已有同名的文件或文件夹", "A file or folder of that name is already there"),
+    (errno.ENAMETOOLONG, "文件路径太长", "The file path is too long"),
+])
+def test_system_errors_on_export_are_sentences_in_the_users_language(qtbot, ctx, monkeypatch, tmp_path: Path,  # noqa: F811
+                                                                     err, zh, en):
+    import os
+
+    from tic_desktop.agency import exports
+
+    raw = os.strerror(err)
+
+    def fail(*_a, **_k):
+        raise OSError(err, raw, str(tmp_path / "out" / "results.csv"))
+
+    monkeypatch.setattr(exports, "write_all", fail)
+    export = ResultsExport()
+    qtbot.addWidget(export)
+    export.set_context(ctx)
+    messages: list[tuple] = []
+    export.show_message = lambda *a: messages.append(a)
+    for lang, sentence in (("zh", zh), ("en", en)):
+        ctx.lang = lang
+        messages.clear()
+        export.export_to(tmp_path / "out")
+        qtbot.waitUntil(lambda: bool(messages), timeout=20000)
+        _title, text, error, details = messages[0]
+        assert error and text.startswith(sentence), text
+        assert raw not in text and raw in details
+    ctx.lang = "zh"
+
+
+def test_a_storage_error_wrapping_a_system_error_is_mapped_too(ctx, tmp_path: Path):  # noqa: F811
+    from tic_desktop.storage.errors import DISK_IO, StorageError
+
+    try:
+        try:
+            raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path))
+        except OSError as exc:
+            raise StorageError(DISK_IO, f"{tmp_path}: {exc}") from exc
+    except StorageError as wrapped:
+        assert ctx.error_text(wrapped).startswith("没有权限写入所选位置")
+        assert "Permission denied" not in ctx.error_text(wrapped)
+        assert "Permission denied" in ctx.error_details(wrapped)

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from tic_desktop.core.errors import Rejected
+from tic_desktop.ui.os_errors import error_parts
 
 
 @dataclass
@@ -66,10 +66,13 @@ class AgencyContext:
         return str(proposal.center_name) if proposal is not None else proposal_id
 
     def error_text(self, exc: BaseException) -> str:
-        if isinstance(exc, Rejected):
-            return exc.text(self.lang)
-        if isinstance(exc, OSError):
-            return QCoreApplication.translate(
-                "AgencyContext", "无法读写文件：%1。请检查磁盘空间，并关闭正在使用该文件的程序后重试。"
-            ).replace("%1", str(exc.strerror or exc))
+        """What went wrong and what to do, in the UI language: the registered sentence of the code
+        (system errors mapped by errno), never the system's own English text (see error_details)."""
+        code, sentence, _details = error_parts(exc, self.lang)
+        if code is not None:
+            return sentence
         return QCoreApplication.translate("AgencyContext", "出现意外错误：%1").replace("%1", str(exc))
+
+    def error_details(self, exc: BaseException) -> str:
+        """The technical text of an error (system message, detail of a code) for a details section."""
+        return error_parts(exc, self.lang)[2]

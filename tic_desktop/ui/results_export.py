@@ -2,7 +2,8 @@
 gathers the panel opinions and refused files, and `agency.exports.write_all` writes
 consolidated.pdf, results.xlsx, results.csv and scores.csv (atomically, verified) with a progress
 bar; then the four files are listed with 打开文件夹. Errors (disk full, a file open in Excel) are
-shown in the user's language. Hooks `ask_folder`, `show_done`, `show_message` can be replaced.
+shown in the user's language (system errors by errno, ui.os_errors), the system's own text under
+详细信息. Hooks `ask_folder`, `show_done`, `show_message(title, text, error, details)` can be replaced.
 """
 
 from __future__ import annotations
@@ -122,7 +123,9 @@ class ResultsExport(QWidget):
 
     def _on_failed(self, exc: BaseException) -> None:
         self._finish()
-        self.show_message(self.tr("导出失败"), self.ctx.error_text(exc) if self.ctx else str(exc), True)
+        text = self.ctx.error_text(exc) if self.ctx else str(exc)
+        details = self.ctx.error_details(exc) if self.ctx else ""
+        self.show_message(self.tr("导出失败"), text, True, details)
 
     def _ask_folder(self) -> Path | None:
         name = QFileDialog.getExistingDirectory(self, self.tr("选择导出汇总结果的文件夹"))
@@ -140,5 +143,9 @@ class ResultsExport(QWidget):
         if box.clickedButton() is open_button and paths:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths[0].parent)))
 
-    def _show_message(self, title: str, text: str, error: bool) -> None:
-        (QMessageBox.warning if error else QMessageBox.information)(self, title, text)
+    def _show_message(self, title: str, text: str, error: bool, details: str = "") -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, self)
+        if details:
+            box.setDetailedText(details)
+        box.exec()
