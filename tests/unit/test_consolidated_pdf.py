@@ -27,9 +27,9 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _text(path: Path, page: int | None = None) -> str:
+def _text(path: Path, page: int | None = None, layout: bool = False) -> str:
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return _flat(_run("pdftotext", "-enc", "UTF-8", *pages, str(path), "-"))
+    return _flat(_run("pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), *pages, str(path), "-"))
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_cover_ranking_and_every_proposal_come_back_as_text(pdf: dict[str, Any])
         assert _flat(r.center_name) in text
         assert _flat(r.calculation.zh) in text
     # the ranking table lists the feasibility results in rank order, the tie marked
-    ranking = _text(pdf["path"], 2)
+    ranking = _text(pdf["path"], 2, layout=True)  # rows in reading order
     ranked = report.consolidation.for_form("feasibility_review")
     positions = [ranking.index(r.proposal_id) for r in ranked]
     assert positions == sorted(positions)

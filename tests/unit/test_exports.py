@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
+import sys
 from collections import defaultdict
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -39,9 +41,29 @@ def test_write_all_writes_the_four_files_and_reports_progress(out: dict[str, Any
     assert names == ["consolidated.pdf", "results.xlsx", "results.csv", "scores.csv"]
     assert all(p.stat().st_size > 0 for p in out["paths"])
     assert not list(out["folder"].glob(".tic-tmp-*")), "temporary files left behind"
-    calls = out["calls"]
-    assert calls[-1] == (8, 8)  # 5 proposals + 3 other files
-    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    # one step per proposal of the PDF, then one per other file: each reported once, in order
+    assert out["calls"] == [(d, 8) for d in range(1, 9)]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_written_files_are_readable_by_others(out: dict[str, Any], tmp_path: Path) -> None:
+    # the temp file atomic_write starts from is 0600; files meant to be handed on must not stay so
+    for p in out["paths"]:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o644, p.name
+    # also when an older, private copy is replaced
+    old = tmp_path / "results.csv"
+    old.write_bytes(b"old")
+    old.chmod(0o600)
+    write_all(tmp_path, build(2, 5, extras=False, tie=False).report)
+    assert stat.S_IMODE(old.stat().st_mode) == 0o644
+
+
+def test_progress_of_an_empty_report_still_ends_at_its_total(tmp_path: Path) -> None:
+    report = build(2, 5, extras=False, tie=False).report
+    empty = replace(report, consolidation=replace(report.consolidation, results=()), inputs=())
+    calls: list[tuple[int, int]] = []
+    write_all(tmp_path, empty, lambda d, n: calls.append((d, n)))
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
 def test_results_csv_columns_order_and_exact_decimals(out: dict[str, Any]) -> None:

@@ -16,7 +16,8 @@
 Numbers are written as fixed decimal strings from Decimal (never through float). Both CSV files are
 UTF-8 with a byte-order mark: without it Excel on Chinese Windows reads UTF-8 as GBK and garbles
 the Chinese names. Every file goes through storage.atomic.atomic_write with a check of the file
-written (re-read and compared) before it replaces the old one.
+written (re-read and compared) before it replaces the old one, and lands readable by others
+(0644 on POSIX: these files are handed on; atomic_write's temp files are 0600).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ FILE_NAMES = ("consolidated.pdf", "results.xlsx", "results.csv", "scores.csv")
 FORM_SHORT = {"feasibility_review": "方案论证", "rd_capacity_project": "研发能力", "term_end_evaluation": "总结评估",
               "periodic_assessment": "评估考核"}
 DROPPED_ZH = {"highest": "去掉最高分", "lowest": "去掉最低分"}
+SHARED_MODE = 0o644
+"""POSIX mode of the files written here: they are meant to be handed on (mail, a shared folder)."""
 
 
 def dec(value: Decimal | None) -> str:
@@ -116,12 +119,12 @@ def scores_rows(report: ReportData) -> list[list[str]]:
 
 def write_results_csv(path: Path, report: ReportData) -> None:
     data = _csv_bytes(RESULTS_COLUMNS, results_rows(report))
-    atomic_write(Path(path), data, verify=_csv_check(data))
+    atomic_write(Path(path), data, verify=_csv_check(data), mode=SHARED_MODE)
 
 
 def write_scores_csv(path: Path, report: ReportData) -> None:
     data = _csv_bytes(SCORES_COLUMNS, scores_rows(report))
-    atomic_write(Path(path), data, verify=_csv_check(data))
+    atomic_write(Path(path), data, verify=_csv_check(data), mode=SHARED_MODE)
 
 
 # ── xlsx ───────────────────────────────────────────────────────────────────────────────────
@@ -309,27 +312,31 @@ def _xlsx_check(sheets: int) -> Callable[[Path], None]:
 
 def write_results_xlsx(path: Path, report: ReportData) -> None:
     atomic_write(Path(path), results_workbook(report),
-                 verify=_xlsx_check(1 + len(report.consolidation.results)))
+                 verify=_xlsx_check(1 + len(report.consolidation.results)), mode=SHARED_MODE)
 
 
 def write_all(out_dir: Path, report: ReportData, progress: Progress | None = None) -> list[Path]:
     """Write consolidated.pdf, results.xlsx, results.csv and scores.csv into `out_dir` (created if
     absent); returns their paths. `progress(done, total)`: one step per proposal of the PDF, then
-    one per other file."""
+    one per other file; `done` only ever grows (each value reported once) and ends at `total`."""
     from tic_desktop.reports.consolidated_pdf import write_consolidated_pdf
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     n = len({r.proposal_id for r in report.consolidation.results})
     total = n + 3
+    reported = -1
 
     def step(done: int) -> None:
-        if progress is not None:
+        nonlocal reported
+        if progress is not None and done > reported:
+            reported = done
             progress(done, total)
 
     paths = [out / name for name in FILE_NAMES]
-    write_consolidated_pdf(paths[0], report, (lambda d, _t: step(d)) if progress is not None else None)
-    step(n)
+    write_consolidated_pdf(paths[0], report, (lambda d, _t: step(d)) if progress is not None else None,
+                           mode=SHARED_MODE)
+    step(n)  # a no-op when the PDF reported its last proposal already
     write_results_xlsx(paths[1], report)
     step(n + 1)
     write_results_csv(paths[2], report)

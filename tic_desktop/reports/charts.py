@@ -7,25 +7,29 @@
   conclusion, with the conclusion thresholds as dashed lines; long lists are cut into several
   drawings (`ranking_charts`) so each fits on a page.
 
-Drawings render in a PDF (they are flowables), and through renderPM/renderSVG for a picture.
+The charts are built as a `Plot` (a plain list of lines, circles, rectangles and strings): the
+consolidated PDF draws that straight onto its canvas (`ChartFlowable`), and `dot_plot` /
+`ranking_chart` turn it into a reportlab Drawing (renderPM/renderSVG for a picture). Building
+hundreds of Drawings, whose shapes check every attribute set, was a good part of a batch report.
 Qt-free, like the rest of `reports`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from tic_desktop.core.consolidation import ProposalResult
 from tic_desktop.core.forms import FormTemplate
 from tic_desktop.reports.fonts import register_fonts
+from tic_desktop.reports.pdftext import show, width
 
 INK = colors.HexColor("#222222")
 MUTED = colors.HexColor("#888888")
@@ -40,6 +44,7 @@ BAND_COLOURS = (
 )
 """Bar colours by conclusion, best first (a form has at most four conclusions)."""
 PENDING = colors.HexColor("#9E9E9E")
+ROW_RULE = colors.HexColor("#EEEEEE")
 
 LABEL_W = 34 * mm
 ROW_H = 4.6 * mm
@@ -59,24 +64,77 @@ def _scale_low(values: Sequence[Decimal]) -> int:
     return max(0, low // 10 * 10)
 
 
-def _axis(d: Drawing, x0: float, x1: float, y: float, low: int, font: str) -> None:
-    d.add(Line(x0, y, x1, y, strokeColor=AXIS, strokeWidth=0.6))
+@dataclass
+class Plot:
+    """A chart as plain drawing operations, in drawing order.
+
+    ops: ("line", x1, y1, x2, y2, colour, width, dashed), ("circle", cx, cy, r, fill, stroke, width),
+    ("rect", x, y, w, h, fill), ("text", x, y, text, size, colour, anchor)."""
+
+    width: float
+    height: float
+    font: str
+    ops: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, colour: Any, width: float,
+             dashed: bool = False) -> None:
+        self.ops.append(("line", x1, y1, x2, y2, colour, width, dashed))
+
+    def circle(self, cx: float, cy: float, r: float, fill: Any, stroke: Any, width: float) -> None:
+        self.ops.append(("circle", cx, cy, r, fill, stroke, width))
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: Any) -> None:
+        self.ops.append(("rect", x, y, w, h, fill))
+
+    def text(self, x: float, y: float, text: str, size: float, colour: Any, anchor: str = "start") -> None:
+        self.ops.append(("text", x, y, text, size, colour, anchor))
+
+    def drawing(self) -> Drawing:
+        """The same picture as a reportlab Drawing."""
+        d = Drawing(self.width, self.height, initialFontName=self.font, initialFontSize=7)
+        for op in self.ops:
+            kind = op[0]
+            if kind == "line":
+                _, x1, y1, x2, y2, colour, w, dashed = op
+                if dashed:
+                    d.add(PolyLine([x1, y1, x2, y2], strokeColor=colour, strokeWidth=w, strokeDashArray=[2, 2]))
+                else:
+                    d.add(Line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=w))
+            elif kind == "circle":
+                _, cx, cy, r, fill, stroke, w = op
+                d.add(Circle(cx, cy, r, fillColor=fill, strokeColor=stroke, strokeWidth=w))
+            elif kind == "rect":
+                _, x, y, w, h, fill = op
+                d.add(Rect(x, y, w, h, fillColor=fill, strokeColor=None))
+            else:
+                _, x, y, text, size, colour, anchor = op
+                d.add(String(x, y, text, fontName=self.font, fontSize=size, fillColor=colour, textAnchor=anchor))
+        return d
+
+
+def _axis(p: Plot, x0: float, x1: float, y: float, low: int) -> None:
+    p.line(x0, y, x1, y, AXIS, 0.6)
     step = 10 if 100 - low > 30 else 5
     for v in range(low, 101, step):
         x = x0 + (x1 - x0) * (v - low) / (100 - low)
-        d.add(Line(x, y, x, y - 1.2 * mm, strokeColor=AXIS, strokeWidth=0.6))
-        d.add(String(x, y - 4 * mm, str(v), fontName=font, fontSize=6.5, fillColor=MUTED, textAnchor="middle"))
+        p.line(x, y, x, y - 1.2 * mm, AXIS, 0.6)
+        p.text(x, y - 4 * mm, str(v), 6.5, MUTED, "middle")
 
 
 def dot_plot(result: ProposalResult, width: float = 178 * mm, names: dict[str, str] | None = None) -> Drawing:
-    """The experts' totals of one proposal on one form (see the module docstring)."""
+    """The experts' totals of one proposal on one form (see the module docstring), as a Drawing."""
+    return plot_dots(result, width, names).drawing()
+
+
+def plot_dots(result: ProposalResult, width: float = 178 * mm, names: dict[str, str] | None = None) -> Plot:
+    """`dot_plot` as a Plot."""
     font = register_fonts()
     experts = result.experts
     rows = max(1, len(experts))
     legend_h = 5 * mm
     axis_h = 6 * mm
     height = legend_h + rows * ROW_H + axis_h
-    d = Drawing(width, height, initialFontName=font, initialFontSize=7)
+    p = Plot(width, height, font)
     x0, x1 = LABEL_W, width - 4 * mm
     low = _scale_low([e.total for e in experts] + ([result.final_score] if result.final_score is not None else []))
 
@@ -86,43 +144,41 @@ def dot_plot(result: ProposalResult, width: float = 178 * mm, names: dict[str, s
     top = height - legend_h
     # legend
     ly = height - 3 * mm
-    d.add(Circle(x0, ly, 1.3 * mm, fillColor=INK, strokeColor=INK, strokeWidth=0.6))
-    d.add(String(x0 + 2.5 * mm, ly - 1 * mm, "计入", fontName=font, fontSize=7, fillColor=INK))
-    d.add(Circle(x0 + 14 * mm, ly, 1.3 * mm, fillColor=colors.white, strokeColor=INK, strokeWidth=0.8))
-    d.add(String(x0 + 16.5 * mm, ly - 1 * mm, "去掉（最高/最低）", fontName=font, fontSize=7, fillColor=INK))
-    d.add(Circle(x0 + 42 * mm, ly, 2.1 * mm, fillColor=None, strokeColor=OUTLIER, strokeWidth=0.9))
-    d.add(String(x0 + 45 * mm, ly - 1 * mm, "离群", fontName=font, fontSize=7, fillColor=OUTLIER))
-    d.add(Line(x0 + 56 * mm, ly - 1.5 * mm, x0 + 56 * mm, ly + 1.5 * mm, strokeColor=FINAL, strokeWidth=1.4))
-    d.add(String(x0 + 58 * mm, ly - 1 * mm, f"最终得分 {_fmt(result.final_score)}", fontName=font, fontSize=7,
-                 fillColor=FINAL))
+    p.circle(x0, ly, 1.3 * mm, INK, INK, 0.6)
+    p.text(x0 + 2.5 * mm, ly - 1 * mm, "计入", 7, INK)
+    p.circle(x0 + 14 * mm, ly, 1.3 * mm, colors.white, INK, 0.8)
+    p.text(x0 + 16.5 * mm, ly - 1 * mm, "去掉（最高/最低）", 7, INK)
+    p.circle(x0 + 42 * mm, ly, 2.1 * mm, None, OUTLIER, 0.9)
+    p.text(x0 + 45 * mm, ly - 1 * mm, "离群", 7, OUTLIER)
+    p.line(x0 + 56 * mm, ly - 1.5 * mm, x0 + 56 * mm, ly + 1.5 * mm, FINAL, 1.4)
+    p.text(x0 + 58 * mm, ly - 1 * mm, f"最终得分 {_fmt(result.final_score)}", 7, FINAL)
     # grid rows
     for i, e in enumerate(experts):
         y = top - (i + 0.5) * ROW_H
         label = (names or {}).get(e.expert_id, e.expert_name)
-        d.add(String(x0 - 2 * mm, y - 1 * mm, label, fontName=font, fontSize=7.5, textAnchor="end",
-                     fillColor=MUTED if e.dropped else INK))
-        d.add(Line(x0, y, x1, y, strokeColor=colors.HexColor("#EEEEEE"), strokeWidth=0.4))
-    _axis(d, x0, x1, top - rows * ROW_H, low, font)
+        p.text(x0 - 2 * mm, y - 1 * mm, label, 7.5, MUTED if e.dropped else INK, "end")
+        p.line(x0, y, x1, y, ROW_RULE, 0.4)
+    _axis(p, x0, x1, top - rows * ROW_H, low)
     if result.final_score is not None:
         fx = xpos(result.final_score)
-        d.add(Line(fx, top - rows * ROW_H, fx, top, strokeColor=FINAL, strokeWidth=1.4))
+        p.line(fx, top - rows * ROW_H, fx, top, FINAL, 1.4)
     for i, e in enumerate(experts):
         y = top - (i + 0.5) * ROW_H
         x = xpos(e.total)
         if e.dropped:
-            d.add(Circle(x, y, 1.3 * mm, fillColor=colors.white, strokeColor=INK, strokeWidth=0.8))
+            p.circle(x, y, 1.3 * mm, colors.white, INK, 0.8)
         else:
-            d.add(Circle(x, y, 1.3 * mm, fillColor=INK, strokeColor=INK, strokeWidth=0.6))
+            p.circle(x, y, 1.3 * mm, INK, INK, 0.6)
         if e.outlier:
-            d.add(Circle(x, y, 2.1 * mm, fillColor=None, strokeColor=OUTLIER, strokeWidth=0.9))
+            p.circle(x, y, 2.1 * mm, None, OUTLIER, 0.9)
         text = _fmt(e.total) + ("（去高）" if e.dropped == "highest" else "（去低）" if e.dropped == "lowest" else "")
         text += "　离群" if e.outlier else ""
         # the label goes on the side away from the final-score line (and inside the plot)
         right = (result.final_score is None or e.total >= result.final_score) and x < x1 - 30 * mm
         right = right or x < x0 + 30 * mm
-        d.add(String(x + (2.8 * mm if right else -2.8 * mm), y - 1 * mm, text, fontName=font, fontSize=6.5,
-                     fillColor=OUTLIER if e.outlier else MUTED, textAnchor="start" if right else "end"))
-    return d
+        p.text(x + (2.8 * mm if right else -2.8 * mm), y - 1 * mm, text, 6.5, OUTLIER if e.outlier else MUTED,
+               "start" if right else "end")
+    return p
 
 
 def _conclusion_colour(form: FormTemplate, code: str | None) -> colors.Color:
@@ -139,12 +195,17 @@ def _conclusion_colour(form: FormTemplate, code: str | None) -> colors.Color:
 def ranking_chart(results: Sequence[ProposalResult], form: FormTemplate,
                   width: float = 178 * mm) -> Drawing:
     """Horizontal bars of the final scores of `results` (in the order given), coloured by conclusion."""
+    return plot_ranking(results, form, width).drawing()
+
+
+def plot_ranking(results: Sequence[ProposalResult], form: FormTemplate, width: float = 178 * mm) -> Plot:
+    """`ranking_chart` as a Plot."""
     font = register_fonts()
     n = max(1, len(results))
     legend_h = 6 * mm
     axis_h = 7 * mm
     height = legend_h + n * RANK_ROW_H + axis_h
-    d = Drawing(width, height, initialFontName=font, initialFontSize=7)
+    p = Plot(width, height, font)
     label_w = 62 * mm
     x0, x1 = label_w, width - 14 * mm
     top = height - legend_h
@@ -153,108 +214,142 @@ def ranking_chart(results: Sequence[ProposalResult], form: FormTemplate,
     def xpos(v: Decimal) -> float:
         return x0 + (x1 - x0) * float(v) / 100
 
-    # legend: one swatch per conclusion, then "待定"
-    lx = x0
-    for c in form.conclusions:
-        d.add(Rect(lx, height - 4 * mm, 3 * mm, 2.6 * mm, fillColor=_conclusion_colour(form, c.code), strokeColor=None))
-        d.add(String(lx + 4 * mm, height - 3.7 * mm, f"{c.label.zh}（≥{_fmt(c.min_total)}）" if c.min_total else c.label.zh,
-                     fontName=font, fontSize=7, fillColor=INK))
-        lx += 30 * mm
-    d.add(Rect(lx, height - 4 * mm, 3 * mm, 2.6 * mm, fillColor=PENDING, strokeColor=None))
-    d.add(String(lx + 4 * mm, height - 3.7 * mm, "待定（否决项待确认）", fontName=font, fontSize=7, fillColor=INK))
+    # legend: one swatch per conclusion, then "待定"; right-aligned with the plot when it is wide
+    items = [(_conclusion_colour(form, c.code), f"{c.label.zh}（≥{_fmt(c.min_total)}）" if c.min_total else c.label.zh)
+             for c in form.conclusions] + [(PENDING, "待定（否决项待确认）")]
+    gap = 4 * mm
+    spans = [4 * mm + width_of(text, font, 7) for _, text in items]
+    lx = max(2 * mm, min(x0, width - sum(spans) - gap * (len(items) - 1)))
+    for (colour, text), span in zip(items, spans, strict=True):
+        p.rect(lx, height - 4 * mm, 3 * mm, 2.6 * mm, colour)
+        p.text(lx + 4 * mm, height - 3.7 * mm, text, 7, INK)
+        lx += span + gap
     for i, r in enumerate(results):
         y = top - (i + 1) * RANK_ROW_H + 0.7 * mm
         rank = "—" if r.rank is None else (f"{r.rank}=" if r.tie else str(r.rank))
         name = r.center_name if len(r.center_name) <= 18 else r.center_name[:17] + "…"
-        d.add(String(2 * mm, y + 0.8 * mm, rank, fontName=font, fontSize=7, fillColor=INK))
-        d.add(String(x0 - 1.5 * mm, y + 0.8 * mm, name, fontName=font, fontSize=7, fillColor=INK, textAnchor="end"))
+        p.text(2 * mm, y + 0.8 * mm, rank, 7, INK)
+        p.text(x0 - 1.5 * mm, y + 0.8 * mm, name, 7, INK, "end")
         if r.final_score is not None:
-            d.add(Rect(x0, y, xpos(r.final_score) - x0, RANK_ROW_H - 1.4 * mm,
-                       fillColor=_conclusion_colour(form, r.conclusion), strokeColor=None))
-            d.add(String(xpos(r.final_score) + 1 * mm, y + 0.8 * mm, _fmt(r.final_score), fontName=font,
-                         fontSize=6.5, fillColor=INK))
+            p.rect(x0, y, xpos(r.final_score) - x0, RANK_ROW_H - 1.4 * mm, _conclusion_colour(form, r.conclusion))
+            p.text(xpos(r.final_score) + 1 * mm, y + 0.8 * mm, _fmt(r.final_score), 6.5, INK)
     for c in form.conclusions:
         if c.min_total > 0:
             x = xpos(c.min_total)
-            d.add(PolyLine([x, bottom, x, top], strokeColor=MUTED, strokeWidth=0.6, strokeDashArray=[2, 2]))
-    _axis(d, x0, x1, bottom, 0, font)
-    return d
+            p.line(x, bottom, x, top, MUTED, 0.6, dashed=True)
+    _axis(p, x0, x1, bottom, 0)
+    return p
 
 
 def ranking_charts(results: Sequence[ProposalResult], form: FormTemplate, width: float = 178 * mm) -> list[Drawing]:
     """`ranking_chart` for `results` cut into pages of at most RANKS_PER_CHART bars."""
-    return [ranking_chart(results[i:i + RANKS_PER_CHART], form, width)
+    return [p.drawing() for p in ranking_plots(results, form, width)]
+
+
+def ranking_plots(results: Sequence[ProposalResult], form: FormTemplate, width: float = 178 * mm) -> list[Plot]:
+    """`ranking_charts` as Plots."""
+    return [plot_ranking(results[i:i + RANKS_PER_CHART], form, width)
             for i in range(0, max(1, len(results)), RANKS_PER_CHART)]
 
 
+def width_of(text: str, font: str, size: float) -> float:
+    return width(text, font, size)
+
+
 class ChartFlowable(Flowable):
-    """A chart Drawing drawn straight onto the PDF canvas.
+    """A chart drawn straight onto the PDF canvas: a Plot's operations as direct canvas calls and
+    one text object (renderPDF walks a Drawing through a generic state tracker, about 0.2 ms per
+    shape; hundreds of charts in a batch report). A Drawing made of Line, PolyLine, Circle, Rect
+    and String only is accepted too."""
 
-    renderPDF walks a Drawing through a generic state tracker (about 0.2 ms per shape); the charts
-    here use only Line, PolyLine, Circle, Rect and String with explicit attributes, which this
-    draws with direct canvas calls and one text object: the same picture at a fraction of the cost
-    (hundreds of charts in a batch report)."""
-
-    def __init__(self, drawing: Drawing) -> None:
+    def __init__(self, chart: Plot | Drawing) -> None:
         super().__init__()
-        self.drawing = drawing
-        self.width, self.height = drawing.width, drawing.height
+        self.plot = chart if isinstance(chart, Plot) else _plot_of(chart)
+        self.width, self.height = self.plot.width, self.plot.height
 
     def wrap(self, *_: Any) -> tuple[float, float]:
         return self.width, self.height
 
     def draw(self) -> None:
         c = self.canv
-        texts: list[String] = []
+        texts: list[tuple[Any, ...]] = []
         c.saveState()
         stroke: Any = None
-        width: float | None = None
+        lw: float | None = None
         fill: Any = None
         dashed = False
-        for s in self.drawing.contents:
-            if isinstance(s, String):
-                texts.append(s)
-                continue
-            sc = getattr(s, "strokeColor", None)
-            fc = getattr(s, "fillColor", None) if not isinstance(s, (Line, PolyLine)) else None
-            if sc is not None and sc != stroke:
-                c.setStrokeColor(sc)
-                stroke = sc
-            sw = getattr(s, "strokeWidth", 1)
-            if sc is not None and sw != width:
-                c.setLineWidth(sw)
-                width = sw
-            if fc is not None and fc != fill:
-                c.setFillColor(fc)
-                fill = fc
-            dash = getattr(s, "strokeDashArray", None)
-            if bool(dash) != dashed:
-                c.setDash(dash or [])
-                dashed = bool(dash)
-            if isinstance(s, Line):
-                c.line(s.x1, s.y1, s.x2, s.y2)
-            elif isinstance(s, PolyLine):
-                p = s.points
-                c.lines([(p[i], p[i + 1], p[i + 2], p[i + 3]) for i in range(0, len(p) - 2, 2)])
-            elif isinstance(s, Circle):
-                c.circle(s.cx, s.cy, s.r, stroke=1 if sc is not None else 0, fill=1 if fc is not None else 0)
-            elif isinstance(s, Rect):
-                c.rect(s.x, s.y, s.width, s.height, stroke=1 if sc is not None else 0, fill=1 if fc is not None else 0)
+
+        def pen(colour: Any, w: float) -> None:
+            nonlocal stroke, lw
+            if colour != stroke:
+                c.setStrokeColor(colour)
+                stroke = colour
+            if w != lw:
+                c.setLineWidth(w)
+                lw = w
+
+        def paint(colour: Any) -> None:
+            nonlocal fill
+            if colour != fill:
+                c.setFillColor(colour)
+                fill = colour
+
+        for op in self.plot.ops:
+            kind = op[0]
+            if kind == "text":
+                texts.append(op)
+            elif kind == "line":
+                _, x1, y1, x2, y2, colour, w, dash = op
+                pen(colour, w)
+                if dash != dashed:
+                    c.setDash([2, 2] if dash else [])
+                    dashed = dash
+                c.line(x1, y1, x2, y2)
+            elif kind == "circle":
+                _, cx, cy, r, fc, sc, w = op
+                if sc is not None:
+                    pen(sc, w)
+                if fc is not None:
+                    paint(fc)
+                c.circle(cx, cy, r, stroke=1 if sc is not None else 0, fill=1 if fc is not None else 0)
+            else:
+                _, x, y, w, h, fc = op
+                paint(fc)
+                c.rect(x, y, w, h, stroke=0, fill=1)
         if texts:
             t = c.beginText()
             font: tuple[str, float] | None = None
-            for s in texts:
-                if (s.fontName, s.fontSize) != font:
-                    font = (s.fontName, s.fontSize)
+            for _, x, y, text, size, colour, anchor in texts:
+                if (self.plot.font, size) != font:
+                    font = (self.plot.font, size)
                     t.setFont(*font)
-                if s.fillColor != fill:
-                    t.setFillColor(s.fillColor)
-                    fill = s.fillColor
-                x = s.x
-                if s.textAnchor in ("middle", "end"):
-                    w = stringWidth(s.text, s.fontName, s.fontSize)
-                    x -= w / 2 if s.textAnchor == "middle" else w
-                t.setTextOrigin(x, s.y)
-                t.textOut(s.text)
+                if colour != fill:
+                    t.setFillColor(colour)
+                    fill = colour
+                if anchor != "start":
+                    w = width(text, self.plot.font, size)
+                    x -= w / 2 if anchor == "middle" else w
+                show(t, x, y, text)
             c.drawText(t)
         c.restoreState()
+
+
+def _plot_of(d: Drawing) -> Plot:
+    """A Plot of a Drawing made of Line, PolyLine, Circle, Rect and String."""
+    p = Plot(d.width, d.height, getattr(d, "initialFontName", None) or register_fonts())
+    for s in d.contents:
+        if isinstance(s, String):
+            p.font = s.fontName
+            p.text(s.x, s.y, s.text, s.fontSize, s.fillColor, s.textAnchor)
+        elif isinstance(s, Line):
+            p.line(s.x1, s.y1, s.x2, s.y2, s.strokeColor, s.strokeWidth, bool(s.strokeDashArray))
+        elif isinstance(s, PolyLine):
+            pts = s.points
+            for i in range(0, len(pts) - 2, 2):
+                p.line(pts[i], pts[i + 1], pts[i + 2], pts[i + 3], s.strokeColor, s.strokeWidth,
+                       bool(s.strokeDashArray))
+        elif isinstance(s, Circle):
+            p.circle(s.cx, s.cy, s.r, s.fillColor, s.strokeColor, s.strokeWidth)
+        elif isinstance(s, Rect):
+            p.rect(s.x, s.y, s.width, s.height, s.fillColor)
+    return p

@@ -25,12 +25,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -45,13 +43,18 @@ from tic_desktop.core.forms import FormTemplate
 from tic_desktop.core.labels import KIND_LABELS, ROLE_LABELS, label
 from tic_desktop.core.panel_opinion import SECTIONS, PanelOpinion
 from tic_desktop.reports import charts
+from tic_desktop.reports.pdftext import break_lines, fit, show, width
 from tic_desktop.reports.qr import GRID, MARGIN, SHADE, footer_painter, numbered_canvas, styles
 from tic_desktop.storage.atomic import atomic_write
 
-WIDTH = A4[0] - 2 * MARGIN
+WIDTH = A4[0] - 2 * MARGIN - 12
+"""The frame's inner width (SimpleDocTemplate's frame pads 6 pt on each side)."""
 DROPPED_BG = colors.HexColor("#E4E4E4")
 DROPPED_INK = colors.HexColor("#777777")
 RED = colors.HexColor("#C62828")
+NOTE_INK = colors.HexColor("#333333")
+SUBTITLE_INK = colors.HexColor("#444444")
+RULE = colors.HexColor("#999999")
 DROPPED_MARK = {"highest": "〔去高〕", "lowest": "〔去低〕"}
 METHOD_ZH = {"trimmed_mean": "去掉最高、最低分后平均", "mean": "有效总分平均", "median": "有效总分的中位数"}
 # flags printed in their own blocks (vetoes, 回避 / 未提交) rather than in the 提示 list
@@ -64,6 +67,10 @@ def _fmt(value: Decimal | None) -> str:
     return "—" if value is None else format(value, "f")
 
 
+def _yuan(value: Decimal) -> str:
+    return f"{format(value, ',f')} 元"
+
+
 class _Styles:
     def __init__(self) -> None:
         base = styles()
@@ -72,11 +79,9 @@ class _Styles:
         self.font = f
         self.cover_title = ParagraphStyle("ctitle", fontName=f, fontSize=20, leading=28, alignment=1, spaceAfter=4 * mm)
         self.cover_sub = ParagraphStyle("csub", fontName=f, fontSize=14, leading=20, alignment=1, spaceAfter=10 * mm)
-        self.h1 = ParagraphStyle("h1", fontName=f, fontSize=14, leading=19, spaceAfter=2 * mm)
-        self.h2 = ParagraphStyle("h2", fontName=f, fontSize=11, leading=15, spaceBefore=3 * mm, spaceAfter=1.5 * mm)
         self.body = base.body
         self.cell = ParagraphStyle("cell", fontName=f, fontSize=8, leading=10)
-        self.note = ParagraphStyle("note", fontName=f, fontSize=8.5, leading=12, textColor=colors.HexColor("#333333"))
+        self.note = ParagraphStyle("note", fontName=f, fontSize=8.5, leading=12, textColor=NOTE_INK)
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -98,36 +103,35 @@ def _grid(font: str, size: float, extra: Sequence[tuple[Any, ...]] = ()) -> Tabl
                        ("LEADING", (0, 0), (-1, -1), size + 2), *_GRID_CMDS, *extra])
 
 
-class TextLines(Flowable):
-    """Plain lines of text wrapped at any character (Chinese has no spaces to break at), drawn with
-    one text object; splits across pages between lines. Several times cheaper than a Paragraph per
-    line for the many short comment lines of a batch report (no markup, one font)."""
+# ── flowables: plain text, ruled grids, lines to fill in, signatures ──────────────────────────
 
-    def __init__(self, lines: Sequence[str], font: str, size: float, leading: float, indent: float = 0) -> None:
+
+class TextLines(Flowable):
+    """Paragraphs of plain text wrapped at any character (Chinese has no spaces to break at;
+    pdftext.break_lines keeps punctuation and numbers in place), drawn with one text object;
+    splits across pages between lines. What the report's headings, notes and comments need, at a
+    fraction of the cost of a Paragraph each (no markup, one font, one colour).
+
+    `indent`: lines after the first line of a paragraph start `indent` further right."""
+
+    def __init__(self, paras: Sequence[str], font: str, size: float, leading: float, indent: float = 0, *,
+                 ink: Any = None, center: bool = False, before: float = 0, after: float = 0) -> None:
         super().__init__()
-        self.lines, self.font, self.size, self.leading, self.indent = list(lines), font, size, leading, indent
+        self.paras = [part for para in paras for part in para.split("\n")]
+        self.font, self.size, self.leading, self.indent = font, size, leading, indent
+        self.ink, self.center = ink, center
+        self.spaceBefore, self.spaceAfter = before, after
         self._wrapped: list[tuple[str, float]] = []
         self._for_width = -1.0
 
-    def _wrap_lines(self, width: float) -> list[tuple[str, float]]:
-        if width == self._for_width:
+    def _wrap_lines(self, avail: float) -> list[tuple[str, float]]:
+        if avail == self._for_width:
             return self._wrapped
         out: list[tuple[str, float]] = []
-        font, size = self.font, self.size
-        for line in self.lines:
-            if stringWidth(line, font, size) <= width:
-                out.append((line, 0.0))
-                continue
-            start, used, first = 0, 0.0, True
-            for i, ch in enumerate(line):
-                w = stringWidth(ch, font, size)
-                limit = width if first else width - self.indent
-                if used + w > limit and i > start:
-                    out.append((line[start:i], 0.0 if first else self.indent))
-                    start, used, first = i, 0.0, False
-                used += w
-            out.append((line[start:], 0.0 if first else self.indent))
-        self._wrapped, self._for_width = out, width
+        for para in self.paras:
+            for i, line in enumerate(break_lines(para, avail, self.font, self.size, self.indent)):
+                out.append((line, self.indent if i else 0.0))
+        self._wrapped, self._for_width = out, avail
         return out
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -140,9 +144,10 @@ class TextLines(Flowable):
         fit = int(avail_height // self.leading)
         if fit <= 0 or fit >= len(wrapped):
             return []
-        parts = []
-        for chunk in (wrapped[:fit], wrapped[fit:]):
-            t = TextLines([], self.font, self.size, self.leading, self.indent)
+        parts: list[Flowable] = []
+        for i, chunk in enumerate((wrapped[:fit], wrapped[fit:])):
+            t = TextLines([], self.font, self.size, self.leading, self.indent, ink=self.ink, center=self.center,
+                          before=self.spaceBefore if i == 0 else 0, after=self.spaceAfter if i else 0)
             t._wrapped, t._for_width = chunk, avail_width
             parts.append(t)
         return parts
@@ -150,38 +155,71 @@ class TextLines(Flowable):
     def draw(self) -> None:
         t = self.canv.beginText()
         t.setFont(self.font, self.size)
+        if self.ink is not None:
+            t.setFillColor(self.ink)
         y = self.height - self.size
         for text, x in self._wrapped:
-            t.setTextOrigin(x, y)
-            t.textOut(text)
+            if self.center:
+                x = (self.width - width(text, self.font, self.size)) / 2
+            show(t, x, y, text)
             y -= self.leading
         self.canv.drawText(t)
 
 
-class ScoreGrid(Flowable):
-    """A ruled table of short, single-line cells (header cells may hold several lines), drawn with
-    one path for the rules and one text object for the text: what the 评分汇总表 needs, at about
-    half the cost of a platypus Table (hundreds of them in a batch report). Not split: a form's
-    criteria fit on a page.
+class Grid(Flowable):
+    """A ruled table of plain-text cells (a cell's text may hold several lines, already broken to
+    fit: `pdftext.fit`), drawn with one path per fill colour, one path for the rules and one text
+    object: the report's tables at a fraction of a platypus Table's cost (hundreds of them in a
+    batch report). Splits between rows, the first `header` rows repeated on the next page.
 
-    `fills`: (col0, row0, col1, row1, colour) rectangles; `inks`: (col, row) or (col, None) → colour;
-    `left`: columns aligned left (the rest are centred)."""
+    `fills`: (col, row) → colour, `col_fills`: col → colour (over the whole column), `row_fills`:
+    row → colour; the first that applies wins. `inks`: (col, row) or (col, None) → text colour.
+    `sizes`: (col, row) → font size. `align`: col → "left" (else centred). `spans`:
+    (row, col) → the last column that cell spans to."""
 
     PAD = 2.5
 
     def __init__(self, rows: Sequence[Sequence[str]], widths: Sequence[float], font: str, size: float, *,
-                 fills: Sequence[tuple[int, int, int, int, Any]] = (), inks: dict[tuple[int, int | None], Any] | None = None,
-                 left: Sequence[int] = (), spans: Sequence[tuple[int, int]] = ()) -> None:
+                 header: int = 0, fills: dict[tuple[int, int], Any] | None = None,
+                 col_fills: dict[int, Any] | None = None, row_fills: dict[int, Any] | None = None,
+                 inks: dict[tuple[int, int | None], Any] | None = None,
+                 sizes: dict[tuple[int, int], float] | None = None, left: Sequence[int] = (),
+                 spans: dict[tuple[int, int], int] | None = None, rule: Any = GRID) -> None:
         super().__init__()
-        self.rows, self.widths, self.font, self.size = rows, list(widths), font, size
-        self.fills, self.inks, self.left = fills, inks or {}, set(left)
-        self.spans = dict(spans)  # row -> last column the first cell of that row spans to
-        self.leading = size + 2
-        self.heights = [max(len(c.split("\n")) for c in row) * self.leading + 4.2 for row in rows]
+        self.rows, self.widths, self.font, self.size = [list(r) for r in rows], list(widths), font, size
+        self.header = header
+        self.fills, self.col_fills, self.row_fills = fills or {}, col_fills or {}, row_fills or {}
+        self.inks, self.sizes, self.left = inks or {}, sizes or {}, set(left)
+        self.spans, self.rule = spans or {}, rule
+        self.heights = []
+        for r, row in enumerate(self.rows):
+            h = 0.0
+            for c, text in enumerate(row):
+                h = max(h, (text.count("\n") + 1) * (self.sizes.get((c, r), size) + 2))
+            self.heights.append(h + 4.2)
         self.width, self.height = sum(self.widths), sum(self.heights)
 
     def wrap(self, *_: Any) -> tuple[float, float]:
         return self.width, self.height
+
+    def _rows(self, keep: Sequence[int]) -> Grid:
+        at = {old: new for new, old in enumerate(keep)}
+        return Grid([self.rows[r] for r in keep], self.widths, self.font, self.size, header=self.header,
+                    fills={(c, at[r]): v for (c, r), v in self.fills.items() if r in at},
+                    col_fills=self.col_fills, row_fills={at[r]: v for r, v in self.row_fills.items() if r in at},
+                    inks={(c, r if r is None else at[r]): v for (c, r), v in self.inks.items() if r is None or r in at},
+                    sizes={(c, at[r]): v for (c, r), v in self.sizes.items() if r in at}, left=tuple(self.left),
+                    spans={(at[r], c): v for (r, c), v in self.spans.items() if r in at}, rule=self.rule)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        used, k = 0.0, 0
+        while k < len(self.rows) and used + self.heights[k] <= avail_height:
+            used += self.heights[k]
+            k += 1
+        if k <= self.header or k >= len(self.rows):
+            return []
+        head = list(range(self.header))
+        return [self._rows(range(k)), self._rows(head + list(range(k, len(self.rows))))]
 
     def draw(self) -> None:
         c = self.canv
@@ -191,63 +229,162 @@ class ScoreGrid(Flowable):
         ys = [self.height]
         for h in self.heights:
             ys.append(ys[-1] - h)
+        covered: set[tuple[int, int]] = set()  # cells inside a span (not the first)
+        for (r, c0), c1 in self.spans.items():
+            covered.update((r, x) for x in range(c0 + 1, c1 + 1))
         c.saveState()
-        for c0, r0, c1, r1, colour in self.fills:
-            c.setFillColor(colour)
-            c.rect(xs[c0], ys[r1 + 1], xs[c1 + 1] - xs[c0], ys[r0] - ys[r1 + 1], stroke=0, fill=1)
-        c.setStrokeColor(GRID)
+        # fills in painting order: rows, then columns over them, then single cells over both
+        rects: list[tuple[Any, float, float, float, float]] = []
+        for r, colour in sorted(self.row_fills.items()):
+            rects.append((colour, 0, ys[r + 1], self.width, ys[r] - ys[r + 1]))
+        for col, colour in sorted(self.col_fills.items()):
+            rects.append((colour, xs[col], 0, xs[col + 1] - xs[col], self.height))
+        for (col, r), colour in sorted(self.fills.items()):
+            if (r, col) in covered:
+                continue
+            x1 = xs[self.spans.get((r, col), col) + 1]
+            rects.append((colour, xs[col], ys[r + 1], x1 - xs[col], ys[r] - ys[r + 1]))
+        current: Any = None
+        path: Any = None
+        for colour, x, y, w, h in rects:
+            if colour != current:
+                if path is not None:
+                    c.drawPath(path, stroke=0, fill=1)
+                c.setFillColor(colour)
+                current, path = colour, c.beginPath()
+            path.rect(x, y, w, h)
+        if path is not None:
+            c.drawPath(path, stroke=0, fill=1)
+        c.setStrokeColor(self.rule)
         c.setLineWidth(0.5)
-        p = c.beginPath()
+        path = c.beginPath()
         for y in ys:
-            p.moveTo(0, y)
-            p.lineTo(self.width, y)
+            path.moveTo(0, y)
+            path.lineTo(self.width, y)
+        nrows = len(self.rows)
         for i, x in enumerate(xs):
-            for r in range(len(self.rows)):
-                if 0 < i <= self.spans.get(r, 0):
-                    continue  # inside a spanned cell
-                p.moveTo(x, ys[r])
-                p.lineTo(x, ys[r + 1])
-        c.drawPath(p, stroke=1, fill=0)
+            r = 0
+            while r < nrows:  # one segment per run of rows where this rule is not inside a span
+                if (r, i) in covered:
+                    r += 1
+                    continue
+                r1 = r
+                while r1 + 1 < nrows and (r1 + 1, i) not in covered:
+                    r1 += 1
+                path.moveTo(x, ys[r])
+                path.lineTo(x, ys[r1 + 1])
+                r = r1 + 1
+        c.drawPath(path, stroke=1, fill=0)
         t = c.beginText()
-        t.setFont(self.font, self.size)
+        size = self.size
+        t.setFont(self.font, size)
         ink: Any = colors.black
         t.setFillColor(ink)
         for r, row in enumerate(self.rows):
             top = ys[r]
             for col, text in enumerate(row):
-                if not text:
+                if not text or (r, col) in covered:
                     continue
                 want = self.inks.get((col, r)) or self.inks.get((col, None)) or colors.black
                 if want is not ink:
                     t.setFillColor(want)
                     ink = want
+                cell_size = self.sizes.get((col, r), self.size)
+                if cell_size != size:
+                    size = cell_size
+                    t.setFont(self.font, size)
+                leading = size + 2
                 x0 = xs[col]
-                x1 = xs[self.spans[r] + 1] if col == 0 and r in self.spans else xs[col + 1]
+                x1 = xs[self.spans.get((r, col), col) + 1]
                 parts = text.split("\n")
-                y = top - (self.heights[r] - len(parts) * self.leading) / 2 - self.size + 0.5
+                y = top - (self.heights[r] - len(parts) * leading) / 2 - size + 0.5
                 for part in parts:
-                    if col in self.left:
-                        x = x0 + self.PAD
-                    else:
-                        x = (x0 + x1 - _width(part, self.font, self.size)) / 2
-                    t.setTextOrigin(x, y)
-                    t.textOut(part)
-                    y -= self.leading
+                    x = x0 + self.PAD if col in self.left else (x0 + x1 - width(part, self.font, size)) / 2
+                    show(t, x, y, part)
+                    y -= leading
         c.drawText(t)
         c.restoreState()
 
 
-_widths: dict[tuple[str, float], float] = {}
+class FillIn(Flowable):
+    """A heading followed by ruled lines to write on by hand (an empty section of the panel
+    opinion): the heading sits on the first line. Not split."""
+
+    def __init__(self, label: str, lines: int, font: str, size: float = 9.5, pitch: float = 7 * mm) -> None:
+        super().__init__()
+        self.label, self.lines, self.font, self.size, self.pitch = label, lines, font, size, pitch
+        self.width, self.height = WIDTH, lines * pitch + 1.5 * mm
+        self.spaceAfter = 1 * mm
+
+    def wrap(self, *_: Any) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.4)
+        label_w = width(self.label, self.font, self.size) + 1.5 * mm
+        path = c.beginPath()
+        for i in range(self.lines):
+            y = self.height - (i + 1) * self.pitch
+            path.moveTo(label_w if i == 0 else 0, y)
+            path.lineTo(self.width, y)
+        c.drawPath(path, stroke=1, fill=0)
+        t = c.beginText()
+        t.setFont(self.font, self.size)
+        show(t, 0, self.height - self.pitch + 1.2, self.label)
+        c.drawText(t)
+        c.restoreState()
 
 
-def _width(text: str, font: str, size: float) -> float:
-    key = (text, size)
-    w = _widths.get(key)
-    if w is None:
-        if len(_widths) > 50000:
-            _widths.clear()
-        w = _widths[key] = stringWidth(text, font, size)
-    return w
+class SignatureBlock(Flowable):
+    """Rows of 角色 · 姓名 · 签字：____ · 日期：____年　月　日, one per person; names left blank
+    get a line to write on. Not split."""
+
+    ROW = 8.5 * mm
+    COLS = (24 * mm, 30 * mm, 13 * mm, 50 * mm, 13 * mm)
+
+    def __init__(self, rows: Sequence[tuple[str, str]], font: str, size: float = 9) -> None:
+        super().__init__()
+        self.rows, self.font, self.size = list(rows), font, size
+        self.width, self.height = WIDTH, len(self.rows) * self.ROW
+
+    def wrap(self, *_: Any) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        xs = [0.0]
+        for w in self.COLS:
+            xs.append(xs[-1] + w)
+        c.saveState()
+        c.setStrokeColor(GRID)
+        c.setLineWidth(0.5)
+        path = c.beginPath()
+        t = c.beginText()
+        t.setFont(self.font, self.size)
+        date = "年　　月　　日"
+        for i, (role, name) in enumerate(self.rows):
+            base = self.height - (i + 1) * self.ROW + 2.2
+            line = base - 2.2
+            if role:
+                show(t, 0, base, role)
+            if name:
+                show(t, xs[1] + 2, base, name)
+            else:
+                path.moveTo(xs[1], line)
+                path.lineTo(xs[2] - 3 * mm, line)
+            for caption, right in (("签字：", xs[3]), ("日期：", xs[5])):
+                show(t, right - width(caption, self.font, self.size) - 1, base, caption)
+            path.moveTo(xs[3], line)
+            path.lineTo(xs[4] - 2 * mm, line)
+            path.moveTo(xs[5], line)
+            path.lineTo(self.width, line)
+            show(t, self.width - width(date, self.font, self.size) - 2, base, date)
+        c.drawPath(path, stroke=1, fill=0)
+        c.drawText(t)
+        c.restoreState()
 
 
 # ── outline: bookmarks kept per page and written when the page's number is known ───────────────
@@ -310,6 +447,27 @@ def _canvas_class(footer: Callable[[Any, int, int], None]) -> type[rl_canvas.Can
     return ReportCanvas
 
 
+# ── text blocks ────────────────────────────────────────────────────────────────────────────
+
+
+def _h1(text: str, font: str) -> TextLines:
+    return TextLines([text], font, 14, 19, after=2 * mm)
+
+
+def _h2(text: str, font: str, keep: float = 0) -> list[Flowable]:
+    """A section heading; `keep`: the height of what must follow it on the same page."""
+    head = TextLines([text], font, 11, 15, before=3 * mm, after=1.5 * mm)
+    return [CondPageBreak(15 + 4.5 * mm + keep), head] if keep else [head]
+
+
+def _body(paras: Sequence[str], font: str, indent: float = 0) -> TextLines:
+    return TextLines(paras, font, 9.5, 13.5, indent)
+
+
+def _note(text: str, font: str) -> TextLines:
+    return TextLines([text], font, 8.5, 12, ink=NOTE_INK)
+
+
 # ── cover and ranking ──────────────────────────────────────────────────────────────────────
 
 
@@ -334,7 +492,7 @@ def _cover(report: ReportData, st: _Styles, forms: Sequence[FormTemplate]) -> li
                                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     out.append(t)
     if report.rejected:
-        out += [Spacer(1, 8 * mm), _p(f"未接收的评分表文件（{len(report.rejected)} 份）", st.h2)]
+        out += [Spacer(1, 8 * mm), *_h2(f"未接收的评分表文件（{len(report.rejected)} 份）", st.font)]
         rows = [["文件", "原因"]] + [[_p(r.name, st.cell), _p(f"{r.reason_zh}（{r.code}）", st.cell)]
                                      for r in report.rejected]
         t = Table(rows, colWidths=[60 * mm, WIDTH - 60 * mm], repeatRows=1)
@@ -361,55 +519,77 @@ def remark(r: ProposalResult) -> str:
     return "；".join(parts)
 
 
+RANK_SIZE = 8
+OUTCOME_SIZE = 7.5
+
+
 def _ranking(form: FormTemplate, results: Sequence[ProposalResult], st: _Styles) -> list[Any]:
-    out: list[Any] = [_Anchor(f"rank-{form.id}", f"排名表：{form.title.zh}", 0),
-                      _p(f"排名表　{form.title.zh}", st.h1),
-                      _p(f"共 {len(results)} 项，按最终得分从高到低排列；得分相同的按有效总分之和排列，仍相同的并列。", st.note),
-                      Spacer(1, 2 * mm)]
-    rows: list[list[Any]] = [["排名", "项目编号", "中心名称", "有效评分表", "最终得分", "结论", "备注"]]
+    """The list to publish: rank, proposal, final score, conclusion (grade), the outcome (处理意见)
+    when it fits in two lines of its column, the award when the form has one, remarks (capped,
+    tie, vetoes); below it each conclusion with its outcome."""
+    font = st.font
+    awards = any(c.award is not None for c in form.conclusions)
+    # 排名, 项目编号, 中心名称, 有效评分表, 最终得分, 结论, [处理意见], [奖励], 备注
+    fixed = [13 * mm, 17 * mm, 0.0, 12 * mm, 14 * mm, 16 * mm]
+    remark_w = 24 * mm
+    award_w = 18 * mm if awards else 0.0
+    outcome_w = 34 * mm
+    longest = max((width(c.outcome.zh, font, OUTCOME_SIZE) for c in form.conclusions), default=0.0)
+    with_outcome = longest <= 2 * (outcome_w - 5) - 2 * OUTCOME_SIZE  # two lines, some slack for breaks
+    name_w = WIDTH - sum(fixed) - remark_w - award_w - (outcome_w if with_outcome else 0)
+    widths = [13 * mm, 17 * mm, name_w, 12 * mm, 14 * mm, 16 * mm]
+    header = ["排名", "项目编号", "中心名称", "有效\n评分表", "最终得分", "结论"]
+    if with_outcome:
+        widths.append(outcome_w)
+        header.append("处理意见")
+    if awards:
+        widths.append(award_w)
+        header.append("奖励")
+    widths.append(remark_w)
+    header.append("备注")
+    outcome_col = 6 if with_outcome else -1
+    rows: list[list[str]] = [header]
+    sizes: dict[tuple[int, int], float] = {}
     for r in results:
         rank = "—" if r.rank is None else (f"{r.rank}（并列）" if r.tie else str(r.rank))
         concl = r.conclusion_label.zh if r.conclusion_label else "待定"
-        note = remark(r)
-        rows.append([rank, r.proposal_id, _cell(r.center_name, 58 * mm, st), str(r.valid_sheets),
-                     _fmt(r.final_score), concl, _cell(note, 30 * mm, st) if note else ""])
-    t = Table(rows, colWidths=[16 * mm, 20 * mm, 58 * mm, 16 * mm, 18 * mm, 20 * mm, 30 * mm], repeatRows=1)
-    t.setStyle(_grid(st.font, 8, [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-                                  ("ALIGN", (0, 1), (1, -1), "CENTER"), ("ALIGN", (3, 1), (5, -1), "CENTER")]))
-    out.append(t)
+        row = [rank, r.proposal_id, fit(r.center_name, name_w - 5, font, RANK_SIZE), str(r.valid_sheets),
+               _fmt(r.final_score), concl]
+        if with_outcome:
+            sizes[(outcome_col, len(rows))] = OUTCOME_SIZE
+            row.append(fit(r.outcome.zh, outcome_w - 5, font, OUTCOME_SIZE) if r.outcome else "—")
+        if awards:
+            row.append(_yuan(r.award) if r.award is not None else "—")
+        row.append(fit(remark(r), remark_w - 5, font, RANK_SIZE))
+        rows.append(row)
+    left = [2, len(header) - 1] + ([outcome_col] if with_outcome else [])
+    out: list[Any] = [_Anchor(f"rank-{form.id}", f"排名表：{form.title.zh}", 0),
+                      _h1(f"排名表　{form.title.zh}", font),
+                      _note(f"共 {len(results)} 项，按最终得分从高到低排列；得分相同的按有效总分之和排列，仍相同的并列。", font),
+                      Spacer(1, 2 * mm),
+                      Grid(rows, widths, font, RANK_SIZE, header=1, row_fills={0: SHADE}, sizes=sizes, left=left)]
+    legend = [f"{c.label.zh}（{'≥ ' + _fmt(c.min_total) + ' 分' if c.min_total else '低于以上'}）：{c.outcome.zh}"
+              for c in form.conclusions]
+    if form.consolidation.excellent_cap_ratio is not None and form.conclusions:
+        best = form.conclusions[0].label.zh
+        legend.append(f"“{best}”不超过排名项目数的 {_percent(form.consolidation.excellent_cap_ratio)}，"
+                      "超出的按排名顺延为下一等级（备注“优秀名额已满，顺延”）。")
+    out += [Spacer(1, 2 * mm), TextLines(["结论与处理意见：", *legend], font, 8.5, 12, indent=8.5, ink=NOTE_INK)]
     out.append(CondPageBreak(60 * mm))
-    out.append(_p("排名图", st.h2))
-    out += [charts.ChartFlowable(d) for d in charts.ranking_charts(results, form, WIDTH)]
+    out += _h2("排名图", font)
+    out += [charts.ChartFlowable(p) for p in charts.ranking_plots(results, form, WIDTH)]
     out.append(PageBreak())
     return out
 
 
-def _cell(text: str, width: float, st: _Styles) -> Any:
-    """Plain text when it fits on one line (drawn directly: far cheaper), else a wrapping paragraph."""
-    if "\n" not in text and stringWidth(text, st.font, 8) <= width - 5:
-        return text
-    return _p(text, st.cell)
+def _percent(ratio: Decimal) -> str:
+    return f"{format((ratio * 100).normalize(), 'f')}%"
 
 
 # ── one proposal on one form ───────────────────────────────────────────────────────────────
 
 
-def _fit(text: str, width: float, font: str, size: float) -> str:
-    """`text` broken into lines (at any character) that fit in `width`."""
-    if _width(text, font, size) <= width:
-        return text
-    lines, start, used = [], 0, 0.0
-    for i, ch in enumerate(text):
-        w = _width(ch, font, size)
-        if used + w > width and i > start:
-            lines.append(text[start:i])
-            start, used = i, 0.0
-        used += w
-    lines.append(text[start:])
-    return "\n".join(lines)
-
-
-def _score_table(r: ProposalResult, form: FormTemplate, st: _Styles) -> tuple[ScoreGrid, bool]:
+def _score_table(r: ProposalResult, form: FormTemplate, st: _Styles) -> tuple[Grid, bool]:
     """The 评分汇总表 and whether a criterion was flagged for its spread (※)."""
     experts = r.experts
     n = len(experts)
@@ -420,7 +600,7 @@ def _score_table(r: ProposalResult, form: FormTemplate, st: _Styles) -> tuple[Sc
     header = ["序号", "指标", "分值"]
     for i, e in enumerate(experts, 1):
         mark = DROPPED_MARK.get(e.dropped or "", "") + ("离群" if e.outlier else "")
-        header.append(f"专家{i}\n{e.expert_name}" + (f"\n{mark}" if mark else ""))
+        header.append(f"专家{i}\n{fit(e.expert_name, col - 3, st.font, size)}" + (f"\n{mark}" if mark else ""))
     header.append("平均")
     rows: list[list[str]] = [header]
     last_col = 3 + n
@@ -436,46 +616,57 @@ def _score_table(r: ProposalResult, form: FormTemplate, st: _Styles) -> tuple[Sc
             mean += "※"
             any_outlier = True
             inks[(last_col, len(rows))] = RED
-        rows.append([c.id, _fit(c.label.zh, label_w - 5, st.font, size), _fmt(c.max),
+        rows.append([c.id, fit(c.label.zh, label_w - 5, st.font, size), _fmt(c.max),
                      *[_fmt(scores[x]) if x in scores else "—" for x in ids], mean])
-    spans = []
+    spans: dict[tuple[int, int], int] = {}
     rescaled = any(e.total != e.raw_total for e in experts)
     if rescaled:
-        spans.append((len(rows), 1))
+        spans[(len(rows), 0)] = 1
         rows.append(["得分合计", "", "", *[_fmt(e.raw_total) for e in experts], ""])
     last = len(rows)
-    spans.append((last, 1))
+    spans[(last, 0)] = 1
     rows.append(["合计（折算百分制）" if rescaled else "合计", "", "100", *[_fmt(e.total) for e in experts],
                  _fmt(r.final_score)])
-    fills: list[tuple[int, int, int, int, Any]] = [(0, 0, last_col, 0, SHADE), (0, last, last_col, last, SHADE)]
+    col_fills: dict[int, Any] = {}
     inks[(last_col, last)] = charts.FINAL
     for i, e in enumerate(experts):
         if e.dropped:
-            fills.append((3 + i, 0, 3 + i, last, DROPPED_BG))
+            col_fills[3 + i] = DROPPED_BG
             inks[(3 + i, None)] = DROPPED_INK
         elif e.outlier:
             inks[(3 + i, 0)] = RED
     widths = [id_w, label_w, max_w, *([col] * n), mean_w]
-    return ScoreGrid(rows, widths, st.font, size, fills=fills, inks=inks, left=(1,), spans=spans), any_outlier
+    grid = Grid(rows, widths, st.font, size, header=1, row_fills={0: SHADE, last: SHADE}, col_fills=col_fills,
+                inks=inks, left=(1,), spans=spans)
+    return grid, any_outlier
 
 
-def _key_facts(r: ProposalResult, form: FormTemplate, ranked: int, st: _Styles) -> Table:
+KEY_WIDTHS = (17 * mm, 19 * mm, 15 * mm, 46 * mm, 15 * mm)
+
+
+def _key_facts(r: ProposalResult, form: FormTemplate, ranked: int, st: _Styles) -> Grid:
+    """Final score, rank, conclusion (grade; capped), valid sheets, method, outcome (处理意见) and,
+    for a form with awards, the award."""
+    font = st.font
     rank = "—" if r.rank is None else f"{r.rank} / {ranked}" + ("（并列）" if r.tie else "")
     concl = r.conclusion_label.zh if r.conclusion_label else "待定（否决项待组长确认）" if any(
         v.decision is None for v in r.vetoes) else "待定"
     if r.capped:
         concl += "（优秀名额已满，顺延）"
-    outcome = r.outcome.zh if r.outcome else "—"
+    widths = [*KEY_WIDTHS, WIDTH - sum(KEY_WIDTHS)]
     rows = [
-        ["最终得分", _fmt(r.final_score), "排名", rank, "结论", concl],
-        ["有效评分表", f"{r.valid_sheets} 份", "计算方法", METHOD_ZH.get(r.method, r.method), "处理意见",
-         _p(outcome, st.cell)],
+        ["最终得分", _fmt(r.final_score), "排名", rank, "结论", fit(concl, widths[5] - 5, font, 8.5)],
+        ["有效评分表", f"{r.valid_sheets} 份", "计算方法", fit(METHOD_ZH.get(r.method, r.method), widths[3] - 5, font, 8.5),
+         "处理意见", fit(r.outcome.zh if r.outcome else "—", widths[5] - 5, font, 8.5)],
     ]
-    t = Table(rows, colWidths=[18 * mm, 20 * mm, 16 * mm, 52 * mm, 16 * mm, 56 * mm])
-    t.setStyle(_grid(st.font, 8.5, [("BACKGROUND", (0, 0), (0, -1), SHADE), ("BACKGROUND", (2, 0), (2, -1), SHADE),
-                                    ("BACKGROUND", (4, 0), (4, -1), SHADE), ("FONTSIZE", (1, 0), (1, 0), 11),
-                                    ("TEXTCOLOR", (1, 0), (1, 0), charts.FINAL)]))
-    return t
+    spans: dict[tuple[int, int], int] = {}
+    if any(c.award is not None for c in form.conclusions):
+        award = f"一次性奖励 {_yuan(r.award)}" if r.award is not None else "无"
+        rows.append(["奖励", award, "", "", "", ""])
+        spans[(2, 1)] = 5
+    label_fill = {(c, row): SHADE for row in range(len(rows)) for c in (0, 2, 4)}
+    return Grid(rows, widths, font, 8.5, fills=label_fill, inks={(1, 0): charts.FINAL}, sizes={(1, 0): 11},
+                left=(1, 3, 5), spans=spans)
 
 
 def _name(report: ReportData, expert_id: str) -> str:
@@ -486,21 +677,22 @@ def _name(report: ReportData, expert_id: str) -> str:
 
 
 def _calculation(r: ProposalResult, report: ReportData, st: _Styles, any_outlier: bool) -> list[Any]:
-    out: list[Any] = [_p("计算过程", st.h2), _p(r.calculation.zh, st.body)]
+    font = st.font
+    out: list[Any] = [*_h2("计算过程", font, keep=3 * 13.5), _body([r.calculation.zh], font)]
     if any_outlier:
-        out.append(_p("※ 该项专家打分分歧较大（极差超过该项满分的规定比例）。", st.note))
+        out.append(_note("※ 该项专家打分分歧较大（极差超过该项满分的规定比例）。", font))
     people = [f"应评专家 {r.valid_sheets + len(r.conflicted) + len(r.missing)} 人，有效评分表 {r.valid_sheets} 份"]
     if r.conflicted:
         people.append("回避：" + "、".join(_name(report, x) for x in r.conflicted))
     if r.missing:
         people.append("未提交评分表：" + "、".join(_name(report, x) for x in r.missing))
-    out.append(_p("；".join(people) + "。", st.body))
+    out.append(_body(["；".join(people) + "。"], font))
     flags = [f for f in r.flags if not f.code.startswith(OWN_BLOCK_FLAGS)]
     if flags:
-        out.append(_p("提示", st.h2))
-        out.append(_p("\n".join(f"• {f.zh}" for f in flags), st.body))
+        out += _h2("提示", font, keep=2 * 13.5)
+        out.append(_body([f"• {f.zh}" for f in flags], font, indent=9.5))
     if r.vetoes:
-        out.append(_p("否决项（筛选性指标）", st.h2))
+        out += _h2("否决项（筛选性指标）", font, keep=2 * 13.5)
         lines = []
         for v in r.vetoes:
             who = "、".join(_name(report, x) for x in v.raised_by)
@@ -512,14 +704,15 @@ def _calculation(r: ProposalResult, report: ReportData, st: _Styles, any_outlier
                 if d.decided_by or d.decided_at:
                     state += f"（{d.decided_by} {d.decided_at.replace('T', ' ')}）".replace("（ ", "（")
             lines.append(f"• {v.label.zh}：由 {who} 提出；{state}")
-        out.append(_p("\n".join(lines), st.body))
+        out.append(_body(lines, font, indent=9.5))
     return out
 
 
 def _comments(entries: Sequence[ExpertEntry], form: FormTemplate, report: ReportData, st: _Styles) -> list[Any]:
-    out: list[Any] = [_p("专家评审意见", st.h2)]
+    font = st.font
+    out: list[Any] = _h2("专家评审意见", font, keep=3 * 12)
     if not entries:
-        return out + [_p("（本报告未附专家评审意见，见各专家评分表。）", st.note)]
+        return out + [_note("（本报告未附专家评审意见，见各专家评分表。）", font)]
     labels = {c.id: c.label.zh for c in form.criteria}
     conclusions = {c.code: c.label.zh for c in form.conclusions}
     for e in sorted(entries, key=lambda e: e.expert_id):
@@ -534,28 +727,26 @@ def _comments(entries: Sequence[ExpertEntry], form: FormTemplate, report: Report
         for f in form.overall_fields:
             text = (e.overall.get(f.id) or "").strip()
             lines.append(f"　{f.label.zh}：{text or '（无）'}")
-        out.append(TextLines([part for line in lines for part in line.split("\n")], st.font, 8.5, 12, indent=8.5))
-        out.append(Spacer(1, 1.5 * mm))
+        out.append(TextLines(lines, font, 8.5, 12, indent=17, after=1.5 * mm))
     return out
 
 
-def _lines(count: int, font: str) -> Table:
-    t = Table([[""]] * count, colWidths=[WIDTH], rowHeights=[7 * mm] * count)
-    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
-                           ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999"))]))
-    return t
+OPINION_LINES = {"conclusion": 2}
+"""Ruled lines for an empty section of the panel opinion (3 unless named here)."""
 
 
 def _opinion(opinion: PanelOpinion | None, st: _Styles) -> list[Any]:
-    out: list[Any] = [CondPageBreak(50 * mm), _p("专家组意见", st.h2)]
+    font = st.font
+    blocks: list[Flowable] = []
     for name, heading in SECTIONS:
         text = opinion.section(name).strip() if opinion is not None else ""
         if text:
-            out.append(_p(f"{heading.zh}：{text}", st.body))
-            out.append(Spacer(1, 1 * mm))
+            blocks.append(TextLines([f"{heading.zh}：{text}"], font, 9.5, 13.5, after=1 * mm))
         else:
-            out.append(KeepTogether([_p(f"{heading.zh}：", st.body), _lines(2 if name == "conclusion" else 3, st.font)]))
-    return out
+            blocks.append(FillIn(f"{heading.zh}：", OPINION_LINES.get(name, 3), font))
+    # the whole opinion on one page when it is not longer than that
+    keep = sum(b.wrap(WIDTH, A4[1])[1] + b.getSpaceAfter() for b in blocks)
+    return [*_h2("专家组意见", font, keep=min(keep, 150 * mm)), *blocks]
 
 
 def _signatures(results: Sequence[ProposalResult], report: ReportData, st: _Styles) -> list[Any]:
@@ -565,40 +756,32 @@ def _signatures(results: Sequence[ProposalResult], report: ReportData, st: _Styl
     seen = dict.fromkeys(e.expert_id for r in results for e in r.experts)
     names = {e.expert_id: e.expert_name for r in results for e in r.experts}
     members = [names[x] for x in sorted(seen) if chair is None or x != chair.id]
-    rows: list[list[Any]] = [["专家组组长", chair.name if chair else "", "签字：", "", "日期：", "年　　月　　日"]]
-    for i, name in enumerate(members):
-        rows.append(["专家组成员" if i == 0 else "", name, "签字：", "", "日期：", "年　　月　　日"])
-    rows.append(["填写人", "", "签字：", "", "日期：", "年　　月　　日"])
-    rows.append(["复核人", "", "签字：", "", "日期：", "年　　月　　日"])
-    t = Table(rows, colWidths=[24 * mm, 28 * mm, 14 * mm, 48 * mm, 14 * mm, 50 * mm], rowHeights=[8.5 * mm] * len(rows))
-    cmds: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), st.font), ("FONTSIZE", (0, 0), (-1, -1), 9),
-                                   ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("ALIGN", (2, 0), (2, -1), "RIGHT"),
-                                   ("ALIGN", (4, 0), (4, -1), "RIGHT"), ("ALIGN", (5, 0), (5, -1), "RIGHT"),
-                                   ("LINEBELOW", (3, 0), (3, -1), 0.5, GRID), ("LINEBELOW", (5, 0), (5, -1), 0.5, GRID),
-                                   ("LINEBELOW", (1, -2), (1, -1), 0.5, GRID)]
-    if members:
-        cmds.append(("SPAN", (0, 1), (0, len(members))))
-        cmds.append(("VALIGN", (0, 1), (0, len(members)), "TOP"))
-    t.setStyle(TableStyle(cmds))
-    return [CondPageBreak(min(len(rows) * 8.5 * mm + 15 * mm, 150 * mm)), _p("签字", st.h2), t]
+    rows = [("专家组组长", chair.name if chair else "")]
+    rows += [("专家组成员" if i == 0 else "", name) for i, name in enumerate(members)]
+    rows += [("填写人", ""), ("复核人", "")]
+    block = SignatureBlock(rows, st.font)
+    return [*_h2("签字", st.font, keep=block.height), block]
 
 
 def _proposal(report: ReportData, r: ProposalResult, form: FormTemplate, ranked: int, entries: Sequence[ExpertEntry],
               st: _Styles, first: bool) -> list[Any]:
+    font = st.font
     key = f"p-{r.proposal_id}-{r.form_id}"
     out: list[Any] = []
     if first:
         out += [_Anchor(f"p-{r.proposal_id}", f"{r.proposal_id} {r.center_name}", 0)]
     else:
         out.append(CondPageBreak(120 * mm))
-    out += [_Anchor(key, form.title.zh, 1),
-            _p(f"{r.proposal_id}　{r.center_name}", st.h1),
-            _p(f"{form.title.zh}　·　评分汇总表", st.base.subtitle if first else st.h2),
+    title = f"{form.title.zh}　·　评分汇总表"
+    out += [_Anchor(key, form.title.zh, 1), _h1(f"{r.proposal_id}　{r.center_name}", font),
+            TextLines([title], font, 10, 14, ink=SUBTITLE_INK, center=True, after=3 * mm) if first
+            else _h2(title, font)[0],
             _key_facts(r, form, ranked, st), Spacer(1, 2.5 * mm)]
     table, any_outlier = _score_table(r, form, st)
     out += [table, Spacer(1, 2 * mm)]
     if r.experts:
-        out.append(KeepTogether([_p("专家总分分布", st.h2), charts.ChartFlowable(charts.dot_plot(r, WIDTH))]))
+        plot = charts.plot_dots(r, WIDTH)
+        out += [*_h2("专家总分分布", font, keep=plot.height), charts.ChartFlowable(plot)]
     out += _calculation(r, report, st, any_outlier)
     out += _comments(entries, form, report, st)
     out += _opinion(report.opinions.get((r.proposal_id, r.form_id)), st)
@@ -663,6 +846,8 @@ def check_pdf(path: Any) -> None:
         raise ValueError("not a complete PDF file")
 
 
-def write_consolidated_pdf(path: Any, report: ReportData, progress: Progress | None = None) -> None:
-    """Render and write the consolidated report to `path` atomically (temp, fsync, replace, check)."""
-    atomic_write(path, render_consolidated_pdf(report, progress), verify=check_pdf)
+def write_consolidated_pdf(path: Any, report: ReportData, progress: Progress | None = None, *,
+                           mode: int | None = 0o644) -> None:
+    """Render and write the consolidated report to `path` atomically (temp, fsync, replace, check);
+    `mode`: its POSIX permissions (readable by others by default: a report is handed on)."""
+    atomic_write(path, render_consolidated_pdf(report, progress), verify=check_pdf, mode=mode)
