@@ -89,7 +89,7 @@ from batch_factory import (
 from conftest import Ctx, WriteGuard, bounded
 from sheet_factory import SHEET_FILES, SheetWorld, body_of, plain_members, relist, sheet_body, sign_members
 
-from tic_desktop.core.errors import SheetRejected, known_codes, message
+from tic_desktop.core.errors import Rejected, SheetRejected, known_codes, message
 from tic_desktop.formats import agecrypt, container, sshsig, strictjson
 from tic_desktop.formats import sheet as sf
 
@@ -208,6 +208,25 @@ def both(name: str, central_off: int, local_off: int, fmt: str, value: int) -> C
     """One field changed alike in the local header and the central entry (they still agree)."""
     return lambda z: patch_local_of(patch_central(z, central_off, fmt, value, central_index(z, name)), name,
                                     local_off, fmt, value)
+
+
+def tiny_values(item: bytes, size: int = 4 * 1024 * 1024) -> bytes:
+    """A JSON array of `item` repeated to just under `size` bytes."""
+    n = (size - 2) // (len(item) + 1)
+    return b"[" + b",".join([item] * n) + b"]"
+
+
+def keyed_objects(size: int) -> bytes:
+    """`{"0":{},"1":{},…}` to just under `size` bytes (distinct keys: no duplicate to stop at)."""
+    parts, total, i = [], 2, 0
+    while True:
+        part = b'"%d":{}' % i
+        if total + len(part) + 1 > size:
+            break
+        parts.append(part)
+        total += len(part) + 1
+        i += 1
+    return b"{" + b",".join(parts) + b"}"
 
 
 def stranger_claims_e1(w: SheetWorld, c: Ctx) -> bytes:
@@ -552,7 +571,18 @@ CASES: list[Case] = [
          "zip.member_too_large"),
     Case("json-string-70KB", text_edit(replace_once('"app_version":"0.1.0"', '"app_version":"' + "x" * 70_000 + '"')),
          "json.string_too_long"),
-    Case("json-array-1e6", body_bytes(lambda w: b"[" + b"0," * 999_999 + b"0]", store=True), "json.array_too_long"),
+    Case("json-array-1e6", body_bytes(lambda w: b"[" + b"0," * 999_999 + b"0]", store=True), "json.too_many_values"),
+    Case("json-array-10001", body_bytes(lambda w: b"[" + b"0," * 10_000 + b"0]", store=True), "json.array_too_long"),
+    # millions of tiny values: refused by counting before json.loads builds them (each costs Python
+    # 50-170 bytes: 4 MiB of `[],` was ~90 MB, of `"",` ~240 MB, over conftest.bounded's cap)
+    Case("json-4MiB-of-empty-lists", body_bytes(lambda w: tiny_values(b"[]"), store=True), "json.too_many_values",
+         limits(max_json=4 * 1024 * 1024)),
+    Case("json-4MiB-of-empty-strings", body_bytes(lambda w: tiny_values(b'""'), store=True), "json.too_many_values",
+         limits(max_json=4 * 1024 * 1024)),
+    Case("json-4MiB-of-empty-objects", body_bytes(lambda w: tiny_values(b"{}"), store=True), "json.too_many_values",
+         limits(max_json=4 * 1024 * 1024)),
+    Case("json-4MiB-of-keyed-objects", body_bytes(lambda w: keyed_objects(4 * 1024 * 1024), store=True),
+         "json.too_many_values", limits(max_json=4 * 1024 * 1024)),
     Case("json-pretty-printed", body_bytes(lambda w: json.dumps(body_of(w.members), indent=2).encode()),
          "json.not_canonical"),
     Case("json-keys-unsorted", body_bytes(unsorted_keys), "json.not_canonical"),
@@ -690,6 +720,20 @@ def test_every_sheet_code_has_both_languages() -> None:
 
 
 # ── what must be accepted (so the corpus is not passing because everything is refused) ─────
+
+@pytest.mark.parametrize("item", [b"0", b'""', b"[]", b"{}", b"[[]]"])
+def test_16_mib_of_tiny_values_is_refused_before_it_is_built(item: bytes) -> None:
+    """At the default 16 MiB limit, straight through the strict JSON reader (what a sheet.json,
+    manifest, form or proposal file goes through once its signature verifies)."""
+    data = tiny_values(item, 16 * 1024 * 1024)
+    with bounded(), pytest.raises(Rejected) as err:
+        strictjson.parse(data)
+    assert err.value.code == "json.too_many_values"
+    keyed = keyed_objects(16 * 1024 * 1024)
+    with bounded(), pytest.raises(Rejected) as err:
+        strictjson.parse(keyed)
+    assert err.value.code == "json.too_many_values"
+
 
 def test_base_sheet_is_valid(sheets: SheetWorld, no_writes: WriteGuard) -> None:
     with bounded(), no_writes():

@@ -1,7 +1,7 @@
 """Strict, canonical JSON: the only way signed JSON is read or written.
 
 `parse()` accepts exactly the bytes `dumps()` produces for some value: UTF-8 without a BOM,
-no duplicate keys, no NaN/Infinity, bounded depth, string, array and number sizes, and the
+no duplicate keys, no NaN/Infinity, bounded depth, value count, string, array and number sizes, and the
 bytes must equal their RFC 8785 canonical form (so whitespace, key order and number spelling
 cannot differ between what was signed and what is read). Failures raise
 `core.errors.Rejected` with a `json.*` code; document readers re-raise them as their own type.
@@ -63,6 +63,10 @@ BAD_STRING = register(
     "json.invalid_string", "数据中含有无效字符。请向发送方索取正确的文件。",
     "The data contains an invalid character. Ask the sender for a correct file.",
 )
+TOO_MANY_VALUES = register(
+    "json.too_many_values", "数据中的条目总数过多，文件可能是恶意构造的。请勿使用此文件，并联系发送方。",
+    "The data holds too many values in total; the file may be malicious. Do not use it and contact the sender.",
+)
 NOT_CANONICAL = register(
     "json.not_canonical", "数据不是规范格式（可能被编辑器改动过），与签名时的内容不一致。请使用未经改动的原始文件。",
     "The data is not in canonical form (it may have been edited), so it is not what was signed. Use the unmodified original file.",
@@ -83,6 +87,16 @@ class JsonLimits:
     max_depth: int = 32
     max_string_bytes: int = 64 * 1024
     max_array: int = 10_000
+    max_values: int | None = None
+    """Values allowed before parsing, counted as strings (keys too) plus `,` `[` `{` outside
+    strings; None: `max(max_bytes // 64, 4 * max_array)` (262,144 for 16 MiB). Each parsed value
+    costs Python 50–170 bytes, so without this bound a 16 MiB `["","",…]` took ~1 GB before the
+    per-array limit was ever checked. The app's documents stay far below it: a sheet spends one
+    value per ~6 bytes, and a 300-proposal sheet has ~100,000."""
+
+    @property
+    def value_budget(self) -> int:
+        return self.max_values if self.max_values is not None else max(self.max_bytes // 64, 4 * self.max_array)
 
 
 DEFAULT_LIMITS = JsonLimits()
@@ -141,7 +155,7 @@ def parse(data: bytes, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
         text = data.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
         raise Rejected(NOT_UTF8, f"at byte {exc.start}") from None
-    _check_depth(data, limits.max_depth)
+    _check_structure(data, limits.max_depth, limits.value_budget)
     try:
         value = json.loads(
             text,
@@ -203,17 +217,38 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _check_depth(data: bytes, max_depth: int) -> None:
-    """Bound nesting before the recursive parser sees the data (strings cannot hide brackets)."""
-    brackets = _STRING_RE.sub(b"", data).translate(None, _NOT_BRACKETS)
-    depth = 0
-    for b in brackets:
-        if b in (0x5B, 0x7B):
-            depth += 1
-            if depth > max_depth:
-                raise Rejected(TOO_DEEP, f"more than {max_depth} levels")
-        else:
-            depth -= 1
+def _check_structure(data: bytes, max_depth: int, max_values: int) -> None:
+    """Bound the number of values, then the nesting, before the parser builds anything.
+
+    Counting is done on the raw bytes first (C speed, no copies): quotes / 2 + `,` `[` `{` is an
+    upper bound of the values. Only above the budget are strings walked one by one (stopping as
+    soon as they alone exceed it) to take out what sits inside them. The depth walk strips
+    strings so they cannot hide brackets (the possessive regex keeps no state per character);
+    by then there are at most `max_values` strings, which bounds the pieces the substitution
+    builds (~45 MB at the default budget, against ~1 GB for 16 MiB of `"" ` before)."""
+    opens = data.count(b"[") + data.count(b"{")
+    structural = data.count(b",") + opens
+    too_many = False
+    if data.count(b'"') // 2 + structural > max_values:
+        strings = inside = 0
+        for match in _STRING_RE.finditer(data):
+            strings += 1
+            if strings > max_values:
+                raise Rejected(TOO_MANY_VALUES, f"more than {max_values} strings")
+            start, end = match.span()
+            inside += data.count(b",", start, end) + data.count(b"[", start, end) + data.count(b"{", start, end)
+        too_many = strings + structural - inside > max_values
+    if opens > max_depth:  # too deep is the more telling reason when both hold
+        depth = 0
+        for b in _STRING_RE.sub(b"", data).translate(None, _NOT_BRACKETS):
+            if b in (0x5B, 0x7B):
+                depth += 1
+                if depth > max_depth:
+                    raise Rejected(TOO_DEEP, f"more than {max_depth} levels")
+            else:
+                depth -= 1
+    if too_many:
+        raise Rejected(TOO_MANY_VALUES, f"more than {max_values} values")
 
 
 def _check_sizes(value: Any, limits: JsonLimits) -> bool:
