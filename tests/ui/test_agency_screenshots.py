@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.ui.agency_setup import answer_next_dialog, demo_round, sheet_files  # noqa: F401 - fixtures
+from tests.ui.agency_setup import answer_next_dialog, demo_round, periodic_round, sheet_files  # noqa: F401 - fixtures
 
 
 def _grab(folder: Path, name: str, widget: QWidget) -> Path:
@@ -78,4 +78,36 @@ def test_screenshots_of_the_agency_pages(qtbot, demo_round: Path, tmp_path: Path
     written.append(_grab(folder, "agency-opinion", window))
     for path in written:
         assert path.stat().st_size > 5000, path
+    window.shutdown()
+
+
+def test_screenshot_of_a_periodic_assessment(qtbot, periodic_round: Path, tmp_path: Path) -> None:  # noqa: F811
+    """汇总结果 of a periodic assessment: grade, outcome (award, 撤并转 path), award and the 优秀 cap."""
+    from tic_desktop.agency.importer import import_sheets
+    from tic_desktop.agency.workspace import AgencyWorkspace
+    from tic_desktop.ui.agency_window import AgencyWindow
+
+    folder = Path(os.environ.get("TIC_SCREENSHOT_DIR") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    agency_dir = tmp_path / "agency"
+    shutil.copytree(periodic_round / "agency", agency_dir / "keys")
+    identity = (agency_dir / "keys" / "agency.agekey").read_text("ascii")
+    with AgencyWorkspace.open(agency_dir / "agency.db", check_location=False) as ws:
+        info = ws.add_batch(periodic_round / "demo.ticbatch", identity)
+        ws.pin_allowed_signers(info.batch_id, (periodic_round / "sheets" / "allowed_signers").read_text("utf-8"))
+        with ws.open_batch(info.batch_id, identity) as batch:
+            import_sheets(ws, batch, identity, sheet_files(periodic_round / "sheets"))
+    window = AgencyWindow(agency_dir, demo=True)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    page = window.consolidation_page
+    window.show_page("汇总结果")
+    qtbot.waitUntil(lambda: page.consolidation is not None and not page.is_busy(), timeout=20000)
+    capped = next(i for i, r in enumerate(page.results()) if r.capped)
+    page.select_row(capped)
+    page.tabs.setCurrentIndex(1)
+    QTest.qWait(50)
+    path = _grab(folder, "agency-periodic", window)
+    assert path.stat().st_size > 5000
     window.shutdown()

@@ -123,8 +123,9 @@ class ConsolidationPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(5, 170)
-        self.rankView.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header.resizeSection(5, 120)
+        header.setMinimumSectionSize(36)
+        self.rankView.setTextElideMode(Qt.TextElideMode.ElideRight)
         left.addWidget(self.rankView)
         self.rankingChart = RankingChart()
         chart_scroll = QScrollArea()
@@ -145,7 +146,7 @@ class ConsolidationPage(QWidget):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([560, 700])
+        split.setSizes([700, 560])
         layout.addWidget(split, 1)
 
     def _connect(self) -> None:
@@ -269,7 +270,8 @@ class ConsolidationPage(QWidget):
         award = {D.DisplayRole: award_text(r.award, lang), D.ForegroundRole: QColor("#2e7d32")}
         marks = {D.DisplayRole: self._marks(r), D.ToolTipRole: "\n".join(f.text(lang) for f in r.flags),
                  D.ForegroundRole: QColor("#b26a00")}
-        return (rank, {D.DisplayRole: r.center_name, D.ToolTipRole: r.center_name}, str(r.valid_sheets),
+        short = r.center_name.removeprefix("天津市") or r.center_name  # the same city for every centre
+        return (rank, {D.DisplayRole: short, D.ToolTipRole: r.center_name}, str(r.valid_sheets),
                 fmt(r.final_score), grade, outcome, award, marks)
 
     def _show_form(self) -> None:
@@ -282,7 +284,7 @@ class ConsolidationPage(QWidget):
         self.rankingChart.set_data([
             Bar(label=f"{r.rank or '—'}. {r.center_name}", value=r.final_score,
                 category=codes.index(r.conclusion) if r.conclusion in codes else len(codes),
-                note=" ".join(x for x in (grade_text(r, self._lang()), award_text(r.award, self._lang())) if x))
+                note=grade_text(r, self._lang()))
             for r in results])
         want = self._pending_select or (self.current.proposal_id if self.current else None)
         self._pending_select = None
