@@ -146,3 +146,33 @@ def test_a_float_or_bool_score_is_refused_typed_and_nothing_is_stored(session: E
             session.save_answers([(pid, form.id, "score", form.criteria[0].id, bad)])
         assert info.value.code == "answer.invalid_value"
     assert session.answers(pid, form.id).scores == {}
+
+
+def test_an_older_copy_of_a_batch_never_replaces_the_newer_one(tmp_path: Path) -> None:
+    """Sheets must carry the manifest hash of the batch the agency sent last; reopening the old file
+    from a USB stick must not silently switch the workspace back to it."""
+    from tic_desktop.core.errors import message
+    from tic_desktop.demo import _build_demo, demo_agency_dir
+    from tic_desktop.formats import keys as agency_keys
+    from tic_desktop.formats.batch import write_batch
+
+    spec = _build_demo(tmp_path / "src", "feasibility_review")[1]
+    agency = agency_keys.load_agency_keys(demo_agency_dir())
+    old, new = tmp_path / "old.ticbatch", tmp_path / "new.ticbatch"
+    write_batch(old, spec, agency, created_at="2026-03-01T08:00:00+00:00")
+    write_batch(new, spec, agency, created_at="2026-03-02T08:00:00+00:00")
+    s = ExpertSession.open(tmp_path / "data")
+    try:
+        s.accept(ExpertSession.read(old.read_bytes()), old.read_bytes(), pin_new_agency=True)
+        newer = ExpertSession.read(new.read_bytes())
+        s.accept(newer, new.read_bytes())  # a newer batch replaces the older one
+        record = s.workspace.batch(newer.manifest.batch_id)
+        assert record is not None and record.manifest_sha256 == newer.manifest_sha256
+        assert record.manifest_created_at == "2026-03-02T08:00:00+00:00"
+        with pytest.raises(BatchRejected) as info:
+            s.accept(ExpertSession.read(old.read_bytes()), old.read_bytes())
+        assert info.value.code == "batch.older_copy" and "较早生成的版本" in message(info.value.code)
+        record = s.workspace.batch(newer.manifest.batch_id)
+        assert record is not None and record.manifest_sha256 == newer.manifest_sha256
+    finally:
+        s.close()

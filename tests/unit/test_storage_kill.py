@@ -23,6 +23,7 @@ import pytest
 from tic_desktop.storage.atomic import TMP_PREFIX
 from tic_desktop.storage.backup import list_backups
 from tic_desktop.storage.faults import FAULT_EXIT_CODE
+from tic_desktop.storage.schema import SCHEMA_VERSION
 from tic_desktop.storage.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -192,7 +193,7 @@ def test_mid_import_fault_rolls_back(tmp_path: Path) -> None:
         assert ws.batches() == []
         assert ws.get_pinned_agency("机构") is None  # the pin was in the same transaction
         assert ws.integrity_check() == ["ok"]
-        assert [e.action for e in ws.audit_events()] == ["schema.migrate"]
+        assert [e.action for e in ws.audit_events()] == ["schema.migrate"] * SCHEMA_VERSION
         ws.verify_audit_chain()
 
 

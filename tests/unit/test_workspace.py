@@ -341,10 +341,10 @@ def test_migration_from_v0_takes_a_backup(tmp_path: Path) -> None:
     path = tmp_path / "workspace.db"
     make_v0_fixture(path)
     with Workspace.open(path) as ws:
-        assert pragma(ws, "user_version") == 1
+        assert pragma(ws, "user_version") == schema.SCHEMA_VERSION
         assert ws.ui_state("last_proposal") == "P07"
         [snap] = ws.list_backups()
-        assert [e.action for e in ws.audit_events()] == ["schema.migrate"]
+        assert [e.action for e in ws.audit_events()] == ["schema.migrate"] * schema.SCHEMA_VERSION
     conn = sqlite3.connect(f"{snap.path.as_uri()}?mode=ro", uri=True)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
@@ -360,18 +360,20 @@ def test_failed_migration_leaves_previous_version(tmp_path: Path, monkeypatch: p
         add_batch(ws)
         ws.set_answer("B1", "E01", "P01", "f", "score", "1", "4")
 
-    def to_v2(conn: sqlite3.Connection) -> None:
-        conn.execute("ALTER TABLE answers ADD COLUMN source TEXT")
-        raise RuntimeError("bug in migration 2")
+    future = schema.SCHEMA_VERSION + 1
 
-    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, 2: to_v2})
+    def to_next(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE answers ADD COLUMN source TEXT")
+        raise RuntimeError("bug in the next migration")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, future: to_next})
     monkeypatch.setattr("tic_desktop.storage.workspace.MIGRATIONS", schema.MIGRATIONS)
-    monkeypatch.setattr("tic_desktop.storage.workspace.SCHEMA_VERSION", 2)
+    monkeypatch.setattr("tic_desktop.storage.workspace.SCHEMA_VERSION", future)
     with pytest.raises(RuntimeError):
         Workspace.open(path)
     monkeypatch.undo()
     with Workspace.open(path) as ws:
-        assert pragma(ws, "user_version") == 1
+        assert pragma(ws, "user_version") == schema.SCHEMA_VERSION
         assert "source" not in ws.db["answers"].columns_dict
         assert len(ws.list_backups()) == 1  # taken before the attempt
 
@@ -509,3 +511,24 @@ def test_conflict_declarations_are_one_transaction(ws: Workspace) -> None:
     assert ws.set_conflicts("B1", "E01", {"P01": (True, "same_unit", "曾任职"), "P02": (False, None, "")}) == 2
     assert ws.set_conflicts("B1", "E01", {"P01": (True, "same_unit", "曾任职")}) == 0  # unchanged: no event
     assert ws.conflicts("B1", "E01")["P01"].declared
+
+
+def test_migration_v1_to_v2_keeps_batches_and_adds_the_manifest_time(tmp_path: Path) -> None:
+    path = tmp_path / "workspace.db"
+    conn = sqlite3.connect(path)
+    with conn:
+        schema.MIGRATIONS[1](conn)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(
+            "INSERT INTO batches (batch_id, manifest_sha256, title_zh, title_en, kind, agency_name, "
+            "agency_fingerprint, raw_sha256, raw_size, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            ("B1", SHA, "2026年第1批", "2026 round 1", "feasibility_review", "天津市科技评估中心", FP, SHA, 10,
+             "2026-01-01T00:00:00Z"),
+        )
+    conn.close()
+    with Workspace.open(path, check_location=False) as ws:
+        assert pragma(ws, "user_version") == 2
+        [record] = ws.batches()
+        assert record.batch_id == "B1" and record.manifest_created_at == ""
+        assert len(ws.list_backups()) == 1  # the v1 data, before the migration
+        assert ws.integrity_check() == ["ok"]

@@ -45,6 +45,13 @@ AGENCY_KEY_CHANGED = register(
     "This batch is signed with a different key than earlier batches from the same agency, so it was "
     "refused. The file may have been replaced or forged. Do not use it; call the agency to check.",
 )
+OLDER_COPY = register(
+    "batch.older_copy",
+    "这是该评审批次较早生成的版本，本机已有同一批次较新的版本，因此没有打开它。请打开评审机构最新发送的批次文件；"
+    "如不确定，请联系评审机构。",
+    "This is an older copy of a batch whose newer version is already on this computer, so it was not opened. "
+    "Open the latest batch file the agency sent; if unsure, contact the agency.",
+)
 NOT_PLEDGED = register(
     "expert.not_pledged", "请先阅读并接受承诺书。", "Read and accept the pledge first.",
 )
@@ -186,11 +193,16 @@ class ExpertSession:
             raise BatchRejected(AGENCY_KEY_CHANGED, "agency key not pinned")
         m = opened.manifest
         if not self._holds(opened, state):
+            stored = self.workspace.batch(m.batch_id)
+            if stored is not None and stored.manifest_sha256 != opened.manifest_sha256 \
+                    and _is_older(m.created_at, stored.manifest_created_at):
+                # the next sheet would carry the old manifest hash, which the agency refuses
+                raise BatchRejected(OLDER_COPY, f"{m.created_at} < {stored.manifest_created_at}")
             data = raw if isinstance(raw, bytes | bytearray | memoryview) else Path(raw).read_bytes()
             self.records.add_batch(
                 bytes(data), batch_id=m.batch_id, manifest_sha256=opened.manifest_sha256, title_zh=m.title.zh,
                 title_en=m.title.en, kind=m.kind, agency_name=m.agency.name,
-                agency_fingerprint=opened.agency_fingerprint,
+                agency_fingerprint=opened.agency_fingerprint, manifest_created_at=m.created_at,
             )
             del data
         previous, self._current = self._current, _Current(opened)
@@ -441,3 +453,18 @@ def copy_demo(data_dir: Path, write_demo: Callable[[Path], Path]) -> Path:
     written = write_demo(tmp)
     tmp.replace(target) if not target.exists() else None
     return target / Path(written).name
+
+
+def _is_older(offered: str, stored: str) -> bool:
+    """Whether manifest time `offered` is before `stored` (ISO 8601; '' or unreadable: not known)."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    def parse(text: str) -> datetime | None:
+        try:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    a, b = parse(offered), parse(stored)
+    return a is not None and b is not None and a < b

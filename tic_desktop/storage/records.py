@@ -61,6 +61,8 @@ class BatchRecord:
     raw_sha256: str
     raw_size: int
     imported_at: str
+    manifest_created_at: str = ""
+    """The manifest's `created_at` ('' for batches imported before schema v2)."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ Tables (v1):
   sheet_exports     (batch, expert, sheet_seq): every signed sheet written, for `supersedes`
   ui_state          key → JSON value (last proposal, splitter sizes…)
   audit_log         hash-chained, append-only (triggers refuse UPDATE and DELETE)
+
+v2: batches.manifest_created_at, the manifest's `created_at` (when the agency built it), so that
+    opening an older copy of a batch never replaces the newer one ('' for batches imported by v1).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections.abc import Callable
 from tic_desktop.storage.records import ITEM_KINDS
 
 APPLICATION_ID = 0x54494344  # "TICD"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _ID = "CHECK (length({c}) BETWEEN 1 AND 64)"
 _SHA = "CHECK (length({c}) = 64 AND {c} NOT GLOB '*[^0-9a-f]*')"
@@ -147,5 +150,9 @@ def _to_v1(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def _to_v2(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE batches ADD COLUMN manifest_created_at TEXT NOT NULL DEFAULT ''")
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: dict[int, Migration] = {1: _to_v1}
+MIGRATIONS: dict[int, Migration] = {1: _to_v1, 2: _to_v2}

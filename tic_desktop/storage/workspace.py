@@ -104,9 +104,10 @@ class Workspace:
         return workspace
 
     def _migrate(self, version: int, has_tables: bool) -> None:
+        if version < SCHEMA_VERSION and has_tables:
+            # one snapshot of the data as it was; each step below is its own transaction
+            backup.take_backup(self._connection(), self.path)
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            if has_tables or target > version + 1:
-                backup.take_backup(self._connection(), self.path)
             with self._transaction() as conn:
                 MIGRATIONS[target](conn)
                 conn.execute(f"PRAGMA user_version = {target}")
@@ -229,6 +230,7 @@ class Workspace:
         raw: bytes,
         replace: bool = False,
         raw_sha256: str | None = None,
+        manifest_created_at: str = "",
     ) -> bool:
         """Import a verified batch; pins the agency key on first import. False: already there.
 
@@ -256,7 +258,8 @@ class Workspace:
             wrote = True
         try:
             return self._import_row(batch_id, manifest_sha256, title_zh, title_en, kind, agency_name,
-                                    agency_fingerprint, raw_sha, len(raw), replace=replace)
+                                    agency_fingerprint, raw_sha, len(raw), replace=replace,
+                                    manifest_created_at=manifest_created_at)
         finally:
             if wrote:
                 self._drop_if_unreferenced(stored, raw_sha)
@@ -290,7 +293,7 @@ class Workspace:
 
     def _import_row(
         self, batch_id: str, manifest_sha256: str, title_zh: str, title_en: str, kind: str, agency_name: str,
-        agency_fingerprint: str, raw_sha: str, raw_size: int, *, replace: bool,
+        agency_fingerprint: str, raw_sha: str, raw_size: int, *, replace: bool, manifest_created_at: str = "",
     ) -> bool:
         row = {
             "batch_id": batch_id,
@@ -303,6 +306,7 @@ class Workspace:
             "raw_sha256": raw_sha,
             "raw_size": raw_size,
             "imported_at": _now(),
+            "manifest_created_at": manifest_created_at,
         }
         with self._transaction() as conn:
             self._pin(conn, agency_name, agency_fingerprint, batch_id, replace=False)
