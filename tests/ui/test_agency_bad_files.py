@@ -126,7 +126,7 @@ CASES: dict[str, tuple[Callable[[Round], bytes], str]] = {
     "未知专家.ticsheet": (lambda r: _unknown_expert(r.world), "sheet.unknown_expert"),
 }
 BATCH_NAME = "评审批次.ticbatch"
-BATCH_CODE = "age.encryption_required"
+BATCH_CODE = "import.is_batch"  # said as such, not as a broken sheet
 
 
 @pytest.fixture()

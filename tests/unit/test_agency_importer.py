@@ -274,3 +274,15 @@ def test_classify_replay_rules(seq: int, supersedes: str | None, audit: int,
     revisions = [{"sheet_sha256": s, "sheet_seq": q, "supersedes": None, "audit_seq": a} for s, q, a in stored]
     d = classify(seq, supersedes, audit, revisions)
     assert (d.status, d.chain, d.superseded_seq) == expected
+
+
+def test_a_batch_file_offered_as_a_sheet_is_named_as_a_batch(tmp_path: Path) -> None:
+    from tic_desktop.agency.importer import _looks_like_batch
+    from tic_desktop.demo import write_demo_batch
+
+    batch = write_demo_batch(tmp_path / "demo")
+    renamed = tmp_path / "returned.ticsheet"
+    renamed.write_bytes(batch.read_bytes())
+    assert _looks_like_batch(batch, batch.read_bytes())
+    assert _looks_like_batch(renamed, renamed.read_bytes())  # by content, whatever its name
+    assert not _looks_like_batch(tmp_path / "E01.ticsheet", b"age-encryption.org/v1\n...")

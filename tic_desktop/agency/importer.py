@@ -75,6 +75,12 @@ AUDIT_ROLLBACK = register(
     "The sheet's work log is older than that of a revision already imported: the expert's workspace may have "
     "been rolled back and exported again (a replay). It was refused; check with the expert.",
 )
+IS_BATCH = register(
+    "import.is_batch",
+    "这是评审批次文件（.ticbatch），不是专家评分表。请导入专家返回的评分表文件（.ticsheet）。",
+    "This is a batch file (.ticbatch), not an expert's score sheet. Import the score sheets (.ticsheet) the "
+    "experts returned.",
+)
 UNREADABLE = register(
     "import.unreadable", "无法读取该文件。请检查文件是否存在、是否有读取权限。",
     "The file cannot be read. Check that it exists and that you may read it.",
@@ -215,6 +221,8 @@ class _Pipeline:
         try:
             got = read_sheet(raw, self.batch, identities=self.identities)
         except Rejected as exc:
+            if _looks_like_batch(path, raw):  # a .ticbatch dropped here by mistake: say what it is
+                return self.log_only(self.outcome(path, "rejected", IS_BATCH, _rejection(IS_BATCH, exc.code)), raw_sha)
             return self.log_only(self.outcome(path, "rejected", exc.code, (exc.text("zh"), exc.text("en"))), raw_sha)
         sh = got.sheet
         eid = sh.expert_id
@@ -313,3 +321,11 @@ def import_sheets(
 
 
 __all__ = ["ImportOutcome", "ImportStatus", "classify", "collect_sheet_files", "import_sheets"]
+
+
+def _looks_like_batch(path: Path, raw: bytes) -> bool:
+    """A refused file that is a batch: named .ticbatch, or a plain ZIP whose central directory (at
+    the end) names the batch manifest. Only used to explain a refusal, never to accept anything."""
+    if path.suffix.lower() == ".ticbatch":
+        return True
+    return raw.startswith(b"PK\x03\x04") and b"manifest.json.sig" in raw[-65536:]
