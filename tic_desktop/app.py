@@ -77,12 +77,27 @@ class AppModes(QObject):
             self.agency.expertModeRequested.connect(self.show_expert)
             if demo:
                 self.agency.wizard.folderEdit.setText(str(folder / "source"))
+                self._offer_demo_sheets(folder)
         self.agency.show()
         self.flow.window.flush()
         self.flow.window.hide()
         if not demo:
             self.flow.session.ui_set(MODE_KEY, "agency")
         return self.agency
+
+    def _offer_demo_sheets(self, folder: Path) -> None:
+        """The agency demo's returned sheets: simulated once in the background (a few seconds)."""
+        from tic_desktop.agency.build import demo_returned_sheets  # noqa: PLC0415
+        from tic_desktop.ui.background import run_in_background  # noqa: PLC0415
+
+        window = self.agency
+        window.import_page.set_demo_sheets(None, preparing=True)
+
+        def offer(returned: Path | None) -> None:
+            if self.agency is window:  # not closed or switched meanwhile
+                window.import_page.set_demo_sheets(returned)
+
+        run_in_background(lambda: demo_returned_sheets(folder), offer, lambda _exc: offer(None))
 
     def show_expert(self) -> None:
         self.flow.window.show()

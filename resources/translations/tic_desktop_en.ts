@@ -2163,6 +2163,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Resolve conflicts…</translation>
     </message>
     <message>
+        <source>导入演示评分表</source>
+        <translation>Import the demo sheets</translation>
+    </message>
+    <message>
         <source>也可以把评分表文件（.ticsheet）或整个文件夹拖放到此页面。同一文件重复导入不会产生任何变化；任何评分表都不会被覆盖或丢弃。</source>
         <translation>You can also drag score sheet files (.ticsheet) or whole folders onto this page. Importing the same file again changes nothing; no sheet is ever overwritten or discarded.</translation>
     </message>
@@ -2177,6 +2181,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>各专家评分表（全部版本）</source>
         <translation>Each expert&apos;s sheets (all revisions)</translation>
+    </message>
+    <message>
+        <source>正在生成演示评分表…</source>
+        <translation>Making the demo sheets…</translation>
+    </message>
+    <message>
+        <source>演示：各位专家返回的评分表在 {0}，其密钥已按密钥登记表预先登记。</source>
+        <translation>Demo: the sheets the experts returned are in {0}; their keys were registered in advance from the enrolment sheets.</translation>
     </message>
     <message>
         <source>全部专家</source>

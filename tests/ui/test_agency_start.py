@@ -58,4 +58,12 @@ def test_agency_demo_has_the_demo_keys_and_batch_but_leaves_real_keys_alone(qtbo
     assert agency.context() is not None and agency.context().batch.manifest.experts
     assert agency.wizard.folderEdit.text().endswith("source")
     assert not (data / "agency" / "keys").exists()
+    # the experts' returned sheets are simulated in the background, their keys registered in advance
+    page = agency.import_page
+    assert not page.demoButton.isHidden()
+    wait_until(lambda: page.demoButton.isEnabled(), timeout=120)
+    assert page.demoButton.text() == "导入演示评分表"
+    page.demoButton.click()
+    wait_until(lambda: not page.is_busy() and page.last_outcomes, timeout=60)
+    assert sorted(o.status for o in page.last_outcomes) == ["accepted"] * 7
     _close(app)

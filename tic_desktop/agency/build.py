@@ -254,3 +254,31 @@ def prepare_agency_demo(folder: Path) -> Path:
     finally:
         ws.close()
     return folder
+
+
+def demo_returned_sheets(folder: Path) -> Path:
+    """Signed sheets as if every expert of the demo batch had scored (`simulate`), in
+    `folder/returned/`, with their keys registered in the demo workspace from the simulated
+    allowed_signers file (the enrolment sheets of a real round). Idempotent; slow the first time
+    (every sheet's PDFs are rendered): callers run it off the GUI thread."""
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+    from tic_desktop.demo import DEMO_BATCH_NAME  # noqa: PLC0415
+    from tic_desktop.simulate import simulate  # noqa: PLC0415
+
+    folder = Path(folder)
+    returned = folder / "returned"
+    if not returned.exists():
+        with tempfile.TemporaryDirectory(prefix="tic-demo-sheets-", dir=folder) as tmp:
+            simulate(folder / "batch" / DEMO_BATCH_NAME, Path(tmp) / "returned", seed=7)
+            shutil.move(str(Path(tmp) / "returned"), returned)  # whole or not at all
+    ws = AgencyWorkspace.open(folder / "agency.db", check_location=False)
+    try:
+        for info in ws.batches():
+            if not ws.pins(info.batch_id):
+                ws.pin_allowed_signers(info.batch_id, (returned / "allowed_signers").read_text("utf-8"))
+    finally:
+        ws.close()
+    return returned

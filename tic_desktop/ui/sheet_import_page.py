@@ -62,6 +62,7 @@ class SheetImportPage(QWidget):
         self._cancel = threading.Event()
         self._progress = _Progress(self)
         self.last_outcomes: list[Any] = []
+        self._demo_folder: Path | None = None
         self.ask_files = self._ask_files
         self.ask_folder = self._ask_folder
         self.ask_signers_file = self._ask_signers_file
@@ -82,7 +83,10 @@ class SheetImportPage(QWidget):
         self.signersButton = QPushButton(self.tr("导入密钥登记…"))
         self.signersButton.setToolTip(self.tr("从 allowed_signers 文件预先登记各位专家的密钥"))
         self.conflictButton = QPushButton(self.tr("处理冲突…"))
-        for b in (self.addFilesButton, self.addFolderButton, self.signersButton, self.conflictButton):
+        self.demoButton = QPushButton(self.tr("导入演示评分表"))
+        self.demoButton.setVisible(False)  # the agency demo only (set_demo_sheets)
+        for b in (self.addFilesButton, self.addFolderButton, self.signersButton, self.conflictButton,
+                  self.demoButton):
             bar.addWidget(b)
         bar.addStretch(1)
         self.summaryLabel = QLabel()
@@ -144,11 +148,25 @@ class SheetImportPage(QWidget):
         self.addFolderButton.clicked.connect(self._on_add_folder)
         self.signersButton.clicked.connect(self._on_import_signers)
         self.conflictButton.clicked.connect(self._on_resolve_conflicts)
+        self.demoButton.clicked.connect(self._on_demo)
         self.cancelButton.clicked.connect(self._on_cancel)
         self.expertFilter.currentIndexChanged.connect(lambda _i: self._refresh_history())
         self._progress.changed.connect(self._on_progress)
 
     # ── context ─────────────────────────────────────────────────────────────────────────────
+    def set_demo_sheets(self, folder: Path | None, *, preparing: bool = False) -> None:
+        """Agency demo: offer the simulated returned sheets in `folder` (or say they are being made)."""
+        self._demo_folder = folder
+        self.demoButton.setVisible(folder is not None or preparing)
+        self.demoButton.setEnabled(folder is not None)
+        self.demoButton.setText(self.tr("正在生成演示评分表…") if folder is None else self.tr("导入演示评分表"))
+        if folder is not None:
+            self.demoButton.setToolTip(self.tr("演示：各位专家返回的评分表在 {0}，其密钥已按密钥登记表预先登记。").format(folder))
+
+    def _on_demo(self) -> None:
+        if self._demo_folder is not None:
+            self.add_paths([self._demo_folder])
+
     def set_context(self, ctx: AgencyContext | None) -> None:
         self.ctx = ctx
         self.expertFilter.blockSignals(True)
