@@ -6,7 +6,13 @@
 - `consolidated_pdf_300`: `reports.consolidated_pdf.render_consolidated_pdf` of the same 300
   proposals. Targets: <= 8 s, and <= 1.5 × the baseline: a bare platypus document with the same
   tables (the ranking tables and every 评分汇总表, as plain strings, same font) and nothing else
-  (no charts, comments, opinions, signatures or styling).
+  (no charts, comments, opinions, signatures or styling). Three interleaved rounds, each run after
+  a garbage collection, the best of each counted; CPU seconds are in the params too.
+  Seen here (2 shared cores, best of 3): before, 9.6 s wall / 7.5 s CPU against 2.7 s / 2.4 s
+  (3.5 x wall, 3.2 x CPU); rl_accel alone: 7.1 s / 5.2 s (2.9 x / 3.1 x); after the report drew
+  its text and tables itself (reports.pdftext, Grid, TextLines, charts as Plots): 1.9-2.3 s wall
+  / 1.9-2.0 s CPU, 1.2-1.3 x. Page compression is kept: without it the file is 4 x larger and
+  no faster.
 - `exports_300`: `agency.exports.write_all` (PDF, xlsx, two CSVs, each written atomically);
   informative, no target.
 
@@ -15,6 +21,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import statistics
 import sys
@@ -113,16 +120,31 @@ def bench_consolidated_pdf_300(quick: bool) -> list[dict[str, Any]]:
     report = _factory().build(n, 7, seed=11).report
     render_consolidated_pdf(_factory().build(2, 7).report)  # warm: font registration, imports
     plain_tables_pdf(_factory().build(2, 7).report)
-    start, cpu = time.perf_counter(), time.process_time()
-    data = render_consolidated_pdf(report)
-    value, value_cpu = time.perf_counter() - start, time.process_time() - cpu
-    start, cpu = time.perf_counter(), time.process_time()
-    plain = plain_tables_pdf(report)
-    baseline, baseline_cpu = time.perf_counter() - start, time.process_time() - cpu
+    # interleaved rounds, the best of each: the machine is shared, and the neighbours' load
+    # moves a single wall-clock figure by a second or more
+    rounds = 1 if quick else 3
+    walls: list[float] = []
+    cpus: list[float] = []
+    base_walls: list[float] = []
+    base_cpus: list[float] = []
+    data = b""
+    plain_bytes = 0
+    for _ in range(rounds):
+        gc.collect()
+        start, cpu = time.perf_counter(), time.process_time()
+        plain_bytes = len(plain_tables_pdf(report))
+        base_walls.append(time.perf_counter() - start)
+        base_cpus.append(time.process_time() - cpu)
+        gc.collect()
+        start, cpu = time.perf_counter(), time.process_time()
+        data = render_consolidated_pdf(report)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    value, value_cpu, baseline, baseline_cpu = min(walls), min(cpus), min(base_walls), min(base_cpus)
     pages = data.count(b"/Type /Page\n") or data.count(b"/Type /Page")
     suffix = "" if not quick else f"(quick:{n})"
     # CPU seconds too: on a shared machine the wall-clock figures move with the neighbours' load
-    params = {"proposals": n, "forms": 2, "experts": 7, "bytes": len(data), "plain_bytes": len(plain),
+    params = {"proposals": n, "forms": 2, "experts": 7, "rounds": rounds, "bytes": len(data), "plain_bytes": plain_bytes,
               "cpu_s": round(value_cpu, 2), "baseline_cpu_s": round(baseline_cpu, 2),
               "cpu_ratio": round(value_cpu / baseline_cpu, 2) if baseline_cpu else None}
     return [

@@ -275,33 +275,36 @@ class Grid(Flowable):
                 path.lineTo(x, ys[r1 + 1])
                 r = r1 + 1
         c.drawPath(path, stroke=1, fill=0)
-        t = c.beginText()
-        size = self.size
-        t.setFont(self.font, size)
-        ink: Any = colors.black
-        t.setFillColor(ink)
+        # the text grouped by colour: a colour change costs more than the text of a cell
+        groups: dict[Any, list[tuple[float, float, float, str]]] = {}
+        black = colors.black
         for r, row in enumerate(self.rows):
             top = ys[r]
             for col, text in enumerate(row):
                 if not text or (r, col) in covered:
                     continue
-                want = self.inks.get((col, r)) or self.inks.get((col, None)) or colors.black
-                if want is not ink:
-                    t.setFillColor(want)
-                    ink = want
-                cell_size = self.sizes.get((col, r), self.size)
-                if cell_size != size:
-                    size = cell_size
-                    t.setFont(self.font, size)
+                ink = self.inks.get((col, r)) or self.inks.get((col, None)) or black
+                size = self.sizes.get((col, r), self.size)
                 leading = size + 2
                 x0 = xs[col]
                 x1 = xs[self.spans.get((r, col), col) + 1]
                 parts = text.split("\n")
                 y = top - (self.heights[r] - len(parts) * leading) / 2 - size + 0.5
+                out = groups.setdefault(ink, [])
                 for part in parts:
                     x = x0 + self.PAD if col in self.left else (x0 + x1 - width(part, self.font, size)) / 2
-                    show(t, x, y, part)
+                    out.append((size, x, y, part))
                     y -= leading
+        t = c.beginText()
+        current = self.size
+        t.setFont(self.font, current)
+        for ink, items in groups.items():
+            t.setFillColor(ink)
+            for size, x, y, part in items:
+                if size != current:
+                    current = size
+                    t.setFont(self.font, size)
+                show(t, x, y, part)
         c.drawText(t)
         c.restoreState()
 
