@@ -126,12 +126,13 @@ class _Collector:
 
 
 def _check_score(form: FormTemplate, c: Criterion, value: object, out: _Collector) -> Decimal | None:
-    """The score if valid, else None (and a problem)."""
-    zh, en = _name(c)
+    """The score if valid, else None (and a problem). Names are only formatted for a problem."""
     if not isinstance(value, Decimal) or not value.is_finite():
+        zh, en = _name(c)
         out.add("score.invalid", c.id, f"{zh} 的得分不是有效数字", f"{en}: the score is not a valid number")
         return None
     if value < 0 or value > c.max:
+        zh, en = _name(c)
         out.add(
             "score.out_of_range",
             c.id,
@@ -140,10 +141,12 @@ def _check_score(form: FormTemplate, c: Criterion, value: object, out: _Collecto
         )
         return None
     try:
-        on_step = (value / form.step) == (value / form.step).to_integral_value()
+        steps = value / form.step
+        on_step = steps == steps.to_integral_value()
     except InvalidOperation:
         on_step = False
     if not on_step:
+        zh, en = _name(c)
         out.add(
             "score.off_step",
             c.id,
@@ -154,23 +157,23 @@ def _check_score(form: FormTemplate, c: Criterion, value: object, out: _Collecto
     return value
 
 
-def _band(form: FormTemplate, score: Decimal, maximum: Decimal) -> str:
-    ratio = score / maximum
+def _band(form: FormTemplate, ratio: Decimal) -> str:
+    """The first band whose `min_ratio` ≤ score / max (`ratio`)."""
     for band in form.bands:
         if ratio >= band.min_ratio:
             return band.code
     return form.bands[-1].code
 
 
-def _comment_required(form: FormTemplate, score: Decimal | None, maximum: Decimal, na: bool) -> Text | None:
+def _comment_required(form: FormTemplate, ratio: Decimal | None, na: bool) -> Text | None:
+    """The rule that asks for a comment at this score / max (`ratio`; None: not scored), if any."""
     for rule in form.comment_rules:
         if na:
             if rule.on_not_applicable:
                 return rule.label
             continue
-        if score is None:
+        if ratio is None:
             continue
-        ratio = score / maximum
         if (rule.at_most is not None and ratio <= rule.at_most) or (
             rule.at_least is not None and ratio >= rule.at_least
         ):
@@ -228,15 +231,16 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None) 
         s_max = Decimal(0)
         s_complete = True
         for c in section.criteria:
-            zh, en = _name(c)
             marked_na = c.id in answers.not_applicable
             has_score = c.id in answers.scores
             if marked_na and not c.na_allowed:
+                zh, en = _name(c)
                 out.add(
                     "na.not_allowed", c.id, f"{zh} 不允许标为不适用", f"{en} cannot be marked not applicable"
                 )
                 marked_na = False
             if marked_na and has_score:
+                zh, en = _name(c)
                 out.add(
                     "score.scored_and_na",
                     c.id,
@@ -246,7 +250,7 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None) 
             score = _check_score(form, c, answers.scores[c.id], out) if has_score else None
             for_role = role is None or not c.roles or role in c.roles
             if marked_na or (not for_role and not has_score):
-                label = _comment_required(form, None, c.max, na=True) if marked_na else None
+                label = _comment_required(form, None, na=True) if marked_na else None
                 if label is not None and not answers.comments.get(c.id, "").strip():
                     out.add("comment.required", c.id, f"第 {c.id} 项{label.zh}", f"Item {c.id} {label.en}")
                 continue
@@ -255,12 +259,14 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None) 
             if score is None:
                 s_complete = False
                 if not has_score:
+                    zh, en = _name(c)
                     out.add("score.missing", c.id, f"{zh} 未评分", f"{en} is not scored")
                 continue
             scored += 1
             s_total += score
-            band_of[c.id] = _band(form, score, c.max)
-            label = _comment_required(form, score, c.max, na=False)
+            ratio = score / c.max
+            band_of[c.id] = _band(form, ratio)
+            label = _comment_required(form, ratio, na=False)
             if label is not None and not answers.comments.get(c.id, "").strip():
                 out.add("comment.required", c.id, f"第 {c.id} 项{label.zh}", f"Item {c.id} {label.en}")
         section_totals[section.id] = s_total

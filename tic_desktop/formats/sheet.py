@@ -640,6 +640,7 @@ def _check_semantics(sheet: Sheet, batch: Any, members: Mapping[str, bytes]) -> 
     # read_batch checked every member against manifest.members already: no need to hash the PDFs
     # again (hundreds of MB per batch, once per sheet); only the batch's documents count
     doc_hashes = {x.path: x.sha256 for x in m.members if x.path in batch.documents}
+    criteria_of: dict[str, list[str]] = {}  # form id -> its criterion ids, in form order
     for entry in sheet.proposals:
         pid = entry.proposal_id
         if pid in seen:
@@ -665,8 +666,10 @@ def _check_semantics(sheet: Sheet, batch: Any, members: Mapping[str, bytes]) -> 
             if fe.form_id not in form_ids:
                 raise Rejected(FORM_MISMATCH, f"{pid}: {fe.form_id} not listed")
             form = batch.forms[fe.form_id]
-            ids = [c.id for c in fe.criteria]
-            if ids != [c.id for c in form.criteria]:
+            form_ids_of = criteria_of.get(fe.form_id)
+            if form_ids_of is None:
+                form_ids_of = criteria_of[fe.form_id] = [c.id for c in form.criteria]
+            if [c.id for c in fe.criteria] != form_ids_of:
                 raise Rejected(SCORE_INVALID, f"{pid}/{fe.form_id}: criteria differ from the form")
             answers = FormAnswers(
                 scores={c.id: c.score for c in fe.criteria if c.score is not None},

@@ -187,11 +187,13 @@ def parse(data: bytes, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise Rejected(DUPLICATE_KEY, repr(key)[:80])
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise Rejected(DUPLICATE_KEY, repr(key)[:80])
+            seen.add(key)
     return result
 
 
@@ -252,32 +254,43 @@ def _check_structure(data: bytes, max_depth: int, max_values: int) -> None:
 
 
 def _check_sizes(value: Any, limits: JsonLimits) -> bool:
-    """Bound string and container sizes; also tell whether the value is `_plain` (one walk, not two)."""
+    """Bound string and container sizes; also tell whether the value is `_plain` (one walk, not two).
+
+    Only containers go on the stack; their scalars are checked in place (most values are scalars)."""
     max_chars = limits.max_string_bytes // 4
+    max_bytes = limits.max_string_bytes
+    max_array = limits.max_array
     plain = True
-    stack: list[Any] = [value]
+
+    def too_long(text: str) -> bool:
+        return len(text.encode("utf-8", "surrogatepass")) > max_bytes
+
+    stack: list[Any] = [[value]]
     while stack:
         item = stack.pop()
-        kind = type(item)
-        if kind is str:
-            if len(item) > max_chars and len(item.encode("utf-8", "surrogatepass")) > limits.max_string_bytes:
-                raise Rejected(STRING_TOO_LONG, f"{len(item)} characters")
-        elif kind is list:
-            if len(item) > limits.max_array:
-                raise Rejected(ARRAY_TOO_LONG, f"{len(item)} entries")
-            stack.extend(item)
-        elif kind is dict:
-            if len(item) > limits.max_array:
+        if type(item) is dict:
+            if len(item) > max_array:
                 raise Rejected(ARRAY_TOO_LONG, f"{len(item)} keys")
             for key in item:
-                if len(key) > max_chars and len(key.encode("utf-8", "surrogatepass")) > limits.max_string_bytes:
+                if len(key) > max_chars and too_long(key):
                     raise Rejected(STRING_TOO_LONG, f"{len(key)} characters")
                 if plain and not key.isascii():
                     plain = False
-            stack.extend(item.values())
-        elif kind is float:
-            plain = False
-        # ints are bounded to safe integers by the parser; bool and None need nothing
+            values: Any = item.values()
+        else:
+            if len(item) > max_array:  # the outer [value] wrapper has one entry
+                raise Rejected(ARRAY_TOO_LONG, f"{len(item)} entries")
+            values = item
+        for v in values:
+            kind = type(v)
+            if kind is str:
+                if len(v) > max_chars and too_long(v):
+                    raise Rejected(STRING_TOO_LONG, f"{len(v)} characters")
+            elif kind is dict or kind is list:
+                stack.append(v)
+            elif kind is float:
+                plain = False
+            # ints are bounded to safe integers by the parser; bool and None need nothing
     return plain
 
 
