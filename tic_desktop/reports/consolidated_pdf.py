@@ -533,14 +533,14 @@ def _ranking(form: FormTemplate, results: Sequence[ProposalResult], st: _Styles)
     font = st.font
     awards = any(c.award is not None for c in form.conclusions)
     # 排名, 项目编号, 中心名称, 有效评分表, 最终得分, 结论, [处理意见], [奖励], 备注
-    fixed = [13 * mm, 17 * mm, 0.0, 12 * mm, 14 * mm, 16 * mm]
+    fixed = [18 * mm, 16 * mm, 0.0, 12 * mm, 14 * mm, 16 * mm]
     remark_w = 24 * mm
     award_w = 18 * mm if awards else 0.0
     outcome_w = 34 * mm
     longest = max((width(c.outcome.zh, font, OUTCOME_SIZE) for c in form.conclusions), default=0.0)
     with_outcome = longest <= 2 * (outcome_w - 5) - 2 * OUTCOME_SIZE  # two lines, some slack for breaks
     name_w = WIDTH - sum(fixed) - remark_w - award_w - (outcome_w if with_outcome else 0)
-    widths = [13 * mm, 17 * mm, name_w, 12 * mm, 14 * mm, 16 * mm]
+    widths = [18 * mm, 16 * mm, name_w, 12 * mm, 14 * mm, 16 * mm]
     header = ["排名", "项目编号", "中心名称", "有效\n评分表", "最终得分", "结论"]
     if with_outcome:
         widths.append(outcome_w)
@@ -578,9 +578,9 @@ def _ranking(form: FormTemplate, results: Sequence[ProposalResult], st: _Styles)
         legend.append(f"“{best}”不超过排名项目数的 {_percent(form.consolidation.excellent_cap_ratio)}，"
                       "超出的按排名顺延为下一等级（备注“优秀名额已满，顺延”）。")
     out += [Spacer(1, 2 * mm), TextLines(["结论与处理意见：", *legend], font, 8.5, 12, indent=8.5, ink=NOTE_INK)]
-    out.append(CondPageBreak(60 * mm))
-    out += _h2("排名图", font)
-    out += [charts.ChartFlowable(p) for p in charts.ranking_plots(results, form, WIDTH)]
+    plots = charts.ranking_plots(results, form, WIDTH)
+    out += _h2("排名图", font, keep=min(plots[0].height, 200 * mm))
+    out += [charts.ChartFlowable(p) for p in plots]
     out.append(PageBreak())
     return out
 
@@ -602,8 +602,8 @@ def _score_table(r: ProposalResult, form: FormTemplate, st: _Styles) -> tuple[Gr
     size = 8 if col >= 11 * mm else 7
     header = ["序号", "指标", "分值"]
     for i, e in enumerate(experts, 1):
-        mark = DROPPED_MARK.get(e.dropped or "", "") + ("离群" if e.outlier else "")
-        header.append(f"专家{i}\n{fit(e.expert_name, col - 3, st.font, size)}" + (f"\n{mark}" if mark else ""))
+        marks = [m for m in (DROPPED_MARK.get(e.dropped or ""), "离群" if e.outlier else None) if m]
+        header.append("\n".join([f"专家{i}", fit(e.expert_name, col - 3, st.font, size), *marks]))
     header.append("平均")
     rows: list[list[str]] = [header]
     last_col = 3 + n
