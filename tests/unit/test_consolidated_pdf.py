@@ -126,3 +126,87 @@ def test_reportlab_runs_with_its_c_accelerator() -> None:
     from reportlab.lib import rl_accel
 
     assert not rl_accel._py_funcs, f"pure-Python fallbacks in use: {sorted(rl_accel._py_funcs)}"
+
+
+def _pages(path: Path) -> int:
+    return int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(path))).group(1))  # type: ignore[union-attr]
+
+
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def _row(path: Path, pages: range, proposal_id: str) -> str:
+    """The text of the ranking table's row that holds `proposal_id`: every word whose middle is
+    within 7 pt of the middle of the id (cells of two lines are centred on the row)."""
+    for page in pages:
+        html = _run("pdftotext", "-bbox", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(path), "-")
+        words = [(float(y0), float(x0), (float(y0) + float(y1)) / 2, w) for x0, y0, _x1, y1, w in WORD.findall(html)]
+        mid = next((m for _, _, m, w in words if w == proposal_id), None)
+        if mid is not None:
+            return "".join(w for _, _, m, w in sorted(words) if abs(m - mid) <= 7)
+    raise AssertionError(f"{proposal_id} not in the ranking table")
+
+
+def test_periodic_assessment_shows_grade_award_and_the_cap(tmp_path: Path) -> None:
+    report = build(20, 7, kind="periodic_assessment").report
+    path = tmp_path / "periodic.pdf"
+    write_consolidated_pdf(path, report)
+    results = report.consolidation.results
+    awarded = [r for r in results if r.award is not None]
+    capped = [r for r in results if r.capped]
+    assert awarded and capped, "the fixture should reach the 20% cap"
+    ranking = range(2, 4)
+    for r in awarded:
+        row = _row(path, ranking, r.proposal_id)
+        assert "优秀" in row and "300,000元" in row, row
+    for r in capped:
+        row = _row(path, ranking, r.proposal_id)
+        assert r.conclusion_label is not None and r.conclusion_label.zh in row and "优秀名额已满" in row, row
+    assert "不超过排名项目数的20%" in _text(path, 2)
+    # per proposal: the grade with the cap, the award
+    text = _text(path)
+    assert f"{capped[0].conclusion_label.zh}（优秀名额已满，顺延）" in text  # type: ignore[union-attr]
+    assert "一次性奖励300,000元" in text
+
+
+def test_term_end_shows_each_outcome_in_the_ranking_table(tmp_path: Path) -> None:
+    report = build(20, 7, kind="term_end_evaluation", seed=3).report
+    path = tmp_path / "term_end.pdf"
+    write_consolidated_pdf(path, report)
+    decided = [r for r in report.consolidation.results if r.outcome is not None]
+    assert {r.outcome.zh for r in decided} == {  # type: ignore[union-attr]
+        "后续支持（优先）", "后续支持", "限期整改（一年后复评，仍不合格的撤销）", "撤销"}
+    for r in decided:
+        row = _row(path, range(2, 4), r.proposal_id)
+        assert _flat(r.outcome.zh)[:4] in row, (r.outcome.zh, row)  # type: ignore[union-attr]
+
+
+def test_text_stays_inside_the_margins_and_table_cells(pdf: dict[str, Any], tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+
+    from tic_desktop.reports import consolidated_pdf as cp
+    from tic_desktop.reports.pdftext import width
+
+    # no word of any page beyond the left and right margins (16 mm)
+    html = _run("pdftotext", "-bbox", "-enc", "UTF-8", str(pdf["path"]), "-")
+    left, right = cp.MARGIN - 1, A4[0] - cp.MARGIN + 1
+    for x0, _y0, x1, _y1, word in WORD.findall(html):
+        assert left <= float(x0) and float(x1) <= right, word
+    # every cell of every ruled table holds its text within its column (or its span)
+    grids: list[Any] = []
+    for kind in ("feasibility_review", "term_end_evaluation", "periodic_assessment"):
+        report = build(20, 11, kind=kind).report
+        st = cp._Styles()
+        for form_id in dict.fromkeys(r.form_id for r in report.consolidation.results):
+            form = report.forms[form_id]
+            group = report.consolidation.for_form(form_id)
+            grids += [f for f in cp._ranking(form, group, st) if isinstance(f, cp.Grid)]
+            for r in group:
+                grids += [cp._score_table(r, form, st)[0], cp._key_facts(r, form, 20, st)]
+    for g in grids:
+        assert g.width <= cp.WIDTH + 0.01
+        for r, row in enumerate(g.rows):
+            for c, text in enumerate(row):
+                avail = sum(g.widths[c:g.spans.get((r, c), c) + 1]) - 2 * g.PAD
+                for line in text.split("\n"):
+                    assert width(line, g.font, g.sizes.get((c, r), g.size)) <= avail + 0.01, (line, avail)

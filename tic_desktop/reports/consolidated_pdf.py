@@ -534,7 +534,7 @@ def _ranking(form: FormTemplate, results: Sequence[ProposalResult], st: _Styles)
     awards = any(c.award is not None for c in form.conclusions)
     # 排名, 项目编号, 中心名称, 有效评分表, 最终得分, 结论, [处理意见], [奖励], 备注
     fixed = [18 * mm, 16 * mm, 0.0, 12 * mm, 14 * mm, 16 * mm]
-    remark_w = 24 * mm
+    remark_w = 28 * mm  # "优秀名额已满，顺延" on one line
     award_w = 18 * mm if awards else 0.0
     outcome_w = 34 * mm
     longest = max((width(c.outcome.zh, font, OUTCOME_SIZE) for c in form.conclusions), default=0.0)
@@ -602,8 +602,11 @@ def _score_table(r: ProposalResult, form: FormTemplate, st: _Styles) -> tuple[Gr
     size = 8 if col >= 11 * mm else 7
     header = ["序号", "指标", "分值"]
     for i, e in enumerate(experts, 1):
+        room = col - 2 * Grid.PAD
         marks = [m for m in (DROPPED_MARK.get(e.dropped or ""), "离群" if e.outlier else None) if m]
-        header.append("\n".join([f"专家{i}", fit(e.expert_name, col - 3, st.font, size), *marks]))
+        marks = [m if width(m, st.font, size) <= room else m.strip("〔〕") for m in marks]  # narrow columns
+        head = f"专家{i}" if width(f"专家{i}", st.font, size) <= room else f"专家\n{i}"
+        header.append("\n".join([head, fit(e.expert_name, room, st.font, size), *marks]))
     header.append("平均")
     rows: list[list[str]] = [header]
     last_col = 3 + n
