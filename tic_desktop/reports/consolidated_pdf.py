@@ -15,6 +15,7 @@ embedded (reports.fonts). Output is reproducible (reportlab invariant mode).
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -27,7 +28,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     PageBreak,
     Paragraph,
@@ -112,57 +112,80 @@ class TextLines(Flowable):
     splits across pages between lines. What the report's headings, notes and comments need, at a
     fraction of the cost of a Paragraph each (no markup, one font, one colour).
 
-    `indent`: lines after the first line of a paragraph start `indent` further right."""
+    `indent`: lines after the first line of a paragraph start `indent` further right. A None in
+    `paras` is a gap of `gap` points (between the blocks of several people's comments: one
+    flowable for them all). `keep`: the height that must follow on the same page, else the text
+    moves to the next page (a heading; like a CondPageBreak before it, one flowable less).
+    `anchors`: outline entries (key, title, level) pointing at the text's top."""
 
-    def __init__(self, paras: Sequence[str], font: str, size: float, leading: float, indent: float = 0, *,
-                 ink: Any = None, center: bool = False, before: float = 0, after: float = 0) -> None:
+    def __init__(self, paras: Sequence[str | None], font: str, size: float, leading: float, indent: float = 0, *,
+                 ink: Any = None, center: bool = False, before: float = 0, after: float = 0, gap: float = 0,
+                 keep: float = 0, anchors: Sequence[tuple[str, str, int]] = ()) -> None:
         super().__init__()
-        self.paras = [part for para in paras for part in para.split("\n")]
-        self.font, self.size, self.leading, self.indent = font, size, leading, indent
+        self.keep, self.anchors = keep, anchors
+        self.paras = [part for para in paras for part in ((None,) if para is None else para.split("\n"))]
+        self.font, self.size, self.leading, self.indent, self.gap = font, size, leading, indent, gap
         self.ink, self.center = ink, center
         self.spaceBefore, self.spaceAfter = before, after
-        self._wrapped: list[tuple[str, float]] = []
+        self._wrapped: list[tuple[str | None, float, float]] = []  # (text or None for a gap, x, advance)
         self._for_width = -1.0
 
-    def _wrap_lines(self, avail: float) -> list[tuple[str, float]]:
+    def _wrap_lines(self, avail: float) -> list[tuple[str | None, float, float]]:
         if avail == self._for_width:
             return self._wrapped
-        out: list[tuple[str, float]] = []
+        out: list[tuple[str | None, float, float]] = []
         for para in self.paras:
+            if para is None:
+                out.append((None, 0.0, self.gap))
+                continue
             for i, line in enumerate(break_lines(para, avail, self.font, self.size, self.indent)):
-                out.append((line, self.indent if i else 0.0))
+                out.append((line, self.indent if i else 0.0, self.leading))
         self._wrapped, self._for_width = out, avail
         return out
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        self.height = len(self._wrap_lines(avail_width)) * self.leading
+        self.height = sum(advance for _, _, advance in self._wrap_lines(avail_width))
+        if self.keep and avail_height < self.height + self.spaceAfter + self.keep:
+            return self.width, avail_height + 1  # does not fit here: the frame moves it on
         return self.width, self.height
 
+    def _part(self, lines: list[tuple[str | None, float, float]], avail_width: float, first: bool) -> TextLines:
+        while lines and lines[0][0] is None:
+            lines = lines[1:]
+        while lines and lines[-1][0] is None:
+            lines = lines[:-1]
+        t = TextLines([], self.font, self.size, self.leading, self.indent, ink=self.ink, center=self.center,
+                      before=self.spaceBefore if first else 0, after=0 if first else self.spaceAfter, gap=self.gap)
+        t._wrapped, t._for_width = lines, avail_width
+        return t
+
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        wrapped = self._wrap_lines(avail_width)
-        fit = int(avail_height // self.leading)
-        if fit <= 0 or fit >= len(wrapped):
+        if self.keep:
             return []
-        parts: list[Flowable] = []
-        for i, chunk in enumerate((wrapped[:fit], wrapped[fit:])):
-            t = TextLines([], self.font, self.size, self.leading, self.indent, ink=self.ink, center=self.center,
-                          before=self.spaceBefore if i == 0 else 0, after=self.spaceAfter if i else 0)
-            t._wrapped, t._for_width = chunk, avail_width
-            parts.append(t)
-        return parts
+        wrapped = self._wrap_lines(avail_width)
+        used, fit = 0.0, 0
+        while fit < len(wrapped) and used + wrapped[fit][2] <= avail_height:
+            used += wrapped[fit][2]
+            fit += 1
+        if fit >= len(wrapped) or not any(text is not None for text, _, _ in wrapped[:fit]):
+            return []
+        return [self._part(wrapped[:fit], avail_width, True), self._part(wrapped[fit:], avail_width, False)]
 
     def draw(self) -> None:
+        for key, title, level in self.anchors:
+            _Anchor(key, title, level).mark(self.canv, self.height)
         t = self.canv.beginText()
         t.setFont(self.font, self.size)
         if self.ink is not None:
             t.setFillColor(self.ink)
         y = self.height - self.size
-        for text, x in self._wrapped:
-            if self.center:
-                x = (self.width - width(text, self.font, self.size)) / 2
-            show(t, x, y, text)
-            y -= self.leading
+        for text, x, advance in self._wrapped:
+            if text is not None:
+                if self.center:
+                    x = (self.width - width(text, self.font, self.size)) / 2
+                show(t, x, y, text)
+            y -= advance
         self.canv.drawText(t)
 
 
@@ -348,9 +371,10 @@ class SignatureBlock(Flowable):
     ROW = 8.5 * mm
     COLS = (24 * mm, 30 * mm, 13 * mm, 50 * mm, 13 * mm)
 
-    def __init__(self, rows: Sequence[tuple[str, str]], font: str, size: float = 9) -> None:
+    def __init__(self, rows: Sequence[tuple[str, str]], font: str, done: Callable[[], None] | None = None,
+                 size: float = 9) -> None:
         super().__init__()
-        self.rows, self.font, self.size = list(rows), font, size
+        self.rows, self.font, self.size, self.done = list(rows), font, size, done
         self.width, self.height = WIDTH, len(self.rows) * self.ROW
 
     def wrap(self, *_: Any) -> tuple[float, float]:
@@ -388,6 +412,8 @@ class SignatureBlock(Flowable):
         c.drawPath(path, stroke=1, fill=0)
         c.drawText(t)
         c.restoreState()
+        if self.done is not None:
+            self.done()
 
 
 # ── outline: bookmarks kept per page and written when the page's number is known ───────────────
@@ -405,24 +431,13 @@ class _Anchor(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        _, y = self.canv.absolutePosition(0, 0)
-        self.canv.bookmarkPage(self.key, fit="XYZ", left=0, top=min(A4[1], y + 8 * mm))
-        self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=self.level == 0)
+        self.mark(self.canv, 0)
 
-
-class _Tick(Flowable):
-    """Calls `progress(done, total)` when drawn: the proposal before it is laid out and drawn."""
-
-    def __init__(self, progress: Progress, done: int, total: int) -> None:
-        super().__init__()
-        self.progress, self.done, self.total = progress, done, total
-        self.width = self.height = 0
-
-    def wrap(self, *_: Any) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self.progress(self.done, self.total)
+    def mark(self, canv: Any, y: float) -> None:
+        """Bookmark the point `y` above the current origin of `canv`."""
+        _, top = canv.absolutePosition(0, y)
+        canv.bookmarkPage(self.key, fit="XYZ", left=0, top=min(A4[1], top + 8 * mm))
+        canv.addOutlineEntry(self.title, self.key, level=self.level, closed=self.level == 0)
 
 
 def _canvas_class(footer: Callable[[Any, int, int], None]) -> type[rl_canvas.Canvas]:
@@ -453,14 +468,13 @@ def _canvas_class(footer: Callable[[Any, int, int], None]) -> type[rl_canvas.Can
 # ── text blocks ────────────────────────────────────────────────────────────────────────────
 
 
-def _h1(text: str, font: str) -> TextLines:
-    return TextLines([text], font, 14, 19, after=2 * mm)
+def _h1(text: str, font: str, keep: float = 0, anchors: Sequence[tuple[str, str, int]] = ()) -> TextLines:
+    return TextLines([text], font, 14, 19, after=2 * mm, keep=keep, anchors=anchors)
 
 
 def _h2(text: str, font: str, keep: float = 0) -> list[Flowable]:
     """A section heading; `keep`: the height of what must follow it on the same page."""
-    head = TextLines([text], font, 11, 15, before=3 * mm, after=1.5 * mm)
-    return [CondPageBreak(15 + 4.5 * mm + keep), head] if keep else [head]
+    return [TextLines([text], font, 11, 15, before=3 * mm, after=1.5 * mm, keep=keep)]
 
 
 def _body(paras: Sequence[str], font: str, indent: float = 0) -> TextLines:
@@ -721,6 +735,7 @@ def _comments(entries: Sequence[ExpertEntry], form: FormTemplate, report: Report
         return out + [_note("（本报告未附专家评审意见，见各专家评分表。）", font)]
     labels = {c.id: c.label.zh for c in form.criteria}
     conclusions = {c.code: c.label.zh for c in form.conclusions}
+    paras: list[str | None] = []
     for e in sorted(entries, key=lambda e: e.expert_id):
         head = f"{e.expert_name}（{e.expert_id}，{label(ROLE_LABELS, e.role)}）"
         if e.conclusion:
@@ -733,7 +748,8 @@ def _comments(entries: Sequence[ExpertEntry], form: FormTemplate, report: Report
         for f in form.overall_fields:
             text = (e.overall.get(f.id) or "").strip()
             lines.append(f"　{f.label.zh}：{text or '（无）'}")
-        out.append(TextLines(lines, font, 8.5, 12, indent=17, after=1.5 * mm))
+        paras += [*lines, None]
+    out.append(TextLines(paras[:-1], font, 8.5, 12, indent=17, after=1.5 * mm, gap=1.5 * mm))
     return out
 
 
@@ -755,9 +771,10 @@ def _opinion(opinion: PanelOpinion | None, st: _Styles) -> list[Any]:
     return [*_h2("专家组意见", font, keep=min(keep, 150 * mm)), *blocks]
 
 
-def _signatures(results: Sequence[ProposalResult], report: ReportData, st: _Styles) -> list[Any]:
+def _signatures(results: Sequence[ProposalResult], report: ReportData, st: _Styles,
+                done: Callable[[], None] | None = None) -> list[Any]:
     """One signature block per proposal (after all its forms): the chair, every member who scored it
-    on any form, 填写人 and 复核人."""
+    on any form, 填写人 and 复核人. `done` is called when the block is drawn (the proposal's last)."""
     chair = next((e for e in report.experts if e.chair), None)
     seen = dict.fromkeys(e.expert_id for r in results for e in r.experts)
     names = {e.expert_id: e.expert_name for r in results for e in r.experts}
@@ -765,26 +782,31 @@ def _signatures(results: Sequence[ProposalResult], report: ReportData, st: _Styl
     rows = [("专家组组长", chair.name if chair else "")]
     rows += [("专家组成员" if i == 0 else "", name) for i, name in enumerate(members)]
     rows += [("填写人", ""), ("复核人", "")]
-    block = SignatureBlock(rows, st.font)
+    block = SignatureBlock(rows, st.font, done)
     return [*_h2("签字", st.font, keep=block.height), block]
+
+
+def _spaced(f: Flowable, after: float) -> Flowable:
+    """`f` with space after it (cheaper than a Spacer: one flowable less for the layout)."""
+    f.spaceAfter = after
+    return f
 
 
 def _proposal(report: ReportData, r: ProposalResult, form: FormTemplate, ranked: int, entries: Sequence[ExpertEntry],
               st: _Styles, first: bool) -> list[Any]:
     font = st.font
     key = f"p-{r.proposal_id}-{r.form_id}"
-    out: list[Any] = []
+    anchors = [(key, form.title.zh, 1)]
     if first:
-        out += [_Anchor(f"p-{r.proposal_id}", f"{r.proposal_id} {r.center_name}", 0)]
-    else:
-        out.append(CondPageBreak(120 * mm))
+        anchors.insert(0, (f"p-{r.proposal_id}", f"{r.proposal_id} {r.center_name}", 0))
     title = f"{form.title.zh}　·　评分汇总表"
-    out += [_Anchor(key, form.title.zh, 1), _h1(f"{r.proposal_id}　{r.center_name}", font),
+    # a later form of the proposal starts on a new page unless 120 mm are left
+    out: list[Any] = [_h1(f"{r.proposal_id}　{r.center_name}", font, 0 if first else 120 * mm - 19 - 2 * mm, anchors),
             TextLines([title], font, 10, 14, ink=SUBTITLE_INK, center=True, after=3 * mm) if first
             else _h2(title, font)[0],
-            _key_facts(r, form, ranked, st), Spacer(1, 2.5 * mm)]
+            _spaced(_key_facts(r, form, ranked, st), 2.5 * mm)]
     table, any_outlier = _score_table(r, form, st)
-    out += [table, Spacer(1, 2 * mm)]
+    out.append(_spaced(table, 2 * mm))
     if r.experts:
         plot = charts.plot_dots(r, WIDTH)
         out += [*_h2("专家总分分布", font, keep=plot.height), charts.ChartFlowable(plot)]
@@ -817,9 +839,8 @@ def render_consolidated_pdf(report: ReportData, progress: Progress | None = None
         for j, r in enumerate(by_proposal[pid]):
             story += _proposal(report, r, report.forms[r.form_id], ranked[r.form_id],
                                entries.get((pid, r.form_id), ()), st, first=j == 0)
-        story += _signatures(by_proposal[pid], report, st)
-        if progress is not None:
-            story.append(_Tick(progress, n, total))
+        tick = None if progress is None else functools.partial(progress, n, total)
+        story += _signatures(by_proposal[pid], report, st, tick)
         if n < total:
             story.append(PageBreak())
     painter = footer_painter(f"{report.batch_id} · 专家评审汇总报告 · {report.generated_at.replace('T', ' ')}")
