@@ -12,8 +12,7 @@
   (3.5 x wall, 3.2 x CPU); rl_accel alone: 7.1 s / 5.2 s (2.9 x / 3.1 x); after the report drew
   its text and tables itself (reports.pdftext, Grid, TextLines, charts as Plots, fewer
   flowables): 1.7-2.3 s wall / 1.7-2.0 s CPU, 1.2-1.3 x. Page compression is kept: without it
-  the file is 4 x larger and
-  no faster.
+  the file is 4 x larger and no faster.
 - `exports_300`: `agency.exports.write_all` (PDF, xlsx, two CSVs, each written atomically);
   informative, no target.
 
