@@ -210,3 +210,20 @@ def test_text_stays_inside_the_margins_and_table_cells(pdf: dict[str, Any], tmp_
                 avail = sum(g.widths[c:g.spans.get((r, c), c) + 1]) - 2 * g.PAD
                 for line in text.split("\n"):
                     assert width(line, g.font, g.sizes.get((c, r), g.size)) <= avail + 0.01, (line, avail)
+
+
+def test_lines_break_anywhere_but_before_closing_punctuation_or_inside_numbers() -> None:
+    from tic_desktop.reports.fonts import register_fonts
+    from tic_desktop.reports.pdftext import NO_LINE_START, break_lines, width
+
+    font = register_fonts()
+    text = "建议按申请安排财政补助（报市科技局审定），其余 4 份总分之和 348.00 ÷ 4 = 87.00，四舍五入保留 2 位小数。"
+    for avail in range(40, 200, 3):
+        lines = break_lines(text, avail, font, 8.5)
+        assert "".join(lines) == text  # nothing lost or added
+        for line in lines:
+            assert width(line, font, 8.5) <= avail or len(line) == 1, (avail, line)
+        for line in lines[1:]:
+            assert line[0] not in NO_LINE_START, (avail, lines)
+        for a, b in zip(lines, lines[1:], strict=False):
+            assert not (a[-1].isdigit() and (b[0].isdigit() or b[0] == ".")), (avail, a, b)

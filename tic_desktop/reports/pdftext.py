@@ -54,7 +54,7 @@ def break_lines(text: str, avail: float, font: str, size: float, indent: float =
         w = width(text[i], font, size)
         if used + w > limit and i > start:
             cut = i
-            if text[cut] in NO_LINE_START and cut - 1 > start:
+            while text[cut] in NO_LINE_START and cut - 1 > start:
                 cut -= 1  # take the character before along, the punctuation stays with it
             if _word_char(text[cut]) and _word_char(text[cut - 1]):
                 j = cut
