@@ -504,7 +504,7 @@ def _cover(report: ReportData, st: _Styles, forms: Sequence[FormTemplate]) -> li
         ["生成时间", report.generated_at.replace("T", " ")],
     ]
     rows = [[k, _p(v, st.body)] for k, v in rows]
-    t = Table(rows, colWidths=[32 * mm, 120 * mm])
+    t = Table(rows, colWidths=[32 * mm, WIDTH - 32 * mm])
     t.setStyle(_grid(st.font, 10, [("BACKGROUND", (0, 0), (0, -1), SHADE), ("ALIGN", (0, 0), (0, -1), "CENTER"),
                                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     out.append(t)
