@@ -551,7 +551,8 @@ def _ranking(form: FormTemplate, results: Sequence[ProposalResult], st: _Styles)
     remark_w = 28 * mm  # "优秀名额已满，顺延" on one line
     award_w = 18 * mm if awards else 0.0
     outcome_w = 34 * mm
-    longest = max((width(c.outcome.zh, font, OUTCOME_SIZE) for c in form.conclusions), default=0.0)
+    outcomes = [c.outcome.zh for c in form.conclusions if c.outcome is not None]
+    longest = max((width(text, font, OUTCOME_SIZE) for text in outcomes), default=0.0)
     with_outcome = longest <= 2 * (outcome_w - 5) - 2 * OUTCOME_SIZE  # two lines, some slack for breaks
     name_w = WIDTH - sum(fixed) - remark_w - award_w - (outcome_w if with_outcome else 0)
     widths = [18 * mm, 16 * mm, name_w, 12 * mm, 14 * mm, 16 * mm]
@@ -585,13 +586,14 @@ def _ranking(form: FormTemplate, results: Sequence[ProposalResult], st: _Styles)
                       _note(f"共 {len(results)} 项，按最终得分从高到低排列；得分相同的按有效总分之和排列，仍相同的并列。", font),
                       Spacer(1, 2 * mm),
                       Grid(rows, widths, font, RANK_SIZE, header=1, row_fills={0: SHADE}, sizes=sizes, left=left)]
-    legend = [f"{c.label.zh}（{'≥ ' + _fmt(c.min_total) + ' 分' if c.min_total else '低于以上'}）：{c.outcome.zh}"
-              for c in form.conclusions]
+    legend = [f"{c.label.zh}（{'≥ ' + _fmt(c.min_total) + ' 分' if c.min_total else '低于以上'}）："
+              f"{c.outcome.zh if c.outcome is not None else '—'}" for c in form.conclusions]
     if form.consolidation.excellent_cap_ratio is not None and form.conclusions:
         best = form.conclusions[0].label.zh
         legend.append(f"“{best}”不超过排名项目数的 {_percent(form.consolidation.excellent_cap_ratio)}，"
                       "超出的按排名顺延为下一等级（备注“优秀名额已满，顺延”）。")
-    out += [Spacer(1, 2 * mm), TextLines(["结论与处理意见：", *legend], font, 8.5, 12, indent=8.5, ink=NOTE_INK)]
+    if form.conclusions:
+        out += [Spacer(1, 2 * mm), TextLines(["结论与处理意见：", *legend], font, 8.5, 12, indent=8.5, ink=NOTE_INK)]
     plots = charts.ranking_plots(results, form, WIDTH)
     out += _h2("排名图", font, keep=min(plots[0].height, 200 * mm))
     out += [charts.ChartFlowable(p) for p in plots]
