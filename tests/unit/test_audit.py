@@ -13,6 +13,7 @@ import rfc8785
 
 from tic_desktop.storage.audit import GENESIS
 from tic_desktop.storage.errors import AuditChainBroken
+from tic_desktop.storage.schema import SCHEMA_VERSION
 from tic_desktop.storage.workspace import Workspace
 
 
@@ -27,6 +28,9 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
         workspace.set_answer("B1", "E01", "P01", "f", "score", str(i), str(i))
     yield workspace
     workspace.close()
+
+
+EXTRA_MIGRATIONS = SCHEMA_VERSION - 1
 
 
 def rows(ws: Workspace) -> list[tuple]:
@@ -105,6 +109,8 @@ def drop_triggers(ws: Workspace) -> None:
     ],
 )
 def test_tampering_detected(ws: Workspace, sql: str, bad: int) -> None:
+    # the seq numbers above are for schema v1 (one schema.migrate event); each later migration adds one
+    sql, bad = sql.replace(f"seq = {bad}", f"seq = {bad + EXTRA_MIGRATIONS}"), bad + EXTRA_MIGRATIONS
     drop_triggers(ws)
     ws.db.execute(sql)
     assert ws.first_bad_audit_seq() == bad
@@ -115,7 +121,7 @@ def test_tampering_detected(ws: Workspace, sql: str, bad: int) -> None:
 
 def test_rewriting_a_row_and_its_hash_breaks_the_next(ws: Workspace) -> None:
     drop_triggers(ws)
-    seq, _ts, _actor, _action, body, prev, _digest = rows(ws)[4]  # seq 5: answer item 1
+    seq, _ts, _actor, _action, body, prev, _digest = rows(ws)[4 + EXTRA_MIGRATIONS]  # answer item 1
     forged = body.replace(b'"value":"1"', b'"value":"8"')
     assert forged != body
     new_hash = hashlib.sha256(b"tic-audit-v1\0" + seq.to_bytes(8, "big") + prev + forged).digest()

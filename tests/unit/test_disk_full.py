@@ -153,7 +153,8 @@ def test_export_with_a_full_data_disk_writes_nothing_to_the_chosen_folder(
         try:
             filler = fill(disk)
             err = _export_refused(session, key, usb)
-            assert err.code == DISK_FULL and "磁盘空间不足" in err.text("zh")  # the data disk, not the stick
+            assert err.code == signing.EXPORT_DATA_DISK_FULL  # the data disk, not the stick
+            assert "磁盘空间不足" in err.text("zh") and "评分表未导出" in err.text("zh")
             _nothing_exported(session, usb, disk / "data")
 
             filler.unlink()

@@ -61,6 +61,12 @@ LOCKED = register(
     "The score sheet is signed and locked. Choose \"Revise\" to make a new revision before changing it.",
 )
 
+EXPORT_DATA_DISK_FULL = register(
+    "export.data_disk_full",
+    "本机数据文件夹所在的磁盘空间不足，评分表的存档副本无法保存，评分表未导出。请释放磁盘空间后重试；已保存的评分不受影响。",
+    "The disk holding the app's data folder is full, so the archive copy of the score sheet could not be kept and "
+    "the sheet was not exported. Free some disk space and try again; your saved scores are not affected.",
+)
 EXPORT_DISK_FULL = register(
     "export.disk_full", "所选文件夹所在的磁盘（或 U 盘）空间不足，评分表未导出。请腾出空间或换一个文件夹后重试。",
     "The disk (or USB stick) of the chosen folder is full, so the score sheet was not exported. "
@@ -481,7 +487,7 @@ def _export_error(exc: BaseException, folder: Path, *, chosen: bool = True) -> S
     if code == FILE_LOCKED:  # retried for a while (antivirus, sync client): say so, not "read-only"
         return SheetRejected(FILE_LOCKED, str(folder))
     if code == DISK_FULL or errno_ in (_errno.ENOSPC, getattr(_errno, "EDQUOT", _errno.ENOSPC)):
-        return SheetRejected(EXPORT_DISK_FULL if chosen else DISK_FULL, str(folder))
+        return SheetRejected(EXPORT_DISK_FULL if chosen else EXPORT_DATA_DISK_FULL, str(folder))
     if errno_ == _errno.ENOENT or not folder.is_dir():
         return SheetRejected(EXPORT_FOLDER_MISSING, str(folder))
     if isinstance(cause, PermissionError) or errno_ in (_errno.EACCES, _errno.EPERM, _errno.EROFS):

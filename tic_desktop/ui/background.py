@@ -1,6 +1,9 @@
 """The one way slow work leaves the GUI thread: run_in_background(fn, on_done, on_error).
 
 Results come back by queued signal on the GUI thread; nothing touches a widget from a worker.
+A result that arrives after its `owner` widget was deleted (a window closed, a page torn down while
+the work ran) is dropped: the handler would reach into a deleted widget. The owner is `owner=`, or
+else the object `on_done` is a bound method of.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -38,12 +42,18 @@ def run_in_background(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None],
+    *,
+    owner: QObject | None = None,
 ) -> None:
     relay = _Relay()
     _live.add(relay)
+    if owner is None and isinstance(getattr(on_done, "__self__", None), QObject):
+        owner = on_done.__self__  # type: ignore[attr-defined]
 
     def finish(handler: Callable[[Any], None], value: Any) -> None:
         _live.discard(relay)
+        if owner is not None and not shiboken6.isValid(owner):
+            return
         handler(value)
 
     relay.done.connect(lambda value: finish(on_done, value))

@@ -194,7 +194,7 @@ class ConsolidationPage(QWidget):
                 sheets = [r.sheet() for r in ws.current_sheets(ctx.batch_id)]
                 return consolidate_workspace(ws, batch), restructure_answers(batch, sheets)
 
-        run_in_background(work, lambda out: self._on_consolidated(*out, ctx=ctx), self._on_failed)
+        run_in_background(work, lambda out: self._on_consolidated(*out, ctx=ctx), self._on_failed, owner=self)
         return True
 
     def is_busy(self) -> bool:

@@ -189,7 +189,8 @@ class PanelOpinionPage(QWidget):
                 sheets = [r.sheet() for r in ws.current_sheets(ctx.batch_id)]
                 return list(consolidation_inputs(batch, sheets))
 
-        run_in_background(work, lambda inputs: self._on_inputs(inputs, ctx), lambda exc: self.commentTree.clear())
+        run_in_background(work, lambda inputs: self._on_inputs(inputs, ctx), lambda exc: self.commentTree.clear(),
+                          owner=self)
 
     def set_inputs(self, inputs: Sequence[Any]) -> None:
         self.inputs = {(i.proposal_id, i.form.id): i for i in inputs}

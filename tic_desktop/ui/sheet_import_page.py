@@ -206,7 +206,7 @@ class SheetImportPage(QWidget):
                                      progress=lambda done, total: progress.changed.emit(done, total),
                                      cancelled=cancel.is_set)
 
-        run_in_background(work, lambda out: self._on_imported(out, ctx), self._on_failed)
+        run_in_background(work, lambda out: self._on_imported(out, ctx), self._on_failed, owner=self)
         return True
 
     def _on_imported(self, outcomes: list[Any], ctx: AgencyContext | None = None) -> None:
