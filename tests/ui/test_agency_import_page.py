@@ -161,12 +161,12 @@ def test_cancel_stops_before_the_next_file(qtbot, ctx, sheets_dir, monkeypatch):
     page = _page(qtbot, ctx)
     ctx.ws.pin_allowed_signers(ctx.batch_id, (sheets_dir / "allowed_signers").read_text("utf-8"))
     held = []
-    monkeypatch.setattr(sheet_import_page, "run_in_background", lambda *job: held.append(job))
+    monkeypatch.setattr(sheet_import_page, "run_in_background", lambda *job, **kw: held.append((job, kw)))
     page.add_paths(sheet_files(sheets_dir))
     assert not page.cancelButton.isHidden() and page.cancelButton.isEnabled()
     page.cancelButton.click()  # pressed before the worker reached its first file
     assert not page.cancelButton.isEnabled() and page.progressLabel.text() == "正在取消…"
-    run_in_background(*held[0])
+    run_in_background(*held[0][0], **held[0][1])
     _wait_idle(qtbot, page)
     assert ctx.ws.current_sheets(ctx.batch_id) == []
     assert page.messages[-1][0] == "导入已取消"

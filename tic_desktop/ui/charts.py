@@ -1,7 +1,7 @@
 """Charts drawn with QPainter: the panel's totals on one proposal (DotPlot) and the ranking of a form
 (RankingChart). They draw plain values handed to them; the numbers come from core.consolidation.
 
-DotPlot: one row per expert, the total as a dot on a 0–100 axis; a dropped total (trimmed mean) is
+DotPlot: one row per expert, the total as a dot on an axis from just below the lowest total to 100; a dropped total (trimmed mean) is
 a hollow circle, an outlier is red with a ring, the final score is a vertical line. RankingChart:
 one bar per proposal in rank order, coloured by conclusion, the score at the end of the bar.
 """
@@ -30,9 +30,17 @@ def _fmt(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _x(value: Decimal, left: int, width: int) -> float:
-    clamped = min(max(value, Decimal(0)), AXIS_MAX)
-    return left + float(clamped * width / AXIS_MAX)  # a pixel position, not a score
+def _x(value: Decimal, left: int, width: int, lo: Decimal = Decimal(0)) -> float:
+    clamped = min(max(value, lo), AXIS_MAX)
+    return left + float((clamped - lo) * width / (AXIS_MAX - lo))  # a pixel position, not a score
+
+
+def axis_start(values: Sequence[Decimal]) -> Decimal:
+    """Where the dot plot's axis starts: the tens below the lowest total, less 10 (so that close
+    totals are told apart, as the PDF's plot does), never below 0."""
+    if not values:
+        return Decimal(0)
+    return max(Decimal(0), (min(values) // 10) * 10 - 10)
 
 
 @dataclass(frozen=True)
@@ -87,9 +95,10 @@ class DotPlot(QWidget):
         right_pad = 44
         width = max(self.width() - left - right_pad, 10)
         top, bottom = self.TOP, self.height() - self.BOTTOM
-        # grid and axis 0–100
-        for tick in range(0, 101, 10):
-            x = _x(Decimal(tick), left, width)
+        lo = axis_start([d.value for d in self._dots] + ([self._final] if self._final is not None else []))
+        # grid and axis lo–100
+        for tick in range(int(lo), 101, 5 if lo >= 50 else 10):
+            x = _x(Decimal(tick), left, width, lo)
             p.setPen(QPen(GRID, 1))
             p.drawLine(QPointF(x, top - 6), QPointF(x, bottom))
             p.setPen(MUTED)
@@ -99,7 +108,7 @@ class DotPlot(QWidget):
         p.drawLine(QPointF(left, bottom), QPointF(left + width, bottom))
         # final score line
         if self._final is not None:
-            x = _x(self._final, left, width)
+            x = _x(self._final, left, width, lo)
             p.setPen(QPen(FINAL, 2, Qt.PenStyle.DashLine))
             p.drawLine(QPointF(x, top - 8), QPointF(x, bottom))
             label = self._final_label or _fmt(self._final)
@@ -119,7 +128,7 @@ class DotPlot(QWidget):
                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), dot.label)
             p.setPen(QPen(GRID, 1, Qt.PenStyle.DotLine))
             p.drawLine(QPointF(left, cy), QPointF(left + width, cy))
-            x = _x(dot.value, left, width)
+            x = _x(dot.value, left, width, lo)
             colour = OUTLIER if dot.outlier else COUNTED
             p.setPen(QPen(colour, 2))
             p.setBrush(Qt.BrushStyle.NoBrush if dot.dropped else colour)
