@@ -1009,8 +1009,8 @@ Print it, sign it by hand on the signature line and hand it to the agency for re
 The damaged file is kept.</translation>
     </message>
     <message>
-        <source>无法读取文件：%1</source>
-        <translation>Cannot read the file: %1</translation>
+        <source>无法读取该文件，请检查文件是否存在、U 盘是否已插好。</source>
+        <translation>The file cannot be read. Check that it exists and that the USB stick is plugged in.</translation>
     </message>
     <message>
         <source>正在打开并核验批次文件…</source>
@@ -2288,6 +2288,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>评审批次 (*.ticbatch);;所有文件 (*)</source>
         <translation>Review batches (*.ticbatch);;All files (*)</translation>
+    </message>
+    <message>
+        <source>技术细节：%1</source>
+        <translation>Technical detail: %1</translation>
     </message>
     <message>
         <source>专家评审</source>

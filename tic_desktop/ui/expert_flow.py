@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
-from tic_desktop.core.errors import Rejected
+from tic_desktop.core.errors import Rejected, message
 from tic_desktop.expert.session import ExpertSession, PinState, probe
 from tic_desktop.storage.errors import WorkspaceCorrupt
 from tic_desktop.ui.background import run_in_background
@@ -150,10 +150,11 @@ class ExpertFlow(QObject):
         dialog.finished.connect(finished)
         dialog.open()
 
-    def error(self, text: str) -> None:
-        log.info("shown to the expert: %s", text)
+    def error(self, text: str, detail: str = "") -> None:
+        """Tell the expert in their language; a technical `detail` goes to the tooltip, not the sentence."""
+        log.info("shown to the expert: %s (%s)", text, detail)
         if self.window.ui.stack.currentWidget() is self.window.ui.startHost:
-            self.window.start_page.show_error(text)
+            self.window.start_page.show_error(text, detail)
         else:
             self.window.statusBar().showMessage(text, 10000)
 
@@ -186,7 +187,8 @@ class ExpertFlow(QObject):
         try:
             encrypted_to_passphrase = probe(raw).passphrase
         except OSError as exc:
-            self.error(QCoreApplication.translate("ExpertApp", "无法读取文件：%1").replace("%1", str(exc)))
+            self.error(QCoreApplication.translate("ExpertApp", "无法读取该文件，请检查文件是否存在、U 盘是否已插好。"),
+                       str(exc))
             return
         if encrypted_to_passphrase and passphrase is None:
             self.ask_passphrase(raw, "")
@@ -239,7 +241,7 @@ class ExpertFlow(QObject):
             self.ask_key_for_batch(raw, "")
             return
         if isinstance(exc, Rejected):
-            self.error(exc.text(self.settings.lang))
+            self.error(message(exc.code, self.settings.lang), exc.detail)
         else:
             log.exception("batch could not be read", exc_info=exc)
             self.error(QCoreApplication.translate("ExpertApp", "无法打开该文件：%1").replace("%1", str(exc)))
@@ -326,7 +328,7 @@ class ExpertFlow(QObject):
         try:
             self.session.accept(self._opened, self._raw, pin_new_agency=pin)
         except Rejected as exc:
-            self.error(exc.text(self.settings.lang))
+            self.error(message(exc.code, self.settings.lang), exc.detail)
             return
         finally:
             # the session owns the batch now (or it was refused and is closed); the workspace keeps
@@ -434,7 +436,7 @@ class ExpertFlow(QObject):
         try:
             self.session.declare_conflicts(declarations)
         except Rejected as exc:
-            self.error(exc.text(self.settings.lang))
+            self.error(message(exc.code, self.settings.lang), exc.detail)
             return
         if self.window.ui.stack.currentWidget() is self.window.ui.reviewPage:
             current, self.window.current_id = self.window.current_id, None

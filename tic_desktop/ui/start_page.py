@@ -68,8 +68,9 @@ class StartPage(QWidget):
         if rows:
             self.ui.recentList.setCurrentRow(0)
 
-    def show_error(self, text: str) -> None:
+    def show_error(self, text: str, detail: str = "") -> None:
         self.ui.errorLabel.setText(text)
+        self.ui.errorLabel.setToolTip(self.tr("技术细节：%1").replace("%1", detail) if detail else "")
         self.ui.errorLabel.setVisible(bool(text))
 
     def retranslate(self) -> None:
