@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from tic_desktop.agency.workspace import AgencyWorkspace, Chain, _now
+from tic_desktop.agency.records import Chain
+from tic_desktop.agency.workspace import AgencyWorkspace, _now
 from tic_desktop.core.errors import Rejected, message, register
 from tic_desktop.formats import agecrypt
 from tic_desktop.formats.batch import OpenedBatch

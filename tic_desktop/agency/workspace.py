@@ -15,7 +15,7 @@ their own transaction after a snapshot (storage.backup). Every mutating method i
 `<dir>/batches/<raw sha256>.ticbatch`, `<dir>/sheets/<raw sha256>.ticsheet` (written with
 storage.atomic before the row that names them is committed).
 
-Tables (agency schema v1):
+Tables (agency schema v1, in agency.schema; the records handed out are in agency.records):
   batches               one row per batch (manifest hash, titles, expert and proposal ids, raw file)
   expert_pins           (batch, expert) → the pinned signing key fingerprint and where it came from
   sheets                every stored sheet revision: the exact signed sheet.json, its SHA-256, the raw
@@ -43,34 +43,36 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
+from tic_desktop.agency.records import (
+    PIN_SOURCES,
+    BatchInfo,
+    Conflict,
+    Pin,
+    PinSource,
+    SheetRecord,
+    SheetState,
+)
+from tic_desktop.agency.schema import _SHEET_COLUMNS, AGENCY_APPLICATION_ID, AGENCY_SCHEMA_VERSION, MIGRATIONS
 from tic_desktop.core.consolidation import DecisionKey, VetoDecision
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.core.panel_opinion import PanelOpinion
 from tic_desktop.core.types import Text
 from tic_desktop.formats.batch import OpenedBatch, read_batch
-from tic_desktop.formats.sheet import Sheet, parse_allowed_signers
+from tic_desktop.formats.sheet import parse_allowed_signers
 from tic_desktop.storage import audit, backup
 from tic_desktop.storage.atomic import atomic_write, cleanup_stray_temps
 from tic_desktop.storage.audit import AuditEvent, AuditHead
 from tic_desktop.storage.connection import connect, typed_error
 from tic_desktop.storage.errors import AUDIT_BROKEN, AuditChainBroken
 from tic_desktop.storage.location import check_workspace_location
-from tic_desktop.storage.schema import _statements
 
-AGENCY_APPLICATION_ID = 0x54494341  # "TICA"
-AGENCY_SCHEMA_VERSION = 1
 ACTOR = "agency"
 
-PinSource = Literal["first_use", "enrolment", "allowed_signers", "manual"]
-PIN_SOURCES: tuple[str, ...] = ("first_use", "enrolment", "allowed_signers", "manual")
-SheetState = Literal["current", "superseded", "conflict"]
-Chain = Literal["first", "linked", "gap"]
 
 BATCH_CONFLICT = register(
     "agency.batch_conflict",
@@ -124,204 +126,6 @@ REASON_REQUIRED = register(
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-# ── records ─────────────────────────────────────────────────────────────────────────────────
-
-
-@dataclass(frozen=True)
-class BatchInfo:
-    batch_id: str
-    title: Text
-    kind: str
-    path: Path
-    """The raw batch file kept in the workspace (content-addressed)."""
-    added_at: str
-    experts: int
-    proposals: int
-    manifest_sha256: str = ""
-    agency_fingerprint: str = ""
-    raw_sha256: str = ""
-
-
-@dataclass(frozen=True)
-class Pin:
-    fingerprint: str
-    source: PinSource
-    pinned_at: str
-
-
-@dataclass(frozen=True)
-class SheetRecord:
-    batch_id: str
-    expert_id: str
-    sheet_seq: int
-    sheet_sha256: str
-    fingerprint: str
-    file_name: str
-    imported_at: str
-    state: SheetState
-    supersedes: str | None = None
-    raw_sha256: str = ""
-    audit_seq: int = 0
-    chain: Chain = "first"
-    """first (sheet_seq 1), linked (supersedes a stored revision), gap (supersedes one never imported)."""
-    raw_path: Path | None = None
-    sheet_json: bytes = field(default=b"", repr=False, compare=False)
-
-    def sheet(self) -> Sheet:
-        """formats.sheet.Sheet parsed from the stored (verified, signed) sheet.json."""
-        return _parse_sheet(self.sheet_sha256, self.sheet_json)
-
-
-_SHEET_CACHE: dict[str, Sheet] = {}
-
-
-def _parse_sheet(sha: str, data: bytes) -> Sheet:
-    got = _SHEET_CACHE.get(sha)
-    if got is None:
-        got = Sheet.model_validate_json(data)
-        if len(_SHEET_CACHE) > 512:
-            _SHEET_CACHE.clear()
-        _SHEET_CACHE[sha] = got
-    return got
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Sheets of one expert with the same sheet_seq and different content, not yet resolved."""
-
-    batch_id: str
-    expert_id: str
-    sheet_seq: int
-    sheets: tuple[SheetRecord, ...]
-    blocking: bool
-    """True when this is the expert's newest revision: the expert has no current sheet until resolved."""
-
-
-# ── schema ──────────────────────────────────────────────────────────────────────────────────
-
-_SHA = "CHECK (length({c}) = 64 AND {c} NOT GLOB '*[^0-9a-f]*')"
-_V1 = f"""
-CREATE TABLE batches (
-    batch_id            TEXT PRIMARY KEY CHECK (length(batch_id) BETWEEN 1 AND 64),
-    manifest_sha256     TEXT NOT NULL {_SHA.format(c="manifest_sha256")},
-    title_zh            TEXT NOT NULL,
-    title_en            TEXT NOT NULL,
-    kind                TEXT NOT NULL,
-    agency_fingerprint  TEXT NOT NULL,
-    age_recipient       TEXT NOT NULL,
-    expert_ids          TEXT NOT NULL,
-    proposal_ids        TEXT NOT NULL,
-    raw_sha256          TEXT NOT NULL {_SHA.format(c="raw_sha256")},
-    raw_size            INTEGER NOT NULL CHECK (raw_size >= 0),
-    added_at            TEXT NOT NULL
-);
-CREATE TABLE expert_pins (
-    batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
-    expert_id    TEXT NOT NULL,
-    fingerprint  TEXT NOT NULL CHECK (fingerprint LIKE 'SHA256:%'),
-    source       TEXT NOT NULL CHECK (source IN {PIN_SOURCES!r}),
-    pinned_at    TEXT NOT NULL,
-    PRIMARY KEY (batch_id, expert_id)
-) WITHOUT ROWID;
-CREATE TABLE sheets (
-    batch_id      TEXT NOT NULL REFERENCES batches(batch_id),
-    sheet_sha256  TEXT NOT NULL {_SHA.format(c="sheet_sha256")},
-    expert_id     TEXT NOT NULL,
-    sheet_seq     INTEGER NOT NULL CHECK (sheet_seq >= 1),
-    supersedes    TEXT,
-    fingerprint   TEXT NOT NULL,
-    audit_seq     INTEGER NOT NULL,
-    audit_hash    TEXT NOT NULL,
-    chain         TEXT NOT NULL CHECK (chain IN ('first', 'linked', 'gap')),
-    raw_sha256    TEXT NOT NULL {_SHA.format(c="raw_sha256")},
-    raw_size      INTEGER NOT NULL,
-    file_name     TEXT NOT NULL,
-    imported_at   TEXT NOT NULL,
-    sheet_json    BLOB NOT NULL,
-    PRIMARY KEY (batch_id, sheet_sha256)
-) WITHOUT ROWID;
-CREATE INDEX sheets_by_expert ON sheets (batch_id, expert_id, sheet_seq);
-CREATE TABLE conflict_resolutions (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
-    batch_id      TEXT NOT NULL REFERENCES batches(batch_id),
-    expert_id     TEXT NOT NULL,
-    sheet_seq     INTEGER NOT NULL,
-    keep_sha256   TEXT NOT NULL,
-    considered    TEXT NOT NULL,
-    reason        TEXT NOT NULL CHECK (length(trim(reason)) > 0),
-    resolved_at   TEXT NOT NULL
-);
-CREATE TABLE import_log (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    batch_id        TEXT NOT NULL,
-    path            TEXT NOT NULL,
-    file_name       TEXT NOT NULL,
-    raw_sha256      TEXT,
-    status          TEXT NOT NULL CHECK (status IN ('accepted', 'duplicate', 'older', 'conflict', 'unpinned',
-                                                    'rejected')),
-    code            TEXT,
-    message_zh      TEXT NOT NULL,
-    message_en      TEXT NOT NULL,
-    expert_id       TEXT,
-    sheet_seq       INTEGER,
-    fingerprint     TEXT,
-    sheet_sha256    TEXT,
-    superseded_seq  INTEGER,
-    at              TEXT NOT NULL
-);
-CREATE TABLE veto_decisions (
-    batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
-    proposal_id  TEXT NOT NULL,
-    form_id      TEXT NOT NULL,
-    veto_id      TEXT NOT NULL,
-    confirmed    INTEGER NOT NULL CHECK (confirmed IN (0, 1)),
-    reason       TEXT NOT NULL CHECK (length(trim(reason)) > 0),
-    decided_by   TEXT NOT NULL,
-    decided_at   TEXT NOT NULL,
-    PRIMARY KEY (batch_id, proposal_id, form_id, veto_id)
-) WITHOUT ROWID;
-CREATE TABLE opinions (
-    batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
-    proposal_id  TEXT NOT NULL,
-    form_id      TEXT NOT NULL,
-    body         TEXT NOT NULL,
-    saved_at     TEXT NOT NULL,
-    PRIMARY KEY (batch_id, proposal_id, form_id)
-) WITHOUT ROWID;
-CREATE TABLE audit_log (
-    seq        INTEGER PRIMARY KEY CHECK (seq >= 1),
-    ts         TEXT NOT NULL,
-    actor      TEXT NOT NULL,
-    action     TEXT NOT NULL,
-    body       BLOB NOT NULL,
-    prev_hash  BLOB NOT NULL CHECK (length(prev_hash) = 32),
-    hash       BLOB NOT NULL CHECK (length(hash) = 32)
-);
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER sheets_no_update BEFORE UPDATE ON sheets
-BEGIN SELECT RAISE(ABORT, 'sheets are never overwritten'); END;
-CREATE TRIGGER sheets_no_delete BEFORE DELETE ON sheets
-BEGIN SELECT RAISE(ABORT, 'sheets are never deleted'); END;
-"""
-
-
-def _to_v1(conn: sqlite3.Connection) -> None:
-    for statement in _statements(_V1):
-        conn.execute(statement)
-    conn.execute(f"PRAGMA application_id = {AGENCY_APPLICATION_ID}")
-
-
-MIGRATIONS = {1: _to_v1}
-
-_SHEET_COLUMNS = (
-    "batch_id, sheet_sha256, expert_id, sheet_seq, supersedes, fingerprint, audit_seq, audit_hash, chain, "
-    "raw_sha256, raw_size, file_name, imported_at, sheet_json"
-)
 
 
 # ── the workspace ───────────────────────────────────────────────────────────────────────────

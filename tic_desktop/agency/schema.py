@@ -1,0 +1,133 @@
+"""The agency workspace's SQLite schema (its own application id and versions; see agency.workspace)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tic_desktop.agency.records import PIN_SOURCES
+from tic_desktop.storage.schema import _statements
+
+AGENCY_APPLICATION_ID = 0x54494341  # "TICA"
+AGENCY_SCHEMA_VERSION = 1
+
+_SHA = "CHECK (length({c}) = 64 AND {c} NOT GLOB '*[^0-9a-f]*')"
+_V1 = f"""
+CREATE TABLE batches (
+    batch_id            TEXT PRIMARY KEY CHECK (length(batch_id) BETWEEN 1 AND 64),
+    manifest_sha256     TEXT NOT NULL {_SHA.format(c="manifest_sha256")},
+    title_zh            TEXT NOT NULL,
+    title_en            TEXT NOT NULL,
+    kind                TEXT NOT NULL,
+    agency_fingerprint  TEXT NOT NULL,
+    age_recipient       TEXT NOT NULL,
+    expert_ids          TEXT NOT NULL,
+    proposal_ids        TEXT NOT NULL,
+    raw_sha256          TEXT NOT NULL {_SHA.format(c="raw_sha256")},
+    raw_size            INTEGER NOT NULL CHECK (raw_size >= 0),
+    added_at            TEXT NOT NULL
+);
+CREATE TABLE expert_pins (
+    batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
+    expert_id    TEXT NOT NULL,
+    fingerprint  TEXT NOT NULL CHECK (fingerprint LIKE 'SHA256:%'),
+    source       TEXT NOT NULL CHECK (source IN {PIN_SOURCES!r}),
+    pinned_at    TEXT NOT NULL,
+    PRIMARY KEY (batch_id, expert_id)
+) WITHOUT ROWID;
+CREATE TABLE sheets (
+    batch_id      TEXT NOT NULL REFERENCES batches(batch_id),
+    sheet_sha256  TEXT NOT NULL {_SHA.format(c="sheet_sha256")},
+    expert_id     TEXT NOT NULL,
+    sheet_seq     INTEGER NOT NULL CHECK (sheet_seq >= 1),
+    supersedes    TEXT,
+    fingerprint   TEXT NOT NULL,
+    audit_seq     INTEGER NOT NULL,
+    audit_hash    TEXT NOT NULL,
+    chain         TEXT NOT NULL CHECK (chain IN ('first', 'linked', 'gap')),
+    raw_sha256    TEXT NOT NULL {_SHA.format(c="raw_sha256")},
+    raw_size      INTEGER NOT NULL,
+    file_name     TEXT NOT NULL,
+    imported_at   TEXT NOT NULL,
+    sheet_json    BLOB NOT NULL,
+    PRIMARY KEY (batch_id, sheet_sha256)
+) WITHOUT ROWID;
+CREATE INDEX sheets_by_expert ON sheets (batch_id, expert_id, sheet_seq);
+CREATE TABLE conflict_resolutions (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch_id      TEXT NOT NULL REFERENCES batches(batch_id),
+    expert_id     TEXT NOT NULL,
+    sheet_seq     INTEGER NOT NULL,
+    keep_sha256   TEXT NOT NULL,
+    considered    TEXT NOT NULL,
+    reason        TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    resolved_at   TEXT NOT NULL
+);
+CREATE TABLE import_log (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch_id        TEXT NOT NULL,
+    path            TEXT NOT NULL,
+    file_name       TEXT NOT NULL,
+    raw_sha256      TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('accepted', 'duplicate', 'older', 'conflict', 'unpinned',
+                                                    'rejected')),
+    code            TEXT,
+    message_zh      TEXT NOT NULL,
+    message_en      TEXT NOT NULL,
+    expert_id       TEXT,
+    sheet_seq       INTEGER,
+    fingerprint     TEXT,
+    sheet_sha256    TEXT,
+    superseded_seq  INTEGER,
+    at              TEXT NOT NULL
+);
+CREATE TABLE veto_decisions (
+    batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
+    proposal_id  TEXT NOT NULL,
+    form_id      TEXT NOT NULL,
+    veto_id      TEXT NOT NULL,
+    confirmed    INTEGER NOT NULL CHECK (confirmed IN (0, 1)),
+    reason       TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    decided_by   TEXT NOT NULL,
+    decided_at   TEXT NOT NULL,
+    PRIMARY KEY (batch_id, proposal_id, form_id, veto_id)
+) WITHOUT ROWID;
+CREATE TABLE opinions (
+    batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
+    proposal_id  TEXT NOT NULL,
+    form_id      TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    saved_at     TEXT NOT NULL,
+    PRIMARY KEY (batch_id, proposal_id, form_id)
+) WITHOUT ROWID;
+CREATE TABLE audit_log (
+    seq        INTEGER PRIMARY KEY CHECK (seq >= 1),
+    ts         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    body       BLOB NOT NULL,
+    prev_hash  BLOB NOT NULL CHECK (length(prev_hash) = 32),
+    hash       BLOB NOT NULL CHECK (length(hash) = 32)
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER sheets_no_update BEFORE UPDATE ON sheets
+BEGIN SELECT RAISE(ABORT, 'sheets are never overwritten'); END;
+CREATE TRIGGER sheets_no_delete BEFORE DELETE ON sheets
+BEGIN SELECT RAISE(ABORT, 'sheets are never deleted'); END;
+"""
+
+
+def _to_v1(conn: sqlite3.Connection) -> None:
+    for statement in _statements(_V1):
+        conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {AGENCY_APPLICATION_ID}")
+
+
+MIGRATIONS = {1: _to_v1}
+
+_SHEET_COLUMNS = (
+    "batch_id, sheet_sha256, expert_id, sheet_seq, supersedes, fingerprint, audit_seq, audit_hash, chain, "
+    "raw_sha256, raw_size, file_name, imported_at, sheet_json"
+)
