@@ -954,6 +954,41 @@ Replace the keys?</translation>
     </message>
 </context>
 <context>
+    <name>EnrolKeyDialog</name>
+    <message>
+        <source>登记专家密钥</source>
+        <translation>Enrol an expert&apos;s key</translation>
+    </message>
+    <message>
+        <source>按专家亲笔签名的《评审专家密钥登记表》登记其密钥：照表输入密钥指纹（空格可省略），或用扫码枪扫描表上的二维码。登记后，该专家的评分表必须由这把密钥签名。</source>
+        <translation>Enrol the key from the expert&apos;s hand-signed key enrolment sheet: type the key fingerprint as printed (spaces may be left out) or scan the sheet&apos;s QR code. Once enrolled, this expert&apos;s sheets must be signed with this key.</translation>
+    </message>
+    <message>
+        <source>（已登记）</source>
+        <translation> (enrolled)</translation>
+    </message>
+    <message>
+        <source>专家</source>
+        <translation>Expert</translation>
+    </message>
+    <message>
+        <source>密钥指纹或二维码内容</source>
+        <translation>Key fingerprint or QR code text</translation>
+    </message>
+    <message>
+        <source>登记</source>
+        <translation>Enrol</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>将登记：%1</source>
+        <translation>Will enrol: %1</translation>
+    </message>
+</context>
+<context>
     <name>EnrolmentExport</name>
     <message>
         <source>评审专家密钥登记表-%1-%2.pdf</source>
@@ -2159,6 +2194,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Enrol the experts&apos; keys in advance from an allowed_signers file</translation>
     </message>
     <message>
+        <source>登记专家密钥…</source>
+        <translation>Enrol an expert&apos;s key…</translation>
+    </message>
+    <message>
+        <source>照《评审专家密钥登记表》输入密钥指纹或扫描其二维码，预先登记一位专家的密钥</source>
+        <translation>Enrol one expert&apos;s key in advance: type the fingerprint from the key enrolment sheet or scan its QR code</translation>
+    </message>
+    <message>
         <source>处理冲突…</source>
         <translation>Resolve conflicts…</translation>
     </message>
@@ -2253,6 +2296,18 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>已预先登记 %1 位专家的密钥。之后导入的评分表必须由这些密钥签名。</source>
         <translation>%1 experts&apos; keys enrolled. Sheets imported from now on must be signed with these keys.</translation>
+    </message>
+    <message>
+        <source>密钥未能登记</source>
+        <translation>Key not enrolled</translation>
+    </message>
+    <message>
+        <source>密钥已登记</source>
+        <translation>Key enrolled</translation>
+    </message>
+    <message>
+        <source>已登记专家 %1 的密钥 %2。之后该专家的评分表必须由这把密钥签名。</source>
+        <translation>Enrolled key %2 for expert %1. This expert&apos;s sheets must now be signed with this key.</translation>
     </message>
     <message>
         <source>冲突未能处理</source>

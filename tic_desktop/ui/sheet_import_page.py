@@ -66,6 +66,7 @@ class SheetImportPage(QWidget):
         self.ask_files = self._ask_files
         self.ask_folder = self._ask_folder
         self.ask_signers_file = self._ask_signers_file
+        self.ask_enrolment = self._ask_enrolment
         self.confirm_pin = self._confirm_pin
         self.resolve = self._resolve
         self.show_message = self._show_message
@@ -82,11 +83,13 @@ class SheetImportPage(QWidget):
         self.addFolderButton = QPushButton(self.tr("添加文件夹…"))
         self.signersButton = QPushButton(self.tr("导入密钥登记…"))
         self.signersButton.setToolTip(self.tr("从 allowed_signers 文件预先登记各位专家的密钥"))
+        self.enrolButton = QPushButton(self.tr("登记专家密钥…"))
+        self.enrolButton.setToolTip(self.tr("照《评审专家密钥登记表》输入密钥指纹或扫描其二维码，预先登记一位专家的密钥"))
         self.conflictButton = QPushButton(self.tr("处理冲突…"))
         self.demoButton = QPushButton(self.tr("导入演示评分表"))
         self.demoButton.setVisible(False)  # the agency demo only (set_demo_sheets)
-        for b in (self.addFilesButton, self.addFolderButton, self.signersButton, self.conflictButton,
-                  self.demoButton):
+        for b in (self.addFilesButton, self.addFolderButton, self.signersButton, self.enrolButton,
+                  self.conflictButton, self.demoButton):
             bar.addWidget(b)
         bar.addStretch(1)
         self.summaryLabel = QLabel()
@@ -147,6 +150,7 @@ class SheetImportPage(QWidget):
         self.addFilesButton.clicked.connect(self._on_add_files)
         self.addFolderButton.clicked.connect(self._on_add_folder)
         self.signersButton.clicked.connect(self._on_import_signers)
+        self.enrolButton.clicked.connect(self._on_enrol)
         self.conflictButton.clicked.connect(self._on_resolve_conflicts)
         self.demoButton.clicked.connect(self._on_demo)
         self.cancelButton.clicked.connect(self._on_cancel)
@@ -308,6 +312,29 @@ class SheetImportPage(QWidget):
         self.show_message(self.tr("密钥登记已导入"),
                           self.tr("已预先登记 %1 位专家的密钥。之后导入的评分表必须由这些密钥签名。")
                           .replace("%1", str(count)), False)
+
+    def _ask_enrolment(self, experts: list[Any], pins: dict[str, Any]) -> tuple[str, str] | None:
+        from tic_desktop.ui.enrol_key_dialog import EnrolKeyDialog  # noqa: PLC0415
+
+        dialog = EnrolKeyDialog(experts, pins, self.ctx.lang if self.ctx else "zh", self)
+        return dialog.choice() if dialog.exec() == EnrolKeyDialog.DialogCode.Accepted else None
+
+    def _on_enrol(self) -> None:
+        if self.ctx is None or self.ctx.batch is None:
+            return
+        choice = self.ask_enrolment(list(self.ctx.batch.manifest.experts), self.ctx.ws.pins(self.ctx.batch_id))
+        if choice is None:
+            return
+        expert_id, fingerprint = choice
+        try:
+            self.ctx.ws.pin(self.ctx.batch_id, expert_id, fingerprint, "enrolment")
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.show_message(self.tr("密钥未能登记"), self._error(exc), True)
+            return
+        self.refresh()
+        self.show_message(self.tr("密钥已登记"),
+                          self.tr("已登记专家 %1 的密钥 %2。之后该专家的评分表必须由这把密钥签名。")
+                          .replace("%1", expert_id).replace("%2", fingerprint), False)
 
     def _on_resolve_conflicts(self) -> None:
         if self.ctx is None:
