@@ -102,9 +102,10 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     kinds = list(KIND_LABELS)
     kind_help = "，".join(f"{k}（{v.zh}）" for k, v in KIND_LABELS.items())
     parser = _Parser(prog="tic-desktop", lang=lang, description=t(
-        "天津市技术创新中心专家评审桌面端。不带子命令时启动图形界面：tic-desktop [--demo] [文件.ticbatch ...]",
+        "天津市技术创新中心专家评审桌面端。不带子命令时启动图形界面：tic-desktop [--demo] [--agency] [文件.ticbatch ...]"
+        "（--agency：机构汇总模式）",
         "TIC Desktop, offline expert review for Tianjin technology innovation centers. Without a subcommand it "
-        "starts the app: tic-desktop [--demo] [FILE.ticbatch ...]"))
+        "starts the app: tic-desktop [--demo] [--agency] [FILE.ticbatch ...] (--agency: the agency mode)"))
     parser.add_argument("--version", action="version", version=f"tic-desktop {__version__}",
                         help=t("显示版本号并退出", "show the version and exit"))
     sub = parser.add_subparsers(dest="command", metavar=t("子命令", "COMMAND"), parser_class=_Parser)
