@@ -271,7 +271,7 @@ def cmd_keys_create(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_batch_build(args: argparse.Namespace, lang: str) -> int:
-    from tic_desktop.agency.build import build_batch
+    from tic_desktop.agency.build import build_batches
     from tic_desktop.formats import keys as k
 
     key_dir: Path = args.key
@@ -281,12 +281,13 @@ def cmd_batch_build(args: argparse.Namespace, lang: str) -> int:
     key_pass = read_passphrase(args.key_passphrase_file, lang) if args.key_passphrase_file else None
     keys = k.load_agency_keys(key_dir, passphrase=key_pass)
     passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
-    manifest = build_batch(args.src_dir, args.output, keys, passphrase=passphrase, recipients=args.recipient)
+    written = build_batches(args.src_dir, args.output, keys, passphrase=passphrase, recipients=args.recipient)
     how = (_t(lang, "已用口令加密", "passphrase-encrypted") if passphrase else
            _t(lang, f"已加密给 {len(args.recipient)} 个公钥", f"encrypted to {len(args.recipient)} key(s)") if args.recipient else
            _t(lang, "未加密，请通过安全渠道传递", "not encrypted; send it through a safe channel"))
-    print(_t(lang, f"已生成批次文件：{args.output}（{len(manifest.proposals)} 个项目，{len(manifest.experts)} 位专家，{how}）",
-             f"Batch written: {args.output} ({len(manifest.proposals)} proposals, {len(manifest.experts)} experts, {how})"))
+    for path, manifest in written:  # one per panel (专家组) when the experts table has panels
+        print(_t(lang, f"已生成批次文件：{path}（{len(manifest.proposals)} 个项目，{len(manifest.experts)} 位专家，{how}）",
+                 f"Batch written: {path} ({len(manifest.proposals)} proposals, {len(manifest.experts)} experts, {how})"))
     print(_t(lang, f"机构密钥指纹：{keys.fingerprint}", f"Agency key fingerprint: {keys.fingerprint}"))
     return 0
 

@@ -327,8 +327,12 @@ Replace the keys?</translation>
         <translation>One file per expert (the name holds the expert id, to send them separately)</translation>
     </message>
     <message>
-        <source>每位专家的文件内容完全相同（同一份签名清单），只是分别写出，因此所有评分表都对应同一个批次，汇总不受影响。源表格中没有“专家组”列，一个源文件夹即一个专家组；多个专家组请分别准备源文件夹、分别生成。</source>
-        <translation>Every expert&apos;s file holds exactly the same signed batch (one manifest), written once per expert, so all score sheets refer to the same batch and consolidation is unaffected. The source tables have no panel column: one source folder is one panel; prepare and build one folder per panel.</translation>
+        <source>每个专家组一个批次（按专家表的“专家组”列拆分，各组只含本组的专家和项目）</source>
+        <translation>One batch per panel (split by the experts table&apos;s 专家组 column; each holds only its panel&apos;s experts and proposals)</translation>
+    </message>
+    <message>
+        <source>每位专家的文件内容完全相同（同一份签名清单），只是分别写出，因此所有评分表都对应同一个批次，汇总不受影响。专家表有“专家组”列时，可按组拆分：每组一个批次（编号加“-P序号”），各组的评分表分别汇总。</source>
+        <translation>Every expert&apos;s file holds the same signed batch (one manifest), only written separately, so all score sheets refer to one batch and consolidation is unaffected. When the experts table has a 专家组 (panel) column, the source is split by panel: one batch per panel (its id gets a “-P&lt;n&gt;” suffix), each panel&apos;s sheets consolidated on their own.</translation>
     </message>
     <message>
         <source>加密</source>

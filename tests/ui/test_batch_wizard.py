@@ -90,3 +90,27 @@ def test_a_broken_row_shows_its_error_and_blocks_export(qtbot, wizard: BatchWiza
     assert "第 3 行" in wizard.problemLabel.text() and "类型" in wizard.problemLabel.text()
     assert wizard.proposalsModel.bad_row == 1 and wizard.proposalsModel.rows()[1][0] == "3"
     assert not wizard.nextButton.isEnabled()
+
+
+def test_a_source_with_panels_gives_one_batch_per_panel(qtbot, wizard: BatchWizard, demo_src: Path,
+                                                         tmp_path: Path) -> None:
+    from tests.unit.test_agency_build import panelled_source
+
+    src = panelled_source(demo_src, tmp_path / "src")
+    wizard.ask_folder = lambda *_a: str(src)
+    wizard.browseButton.click()
+    wizard.nextButton.click()
+    wait_until(lambda: wizard.step() == 1)
+    wizard.nextButton.click()
+    assert wizard.perPanelRadio.isChecked() and wizard.perPanelRadio.isEnabled()
+    assert not wizard.singleRadio.isEnabled()  # one batch may name only one chair
+    out = tmp_path / "out"
+    wizard.outEdit.setText(str(out))
+    wizard.plainRadio.setChecked(True)
+    wizard.nextButton.click()
+    wait_until(lambda: wizard.written, timeout=60_000)
+    files = sorted(out.glob("*.ticbatch"))
+    assert [f.name.rsplit("-", 1)[1] for f in files] == ["P1.ticbatch", "P2.ticbatch"]
+    with AgencyWorkspace.open(wizard.ws_path, check_location=False) as ws:
+        titles = sorted(b.title.zh for b in ws.batches())
+    assert len(titles) == 2 and titles[0].endswith("（第一组）") and titles[1].endswith("（第二组）")

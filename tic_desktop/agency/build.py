@@ -10,8 +10,10 @@ Output layouts:
   to the same batch and consolidation sees one batch) written once per expert as
   `<batch_id>-<expert_id>.ticbatch`, each file encrypted on its own (with the same passphrase, or
   unencrypted). The ZIP is built and signed once; only the age layer differs between files.
-- per panel: the source format has no panel column (a source folder IS one panel), so there is
-  nothing to split by; one folder per panel, one batch each.
+- `per_panel`: when the experts table has a 专家组 column, one batch per panel (`split_by_panel`):
+  `<batch_id>-P<n>` holds that panel's experts and only the proposals (and PDFs) assigned to them,
+  its title names the panel, and each panel's sheets are consolidated on their own. Without the
+  column a source folder is one panel.
 
 Every file written is opened again from disk with `read_batch` (signature, members, hashes) and
 its manifest hash compared with the one built; a mismatch raises and the file is not reported.
@@ -19,6 +21,7 @@ its manifest hash compared with the one built; a mismatch raises and the file is
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +30,8 @@ from typing import Literal
 
 import pyrage
 
-from tic_desktop.core.errors import BatchRejected, Rejected, SourceError
+from tic_desktop.core.errors import BatchRejected, Rejected, SourceError, register
+from tic_desktop.core.types import Text
 from tic_desktop.expert import age_passphrase
 from tic_desktop.formats import batch as fbatch
 from tic_desktop.formats.batch import BatchSpec, write_batch
@@ -37,22 +41,62 @@ from tic_desktop.formats.manifest import Manifest
 from tic_desktop.formats.source import read_source
 from tic_desktop.storage.atomic import atomic_write
 
-Layout = Literal["single", "per_expert"]
-LAYOUTS: tuple[Layout, ...] = ("single", "per_expert")
+Layout = Literal["single", "per_expert", "per_panel"]
+LAYOUTS: tuple[Layout, ...] = ("single", "per_expert", "per_panel")
 BATCH_SUFFIX = ".ticbatch"
 
+PANEL_ID_TOO_LONG = register(
+    "source.panel_id_too_long",
+    "批次编号过长，无法为每个专家组加上“-P序号”后缀（批次编号最多 60 个字符）。请缩短批次编号。",
+    "The batch id is too long to add a “-P<n>” suffix per panel (at most 60 characters). Shorten the batch id.",
+)
 
-def build_batch(
+
+def build_batches(
     src_dir: Path,
     out: Path,
     keys: AgencyKeys,
     *,
     passphrase: bytes | None = None,
     recipients: Sequence[str] = (),
-) -> Manifest:
-    """Read `src_dir` and write one signed (optionally encrypted) batch to `out` (the CLI's `batch build`)."""
+) -> list[tuple[Path, Manifest]]:
+    """The CLI's `batch build`: read `src_dir`, write one signed (optionally encrypted) batch to `out`
+    — or, when the source has panels, one per panel beside it (`<out stem>-P<n>.ticbatch`)."""
     spec = read_source(src_dir)
-    return write_batch(out, spec, keys, passphrase=passphrase, recipients=tuple(recipients))
+    if not spec.panels:
+        return [(out, write_batch(out, spec, keys, passphrase=passphrase, recipients=tuple(recipients)))]
+    written = []
+    for n, (_panel, sub) in enumerate(split_by_panel(spec), start=1):
+        path = Path(out).with_name(f"{Path(out).stem}-P{n}{Path(out).suffix or BATCH_SUFFIX}")
+        written.append((path, write_batch(path, sub, keys, passphrase=passphrase, recipients=tuple(recipients))))
+    return written
+
+
+def split_by_panel(spec: BatchSpec) -> list[tuple[str, BatchSpec]]:
+    """One batch per panel (专家组), in the order the panels first appear in the experts table."""
+    if not spec.panels:
+        return [("", spec)]
+    if len(spec.batch_id) > 60:
+        raise SourceError(PANEL_ID_TOO_LONG, spec.batch_id)
+    out = []
+    for n, panel in enumerate(dict.fromkeys(spec.panels[e.id] for e in spec.experts), start=1):
+        experts = [e for e in spec.experts if spec.panels[e.id] == panel]
+        wanted = {pid for e in experts for pid in e.assigned}
+        proposals = [p for p in spec.proposals if p.id in wanted]
+        used = {fid for p in proposals for fid in p.forms}
+        prefixes = tuple(f"proposals/{p.id}/" for p in proposals)
+        out.append((panel, dataclasses.replace(
+            spec,
+            batch_id=f"{spec.batch_id}-P{n}",
+            title=Text(zh=f"{spec.title.zh}（{panel}）", en=f"{spec.title.en} ({panel})"),
+            forms=[f for f in spec.forms if f.id in used],
+            proposals=proposals,
+            documents={k: v for k, v in spec.documents.items() if k.startswith(prefixes)},
+            experts=experts,
+            consolidation={k: v for k, v in spec.consolidation.items() if k in used} if spec.consolidation else None,
+            panels={},
+        )))
+    return out
 
 
 # ── the source, with its mistake ────────────────────────────────────────────────────────────
@@ -152,6 +196,15 @@ def write_batches(
         raise ValueError(f"unknown layout {layout!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if layout == "per_panel":  # one batch per panel, each written as `single` (agency copies beside agency_copy)
+        parts = split_by_panel(spec)
+        done: list[WrittenBatch] = []
+        for n, (_panel, sub) in enumerate(parts):
+            step = (lambda d, t, n=n: progress(n * t + d, len(parts) * t)) if progress else None
+            copy = agency_copy.with_name(f"{sub.batch_id}{BATCH_SUFFIX}") if agency_copy is not None else None
+            done += write_batches(sub, keys, out_dir, layout="single", passphrase=passphrase, progress=step,
+                                  work_factor=work_factor, agency_copy=copy)
+        return done
     targets: list[str | None] = [e.id for e in spec.experts] if layout == "per_expert" else [None]
     total = len(targets) + 1
     if progress:

@@ -24,7 +24,7 @@ import re
 import threading
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -175,6 +175,9 @@ class BatchSpec:
     experts: list[Expert]
     consolidation: dict[str, ConsolidationRule] | None = None
     """Per form id; forms not named here use the form's own default rule."""
+    panels: dict[str, str] = field(default_factory=dict)
+    """Expert id → panel (专家组) from the source, when it has one; not part of the manifest: a panel
+    becomes a batch of its own (agency.build.split_by_panel)."""
 
 
 class BatchDocuments(Mapping[str, bytes]):

@@ -402,7 +402,8 @@ KPI_COLS = (_Col("proposal_id", ("编号", "项目编号")), _Col("kpi_id", ("�
             _Col("achieved", ("完成值",), required=False), _Col("higher_is_better", ("越大越好",), required=False))
 EXPERT_COLS = (_Col("expert_id", ("专家编号", "编号")), _Col("name", ("姓名",)), _Col("unit", ("单位",), required=False),
                _Col("title", ("职称",), required=False), _Col("role", ("角色",)), _Col("chair", ("组长",), required=False),
-               _Col("assigned", ("评审项目",)), _Col("known_conflicts", ("回避项目",), required=False))
+               _Col("assigned", ("评审项目",)), _Col("known_conflicts", ("回避项目",), required=False),
+               _Col("panel", ("专家组",), required=False))
 
 
 @dataclass
@@ -574,11 +575,14 @@ def _kpis(t: _Table, proposals: dict[str, _ProposalRow], kind: str) -> None:
                           higher_is_better=_bool(t, n, "higher_is_better", t.cell(row, "higher_is_better"), True)))
 
 
-def _experts(t: _Table, proposals: dict[str, _ProposalRow]) -> list[Expert]:
+def _experts(t: _Table, proposals: dict[str, _ProposalRow]) -> tuple[list[Expert], dict[str, str]]:
+    """The experts, and expert id → panel (专家组) when the column is filled (all rows or none)."""
     _bind(t, EXPERT_COLS)
     experts: list[Expert] = []
     rows: dict[str, int] = {}
     chairs: list[int] = []
+    panels: dict[str, str] = {}
+    panel_rows: dict[str, int] = {}
     for n, row in t.rows:
         eid = _ident(t, n, "expert_id", t.cell(row, "expert_id"))
         if eid in rows:
@@ -588,6 +592,10 @@ def _experts(t: _Table, proposals: dict[str, _ProposalRow]) -> list[Expert]:
         chair = _bool(t, n, "chair", t.cell(row, "chair"), False)
         if chair:
             chairs.append(n)
+        panel = _text(t, n, "panel", t.cell(row, "panel"), required=False, limit=40)
+        if panel:
+            panels[eid] = panel
+            panel_rows[eid] = n
         assigned_text = t.cell(row, "assigned")
         assigned = list(proposals) if assigned_text == "*" else _ids(t, n, "assigned", assigned_text)
         if not assigned:
@@ -603,15 +611,45 @@ def _experts(t: _Table, proposals: dict[str, _ProposalRow]) -> list[Expert]:
                               role=role, chair=chair, assigned=tuple(assigned), known_conflicts=tuple(conflicts)))  # type: ignore[arg-type]
     if not experts:
         raise _fail(BAD_VALUE, f"{t.label_zh}：没有任何专家", f"{t.label_en}: no experts")
+    if panels:
+        _check_panels(t, experts, panels, rows, proposals)
+        return experts, panels
     if len(chairs) != 1:
         where = "、".join(str(c) for c in chairs) or "无"
         raise _fail(INCONSISTENT, f"{t.label_zh}「组长」列：应恰好有一位组长（现为第 {where} 行）",
                     f"{t.label_en}, column “chair”: exactly one expert must be the chair (rows: {where})")
+    _check_coverage(t, experts, proposals)
+    return experts, panels
+
+
+def _check_coverage(t: _Table, experts: list[Expert], proposals: dict[str, _ProposalRow]) -> None:
     for pid, p in proposals.items():
         if not any(pid in e.assigned and pid not in e.known_conflicts for e in experts):
             raise _fail(INCONSISTENT, f"{t.label_zh}：申报项目“{pid}”（proposals 第 {p.row} 行）没有分配任何可评审的专家",
                         f"{t.label_en}: proposal “{pid}” (proposals row {p.row}) has no expert who can score it")
-    return experts
+
+
+def _check_panels(t: _Table, experts: list[Expert], panels: dict[str, str], rows: dict[str, int],
+                  proposals: dict[str, _ProposalRow]) -> None:
+    """With a 专家组 column: every expert in a panel, one chair per panel, each proposal in one panel."""
+    for e in experts:
+        if e.id not in panels:
+            raise t.error(BAD_VALUE, rows[e.id], "panel", "填写了专家组时，每位专家都要填写所属专家组",
+                          "when panels are given, every expert needs one")
+    for panel in dict.fromkeys(panels.values()):
+        members = [e for e in experts if panels[e.id] == panel]
+        chairs = [rows[e.id] for e in members if e.chair]
+        if len(chairs) != 1:
+            where = "、".join(str(c) for c in chairs) or "无"
+            raise _fail(INCONSISTENT, f"{t.label_zh}：专家组“{panel}”应恰好有一位组长（现为第 {where} 行）",
+                        f"{t.label_en}: panel “{panel}” needs exactly one chair (rows: {where})")
+    for pid, p in proposals.items():
+        owners = sorted({panels[e.id] for e in experts if pid in e.assigned})
+        if len(owners) > 1:
+            raise _fail(INCONSISTENT, f"{t.label_zh}：申报项目“{pid}”（proposals 第 {p.row} 行）分给了多个专家组（{'、'.join(owners)}）",
+                        f"{t.label_en}: proposal “{pid}” (proposals row {p.row}) is assigned to several panels "
+                        f"({', '.join(owners)})")
+    _check_coverage(t, experts, proposals)
 
 
 # ── documents ───────────────────────────────────────────────────────────────────────────────
@@ -697,7 +735,7 @@ def read_source(src_dir: Path) -> BatchSpec:
             _budget(budget_t, proposals)
         if kpis_t is not None:
             _kpis(kpis_t, proposals, info.kind)
-        experts = _experts(experts_t, proposals)
+        experts, panels = _experts(experts_t, proposals)
     finally:
         folder.close()
     documents = _documents(root, proposals)
@@ -708,4 +746,4 @@ def read_source(src_dir: Path) -> BatchSpec:
     used = sorted({fid for p in proposals.values() for fid in p.values["forms"]})  # type: ignore[attr-defined]
     return BatchSpec(batch_id=info.batch_id, title=info.title, kind=info.kind, agency_name=info.agency_name,
                      deadline=info.deadline, forms=[forms[f] for f in used], proposals=built,  # type: ignore[arg-type]
-                     documents=documents, experts=experts, consolidation=None)
+                     documents=documents, experts=experts, consolidation=None, panels=panels)

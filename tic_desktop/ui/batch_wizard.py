@@ -191,14 +191,16 @@ class BatchWizard(QWidget):
         fv = QVBoxLayout(files)
         self.singleRadio = QRadioButton(self.tr("整个专家组一个批次文件"), files)
         self.perExpertRadio = QRadioButton(self.tr("每位专家一个文件（文件名含专家编号，便于分别发送）"), files)
+        self.perPanelRadio = QRadioButton(self.tr("每个专家组一个批次（按专家表的“专家组”列拆分，各组只含本组的专家和项目）"),
+                                          files)
         self.singleRadio.setChecked(True)
         self.layoutGroup = QButtonGroup(self)
-        for b in (self.singleRadio, self.perExpertRadio):
+        for b in (self.singleRadio, self.perExpertRadio, self.perPanelRadio):
             self.layoutGroup.addButton(b)
             fv.addWidget(b)
         fv.addWidget(self._note(self.tr(
             "每位专家的文件内容完全相同（同一份签名清单），只是分别写出，因此所有评分表都对应同一个批次，汇总不受影响。"
-            "源表格中没有“专家组”列，一个源文件夹即一个专家组；多个专家组请分别准备源文件夹、分别生成。"), files))
+            "专家表有“专家组”列时，可按组拆分：每组一个批次（编号加“-P序号”），各组的评分表分别汇总。"), files))
         v.addWidget(files)
         enc = QGroupBox(self.tr("加密"), page)
         ev = QVBoxLayout(enc)
@@ -384,6 +386,11 @@ class BatchWizard(QWidget):
                 .replace("%7", str(len(spec.documents))))
             self.problemLabel.setVisible(False)
             self._show_parsed(spec)
+            # a source with panels makes one batch per panel (one batch may name only one chair)
+            self.perPanelRadio.setEnabled(bool(spec.panels))
+            self.singleRadio.setEnabled(not spec.panels)
+            self.perExpertRadio.setEnabled(not spec.panels)
+            (self.perPanelRadio if spec.panels else self.singleRadio).setChecked(True)
             return
         self.summaryLabel.setText(self.tr("读取时发现以下错误。请按提示修改表格后，点击“上一步”重新读取。下面是表格的原始内容，出错的行以红色标出。"))
         self.problemLabel.setText(report.error.text(self.lang))
@@ -433,6 +440,8 @@ class BatchWizard(QWidget):
 
     # -- step 3 → 4 ----------------------------------------------------------------------------
     def layout_choice(self) -> str:
+        if self.perPanelRadio.isChecked():
+            return "per_panel"
         return "per_expert" if self.perExpertRadio.isChecked() else "single"
 
     def export(self) -> None:
@@ -441,8 +450,14 @@ class BatchWizard(QWidget):
         layout = self.layout_choice()
         from tic_desktop.agency.build import file_name  # noqa: PLC0415
 
-        names = [file_name(spec.batch_id, e.id) for e in spec.experts] if layout == "per_expert" else [
-            file_name(spec.batch_id)]
+        if layout == "per_panel":
+            from tic_desktop.agency.build import split_by_panel  # noqa: PLC0415
+
+            names = [file_name(sub.batch_id) for _panel, sub in split_by_panel(spec)]
+        elif layout == "per_expert":
+            names = [file_name(spec.batch_id, e.id) for e in spec.experts]
+        else:
+            names = [file_name(spec.batch_id)]
         existing = [n for n in names if (out_dir / n).exists()]
         if existing and not self.ask_confirm(self.tr("覆盖文件"), self.tr("输出文件夹中已有 %1 个同名文件（如 %2）。要覆盖吗？")
                                              .replace("%1", str(len(existing))).replace("%2", existing[0])):
@@ -555,10 +570,10 @@ class _ExportJob:
                                     passphrase=self.passphrase, progress=self.progress, agency_copy=copy)
             try:
                 ws = AgencyWorkspace.open(self.ws_path, check_location=False)
-                try:
-                    info = ws.add_batch(copy, keys.age_identity_text())
+                try:  # one copy, or one per panel beside it
+                    infos = [ws.add_batch(c, keys.age_identity_text()) for c in sorted(Path(tmp).glob("*.ticbatch"))]
                 finally:
                     ws.close()
             except Rejected as exc:
                 return written, "", exc.text(self.lang)
-        return written, info.batch_id, ""
+        return written, infos[0].batch_id, ""
