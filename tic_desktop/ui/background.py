@@ -8,6 +8,7 @@ else the object `on_done` is a bound method of.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -30,9 +31,15 @@ class _Task(QRunnable):
         try:
             result = self._fn()
         except BaseException as exc:  # noqa: BLE001 - handed to on_error on the GUI thread
-            self._relay.failed.emit(exc)
+            self._emit(self._relay.failed, exc)
         else:
-            self._relay.done.emit(result)
+            self._emit(self._relay.done, result)
+
+    def _emit(self, signal: Any, value: Any) -> None:
+        if not shiboken6.isValid(self._relay):  # the application quit while this ran: nobody to tell
+            return
+        with contextlib.suppress(RuntimeError):  # deleted between the check and the emit (quitting)
+            signal.emit(value)
 
 
 _live: set[_Relay] = set()
