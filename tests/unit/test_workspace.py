@@ -366,9 +366,8 @@ def test_failed_migration_leaves_previous_version(tmp_path: Path, monkeypatch: p
         conn.execute("ALTER TABLE answers ADD COLUMN source TEXT")
         raise RuntimeError("bug in the next migration")
 
-    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, future: to_next})
-    monkeypatch.setattr("tic_desktop.storage.workspace.MIGRATIONS", schema.MIGRATIONS)
-    monkeypatch.setattr("tic_desktop.storage.workspace.SCHEMA_VERSION", future)
+    monkeypatch.setattr(Workspace, "migrations", {**schema.MIGRATIONS, future: to_next})
+    monkeypatch.setattr(Workspace, "schema_version", future)
     with pytest.raises(RuntimeError):
         Workspace.open(path)
     monkeypatch.undo()

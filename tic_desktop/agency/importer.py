@@ -40,12 +40,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tic_desktop.agency.records import Chain
-from tic_desktop.agency.workspace import AgencyWorkspace, _now
+from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.core.errors import Rejected, message, register
 from tic_desktop.formats import agecrypt
 from tic_desktop.formats.batch import OpenedBatch
 from tic_desktop.formats.sheet import KEY_CHANGED, KEY_UNKNOWN, OpenedSheet, read_sheet
 from tic_desktop.storage.faults import fault_point
+from tic_desktop.storage.store import now
 
 ImportStatus = Literal["accepted", "duplicate", "older", "conflict", "unpinned", "rejected"]
 SHEET_SUFFIX = ".ticsheet"
@@ -204,7 +205,7 @@ class _Pipeline:
         return out
 
     def _log(self, conn: Any, out: ImportOutcome, raw_sha: str | None) -> None:
-        row = {"batch_id": self.batch_id, **out.__dict__, "raw_sha256": raw_sha, "at": _now()}
+        row = {"batch_id": self.batch_id, **out.__dict__, "raw_sha256": raw_sha, "at": now()}
         self.ws.insert_log(conn, row)
         self.ws.log(conn, f"sheet.import.{out.status}", {
             "batch_id": self.batch_id, "file_name": out.file_name, "raw_sha256": raw_sha, "code": out.code,
@@ -278,7 +279,7 @@ class _Pipeline:
             "batch_id": self.batch_id, "sheet_sha256": got.sheet_sha256, "expert_id": eid,
             "sheet_seq": sh.sheet_seq, "supersedes": sh.supersedes, "fingerprint": got.signer_fingerprint,
             "audit_seq": sh.audit_head.seq, "audit_hash": sh.audit_head.hash, "chain": decision.chain,
-            "raw_sha256": raw_sha, "raw_size": len(raw), "file_name": path.name, "imported_at": _now(),
+            "raw_sha256": raw_sha, "raw_size": len(raw), "file_name": path.name, "imported_at": now(),
             "sheet_json": got.sheet_bytes,
         })
         fault_point("mid_import")

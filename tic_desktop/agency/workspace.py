@@ -41,11 +41,8 @@ import hashlib
 import json
 import re
 import sqlite3
-import threading
-from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal
 
 from tic_desktop.agency.records import (
@@ -64,12 +61,11 @@ from tic_desktop.core.panel_opinion import PanelOpinion
 from tic_desktop.core.types import Text
 from tic_desktop.formats.batch import OpenedBatch, read_batch
 from tic_desktop.formats.sheet import parse_allowed_signers
-from tic_desktop.storage import audit, backup
-from tic_desktop.storage.atomic import atomic_write, cleanup_stray_temps
-from tic_desktop.storage.audit import AuditEvent, AuditHead
-from tic_desktop.storage.connection import connect, typed_error
-from tic_desktop.storage.errors import AUDIT_BROKEN, AuditChainBroken
-from tic_desktop.storage.location import check_workspace_location
+from tic_desktop.storage import backup
+from tic_desktop.storage.atomic import atomic_write
+from tic_desktop.storage.audit import AuditHead
+from tic_desktop.storage.connection import typed_error
+from tic_desktop.storage.store import AuditedStore, now
 
 ACTOR = "agency"
 
@@ -124,93 +120,28 @@ REASON_REQUIRED = register(
 )
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-# ── the workspace ───────────────────────────────────────────────────────────────────────────
-
-
-class AgencyWorkspace:
+class AgencyWorkspace(AuditedStore):
     """An open agency workspace. Use `AgencyWorkspace.open(path)`; close it (or use `with`)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
-        self.path = path
-        self._conn: sqlite3.Connection | None = conn
-        self._lock = threading.RLock()
+    application_id = AGENCY_APPLICATION_ID
+    schema_version = AGENCY_SCHEMA_VERSION
+    migrations = MIGRATIONS
+    system_actor = ACTOR
 
     @classmethod
     def open(cls, path: Path, *, check_location: bool = True) -> AgencyWorkspace:
         path = Path(path)
-        if check_location:
-            check_workspace_location(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for folder in (path.parent, backup.backups_dir(path), path.parent / "batches", path.parent / "sheets"):
-            cleanup_stray_temps(folder)
-        conn, version, has_tables = connect(
-            path, application_id=AGENCY_APPLICATION_ID, schema_version=AGENCY_SCHEMA_VERSION
-        )
-        ws = cls(path, conn)
-        try:
-            for target in range(version + 1, AGENCY_SCHEMA_VERSION + 1):
-                if has_tables or target > version + 1:
-                    backup.take_backup(conn, path)
-                with ws.transaction() as c:
-                    MIGRATIONS[target](c)
-                    c.execute(f"PRAGMA user_version = {target}")
-                    ws.log(c, "schema.migrate", {"from": target - 1, "to": target})
-        except BaseException:
-            ws.close()
-            raise
-        return ws
+        return cls._open(path, check_location=check_location, folders=(path.parent / "batches", path.parent / "sheets"))
 
     @property
     def folder(self) -> Path:
         return self.path.parent
 
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.execute("PRAGMA optimize")
-                self._conn.close()
-                self._conn = None
-
-    def __enter__(self) -> AgencyWorkspace:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise RuntimeError("agency workspace is closed")
-        return self._conn
-
-    # ---- transactions, audit ---------------------------------------------------------------
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One `BEGIN IMMEDIATE` … `COMMIT`; rolled back on any exception (typed storage errors)."""
-        with self._lock:
-            conn = self._connection()
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    mapped = typed_error(exc, self.path)
-                    if mapped is not None:
-                        raise mapped from exc
-                raise
-
     def log(self, conn: sqlite3.Connection, action: str, data: dict[str, Any]) -> AuditHead:
-        return audit.append(conn, ts=_now(), actor=ACTOR, action=action, data=data)
+        """An audit event by the agency, inside the caller's transaction."""
+        return self._log(conn, action, data, ACTOR)
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         with self._lock:
@@ -221,21 +152,6 @@ class AgencyWorkspace:
                 return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
             except sqlite3.Error as exc:
                 raise typed_error(exc, self.path) or exc from exc
-
-    def audit_head(self) -> AuditHead:
-        with self._lock:
-            return audit.head(self._connection())
-
-    def audit_events(self, since: int = 0) -> list[AuditEvent]:
-        with self._lock:
-            return audit.events(self._connection(), since)
-
-    def verify_audit_chain(self) -> AuditHead:
-        with self._lock:
-            bad = audit.first_bad_seq(self._connection())
-            if bad is not None:
-                raise AuditChainBroken(AUDIT_BROKEN, f"seq {bad}", seq=bad)
-            return audit.head(self._connection())
 
     def backup_now(self) -> Path:
         with self._lock:
@@ -299,7 +215,7 @@ class AgencyWorkspace:
                         "agency_fingerprint": opened.agency_fingerprint, "age_recipient": m.agency.age_recipient,
                         "expert_ids": json.dumps([e.id for e in m.experts]),
                         "proposal_ids": json.dumps([p.id for p in m.proposals]),
-                        "raw_sha256": raw_sha, "raw_size": len(raw), "added_at": _now(),
+                        "raw_sha256": raw_sha, "raw_size": len(raw), "added_at": now(),
                     }
                     conn.execute(
                         f"INSERT INTO batches ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -377,7 +293,7 @@ class AgencyWorkspace:
                 return False
             raise Rejected(PIN_CONFLICT, f"{expert_id}: pinned {old[0]}, offered {fingerprint}")
         conn.execute("INSERT INTO expert_pins (batch_id, expert_id, fingerprint, source, pinned_at) "
-                     "VALUES (?, ?, ?, ?, ?)", (batch_id, expert_id, fingerprint, source, _now()))
+                     "VALUES (?, ?, ?, ?, ?)", (batch_id, expert_id, fingerprint, source, now()))
         self.log(conn, "expert.pin", {"batch_id": batch_id, "expert_id": expert_id, "fingerprint": fingerprint,
                                       "source": source})
         return True
@@ -494,7 +410,7 @@ class AgencyWorkspace:
         with self.transaction() as conn:
             conn.execute("INSERT INTO conflict_resolutions (batch_id, expert_id, sheet_seq, keep_sha256, considered, "
                          "reason, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (batch_id, expert_id, sheet_seq, keep_sha256, json.dumps(considered), reason.strip(), _now()))
+                         (batch_id, expert_id, sheet_seq, keep_sha256, json.dumps(considered), reason.strip(), now()))
             self.log(conn, "sheet.resolve_conflict", {"batch_id": batch_id, "expert_id": expert_id,
                                                       "sheet_seq": sheet_seq, "keep_sha256": keep_sha256,
                                                       "considered": considered, "reason": reason.strip()})
@@ -522,7 +438,7 @@ class AgencyWorkspace:
             raise Rejected(REASON_REQUIRED)
         self._batch_row(batch_id)
         pid, fid, vid = key
-        at = decision.decided_at or _now()
+        at = decision.decided_at or now()
         with self.transaction() as conn:
             old = conn.execute("SELECT confirmed, reason FROM veto_decisions WHERE batch_id = ? AND proposal_id = ? "
                                "AND form_id = ? AND veto_id = ?", (batch_id, pid, fid, vid)).fetchone()
@@ -543,7 +459,7 @@ class AgencyWorkspace:
     def save_opinion(self, batch_id: str, proposal_id: str, form_id: str, opinion: PanelOpinion) -> None:
         """Store the panel opinion (its `written_at` is set to now); audited with the full text."""
         self._batch_row(batch_id)
-        body = {**opinion.as_dict(), "written_at": _now()}
+        body = {**opinion.as_dict(), "written_at": now()}
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO opinions (batch_id, proposal_id, form_id, body, saved_at) "
                          "VALUES (?, ?, ?, ?, ?)",

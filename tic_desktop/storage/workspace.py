@@ -23,29 +23,23 @@ import hashlib
 import json
 import re
 import sqlite3
-import threading
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from sqlite_utils import Database
 
-from tic_desktop.storage import audit, backup
-from tic_desktop.storage.atomic import atomic_write, cleanup_stray_temps
-from tic_desktop.storage.audit import AuditEvent, AuditHead
-from tic_desktop.storage.connection import connect, typed_error
+from tic_desktop.storage import backup
+from tic_desktop.storage.atomic import atomic_write
+from tic_desktop.storage.connection import typed_error
 from tic_desktop.storage.errors import (
     AGENCY_PIN,
-    AUDIT_BROKEN,
     BATCH_CONFLICT,
     BATCH_UNKNOWN,
-    AuditChainBroken,
     StorageError,
 )
 from tic_desktop.storage.faults import fault_point
-from tic_desktop.storage.location import check_workspace_location, default_path
+from tic_desktop.storage.location import default_path
 from tic_desktop.storage.records import (
     AnswerEdit,
     AnswerRow,
@@ -62,24 +56,26 @@ from tic_desktop.storage.records import (
     check_item,
     encode_value,
 )
-from tic_desktop.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from tic_desktop.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from tic_desktop.storage.store import AuditedStore, now
 
 __all__ = ["Workspace", "default_path"]
 
 SYSTEM_ACTOR = "system"
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class Workspace:
+class Workspace(AuditedStore):
     """An open workspace. Use `Workspace.open(path)`; close it (or use `with`)."""
 
+    application_id = APPLICATION_ID
+    schema_version = SCHEMA_VERSION
+    migrations = MIGRATIONS
+    system_actor = SYSTEM_ACTOR
+
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
-        self.path = path
-        self._conn: sqlite3.Connection | None = conn
-        self._lock = threading.RLock()
+        super().__init__(path, conn)
         self.db = Database(conn, execute_plugins=False)
         self._backup_seq = -1
 
@@ -87,56 +83,13 @@ class Workspace:
     @classmethod
     def open(cls, path: Path | None = None, *, check_location: bool = True) -> Workspace:
         path = Path(path) if path is not None else default_path()
-        if check_location:
-            check_workspace_location(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         kept_sheets = sorted((path.parent / "sheets").glob("*/"))  # signing's kept copies, one folder a batch
-        for folder in (path.parent, backup.backups_dir(path), path.parent / "batches", path.parent / "keys",
-                       *kept_sheets):
-            cleanup_stray_temps(folder)  # what a crash mid-write left behind (atomic_write's .tic-tmp-*)
-        conn, version, has_tables = connect(path)
-        workspace = cls(path, conn)
-        try:
-            workspace._migrate(version, has_tables)
-        except BaseException:
-            workspace.close()
-            raise
-        return workspace
-
-    def _migrate(self, version: int, has_tables: bool) -> None:
-        if version < SCHEMA_VERSION and has_tables:
-            # one snapshot of the data as it was; each step below is its own transaction
-            backup.take_backup(self._connection(), self.path)
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self._transaction() as conn:
-                MIGRATIONS[target](conn)
-                conn.execute(f"PRAGMA user_version = {target}")
-                self._log(conn, "schema.migrate", {"from": target - 1, "to": target}, SYSTEM_ACTOR)
+        return cls._open(path, check_location=check_location,
+                         folders=(path.parent / "batches", path.parent / "keys", *kept_sheets))
 
     @property
     def data_dir(self) -> Path:
         return self.path.parent
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.execute("PRAGMA optimize")
-                self._conn.close()
-                self._conn = None
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise RuntimeError("workspace is closed")
-        return self._conn
 
     def backup_now(self) -> Path:
         """Snapshot into backups/ (before imports, exports, on exit, on a timer, on demand)."""
@@ -153,34 +106,6 @@ class Workspace:
     def list_backups(self) -> list[backup.BackupInfo]:
         return backup.list_backups(self.path)
 
-    def integrity_check(self) -> list[str]:
-        with self._lock:
-            return [str(row[0]) for row in self._connection().execute("PRAGMA integrity_check")]
-
-    # ---- transactions and the audit log -------------------------------------------------
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            conn = self._connection()
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                yield conn
-                fault_point("before_commit")
-                conn.execute("COMMIT")
-                fault_point("after_commit")
-            except BaseException as exc:
-                if conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    mapped = typed_error(exc, self.path)
-                    if mapped is not None:
-                        raise mapped from exc
-                raise
-
-    def _log(self, conn: sqlite3.Connection, action: str, data: dict[str, Any], actor: str) -> AuditHead:
-        return audit.append(conn, ts=_now(), actor=actor, action=action, data=data)
-
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         with self._lock:
             self._connection()
@@ -188,26 +113,6 @@ class Workspace:
                 return list(self.db.query(sql, params))
             except sqlite3.Error as exc:
                 raise typed_error(exc, self.path) or exc from exc
-
-    def audit_head(self) -> AuditHead:
-        with self._lock:
-            return audit.head(self._connection())
-
-    def audit_events(self, since: int = 0) -> list[AuditEvent]:
-        with self._lock:
-            return audit.events(self._connection(), since)
-
-    def first_bad_audit_seq(self) -> int | None:
-        with self._lock:
-            return audit.first_bad_seq(self._connection())
-
-    def verify_audit_chain(self) -> AuditHead:
-        """The head when every row verifies; else `AuditChainBroken` naming the first bad seq."""
-        with self._lock:
-            bad = audit.first_bad_seq(self._connection())
-            if bad is not None:
-                raise AuditChainBroken(AUDIT_BROKEN, f"seq {bad}", seq=bad)
-            return self.audit_head()
 
     # ---- batches and the agency pin -----------------------------------------------------
     def batch_file(self, batch: BatchRecord | str) -> Path:
@@ -305,10 +210,10 @@ class Workspace:
             "agency_fingerprint": agency_fingerprint,
             "raw_sha256": raw_sha,
             "raw_size": raw_size,
-            "imported_at": _now(),
+            "imported_at": now(),
             "manifest_created_at": manifest_created_at,
         }
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             self._pin(conn, agency_name, agency_fingerprint, batch_id, replace=False)
             old = conn.execute(
                 "SELECT manifest_sha256 FROM batches WHERE batch_id = ?", (batch_id,)
@@ -344,7 +249,7 @@ class Workspace:
             raise StorageError(AGENCY_PIN, f"{name}: pinned {row[0]}, offered {fingerprint}")
         conn.execute(
             "INSERT OR REPLACE INTO agency_pins (agency_name, fingerprint, pinned_at, first_batch) VALUES (?, ?, ?, ?)",
-            (name, fingerprint, _now(), batch_id),
+            (name, fingerprint, now(), batch_id),
         )
         data = {"agency_name": name, "fingerprint": fingerprint, "previous": row[0] if row else None}
         self._log(conn, "agency.repin" if row else "agency.pin", data, SYSTEM_ACTOR)
@@ -353,7 +258,7 @@ class Workspace:
     def pin_agency(self, agency_name: str, fingerprint: str, *, replace: bool = False) -> bool:
         """Pin (True) or confirm (False) an agency key; a different key needs `replace=True`
         (after the expert checked the new fingerprint on paper), else `agency.pin_mismatch`."""
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             return self._pin(conn, agency_name, fingerprint, None, replace=replace)
 
     def get_pinned_agency(self, agency_name: str) -> str | None:
@@ -362,11 +267,11 @@ class Workspace:
 
     # ---- identity, pledge, conflicts ----------------------------------------------------
     def set_expert_identity(self, batch_id: str, expert_id: str, key_fingerprint: str) -> None:
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO expert_identity (batch_id, expert_id, key_fingerprint, chosen_at) "
                 "VALUES (?, ?, ?, ?)",
-                (batch_id, expert_id, key_fingerprint, _now()),
+                (batch_id, expert_id, key_fingerprint, now()),
             )
             data = {"batch_id": batch_id, "expert_id": expert_id, "key_fingerprint": key_fingerprint}
             self._log(conn, "identity.set", data, expert_id)
@@ -376,10 +281,10 @@ class Workspace:
         return ExpertIdentity(**rows[0]) if rows else None
 
     def accept_pledge(self, batch_id: str, expert_id: str, text_sha256: str) -> None:
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO pledges (batch_id, expert_id, accepted_at, text_sha256) VALUES (?, ?, ?, ?)",
-                (batch_id, expert_id, _now(), text_sha256),
+                (batch_id, expert_id, now(), text_sha256),
             )
             data = {"batch_id": batch_id, "expert_id": expert_id, "text_sha256": text_sha256}
             self._log(conn, "pledge.accept", data, expert_id)
@@ -413,12 +318,12 @@ class Workspace:
         changed = {pid: row for pid, row in rows.items() if current.get(pid) != row}
         if not changed:
             return 0
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             for pid, (declared, reason_code, note) in changed.items():
                 conn.execute(
                     "INSERT OR REPLACE INTO conflicts (batch_id, expert_id, proposal_id, declared, reason_code, "
                     "note, declared_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (batch_id, expert_id, pid, int(declared), reason_code, note, _now()),
+                    (batch_id, expert_id, pid, int(declared), reason_code, note, now()),
                 )
                 data = {"batch_id": batch_id, "expert_id": expert_id, "proposal_id": pid, "declared": declared,
                         "reason_code": reason_code, "note": note}
@@ -442,7 +347,7 @@ class Workspace:
             text = None if edit.value is None else encode_value(edit.item_kind, edit.item_id, edit.value)
             prepared.append((edit, text))
         changed = 0
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             for edit, text in prepared:
                 key = (batch_id, expert_id, edit.proposal_id, edit.form_id, edit.item_kind, edit.item_id)
                 where = (
@@ -459,7 +364,7 @@ class Workspace:
                         "INSERT INTO answers (batch_id, expert_id, proposal_id, form_id, item_kind, item_id, value, "
                         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
                         "value = excluded.value, updated_at = excluded.updated_at",
-                        (*key, text, _now()),
+                        (*key, text, now()),
                     )
                 data = {
                     "batch_id": batch_id,
@@ -523,11 +428,11 @@ class Workspace:
         self, batch_id: str, expert_id: str, proposal_id: str, path: str, sha256: str
     ) -> bool:
         """Note the first time a document was opened; False when it had been opened before."""
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO documents_opened (batch_id, expert_id, proposal_id, path, sha256, "
                 "first_opened_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (batch_id, expert_id, proposal_id, path, sha256, _now()),
+                (batch_id, expert_id, proposal_id, path, sha256, now()),
             )
             if cursor.rowcount != 1:
                 return False
@@ -571,7 +476,7 @@ class Workspace:
     ) -> SheetExport:
         """Record a signed sheet once written and verified. `sheet_seq` must be the last + 1
         (read `sheet_exports()` before signing); `supersedes` is filled from the previous one."""
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             last = conn.execute(
                 "SELECT sheet_seq, sheet_sha256 FROM sheet_exports WHERE batch_id = ? AND expert_id = ? "
                 "ORDER BY sheet_seq DESC LIMIT 1",
@@ -581,7 +486,7 @@ class Workspace:
             if sheet_seq != expected:
                 raise ValueError(f"sheet_seq {sheet_seq} is not the next one ({expected})")
             record = SheetExport(
-                batch_id, expert_id, sheet_seq, sheet_sha256, last[1] if last else None, audit_seq, _now()
+                batch_id, expert_id, sheet_seq, sheet_sha256, last[1] if last else None, audit_seq, now()
             )
             self.db.table("sheet_exports").insert(record.__dict__)
             self._log(
@@ -596,10 +501,10 @@ class Workspace:
     def set_ui_state(self, key: str, value: Any) -> None:
         """Store a JSON-able value (last proposal, splitter sizes…); not an audited change."""
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO ui_state (key, value, updated_at) VALUES (?, ?, ?)",
-                (key, text, _now()),
+                (key, text, now()),
             )
 
     def ui_state(self, key: str, default: Any = None) -> Any:
