@@ -24,27 +24,9 @@ TARGET_PDF_MS = 100.0
 
 def _batch_with(folder: Path, copies: int) -> Path:
     """The demo feasibility batch with its six proposals repeated `copies` times, one expert."""
-    from tic_desktop.demo import build_demo_source, demo_agency_dir
-    from tic_desktop.formats import keys as agency_keys
-    from tic_desktop.formats.batch import write_batch
-    from tic_desktop.formats.source import read_source
+    from tic_desktop.demo import write_repeated_demo_batch
 
-    spec = read_source(build_demo_source(folder / "src"))
-    proposals, documents = [], {}
-    for i in range(copies):
-        for p in spec.proposals:
-            pid = f"{p.id}-{i:02d}"
-            docs = []
-            for d in p.documents:
-                path = d.path.replace(f"proposals/{p.id}/", f"proposals/{pid}/")
-                documents[path] = spec.documents[d.path]
-                docs.append(d.model_copy(update={"path": path}))
-            proposals.append(p.model_copy(update={"id": pid, "documents": tuple(docs)}))
-    expert = spec.experts[0].model_copy(update={"assigned": (), "known_conflicts": ()})
-    spec = type(spec)(**{**spec.__dict__, "proposals": proposals, "documents": documents, "experts": [expert]})
-    out = folder / "bench.ticbatch"
-    write_batch(out, spec, agency_keys.load_agency_keys(demo_agency_dir()))
-    return out
+    return write_repeated_demo_batch(folder / "bench.ticbatch", copies)
 
 
 def _scored_session(folder: Path, batch: Path) -> tuple[Any, Any]:

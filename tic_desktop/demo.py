@@ -145,3 +145,24 @@ def write_demo_batch(out_dir: Path, kind: str = "feasibility_review", passphrase
     write_batch(out, spec, keys, passphrase=passphrase)
     copy_demo_keys(out_dir / "agency")
     return out
+
+
+def write_repeated_demo_batch(out: Path, copies: int) -> Path:
+    """The demo feasibility batch with its six proposals repeated `copies` times (ids `<id>-NN`) for
+    one expert who scores them all: a bigger sheet for load tests and benchmarks (7 copies: 42)."""
+    with tempfile.TemporaryDirectory(prefix="tic-demo-") as tmp:
+        spec = _build_demo(Path(tmp) / "src", "feasibility_review")[1]
+    proposals, documents = [], {}
+    for i in range(copies):
+        for p in spec.proposals:
+            pid = f"{p.id}-{i:02d}"
+            docs = []
+            for d in p.documents:
+                path = d.path.replace(f"proposals/{p.id}/", f"proposals/{pid}/")
+                documents[path] = spec.documents[d.path]
+                docs.append(d.model_copy(update={"path": path}))
+            proposals.append(p.model_copy(update={"id": pid, "documents": tuple(docs)}))
+    expert = spec.experts[0].model_copy(update={"assigned": (), "known_conflicts": ()})
+    spec = dataclasses.replace(spec, proposals=proposals, documents=documents, experts=[expert])
+    write_batch(Path(out), spec, agency_keys.load_agency_keys(demo_agency_dir()))
+    return Path(out)
