@@ -18,6 +18,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -457,7 +458,6 @@ def copy_demo(data_dir: Path, write_demo: Callable[[Path], Path]) -> Path:
 
 def _is_older(offered: str, stored: str) -> bool:
     """Whether manifest time `offered` is before `stored` (ISO 8601; '' or unreadable: not known)."""
-    from datetime import UTC, datetime  # noqa: PLC0415
 
     def parse(text: str) -> datetime | None:
         try:
