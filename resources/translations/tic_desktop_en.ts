@@ -479,6 +479,10 @@ Replace the keys?</translation>
         <translation>(none)</translation>
     </message>
     <message>
+        <source>专家组</source>
+        <translation>Panel</translation>
+    </message>
+    <message>
         <source>姓名</source>
         <translation>Name</translation>
     </message>

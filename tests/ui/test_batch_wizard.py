@@ -101,6 +101,8 @@ def test_a_source_with_panels_gives_one_batch_per_panel(qtbot, wizard: BatchWiza
     wizard.browseButton.click()
     wizard.nextButton.click()
     wait_until(lambda: wizard.step() == 1)
+    rows = wizard.expertsModel.rows()
+    assert [r[-1] for r in rows] == ["第一组"] * 3 + ["第二组"] * 4  # the panel each expert is in, shown
     wizard.nextButton.click()
     assert wizard.perPanelRadio.isChecked() and wizard.perPanelRadio.isEnabled()
     assert not wizard.singleRadio.isEnabled()  # one batch may name only one chair

@@ -415,12 +415,13 @@ class BatchWizard(QWidget):
              "、".join(p.forms), "、".join(d.title for d in p.documents) or self.tr("（无）")]
             for p in spec.proposals])
         self.expertsModel.bad_row = None
+        panel = [self.tr("专家组")] if spec.panels else []
         self.expertsModel.set_headers([self.tr("编号"), self.tr("姓名"), self.tr("单位"), self.tr("职称"),
-                                       self.tr("角色"), self.tr("评审项目"), self.tr("回避项目")])
+                                       self.tr("角色"), self.tr("评审项目"), self.tr("回避项目"), *panel])
         self.expertsModel.set_rows([
             [e.id, e.name, e.unit, e.title, role_text(e.role, e.chair),
              str(len(e.assigned)) if len(e.assigned) != len(spec.proposals) else self.tr("全部（%1）").replace(
-                 "%1", str(len(e.assigned))), "、".join(e.known_conflicts)]
+                 "%1", str(len(e.assigned))), "、".join(e.known_conflicts), *([spec.panels[e.id]] if panel else [])]
             for e in spec.experts])
 
     def _on_failed(self, exc: BaseException) -> None:
