@@ -12,6 +12,7 @@ import pytest
 from tests.unit.agency_world import World, make_world
 from tic_desktop.agency.importer import import_sheets
 from tic_desktop.agency.inputs import consolidate_workspace, consolidation_inputs
+from tic_desktop.agency.schema import AGENCY_SCHEMA_VERSION
 from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.core.consolidation import VetoDecision
 from tic_desktop.core.errors import Rejected
@@ -43,7 +44,7 @@ def test_add_batch_keeps_a_copy_and_is_idempotent(ws: AgencyWorkspace, world: Wo
     assert ws.add_batch(world.batch_path, world.identity) == info
     with ws.open_batch(BID, world.identity) as opened:
         assert opened.manifest_sha256 == world.opened.manifest_sha256
-    assert [e.action for e in ws.audit_events()] == ["schema.migrate", "batch.add"]
+    assert [e.action for e in ws.audit_events()] == ["schema.migrate"] * AGENCY_SCHEMA_VERSION + ["batch.add"]
 
 
 def test_a_batch_of_another_agency_is_refused(tmp_path: Path, world: World) -> None:

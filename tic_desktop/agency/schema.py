@@ -8,7 +8,7 @@ from tic_desktop.agency.records import PIN_SOURCES
 from tic_desktop.storage.schema import _statements
 
 AGENCY_APPLICATION_ID = 0x54494341  # "TICA"
-AGENCY_SCHEMA_VERSION = 1
+AGENCY_SCHEMA_VERSION = 2
 
 _SHA = "CHECK (length({c}) = 64 AND {c} NOT GLOB '*[^0-9a-f]*')"
 _V1 = f"""
@@ -125,7 +125,48 @@ def _to_v1(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA application_id = {AGENCY_APPLICATION_ID}")
 
 
-MIGRATIONS = {1: _to_v1}
+_V2 = f"""
+CREATE TABLE pool_experts (
+    expert_id        TEXT PRIMARY KEY CHECK (length(expert_id) BETWEEN 1 AND 64),
+    name             TEXT NOT NULL,
+    unit             TEXT NOT NULL,
+    title            TEXT NOT NULL,
+    role             TEXT NOT NULL CHECK (role IN ('technical', 'finance', 'management')),
+    body             TEXT NOT NULL,
+    key_fingerprint  TEXT CHECK (key_fingerprint IS NULL OR key_fingerprint LIKE 'SHA256:%'),
+    updated_at       TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX pool_one_key_one_expert ON pool_experts (key_fingerprint) WHERE key_fingerprint IS NOT NULL;
+CREATE TABLE pool_fields (
+    field  TEXT PRIMARY KEY CHECK (length(trim(field)) > 0)
+) WITHOUT ROWID;
+CREATE TABLE unit_aliases (
+    alias      TEXT PRIMARY KEY CHECK (length(trim(alias)) > 0),
+    canonical  TEXT NOT NULL CHECK (length(trim(canonical)) > 0)
+) WITHOUT ROWID;
+CREATE TABLE draws (
+    draw_id        TEXT NOT NULL,
+    revision       INTEGER NOT NULL CHECK (revision >= 1),
+    record_sha256  TEXT NOT NULL {_SHA.format(c="record_sha256")},
+    record_json    BLOB NOT NULL,
+    signature      BLOB NOT NULL,
+    created_at     TEXT NOT NULL,
+    PRIMARY KEY (draw_id, revision)
+) WITHOUT ROWID;
+CREATE TRIGGER draws_no_update BEFORE UPDATE ON draws
+BEGIN SELECT RAISE(ABORT, 'draw records are never overwritten'); END;
+CREATE TRIGGER draws_no_delete BEFORE DELETE ON draws
+BEGIN SELECT RAISE(ABORT, 'draw records are never deleted'); END;
+"""
+
+
+def _to_v2(conn: sqlite3.Connection) -> None:
+    """The expert pool (专家库), the agency's field list and unit alias table, the signed draw records."""
+    for statement in _statements(_V2):
+        conn.execute(statement)
+
+
+MIGRATIONS = {1: _to_v1, 2: _to_v2}
 
 _SHEET_COLUMNS = (
     "batch_id, sheet_sha256, expert_id, sheet_seq, supersedes, fingerprint, audit_seq, audit_hash, chain, "
