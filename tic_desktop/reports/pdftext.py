@@ -5,7 +5,7 @@ on each call; a batch report writes the same short strings ("8.00", "—", names
 of times. `show()` caches that work per canvas and string and appends the operators to a text
 object directly: the same PDF operators, a fraction of the cost. `width()` caches string widths;
 `break_lines()` wraps Chinese text at any character, keeping closing punctuation off the start of
-a line and Latin words and numbers whole.
+a line, opening brackets off the end of one, and Latin words and numbers whole.
 
 Only for the bundled TrueType font (a "dynamic" reportlab font); other fonts fall back to
 reportlab's own `textOut`.
@@ -20,6 +20,8 @@ from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’,.;:?!)]}%·…—")
 """Characters that must not begin a line (they stay with the character before them)."""
+NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
+"""Characters that must not end a line (they go on with the character after them)."""
 
 _CACHE = "_tic_text_cache"
 _widths: dict[tuple[str, str, float], float] = {}
@@ -62,6 +64,8 @@ def break_lines(text: str, avail: float, font: str, size: float, indent: float =
                     j -= 1
                 if j > start:
                     cut = j
+            while text[cut - 1] in NO_LINE_END and cut - 1 > start:
+                cut -= 1  # an opening bracket goes on to the next line with what it opens
             lines.append(text[start:cut])
             start, limit = cut, avail - indent
             used = width(text[start:i], font, size) if cut < i else 0.0
