@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tic_desktop import __version__
-from tic_desktop.cli_consolidate import add_consolidate_command, cmd_consolidate
 from tic_desktop.core.errors import Rejected
 from tic_desktop.core.labels import KIND_LABELS, ROLE_LABELS
 
@@ -152,6 +151,8 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     secret.add_argument("--identity", type=Path, metavar="F", help=t("age 私钥文件", "age identity file"))
     insp.add_argument("--json", action="store_true", help=t("以 JSON 输出", "print JSON"))
     add_sheet_commands(sub, lang)
+    from tic_desktop.cli_consolidate import add_consolidate_command  # noqa: PLC0415 - not on the app's start
+
     add_consolidate_command(sub, lang)
     add_self_test_command(sub, lang)
     return parser
@@ -482,6 +483,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_gui(args_list, lang)
     parser = build_parser(lang)
     args = parser.parse_args(args_list)
+    from tic_desktop.cli_consolidate import cmd_consolidate  # noqa: PLC0415 - not on the app's start
+
     handlers = {("demo-batch", None): cmd_demo_batch, ("keys", "create"): cmd_keys_create,
                 ("batch", "build"): cmd_batch_build, ("batch", "inspect"): cmd_batch_inspect,
                 ("sheets", "verify"): cmd_sheets_verify, ("simulate", None): cmd_simulate,

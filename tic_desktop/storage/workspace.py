@@ -27,8 +27,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from tic_desktop.storage import backup
 from tic_desktop.storage.atomic import atomic_write
 from tic_desktop.storage.connection import typed_error
@@ -76,8 +74,18 @@ class Workspace(AuditedStore):
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         super().__init__(path, conn)
-        self.db = Database(conn, execute_plugins=False)
+        self._db: Any = None
         self._backup_seq = -1
+
+    @property
+    def db(self) -> Any:
+        """A `sqlite_utils.Database` on the workspace's connection, for tests and tools. Imported on
+        first use: the app itself runs on plain sqlite3 (sqlite_utils costs ~0.1 s of start-up)."""
+        if self._db is None:
+            from sqlite_utils import Database  # noqa: PLC0415
+
+            self._db = Database(self._connection(), execute_plugins=False)
+        return self._db
 
     # ---- opening, closing, backups -------------------------------------------------------
     @classmethod
@@ -110,7 +118,9 @@ class Workspace(AuditedStore):
         with self._lock:
             self._connection()
             try:
-                return list(self.db.query(sql, params))
+                cursor = self._connection().execute(sql, params)
+                keys = [d[0] for d in cursor.description]
+                return [dict(zip(keys, row, strict=True)) for row in cursor]
             except sqlite3.Error as exc:
                 raise typed_error(exc, self.path) or exc from exc
 
@@ -222,7 +232,7 @@ class Workspace(AuditedStore):
                 return False
             if old is not None and not replace:
                 raise StorageError(BATCH_CONFLICT, batch_id)
-            self.db.table("batches").upsert(row, pk="batch_id")
+            _insert(conn, "batches", row, upsert="batch_id")
             fault_point("mid_import")
             data = {
                 k: row[k] for k in ("batch_id", "manifest_sha256", "kind", "agency_fingerprint", "raw_sha256")
@@ -488,7 +498,7 @@ class Workspace(AuditedStore):
             record = SheetExport(
                 batch_id, expert_id, sheet_seq, sheet_sha256, last[1] if last else None, audit_seq, now()
             )
-            self.db.table("sheet_exports").insert(record.__dict__)
+            _insert(conn, "sheet_exports", record.__dict__)
             self._log(
                 conn,
                 "sheet.export",
@@ -510,3 +520,13 @@ class Workspace(AuditedStore):
     def ui_state(self, key: str, default: Any = None) -> Any:
         rows = self._read("SELECT value FROM ui_state WHERE key = ?", (key,))
         return json.loads(rows[0]["value"]) if rows else default
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any], *, upsert: str | None = None) -> None:
+    """INSERT `row` into `table` (names are this module's own); `upsert`: the primary key column,
+    whose existing row is updated instead."""
+    cols = ", ".join(row)
+    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(row))})"
+    if upsert is not None:
+        sql += f" ON CONFLICT({upsert}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in row if c != upsert)
+    conn.execute(sql, tuple(row.values()))
