@@ -207,3 +207,86 @@ def test_a_failed_check_keeps_the_previous_file(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(Exception, match="simulated bad read-back"):
         exports.write_results_csv(path, other)
     assert path.read_bytes() == before
+
+
+# ── formula injection: every cell inert (issue 11, finding 6) ────────────────────────────────
+
+HOSTILE_NAMES = ("=1+2", "@SUM(A1)", "+1", "-cmd", "\t=3+4", "\r=5+6", "#N/A")
+HOSTILE_CENTER = '=HYPERLINK("http://x","y")'
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A report whose expert names and first center name are formulas (as an attacker would type
+    them into the batch source or the enrolment), written by the real exports."""
+    import report_factory
+
+    mp = pytest.MonkeyPatch()
+    real_center = report_factory.center_name
+    mp.setattr(report_factory, "NAMES", HOSTILE_NAMES)
+    mp.setattr(report_factory, "center_name", lambda i: HOSTILE_CENTER if i == 0 else real_center(i))
+    try:
+        built = report_factory.build(3, 7)
+    finally:
+        mp.undo()
+    folder = tmp_path_factory.mktemp("hostile")
+    write_all(folder, built.report)
+    return {"folder": folder, "report": built.report}
+
+
+def test_inert_prefixes_active_cells_but_keeps_numbers() -> None:
+    from tic_desktop.agency.inert import inert
+
+    for text in ("=1+2", "@SUM(A1)", "+1", "-cmd", "\t=1", "\r=1", "-1+2", "+1.50", "=", "-", "-1.5e3"):
+        assert inert(text) == "'" + text, repr(text)
+    for text in ("-1.50", "-3", "91.20", "0", "张伟", "", "NA", "a=1", " =1", "'=1"):
+        assert inert(text) == text, repr(text)
+
+
+def test_results_xlsx_has_no_formula_and_shows_the_names_as_text(hostile: dict[str, Any]) -> None:
+    wb = load_workbook(hostile["folder"] / "results.xlsx")  # not data_only: formulas would show as "=..."
+    seen: set[str] = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", f"{ws.title}!{c.coordinate} is a formula: {c.value!r}"
+                assert c.data_type != "e", f"{ws.title}!{c.coordinate} is an error value: {c.value!r}"
+                if isinstance(c.value, str):
+                    assert c.data_type == "s"
+                    assert not c.value.startswith(("=", "+", "-", "@", "\t", "\r")), (ws.title, c.value)
+                    seen.add(c.value)
+    summary = wb["汇总"]
+    centers = [summary.cell(row=r, column=4).value for r in range(4, summary.max_row + 1)]
+    assert "'" + HOSTILE_CENTER in centers
+    for name in HOSTILE_NAMES[:6]:
+        # the column header of each expert (XML reads a stored CR back as LF)
+        assert any(v.startswith("'" + name.replace("\r", "\n")) for v in seen), repr(name)
+    assert any(v.startswith("#N/A") for v in seen)  # text, not Excel's error value
+    # the numbers are still numbers
+    assert isinstance(summary["F4"].value, (int, float)) and summary["F4"].number_format == "0.00"
+
+
+def test_results_and_scores_csv_are_inert_and_still_add_up(hostile: dict[str, Any]) -> None:
+    results = _read_csv(hostile["folder"] / "results.csv")
+    scores = _read_csv(hostile["folder"] / "scores.csv")
+    for row in results + scores:
+        for column, value in row.items():
+            assert not value.startswith(("=", "+", "@", "\t", "\r")), (column, value)
+            if value.startswith("-"):
+                Decimal(value)  # only a negative number may begin with '-'
+    assert {r["center_name"] for r in results if r["proposal_id"] == "TJ-001"} == {"'" + HOSTILE_CENTER}
+    assert {r["expert_name"] for r in scores} == {"'" + n for n in HOSTILE_NAMES[:6]} | {"#N/A"}
+    # the hand check of the README still works: mean of the kept totals = final score
+    report = hostile["report"]
+    for r in results:
+        totals = [s for s in scores if (s["proposal_id"], s["form_id"], s["criterion_id"])
+                  == (r["proposal_id"], r["form_id"], "total")]
+        kept = [Decimal(s["total"]) for s in totals if s["dropped"] == ""]
+        if totals and totals[0]["method"] != "median":
+            assert _round(sum(kept, Decimal(0)) / len(kept)) == Decimal(r["final_score"])
+    assert len(results) == len(report.consolidation.results)
+
+
+def test_negative_decimals_stay_numbers_in_csv() -> None:
+    data = exports._csv_bytes(("a", "b", "c"), [["-1.50", "-cmd", "-2"]]).decode("utf-8-sig")
+    assert data.splitlines()[1] == "-1.50,'-cmd,-2"

@@ -18,6 +18,9 @@ UTF-8 with a byte-order mark: without it Excel on Chinese Windows reads UTF-8 as
 the Chinese names. Every file goes through storage.atomic.atomic_write with a check of the file
 written (re-read and compared) before it replaces the old one, and lands readable by others
 (0644 on POSIX: these files are handed on; atomic_write's temp files are 0600).
+
+Every cell is inert (agency.inert): text beginning with =, +, -, @, tab or CR gets a leading `'`
+(OWASP), fixed decimal numbers excepted, and every xlsx string is a string cell, never a formula.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tic_desktop.agency.inert import inert_row, set_cell
 from tic_desktop.agency.report import ReportData
 from tic_desktop.core.consolidation import ProposalResult
 from tic_desktop.core.forms import FormTemplate
@@ -71,7 +75,7 @@ def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(header)
-    w.writerows(rows)
+    w.writerows(inert_row(list(row)) for row in rows)  # no cell a spreadsheet would run as a formula
     return buf.getvalue().encode("utf-8-sig")  # BOM: Excel on Windows then reads UTF-8, not GBK
 
 
@@ -171,7 +175,7 @@ def _print_setup(ws: Worksheet, header_rows: str, landscape: bool) -> None:
 
 def _cell(ws: Worksheet, row: int, col: int, value: object, *, font: Font = _BODY, align: Alignment = _CENTER,
           fill: PatternFill | None = None, number: bool = False) -> None:
-    c = ws.cell(row=row, column=col, value=value)
+    c = set_cell(ws, row, col, value)
     c.font, c.alignment, c.border = font, align, _BOX
     if fill is not None:
         c.fill = fill
@@ -184,9 +188,9 @@ SUMMARY_HEADER = ("评分表", "排名", "项目编号", "中心名称", "有效
 
 def _summary(ws: Worksheet, report: ReportData) -> None:
     ws.title = "汇总"
-    ws.cell(row=1, column=1, value=f"{report.title.zh}　专家评审结果汇总").font = _TITLE
-    ws.cell(row=2, column=1, value=f"{report.agency_name}　批次 {report.batch_id}　生成于 "
-                                   f"{report.generated_at.replace('T', ' ')}").font = _BODY
+    set_cell(ws, 1, 1, f"{report.title.zh}　专家评审结果汇总").font = _TITLE
+    set_cell(ws, 2, 1, f"{report.agency_name}　批次 {report.batch_id}　生成于 "
+                       f"{report.generated_at.replace('T', ' ')}").font = _BODY
     for i, h in enumerate(SUMMARY_HEADER, 1):
         _cell(ws, 3, i, h, font=_BOLD, fill=_HEAD_FILL)
     row = 4
@@ -212,11 +216,11 @@ def _summary(ws: Worksheet, report: ReportData) -> None:
 def _proposal_sheet(ws: Worksheet, report: ReportData, r: ProposalResult, form: FormTemplate) -> None:
     experts = r.experts
     ncol = 3 + len(experts) + 1
-    ws.cell(row=1, column=1, value=f"{r.proposal_id}　{r.center_name}").font = _TITLE
-    ws.cell(row=2, column=1, value=f"{form.title.zh}　评分汇总表").font = _BOLD
+    set_cell(ws, 1, 1, f"{r.proposal_id}　{r.center_name}").font = _TITLE
+    set_cell(ws, 2, 1, f"{form.title.zh}　评分汇总表").font = _BOLD
     concl = r.conclusion_label.zh if r.conclusion_label else "待定"
-    ws.cell(row=3, column=1, value=f"最终得分 {dec(r.final_score)}　排名 {r.rank if r.rank is not None else '—'}"
-                                   f"{'（并列）' if r.tie else ''}　结论 {concl}　有效评分表 {r.valid_sheets} 份").font = _BODY
+    set_cell(ws, 3, 1, f"最终得分 {dec(r.final_score)}　排名 {r.rank if r.rank is not None else '—'}"
+                       f"{'（并列）' if r.tie else ''}　结论 {concl}　有效评分表 {r.valid_sheets} 份").font = _BODY
     head = 5
     header = ["序号", "指标", "分值"] + [
         e.expert_name + ("\n〔去高〕" if e.dropped == "highest" else "\n〔去低〕" if e.dropped == "lowest" else "")
@@ -255,8 +259,8 @@ def _proposal_sheet(ws: Worksheet, report: ReportData, r: ProposalResult, form: 
         state = "待组长确认" if d is None else ("确认成立" if d.confirmed else "不予采纳") + f"：{d.reason}"
         lines.append(("否决项", f"{v.label.zh}（{state}）"))
     for key, text in lines:
-        ws.cell(row=row, column=1, value=key).font = _BOLD
-        c = ws.cell(row=row, column=2, value=text)
+        set_cell(ws, row, 1, key).font = _BOLD
+        c = set_cell(ws, row, 2, text)
         c.font, c.alignment = _BODY, _LEFT
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=ncol)
         ws.row_dimensions[row].height = 15 * max(1, len(text) // 60 + 1)
