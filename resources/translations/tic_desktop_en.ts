@@ -411,6 +411,10 @@ Replace the keys?</translation>
         <translation>The source has a mistake: correct the table, then click “Back” and read it again.</translation>
     </message>
     <message>
+        <source>请设置批次口令。</source>
+        <translation>Set a passphrase for the batch.</translation>
+    </message>
+    <message>
         <source>请选择输出文件夹。</source>
         <translation>Choose the output folder.</translation>
     </message>
@@ -903,6 +907,10 @@ Replace the keys?</translation>
     <message>
         <source>下一个结果（F3）</source>
         <translation>Next result (F3)</translation>
+    </message>
+    <message>
+        <source>显示或隐藏缩略图、目录和搜索结果栏（F6）</source>
+        <translation>Show or hide the thumbnails, outline and search results (F6)</translation>
     </message>
     <message>
         <source>文档页面</source>

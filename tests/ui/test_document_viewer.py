@@ -79,9 +79,12 @@ def test_search_finds_chinese_text_with_keyboard(viewer: DocumentViewer, qtbot, 
     qtbot.keyClick(viewer._search, Qt.Key.Key_Return)
     # "人工智能" is written 4 times on pages 1, 2 and 4 and never on page 3
     qtbot.waitUntil(lambda: viewer.search_count() == 12)
-    qtbot.waitUntil(lambda: viewer._search_count.text() == "共 12 处")
-    qtbot.keyClick(viewer._search, Qt.Key.Key_F3)
+    # Enter goes to the first hit (not only counts them); Enter again to the next one
+    qtbot.waitUntil(lambda: viewer._search_count.text() == "第 1/12 处")
     assert viewer._view.currentSearchResultIndex() == 0
+    qtbot.keyClick(viewer._search, Qt.Key.Key_Return)
+    assert viewer._search_count.text() == "第 2/12 处"
+    qtbot.keyClick(viewer._search, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
     assert viewer._search_count.text() == "第 1/12 处"
     for _ in range(4):
         qtbot.keyClick(viewer._search, Qt.Key.Key_F3)
@@ -133,3 +136,55 @@ def test_clear_shows_the_given_message(viewer: DocumentViewer, pdf_bytes: bytes)
     viewer.focus_search()  # nothing to search: no effect, no error
     viewer.set_documents([])
     assert viewer.message() == "本项目没有可查看的材料"
+
+
+def _long_pdf(pages: int = 9) -> bytes:
+    from tests.ui.conftest import build_pdf
+
+    return build_pdf(tuple((f"第{n}章", "人工智能技术创新中心。") for n in range(1, pages + 1)))
+
+
+def test_zooming_keeps_the_page_being_read(viewer: DocumentViewer, qtbot) -> None:
+    """Issue 17 finding 6: zooming in from page 7 jumped to page 3."""
+    viewer.set_documents([(PATH, "建设方案", _long_pdf())])
+    viewer.go_to_page(6)
+    qtbot.waitUntil(lambda: viewer.current_page() == 6)
+    for button in (viewer._zoom_in, viewer._zoom_in, viewer._zoom_out, viewer._fit_page, viewer._fit_width):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.wait(20)
+        assert viewer.current_page() == 6, button.toolTip()
+        assert viewer._page_box.value() == 7
+
+
+def test_narrow_bar_keeps_search_apart_and_tab_follows_reading_order(viewer: DocumentViewer, qtbot,
+                                                                      pdf_bytes: bytes) -> None:
+    """Finding 6: ▲/▼ overlapped the search field when narrow; finding 7: the page field came after ›."""
+    viewer.set_documents([(PATH, "建设方案", pdf_bytes)])
+    for width in (900, 420):
+        viewer.resize(width, 600)
+        qtbot.wait(20)
+        assert viewer.minimumSizeHint().width() <= 420
+        boxes = [w.geometry().translated(w.parentWidget().mapTo(viewer, w.pos()) - w.pos())
+                 for w in (viewer._search, viewer._search_prev, viewer._search_next, viewer._fit_page)]
+        for i, first in enumerate(boxes):
+            assert first.right() <= viewer.width(), width
+            for second in boxes[i + 1:]:
+                assert not first.intersects(second), width
+    order = [viewer._prev_page]
+    while len(order) < 3:
+        order.append(order[-1].nextInFocusChain())
+        while not order[-1].focusPolicy() & Qt.FocusPolicy.TabFocus:
+            order[-1] = order[-1].nextInFocusChain()
+    assert order[1] is viewer._page_box
+
+
+def test_side_bar_can_be_hidden(viewer: DocumentViewer, qtbot, pdf_bytes: bytes) -> None:
+    """Finding 2: the expert can hide the thumbnails/outline to give the page room."""
+    viewer.set_documents([(PATH, "建设方案", pdf_bytes)])
+    assert viewer._side.isVisible()
+    viewer.activateWindow()
+    qtbot.waitUntil(viewer.isActiveWindow)
+    qtbot.keyClick(viewer._view, Qt.Key.Key_F6)
+    assert not viewer._side.isVisible() and not viewer.side_visible()
+    viewer.set_side_visible(True)
+    assert viewer._side.isVisible()

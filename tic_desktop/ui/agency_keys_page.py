@@ -36,6 +36,7 @@ from tic_desktop.agency import keys as ak
 from tic_desktop.core.errors import Rejected, message
 from tic_desktop.expert.keys import PASSPHRASE_MISMATCH, check_passphrase
 from tic_desktop.ui.background import run_in_background
+from tic_desktop.ui.screen_fit import fit_on_show
 
 
 class _NewPassphrase(QWidget):
@@ -188,6 +189,7 @@ class AgencyKeysPage(QWidget):
         mono.setBold(True)
         self.fingerprintLabel.setFont(mono)
         self.fingerprintLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprintLabel.setWordWrap(True)  # grouped in fours: wraps between groups on a small screen
         self.fingerprintLabel.setAccessibleName(self.tr("签名密钥指纹"))
         self.fingerprintLabel.setStyleSheet("padding: 10px; background: #f4f6f8; border: 1px solid #d0d7de;")
         keys.addWidget(self.fingerprintLabel)
@@ -414,6 +416,7 @@ class AgencyKeysPage(QWidget):
                 on_accept()
 
         dialog.finished.connect(finished)
+        fit_on_show(dialog)
         dialog.open()
 
     def _ask_save_file(self, title: str, suggested: str, filters: str) -> str | None:

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from tic_desktop.core.errors import Rejected
 from tic_desktop.paths import resources_dir
+from tic_desktop.ui.screen_fit import place_window
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class AgencyWindow(QMainWindow):
         self._pages: list[tuple[str, QWidget]] = []
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "tic-desktop.png")))
         self.setWindowTitle(self._title())
-        self.resize(1280, 800)
+        place_window(self)
         self._build()
         from tic_desktop.ui.agency_keys_page import AgencyKeysPage  # noqa: PLC0415
         from tic_desktop.ui.batch_wizard import BatchWizard  # noqa: PLC0415
@@ -105,7 +106,8 @@ class AgencyWindow(QMainWindow):
         self.batchLabel = QLabel(self.tr("当前批次："), central)
         header.addWidget(self.batchLabel)
         self.batchCombo = QComboBox(central)
-        self.batchCombo.setMinimumWidth(420)
+        self.batchCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.batchCombo.setMinimumContentsLength(24)  # long titles are elided, never widen the window
         self.batchCombo.setAccessibleName(self.tr("当前批次"))
         self.batchLabel.setBuddy(self.batchCombo)
         header.addWidget(self.batchCombo)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -114,10 +116,13 @@ class BatchWizard(QWidget):
         layout.addWidget(self.stepLabel)
         self.steps = QStackedWidget(self)
         layout.addWidget(self.steps, 1)
-        self.steps.addWidget(self._source_step())
-        self.steps.addWidget(self._review_step())
-        self.steps.addWidget(self._output_step())
-        self.steps.addWidget(self._export_step())
+        # each step scrolls on a small screen: its fields keep their height (never squeezed to a line)
+        for page in (self._source_step(), self._review_step(), self._output_step(), self._export_step()):
+            scroll = QScrollArea(self.steps)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.steps.addWidget(scroll)
         nav = QHBoxLayout()
         self.errorLabel = QLabel(self)
         self.errorLabel.setWordWrap(True)
@@ -297,6 +302,8 @@ class BatchWizard(QWidget):
         if step == 2:
             if not self.has_keys():
                 return message("agency_keys.none", self.lang)
+            if self.passphraseRadio.isChecked() and not self.passEdit.text():
+                return self.tr("请设置批次口令。")  # not "too short" before anything is typed
             if self.passphraseRadio.isChecked():
                 strength = check_passphrase(self.passEdit.text())
                 if not strength.ok:

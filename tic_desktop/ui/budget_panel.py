@@ -10,7 +10,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tic_desktop.core.policy import check_budget
 from tic_desktop.core.proposal import Proposal
@@ -49,7 +58,19 @@ class BudgetPanel(QWidget):
         self._checks.setSpacing(6)
         self._check_labels: list[QLabel] = []
 
-        layout = QVBoxLayout(self)
+        # the table is as tall as its rows and the checks follow it: on a small screen the whole
+        # page scrolls (rather than growing the window's minimum size or painting over itself)
+        self._inner = QWidget()
+        self._inner.setObjectName("budgetContent")
+        self._scroll = QScrollArea(self)
+        self._scroll.setObjectName("budgetScroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setWidget(self._inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._scroll)
+        layout = QVBoxLayout(self._inner)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
         layout.addWidget(self._table_title)

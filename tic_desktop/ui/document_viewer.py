@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -140,6 +141,7 @@ class _LoadedDocument:
 
 class DocumentViewer(QWidget):
     documentOpened = Signal(str)  # noqa: N815 - Qt signal naming
+    sideToggled = Signal(bool)  # noqa: N815 - the expert showed or hid the side bar
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,6 +149,7 @@ class DocumentViewer(QWidget):
         self._loaded: dict[int, _LoadedDocument] = {}
         self._current: _LoadedDocument | None = None
         self._opened: set[str] = set()
+        self._jump_pending = False  # Enter started a search: go to its first hit when found
         self._empty = QPdfDocument(self)  # shown between documents: QtPdf warns about a null document
         self._build()
         self._connect()
@@ -166,7 +169,7 @@ class DocumentViewer(QWidget):
         self._page_box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         self._page_box.setAlignment(Qt.AlignmentFlag.AlignRight)
         self._page_box.setKeyboardTracking(False)
-        self._page_box.setFixedWidth(48)
+        self._page_box.setFixedWidth(self.fontMetrics().horizontalAdvance("0000") + 16)
         self._page_box.setAccessibleName(self.tr("页码"))
         self._page_total = QLabel(self)
         self._zoom_out = self._tool("−", self.tr("缩小"))
@@ -180,23 +183,46 @@ class DocumentViewer(QWidget):
         self._search.setPlaceholderText(self.tr("在文档中搜索（Ctrl+F）"))
         self._search.setClearButtonEnabled(True)
         self._search.setAccessibleName(self.tr("在文档中搜索"))
-        self._search.setMinimumWidth(140)
+        self._search.setMinimumWidth(120)
         self._search_prev = self._tool("▲", self.tr("上一个结果（Shift+F3）"))
         self._search_next = self._tool("▼", self.tr("下一个结果（F3）"))
         self._search_count = QLabel(self)
-        self._search_count.setMinimumWidth(70)
+        self._search_count.setMinimumWidth(self.fontMetrics().horizontalAdvance("第 99/99 处"))
+
+        self._side_toggle = self._tool(self.tr("侧栏"), self.tr("显示或隐藏缩略图、目录和搜索结果栏（F6）"),
+                                       checkable=True)
+        self._side_toggle.setChecked(True)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 2, 6, 2)
         bar.setSpacing(4)
+        bar.addWidget(self._side_toggle)
         for w in (self._prev_page, self._page_box, self._page_total, self._next_page):
             bar.addWidget(w)
         bar.addSpacing(12)
         for w in (self._zoom_out, self._zoom_label, self._zoom_in, self._fit_width, self._fit_page):
             bar.addWidget(w)
-        bar.addStretch(1)
+        bar.addStretch(0)  # takes the room when the search group is on its own row
+        # the search group: at the end of the bar, or on a row of its own when the pane is narrow
+        self._search_group = QWidget(self)
+        search_row = QHBoxLayout(self._search_group)
+        search_row.setContentsMargins(0, 0, 0, 0)
+        search_row.setSpacing(4)
+        search_row.addStretch(1)
         for w in (self._search, self._search_prev, self._search_next, self._search_count):
-            bar.addWidget(w)
+            search_row.addWidget(w, 1 if w is self._search else 0)
+        self._search.setMaximumWidth(320)
+        self._search_group.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addWidget(self._search_group, 1)
+        self._bar = bar
+        self._bar2 = QHBoxLayout()
+        self._bar2.setContentsMargins(6, 0, 6, 2)
+        # Tab follows the reading order of the bar (the buttons were made before the page field)
+        chain = [self._side_toggle, self._prev_page, self._page_box, self._next_page, self._zoom_out,
+                 self._zoom_in, self._fit_width, self._fit_page, self._search, self._search_prev,
+                 self._search_next]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
         self._view = QPdfView(self)
         self._view.setPageMode(QPdfView.PageMode.MultiPage)
@@ -232,7 +258,7 @@ class DocumentViewer(QWidget):
         self._side.addTab(self._outline, self.tr("目录"))
         self._side.addTab(self._results, self.tr("搜索结果"))
         self._side.setAccessibleName(self.tr("侧栏"))
-        self._side.setMinimumWidth(150)
+        self._side.setMinimumWidth(120)
         self._side.tabBar().setUsesScrollButtons(False)
         self._side.tabBar().setExpanding(True)
 
@@ -255,6 +281,7 @@ class DocumentViewer(QWidget):
         reader_layout.setContentsMargins(0, 0, 0, 0)
         reader_layout.setSpacing(2)
         reader_layout.addLayout(bar)
+        reader_layout.addLayout(self._bar2)
         reader_layout.addWidget(self._splitter, 1)
         self._stack = QStackedWidget(self)
         self._stack.addWidget(reader)
@@ -272,6 +299,7 @@ class DocumentViewer(QWidget):
                                     context=Qt.ShortcutContext.WindowShortcut)
         self._find_prev = QShortcut(QKeySequence.StandardKey.FindPrevious, self,
                                     context=Qt.ShortcutContext.WindowShortcut)
+        self._side_key = QShortcut(QKeySequence("F6"), self, context=Qt.ShortcutContext.WindowShortcut)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(250)
@@ -310,6 +338,8 @@ class DocumentViewer(QWidget):
         self._outline.clicked.connect(self._on_outline_activated)
         self._thumbs.activated.connect(self._on_thumb_activated)
         self._thumbs.clicked.connect(self._on_thumb_activated)
+        self._side_toggle.toggled.connect(self._on_side_toggled)
+        self._side_key.activated.connect(self._side_toggle.toggle)
         self._find.activated.connect(self.focus_search)
         self._find_next.activated.connect(self.find_next)
         self._find_prev.activated.connect(self.find_previous)
@@ -349,6 +379,30 @@ class DocumentViewer(QWidget):
             return
         self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._search.selectAll()
+
+    def set_side_visible(self, visible: bool) -> None:
+        """Show or hide the side bar (thumbnails, outline, search results)."""
+        self._side_toggle.setChecked(visible)
+        self._side.setVisible(visible)
+
+    def side_visible(self) -> bool:
+        return self._side_toggle.isChecked()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._wrap_bar()
+
+    def _wrap_bar(self) -> None:
+        """Put the search group on a second row when the bar would not fit in one."""
+        # the group's width never counts in the bar's minimum (Ignored): it moves instead of shrinking
+        one_row = self._bar.minimumSize().width() + self._search_group.sizeHint().width() + 24
+        wrapped = self._bar2.indexOf(self._search_group) >= 0
+        if self.width() < one_row and not wrapped:
+            self._bar.removeWidget(self._search_group)
+            self._bar2.addWidget(self._search_group, 1)
+        elif self.width() >= one_row + 8 and wrapped:
+            self._bar2.removeWidget(self._search_group)
+            self._bar.addWidget(self._search_group, 1)
 
     def find_next(self) -> None:
         self._step_result(1)
@@ -406,6 +460,10 @@ class DocumentViewer(QWidget):
         self._next_page.setEnabled(page < self.page_count() - 1)
         self._thumbs.setCurrentIndex(self._thumbs_model.index(page, 0))
 
+    def _on_side_toggled(self, visible: bool) -> None:
+        self._side.setVisible(visible)
+        self.sideToggled.emit(visible)
+
     def _on_zoom_in(self) -> None:
         self._set_zoom(next((z for z in _ZOOM_STEPS if z > self._view.zoomFactor() + 0.001), _ZOOM_STEPS[-1]))
 
@@ -414,10 +472,33 @@ class DocumentViewer(QWidget):
         self._set_zoom(smaller[-1] if smaller else _ZOOM_STEPS[0])
 
     def _on_fit_width(self) -> None:
-        self._view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self._keeping_page(lambda: self._view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
 
     def _on_fit_page(self) -> None:
-        self._view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        self._keeping_page(lambda: self._view.setZoomMode(QPdfView.ZoomMode.FitInView))
+
+    def _keeping_page(self, change: Any) -> None:
+        """Change the zoom and stay on the page the expert was reading (QPdfView keeps the scroll
+        position in pixels, which after a zoom is another page)."""
+        page = self.current_page()
+        change()
+        if page >= 0:
+            self._view.verticalScrollBar().setValue(self._page_top(page))
+
+    def _page_top(self, page: int) -> int:
+        """The scroll position of the top of `page` in the multi-page layout at the current zoom: the
+        pages are stacked with `pageSpacing` between them and `documentMargins` around; their heights
+        are proportional to their point sizes whatever the zoom mode."""
+        assert self._current is not None
+        document = self._current.document
+        heights = [document.pagePointSize(p).height() for p in range(self.page_count())]
+        bar = self._view.verticalScrollBar()
+        margins = self._view.documentMargins()
+        spacing = self._view.pageSpacing()
+        content = bar.maximum() + self._view.viewport().height()
+        fixed = margins.top() + margins.bottom() + spacing * (len(heights) - 1)
+        scale = (content - fixed) / (sum(heights) or 1.0)
+        return round(margins.top() + sum(h * scale + spacing for h in heights[:page]))
 
     def _on_zoom_changed(self, *_args: object) -> None:
         mode = self._view.zoomMode()
@@ -428,12 +509,16 @@ class DocumentViewer(QWidget):
         self._zoom_label.setVisible(mode == QPdfView.ZoomMode.Custom)
 
     def _on_search_text(self, _text: str) -> None:
+        self._jump_pending = False
         self._search_timer.start()
 
     def _on_search_return(self) -> None:
+        """Enter goes to the next hit, as in a browser: a new search first, then its first hit."""
         if self._search_timer.isActive() or self._search_model.searchString() != self._search.text().strip():
             self._search_timer.stop()
             self._on_search_now()
+            self._jump_pending = True  # to the first hit as soon as the search finds it
+            self._on_search_count()
         else:
             self.find_next()
 
@@ -460,6 +545,9 @@ class DocumentViewer(QWidget):
                 self._search_count.setText(self.tr("共 {count} 处").format(count=count))
         self._search_prev.setEnabled(count > 0)
         self._search_next.setEnabled(count > 0)
+        if count > 0 and self._jump_pending:
+            self._jump_pending = False
+            self._go_to_result(0)
 
     def _on_result_activated(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -480,8 +568,11 @@ class DocumentViewer(QWidget):
 
     # -- helpers -----------------------------------------------------------------------------
     def _set_zoom(self, factor: float) -> None:
-        self._view.setZoomMode(QPdfView.ZoomMode.Custom)
-        self._view.setZoomFactor(factor)
+        def change() -> None:
+            self._view.setZoomMode(QPdfView.ZoomMode.Custom)
+            self._view.setZoomFactor(factor)
+
+        self._keeping_page(change)
 
     def _step_result(self, delta: int) -> None:
         count = self._search_model.rowCount(QModelIndex())

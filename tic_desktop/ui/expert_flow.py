@@ -29,6 +29,7 @@ from tic_desktop.storage.errors import WorkspaceCorrupt
 from tic_desktop.ui.background import run_in_background
 from tic_desktop.ui.i18n import install_translators
 from tic_desktop.ui.main_window import MainWindow
+from tic_desktop.ui.screen_fit import fit_on_show, place_window
 from tic_desktop.ui.settings_dialog import Settings
 
 # The dialogs below are imported where they are first shown (see the module docstring).
@@ -75,7 +76,7 @@ class ExpertFlow(QObject):
         self._base_font = QFont(qapp.font())
         self.apply_settings(self.settings, store=False)
         self.window = MainWindow(self.settings.lang)
-        self.window.resize(1280, 800)
+        place_window(self.window)
         self.dialog: QDialog | None = None
         self.progress: QProgressDialog | None = None
         self.busy = False
@@ -148,6 +149,7 @@ class ExpertFlow(QObject):
                 on_reject()
 
         dialog.finished.connect(finished)
+        fit_on_show(dialog)
         dialog.open()
 
     def error(self, text: str, detail: str = "") -> None:

@@ -27,6 +27,7 @@ from tic_desktop.ui.kpi_panel import KpiPanel
 from tic_desktop.ui.people import person_text
 from tic_desktop.ui.proposal_list import ProposalList, ProposalRow
 from tic_desktop.ui.scoring_form import ScoringForm
+from tic_desktop.ui.screen_fit import available, fit_on_show, is_small_screen, usable_size
 from tic_desktop.ui.start_page import StartPage
 
 if TYPE_CHECKING:
@@ -34,6 +35,18 @@ if TYPE_CHECKING:
     from tic_desktop.ui.review_dialog import ReviewDialog
 
 DEFAULT_SIZES = [220, 500, 560]  # the form needs room for label, score, band and descriptors
+SIDE_KEY = "document_side"
+
+
+def default_sizes(width: int) -> list[int]:
+    """Splitter sizes for a review page `width` wide: on a small screen the document and the form
+    share the room 50/50 (the form needs label, score, band and descriptors on one line)."""
+    if width >= sum(DEFAULT_SIZES):
+        extra = width - sum(DEFAULT_SIZES)
+        return [DEFAULT_SIZES[0], DEFAULT_SIZES[1] + extra // 2, DEFAULT_SIZES[2] + extra - extra // 2]
+    first = 170
+    half = max(0, width - first) // 2
+    return [first, half, max(0, width - first - half)]
 
 
 def short_fingerprint(fp: str | None) -> str:
@@ -97,6 +110,7 @@ class MainWindow(QMainWindow):
         self.proposals.proposalSelected.connect(self.show_proposal)
         self.viewer.documentOpened.connect(self._on_document_opened)
         self.ui.splitter.splitterMoved.connect(self._on_splitter_moved)
+        self.viewer.sideToggled.connect(self._on_side_toggled)
         self.ui.centerTabs.currentChanged.connect(self._on_tab_changed)
         self.ui.formTabs.currentChanged.connect(self._on_tab_changed)
         self._next_form_shortcut.activated.connect(self._on_next_form)
@@ -134,8 +148,7 @@ class MainWindow(QMainWindow):
                        self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction, self.ui.enrolmentAction):
             action.setEnabled(True)
         self.ui.stack.setCurrentWidget(self.ui.reviewPage)
-        sizes = session.ui_get("splitter") or DEFAULT_SIZES
-        self.ui.splitter.setSizes([int(s) for s in sizes])
+        self.restore_layout()
         self.current_id = None
         self.refresh_rows()
         place = session.place()
@@ -270,9 +283,31 @@ class MainWindow(QMainWindow):
         if self.session is not None and not self._loading and self.current_id:
             self.session.set_place(tab=self.ui.centerTabs.currentIndex(), form_tab=self.ui.formTabs.currentIndex())
 
+    def splitter_key(self) -> str:
+        """Splitter sizes are remembered per screen size: a laptop and an office monitor differ."""
+        area = available(self)
+        return f"splitter@{area.width()}x{area.height()}"
+
+    def restore_layout(self) -> None:
+        """The panel widths and the document side bar as the expert left them on this screen, or the
+        defaults for its size (document side bar hidden on a small screen)."""
+        if self.session is None:
+            return
+        sizes = self.session.ui_get(self.splitter_key())
+        width = max(self.ui.splitter.width(), usable_size(self).width() - 20)
+        if not (isinstance(sizes, list) and len(sizes) == 3 and sum(int(s) for s in sizes) > 0):
+            sizes = default_sizes(width)
+        self.ui.splitter.setSizes([int(s) for s in sizes])
+        side = self.session.ui_get(SIDE_KEY)
+        self.viewer.set_side_visible(bool(side) if side is not None else not is_small_screen(self))
+
     def _on_splitter_moved(self, _pos: int, _index: int) -> None:
         if self.session is not None:
-            self.session.ui_set("splitter", self.ui.splitter.sizes())
+            self.session.ui_set(self.splitter_key(), self.ui.splitter.sizes())
+
+    def _on_side_toggled(self, visible: bool) -> None:
+        if self.session is not None:
+            self.session.ui_set(SIDE_KEY, visible)
 
     def _on_document_opened(self, path: str) -> None:
         if self.session is not None and self.current_id and not self.session.is_conflicted(self.current_id):
@@ -304,6 +339,7 @@ class MainWindow(QMainWindow):
         dialog = ReviewDialog(self.session, self, lang=self.lang)
         dialog.signed.connect(lambda _result: self._after_signing())
         dialog.revised.connect(lambda _seq: self._after_signing())
+        fit_on_show(dialog)
         dialog.open()
         return dialog
 
@@ -350,7 +386,7 @@ class MainWindow(QMainWindow):
                 return
         if self.session is not None and self.ui.stack.currentWidget() is self.ui.reviewPage:
             with contextlib.suppress(Rejected):
-                self.session.ui_set("splitter", self.ui.splitter.sizes())
+                self.session.ui_set(self.splitter_key(), self.ui.splitter.sizes())
         self.closing.emit()
         event.accept()
 

@@ -148,14 +148,16 @@ class ScoringForm(QWidget):
         self._scroll = QScrollArea(self)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # a narrow panel scrolls sideways rather than cutting off the 否 radio or the 不适用 box
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
         self._problem_heading = QLabel(self)
         self._problem_heading.setObjectName("problemHeading")
         self._problems = QListWidget(self)
         self._problems.setObjectName("problemList")
         self._problems.setAccessibleName(self.tr("待完成事项"))
-        self._problems.setMaximumHeight(110)
+        # four lines: the form itself keeps the room on a small screen; the list scrolls
+        self._problems.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 10)
         self._problems.setWordWrap(True)
         problem_box = QVBoxLayout()
         problem_box.setContentsMargins(10, 4, 10, 8)

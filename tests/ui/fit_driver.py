@@ -1,0 +1,243 @@
+"""Walks every main screen and dialog of both modes on a screen of a given size and scale, and
+reports what does not fit: run by tests/ui/test_screen_fit.py in a subprocess, because Qt reads
+the screen (offscreen plugin config file) and the scale (QT_SCALE_FACTOR) once per process.
+
+    QT_QPA_PLATFORM=offscreen:configfile=screen.json QT_SCALE_FACTOR=1.25 \
+        python -m tests.ui.fit_driver OUT_DIR [SHOT_PREFIX]
+
+Writes OUT_DIR/report.json ({screen: [problem, ...]}) and, when SHOT_PREFIX is given, a PNG of
+each screen (OUT_DIR/SHOT_PREFIX-NAME.png).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QWidget,
+)
+
+from tests.e2e.flow import (
+    accept_pledge,
+    choose_identity,
+    declare_conflicts,
+    pin_agency,
+    wait_until,
+)
+from tic_desktop.ui.screen_fit import TITLE_BAR
+
+CHECKED = (QLabel, QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox)
+REPORT: dict[str, list[str]] = {}
+SIZES: dict[str, list[int]] = {}
+"""Screen -> [width, height, minimum width, minimum height] (logical pixels)."""
+
+
+def _name(widget: QWidget) -> str:
+    text = ""
+    if isinstance(widget, QLabel | QAbstractButton):
+        text = widget.text()[:24]
+    return f"{type(widget).__name__}:{widget.objectName() or widget.accessibleName() or text}"
+
+
+def _clipped(widget: QWidget) -> str | None:
+    hint = widget.minimumSizeHint()
+    if not hint.isValid():
+        return None
+    if isinstance(widget, QLabel) and widget.wordWrap():
+        need = widget.heightForWidth(widget.width())
+        if need > widget.height() + 1:
+            return f"{_name(widget)} {widget.width()}x{widget.height()} needs height {need}"
+        return None
+    if isinstance(widget, QLabel) and not widget.text():
+        return None
+    if widget.width() + 1 < hint.width() or widget.height() + 1 < hint.height():
+        return f"{_name(widget)} {widget.width()}x{widget.height()} < {hint.width()}x{hint.height()}"
+    return None
+
+
+def _inside_item_view(widget: QWidget, root: QWidget) -> bool:
+    """A cell editor or a label drawn inside a table (rows are sized by the view, scrolled)."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not root:
+        if isinstance(parent, QAbstractScrollArea) and type(parent).__name__ in (
+                "QTableView", "QTableWidget", "QTreeView", "QTreeWidget", "QListView", "QListWidget"):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def check(name: str, window: QWidget, out: Path, prefix: str) -> None:
+    QApplication.processEvents()
+    QTest.qWait(30)
+    problems: list[str] = []
+    screen = window.screen() or QApplication.primaryScreen()
+    avail = screen.availableGeometry()
+    frame = window.frameGeometry()
+    title = 0 if window.isMaximized() else TITLE_BAR  # a normal window's title bar is drawn above it
+    if window.width() > avail.width() or window.height() + title > avail.height():
+        problems.append(f"window {window.width()}x{window.height()} (+{title} title bar) larger than screen "
+                        f"{avail.width()}x{avail.height()}")
+    if not avail.contains(window.geometry() if window.isMaximized() else frame):
+        problems.append(f"window at {frame.x()},{frame.y()} {frame.width()}x{frame.height()} outside {avail}")
+    minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
+    if minimum.width() > avail.width() or minimum.height() > avail.height():
+        problems.append(f"minimum size {minimum.width()}x{minimum.height()} larger than screen")
+    for area in window.findChildren(QScrollArea):
+        content = area.widget()
+        if (area.isVisibleTo(window) and content is not None
+                and area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+                and content.width() > area.viewport().width() + 1):
+            problems.append(f"{_name(area)} content {content.width()} wider than its view {area.viewport().width()}"
+                            " with no horizontal scroll bar")
+    for widget in window.findChildren(QWidget):
+        if not isinstance(widget, CHECKED) or not widget.isVisibleTo(window):
+            continue
+        if widget.objectName().startswith("qt_") or _inside_item_view(widget, window):
+            continue
+        clipped = _clipped(widget)
+        if clipped:
+            problems.append(clipped)
+    REPORT[name] = problems
+    SIZES[name] = [window.width(), window.height(), minimum.width(), minimum.height()]
+    if prefix:
+        window.repaint()
+        window.grab().save(str(out / f"{prefix}-{name}.png"), "PNG", 0)
+
+
+def _dialog(make: Callable[[], Any], name: str, out: Path, prefix: str) -> None:
+    dialog = make()
+    wait_until(dialog.isVisible)
+    check(name, dialog, out, prefix)
+    dialog.close()
+    dialog.deleteLater()
+    QApplication.processEvents()
+
+
+def scoring_room(window: Any) -> list[str]:
+    """The scoring form shows its rows without a sideways scroll, with room for several criteria."""
+    form = window.current_form()
+    scroll = form._scroll  # noqa: SLF001 - the form's own scroll area
+    problems = []
+    if scroll.horizontalScrollBar().isVisible():
+        problems.append(f"form content {scroll.widget().minimumSizeHint().width()} wider than its panel "
+                        f"{scroll.viewport().width()}")
+    if scroll.viewport().height() < 250:
+        problems.append(f"only {scroll.viewport().height()} px of the form visible")
+    return problems
+
+
+def splitter_stays(window: Any) -> list[str]:
+    """Panel widths stay where they are while scoring and across proposals (issue 17 finding 3)."""
+    from tests.e2e.flow import type_score
+
+    splitter = window.ui.splitter
+    before = splitter.sizes()
+    first = window.current_id
+    form = window.current_form()
+    criterion = window._shown_forms[0].criteria[0]  # noqa: SLF001
+    type_score(form.criterion_row(criterion.id).score_edit, "3")
+    window.proposals.select_next()
+    wait_until(lambda: window.current_id != first)
+    QTest.qWait(50)
+    window.proposals.select_previous()
+    wait_until(lambda: window.current_id == first)
+    QTest.qWait(50)
+    after = splitter.sizes()
+    if any(abs(a - b) > 2 for a, b in zip(before, after, strict=True)):
+        return [f"splitter sizes moved from {before} to {after}"]
+    return []
+
+
+def expert_screens(app: Any, out: Path, prefix: str) -> None:
+    from tic_desktop.demo import write_demo_batch
+
+    window = app.window
+    check("expert-start", window, out, prefix)
+    batch = write_demo_batch(Path(tempfile.mkdtemp()))
+    app.open_file(str(batch))
+    pin_agency(app, lambda n, w: check("expert-" + n[3:], w, out, prefix))
+    choose_identity(app, shot=lambda n, w: check("expert-" + n[3:], w, out, prefix))
+    accept_pledge(app, lambda n, w: check("expert-" + n[3:], w, out, prefix))
+    declare_conflicts(app, {}, lambda n, w: check("expert-" + n[3:], w, out, prefix))
+    wait_until(lambda: window.ui.stack.currentWidget() is window.ui.reviewPage)
+    wait_until(lambda: window.viewer.isVisible())
+    QTest.qWait(300)
+    check("expert-review", window, out, prefix)
+    REPORT["expert-scoring-room"] = scoring_room(window)
+    REPORT["expert-splitter"] = splitter_stays(window)
+    for _ in range(4):
+        window.viewer._on_zoom_in()  # noqa: SLF001 - the toolbar button's slot
+    QTest.qWait(100)
+    check("expert-review-zoomed", window, out, prefix)
+    window.ui.centerTabs.setCurrentIndex(1)
+    check("expert-budget", window, out, prefix)
+    window.ui.centerTabs.setCurrentIndex(2)
+    check("expert-kpi", window, out, prefix)
+    window.ui.centerTabs.setCurrentIndex(0)
+
+    _dialog(window.open_review, "expert-sign", out, prefix)
+    for name, action in (("guide", window.ui.guideAction), ("pledge-read", window.ui.pledgeAction),
+                         ("settings", window.ui.settingsAction), ("conflicts-edit", window.ui.conflictsAction)):
+        action.trigger()
+        _dialog(lambda: app.dialog, "expert-" + name, out, prefix)
+
+
+def agency_screens(app: Any, out: Path, prefix: str) -> None:
+    from tic_desktop.app import app_modes
+
+    agency = app_modes(app).show_agency(demo=True)
+    wait_until(agency.isVisible)
+    for index, name in enumerate(agency.page_names()):
+        agency.show_page(name)
+        QTest.qWait(50)
+        check(f"agency-{index}", agency, out, prefix)
+    wizard = agency.wizard
+    agency.show_page(agency.page_names()[1])
+    wizard.read_source()
+    wait_until(lambda: wizard.step() > 0 or "正在读取" not in wizard.errorLabel.text(), 60)
+    for step in (1, 2, 3):
+        wizard.go(step)
+        QTest.qWait(50)
+        check(f"agency-wizard-{step + 1}", agency, out, prefix)
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1])
+    prefix = argv[2] if len(argv) > 2 else ""
+    out.mkdir(parents=True, exist_ok=True)
+    from tic_desktop.app import create_app
+
+    data = Path(tempfile.mkdtemp())
+    app = create_app(["tic-desktop"], data_dir=data)
+    QTest.qWait(50)
+    app.window.activateWindow()
+    try:
+        expert_screens(app, out, prefix)
+        agency_screens(app, out, prefix)
+    finally:
+        report = {"problems": REPORT, "sizes": SIZES,
+                  "screen": list(QApplication.primaryScreen().availableGeometry().getRect())}
+        (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    app.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.argv[0] = "tic-desktop"
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    raise SystemExit(main(sys.argv))
