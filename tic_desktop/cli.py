@@ -363,7 +363,7 @@ def _summary(data: dict[str, Any], lang: str) -> str:
                         f"  {f['id']} v{f['version']}  {f['title']['en']}  max {f['max_total']}, {len(f['criteria'])} criteria, step {f['step']}"))
     lines.append(_t(lang, f"申报项目（{len(data['proposals'])}）：", f"Proposals ({len(data['proposals'])}):"))
     for p in data["proposals"]:
-        lines.append(f"  {p['id']}  {p['center_name']}　{_t(lang, '牵头', 'lead')}：{p['lead_unit']}　{_t(lang, '材料', 'documents')} {len(p['documents'])}")
+        lines.append(f"  {p['id']}  {p['center_name']}　{_t(lang, '依托单位', 'host unit')}：{p['lead_unit']}　{_t(lang, '材料', 'documents')} {len(p['documents'])}")
         b = p["budget"]
         ratio_check = next((c for c in p.get("policy", []) if c["code"] == "subsidy.ratio"), None)
         if b["subsidy_ratio"] is not None and ratio_check is not None:

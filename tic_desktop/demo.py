@@ -74,6 +74,10 @@ def _adapt(src: Path, kind: str, variant: dict[str, Any], achieved: dict[str, di
         row[c_forms] = ";".join(variant["forms"])
     _write(src / "proposals.csv", proposals)
 
+    na_rows = variant.get("not_applicable", [])
+    if na_rows:  # the items the agency sets not applicable per center (the same for every expert)
+        _write(src / "not_applicable.csv", [["编号", "评分表", "评分项", "理由"], *na_rows])
+
     kpis = _read(src / "kpis.csv")
     k_pid, k_id = _column(kpis, "编号", "proposal_id"), _column(kpis, "指标编号", "kpi_id")
     k_achieved = _column(kpis, "完成值", "achieved")

@@ -105,7 +105,8 @@ def read_scores_csv(path: Path, opened: Any) -> ScoresPlan:
     Every row is checked against the batch: a known expert, a proposal assigned to that expert, a
     criterion of one of the proposal's forms (form_id is required when the id is in more than one of
     them, as 1.1–4.2 are in a feasibility batch), scored by the expert's role, and a score that is a
-    finite number from 0 to the criterion's max in the form's step (or NA where the form allows it).
+    finite number from 0 to the criterion's max in the form's step (or NA where the form allows it; in a
+    batch of format 1.1 only for the items the agency set not applicable, which cannot be scored).
     The first mistake raises a one-line ScoresProblem naming file, row and column."""
     path = Path(path)
     plan = ScoresPlan()
@@ -176,11 +177,21 @@ def read_scores_csv(path: Path, opened: Any) -> ScoresPlan:
             if crit.roles and expert.role not in crit.roles:
                 raise _problem(path, n, "criterion_id", f"专家 {eid}（{expert.role}）不评评分表 {form.id} 的指标 {cid}",
                                f"expert {eid} ({expert.role}) does not score criterion {cid} of form {form.id}")
+            fixed_na = None if opened.manifest.experts_mark_na else opened.proposals[pid].not_applicable_for(form.id)
             if score.lower() in NA_VALUES:
+                if fixed_na is not None and cid not in fixed_na:
+                    raise _problem(path, n, "score", f"项目 {pid} 评分表 {form.id} 的指标 {cid} 不是机构确定的不适用项"
+                                   "（不适用只能由机构在批次源文件中确定）",
+                                   f"criterion {cid} of form {form.id} is not one the agency set not applicable for "
+                                   f"{pid} (only the agency decides, in the batch source)")
                 if not crit.na_allowed:
                     raise _problem(path, n, "score", f"评分表 {form.id} 的指标 {cid} 不允许“不适用”",
                                    f"criterion {cid} of form {form.id} cannot be not applicable")
             else:
+                if fixed_na is not None and cid in fixed_na:
+                    raise _problem(path, n, "score", f"机构已确定项目 {pid} 评分表 {form.id} 的指标 {cid} 不适用，不能给分",
+                                   f"the agency set criterion {cid} of form {form.id} not applicable for {pid}; "
+                                   "it cannot be scored")
                 try:
                     value = Decimal(score)
                 except InvalidOperation:
@@ -213,20 +224,29 @@ def _quantize(value: Decimal, step: Decimal, high: Decimal) -> Decimal:
 
 
 def _answers_for(form: Any, proposal: Any, role: str, rng: random.Random, quality: float,
-                 fixed: Mapping[str, str]) -> list[tuple[str, str, Any]]:
-    """(kind, item, value) rows of one complete form, realistic and within the rules."""
+                 fixed: Mapping[str, str], legacy_na: bool = False) -> list[tuple[str, str, Any]]:
+    """(kind, item, value) rows of one complete form, realistic and within the rules. The items the
+    agency set not applicable for the proposal are the only N/A ones; with `legacy_na` (a 1.0 batch)
+    an N/A allowed item is sometimes marked N/A instead, as an expert of such a batch could."""
+    fixed_na = None if legacy_na else proposal.not_applicable_for(form.id)
     rows: list[tuple[str, str, Any]] = []
     scores: dict[str, Decimal] = {}
     na: set[str] = set()
     for c in form.criteria:
-        if c.id in fixed:
+        if fixed_na is not None:
+            if c.id in fixed_na:
+                continue
+            if c.id in fixed:
+                scores[c.id] = Decimal(fixed[c.id])
+                continue
+        elif c.id in fixed:
             value = fixed[c.id]
             if value.lower() in NA_VALUES:
                 na.add(c.id)
             else:
                 scores[c.id] = Decimal(value)
             continue
-        if c.na_allowed and rng.random() < 0.08:
+        if fixed_na is None and c.na_allowed and rng.random() < 0.08:
             na.add(c.id)
             continue
         ratio = min(max(rng.gauss(quality, 0.08), 0.3), 1.0)
@@ -250,7 +270,7 @@ def _answers_for(form: Any, proposal: Any, role: str, rng: random.Random, qualit
             conclusion=answers_rows.get(("conclusion", "")),
             overall={i: v for (k, i), v in answers_rows.items() if k == "overall"},
         )
-        ev = evaluate(form, answers, role)
+        ev = evaluate(form, answers, role, fixed_na=fixed_na)
         if ev.complete:
             break
         for p in ev.problems:
@@ -324,7 +344,8 @@ def simulate_expert(opened: Any, raw: bytes, expert: Any, out_dir: Path, work_di
             changes = []
             for form in session.forms_for(p.id):
                 own = {cid: v for (fid, cid), v in fixed.items() if fid == form.id}
-                for kind, item, value in _answers_for(form, p, expert.role, rng, quality, own):
+                for kind, item, value in _answers_for(form, p, expert.role, rng, quality, own,
+                                                      session.fixed_na(p.id, form.id) is None):
                     changes.append((p.id, form.id, kind, item, value))
             session.save_answers(changes)
         result = export_sheet(session, key, out_dir, filename=f"{expert.id}.ticsheet")

@@ -463,8 +463,8 @@ Replace the keys?</translation>
         <translation>Type</translation>
     </message>
     <message>
-        <source>牵头单位</source>
-        <translation>Lead unit</translation>
+        <source>依托单位</source>
+        <translation>Host unit</translation>
     </message>
     <message>
         <source>技术领域</source>
@@ -832,6 +832,14 @@ Replace the keys?</translation>
     <message>
         <source>评语（选填）</source>
         <translation>Comment (optional)</translation>
+    </message>
+    <message>
+        <source>评审机构确定本项不适用</source>
+        <translation>The agency has set this item not applicable</translation>
+    </message>
+    <message>
+        <source>（对所有专家相同）</source>
+        <translation> (the same for every expert)</translation>
     </message>
     <message>
         <source>“{text}”不是有效分值：请输入 0 到 {max} 之间、以 {step} 为步长的分数。</source>

@@ -49,9 +49,9 @@ def test_form_id_picks_the_form(opened: Any, tmp_path: Path) -> None:
 
 
 def test_four_columns_still_work_when_unambiguous(opened: Any, tmp_path: Path) -> None:
-    plan = _read(opened, tmp_path, "expert_id,proposal_id,criterion_id,score\nE01,TJ-AI-01,8.1,NA\n"
+    plan = _read(opened, tmp_path, "expert_id,proposal_id,criterion_id,score\nE01,TJ-AI-01,8.1,4\n"
                                    "E02,TJ-SB-02,*,conflict\n")
-    assert plan.scores == {("E01", "TJ-AI-01"): {("feasibility_review", "8.1"): "NA"}}
+    assert plan.scores == {("E01", "TJ-AI-01"): {("feasibility_review", "8.1"): "4"}}
 
 
 def test_ambiguous_criterion_without_form_id_names_the_row(opened: Any, tmp_path: Path) -> None:
@@ -67,7 +67,8 @@ def test_ambiguous_criterion_without_form_id_names_the_row(opened: Any, tmp_path
     ("E01,TJ-AI-01,2.1,12,feasibility_review", "score", "outside 0–6"),
     ("E01,TJ-AI-01,2.1,-1,rd_capacity_project", "score", "outside 0–15"),
     ("E01,TJ-AI-01,2.1,7.25,rd_capacity_project", "score", "multiple of 0.5"),
-    ("E01,TJ-AI-01,1.1,NA,feasibility_review", "score", "cannot be not applicable"),
+    ("E01,TJ-AI-01,1.1,NA,feasibility_review", "score", "only the agency decides"),
+    ("E01,TJ-AI-01,8.1,NA,feasibility_review", "score", "only the agency decides"),
     ("E99,TJ-AI-01,2.1,5,rd_capacity_project", "expert_id", "unknown expert"),
     ("E01,TJ-XX-99,2.1,5,rd_capacity_project", "proposal_id", "unknown proposal"),
     ("E01,TJ-AI-01,2.1,5,no_such_form", "form_id", "has no form"),

@@ -180,7 +180,7 @@ def test_unknown_role_names_row_and_column(src: Path) -> None:
     ("proposals.csv", lambda r: r[6].__setitem__(9, "term_end_evaluation"), "source.inconsistent", "proposals.csv 第 7 行「评分表」列"),
     ("proposals.csv", lambda r: r[2].__setitem__(2, "专业性"), "source.inconsistent", "proposals.csv 第 3 行「类型」列"),
     ("proposals.csv", lambda r: r[2].__setitem__(0, "TJ AI 02"), "source.bad_value", "proposals.csv 第 3 行「编号」列：“TJ AI 02”不是有效编号"),
-    ("proposals.csv", lambda r: r[4].__setitem__(3, ""), "source.bad_value", "proposals.csv 第 5 行「牵头单位」列：不能为空"),
+    ("proposals.csv", lambda r: r[4].__setitem__(3, ""), "source.bad_value", "proposals.csv 第 5 行「依托单位」列：不能为空"),
     ("kpis.csv", lambda r: r[9].__setitem__(6, "大"), "source.bad_value", "kpis.csv 第 10 行「越大越好」列：“大”应为 是 或 否"),
     ("kpis.csv", lambda r: r[2].__setitem__(4, "-5"), "source.bad_value", "kpis.csv 第 3 行「目标值」列"),
     ("kpis.csv", lambda r: r[3].__setitem__(1, "K1"), "source.duplicate", "kpis.csv 第 4 行「指标编号」列：指标编号“K1”与第 2 行重复"),

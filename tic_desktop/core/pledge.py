@@ -1,7 +1,8 @@
 """The 承诺书 (confidentiality and impartiality pledge) every expert accepts, and its hash.
 
-In `core` because both sides need it: the expert app records and signs `pledge_sha256()`, and
-`formats.sheet` refuses a sheet whose pledge hash is not the hash of this text.
+In `core` because both sides need it: the expert app records and signs `pledge_sha256(text)`, and
+`formats.sheet` refuses a sheet whose pledge hash is not the hash of the batch's text. The agency may
+set its own text per batch (signed in the manifest); this one is the default.
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ PLEDGE = Text(
 )
 
 
-def pledge_sha256() -> str:
-    """SHA-256 (hex) of the text accepted: recorded in the workspace, signed in the sheet, checked by
-    `formats.sheet`. Changing the text changes it, and sheets made on the old text stop verifying."""
-    return hashlib.sha256((PLEDGE.zh + "\n\n" + PLEDGE.en).encode("utf-8")).hexdigest()
+def pledge_sha256(text: Text | None = None) -> str:
+    """SHA-256 (hex) of the UTF-8 bytes of `text.zh + "\n\n" + text.en` (default: `PLEDGE`): recorded
+    in the workspace, signed in the sheet, checked by `formats.sheet` against the batch's pledge
+    (`Manifest.pledge_text`: the agency's text for that batch, or this default). Changing the text
+    changes it, and sheets made on the old text stop verifying."""
+    text = text or PLEDGE
+    return hashlib.sha256((text.zh + "\n\n" + text.en).encode("utf-8")).hexdigest()

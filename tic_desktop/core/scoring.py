@@ -9,6 +9,9 @@ Rules (all read from the form; nothing form-specific lives here):
 - A score must be a finite multiple of `form.step` within [0, max]. A score that breaks this is
   a problem and counts as not scored (it is left out of every total and band).
 - N/A is only allowed where `na_allowed`; a criterion both scored and marked N/A is a problem.
+  With `fixed_na` (batches from format 1.1) the agency decided the N/A items for the center: those
+  and only those are N/A, whatever `na_allowed` says, with no comment asked for them; an item the
+  expert marked N/A beyond them is a problem (`na.agency_only`: the expert comments instead).
 - Applicable criteria are those not marked N/A and, for a given `role`, those the role scores.
   A criterion restricted by `roles` to other roles is optional for this role: left blank it is
   treated as not applicable and the total is rescaled; scored, it counts like any other.
@@ -208,9 +211,20 @@ def _check_overall(f: OverallField, value: str | None, out: _Collector) -> None:
             )
 
 
-def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None) -> Evaluation:
+def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
+             fixed_na: frozenset[str] | None = None) -> Evaluation:
     """Check and total one sheet. See the module docstring for every rule."""
     out = _Collector()
+    if fixed_na is not None:
+        for cid in sorted(answers.not_applicable - fixed_na):
+            if cid in {c.id for c in form.criteria}:
+                c = form.criterion(cid)
+                zh, en = _name(c)
+                out.add("na.agency_only", cid,
+                        f"{zh} 是否适用由评审机构确定，专家不能标为不适用；如认为不适用，请在评语中说明",
+                        f"{en}: only the agency decides what does not apply; say so in a comment instead")
+        answers = FormAnswers(scores=answers.scores, not_applicable=fixed_na, comments=answers.comments,
+                              vetoes=answers.vetoes, conclusion=answers.conclusion, overall=answers.overall)
     known = {c.id for c in form.criteria}
     for cid in sorted(set(answers.scores) - known):
         out.add("score.unknown_criterion", cid, f"评分表中没有第 {cid} 项", f"The form has no item {cid}")
@@ -233,7 +247,7 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None) 
         for c in section.criteria:
             marked_na = c.id in answers.not_applicable
             has_score = c.id in answers.scores
-            if marked_na and not c.na_allowed:
+            if marked_na and not c.na_allowed and fixed_na is None:
                 zh, en = _name(c)
                 out.add(
                     "na.not_allowed", c.id, f"{zh} 不允许标为不适用", f"{en} cannot be marked not applicable"
@@ -250,7 +264,7 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None) 
             score = _check_score(form, c, answers.scores[c.id], out) if has_score else None
             for_role = role is None or not c.roles or role in c.roles
             if marked_na or (not for_role and not has_score):
-                label = _comment_required(form, None, na=True) if marked_na else None
+                label = _comment_required(form, None, na=True) if marked_na and fixed_na is None else None
                 if label is not None and not answers.comments.get(c.id, "").strip():
                     out.add("comment.required", c.id, f"第 {c.id} 项{label.zh}", f"Item {c.id} {label.en}")
                 continue

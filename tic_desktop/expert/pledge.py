@@ -19,7 +19,7 @@ class ConflictReason:
 
 CONFLICT_REASONS: tuple[ConflictReason, ...] = (
     ConflictReason("employment_3y", Text(zh="近三年在依托单位或共建单位任职、兼职或咨询",
-                                         en="Worked or consulted for the lead or a member unit within 3 years")),
+                                         en="Worked or consulted for the host (依托) or a member unit within 3 years")),
     ConflictReason("family", Text(zh="与申报单位负责人或主要成员有近亲属关系",
                                   en="Family ties with the applicant's leaders or key members")),
     ConflictReason("coauthor_3y", Text(zh="近三年与主要成员合作发表论文或共同承担项目（含师生关系）",
@@ -35,8 +35,17 @@ KNOWN_IN_ADVANCE = "known_in_advance"
 """Reason code of a conflict the agency put in the manifest; shown and locked."""
 
 
+def pledge_title_body(text: str) -> tuple[str, str]:
+    """The title (the first paragraph when it is one short line) and the body of a pledge text."""
+    first, sep, rest = text.strip().partition("\n\n")
+    if sep and "\n" not in first and len(first) <= 40:
+        return first.strip(), rest.strip()
+    return "评审专家承诺书" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "Expert reviewer's pledge", text.strip()
+
+
 def reason(code: str) -> ConflictReason | None:
     return next((r for r in CONFLICT_REASONS if r.code == code), None)
 
 
-__all__ = ["CONFLICT_REASONS", "KNOWN_IN_ADVANCE", "PLEDGE", "ConflictReason", "pledge_sha256", "reason"]
+__all__ = ["CONFLICT_REASONS", "KNOWN_IN_ADVANCE", "PLEDGE", "ConflictReason", "pledge_sha256", "pledge_title_body",
+           "reason"]

@@ -298,7 +298,7 @@ class ExpertSession:
         return self.records.pledge(*self._who()) is not None
 
     def accept_pledge(self) -> None:
-        self.records.set_pledge(*self._who(), pledge_sha256())
+        self.records.set_pledge(*self._who(), pledge_sha256(self.opened.manifest.pledge_text))
 
     def assigned(self) -> list[Proposal]:
         """The expert's proposals in manifest order (every proposal when the list is empty)."""
@@ -356,7 +356,18 @@ class ExpertSession:
         assert self._current is not None
         rows = [(kind, item, value) for (pid, form, kind, item), value in self._current.answers.items()
                 if pid == proposal_id and form == form_id]
-        return FormAnswers(**build_answers(rows))
+        values = build_answers(rows)
+        fixed = self.fixed_na(proposal_id, form_id)
+        if fixed is not None:  # the agency decides N/A (batch 1.1): the same items for every expert
+            values["not_applicable"] = fixed
+        return FormAnswers(**values)
+
+    def fixed_na(self, proposal_id: str, form_id: str) -> frozenset[str] | None:
+        """The items the agency set not applicable for this center on this form; None for a 1.0
+        batch, where experts still mark N/A themselves."""
+        if self.opened.manifest.experts_mark_na:
+            return None
+        return self.opened.proposals[proposal_id].not_applicable_for(form_id)
 
     def save_answers(self, changes: Iterable[tuple[str, str, str, str, object]]) -> None:
         """Commit (proposal, form, item_kind, item_id, value) changes in one transaction.
@@ -384,7 +395,7 @@ class ExpertSession:
 
         expert = self.expert
         return evaluate(self.opened.forms[form_id], self.answers(proposal_id, form_id),
-                        expert.role if expert else None)
+                        expert.role if expert else None, fixed_na=self.fixed_na(proposal_id, form_id))
 
     def status(self, proposal_id: str) -> Status:
         if self.is_conflicted(proposal_id):

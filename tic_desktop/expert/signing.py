@@ -279,7 +279,7 @@ def gather_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
     m = opened.manifest
     ws = session.workspace
     pledge = ws.pledge(m.batch_id, expert.id)
-    if pledge is None or pledge.text_sha256 != pledge_sha256():
+    if pledge is None or pledge.text_sha256 != pledge_sha256(m.pledge_text):
         raise SheetRejected(NOT_PLEDGED)
     seq, supersedes = revision or next_revision(session)
     head = ws.audit_head()
@@ -356,7 +356,7 @@ def render_sheet(draft: SheetDraft, key: ExpertKey) -> BuiltSheet:
     members[sheetfmt.PLEDGE_PDF] = render_pledge(PledgeInput(
         batch_id=m.batch_id, batch_title=m.title.zh, agency_name=m.agency.name, expert=expert,
         proposals=draft.pledge_proposals, conflicts=draft.conflicts, accepted_at=draft.pledge_accepted_at,
-        fingerprint=key.fingerprint, digest=digest, sheet_seq=seq, qr_text=qr,
+        fingerprint=key.fingerprint, digest=digest, sheet_seq=seq, qr_text=qr, pledge_zh=m.pledge_text.zh,
     ))
     try:
         sheet = sheetfmt.Sheet.model_validate_json(

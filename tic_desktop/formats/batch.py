@@ -57,6 +57,7 @@ from tic_desktop.formats.manifest import (
     FormRef,
     Manifest,
     Member,
+    PledgeText,
     ProposalRef,
 )
 from tic_desktop.formats.strictjson import JsonLimits
@@ -120,6 +121,10 @@ UNKNOWN_PROPOSAL = register("semantic.unknown_proposal", "专家的评审任务�
                          "An expert's assignment or known conflict names a proposal that is not in the batch. " + _ASK_EN)
 MULTIPLE_CHAIRS = register("semantic.multiple_chairs", "批次中指定了多名专家组组长（最多一名）。" + _ASK_ZH,
                         "The batch names more than one panel chair (at most one). " + _ASK_EN)
+BAD_NOT_APPLICABLE = register(
+    "semantic.bad_not_applicable", "某个项目的不适用项指向了该项目评分表中不存在或不允许不适用的评分项。" + _ASK_ZH,
+    "A proposal's not-applicable items name an item its forms do not have or that cannot be not applicable. "
+    + _ASK_EN)
 KIND_MISMATCH = register("semantic.kind_mismatch", "评分表的评审类型与批次的评审类型不一致。" + _ASK_ZH,
                       "A scoring form's evaluation kind differs from the batch's kind. " + _ASK_EN)
 CONSOLIDATION_MISMATCH = register("semantic.consolidation_mismatch", "汇总规则与批次中的评分表不对应。" + _ASK_ZH,
@@ -175,6 +180,8 @@ class BatchSpec:
     experts: list[Expert]
     consolidation: dict[str, ConsolidationRule] | None = None
     """Per form id; forms not named here use the form's own default rule."""
+    pledge: Text | None = None
+    """The agency's own 承诺书 for this batch (manifest `pledge`); None: the default text."""
     panels: dict[str, str] = field(default_factory=dict)
     """Expert id → panel (专家组) from the source, when it has one; not part of the manifest: a panel
     becomes a batch of its own (agency.build.split_by_panel)."""
@@ -299,6 +306,7 @@ def build_batch_zip(spec: BatchSpec, keys: AgencyKeys, *, created_at: str | None
             consolidation={f.id: overrides.get(f.id, f.consolidation) for f in spec.forms},
             proposals=tuple(proposal_refs),
             experts=tuple(spec.experts),
+            pledge=PledgeText(zh=spec.pledge.zh, en=spec.pledge.en) if spec.pledge is not None else None,
             members=tuple(
                 Member(path=p, size=len(b), sha256=_sha256(b)) for p, b in sorted(members.items())
             ),
@@ -362,6 +370,7 @@ def _check_spec(spec: BatchSpec) -> None:
         for fid in p.forms:
             if fid not in form_ids:
                 fail(f"proposal {p.id} uses form {fid}, which is not in the batch")
+        _check_not_applicable(p, {f.id: f for f in spec.forms}, BatchRejected)
         for doc in p.documents:
             if not doc.path.startswith(f"proposals/{p.id}/"):
                 fail(f"proposal {p.id}: document {doc.path} is outside proposals/{p.id}/")
@@ -543,6 +552,7 @@ def _check_proposals(
         for fid in proposal.forms:
             if fid not in forms:
                 raise Rejected(UNKNOWN_FORM, f"proposal {proposal.id} uses {fid}")
+        _check_not_applicable(proposal, forms, Rejected)
         for d in proposal.documents:
             if not d.path.startswith(f"proposals/{proposal.id}/"):
                 raise Rejected(BAD_PATH, d.path)
@@ -559,6 +569,20 @@ def _check_proposals(
         if path.endswith(".pdf") and path not in documents:
             raise Rejected(DOC_UNREFERENCED, path)
     return proposals, list(documents)
+
+
+def _check_not_applicable(proposal: Proposal, forms: Mapping[str, FormTemplate], error: type[Rejected]) -> None:
+    """The agency's N/A items name a form of the proposal and an item of it that may be N/A, once each."""
+    seen: set[tuple[str, str]] = set()
+    for na in proposal.not_applicable:
+        key = (na.form_id, na.criterion_id)
+        form = forms.get(na.form_id) if na.form_id in proposal.forms else None
+        ok = form is not None and key not in seen and any(
+            c.id == na.criterion_id and c.na_allowed for c in form.criteria)
+        if not ok:
+            code = INVALID_SPEC if error is BatchRejected else BAD_NOT_APPLICABLE
+            raise error(code, f"proposal {proposal.id}: not applicable {na.form_id}/{na.criterion_id}")
+        seen.add(key)
 
 
 def _check_experts(manifest: Manifest, proposals: dict[str, Proposal]) -> None:

@@ -7,10 +7,13 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from tic_desktop.core.forms import ConsolidationRule, Kind, Role
+from tic_desktop.core.pledge import PLEDGE
 from tic_desktop.core.types import Ident, Sha256Hex, Strict, Text
 
 BATCH_FORMAT = "tic-batch"
-BATCH_FORMAT_VERSION = "1.0"
+BATCH_FORMAT_VERSION = "1.1"
+"""1.1: `pledge` (the batch's own 承诺书), and in proposal.json `not_applicable` and `integrity`.
+A 1.0 batch is still read (default pledge; experts may mark N/A where the form allows it)."""
 BATCH_NAMESPACE = "tic-batch-v1"
 
 MemberPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,2}$")]
@@ -51,6 +54,13 @@ class ProposalRef(Strict):
     """proposals/<id>/proposal.json"""
 
 
+class PledgeText(Strict):
+    """The 承诺书 the agency set for this batch (Chinese; English where given, else the Chinese)."""
+
+    zh: Annotated[str, Field(min_length=1, max_length=20000)]
+    en: Annotated[str, Field(min_length=1, max_length=20000)]
+
+
 class Member(Strict):
     path: MemberPath
     size: Annotated[int, Field(ge=0, le=2**40)]
@@ -75,6 +85,20 @@ class Manifest(Strict):
     experts: Annotated[tuple[Expert, ...], Field(min_length=1, max_length=500)]
     members: tuple[Member, ...]
     """Every other member of the ZIP with its size and SHA-256."""
+    pledge: PledgeText | None = None
+    """The batch's own 承诺书 (format 1.1); None: the application's default text (core.pledge.PLEDGE)."""
+
+    @property
+    def pledge_text(self) -> Text:
+        """The pledge every expert of this batch accepts (its hash: core.pledge.pledge_sha256(text))."""
+        if self.pledge is None:
+            return PLEDGE
+        return Text.model_construct(zh=self.pledge.zh, en=self.pledge.en)
+
+    @property
+    def experts_mark_na(self) -> bool:
+        """Format 1.0 batches let experts mark N/A themselves; from 1.1 only the agency does."""
+        return self.format_version == "1.0"
 
     def expert(self, expert_id: str) -> Expert:
         for e in self.experts:

@@ -130,6 +130,11 @@ BAD_SEQUENCE = register("sheet.bad_sequence", "评分表的版本号与“替代
 PLEDGE_UNKNOWN = register("sheet.pledge_unknown", "评分表所签的承诺书不是本软件的承诺书文本（摘要不符）。" + _ZH,
                        "The pledge the sheet was signed under is not this application's pledge text (hash "
                        "differs). " + _EN)
+NA_NOT_SET_BY_AGENCY = register(
+    "sheet.na_not_set_by_agency",
+    "评分表中的“不适用”与评审机构为该中心确定的不适用项不一致（不适用项只能由机构确定，专家不能自行标注）。" + _ZH,
+    "The sheet's not-applicable items differ from those the agency set for this center (only the agency decides "
+    "what does not apply; experts cannot mark items N/A). " + _EN)
 BAD_ALLOWED_SIGNERS = register("sheet.allowed_signers_invalid", "可信签名者（allowed_signers）文件格式不正确。请检查该文件。",
                             "The allowed_signers file is malformed. Check the file.")
 
@@ -621,7 +626,7 @@ def _check_semantics(sheet: Sheet, batch: Any, members: Mapping[str, bytes]) -> 
         expert = m.expert(sheet.expert_id)
     except KeyError:
         raise Rejected(UNKNOWN_EXPERT, sheet.expert_id) from None
-    if sheet.pledge.text_sha256 != pledge_sha256():
+    if sheet.pledge.text_sha256 != pledge_sha256(m.pledge_text):
         raise Rejected(PLEDGE_UNKNOWN, sheet.pledge.text_sha256[:16])
     if (sheet.supersedes is None) != (sheet.sheet_seq == 1):
         raise Rejected(BAD_SEQUENCE, f"sheet_seq {sheet.sheet_seq}, supersedes {sheet.supersedes}")
@@ -671,13 +676,20 @@ def _check_semantics(sheet: Sheet, batch: Any, members: Mapping[str, bytes]) -> 
                 form_ids_of = criteria_of[fe.form_id] = [c.id for c in form.criteria]
             if [c.id for c in fe.criteria] != form_ids_of:
                 raise Rejected(SCORE_INVALID, f"{pid}/{fe.form_id}: criteria differ from the form")
+            marked_na = frozenset(c.id for c in fe.criteria if c.not_applicable)
+            fixed_na = None if m.experts_mark_na else proposal.not_applicable_for(fe.form_id)
+            if fixed_na is not None and marked_na != fixed_na:
+                extra, absent = sorted(marked_na - fixed_na), sorted(fixed_na - marked_na)
+                raise Rejected(NA_NOT_SET_BY_AGENCY, f"{pid}/{fe.form_id}: "
+                               + "; ".join(x for x in (f"marked {', '.join(extra)}" if extra else "",
+                                                       f"not marked {', '.join(absent)}" if absent else "") if x))
             answers = FormAnswers(
                 scores={c.id: c.score for c in fe.criteria if c.score is not None},
-                not_applicable=frozenset(c.id for c in fe.criteria if c.not_applicable),
+                not_applicable=marked_na,
                 comments={c.id: c.comment for c in fe.criteria if c.comment is not None},
                 vetoes=dict(fe.vetoes), conclusion=fe.conclusion, overall=dict(fe.overall),
             )
-            ev = evaluate(form, answers, expert.role)
+            ev = evaluate(form, answers, expert.role, fixed_na=fixed_na)
             if not ev.complete:
                 p = ev.problems[0]
                 raise Rejected(SCORE_INVALID, f"{pid}/{fe.form_id}: {p.code} {p.target or ''}".strip())

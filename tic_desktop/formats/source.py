@@ -27,7 +27,7 @@ from tic_desktop.core.errors import SourceError, message, register
 from tic_desktop.core.form_library import builtin_forms, load_form
 from tic_desktop.core.forms import FormTemplate
 from tic_desktop.core.labels import CENTER_TYPE_LABELS, KIND_LABELS, ROLE_LABELS
-from tic_desktop.core.proposal import BudgetLine, Document, Kpi, Proposal
+from tic_desktop.core.proposal import BudgetLine, Document, IntegrityCheck, Kpi, NotApplicable, Proposal
 from tic_desktop.core.types import ID_RE, Text
 from tic_desktop.formats.batch import BatchSpec
 from tic_desktop.formats.manifest import Expert
@@ -279,7 +279,7 @@ class _Folder:
             ws = next((book[n] for n in book.sheetnames if n.strip().lower() in sheet_names), book.worksheets[0])
             headers, rows = _read_sheet(ws)
             return _Table(f"{path.name} 工作表「{ws.title}」", f"{path.name}, sheet “{ws.title}”", headers, rows)
-        if stem in ("budget", "kpis"):
+        if stem in ("budget", "kpis", "not_applicable"):
             book_path = self.root / "proposals.xlsx"
             if book_path.is_file():
                 book = self._book(book_path)
@@ -390,11 +390,16 @@ BATCH_KEYS = {"batch_id": ("批次编号",), "title_zh": ("批次名称", "标�
               "kind": ("评审类型",), "agency_name": ("组织机构", "评审机构"), "deadline": ("截止日期",)}
 PROPOSAL_COLS = (
     _Col("proposal_id", ("编号", "项目编号")), _Col("center_name", ("中心名称",)), _Col("center_type", ("类型",)),
-    _Col("lead_unit", ("牵头单位",)), _Col("member_units", ("共建单位",), required=False),
+    _Col("lead_unit", ("依托单位", "牵头单位")), _Col("member_units", ("共建单位",), required=False),
     _Col("field", ("技术领域",)), _Col("contact", ("联系人",), required=False),
     _Col("period_start", ("开始日期",), required=False), _Col("period_end", ("结束日期",), required=False),
     _Col("forms", ("评分表",), required=False),
+    _Col("integrity_record", ("科研失信记录",), required=False), _Col("integrity_note", ("诚信核查说明",), required=False),
 )
+NA_COLS = (_Col("proposal_id", ("编号", "项目编号")), _Col("form_id", ("评分表",), required=False),
+           _Col("criterion_id", ("评分项", "指标")), _Col("reason", ("理由", "不适用理由"), required=False))
+PLEDGE_FILES = ("pledge_zh.txt", "pledge_en.txt")
+"""The agency's own 承诺书 for the batch (UTF-8 text; the English one optional)."""
 BUDGET_COLS = (_Col("proposal_id", ("编号", "项目编号")), _Col("year", ("年度",)), _Col("category", ("类别",)),
                _Col("total", ("总投资",), money=True), _Col("city_subsidy", ("市财政补助",), money=True))
 KPI_COLS = (_Col("proposal_id", ("编号", "项目编号")), _Col("kpi_id", ("指标编号",)), _Col("name", ("指标名称",)),
@@ -473,6 +478,7 @@ class _ProposalRow:
     budget: list[BudgetLine] = field(default_factory=list)
     kpis: list[Kpi] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    not_applicable: list[NotApplicable] = field(default_factory=list)
 
 
 def _proposals(t: _Table, info: _BatchInfo, forms: dict[str, FormTemplate]) -> dict[str, _ProposalRow]:
@@ -505,7 +511,16 @@ def _proposals(t: _Table, info: _BatchInfo, forms: dict[str, FormTemplate]) -> d
         if start and end and end < start:
             raise t.error(BAD_VALUE, n, "period_end", f"结束日期 {end} 早于开始日期 {start}",
                           f"end date {end} is before start date {start}")
+        integrity = None
+        if "integrity_record" in t.columns and t.cell(row, "integrity_record"):
+            integrity = IntegrityCheck(
+                record=_bool(t, n, "integrity_record", t.cell(row, "integrity_record"), False),
+                note=_text(t, n, "integrity_note", t.cell(row, "integrity_note"), required=False, limit=1000))
+        elif t.cell(row, "integrity_note"):
+            raise t.error(BAD_VALUE, n, "integrity_record", "填写了诚信核查说明时，须填写是否有科研失信记录（是/否）",
+                          "with an integrity note, say whether a record was found (yes/no)")
         out[pid] = _ProposalRow(n, {
+            "integrity": integrity,
             "id": pid, "center_type": ctype, "forms": tuple(form_ids), "member_units": tuple(members),
             "center_name": _text(t, n, "center_name", t.cell(row, "center_name")),
             "lead_unit": _text(t, n, "lead_unit", t.cell(row, "lead_unit")),
@@ -573,6 +588,71 @@ def _kpis(t: _Table, proposals: dict[str, _ProposalRow], kind: str) -> None:
                           unit=_text(t, n, "unit", t.cell(row, "unit"), required=False, limit=40),
                           target=_decimal(t, n, "target", t.cell(row, "target"), places=6), achieved=achieved,
                           higher_is_better=_bool(t, n, "higher_is_better", t.cell(row, "higher_is_better"), True)))
+
+
+def _not_applicable(t: _Table, proposals: dict[str, _ProposalRow], forms: dict[str, FormTemplate]) -> None:
+    """The items the agency sets not applicable per center: the same for every expert."""
+    _bind(t, NA_COLS)
+    seen: dict[tuple[str, str, str], int] = {}
+    for n, row in t.rows:
+        p = _proposal_ref(t, n, row, proposals)
+        pid = str(p.values["id"])
+        cid = _ident(t, n, "criterion_id", t.cell(row, "criterion_id"))
+        fid = t.cell(row, "form_id")
+        own = [forms[f] for f in p.values["forms"]]  # type: ignore[attr-defined]
+        if fid:
+            form = next((f for f in own if f.id == fid), None)
+            if form is None:
+                raise t.error(UNKNOWN_REF, n, "form_id", f"项目“{pid}”不使用评分表“{fid}”（可选：{'、'.join(f.id for f in own)}）",
+                              f"proposal “{pid}” is not scored on form “{fid}” (its forms: {', '.join(f.id for f in own)})")
+        else:
+            having = [f for f in own if any(c.id == cid for c in f.criteria)]
+            if len(having) > 1:
+                raise t.error(BAD_VALUE, n, "criterion_id",
+                              f"评分项“{cid}”同时出现在评分表 {'、'.join(f.id for f in having)} 中，请在「评分表」列注明",
+                              f"item “{cid}” is in forms {', '.join(f.id for f in having)}; name one in column form_id")
+            form = having[0] if having else own[0]
+        crit = next((c for c in form.criteria if c.id == cid), None)
+        if crit is None:
+            raise t.error(UNKNOWN_REF, n, "criterion_id", f"评分表“{form.id}”没有评分项“{cid}”",
+                          f"form “{form.id}” has no item “{cid}”")
+        if not crit.na_allowed:
+            raise t.error(BAD_VALUE, n, "criterion_id", f"评分表“{form.id}”的评分项“{cid} {crit.label.zh}”不允许设为不适用",
+                          f"item “{cid}” of form “{form.id}” cannot be set not applicable")
+        key = (pid, form.id, cid)
+        if key in seen:
+            raise t.error(DUPLICATE, n, "criterion_id", f"与第 {seen[key]} 行重复", f"repeats row {seen[key]}")
+        seen[key] = n
+        p.not_applicable.append(NotApplicable(form_id=form.id, criterion_id=cid,
+                                              reason=_text(t, n, "reason", t.cell(row, "reason"), required=False,
+                                                           limit=500)))
+
+
+def _pledge(root: Path) -> Text | None:
+    """The agency's pledge text from pledge_zh.txt (and pledge_en.txt), or None for the default."""
+    texts: dict[str, str] = {}
+    for name in PLEDGE_FILES:
+        path = root / name
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = unicodedata.normalize("NFC", data.decode("utf-8")).replace("\r\n", "\n").strip()
+        except UnicodeDecodeError:
+            raise _fail(UNREADABLE, f"{name}：不是 UTF-8 编码的文本", f"{name}: not UTF-8 text") from None
+        if not text or len(text) > 20000:
+            raise _fail(BAD_VALUE, f"{name}：承诺书文本为空或超过 20000 字", f"{name}: the pledge is empty or longer "
+                        "than 20000 characters")
+        texts[name] = text
+    if not texts:
+        return None
+    if PLEDGE_FILES[0] not in texts:
+        raise _fail(MISSING_FILE, f"有 {PLEDGE_FILES[1]} 时也须有 {PLEDGE_FILES[0]}（中文承诺书）",
+                    f"{PLEDGE_FILES[1]} needs {PLEDGE_FILES[0]} (the Chinese pledge) too")
+    zh = texts[PLEDGE_FILES[0]]
+    return Text.model_construct(zh=zh, en=texts.get(PLEDGE_FILES[1], zh))
 
 
 def _experts(t: _Table, proposals: dict[str, _ProposalRow]) -> tuple[list[Expert], dict[str, str]]:
@@ -726,6 +806,7 @@ def read_source(src_dir: Path) -> BatchSpec:
         proposals_t = folder.table("proposals", ("proposals", "申报项目"), required=True)
         budget_t = folder.table("budget", ("budget", "预算"), required=False)
         kpis_t = folder.table("kpis", ("kpis", "绩效指标", "考核指标"), required=False)
+        na_t = folder.table("not_applicable", ("not_applicable", "不适用项"), required=False)
         experts_t = folder.table("experts", ("experts", "专家"), required=True)
         assert batch_t and proposals_t and experts_t
         info = _batch_info(batch_t)
@@ -735,15 +816,19 @@ def read_source(src_dir: Path) -> BatchSpec:
             _budget(budget_t, proposals)
         if kpis_t is not None:
             _kpis(kpis_t, proposals, info.kind)
+        if na_t is not None:
+            _not_applicable(na_t, proposals, forms)
         experts, panels = _experts(experts_t, proposals)
     finally:
         folder.close()
     documents = _documents(root, proposals)
+    pledge = _pledge(root)
     label = (proposals_t.label_zh, proposals_t.label_en)
     built = [_model(label, p.row, lambda p=p: Proposal(**p.values, budget=tuple(p.budget), kpis=tuple(p.kpis),  # type: ignore[misc]
-                                                         documents=tuple(p.documents)))
+                                                         documents=tuple(p.documents),
+                                                         not_applicable=tuple(p.not_applicable)))
              for p in proposals.values()]
     used = sorted({fid for p in proposals.values() for fid in p.values["forms"]})  # type: ignore[attr-defined]
     return BatchSpec(batch_id=info.batch_id, title=info.title, kind=info.kind, agency_name=info.agency_name,
                      deadline=info.deadline, forms=[forms[f] for f in used], proposals=built,  # type: ignore[arg-type]
-                     documents=documents, experts=experts, consolidation=None, panels=panels)
+                     documents=documents, experts=experts, consolidation=None, panels=panels, pledge=pledge)

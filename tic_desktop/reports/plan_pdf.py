@@ -221,7 +221,7 @@ def render_plan_pdf(plan: ConstructionPlan, proposal: Proposal) -> bytes:
         *[Paragraph(escape(line), st["cover_title"]) for line in _cover_lines(plan.title)],
         Spacer(1, 30 * mm),
         Paragraph(f"技术领域：{escape(proposal.field)}", st["cover_sub"]),
-        Paragraph(f"牵头单位：{escape(plan.applicant)}", st["cover_sub"]),
+        Paragraph(f"依托单位：{escape(plan.applicant)}", st["cover_sub"]),
     ]
     if proposal.member_units:
         story.append(Paragraph(f"共建单位：{escape('、'.join(proposal.member_units))}", st["cover_sub"]))

@@ -14,7 +14,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from tic_desktop.expert.pledge import KNOWN_IN_ADVANCE, PLEDGE, reason
+from tic_desktop.expert.pledge import KNOWN_IN_ADVANCE, PLEDGE, pledge_title_body, reason
 from tic_desktop.reports.qr import GRID, SHADE, boxes, build_pdf, footer_painter, para, qr_drawing, styles
 
 
@@ -25,7 +25,7 @@ class PledgeInput:
     agency_name: str
     expert: Any  # formats.manifest.Expert
     proposals: tuple[tuple[str, str, str], ...]
-    """(proposal id, center name, lead unit) in manifest order."""
+    """(proposal id, center name, 依托单位) in manifest order."""
     conflicts: Mapping[str, tuple[bool, str | None, str]]
     """proposal id → (declared, reason code, note)."""
     accepted_at: str
@@ -33,6 +33,8 @@ class PledgeInput:
     digest: str
     sheet_seq: int
     qr_text: str
+    pledge_zh: str = PLEDGE.zh
+    """The batch's pledge text (the agency's own, or the default)."""
 
 
 def reason_text(code: str | None, note: str) -> str:
@@ -58,7 +60,7 @@ def render_pledge(data: PledgeInput) -> bytes:
     story += [info, para("一、回避声明", s.section),
               para("本人对本批次分配给本人评审的项目逐一核对如下（存在利害关系的申请回避，不参与该项目的评审和评分）：", s.body),
               Spacer(1, 2 * mm)]
-    rows = [[para(h, s.head) for h in ("序号", "项目编号", "中心名称 / 牵头单位", "是否回避", "回避情形")]]
+    rows = [[para(h, s.head) for h in ("序号", "项目编号", "中心名称 / 依托单位", "是否回避", "回避情形")]]
     for i, (pid, name, lead) in enumerate(data.proposals, 1):
         declared, code, note = data.conflicts.get(pid, (False, None, ""))
         rows.append([para(str(i), s.cell_c), para(pid, s.cell_c), para(f"{name}\n{lead}", s.body),
@@ -68,7 +70,7 @@ def render_pledge(data: PledgeInput) -> bytes:
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles().font), ("GRID", (0, 0), (-1, -1), 0.6, GRID), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                            ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [t, para("二、承诺书", s.section)]
-    text = PLEDGE.zh.split("\n", 1)[1].strip()  # without its own title line
+    text = pledge_title_body(data.pledge_zh)[1]  # without its own title line
     for line in [ln for ln in text.split("\n") if ln.strip()]:
         story.append(para(line.strip(), s.text))
     sign = [

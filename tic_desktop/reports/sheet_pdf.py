@@ -101,7 +101,7 @@ def _header(data: ScoreSheetInput, page: SheetPage) -> list[Any]:
          _cell(KIND_ZH.get(data.kind, data.kind), w[4])],
         ["项目编号", _cell(p.id, pair), "", "中心类型", _cell(CENTER_TYPE_ZH.get(p.center_type, p.center_type), w[4])],
         ["中心名称", _cell(p.center_name, whole), "", "", ""],
-        ["牵头单位", _cell(p.lead_unit, whole), "", "", ""],
+        ["依托单位", _cell(p.lead_unit, whole), "", "", ""],
         ["共建单位", _cell("、".join(p.member_units) or "—", whole), "", "", ""],
         ["技术领域", _cell(p.field, pair), "", "建设（执行）期", _cell(period, w[4])],
         ["总　　分", (Line(f"（ {fmt(ev.total)} ）", 15, 19),), "", "满分", "100"],

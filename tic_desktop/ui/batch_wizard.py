@@ -415,7 +415,7 @@ class BatchWizard(QWidget):
     def _show_parsed(self, spec: Any) -> None:
         lang = self.lang
         self.proposalsModel.bad_row = None
-        self.proposalsModel.set_headers([self.tr("编号"), self.tr("中心名称"), self.tr("类型"), self.tr("牵头单位"),
+        self.proposalsModel.set_headers([self.tr("编号"), self.tr("中心名称"), self.tr("类型"), self.tr("依托单位"),
                                          self.tr("技术领域"), self.tr("评分表"), self.tr("材料")])
         self.proposalsModel.set_rows([
             [p.id, p.center_name, CENTER_TYPE_LABELS[p.center_type].get(lang), p.lead_unit, p.field,

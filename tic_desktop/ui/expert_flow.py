@@ -414,7 +414,8 @@ class ExpertFlow(QObject):
     def ask_pledge(self) -> None:
         from tic_desktop.ui.pledge_dialog import PledgeDialog
 
-        dialog = PledgeDialog(self.settings.lang, self._expert_line(), parent=self.window)
+        dialog = PledgeDialog(self.settings.lang, self._expert_line(), text=self.session.opened.manifest.pledge_text,
+                              parent=self.window)
         self._show(dialog, self._on_pledged, self.go_start)
 
     def _on_pledged(self) -> None:
@@ -424,7 +425,8 @@ class ExpertFlow(QObject):
     def show_pledge_read_only(self) -> None:
         from tic_desktop.ui.pledge_dialog import PledgeDialog
 
-        self._show(PledgeDialog(self.settings.lang, self._expert_line(), read_only=True, parent=self.window),
+        self._show(PledgeDialog(self.settings.lang, self._expert_line(), text=self.session.opened.manifest.pledge_text,
+                                read_only=True, parent=self.window),
                    lambda: None)
 
     def ask_conflicts(self, edit: bool = False) -> None:

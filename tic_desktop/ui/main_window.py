@@ -221,8 +221,12 @@ class MainWindow(QMainWindow):
             widget = self.forms[index]
             widget.setProperty("form_id", form.id)
             # a signed sheet opens read-only until the expert chooses "修订" (a new revision)
+            fixed = session.fixed_na(proposal_id, form.id)
+            reasons = {n.criterion_id: n.reason for n in session.opened.proposals[proposal_id].not_applicable
+                       if n.form_id == form.id}
             widget.set_form(form, session.answers(proposal_id, form.id), expert.role if expert else None,
-                            read_only=session.sheet_locked())
+                            read_only=session.sheet_locked(),
+                            fixed_na=None if fixed is None else {cid: reasons.get(cid, "") for cid in fixed})
             tabs.addTab(widget, form.title.get(self.lang))
             self._update_tab_title(index)
         tabs.setTabBarAutoHide(len(forms) <= 1)

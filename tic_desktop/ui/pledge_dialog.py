@@ -6,16 +6,18 @@ import html
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
-from tic_desktop.expert.pledge import PLEDGE
+from tic_desktop.core.types import Text
+from tic_desktop.expert.pledge import PLEDGE, pledge_title_body
 from tic_desktop.ui.forms.ui_pledge_dialog import Ui_PledgeDialog
 
 
 class PledgeDialog(QDialog):
-    def __init__(self, lang: str, expert_line: str, *, read_only: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, lang: str, expert_line: str, *, text: Text | None = None, read_only: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ui = Ui_PledgeDialog()
         self.ui.setupUi(self)
-        title, _, body = PLEDGE.get(lang).partition("\n\n")
+        title, body = pledge_title_body((text or PLEDGE).get(lang))
         paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in body.splitlines() if line.strip())
         self.ui.textBrowser.setHtml(
             f"<h2 align='center'>{html.escape(title)}</h2>{paragraphs}"

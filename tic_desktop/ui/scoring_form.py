@@ -10,6 +10,7 @@ answers as they were committed (a field commits on editingFinished, a radio on t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -102,6 +103,7 @@ class ScoringForm(QWidget):
         self._form: FormTemplate | None = None
         self._role: str | None = None
         self._read_only = False
+        self._fixed_na: dict[str, str] | None = None
         self._lang = ui_language()
         self._reset_state(FormAnswers())
         self._evaluation: Evaluation | None = None
@@ -319,9 +321,14 @@ class ScoringForm(QWidget):
 
     # -- API ---------------------------------------------------------------------------------
     def set_form(self, form: FormTemplate, answers: FormAnswers, role: str | None,
-                 read_only: bool = False) -> None:
-        """Show `form` filled with `answers`; the widgets are re-used when the form is the same."""
+                 read_only: bool = False, fixed_na: Mapping[str, str] | None = None) -> None:
+        """Show `form` filled with `answers`; the widgets are re-used when the form is the same.
+
+        `fixed_na` (criterion id → the agency's reason) are the items the agency set not applicable
+        for this center (a batch of format 1.1): shown 不适用, disabled, the same for every expert;
+        the expert marks nothing N/A. None: a 1.0 batch, where the expert may mark N/A."""
         lang = ui_language()
+        self._fixed_na = None if fixed_na is None else dict(fixed_na)
         if self._form is None or form is not self._form and form != self._form or lang != self._lang:
             self._lang = lang
             self._build_content(form)
@@ -465,7 +472,7 @@ class ScoringForm(QWidget):
     # -- helpers -----------------------------------------------------------------------------
     def _reset_state(self, answers: FormAnswers) -> None:
         self._scores: dict[str, Decimal] = dict(answers.scores)
-        self._na: set[str] = set(answers.not_applicable)
+        self._na: set[str] = set(answers.not_applicable if self._fixed_na is None else self._fixed_na)
         self._comments: dict[str, str] = dict(answers.comments)
         self._vetoes: dict[str, bool] = dict(answers.vetoes)
         self._conclusion: str | None = answers.conclusion
@@ -509,6 +516,8 @@ class ScoringForm(QWidget):
             else:
                 row.set_restricted(None)
             row.set_read_only(self._read_only)
+            if self._fixed_na is not None:
+                row.set_agency_na(self._fixed_na.get(cid) if cid in self._fixed_na else None, cid in self._fixed_na)
             row.score_edit.setEnabled(cid not in self._na and row.isEnabled())
         buttons = [b for g in self._veto_groups.values() for b in g.buttons()]
         if self._conclusion_group is not None:
@@ -524,11 +533,13 @@ class ScoringForm(QWidget):
             return
         lang = self._lang
         answers = self.answers()
-        evaluation = evaluate(form, answers, self._role)
+        fixed = None if self._fixed_na is None else frozenset(self._fixed_na)
+        evaluation = evaluate(form, answers, self._role, fixed_na=fixed)
         self._evaluation = evaluation
         # a comment stays marked as required once written: ask the rules as if it were empty
         needs_comment = {p.target: p for p in evaluate(form, dataclasses.replace(answers, comments={}),
-                                                       self._role).problems if p.code == "comment.required"}
+                                                       self._role, fixed_na=fixed).problems
+                         if p.code == "comment.required"}
         for cid, row in self._rows.items():
             row.set_band(evaluation.band_of.get(cid), lang)
             problem = needs_comment.get(cid)

@@ -181,6 +181,21 @@ class CriterionRow(QWidget):
         if self.na_box is not None:
             self.na_box.setEnabled(not read_only)
 
+    def set_agency_na(self, reason: str | None, fixed: bool) -> None:
+        """A batch where the agency decides N/A: the item shows 不适用, checked and disabled, when the
+        agency set it for this center (with its reason), and no N/A box otherwise."""
+        if self.na_box is None:
+            return
+        self.na_box.setVisible(fixed)
+        self.na_box.setEnabled(False)
+        self.na_box.blockSignals(True)
+        self.na_box.setChecked(fixed)
+        self.na_box.blockSignals(False)
+        if fixed:
+            text = self.tr("评审机构确定本项不适用") + (f"：{reason}" if reason else "")
+            self.na_box.setToolTip(text)
+            self._show_note(text + self.tr("（对所有专家相同）"), error=False)
+
     def set_levels_visible(self, visible: bool) -> None:
         self.levels_label.setVisible(visible)
 
