@@ -1957,6 +1957,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Export progress</translation>
     </message>
     <message>
+        <source>取消导出</source>
+        <translation>Cancel export</translation>
+    </message>
+    <message>
+        <source>在签名之前停止导出：不签名，也不写入任何文件</source>
+        <translation>Stop the export before signing: nothing is signed or written</translation>
+    </message>
+    <message>
         <source>导出到：</source>
         <translation>Export to:</translation>
     </message>
@@ -2041,8 +2049,28 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Making the PDFs, signing, encrypting, writing and verifying the score sheet (revision %1)…</translation>
     </message>
     <message>
+        <source>正在生成第 %1 / %2 个项目的评分表 PDF（第 %3 版）…</source>
+        <translation>Making the score-sheet PDF of proposal %1 / %2 (revision %3)…</translation>
+    </message>
+    <message>
+        <source>正在生成承诺书 PDF…</source>
+        <translation>Making the pledge PDF…</translation>
+    </message>
+    <message>
+        <source>正在签名、加密、写入并核验评分表（第 %1 版）…</source>
+        <translation>Signing, encrypting, writing and verifying the score sheet (revision %1)…</translation>
+    </message>
+    <message>
+        <source>正在取消导出…</source>
+        <translation>Cancelling the export…</translation>
+    </message>
+    <message>
         <source>导出完成</source>
         <translation>Export complete</translation>
+    </message>
+    <message>
+        <source>已取消导出</source>
+        <translation>Export cancelled</translation>
     </message>
     <message>
         <source>内部错误：%1</source>

@@ -36,3 +36,19 @@ def test_a_result_for_a_deleted_owner_is_dropped(qtbot) -> None:
     qtbot.waitUntil(lambda: bool(marker), timeout=5000)
     qtbot.wait(50)
     assert marker == ["done"] and seen == []  # no handler touched the deleted label
+
+
+def test_progress_reaches_the_gui_thread_in_order_before_the_result(qtbot) -> None:
+    events: list[object] = []
+
+    def work(report) -> str:
+        for i in range(5):
+            report(i, 5)
+        return "done"
+
+    def on_progress(done: int, total: int) -> None:
+        events.append((done, total, threading.current_thread() is threading.main_thread()))
+
+    run_in_background(work, events.append, events.append, on_progress=on_progress)
+    qtbot.waitUntil(lambda: "done" in events, timeout=5000)
+    assert events == [(i, 5, True) for i in range(5)] + ["done"]

@@ -256,3 +256,50 @@ def test_wrong_passphrase_every_time_gives_up_with_a_message(
     qtbot.waitUntil(lambda: bool(hooks.messages) and not d.busy, timeout=60000)
     assert len(hooks.errors) == 2 and "口令不正确" in hooks.messages[-1][1] and hooks.messages[-1][2]
     assert not list(tmp_path.glob("*.ticsheet")) and d.signButton.isEnabled()
+
+
+def test_export_shows_progress_per_proposal_and_can_be_cancelled_before_the_signature(
+        qtbot: Any, session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from tic_desktop.reports import sheet_pdf
+
+    _score(session)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    hooks = Hooks([PASSPHRASE], usb)
+    d = _dialog(qtbot, session, hooks)
+    gate, rendered = threading.Event(), []
+    real = sheet_pdf.render_score_sheet
+
+    def held(data: Any) -> bytes:  # the second PDF waits until the test has pressed 取消导出
+        if rendered:
+            gate.wait(30)
+        rendered.append(data.proposal.id)
+        return real(data)
+
+    monkeypatch.setattr(sheet_pdf, "render_score_sheet", held)
+    scored = sum(1 for p in session.assigned() if not session.is_conflicted(p.id))
+    d.signButton.click()
+    qtbot.waitUntil(lambda: not d.cancelButton.isHidden() and d.progressBar.value() >= 1, timeout=60000)
+    assert d.progressBar.maximum() == scored + 2  # one step per proposal, the pledge, signing
+    assert f"第 2 / {scored} 个项目" in d.progressLabel.text()
+    assert d.cancelButton.isEnabled() and not d.closeButton.isEnabled()
+    d.cancelButton.click()
+    gate.set()
+    qtbot.waitUntil(lambda: not d.busy, timeout=60000)
+    title, text, warning = hooks.messages[-1]
+    assert title == "已取消导出" and "未签名" in text and not warning
+    assert len(rendered) == 2  # stopped at the next proposal
+    assert not list(usb.iterdir()) and not list((tmp_path / "data" / "sheets").rglob("*.ticsheet"))
+    assert not signing.is_locked(session) and signing.exports(session) == []
+    assert d.signButton.isEnabled() and d.cancelButton.isHidden()
+
+    # the next export runs to the end and its bar reaches the last step
+    monkeypatch.setattr(sheet_pdf, "render_score_sheet", real)
+    hooks.passphrases = [PASSPHRASE]
+    seen: list[int] = []
+    d.progressBar.valueChanged.connect(seen.append)
+    with qtbot.waitSignal(d.signed, timeout=60000):
+        d.signButton.click()
+    assert seen == sorted(seen) and seen[-1] == scored + 2

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import errno as _errno
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -85,6 +86,10 @@ EXPORT_FOLDER_MISSING = register(
 EXPORT_FAILED = register(
     "export.failed", "写入评分表时出错，评分表未导出。请检查磁盘或 U 盘后重试。",
     "Writing the score sheet failed, so it was not exported. Check the disk or USB stick and try again.",
+)
+EXPORT_CANCELLED = register(
+    "export.cancelled", "已取消导出：评分表未签名，也未写入任何文件。",
+    "Export cancelled: the score sheet was not signed and no file was written.",
 )
 EXPORT_STALE = register(
     "export.stale", "导出期间已记录了另一版评分表，本次导出未登记。请关闭后重新打开审核页。",
@@ -333,8 +338,25 @@ def gather_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
     )
 
 
-def render_sheet(draft: SheetDraft, key: ExpertKey) -> BuiltSheet:
-    """The PDFs, key files and the validated sheet. Pure and slow: safe in a worker thread."""
+Progress = Callable[[int, int], None]
+"""`progress(done, total)`: `done` of `total` steps finished (one per proposal's PDF, then the
+pledge, then signing and writing)."""
+
+
+def _check_cancel(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise SheetRejected(EXPORT_CANCELLED)
+
+
+def export_steps(draft: SheetDraft) -> int:
+    """How many steps `write_export` reports: one per proposal's PDF, the pledge, signing + writing."""
+    return len(draft.pages) + 2
+
+
+def render_sheet(draft: SheetDraft, key: ExpertKey, *, progress: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> BuiltSheet:
+    """The PDFs, key files and the validated sheet. Pure and slow: safe in a worker thread.
+    `progress` is told after each PDF; `cancelled()` is asked before each (`export.cancelled`)."""
     from tic_desktop.reports.pledge_pdf import PledgeInput, render_pledge  # noqa: PLC0415
     from tic_desktop.reports.sheet_pdf import ScoreSheetInput, render_score_sheet  # noqa: PLC0415
 
@@ -347,12 +369,19 @@ def render_sheet(draft: SheetDraft, key: ExpertKey) -> BuiltSheet:
     members = sheetfmt.key_members(key.signing_key.public_key(), expert.id)
     qr = sheetfmt.qr_payload(batch_id=m.batch_id, expert_id=expert.id, sheet_seq=seq, digest=digest,
                              fingerprint=key.fingerprint)
-    for proposal, pages in draft.pages:
+    total = export_steps(draft)
+    for done, (proposal, pages) in enumerate(draft.pages):
+        _check_cancel(cancelled)
+        if progress is not None:
+            progress(done, total)
         members[sheetfmt.pdf_member(proposal.id)] = render_score_sheet(ScoreSheetInput(
             batch_id=m.batch_id, batch_title=m.title.zh, kind=m.kind, agency_name=m.agency.name, proposal=proposal,
             expert=expert, pages=pages, fingerprint=key.fingerprint, digest=digest,
             sheet_seq=seq, qr_text=qr, date=date,
         ))
+    _check_cancel(cancelled)
+    if progress is not None:
+        progress(len(draft.pages), total)
     members[sheetfmt.PLEDGE_PDF] = render_pledge(PledgeInput(
         batch_id=m.batch_id, batch_title=m.title.zh, agency_name=m.agency.name, expert=expert,
         proposals=draft.pledge_proposals, conflicts=draft.conflicts, accepted_at=draft.pledge_accepted_at,
@@ -495,11 +524,20 @@ def _export_error(exc: BaseException, folder: Path, *, chosen: bool = True) -> S
     return SheetRejected(EXPORT_FAILED, f"{folder}: {cause or exc}")
 
 
-def write_export(job: ExportJob, key: ExpertKey) -> WrittenSheet:
+def write_export(job: ExportJob, key: ExpertKey, *, progress: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> WrittenSheet:
     """Render, sign, encrypt, write atomically, re-open and verify, keep a copy. No session, no
     workspace: safe in a worker thread. Write failures come back as `SheetRejected` with an
-    `export.*` code; a sheet that does not verify as `SheetRejected` from `formats.sheet`."""
-    built = render_sheet(job.draft, key)
+    `export.*` code; a sheet that does not verify as `SheetRejected` from `formats.sheet`.
+
+    `progress(done, total)` after each step (`export_steps`); `cancelled()` is asked before each
+    PDF and last just before signing: a cancelled export (`export.cancelled`) has signed and
+    written nothing. Once signing has begun it runs to the end."""
+    built = render_sheet(job.draft, key, progress=progress, cancelled=cancelled)
+    _check_cancel(cancelled)
+    total = export_steps(job.draft)
+    if progress is not None:
+        progress(total - 1, total)
     sheet = built.sheet
     zip_bytes, body = sheetfmt.seal_sheet(sheet, built.members, key.signing_key)
     data = sheetfmt.encrypt_sheet(zip_bytes, [sheet.recipient.age_recipient, key.age_recipient])
@@ -538,6 +576,8 @@ def write_export(job: ExportJob, key: ExpertKey) -> WrittenSheet:
             job.kept.unlink(missing_ok=True)
         raise
     conflicts = sum(1 for p in sheet.proposals if p.conflict.declared)
+    if progress is not None:
+        progress(total, total)
     return WrittenSheet(job.target, job.kept, sheet.batch_id, sheet.expert_id, sheet.sheet_seq, sheet.supersedes,
                         sha, built.digest, sheet.audit_head.seq, len(sheet.proposals), conflicts)
 

@@ -4,6 +4,10 @@ Results come back by queued signal on the GUI thread; nothing touches a widget f
 A result that arrives after its `owner` widget was deleted (a window closed, a page torn down while
 the work ran) is dropped: the handler would reach into a deleted widget. The owner is `owner=`, or
 else the object `on_done` is a bound method of.
+
+With `on_progress`, `fn` is called with one argument, `report(*values)`, that it may call from
+the worker as often as it likes; each call reaches `on_progress(*values)` on the GUI thread, in
+order, before the result (dropped like the result once the owner is gone).
 """
 
 from __future__ import annotations
@@ -19,17 +23,22 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
+    progress = Signal(object)
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[..., Any], relay: _Relay, with_report: bool) -> None:
         super().__init__()
         self._fn = fn
         self._relay = relay
+        self._with_report = with_report
+
+    def report(self, *values: Any) -> None:
+        self._emit(self._relay.progress, values)
 
     def run(self) -> None:
         try:
-            result = self._fn()
+            result = self._fn(self.report) if self._with_report else self._fn()
         except BaseException as exc:  # noqa: BLE001 - handed to on_error on the GUI thread
             self._emit(self._relay.failed, exc)
         else:
@@ -46,11 +55,12 @@ _live: set[_Relay] = set()
 
 
 def run_in_background(
-    fn: Callable[[], Any],
+    fn: Callable[..., Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None],
     *,
     owner: QObject | None = None,
+    on_progress: Callable[..., None] | None = None,
 ) -> None:
     relay = _Relay()
     _live.add(relay)
@@ -65,4 +75,10 @@ def run_in_background(
 
     relay.done.connect(lambda value: finish(on_done, value))
     relay.failed.connect(lambda exc: finish(on_error, exc))
-    QThreadPool.globalInstance().start(_Task(fn, relay))
+    if on_progress is not None:
+        def progress(values: tuple[Any, ...]) -> None:
+            if owner is None or shiboken6.isValid(owner):
+                on_progress(*values)
+
+        relay.progress.connect(progress)
+    QThreadPool.globalInstance().start(_Task(fn, relay, on_progress is not None))

@@ -3,15 +3,18 @@ what is missing; Sign (asks for the passphrase), Revise, and the export folder (
 
 All the logic is in `expert.signing`; this dialog only shows it and asks. Nothing slow runs on
 the GUI thread: unlocking the key (scrypt, ~1 s) and `signing.write_export` (PDFs, signing,
-encryption, atomic write, re-open and verify: ~3 s for 42 proposals) go through
+encryption, atomic write, re-open and verify: ~2 s for 42 proposals) go through
 `run_in_background`; `signing.prepare_export` (reads the workspace, whose SQLite connection belongs
 to the GUI thread) runs before, `signing.record_export` after. While they run, a progress bar shows
-and every button is disabled; the dialog cannot be closed. The hooks `ask_passphrase`,
+(one step per proposal's PDF, then the pledge, then signing and writing) and every other button is
+disabled; the dialog cannot be closed. 取消导出 stops the export before the signature is made
+(nothing is written, the sheet stays unsigned); once signing has begun it is disabled. The hooks `ask_passphrase`,
 `ask_folder` and `show_message` can be replaced (tests, or the main window's own dialogs).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -118,6 +121,11 @@ class ReviewDialog(QDialog):
         self.progressBar.setTextVisible(False)
         self.progressBar.setAccessibleName(self.tr("导出进度"))
         progress_row.addWidget(self.progressBar, 1)
+        self.cancelButton = QPushButton(self.tr("取消导出"), self)
+        self.cancelButton.setObjectName("cancelButton")
+        self.cancelButton.setToolTip(self.tr("在签名之前停止导出：不签名，也不写入任何文件"))
+        self.cancelButton.setVisible(False)
+        progress_row.addWidget(self.cancelButton)
         layout.addLayout(progress_row)
         self.progressLabel.setVisible(False)
         self.progressBar.setVisible(False)
@@ -164,6 +172,7 @@ class ReviewDialog(QDialog):
         self.reviseButton.clicked.connect(self.revise)
         self.signButton.clicked.connect(self.sign)
         self.closeButton.clicked.connect(self.reject)
+        self.cancelButton.clicked.connect(self.cancel_export)
 
     # state ------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -235,6 +244,10 @@ class ReviewDialog(QDialog):
         self.progressLabel.setText(text)
         self.progressLabel.setVisible(busy)
         self.progressBar.setVisible(busy)
+        if not busy:
+            self.progressBar.setRange(0, 0)  # indeterminate again for the next wait
+            self.progressBar.setTextVisible(False)
+            self.cancelButton.setVisible(False)
         self._update_buttons()
         self.busyChanged.emit(busy)
 
@@ -314,9 +327,44 @@ class ReviewDialog(QDialog):
             self.show_message(self.tr("导出失败"), exc.text(self.lang), True)
             self.refresh()
             return
-        self._set_busy(True, self.tr("正在生成 PDF、签名、加密、写入并核验评分表（第 %1 版）…")
-                       .replace("%1", str(job.draft.body["sheet_seq"])))
-        run_in_background(lambda: signing.write_export(job, key), self._on_written, self._on_export_failed)
+        self._seq = job.draft.body["sheet_seq"]
+        self._set_busy(True, self.tr("正在生成 PDF、签名、加密、写入并核验评分表（第 %1 版）…").replace("%1", str(self._seq)))
+        steps = signing.export_steps(job.draft)
+        self.progressBar.setRange(0, steps)
+        self.progressBar.setValue(0)
+        self.progressBar.setTextVisible(True)
+        self.progressBar.setFormat("%v / %m")
+        cancel = self._cancel = threading.Event()
+        self.cancelButton.setEnabled(True)
+        self.cancelButton.setVisible(True)
+        pdfs = len(job.draft.pages)
+        run_in_background(
+            lambda report: signing.write_export(job, key, progress=lambda d, t: report(d, t, pdfs),
+                                                cancelled=cancel.is_set),
+            self._on_written, self._on_export_failed, on_progress=self._on_progress)
+
+    def _on_progress(self, done: int, total: int, pdfs: int) -> None:
+        if not self.busy:
+            return
+        self.progressBar.setValue(done)
+        if done < pdfs:
+            text = self.tr("正在生成第 %1 / %2 个项目的评分表 PDF（第 %3 版）…")
+            text = text.replace("%1", str(done + 1)).replace("%2", str(pdfs)).replace("%3", str(self._seq))
+        elif done < total - 1:
+            text = self.tr("正在生成承诺书 PDF…")
+        else:  # the signature is being made: too late to cancel
+            self.cancelButton.setEnabled(False)
+            text = self.tr("正在签名、加密、写入并核验评分表（第 %1 版）…").replace("%1", str(self._seq))
+        self.progressLabel.setText(text)
+
+    def cancel_export(self) -> None:
+        """Stop the export before the signature (the worker stops at the next proposal)."""
+        cancel = getattr(self, "_cancel", None)
+        if cancel is None or not self.busy:
+            return
+        cancel.set()
+        self.cancelButton.setEnabled(False)
+        self.progressLabel.setText(self.tr("正在取消导出…"))
 
     def _on_written(self, written: signing.WrittenSheet) -> None:
         try:
@@ -334,7 +382,10 @@ class ReviewDialog(QDialog):
 
     def _on_export_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.show_message(self.tr("导出失败"), self._error_text(exc), True)
+        if isinstance(exc, Rejected) and exc.code == signing.EXPORT_CANCELLED:
+            self.show_message(self.tr("已取消导出"), exc.text(self.lang), False)
+        else:
+            self.show_message(self.tr("导出失败"), self._error_text(exc), True)
         self.refresh()
 
     def _error_text(self, exc: BaseException) -> str:
