@@ -33,7 +33,7 @@ from tic_desktop import __version__
 from tic_desktop.core.errors import Rejected
 from tic_desktop.core.labels import KIND_LABELS, ROLE_LABELS
 
-SUBCOMMANDS = ("demo-batch", "batch", "keys", "sheets", "simulate", "consolidate", "self-test")
+SUBCOMMANDS = ("demo-batch", "batch", "keys", "sheets", "simulate", "consolidate", "pool", "self-test")
 
 
 def ui_lang(environ: dict[str, str] | None = None) -> str:
@@ -154,6 +154,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     from tic_desktop.cli_consolidate import add_consolidate_command  # noqa: PLC0415 - not on the app's start
 
     add_consolidate_command(sub, lang)
+    from tic_desktop.cli_pool import add_pool_command  # noqa: PLC0415 - not on the app's start
+
+    add_pool_command(sub, lang)
     add_self_test_command(sub, lang)
     return parser
 
@@ -484,13 +487,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(lang)
     args = parser.parse_args(args_list)
     from tic_desktop.cli_consolidate import cmd_consolidate  # noqa: PLC0415 - not on the app's start
+    from tic_desktop.cli_pool import cmd_pool  # noqa: PLC0415 - not on the app's start
 
     handlers = {("demo-batch", None): cmd_demo_batch, ("keys", "create"): cmd_keys_create,
                 ("batch", "build"): cmd_batch_build, ("batch", "inspect"): cmd_batch_inspect,
                 ("sheets", "verify"): cmd_sheets_verify, ("simulate", None): cmd_simulate,
-                ("consolidate", None): cmd_consolidate, ("self-test", None): cmd_self_test}
+                ("consolidate", None): cmd_consolidate, ("self-test", None): cmd_self_test,
+                **{("pool", a): cmd_pool for a in ("draw", "replace", "check")}}
     action = (getattr(args, "keys_command", None) or getattr(args, "batch_command", None)
-              or getattr(args, "sheets_command", None))
+              or getattr(args, "sheets_command", None) or getattr(args, "pool_command", None))
     handler = handlers[(args.command, action)]
     try:
         return handler(args, lang)

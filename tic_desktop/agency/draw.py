@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from tic_desktop.agency.avoidance import Exclusion, UnitNames, barred, exclusions
 from tic_desktop.agency.pool import ROLES, Center, PoolExpert
-from tic_desktop.core.errors import Rejected, register
+from tic_desktop.core.errors import Rejected, message, register
 from tic_desktop.core.labels import ROLE_LABELS
 
 CANNOT_FILL = register(
@@ -46,8 +46,22 @@ NO_RESERVE = register(
 NOT_DRAWN = register("draw.not_drawn", "该专家不在本次抽取的专家组中。", "This expert is not on a panel of this draw.")
 
 
+@dataclass
 class DrawError(Rejected):
-    """A draw that cannot be made; `detail` names the panel, role and constraint (Chinese and English)."""
+    """A draw that cannot be made or bad rules; `detail` (Chinese) and `detail_en` name the panel, role
+    and constraint."""
+
+    detail_en: str = ""
+
+    def text(self, lang: str = "zh") -> str:
+        if lang.startswith("zh") or not self.detail_en:
+            return super().text(lang)
+        return f"{message(self.code, lang)} ({self.detail_en})"
+
+
+def _err(code: str, both: str) -> DrawError:
+    zh, _, en = both.partition(" / ")
+    return DrawError(code, zh, en)
 
 
 @dataclass(frozen=True)
@@ -126,11 +140,11 @@ def parse_per_panel(text: str) -> dict[str, int]:
         name, sep, count = part.partition("=")
         role = _ROLES.get(name.strip()) or _ROLES.get(name.strip().lower())
         if not sep or role is None or not count.strip().isdigit() or role in out:
-            raise Rejected(BAD_RULES, f"“{part}”：应写成 角色=人数，如 technical=5,finance=1,management=1 / "
+            raise _err(BAD_RULES, f"“{part}”：应写成 角色=人数，如 technical=5,finance=1,management=1 / "
                                       f"“{part}”: write role=count, e.g. technical=5,finance=1,management=1")
         out[role] = int(count)
     if not out or sum(out.values()) == 0:
-        raise Rejected(BAD_RULES, "每个专家组至少抽取一人 / at least one expert per panel")
+        raise _err(BAD_RULES, "每个专家组至少抽取一人 / at least one expert per panel")
     return out
 
 
@@ -162,21 +176,21 @@ def _fail(panel: str, role: str, wanted: int, funnel: list[tuple[str, str, int]]
     label = ROLE_LABELS[role]
     zh = "，".join(f"{z} {n} 人" for z, _e, n in funnel)
     en = ", ".join(f"{e}: {n}" for _z, e, n in funnel)
-    return DrawError(CANNOT_FILL, f"专家组 {panel} 需要{label.zh} {wanted} 人，但{zh} / panel {panel} needs {wanted} "
+    return _err(CANNOT_FILL, f"专家组 {panel} 需要{label.zh} {wanted} 人，但{zh} / panel {panel} needs {wanted} "
                                   f"{label.en} experts, but {en}")
 
 
 def check_rules(rules: DrawRules, centers: Sequence[Center]) -> None:
     if rules.panels < 1:
-        raise Rejected(BAD_RULES, "专家组数至少为 1 / at least one panel")
+        raise _err(BAD_RULES, "专家组数至少为 1 / at least one panel")
     if rules.panels > len(centers):
-        raise Rejected(BAD_RULES, f"专家组数 {rules.panels} 多于中心数 {len(centers)} / {rules.panels} panels for "
+        raise _err(BAD_RULES, f"专家组数 {rules.panels} 多于中心数 {len(centers)} / {rules.panels} panels for "
                                   f"{len(centers)} centers")
     if rules.reserves < 0 or (rules.max_per_unit is not None and rules.max_per_unit < 1):
-        raise Rejected(BAD_RULES, "候补人数不能为负，同单位上限至少为 1 / reserves ≥ 0 and max per unit ≥ 1")
+        raise _err(BAD_RULES, "候补人数不能为负，同单位上限至少为 1 / reserves ≥ 0 and max per unit ≥ 1")
     unknown = [r for r in rules.per_panel if r not in ROLES]
     if unknown:
-        raise Rejected(BAD_RULES, f"未知角色 {unknown} / unknown roles {unknown}")
+        raise _err(BAD_RULES, f"未知角色 {unknown} / unknown roles {unknown}")
 
 
 def draw(experts: Sequence[PoolExpert], centers: Sequence[Center], rules: DrawRules, seed: str, *,
@@ -245,7 +259,7 @@ def draw(experts: Sequence[PoolExpert], centers: Sequence[Center], rules: DrawRu
             for _ in range(rules.reserves):
                 got = take(free)
                 if got is None:
-                    raise DrawError(CANNOT_FILL, f"专家组 {name} 的{ROLE_LABELS[role].zh}候补不足 {rules.reserves} 人 / "
+                    raise _err(CANNOT_FILL, f"专家组 {name} 的{ROLE_LABELS[role].zh}候补不足 {rules.reserves} 人 / "
                                                  f"panel {name} has fewer than {rules.reserves} {role} reserves")
                 reserves.append(Seat(got.expert_id, role))
         chair = next((k for k, s in enumerate(members) if s.role == "technical"), 0 if members else None)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tic_desktop.agency.avoidance import UnitNames
-from tic_desktop.agency.draw import BAD_RULES, Draw, DrawRules, draw, replace
+from tic_desktop.agency.draw import BAD_RULES, Draw, DrawRules, _err, draw, replace
 from tic_desktop.agency.draw_record import (
     DrawContext,
     build_record,
@@ -51,7 +51,7 @@ def new_seed() -> str:
 
 def check_seed(seed: str) -> str:
     if not _SEED.fullmatch(seed):
-        raise Rejected(BAD_RULES, f"随机种子“{seed}”只能含字母、数字、点、下划线和连字符（最长 64 个字符）/ "
+        raise _err(BAD_RULES, f"随机种子“{seed}”只能含字母、数字、点、下划线和连字符（最长 64 个字符） / "
                                   f"the seed “{seed}” may hold letters, digits, dot, underscore and hyphen (≤ 64)")
     return seed
 
@@ -111,7 +111,7 @@ def run_replacement(record_path: Path, pool_path: Path, centers_path: Path, expe
                     keys: AgencyKeys, *, letters: bool = True) -> DrawDone:
     """A new signed revision of the record: `expert_id` replaced from the reserves, in order."""
     if not reason.strip():
-        raise Rejected(BAD_RULES, "请填写替换原因 / give the reason for the replacement")
+        raise _err(BAD_RULES, "请填写替换原因 / give the reason for the replacement")
     data = Path(record_path).read_bytes()
     record, _signer = verify_record(data, Path(str(record_path) + ".sig").read_bytes())
     if record["agency"]["fingerprint"] != keys.fingerprint:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
@@ -76,13 +77,16 @@ def render_draw_record(record: Mapping[str, Any]) -> bytes:
         story += [para(f"专家组 {p['panel']}：{len(p['proposals'])} 个中心（{'、'.join(p['fields'])}）", s.section),
                   para("评审中心：" + "、".join(p["proposals"]), small), Spacer(1, 1.5 * mm)]
         rows = [[para(h, s.head) for h in ("", "专家编号", "姓名", "单位", "职称", "类别", "专业领域")]]
+        used = {r["replaced_by"]: r["expert_id"] for r in record["replacements"] if r["panel"] == p["panel"]}
         for kind, seats in (("成员", p["members"]), ("候补", p["reserves"])):
             for i, m in enumerate(seats, start=1):
-                tag = "组长" if m["chair"] else f"{kind}{i}"
+                tag = "组长" if m["chair"] and kind == "成员" else f"{kind}{i}"
+                if kind == "候补" and m["expert_id"] in used:
+                    tag += f"（已递补 {used[m['expert_id']]}）"
                 rows.append([para(tag, s.cell_c), para(m["expert_id"], cell), para(m["name"], cell),
                              para(m["unit"], small), para(m["title"], small),
                              para(label(ROLE_LABELS, m["role"]), small), para("、".join(m["fields"]), small)])
-        story.append(_table(rows, [14 * mm, 20 * mm, 18 * mm, 50 * mm, 20 * mm, 20 * mm, 36 * mm]))
+        story.append(_table(rows, [20 * mm, 18 * mm, 18 * mm, 48 * mm, 20 * mm, 20 * mm, 34 * mm]))
     if record["replacements"]:
         story.append(para("替换记录（由候补依次递补）", s.section))
         rows = [[para(h, s.head) for h in ("版本", "专家组", "原专家", "递补专家", "原因")]]
@@ -109,13 +113,15 @@ def render_invitation(record: Mapping[str, Any], panel: Mapping[str, Any], membe
         para(f"{record['agency']['name']} · 抽取记录 {record['draw_id']}", s.subtitle),
         para(f"尊敬的{member['name']}{member['title'] or '专家'}：", s.body), Spacer(1, 2 * mm),
         para(f"经从专家库随机抽取（随机种子 {record['seed']}，抽取记录可复核），特邀请您作为{role}参加天津市技术创新中心"
-             f"专家评审专家组 {panel['panel']}，评审 {len(panel['proposals'])} 个中心：{'、'.join(panel['proposals'])}。", s.text),
+             f"专家评审第 {panel['panel']} 专家组，评审以下 {len(panel['proposals'])} 个中心："
+             f"{'、'.join(panel['proposals'])}。", s.text),
         para(f"评审日期：{meeting or '另行通知'}。如不能参加，请尽快告知，我们将按抽取记录由候补专家依次递补。", s.text),
         para("一、核对机构密钥指纹", s.section),
         para("您第一次打开评审批次文件时，软件会显示评审组织机构的密钥指纹。请与下列指纹（及右侧二维码）逐组核对，"
              "完全一致后再确认信任；不一致请勿打开，并电话联系我们。", s.body),
     ]
-    box = Table([[para(grouped(fp), s.big), qr_drawing(f"{QR_PREFIX};fp={fp}", 36 * mm)]],
+    fp_style = ParagraphStyle("fp", parent=s.big, fontSize=12.5, leading=18)
+    box = Table([[para(grouped(fp), fp_style), qr_drawing(f"{QR_PREFIX};fp={fp}", 36 * mm)]],
                 colWidths=[136 * mm, 42 * mm])
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [box, para("二、登记您的签名密钥", s.section), para(
