@@ -243,14 +243,15 @@ def draw(experts: Sequence[PoolExpert], centers: Sequence[Center], rules: DrawRu
             while len(seated) < seats:
                 got = take(free)
                 if got is None:
-                    capped = sum(1 for e in free if e.expert_id not in used and rules.max_per_unit is not None
+                    left = [e for e in free if e.expert_id not in used]
+                    capped = sum(1 for e in left if rules.max_per_unit is not None
                                  and per_unit.get(unit_of[e.expert_id], 0) >= rules.max_per_unit)
                     funnel = [("专家库中共有", "the pool has", len(pool_role)), ("评审日期可参加", "available on the date",
                               len(available)), ("回避后剩余", "after avoidance", len(clear))]
                     if role == "technical":
                         funnel.append(("领域相符", "in the panel's fields", len(in_field)))
                     funnel += [("未被其他专家组抽中", "not drawn for another panel", len(free)),
-                               ("同单位人数限制后", "within the per-unit limit", len(free) - capped - len(seated)),
+                               ("同单位人数限制后", "within the per-unit limit", len(left) - capped),
                                ("已抽中", "already drawn", len(seated))]
                     raise _fail(name, role, seats, funnel)
                 seated.append(got)
