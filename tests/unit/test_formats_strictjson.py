@@ -113,3 +113,20 @@ def test_fast_canonical_dumps_equals_rfc8785(value: object) -> None:
 def test_values_where_the_encoders_could_differ_take_the_rfc8785_path(value: object) -> None:
     assert not strictjson._plain(value)
     assert strictjson.dumps(value) == rfc8785.dumps(value)
+
+
+def test_the_fast_path_accepts_exactly_what_the_strict_path_accepts() -> None:
+    """`parse` reads a canonical document once at C speed and falls back to the hooked parser to
+    name a fault: every deviation must miss the fast path and still get its own code."""
+    doc = {"a": [1, 2, {"b": "天津", "c": None, "d": True}], "n": 9007199254740991, "s": "x" * 50}
+    data = strictjson.dumps(doc)
+    assert strictjson._accept_fast(data.decode(), data, strictjson.DEFAULT_LIMITS) == doc
+    assert strictjson.parse(data) == doc
+    for bad, code in [(b'{"a":1,"a":1}', "json.duplicate_key"), (b"[9007199254740993]", "json.number_out_of_range"),
+                      (b'["\\ud800"]', None), (b"[1.5]", None), (b"[NaN]", "json.non_finite"),
+                      (b"[" * 33 + b"]" * 33, "json.too_deep")]:
+        assert strictjson._accept_fast(bad.decode(), bad, SMALL) is strictjson._MISS, bad
+        if code is not None:
+            with pytest.raises(Rejected) as err:
+                strictjson.parse(bad, SMALL)
+            assert err.value.code == code, bad

@@ -155,6 +155,10 @@ def parse(data: bytes, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
         text = data.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
         raise Rejected(NOT_UTF8, f"at byte {exc.start}") from None
+    _check_structure(data, limits.max_depth, limits.value_budget, depth=False)
+    value = _accept_fast(text, data, limits)
+    if value is not _MISS:
+        return value
     _check_structure(data, limits.max_depth, limits.value_budget)
     try:
         value = json.loads(
@@ -184,6 +188,28 @@ def parse(data: bytes, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
     if canonical != data:
         raise Rejected(NOT_CANONICAL, _first_difference(canonical, data))
     return value
+
+
+_MISS = object()
+
+
+def _accept_fast(text: str, data: bytes, limits: JsonLimits) -> Any:
+    """The usual case, a valid canonical document, parsed once at C speed (no Python hook per
+    object and number: they took two thirds of a sheet's parse); `_MISS` for anything else, which
+    `parse` then reads again the strict way to name the exact fault.
+
+    Accepting here is exactly as strict: the value is `_plain` (no float, NaN or unsafe integer,
+    ASCII keys) and within the size limits, and its canonical bytes equal `data` byte for byte — a
+    duplicate key (the parser keeps one of them), a lone surrogate or any other deviation changes
+    those bytes or fails to encode; an integer beyond 2^53 is not `_plain`."""
+    try:
+        value = json.loads(text)
+        if not _check_sizes(value, limits, limits.max_depth):
+            return _MISS
+        canonical = _plain_dumps(value)
+    except (Rejected, ValueError, RecursionError, UnicodeEncodeError):
+        return _MISS
+    return value if canonical == data else _MISS
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -219,7 +245,7 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _check_structure(data: bytes, max_depth: int, max_values: int) -> None:
+def _check_structure(data: bytes, max_depth: int, max_values: int, *, depth: bool = True) -> None:
     """Bound the number of values, then the nesting, before the parser builds anything.
 
     Counting is done on the raw bytes first (C speed, no copies): quotes / 2 + `,` `[` `{` is an
@@ -227,7 +253,9 @@ def _check_structure(data: bytes, max_depth: int, max_values: int) -> None:
     soon as they alone exceed it) to take out what sits inside them. The depth walk strips
     strings so they cannot hide brackets (the possessive regex keeps no state per character);
     by then there are at most `max_values` strings, which bounds the pieces the substitution
-    builds (~45 MB at the default budget, against ~1 GB for 16 MiB of `"" ` before)."""
+    builds (~45 MB at the default budget, against ~1 GB for 16 MiB of `"" ` before). `depth=False`
+    leaves the nesting to the caller (`_accept_fast` bounds it while walking the parsed value),
+    unless the budget is exceeded too (then too deep is still the reason given)."""
     opens = data.count(b"[") + data.count(b"{")
     structural = data.count(b",") + opens
     too_many = False
@@ -240,7 +268,7 @@ def _check_structure(data: bytes, max_depth: int, max_values: int) -> None:
             start, end = match.span()
             inside += data.count(b",", start, end) + data.count(b"[", start, end) + data.count(b"{", start, end)
         too_many = strings + structural - inside > max_values
-    if opens > max_depth:  # too deep is the more telling reason when both hold
+    if opens > max_depth and (depth or too_many):  # too deep is the more telling reason when both hold
         depth = 0
         for b in _STRING_RE.sub(b"", data).translate(None, _NOT_BRACKETS):
             if b in (0x5B, 0x7B):
@@ -253,10 +281,12 @@ def _check_structure(data: bytes, max_depth: int, max_values: int) -> None:
         raise Rejected(TOO_MANY_VALUES, f"more than {max_values} values")
 
 
-def _check_sizes(value: Any, limits: JsonLimits) -> bool:
+def _check_sizes(value: Any, limits: JsonLimits, max_depth: int | None = None) -> bool:
     """Bound string and container sizes; also tell whether the value is `_plain` (one walk, not two).
 
-    Only containers go on the stack; their scalars are checked in place (most values are scalars)."""
+    Walked level by level: only containers are queued; their scalars are checked in place (most
+    values are scalars).
+    `max_depth`: also refuse (`json.too_deep`) containers nested deeper."""
     max_chars = limits.max_string_bytes // 4
     max_bytes = limits.max_string_bytes
     max_array = limits.max_array
@@ -265,32 +295,40 @@ def _check_sizes(value: Any, limits: JsonLimits) -> bool:
     def too_long(text: str) -> bool:
         return len(text.encode("utf-8", "surrogatepass")) > max_bytes
 
-    stack: list[Any] = [[value]]
-    while stack:
-        item = stack.pop()
-        if type(item) is dict:
-            if len(item) > max_array:
-                raise Rejected(ARRAY_TOO_LONG, f"{len(item)} keys")
-            for key in item:
-                if len(key) > max_chars and too_long(key):
-                    raise Rejected(STRING_TOO_LONG, f"{len(key)} characters")
-                if plain and not key.isascii():
+    level: list[Any] = [[value]]  # one nesting level at a time: its depth is the loop count
+    depth = 0
+    while level:
+        depth += 1
+        if max_depth is not None and depth > max_depth + 1:  # the wrapper is depth 1
+            raise Rejected(TOO_DEEP, f"more than {max_depth} levels")
+        inner: list[Any] = []
+        for item in level:
+            if type(item) is dict:
+                if len(item) > max_array:
+                    raise Rejected(ARRAY_TOO_LONG, f"{len(item)} keys")
+                for key in item:
+                    if len(key) > max_chars and too_long(key):
+                        raise Rejected(STRING_TOO_LONG, f"{len(key)} characters")
+                    if plain and not key.isascii():
+                        plain = False
+                values: Any = item.values()
+            else:
+                if len(item) > max_array:  # the outer [value] wrapper has one entry
+                    raise Rejected(ARRAY_TOO_LONG, f"{len(item)} entries")
+                values = item
+            for v in values:
+                kind = type(v)
+                if kind is str:
+                    if len(v) > max_chars and too_long(v):
+                        raise Rejected(STRING_TOO_LONG, f"{len(v)} characters")
+                elif kind is dict or kind is list:
+                    inner.append(v)
+                elif kind is float:
                     plain = False
-            values: Any = item.values()
-        else:
-            if len(item) > max_array:  # the outer [value] wrapper has one entry
-                raise Rejected(ARRAY_TOO_LONG, f"{len(item)} entries")
-            values = item
-        for v in values:
-            kind = type(v)
-            if kind is str:
-                if len(v) > max_chars and too_long(v):
-                    raise Rejected(STRING_TOO_LONG, f"{len(v)} characters")
-            elif kind is dict or kind is list:
-                stack.append(v)
-            elif kind is float:
-                plain = False
-            # ints are bounded to safe integers by the parser; bool and None need nothing
+                elif kind is int and plain and not -MAX_SAFE_INT <= v <= MAX_SAFE_INT:
+                    plain = False  # only reached unparsed by `_accept_fast` (the strict parser refuses it)
+                # bool and None need nothing
+        level = inner
     return plain
 
 
