@@ -978,6 +978,221 @@ Replace the keys?</translation>
     </message>
 </context>
 <context>
+    <name>DrawPage</name>
+    <message>
+        <source>抽取规则</source>
+        <translation>Draw rules</translation>
+    </message>
+    <message>
+        <source>批次源的申报项目表（proposals.csv / .xlsx）</source>
+        <translation>The batch source&apos;s proposals table (proposals.csv / .xlsx)</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>申报项目表：</source>
+        <translation>Proposals table:</translation>
+    </message>
+    <message>
+        <source>专家组数：</source>
+        <translation>Panels:</translation>
+    </message>
+    <message>
+        <source>技术专家</source>
+        <translation>Technical</translation>
+    </message>
+    <message>
+        <source>财务专家</source>
+        <translation>Finance</translation>
+    </message>
+    <message>
+        <source>管理专家</source>
+        <translation>Management</translation>
+    </message>
+    <message>
+        <source>每组人数：</source>
+        <translation>Per panel:</translation>
+    </message>
+    <message>
+        <source>每组每类候补：</source>
+        <translation>Reserves per panel and role:</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>no limit</translation>
+    </message>
+    <message>
+        <source>同单位每组最多：</source>
+        <translation>At most per unit and panel:</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD（可不填；排除当天不能参加的专家）</source>
+        <translation>YYYY-MM-DD (optional; experts unavailable that day are left out)</translation>
+    </message>
+    <message>
+        <source>评审日期：</source>
+        <translation>Meeting date:</translation>
+    </message>
+    <message>
+        <source>上次评审过该中心的专家回避（轮换）</source>
+        <translation>Experts who sat on a center&apos;s last panel avoid it (rotation)</translation>
+    </message>
+    <message>
+        <source>留空：抽取时由操作系统产生（推荐）</source>
+        <translation>Empty: drawn from the operating system at draw time (recommended)</translation>
+    </message>
+    <message>
+        <source>随机种子：</source>
+        <translation>Seed:</translation>
+    </message>
+    <message>
+        <source>在场监督人姓名，用顿号分隔</source>
+        <translation>Names of the supervisors present, separated by 、 or commas</translation>
+    </message>
+    <message>
+        <source>监督人：</source>
+        <translation>Supervisors:</translation>
+    </message>
+    <message>
+        <source>组织机构：</source>
+        <translation>Agency:</translation>
+    </message>
+    <message>
+        <source>签名密钥受口令保护时填写</source>
+        <translation>When the signing key has a passphrase</translation>
+    </message>
+    <message>
+        <source>密钥口令：</source>
+        <translation>Key passphrase:</translation>
+    </message>
+    <message>
+        <source>输出文件夹：</source>
+        <translation>Output folder:</translation>
+    </message>
+    <message>
+        <source>抽取</source>
+        <translation>Draw</translation>
+    </message>
+    <message>
+        <source>替换所选专家…</source>
+        <translation>Replace selected expert…</translation>
+    </message>
+    <message>
+        <source>专家组</source>
+        <translation>Panel</translation>
+    </message>
+    <message>
+        <source>身份</source>
+        <translation>Seat</translation>
+    </message>
+    <message>
+        <source>专家编号</source>
+        <translation>Expert id</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>专业领域</source>
+        <translation>Fields</translation>
+    </message>
+    <message>
+        <source>评审中心</source>
+        <translation>Centers</translation>
+    </message>
+    <message>
+        <source>抽取结果</source>
+        <translation>Draw result</translation>
+    </message>
+    <message>
+        <source>申报项目表</source>
+        <translation>Proposals table</translation>
+    </message>
+    <message>
+        <source>表格 (*.csv *.xlsx)</source>
+        <translation>Spreadsheets (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <source>输出文件夹</source>
+        <translation>Output folder</translation>
+    </message>
+    <message>
+        <source>专家库是空的：请先在“专家库”页导入。</source>
+        <translation>The pool is empty: import it on the Expert pool page first.</translation>
+    </message>
+    <message>
+        <source>请选择申报项目表。</source>
+        <translation>Choose the proposals table.</translation>
+    </message>
+    <message>
+        <source>请选择输出文件夹。</source>
+        <translation>Choose the output folder.</translation>
+    </message>
+    <message>
+        <source>评审日期应写成 YYYY-MM-DD。</source>
+        <translation>Write the meeting date as YYYY-MM-DD.</translation>
+    </message>
+    <message>
+        <source>正在抽取并生成抽取记录和邀请函…</source>
+        <translation>Drawing, writing the record and the invitation letters…</translation>
+    </message>
+    <message>
+        <source>随机种子：%1</source>
+        <translation>Seed: %1</translation>
+    </message>
+    <message>
+        <source>抽取记录 %1 第 %2 版已签名；回避 %3 条；文件在 %4（draw.pdf、experts.csv、letters/ …）</source>
+        <translation>Draw record %1 revision %2 signed; %3 exclusions; files in %4 (draw.pdf, experts.csv, letters/ …)</translation>
+    </message>
+    <message>
+        <source>未完成：</source>
+        <translation>Not done: </translation>
+    </message>
+    <message>
+        <source>组长</source>
+        <translation>Chair</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>候补（已递补）</source>
+        <translation>Reserve (used)</translation>
+    </message>
+    <message>
+        <source>候补</source>
+        <translation>Reserve</translation>
+    </message>
+    <message>
+        <source>请填写替换原因。</source>
+        <translation>Give the reason for the replacement.</translation>
+    </message>
+    <message>
+        <source>请先在表中选择不能参加的专家。</source>
+        <translation>First select the expert who declines.</translation>
+    </message>
+    <message>
+        <source>替换专家</source>
+        <translation>Replace expert</translation>
+    </message>
+    <message>
+        <source>%1 不能参加的原因：</source>
+        <translation>Why %1 cannot take part:</translation>
+    </message>
+</context>
+<context>
     <name>EnrolKeyDialog</name>
     <message>
         <source>登记专家密钥</source>
@@ -1690,6 +1905,172 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>我已阅读并同意遵守以上承诺</source>
         <translation>I have read the pledge above and will keep it</translation>
+    </message>
+</context>
+<context>
+    <name>PoolPage</name>
+    <message>
+        <source>专家库保存在机构工作区中；导入文件会替换整个专家库（列：专家编号、姓名、单位、职称、角色、专业领域，可选 合作单位、不可参加日期、密钥指纹、联系方式、近期评审中心、历史回避中心）。每次修改都记入审计日志。</source>
+        <translation>The pool is kept in the agency workspace; importing a file replaces the whole pool (columns: expert_id, name, unit, title, role, fields; optional collaborators, unavailable, key_fingerprint, contact, past_panels, past_conflicts). Every change is written to the audit log.</translation>
+    </message>
+    <message>
+        <source>导入专家库…</source>
+        <translation>Import pool…</translation>
+    </message>
+    <message>
+        <source>导出专家库…</source>
+        <translation>Export pool…</translation>
+    </message>
+    <message>
+        <source>删除所选专家</source>
+        <translation>Remove selected</translation>
+    </message>
+    <message>
+        <source>专业领域列表…</source>
+        <translation>Field list…</translation>
+    </message>
+    <message>
+        <source>单位别名…</source>
+        <translation>Unit aliases…</translation>
+    </message>
+    <message>
+        <source>筛选（编号、姓名、单位、领域）</source>
+        <translation>Filter (id, name, unit, field)</translation>
+    </message>
+    <message>
+        <source>筛选专家</source>
+        <translation>Filter experts</translation>
+    </message>
+    <message>
+        <source>专家编号</source>
+        <translation>Expert id</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>职称</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>专业领域</source>
+        <translation>Fields</translation>
+    </message>
+    <message>
+        <source>合作单位</source>
+        <translation>Collaborators</translation>
+    </message>
+    <message>
+        <source>密钥指纹</source>
+        <translation>Key fingerprint</translation>
+    </message>
+    <message>
+        <source>专家库</source>
+        <translation>Expert pool</translation>
+    </message>
+    <message>
+        <source>专家库（%1 位专家）</source>
+        <translation>Expert pool (%1 experts)</translation>
+    </message>
+    <message>
+        <source>未登记</source>
+        <translation>not enrolled</translation>
+    </message>
+    <message>
+        <source>未导入：</source>
+        <translation>Not imported: </translation>
+    </message>
+    <message>
+        <source>已导入 %1 位专家（新增 %2，修改 %3，删除 %4）。</source>
+        <translation>Imported %1 experts (%2 added, %3 changed, %4 removed).</translation>
+    </message>
+    <message>
+        <source>未导出：</source>
+        <translation>Not exported: </translation>
+    </message>
+    <message>
+        <source>已导出到 %1</source>
+        <translation>Exported to %1</translation>
+    </message>
+    <message>
+        <source>已删除 %1 位专家。</source>
+        <translation>Removed %1 experts.</translation>
+    </message>
+    <message>
+        <source>专业领域列表已保存（%1 项）。</source>
+        <translation>Field list saved (%1 fields).</translation>
+    </message>
+    <message>
+        <source>第 %1 行应写成 简称=全称</source>
+        <translation>Line %1 must read short=full name</translation>
+    </message>
+    <message>
+        <source>单位别名已保存（%1 条）。</source>
+        <translation>Unit aliases saved (%1).</translation>
+    </message>
+    <message>
+        <source>导入专家库</source>
+        <translation>Import pool</translation>
+    </message>
+    <message>
+        <source>表格 (*.csv *.xlsx)</source>
+        <translation>Spreadsheets (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <source>导出专家库</source>
+        <translation>Export pool</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx);;CSV UTF-8 (*.csv)</source>
+        <translation>Excel workbook (*.xlsx);;CSV UTF-8 (*.csv)</translation>
+    </message>
+    <message>
+        <source>请先在表中选择要删除的专家。</source>
+        <translation>First select the experts to remove.</translation>
+    </message>
+    <message>
+        <source>删除专家</source>
+        <translation>Remove experts</translation>
+    </message>
+    <message>
+        <source>从专家库中删除 %1？</source>
+        <translation>Remove %1 from the pool?</translation>
+    </message>
+    <message>
+        <source>专业领域列表</source>
+        <translation>Field list</translation>
+    </message>
+    <message>
+        <source>每行一个专业领域。列表不为空时，导入的专家库只能使用列表中的领域。</source>
+        <translation>One field per line. When the list is not empty, an imported pool may only use these fields.</translation>
+    </message>
+    <message>
+        <source>单位别名</source>
+        <translation>Unit aliases</translation>
+    </message>
+    <message>
+        <source>每行一条：简称=全称（如 天大=天津大学）。回避时按全称比较单位。</source>
+        <translation>One per line: short=full name (e.g. 天大=天津大学). Avoidance compares units by their full names.</translation>
+    </message>
+</context>
+<context>
+    <name>PoolPages</name>
+    <message>
+        <source>专家库</source>
+        <translation>Expert pool</translation>
+    </message>
+    <message>
+        <source>抽取专家</source>
+        <translation>Draw experts</translation>
     </message>
 </context>
 <context>

@@ -48,7 +48,7 @@ from tic_desktop.ui.screen_fit import place_window
 
 log = logging.getLogger(__name__)
 
-PAGE_MODULES: tuple[str, ...] = ("tic_desktop.ui.agency_pages",)
+PAGE_MODULES: tuple[str, ...] = ("tic_desktop.ui.agency_pages", "tic_desktop.ui.pool_pages")
 """Modules with `add_agency_pages(window)`, called in this order after the window's own pages."""
 
 

@@ -1,0 +1,116 @@
+"""专家库 and 抽取专家 pages, in Chinese and English: a bad pool file is refused with its file, row and
+column (nothing imported), a good one imported (audited), exported and re-read; aliases; a draw
+through the page writes the signed record, shows the seed and panels; a replacement makes revision 2."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tic_desktop.agency import pool_store
+from tic_desktop.agency.draw_record import replay
+from tic_desktop.agency.pool import read_pool
+from tic_desktop.agency.pool_sample import write_sample
+from tic_desktop.agency.workspace import AgencyWorkspace
+from tic_desktop.formats.keys import create_agency_keys
+from tic_desktop.ui.draw_page import DrawPage
+from tic_desktop.ui.i18n import install_translators
+from tic_desktop.ui.pool_page import PoolPage
+
+BAD = "expert_id,name,unit,title,role,fields\nE1,张三,天津大学,教授,技术,人工智能\nE2,李四,南开大学,教授,厨师,人工智能\n"
+
+
+@pytest.fixture(params=["zh", "en"])
+def lang(request: pytest.FixtureRequest):  # noqa: ANN201
+    install_translators(QApplication.instance(), request.param)
+    yield request.param
+    install_translators(QApplication.instance(), "zh")
+
+
+@pytest.fixture
+def ws(tmp_path: Path):  # noqa: ANN201
+    w = AgencyWorkspace.open(tmp_path / "agency" / "agency.db")
+    yield w
+    w.close()
+
+
+def _grab(widget, name: str) -> None:  # noqa: ANN001
+    folder = os.environ.get("TIC_SCREENSHOT_DIR")
+    if folder:
+        widget.grab().save(str(Path(folder) / name))
+
+
+def test_pool_page_import_export_and_mistakes(qtbot, tmp_path: Path, ws: AgencyWorkspace, lang: str) -> None:  # noqa: ANN001
+    page = PoolPage(ws, lang)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(BAD, "utf-8")
+    assert not page.import_file(bad)
+    text = page.statusLabel.text()
+    if lang == "zh":
+        assert "未导入" in text and "bad.csv 第 3 行「role」列" in text and "厨师" in text
+    else:
+        assert "Not imported" in text and "bad.csv, row 3, column “role”" in text
+    assert pool_store.experts(ws) == [] and page.model.rowCount() == 0
+    pool, _props = write_sample(tmp_path / "s", 60, 12)
+    assert page.import_file(pool)
+    assert page.model.rowCount() == 60
+    assert ("60 位专家" if lang == "zh" else "60 experts") in page.titleLabel.text()
+    assert ("新增 60" if lang == "zh" else "60 added") in page.statusLabel.text()
+    assert page.export_file(tmp_path / "out.xlsx") and read_pool(tmp_path / "out.xlsx") == pool_store.experts(ws)
+    assert not page.set_aliases("天大\n")
+    assert page.set_aliases("天大=天津大学\n南开=南开大学")
+    assert pool_store.aliases(ws) == {"南开": "南开大学", "天大": "天津大学"}
+    _grab(page, f"pool-page-{lang}.png")
+    page.filterEdit.setText("E0001")
+    assert page.proxy.rowCount() == 1
+    page.table.selectRow(0)
+    page.remove(page.selected_ids())
+    assert len(pool_store.experts(ws)) == 59
+    assert [e.action for e in ws.audit_events()][-3:] == ["pool.import", "pool.aliases", "pool.remove_expert"]
+
+
+def test_draw_page_draws_and_replaces(qtbot, tmp_path: Path, ws: AgencyWorkspace, lang: str) -> None:  # noqa: ANN001
+    pool, props = write_sample(tmp_path / "s", 300, 12)
+    pool_store.import_pool(ws, read_pool(pool))
+    keys = create_agency_keys(tmp_path / "keys")
+    page = DrawPage(ws, tmp_path / "keys", lang)
+    qtbot.addWidget(page)
+    page.resize(1200, 860)
+    page.show()
+    page.start_draw()
+    assert ("请选择申报项目表" if lang == "zh" else "Choose the proposals table") in page.statusLabel.text()
+    assert not page.busy
+    page.centersEdit.setText(str(props))
+    page.outEdit.setText(str(tmp_path / "out"))
+    page.panelsSpin.setValue(3)
+    page.technicalSpin.setValue(3)
+    page.maxUnitSpin.setValue(1)
+    page.seedEdit.setText("20270315")
+    page.supervisorsEdit.setText("王监督、李纪检")
+    page.dateEdit.setText("2027-02-30")
+    page.start_draw()
+    assert not page.busy and ("YYYY-MM-DD" in page.statusLabel.text())
+    page.dateEdit.setText("")
+    page.drawButton.click()
+    qtbot.waitUntil(lambda: not page.busy, timeout=120_000)
+    assert page.record is not None, page.statusLabel.text()
+    assert "20270315" in page.seedLabel.text()
+    assert page.model.rowCount() == 3 * ((3 + 1 + 1) + 3)  # the members and one reserve per role
+    out = tmp_path / "out"
+    assert replay(out / "draw.json", out / "pool.csv", out / "proposals.csv").ok
+    assert page.record["supervisors"] == ["王监督", "李纪检"]
+    assert page.record["agency"]["fingerprint"] == keys.fingerprint
+    _grab(page, f"draw-page-{lang}.png")
+    member = page.record["panels"][0]["members"][1]["expert_id"]
+    page.replace_expert(member, "出国")
+    qtbot.waitUntil(lambda: not page.busy, timeout=120_000)
+    assert page.record["revision"] == 2, page.statusLabel.text()
+    assert ("第 2 版" if lang == "zh" else "revision 2") in page.statusLabel.text()
+    assert [d["revision"] for d in pool_store.draws(ws)] == [1, 2]
+    assert replay(out / "draw.json", out / "pool.csv", out / "proposals.csv").ok
