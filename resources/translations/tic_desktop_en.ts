@@ -2390,6 +2390,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Recused: not scored</translation>
     </message>
     <message>
+        <source>结论与总分所在分档不一致：须在评分表中填写理由，组织机构可见。</source>
+        <translation>The conclusion differs from the band of the total: the sheet must give the reason, which the agency sees.</translation>
+    </message>
+    <message>
+        <source>%1（≠ 分档）</source>
+        <translation>%1 (≠ band)</translation>
+    </message>
+    <message>
         <source>共 %1 个项目：已完成 %2，回避 %3，未完成 %4。</source>
         <translation>%1 proposals: %2 complete, %3 recused, %4 incomplete.</translation>
     </message>
@@ -2537,6 +2545,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Conclusion: {label}</translation>
     </message>
     <message>
+        <source>结论与总分分档不一致的理由</source>
+        <translation>Reason the conclusion differs from the band of the total</translation>
+    </message>
+    <message>
         <source>评审意见</source>
         <translation>Opinion</translation>
     </message>
@@ -2579,6 +2591,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>{scored} · 建议结论：{conclusion}</source>
         <translation>{scored} · suggested conclusion: {conclusion}</translation>
+    </message>
+    <message>
+        <source>总分 {total} 对应“{band}”，您选择了“{chosen}”。请说明理由（必填，随评分表签名提交，组织机构可见）：</source>
+        <translation>A total of {total} falls in “{band}” and you chose “{chosen}”. Give the reason (required; signed with the sheet and seen by the agency):</translation>
+    </message>
+    <message>
+        <source>结论理由：</source>
+        <translation>Reason for the conclusion:</translation>
     </message>
     <message>
         <source>✔ 评分表已填写完整</source>

@@ -303,3 +303,33 @@ def test_export_shows_progress_per_proposal_and_can_be_cancelled_before_the_sign
     with qtbot.waitSignal(d.signed, timeout=60000):
         d.signButton.click()
     assert seen == sorted(seen) and seen[-1] == scored + 2
+
+
+def test_a_conclusion_differing_from_the_band_is_highlighted_and_signed_with_its_reason(
+        qtbot: Any, session: Any, demo: dict[str, Any], tmp_path: Path) -> None:
+    """Issue 17 finding 8: 分档 修改后通过 beside 结论 通过 showed no highlight."""
+    from tic_desktop.core.scoring import CONCLUSION_REASON, evaluate
+
+    _score(session)
+    p = next(p for p in session.assigned() if not session.is_conflicted(p.id))
+    form = session.forms_for(p.id)[0]
+    ev = evaluate(form, session.answers(p.id, form.id), session.expert.role)
+    other = next(c.code for c in form.conclusions if c.code != ev.suggested_conclusion)
+    session.save_answers([(p.id, form.id, "conclusion", "", other),
+                          (p.id, form.id, "overall", CONCLUSION_REASON, "团队实力突出，理由见评语。")])
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    hooks = Hooks([PASSPHRASE], usb)
+    d = _dialog(qtbot, session, hooks)
+    rows = [r for r in range(d.table.rowCount()) if d.table.item(r, 0).text() == p.id]
+    flagged = [r for r in rows if d.table.item(r, 4).text().endswith("（≠ 分档）")]
+    assert len(flagged) == 1
+    assert d.table.item(flagged[0], 3).background().color().name() == "#fef3c7"
+    assert "理由" in d.table.item(flagged[0], 4).toolTip()
+    others = [r for r in range(d.table.rowCount()) if r not in flagged]
+    assert not any(d.table.item(r, 4).text().endswith("（≠ 分档）") for r in others)
+    with qtbot.waitSignal(d.signed, timeout=60000) as blocker:
+        d.signButton.click()
+    got = read_sheet(blocker.args[0].path, demo["opened"], identity=demo["identity"])
+    entry = next(e for e in got.sheet.proposals if e.proposal_id == p.id).forms[0]
+    assert entry.conclusion == other and entry.overall[CONCLUSION_REASON] == "团队实力突出，理由见评语。"

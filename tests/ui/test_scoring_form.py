@@ -295,3 +295,33 @@ def test_switching_forms_rebuilds_and_same_form_reuses_widgets(qtbot, form_widge
     form_widget.set_form(form, FormAnswers(scores={"1.1": Decimal("4")}), None)
     assert form_widget.criterion_row("1.1") is row
     assert row.score_edit.text() == "4.0"
+
+
+def test_a_conclusion_other_than_the_band_asks_for_a_reason(qtbot, form_widget: ScoringForm, forms) -> None:
+    """Issue 17 finding 8: 通过 under a total in the 修改后通过 band was accepted silently."""
+    from tic_desktop.core.scoring import CONCLUSION_REASON
+
+    form = forms["feasibility_review"]
+    form_widget.set_form(form, FormAnswers(), "technical")
+    _complete(qtbot, form_widget, form)
+    assert form_widget.evaluation().complete
+    reason = form_widget.overall_field(CONCLUSION_REASON)
+    assert not reason.isVisible()
+    suggested = form_widget.evaluation().suggested_conclusion
+    other = next(c.code for c in form.conclusions if c.code != suggested and c.code != form.worst_conclusion.code)
+    button = form_widget.conclusion_button(other)
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert not form_widget.evaluation().complete
+    assert reason.isVisible() and "请说明理由" in form_widget._reason_label.text()
+    problem = form_widget.evaluation().problems[0]
+    assert problem.code == "conclusion.reason_required" and form_widget.widget_for(problem) is reason
+    changes: list[tuple[str, str, object]] = []
+    form_widget.answerChanged.connect(lambda *a: changes.append(a))
+    reason.setFocus()
+    qtbot.waitUntil(reason.hasFocus)
+    qtbot.keyClicks(reason, "Strong team")
+    qtbot.keyClick(reason, Qt.Key.Key_Tab)
+    assert changes[-1] == ("overall", CONCLUSION_REASON, "Strong team")
+    assert form_widget.evaluation().complete
+    assert form_widget.answers().overall[CONCLUSION_REASON] == "Strong team"

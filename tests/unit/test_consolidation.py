@@ -188,3 +188,21 @@ def test_duplicate_entries_of_one_expert_are_a_programming_error() -> None:
     item = ProposalInput("P1", "中心", FEAS, FEAS.consolidation, (entry("E1", "80"), entry("E1", "81")))
     with pytest.raises(ValueError, match="two entries"):
         consolidate([item])
+
+
+def test_a_conclusion_differing_from_the_band_is_flagged_with_its_reason() -> None:
+    """Issue 17 finding 8: the agency sees an expert's 通过 under a total of 78.42, and why."""
+    from dataclasses import replace
+
+    from tic_desktop.core.scoring import CONCLUSION_REASON
+
+    differing = replace(entry("E01", "78.42"), conclusion="pass",
+                        overall={CONCLUSION_REASON: "核心团队实力突出，建议通过。"})
+    agreeing = replace(entry("E02", "85"), conclusion="pass")
+    item = ProposalInput(proposal_id="P1", center_name="中心P1", form=FEAS, rule=FEAS.consolidation,
+                         entries=(differing, agreeing))
+    result = consolidate([item]).results[0]
+    flags = [f for f in result.flags if f.code == "conclusion.differs_from_band"]
+    assert [f.subject for f in flags] == ["E01"]
+    assert flags[0].zh == ("专家 专家E01 的推荐结论“通过”与其总分 78.42 所在分档“修改后通过”不一致，"
+                           "理由：核心团队实力突出，建议通过。")

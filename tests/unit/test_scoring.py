@@ -9,7 +9,14 @@ import pytest
 
 from tic_desktop.core.form_library import builtin_forms
 from tic_desktop.core.forms import FormTemplate
-from tic_desktop.core.scoring import Evaluation, FormAnswers, evaluate, round_half_up
+from tic_desktop.core.scoring import (
+    CONCLUSION_REASON,
+    Evaluation,
+    FormAnswers,
+    band_disagreement,
+    evaluate,
+    round_half_up,
+)
 
 D = Decimal
 
@@ -318,8 +325,9 @@ def test_low_scores_at_or_below_60_percent_need_a_comment(score: str, needed: bo
 
 def test_blank_comment_does_not_count() -> None:
     f = form("feasibility_review")
+    band = evaluate(f, answers(f, dict(FEASIBILITY_81, **{"3.1": "0"}))).suggested_conclusion
     e = evaluate(
-        f, answers(f, dict(FEASIBILITY_81, **{"3.1": "0"}), conclusion="pass", comments={"3.1": "  \n"})
+        f, answers(f, dict(FEASIBILITY_81, **{"3.1": "0"}), conclusion=band, comments={"3.1": "  \n"})
     )
     assert codes(e) == [("comment.required", "3.1")]
     assert "60%" in e.problems[0].text()
@@ -408,10 +416,32 @@ def test_missing_and_unknown_conclusion() -> None:
     assert codes(e) == [("conclusion.unknown", None)]
 
 
-def test_expert_may_choose_a_conclusion_other_than_the_suggestion() -> None:
+def test_expert_may_choose_a_conclusion_other_than_the_suggestion_with_a_reason() -> None:
     f = form("feasibility_review")
     e = evaluate(f, answers(f, FEASIBILITY_81, conclusion="revise"))
-    assert e.suggested_conclusion == "pass" and e.complete
+    assert e.suggested_conclusion == "pass" and not e.complete
+    assert codes(e) == [("conclusion.reason_required", CONCLUSION_REASON)]
+    assert e.problems[0].text() == "总分 81.00 对应“通过”，所选结论为“修改后通过”：请填写理由"
+    assert band_disagreement(e, "revise") == "pass" and band_disagreement(e, "pass") is None
+    e = evaluate(f, answers(f, FEASIBILITY_81, conclusion="revise", overall=dict(OVERALL, **{CONCLUSION_REASON: "  "})))
+    assert codes(e) == [("conclusion.reason_required", CONCLUSION_REASON)]
+    e = evaluate(f, answers(f, FEASIBILITY_81, conclusion="revise",
+                            overall=dict(OVERALL, **{CONCLUSION_REASON: "预算测算依据不足，需修改后再报。"})))
+    assert e.complete
+
+
+def test_pass_with_78_42_under_a_band_of_80_needs_a_reason() -> None:
+    """Issue 17 finding 8: 通过 with a total of 78.42 under "总分 80 分及以上" was complete."""
+    f = form("feasibility_review")
+    scores = dict(FEASIBILITY_81)
+    first = f.criteria[0]
+    scores[first.id] = str(Decimal(scores[first.id]) - 3)  # 78 points: the band below 通过
+    e = evaluate(f, answers(f, scores, conclusion="pass"))
+    assert e.total < 80 and e.suggested_conclusion != "pass"
+    assert ("conclusion.reason_required", CONCLUSION_REASON) in codes(e)
+    # a veto decides the conclusion itself: no band reason asked on top of it
+    e = evaluate(f, answers(f, scores, conclusion=f.worst_conclusion.code, vetoes={f.vetoes[0].id: True}))
+    assert ("conclusion.reason_required", CONCLUSION_REASON) not in codes(e)
 
 
 def test_required_overall_fields() -> None:

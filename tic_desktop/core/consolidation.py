@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Literal
 
 from tic_desktop.core.forms import Conclusion, ConsolidationRule, FormTemplate
-from tic_desktop.core.scoring import round_half_up
+from tic_desktop.core.scoring import CONCLUSION_REASON, round_half_up
 from tic_desktop.core.types import Text
 
 Method = Literal["trimmed_mean", "mean", "median"]
@@ -196,6 +196,26 @@ class Consolidation:
         raise KeyError((proposal_id, form_id))
 
 
+def _band_reason_flags(form: FormTemplate, e: ExpertEntry) -> list[Flag]:
+    """An expert whose conclusion differs from the band of their total, with the reason they gave
+    (`core.scoring` requires one before the sheet can be signed)."""
+    if e.vetoes_triggered or e.conclusion is None or not form.conclusions:
+        return []
+    band = next((c for c in form.conclusions if c.min_total <= e.total), None)
+    if band is None or band.code == e.conclusion or e.conclusion not in {c.code for c in form.conclusions}:
+        return []
+    chosen = form.conclusion(e.conclusion)
+    reason = (e.overall.get(CONCLUSION_REASON) or "").strip() or "（未说明）"
+    reason_en = (e.overall.get(CONCLUSION_REASON) or "").strip() or "(none given)"
+    return [Flag(
+        "conclusion.differs_from_band", e.expert_id,
+        f"专家 {e.expert_name} 的推荐结论“{chosen.label.zh}”与其总分 {_fmt(e.total)} 所在分档“{band.label.zh}”不一致，"
+        f"理由：{reason}",
+        f"Expert {e.expert_name} recommends “{chosen.label.en}” although the total {_fmt(e.total)} falls in "
+        f"“{band.label.en}”; reason: {reason_en}",
+    )]
+
+
 def consolidate(
     inputs: Sequence[ProposalInput],
     decisions: Mapping[DecisionKey, VetoDecision] | None = None,
@@ -285,6 +305,7 @@ def _one(item: ProposalInput, decisions: Mapping[DecisionKey, VetoDecision]) -> 
                 f"Expert {e.expert_name}'s total {_fmt(e.total)} is {_fmt(round_half_up(abs(deviation), places))} points "
                 f"from the panel mean (more than {_fmt(rule.outlier_total_points)})",
             ))
+        flags.extend(_band_reason_flags(form, e))
 
     counted = [e for e in entries if e.expert_id not in dropped]
     criteria: list[CriterionResult] = []

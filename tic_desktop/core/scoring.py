@@ -30,6 +30,10 @@ Rules (all read from the form; nothing form-specific lives here):
   `min_total` ≤ total once every applicable criterion is scored, else None.
 - A chosen conclusion other than the worst while a veto is triggered is a problem; so are a
   missing or unknown conclusion and missing required overall fields.
+- A chosen conclusion other than the one of the band the total falls in (the suggested conclusion,
+  once every applicable criterion is scored and no veto is triggered) needs a reason: the reserved
+  overall answer `conclusion_reason` (`CONCLUSION_REASON`, at most `REASON_MAX_LENGTH` characters),
+  which is signed with the sheet and shown to the agency. Without it: `conclusion.reason_required`.
 """
 
 from __future__ import annotations
@@ -43,6 +47,17 @@ from tic_desktop.core.types import Text
 
 HUNDRED = Decimal(100)
 TOTAL_DECIMALS = 2
+CONCLUSION_REASON = "conclusion_reason"
+"""Reserved overall answer: why the chosen conclusion differs from the band of the total."""
+REASON_MAX_LENGTH = 2000
+
+
+def band_disagreement(ev: Evaluation, conclusion: str | None) -> str | None:
+    """The conclusion of the total's band when `conclusion` differs from it (no veto triggered,
+    every applicable criterion scored), else None."""
+    if ev.vetoes_triggered or ev.suggested_conclusion is None or conclusion is None:
+        return None
+    return ev.suggested_conclusion if conclusion != ev.suggested_conclusion else None
 
 
 def round_half_up(value: Decimal, decimals: int = TOTAL_DECIMALS) -> Decimal:
@@ -118,6 +133,10 @@ def _name(c: Criterion) -> tuple[str, str]:
 
 def _fmt(value: Decimal) -> str:
     return format(value.normalize(), "f")
+
+
+def _fmt_total(value: Decimal) -> str:
+    return format(round_half_up(value), "f")
 
 
 class _Collector:
@@ -358,9 +377,30 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
             f"“{worst.label.en}”, not “{chosen.label.en}”",
         )
 
+    if (not triggered and suggested is not None and answers.conclusion in codes
+            and answers.conclusion != suggested):
+        reason = (answers.overall.get(CONCLUSION_REASON) or "").strip()
+        chosen = form.conclusion(answers.conclusion)
+        band = form.conclusion(suggested)
+        if not reason:
+            out.add(
+                "conclusion.reason_required",
+                CONCLUSION_REASON,
+                f"总分 {_fmt_total(total)} 对应“{band.label.zh}”，所选结论为“{chosen.label.zh}”：请填写理由",
+                f"A total of {_fmt_total(total)} falls in “{band.label.en}” but the conclusion is "
+                f"“{chosen.label.en}”: give the reason",
+            )
+        elif len(reason) > REASON_MAX_LENGTH:
+            out.add(
+                "field.too_long",
+                CONCLUSION_REASON,
+                f"结论理由超过 {REASON_MAX_LENGTH} 字（现 {len(reason)} 字）",
+                f"The reason for the conclusion is longer than {REASON_MAX_LENGTH} characters ({len(reason)})",
+            )
+
     for f in form.overall_fields:
         _check_overall(f, answers.overall.get(f.id), out)
-    for fid in sorted(set(answers.overall) - {f.id for f in form.overall_fields}):
+    for fid in sorted(set(answers.overall) - {f.id for f in form.overall_fields} - {CONCLUSION_REASON}):
         out.add("field.unknown", fid, f"评分表中没有栏目 {fid}", f"The form has no field {fid}")
 
     return Evaluation(

@@ -42,6 +42,7 @@ from tic_desktop.core.consolidation import ExpertEntry, ProposalResult
 from tic_desktop.core.forms import FormTemplate
 from tic_desktop.core.labels import KIND_LABELS, ROLE_LABELS, label
 from tic_desktop.core.panel_opinion import SECTIONS, PanelOpinion
+from tic_desktop.core.scoring import CONCLUSION_REASON
 from tic_desktop.reports import charts
 from tic_desktop.reports.flowables import WIDTH, FillIn, Grid, SignatureBlock, TextLines
 from tic_desktop.reports.flowables import Anchor as _Anchor
@@ -416,6 +417,9 @@ def _comments(entries: Sequence[ExpertEntry], form: FormTemplate, report: Report
         for f in form.overall_fields:
             text = (e.overall.get(f.id) or "").strip()
             lines.append(f"　{f.label.zh}：{text or '（无）'}")
+        reason = (e.overall.get(CONCLUSION_REASON) or "").strip()
+        if reason:
+            lines.append(f"　结论与总分分档不一致的理由：{reason}")
         paras += [*lines, None]
     out.append(TextLines(paras[:-1], font, 8.5, 12, indent=17, after=1.5 * mm, gap=1.5 * mm))
     return out

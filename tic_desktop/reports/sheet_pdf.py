@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
 from tic_desktop.core.labels import CENTER_TYPE_LABELS, KIND_LABELS
+from tic_desktop.core.scoring import CONCLUSION_REASON
 from tic_desktop.reports.flowables import Beside, Grid, Line, Stack, TextLines, lines
 from tic_desktop.reports.qr import (
     BOX_OFF,
@@ -227,6 +228,9 @@ def _conclusion(page: SheetPage) -> list[Any]:
     for f in form.overall_fields:
         value = (answers.overall.get(f.id) or "").strip()
         rows.append(row(f.label.zh, value or "（无）"))
+    reason = (answers.overall.get(CONCLUSION_REASON) or "").strip()
+    if reason:  # the conclusion differs from the band of the total: the expert's reason
+        rows.append(row("结论理由", reason))
     return [Spacer(1, 3 * mm), _grid(rows, _CONCL_WIDTHS, col_fills={0: SHADE}, left=(1,))]
 
 

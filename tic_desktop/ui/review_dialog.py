@@ -179,6 +179,7 @@ class ReviewDialog(QDialog):
         review = signing.review(self.session)
         self.review = review
         rows = []
+        differs: set[int] = set()  # rows whose conclusion is not the band of the total
         for p in review.proposals:
             if p.conflict:
                 rows.append((p, [p.proposal_id, p.center_name, "", "", self.tr("回避"), self.tr("已申请回避，不评分")]))
@@ -186,6 +187,8 @@ class ReviewDialog(QDialog):
             for f in p.forms:
                 name = p.center_name if len(p.forms) == 1 else f"{p.center_name}｜{f.title.get(self.lang)}"
                 missing = self._missing_cell(f.problems)
+                if f.band is not None and f.conclusion is not None and f.band != f.conclusion:
+                    differs.add(len(rows))
                 rows.append((p, [p.proposal_id, name, _fmt(f.total), f.band.get(self.lang) if f.band else "",
                                  f.conclusion.get(self.lang) if f.conclusion else "", missing]))
         # ResizeToContents re-measures every column on each setItem (0.75 s for 84 rows): fill with
@@ -201,6 +204,12 @@ class ReviewDialog(QDialog):
                     item.setForeground(QColor("#B00020"))
                 if p.conflict:
                     item.setForeground(QColor("#777777"))
+                if r in differs and c in (3, 4):
+                    item.setBackground(QColor("#FEF3C7"))
+                    item.setForeground(QColor("#92400E"))
+                    item.setToolTip(self.tr("结论与总分所在分档不一致：须在评分表中填写理由，组织机构可见。"))
+                    if c == 4:
+                        item.setText(self.tr("%1（≠ 分档）").replace("%1", value))
                 self.table.setItem(r, c, item)
         self._resize_modes(fitted=True)
         self.table.resizeRowsToContents()

@@ -35,7 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from tic_desktop.core.forms import FormTemplate
-from tic_desktop.core.scoring import Evaluation, FormAnswers, Problem, evaluate
+from tic_desktop.core.scoring import (
+    CONCLUSION_REASON,
+    Evaluation,
+    FormAnswers,
+    Problem,
+    band_disagreement,
+    evaluate,
+)
 from tic_desktop.ui.scoring_rows import CriterionRow, format_points
 from tic_desktop.ui.table_model import ui_language
 
@@ -57,6 +64,7 @@ QLabel#criterionNote[kind="restricted"] { color: #6b7280; }
 QLineEdit#criterionComment[required="true"], QPlainTextEdit[required="true"] {
     border: 1px solid #d97706; background: #fffbeb; }
 QLabel#vetoTriggered { color: #b91c1c; font-weight: bold; }
+QLabel#reasonLabel[kind="error"] { color: #b45309; font-weight: bold; }
 QListWidget#problemList { border: 1px solid #e5e7eb; }
 QLabel#problemHeading[complete="true"] { color: #166534; font-weight: bold; }
 QLabel#problemHeading[complete="false"] { color: #b45309; font-weight: bold; }
@@ -280,6 +288,20 @@ class ScoringForm(QWidget):
             conclusions.addWidget(button)
             focus_chain.append(button)
         self._conclusion_group.buttonToggled.connect(self._on_conclusion_toggled)
+        # a conclusion other than the band of the total needs a reason (signed, shown to the agency)
+        self._reason_label = QLabel(box)
+        self._reason_label.setObjectName("reasonLabel")
+        self._reason_label.setWordWrap(True)
+        reason = _TextField(box)
+        reason.setObjectName("conclusionReason")
+        reason.setAccessibleName(self.tr("结论与总分分档不一致的理由"))
+        reason.setProperty("field_id", CONCLUSION_REASON)
+        reason.editingFinished.connect(self._on_overall_finished)
+        self._reason_label.setBuddy(reason)
+        conclusions.addWidget(self._reason_label)
+        conclusions.addWidget(reason)
+        self._overall[CONCLUSION_REASON] = reason
+        focus_chain.append(reason)
         body.addWidget(box)
 
         if form.overall_fields:
@@ -569,8 +591,32 @@ class ScoringForm(QWidget):
                 scored=scored, conclusion=suggested))
         else:
             self._suggestion.setText(scored)
+        self._show_reason(evaluation)
         self._fill_problems(evaluation)
         self.evaluationChanged.emit(evaluation)
+
+    def _show_reason(self, evaluation: Evaluation) -> None:
+        """The reason field shows while the conclusion differs from the band of the total (or a reason
+        was written); its label names both conclusions."""
+        form = self._form
+        reason = self._overall.get(CONCLUSION_REASON)
+        if form is None or reason is None:
+            return
+        band = band_disagreement(evaluation, self._conclusion)
+        if band is not None:
+            self._reason_label.setText(self.tr(
+                "总分 {total} 对应“{band}”，您选择了“{chosen}”。请说明理由（必填，随评分表签名提交，组织机构可见）：").format(
+                total=format_points(evaluation.total), band=form.conclusion(band).label.get(self._lang),
+                chosen=form.conclusion(self._conclusion or "").label.get(self._lang)))
+        else:
+            self._reason_label.setText(self.tr("结论理由："))
+        self._reason_label.setProperty("kind", "error" if band is not None else "")
+        _repolish(self._reason_label)
+        visible = band is not None or bool(self._overall_values.get(CONCLUSION_REASON))
+        self._reason_label.setVisible(visible)
+        reason.setVisible(visible)
+        reason.setProperty("required", "true" if band is not None else "false")
+        _repolish(reason)
 
     def _fill_problems(self, evaluation: Evaluation) -> None:
         self._problems.clear()
