@@ -212,3 +212,47 @@ def test_a_damaged_unrecorded_kept_copy_is_moved_aside_not_adopted(session: Any,
     result = signing.export_sheet(session, key, tmp_path)
     assert result.sheet_seq == 1
     assert [p.name.split(".unrecorded-")[0] for p in job.kept.parent.glob("*.unrecorded-*")] == [job.kept.name]
+
+
+def test_the_export_folder_gets_the_printable_pdfs_beside_the_sheet(session: Any, demo: dict[str, Any],
+                                                                     tmp_path: Path) -> None:
+    """Issue 17 finding 9: the folder held only the .ticsheet though the README promises printable sheets."""
+    _ready(session)
+    _score_all(session)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    result = signing.export_sheet(session, session.test_key, usb)
+    folder = usb / f"{result.path.stem}-打印件"
+    assert result.printables is not None and result.printables.folder == folder and not result.printables.error
+    got = read_sheet(result.path, demo["opened"], identity=demo["identity"])
+    scored = [p.proposal_id for p in got.sheet.proposals if not p.conflict.declared]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{pid}.pdf" for pid in scored] + ["pledge.pdf"])
+    for pid in scored:  # the very PDFs that were signed
+        assert (folder / f"{pid}.pdf").read_bytes() == got.members[f"pdf/{pid}.pdf"]
+    assert (folder / "pledge.pdf").read_bytes()[:5] == b"%PDF-"
+    text = result.message("zh")
+    assert str(folder) in text and "打印" in text and "手写签名" in text and "交评审组织机构" in text
+    assert str(folder) in result.message("en") and "sign each by hand" in result.message("en")
+    assert not (result.kept_copy.parent / f"{result.path.stem}-打印件").exists()  # only beside the export
+
+
+def test_printables_that_cannot_be_written_do_not_undo_the_export(session: Any, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from tic_desktop.expert import printables
+
+    _ready(session)
+    _score_all(session)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    real = printables.atomic_write
+
+    def full(path: Path, data: bytes, **kw: Any) -> None:
+        if path.name != "pledge.pdf":
+            raise OSError(28, "No space left on device")
+        real(path, data, **kw)
+
+    monkeypatch.setattr(printables, "atomic_write", full)
+    result = signing.export_sheet(session, session.test_key, usb)
+    assert result.path.exists() and signing.is_locked(session)
+    assert result.printables is not None and "No space left" in result.printables.error
+    assert "未能全部写入" in result.message("zh") and "评分表本身已导出" in result.message("zh")

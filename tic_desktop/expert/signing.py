@@ -37,6 +37,7 @@ from tic_desktop.core.scoring import Problem
 from tic_desktop.core.types import Text
 from tic_desktop.expert.keys import ExpertKey
 from tic_desktop.expert.pledge import pledge_sha256
+from tic_desktop.expert.printables import Printables, write_printables
 from tic_desktop.formats import sheet as sheetfmt
 from tic_desktop.storage.atomic import atomic_write, cleanup_stray_temps
 from tic_desktop.storage.errors import DISK_FULL, FILE_LOCKED
@@ -435,6 +436,8 @@ class WrittenSheet:
     audit_seq: int
     proposals: int
     conflicts: int
+    printables: Printables | None = None
+    """The PDFs to print, sign by hand and hand in, written beside the sheet (`expert.printables`)."""
 
 
 @dataclass(frozen=True)
@@ -447,15 +450,36 @@ class ExportResult:
     content_digest: str
     proposals: int
     conflicts: int
+    printables: Printables | None = None
 
     def message(self, lang: str = "zh") -> str:
+        return self._sheet_lines(lang) + self._print_lines(lang) + (
+            "\n如导出到 U 盘，请先安全弹出再拔出。" if lang.startswith("zh")
+            else "\nIf it is on a USB stick, eject it before unplugging.")
+
+    def _sheet_lines(self, lang: str) -> str:
         if lang.startswith("zh"):
             return (f"评分表已签名并导出：{self.path}\n第 {self.sheet_seq} 版，已重新打开并核验通过。"
                     f"\n评审项目 {self.proposals - self.conflicts} 个，回避 {self.conflicts} 个。"
-                    f"\n内容摘要：{self.content_digest[:16]}…\n如导出到 U 盘，请先安全弹出再拔出。")
+                    f"\n内容摘要：{self.content_digest[:16]}…")
         return (f"Score sheet signed and exported: {self.path}\nRevision {self.sheet_seq}, re-opened and verified."
                 f"\n{self.proposals - self.conflicts} proposals scored, {self.conflicts} withdrawn."
-                f"\nContent digest: {self.content_digest[:16]}…\nIf it is on a USB stick, eject it before unplugging.")
+                f"\nContent digest: {self.content_digest[:16]}…")
+
+    def _print_lines(self, lang: str) -> str:
+        p = self.printables
+        if p is None:
+            return ""
+        zh = lang.startswith("zh")
+        if p.error:
+            return (f"\n\n可打印的 PDF 未能全部写入 {p.folder}（{p.error}）。评分表本身已导出；请腾出空间后重新导出，"
+                    "或从评分表中取出 PDF。" if zh else
+                    f"\n\nThe printable PDFs could not all be written to {p.folder} ({p.error}). The sheet itself is "
+                    "exported; free some space and export again, or take the PDFs from the sheet.")
+        return (f"\n\n可打印的评分表和承诺书（{len(p.files)} 个 PDF）已保存在：{p.folder}\n"
+                "请打印，在每页签名处手写签名，连同评分表文件一并交评审组织机构。" if zh else
+                f"\n\nThe score sheets and the pledge to print ({len(p.files)} PDFs) are in: {p.folder}\n"
+                "Print them, sign each by hand where marked, and hand them in with the sheet file.")
 
 
 def default_filename(session: Any, sheet_seq: int) -> str:
@@ -576,10 +600,11 @@ def write_export(job: ExportJob, key: ExpertKey, *, progress: Progress | None = 
             job.kept.unlink(missing_ok=True)
         raise
     conflicts = sum(1 for p in sheet.proposals if p.conflict.declared)
+    printables = write_printables(job.target, built.members)  # after the sheet: never undoes it
     if progress is not None:
         progress(total, total)
     return WrittenSheet(job.target, job.kept, sheet.batch_id, sheet.expert_id, sheet.sheet_seq, sheet.supersedes,
-                        sha, built.digest, sheet.audit_head.seq, len(sheet.proposals), conflicts)
+                        sha, built.digest, sheet.audit_head.seq, len(sheet.proposals), conflicts, printables)
 
 
 def record_export(session: Any, written: WrittenSheet) -> ExportResult:
@@ -596,7 +621,7 @@ def record_export(session: Any, written: WrittenSheet) -> ExportResult:
     )
     session.set_sheet_lock({"sheet_seq": record.sheet_seq, "sheet_sha256": written.sheet_sha256})
     return ExportResult(written.path, written.kept_copy, written.sheet_seq, written.supersedes, written.sheet_sha256,
-                        written.content_digest, written.proposals, written.conflicts)
+                        written.content_digest, written.proposals, written.conflicts, written.printables)
 
 
 def export_sheet(session: Any, key: ExpertKey, folder: Path, *, filename: str | None = None,
