@@ -133,6 +133,7 @@ def _start_row(exe: Path, quick: bool) -> dict[str, Any]:
         "s",
         baseline=statistics.median(unfrozen),
         target=START_TARGET_RATIO,
+        samples=frozen,
         note=f"frozen {exe.name} vs `python -m tic_desktop`, process start -> review page of the demo batch "
         f"shown, event loop idle (as app_start); median of {runs} "
         f"(frozen {', '.join(f'{t:.2f}' for t in frozen)}; unfrozen {', '.join(f'{t:.2f}' for t in unfrozen)})",

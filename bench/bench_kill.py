@@ -84,6 +84,7 @@ def bench_kill(quick: bool) -> list[dict[str, Any]]:
                 "kill_reopen_median",
                 reopen,
                 "ms",
+                samples=st.reopen_ms,
                 note="ExpertSession.open (WAL recovery, quick_check, temp cleanup) + read batch + accept",
             ),
             "params": {

@@ -47,7 +47,8 @@ def bench_pool_draw(quick: bool) -> list[dict[str, Any]]:
         whole = time.perf_counter() - start
     note = f"{len(done.exclusions)} exclusions; baseline: reading the pool and proposals files"
     return [
-        {**result("pool_draw", min(times), "s", baseline=baseline, target=TARGET_S, target_on="value", note=note),
+        {**result("pool_draw", min(times), "s", baseline=baseline, target=TARGET_S, target_on="value",
+                  samples=times, note="best of the runs; " + note),
          "params": params},
         {**result("pool_draw_record", whole, "s", note="read, draw, sign, write the files and draw.pdf (no letters)"),
          "params": params},
