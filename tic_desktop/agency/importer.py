@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -179,6 +180,17 @@ def _rejection(code: str, detail: str = "") -> tuple[str, str]:
     return err.text("zh"), err.text("en")
 
 
+@dataclass(frozen=True)
+class _Read:
+    """One file read and verified: the raw bytes and their SHA-256 (None when unreadable), the
+    opened sheet (None when refused) and why not (the OSError or the `Rejected`)."""
+
+    raw: bytes | None
+    raw_sha: str | None
+    got: OpenedSheet | None
+    error: BaseException | None
+
+
 class _Pipeline:
     def __init__(self, ws: AgencyWorkspace, batch: OpenedBatch, identity: str, trust_first_use: bool) -> None:
         self.ws = ws
@@ -213,16 +225,29 @@ class _Pipeline:
             "fingerprint": out.fingerprint, "superseded_seq": out.superseded_seq,
         })
 
-    def run(self, path: Path) -> ImportOutcome:
+    def read(self, path: Path) -> _Read:
+        """Read, decrypt and fully verify one file; touches no workspace (`import_sheets` runs the
+        next file's read in a worker while this one is stored)."""
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            return self.log_only(self.outcome(path, "rejected", UNREADABLE,
-                                              _rejection(UNREADABLE, exc.strerror or str(exc))), None)
+            return _Read(None, None, None, exc)
         raw_sha = hashlib.sha256(raw).hexdigest()
         try:
-            got = read_sheet(raw, self.batch, identities=self.identities)
+            return _Read(raw, raw_sha, read_sheet(raw, self.batch, identities=self.identities), None)
         except Rejected as exc:
+            return _Read(raw, raw_sha, None, exc)
+
+    def run(self, path: Path, done: _Read | None = None) -> ImportOutcome:
+        r = done if done is not None else self.read(path)
+        raw, raw_sha, got = r.raw, r.raw_sha, r.got
+        if raw is None or raw_sha is None:
+            exc = r.error
+            return self.log_only(self.outcome(path, "rejected", UNREADABLE, _rejection(
+                UNREADABLE, getattr(exc, "strerror", None) or str(exc))), None)
+        if got is None:
+            exc = r.error
+            assert isinstance(exc, Rejected)
             if _looks_like_batch(path, raw):  # a .ticbatch dropped here by mistake: say what it is
                 return self.log_only(self.outcome(path, "rejected", IS_BATCH, _rejection(IS_BATCH, exc.code)), raw_sha)
             return self.log_only(self.outcome(path, "rejected", exc.code, (exc.text("zh"), exc.text("en"))), raw_sha)
@@ -313,12 +338,19 @@ def import_sheets(
     files = collect_sheet_files(paths)
     pipeline = _Pipeline(ws, batch, identity, trust_first_use)
     outcomes: list[ImportOutcome] = []
-    for n, path in enumerate(files):
-        if cancelled is not None and cancelled():
-            break
-        outcomes.append(pipeline.run(path))
-        if progress is not None:
-            progress(n + 1, len(files))
+    # the next file is read and verified in a worker while this one is stored: its decryption,
+    # hashing and checks overlap the store's fsyncs (the workspace is only touched here)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tic-import-read") as reader:
+        ahead = reader.submit(pipeline.read, files[0]) if files else None
+        for n, path in enumerate(files):
+            if cancelled is not None and cancelled():
+                break
+            assert ahead is not None
+            done = ahead.result()
+            ahead = reader.submit(pipeline.read, files[n + 1]) if n + 1 < len(files) else None
+            outcomes.append(pipeline.run(path, done))
+            if progress is not None:
+                progress(n + 1, len(files))
     return outcomes
 
 
