@@ -220,6 +220,9 @@ class MainWindow(QMainWindow):
         for index, form in enumerate(forms):
             widget = self.forms[index]
             widget.setProperty("form_id", form.id)
+            # into its tab first, then filled: rows built inside their final parent are polished
+            # once (filled first and added after, every row was polished again)
+            tabs.addTab(widget, form.title.get(self.lang))
             # a signed sheet opens read-only until the expert chooses "修订" (a new revision)
             fixed = session.fixed_na(proposal_id, form.id)
             reasons = {n.criterion_id: n.reason for n in session.opened.proposals[proposal_id].not_applicable
@@ -227,7 +230,6 @@ class MainWindow(QMainWindow):
             widget.set_form(form, session.answers(proposal_id, form.id), expert.role if expert else None,
                             read_only=session.sheet_locked(),
                             fixed_na=None if fixed is None else {cid: reasons.get(cid, "") for cid in fixed})
-            tabs.addTab(widget, form.title.get(self.lang))
             self._update_tab_title(index)
         tabs.setTabBarAutoHide(len(forms) <= 1)
         tabs.setCurrentIndex(keep if 0 <= keep < len(forms) else 0)
