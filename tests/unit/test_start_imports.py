@@ -1,0 +1,39 @@
+"""What the expert's first screen does not need is not imported at start-up (issue 14): the
+workspace runs on plain sqlite3, and reportlab, the agency code and the consolidate command are
+imported when something needs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# what `python -m tic_desktop` imports before its window shows (cli → app → the expert flow, its
+# main window and the session, the workspace), plus the batch reader the start uses
+START = ("import tic_desktop.cli, tic_desktop.app, tic_desktop.ui.expert_flow, tic_desktop.ui.main_window, "
+         "tic_desktop.expert.session, tic_desktop.storage.workspace, tic_desktop.formats.batch")
+LATER = ("sqlite_utils", "reportlab", "tic_desktop.agency", "tic_desktop.reports", "tic_desktop.cli_consolidate",
+         "tic_desktop.expert.signing", "tic_desktop.formats.sheet")
+
+
+def test_start_up_does_not_import_what_the_first_screen_does_not_draw() -> None:
+    code = f"{START}; import sys, json; print(json.dumps(sorted(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    early = sorted(m for m in loaded if any(m == p or m.startswith(p + ".") for p in LATER))
+    assert early == [], f"imported at start-up: {early}"
+
+
+def test_the_workspace_still_offers_sqlite_utils_on_demand(tmp_path: Path) -> None:
+    from tic_desktop.storage.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "workspace.db", check_location=False)
+    try:
+        assert "audit_log" in set(ws.db.table_names())
+    finally:
+        ws.close()
