@@ -60,3 +60,32 @@ def test_fields_aliases_and_draws(ws: AgencyWorkspace) -> None:
         pool_store.save_draw(ws, "D1", 1, b"{}", b"sig")
     with ws.transaction() as conn, pytest.raises(sqlite3.IntegrityError):
         conn.execute("UPDATE draws SET record_json = x'00'")
+
+
+class _WithRegistry:
+    """The workspace as it is once agency.registry lands: `key_owner` and `active_keys`."""
+
+    def __init__(self, ws: AgencyWorkspace, keys: dict[str, str]) -> None:
+        self._ws, self._keys = ws, keys
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._ws, name)
+
+    def key_owner(self, fp: str) -> object:
+        from types import SimpleNamespace
+
+        return next((SimpleNamespace(expert_id=e, fingerprint=f) for e, f in self._keys.items() if f == fp), None)
+
+    def active_keys(self) -> dict[str, object]:
+        from types import SimpleNamespace
+
+        return {e: SimpleNamespace(expert_id=e, fingerprint=f) for e, f in self._keys.items()}
+
+
+def test_the_pool_uses_the_expert_registry_when_there_is_one(ws: AgencyWorkspace) -> None:
+    reg = _WithRegistry(ws, {"E1": FP1})
+    pool_store.import_pool(reg, [_e("E1"), _e("E2")])
+    assert {e.expert_id: e.key_fingerprint for e in pool_store.experts(reg)} == {"E1": FP1, "E2": ""}
+    with pytest.raises(Rejected) as err:
+        pool_store.save_expert(reg, _e("E2", key_fingerprint=FP1))
+    assert err.value.code == "pool.key_in_use"

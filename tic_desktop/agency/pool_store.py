@@ -12,6 +12,7 @@ table and the signed draw records. Every change is one transaction with its audi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,13 +37,26 @@ def _body(e: PoolExpert) -> str:
 
 
 def experts(ws: Any) -> list[PoolExpert]:
+    """The pool; an expert without a key fingerprint of their own shows the key the agency's expert
+    registry (agency.registry, when the workspace has it) holds as valid for them."""
     rows = ws._rows("SELECT body FROM pool_experts ORDER BY expert_id")
-    return [PoolExpert.from_dict(json.loads(r["body"])) for r in rows]
+    out = [PoolExpert.from_dict(json.loads(r["body"])) for r in rows]
+    active = getattr(ws, "active_keys", None)
+    if callable(active):
+        keys = {eid: k.fingerprint for eid, k in active().items()}
+        out = [dataclasses.replace(e, key_fingerprint=keys[e.expert_id])
+               if not e.key_fingerprint and e.expert_id in keys else e for e in out]
+    return out
 
 
-def _key_owner(conn: Any, fp: str, expert_id: str) -> None:
+def _key_owner(conn: Any, fp: str, expert_id: str, ws: Any = None) -> None:
+    """One key, one expert: in the pool, and in the agency's expert registry when the workspace has one."""
     if not fp:
         return
+    owner = getattr(ws, "key_owner", None)
+    record = owner(fp) if callable(owner) else None
+    if record is not None and record.expert_id != expert_id:
+        raise Rejected(KEY_REUSED, f"{fp}: {record.expert_id} (registry)")
     row = conn.execute("SELECT expert_id FROM pool_experts WHERE key_fingerprint = ? AND expert_id != ?",
                        (fp, expert_id)).fetchone()
     if row is not None:
@@ -65,7 +79,7 @@ def import_pool(ws: Any, new: Sequence[PoolExpert], *, source: str = "") -> dict
     with ws.transaction() as conn:
         conn.execute("DELETE FROM pool_experts")
         for e in new:
-            _key_owner(conn, e.key_fingerprint, e.expert_id)
+            _key_owner(conn, e.key_fingerprint, e.expert_id, ws)
             _upsert(conn, e, at)
         ws.log(conn, "pool.import", {"source": source, "experts": len(new), **diff,
                                      "before": {i: old[i].as_dict() for i in diff["changed"] + diff["removed"]}})
@@ -74,7 +88,7 @@ def import_pool(ws: Any, new: Sequence[PoolExpert], *, source: str = "") -> dict
 
 def save_expert(ws: Any, e: PoolExpert) -> None:
     with ws.transaction() as conn:
-        _key_owner(conn, e.key_fingerprint, e.expert_id)
+        _key_owner(conn, e.key_fingerprint, e.expert_id, ws)
         row = conn.execute("SELECT body FROM pool_experts WHERE expert_id = ?", (e.expert_id,)).fetchone()
         _upsert(conn, e, now())
         ws.log(conn, "pool.save_expert", {"expert": e.as_dict(), "before": json.loads(row[0]) if row else None})
