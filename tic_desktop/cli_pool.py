@@ -36,12 +36,12 @@ def add_pool_command(sub: Any, lang: str) -> None:
                             description=t(
                                 "按回避规则从专家库随机抽取各专家组，在 OUT_DIR 中生成 experts.csv（批次源的专家表）、panels.csv、"
                                 "draw.json 与 draw.json.sig（机构签名，命名空间 tic-draw-v1）、draw.pdf（抽取记录）、exclusions.csv "
-                                "和 letters/<专家编号>.pdf（邀请函）。无法抽满时退出码为 1 并指出哪条限制不满足。"
+                                "和 letters/<专家编号>.pdf 与 .docx（邀请函）。无法抽满时退出码为 1 并指出哪条限制不满足。"
                                 "--replay：用同一专家库文件重新抽取并核对签名，结果相同时退出码为 0，否则为 1 并列出差异。",
                                 "Draw the panels from the pool after the avoidance rules and write to OUT_DIR experts.csv "
                                 "(the batch source's experts table), panels.csv, draw.json and draw.json.sig (signed by "
                                 "the agency, namespace tic-draw-v1), draw.pdf (the record), exclusions.csv and "
-                                "letters/<expert_id>.pdf (invitation letters). A draw that cannot be filled exits 1 "
+                                "letters/<expert_id>.pdf and .docx (invitation letters). A draw that cannot be filled exits 1 "
                                 "naming the constraint. --replay: draw again from the same pool file and check the "
                                 "signature; exit 0 when the result is the same, else 1 naming what differs."))
     d.add_argument("--pool", required=True, type=Path, metavar="POOL.csv", help=t("专家库文件（CSV 或 XLSX）", "pool file (CSV or XLSX)"))

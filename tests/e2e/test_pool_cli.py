@@ -11,6 +11,8 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +84,13 @@ def test_draw_writes_every_file_and_the_record_verifies_with_ssh_keygen(capsys: 
         for pid in r["assigned"].split(";"):
             assert r["unit"] not in centers[pid].units
     assert len(list((out / "letters").glob("*.pdf"))) == 10
+    first = experts[0]
+    with zipfile.ZipFile(out / "letters" / f"{first['expert_id']}.docx") as docx:
+        body = ET.fromstring(docx.read("word/document.xml"))
+        assert "word/document.xml" in docx.read("[Content_Types].xml").decode()
+    words = "".join(t.text or "" for t in body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
+    fp = agency_keys.load_agency_keys(world["key"]).fingerprint.removeprefix("SHA256:")
+    assert first["name"] in words and "专家评审邀请函" in words and fp[:4] + " " + fp[4:8] in words
     signers = world["root"] / "allowed_signers"
     signers.write_text("agency " + (world["key"] / "agency_ed25519.pub").read_text())
     with (out / "draw.json").open("rb") as data:

@@ -30,6 +30,7 @@ from tic_desktop.core.errors import Rejected, register
 from tic_desktop.formats import source as _src
 from tic_desktop.formats.keys import AgencyKeys
 from tic_desktop.reports.draw_pdf import render_draw_record, render_invitation
+from tic_desktop.reports.invitation import render_invitation_docx
 
 REPLAY_FAILED = register(
     "draw.replay_differs", "抽取记录与专家库或申报项目表不符，不能在其上修订。请先用 --replay 核对。",
@@ -70,8 +71,14 @@ def read_aliases(path: Path) -> dict[str, str]:
 
 
 def _letters(record: Mapping[str, Any]) -> dict[str, bytes]:
+    """letters/<expert_id>.pdf and .docx of every member."""
     date = record["rules"].get("date") or ""
-    return {m["expert_id"]: render_invitation(record, p, m, date) for p in record["panels"] for m in p["members"]}
+    out: dict[str, bytes] = {}
+    for p in record["panels"]:
+        for m in p["members"]:
+            out[f"{m['expert_id']}.pdf"] = render_invitation(record, p, m, date)
+            out[f"{m['expert_id']}.docx"] = render_invitation_docx(record, p, m, date)
+    return out
 
 
 def _now() -> str:

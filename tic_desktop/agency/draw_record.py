@@ -247,10 +247,10 @@ def write_outputs(out_dir: Path, record: Mapping[str, Any], data: bytes, signatu
     for name, content in files.items():
         atomic_write(out / name, content)
         written.append(out / name)
-    for eid, letter in letters.items():
+    for name, letter in letters.items():
         (out / "letters").mkdir(exist_ok=True)
-        atomic_write(out / "letters" / f"{eid}.pdf", letter)
-        written.append(out / "letters" / f"{eid}.pdf")
+        atomic_write(out / "letters" / name, letter)
+        written.append(out / "letters" / name)
     # the record and its signature last: a draw.json on disk always has its files beside it
     atomic_write(out / "draw.json", data)
     atomic_write(out / "draw.json.sig", signature)

@@ -12,6 +12,7 @@ from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
 from tic_desktop.core.labels import ROLE_LABELS, label
 from tic_desktop.reports.agency_key_pdf import QR_PREFIX, grouped
+from tic_desktop.reports.invitation import invitation_text
 from tic_desktop.reports.qr import GRID, SHADE, build_pdf, footer_painter, para, qr_drawing, styles
 
 REASON_ZH = {"unit": "本人单位为依托/共建单位", "collaborator": "合作单位为依托/共建单位", "past_conflict": "曾有利益冲突",
@@ -106,29 +107,20 @@ def render_invitation(record: Mapping[str, Any], panel: Mapping[str, Any], membe
                       meeting: str) -> bytes:
     """One expert's invitation letter: panel, date, the agency fingerprint (and its QR) and how to enrol a key."""
     s = styles()
+    t = invitation_text(record, panel, member, meeting, qr_where="右侧二维码")
     fp = record["agency"]["fingerprint"]
-    role = label(ROLE_LABELS, member["role"]) + ("（组长）" if member["chair"] else "")
-    story: list[Any] = [
-        para("专家评审邀请函", s.title),
-        para(f"{record['agency']['name']} · 抽取记录 {record['draw_id']}", s.subtitle),
-        para(f"尊敬的{member['name']}{member['title'] or '专家'}：", s.body), Spacer(1, 2 * mm),
-        para(f"经从专家库随机抽取（随机种子 {record['seed']}，抽取记录可复核），特邀请您作为{role}参加天津市技术创新中心"
-             f"专家评审第 {panel['panel']} 专家组，评审以下 {len(panel['proposals'])} 个中心："
-             f"{'、'.join(panel['proposals'])}。", s.text),
-        para(f"评审日期：{meeting or '另行通知'}。如不能参加，请尽快告知，我们将按抽取记录由候补专家依次递补。", s.text),
-        para("一、核对机构密钥指纹", s.section),
-        para("您第一次打开评审批次文件时，软件会显示评审组织机构的密钥指纹。请与下列指纹（及右侧二维码）逐组核对，"
-             "完全一致后再确认信任；不一致请勿打开，并电话联系我们。", s.body),
-    ]
+    text = ParagraphStyle("letter", parent=s.text, wordWrap="CJK")
+    body = ParagraphStyle("letterbody", parent=s.body, wordWrap="CJK")
+    story: list[Any] = [para(t.title, s.title), para(t.subtitle, s.subtitle), para(t.greeting, body),
+                        Spacer(1, 2 * mm), para(t.invitation, text), para(t.date, text),
+                        para(t.check_heading, s.section), para(t.check, body)]
     fp_style = ParagraphStyle("fp", parent=s.big, fontSize=12.5, leading=18)
-    box = Table([[para(grouped(fp), fp_style), qr_drawing(f"{QR_PREFIX};fp={fp}", 36 * mm)]],
+    box = Table([[para(t.fingerprint, fp_style), qr_drawing(f"{QR_PREFIX};fp={fp}", 36 * mm)]],
                 colWidths=[136 * mm, 42 * mm])
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story += [box, para("二、登记您的签名密钥", s.section), para(
-        "在评审软件中设置口令后，软件为您生成签名密钥；请在“工具 → 打印密钥登记表”打印登记表，签字后寄回或在评审会上交给工作人员。"
-        "此后机构只接受由该密钥签名的评分表。", s.body)]
-    if member.get("key_fingerprint"):
-        story.append(para(f"您已登记的密钥指纹：{grouped(member['key_fingerprint'])}", s.body))
-    story += [Spacer(1, 14 * mm), para(f"{record['agency']['name']}（盖章）　　　　日期：______年____月____日", s.body)]
+    story += [box, para(t.enrol_heading, s.section), para(t.enrol, body)]
+    if t.enrolled:
+        story.append(para(t.enrolled, body))
+    story += [Spacer(1, 14 * mm), para(t.closing, body)]
     footer = footer_painter(f"专家评审邀请函 · {member['expert_id']} · {panel['panel']}")
     return build_pdf(story, footer, title=f"专家评审邀请函 {member['name']}", author=record["agency"]["name"])
