@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -66,7 +67,16 @@ class DrawPage(QWidget):
         return row
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
+        # everything scrolls, so that the page fits a 1366×768 screen at 125% (tests/ui/test_screen_fit.py)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        inner = QWidget(scroll)
+        outer = QVBoxLayout(inner)
+        outer.setContentsMargins(0, 0, 0, 0)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(scroll)
         box = QGroupBox(self.tr("抽取规则"), self)
         form = QFormLayout(box)
         self.centersEdit = QLineEdit(box)
@@ -139,7 +149,9 @@ class DrawPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumHeight(260)
         outer.addWidget(self.table, 1)
+        scroll.setWidget(inner)
 
     def _connect(self) -> None:
         self.centersButton.clicked.connect(self._on_pick_centers)
