@@ -1908,6 +1908,65 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>PoolExpertDialog</name>
+    <message>
+        <source>编辑专家</source>
+        <translation>Edit expert</translation>
+    </message>
+    <message>
+        <source>添加专家</source>
+        <translation>Add expert</translation>
+    </message>
+    <message>
+        <source>专家编号</source>
+        <translation>Expert id</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>职称</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>专业领域（用 ; 分隔）</source>
+        <translation>Fields (separated by ;)</translation>
+    </message>
+    <message>
+        <source>合作单位（用 ; 分隔）</source>
+        <translation>Collaborators (separated by ;)</translation>
+    </message>
+    <message>
+        <source>不可参加日期（如 2027-03-01~2027-03-05）</source>
+        <translation>Unavailable (e.g. 2027-03-01~2027-03-05)</translation>
+    </message>
+    <message>
+        <source>密钥指纹</source>
+        <translation>Key fingerprint</translation>
+    </message>
+    <message>
+        <source>联系方式</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>近期评审中心（编号，用 ; 分隔）</source>
+        <translation>Centers of the last panels sat on (ids, separated by ;)</translation>
+    </message>
+    <message>
+        <source>历史回避中心（编号，用 ; 分隔）</source>
+        <translation>Centers of past conflicts (ids, separated by ;)</translation>
+    </message>
+    <message>
+        <source>类别：</source>
+        <translation>Role:</translation>
+    </message>
+</context>
+<context>
     <name>PoolPage</name>
     <message>
         <source>专家库保存在机构工作区中；导入文件会替换整个专家库（列：专家编号、姓名、单位、职称、角色、专业领域，可选 合作单位、不可参加日期、密钥指纹、联系方式、近期评审中心、历史回避中心）。每次修改都记入审计日志。</source>
@@ -1916,6 +1975,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>导入专家库…</source>
         <translation>Import pool…</translation>
+    </message>
+    <message>
+        <source>添加专家…</source>
+        <translation>Add expert…</translation>
+    </message>
+    <message>
+        <source>编辑所选专家…</source>
+        <translation>Edit selected…</translation>
     </message>
     <message>
         <source>导出专家库…</source>
@@ -2000,6 +2067,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
+    </message>
+    <message>
+        <source>已保存专家 %1。</source>
+        <translation>Expert %1 saved.</translation>
+    </message>
+    <message>
+        <source>请先在表中选择要编辑的专家。</source>
+        <translation>First select the expert to edit.</translation>
     </message>
     <message>
         <source>已删除 %1 位专家。</source>

@@ -67,12 +67,29 @@ def test_pool_page_import_export_and_mistakes(qtbot, tmp_path: Path, ws: AgencyW
     assert page.set_aliases("天大=天津大学\n南开=南开大学")
     assert pool_store.aliases(ws) == {"南开": "南开大学", "天大": "天津大学"}
     _grab(page, f"pool-page-{lang}.png")
+    dialog = page.open_editor("E0002", show=False)
+    assert dialog.edits["expert_id"].isReadOnly()
+    dialog.edits["key_fingerprint"].setText("SHA256:nope")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.saved is None and ("密钥指纹" in dialog.errorLabel.text())
+    dialog.edits["key_fingerprint"].setText("")
+    dialog.edits["unit"].setText("天津科技大学")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.saved is not None and dialog.saved.unit == "天津科技大学"
+    assert next(e for e in pool_store.experts(ws) if e.expert_id == "E0002").unit == "天津科技大学"
+    assert ws.audit_events()[-1].action == "pool.save_expert"
+    added = page.open_editor(None, show=False)
+    for key, value in (("expert_id", "N1"), ("name", "新专家"), ("unit", "天津大学"), ("fields", "人工智能")):
+        added.edits[key].setText(value)
+    added.buttons.button(added.buttons.StandardButton.Save).click()
+    assert added.saved is not None and page.model.rowCount() == 61
     page.filterEdit.setText("E0001")
     assert page.proxy.rowCount() == 1
     page.table.selectRow(0)
     page.remove(page.selected_ids())
-    assert len(pool_store.experts(ws)) == 59
-    assert [e.action for e in ws.audit_events()][-3:] == ["pool.import", "pool.aliases", "pool.remove_expert"]
+    assert len(pool_store.experts(ws)) == 60
+    assert [e.action for e in ws.audit_events()][-5:] == ["pool.import", "pool.aliases", "pool.save_expert",
+                                                          "pool.save_expert", "pool.remove_expert"]
 
 
 def test_draw_page_draws_and_replaces(qtbot, tmp_path: Path, ws: AgencyWorkspace, lang: str) -> None:  # noqa: ANN001

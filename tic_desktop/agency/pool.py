@@ -178,6 +178,20 @@ def _texts(t: _src._Table, n: int, key: str, v: str) -> tuple[str, ...]:
 def read_pool(path: Path, *, field_list: Sequence[str] = ()) -> list[PoolExpert]:
     """Read and check a pool file; `field_list` (when not empty) is the agency's list of fields."""
     t = _open_table(path, ("pool", "专家库", "experts", "专家"))
+    out = _pool_rows(t, field_list)
+    if not out:
+        raise _src._fail(_src.BAD_VALUE, f"{t.label_zh}：专家库中没有任何专家", f"{t.label_en}: the pool holds no experts")
+    return out
+
+
+def expert_from_form(cells: Sequence[str], *, field_list: Sequence[str] = ()) -> PoolExpert:
+    """One expert from the cells of a form, in `POOL_COLS` order; mistakes name the field (as a column)."""
+    t = _src._Table("专家信息", "expert", list(POOL_HEADERS_ZH), [(1, [_src._clean(c) for c in cells])])
+    [expert] = _pool_rows(t, field_list)
+    return expert
+
+
+def _pool_rows(t: _src._Table, field_list: Sequence[str]) -> list[PoolExpert]:
     _src._bind(t, POOL_COLS)
     allowed = set(field_list)
     out: list[PoolExpert] = []
@@ -216,8 +230,6 @@ def read_pool(path: Path, *, field_list: Sequence[str] = ()) -> list[PoolExpert]
             contact=_src._text(t, n, "contact", t.cell(row, "contact"), required=False),
             past_panels=tuple(_src._ids(t, n, "past_panels", t.cell(row, "past_panels"))),
             past_conflicts=tuple(_src._ids(t, n, "past_conflicts", t.cell(row, "past_conflicts")))))
-    if not out:
-        raise _src._fail(_src.BAD_VALUE, f"{t.label_zh}：专家库中没有任何专家", f"{t.label_en}: the pool holds no experts")
     return out
 
 

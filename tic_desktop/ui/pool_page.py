@@ -55,17 +55,20 @@ class PoolPage(QWidget):
         outer.addWidget(self.hintLabel)
         row = QHBoxLayout()
         self.importButton = QPushButton(self.tr("导入专家库…"), self)
+        self.addButton = QPushButton(self.tr("添加专家…"), self)
+        self.editButton = QPushButton(self.tr("编辑所选专家…"), self)
         self.exportButton = QPushButton(self.tr("导出专家库…"), self)
         self.removeButton = QPushButton(self.tr("删除所选专家"), self)
         self.fieldsButton = QPushButton(self.tr("专业领域列表…"), self)
         self.aliasesButton = QPushButton(self.tr("单位别名…"), self)
-        for b in (self.importButton, self.exportButton, self.removeButton, self.fieldsButton, self.aliasesButton):
+        for b in (self.importButton, self.exportButton, self.addButton, self.editButton, self.removeButton,
+                  self.fieldsButton, self.aliasesButton):
             row.addWidget(b)
         row.addStretch(1)
         self.filterEdit = QLineEdit(self)
         self.filterEdit.setPlaceholderText(self.tr("筛选（编号、姓名、单位、领域）"))
         self.filterEdit.setAccessibleName(self.tr("筛选专家"))
-        self.filterEdit.setMinimumWidth(240)
+        self.filterEdit.setMinimumWidth(160)
         row.addWidget(self.filterEdit)
         outer.addLayout(row)
         self.statusLabel = QLabel(self)
@@ -81,6 +84,7 @@ class PoolPage(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setAccessibleName(self.tr("专家库"))
         self.table.verticalHeader().setVisible(False)
@@ -92,6 +96,9 @@ class PoolPage(QWidget):
         self.importButton.clicked.connect(self._on_import)
         self.exportButton.clicked.connect(self._on_export)
         self.removeButton.clicked.connect(self._on_remove)
+        self.addButton.clicked.connect(lambda: self.open_editor(None))
+        self.editButton.clicked.connect(self._on_edit)
+        self.table.doubleClicked.connect(self._on_edit)
         self.fieldsButton.clicked.connect(self._on_fields)
         self.aliasesButton.clicked.connect(self._on_aliases)
         self.filterEdit.textChanged.connect(self.proxy.setFilterFixedString)
@@ -111,6 +118,7 @@ class PoolPage(QWidget):
         self.table.resizeColumnsToContents()
         self.exportButton.setEnabled(bool(experts))
         self.removeButton.setEnabled(bool(experts))
+        self.editButton.setEnabled(bool(experts))
 
     def _say(self, text: str, ok: bool) -> None:
         self.statusLabel.setStyleSheet("color: #1b5e20;" if ok else "color: #b71c1c;")
@@ -147,6 +155,34 @@ class PoolPage(QWidget):
             return False
         self._say(self.tr("已导出到 %1").replace("%1", str(path)), True)
         return True
+
+    def save_expert(self, expert: Any) -> None:
+        """Add or change one expert (audited with the old values); raises `Rejected` (shown by the dialog)."""
+        from tic_desktop.agency import pool_store  # noqa: PLC0415
+
+        pool_store.save_expert(self.workspace, expert)
+        self.refresh()
+        self._say(self.tr("已保存专家 %1。").replace("%1", expert.expert_id), True)
+        self.poolChanged.emit()
+
+    def open_editor(self, expert_id: str | None, *, show: bool = True) -> Any:
+        """The 添加/编辑专家 dialog, run modally unless `show` is False (then the caller drives it)."""
+        from tic_desktop.agency import pool_store  # noqa: PLC0415
+        from tic_desktop.ui.pool_expert_dialog import PoolExpertDialog  # noqa: PLC0415
+
+        expert = next((e for e in self.experts() if e.expert_id == expert_id), None) if expert_id else None
+        dialog = PoolExpertDialog(self.save_expert, expert, field_list=pool_store.fields(self.workspace),
+                                  lang=self.lang, parent=self)
+        if show:
+            dialog.exec()
+        return dialog
+
+    def _on_edit(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self._say(self.tr("请先在表中选择要编辑的专家。"), False)
+            return
+        self.open_editor(ids[0])
 
     def remove(self, expert_ids: list[str]) -> None:
         from tic_desktop.agency import pool_store  # noqa: PLC0415
