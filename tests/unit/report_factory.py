@@ -22,6 +22,7 @@ from tic_desktop.core.consolidation import (
 from tic_desktop.core.form_library import builtin_forms
 from tic_desktop.core.forms import FormTemplate
 from tic_desktop.core.panel_opinion import PanelOpinion
+from tic_desktop.core.proposal import BudgetLine, Kpi, Proposal
 from tic_desktop.core.scoring import round_half_up
 from tic_desktop.core.types import Text
 
@@ -49,6 +50,30 @@ def center_name(i: int) -> str:
     return f"天津市{field}技术创新中心" + (f"（{i // len(FIELDS) + 1}）" if i >= len(FIELDS) else "")
 
 
+def proposal_of(kind: str, i: int, pid: str, name: str) -> Proposal:
+    """Periodic: every third center an engineering research center, the rest professional. Feasibility:
+    proposal 0 asks 5.2 M CNY in year 1 (over the 5 M limit), the others keep to 30% / 5 M / 3 years.
+    Term-end: KPIs with planned and achieved values."""
+    if kind == "periodic_assessment":
+        center_type = "engineering" if i % 3 == 2 else "professional"
+        name = name.replace("技术创新中心", "工程技术研究中心") if center_type == "engineering" else name
+        return Proposal(id=pid, center_name=name, center_type=center_type, lead_unit="示例依托单位", field="制造",
+                        forms=("periodic_assessment",))
+    budget: tuple[BudgetLine, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    if kind == "feasibility_review":
+        first = Decimal("5200000") if i == 0 else Decimal("3000000")
+        budget = tuple(BudgetLine(year=y, category="仪器设备购置", total=Decimal("17000000"),
+                                  city_subsidy=first if y == 1 else Decimal("3000000")) for y in (1, 2, 3))
+    else:
+        kpis = (Kpi(id="K1", name="申请发明专利", unit="件", target=Decimal(60), achieved=Decimal(48 + i)),
+                Kpi(id="K2", name="技术合同成交额", unit="万元", target=Decimal(12000), achieved=Decimal(13000)),
+                Kpi(id="K3", name="重大安全事故", unit="起", target=Decimal(1), achieved=Decimal(2),
+                    higher_is_better=False))
+    return Proposal(id=pid, center_name=name, center_type="comprehensive", lead_unit="示例依托单位", field="人工智能",
+                    forms=FORMS_OF_KIND[kind], budget=budget, kpis=kpis)
+
+
 def _fmt(d: Decimal) -> str:
     return format(d, "f")
 
@@ -69,8 +94,11 @@ def _entry(form: FormTemplate, expert: ExpertInfo, quality: float, rng: random.R
     app_max = sum((form.criterion(cid).max for cid in scores), Decimal(0))
     total = round_half_up(raw / app_max * HUNDRED)
     na = {c.id for c in form.criteria if c.id not in scores}
-    overall = {f.id: (f"{expert.name}：{f.label.zh}意见，第{rng.randint(1, 9)}条。" if f.type == "text" else "500")
+    overall = {f.id: (f"{expert.name}：{f.label.zh}意见，第{rng.randint(1, 9)}条。" if f.type == "text" else
+                      rng.choice(f.options).code if f.type == "choice" else str(rng.choice((250, 300, 450, 600))))
                for f in form.overall_fields}
+    if "restructure" in overall and overall["restructure"] != "merge":
+        overall.pop("restructure_target", None)
     return ExpertEntry(
         expert_id=expert.id, expert_name=expert.name, role=expert.role, total=total, raw_total=raw,
         scores=scores, not_applicable=frozenset(na), comments=comments, overall=overall,
@@ -126,7 +154,9 @@ def build(
                 if i == 0:
                     decisions[(pid, fid, v.id)] = VetoDecision(
                         True, "经核实，申报材料中合作协议未盖章，属实。", infos[0].name, "2026-03-05T10:00:00")
-            inputs.append(ProposalInput(pid, name, form, form.consolidation, tuple(entries), conflicted, missing))
+            plan = proposal_of(kind, i, pid, name)
+            inputs.append(ProposalInput(pid, plan.center_name, form, form.consolidation, tuple(entries), conflicted, missing,
+                                        center_type=plan.center_type, proposal=plan))
             if extras and i % 2 == 0:
                 opinions[(pid, fid)] = PanelOpinion(
                     overall=f"{name}建设方案总体思路清晰，定位明确。", achievements="",

@@ -127,8 +127,8 @@ def test_ranking_ties_broken_by_sum_of_raw_totals_then_shared() -> None:
 
 
 def test_the_share_of_excellent_is_capped_in_rank_order() -> None:
-    # 20% of 10 ranked proposals: 2 may stay 优秀; the third 优秀 moves to 良好 and loses the award
-    items = [proposal(f"P{i:02d}", [str(95 - i)] * 5, form=PERIODIC) for i in range(10)]
+    # 20% of 10 ranked professional centers: 2 may stay 优秀; the third moves to 良好 and loses the 30万 award
+    items = [proposal(f"P{i:02d}", [str(95 - i)] * 5, form=PERIODIC, center_type="professional") for i in range(10)]
     results = consolidate(items).results
     best = [r.proposal_id for r in results if r.conclusion == "excellent"]
     assert best == ["P00", "P01"]
@@ -139,9 +139,9 @@ def test_the_share_of_excellent_is_capped_in_rank_order() -> None:
 
 def test_results_group_by_form_then_rank() -> None:
     items = [proposal("P1", ["70"] * 5), proposal("P2", ["90"] * 5),
-             proposal("P1", ["60"] * 5, form=FORMS["rd_capacity_project"])]
+             proposal("P1", ["60"] * 5, form=PERIODIC)]
     got = [(r.form_id, r.proposal_id, r.rank) for r in consolidate(items).results]
-    assert got == [("feasibility_review", "P2", 1), ("feasibility_review", "P1", 2), ("rd_capacity_project", "P1", 1)]
+    assert got == [("feasibility_review", "P2", 1), ("feasibility_review", "P1", 2), ("periodic_assessment", "P1", 1)]
 
 
 # ── properties ──────────────────────────────────────────────────────────────────────────────

@@ -69,7 +69,7 @@ def test_progress_of_an_empty_report_still_ends_at_its_total(tmp_path: Path) -> 
 def test_results_csv_columns_order_and_exact_decimals(out: dict[str, Any]) -> None:
     rows = _read_csv(out["folder"] / "results.csv")
     assert list(rows[0]) == ["proposal_id", "center_name", "form_id", "valid_sheets", "final_score", "rank", "tie",
-                             "conclusion", "conclusion_label", "outcome", "award", "flags"]
+                             "conclusion", "conclusion_label", "outcome", "award", "flags", "center_type", "policy"]
     report = out["report"]
     assert len(rows) == len(report.consolidation.results) == 10
     # sorted by form (batch order) then rank
@@ -108,7 +108,7 @@ def test_every_final_score_recomputed_by_hand_from_scores_csv(out: dict[str, Any
         else:
             items[(*key, row["expert_id"])].append(row)
     recomputed: dict[tuple[str, str], Decimal] = {}
-    rescaled = 0
+    rescaled = itemwise = 0
     for key, rows in totals.items():
         for t in rows:
             mine = [i for i in items[(*key, t["expert_id"])] if i["score"] != "NA"]
@@ -121,6 +121,20 @@ def test_every_final_score_recomputed_by_hand_from_scores_csv(out: dict[str, Any
         kept = [Decimal(t["total"]) for t in rows if t["dropped"] == ""]
         method = rows[0]["method"]
         assert {t["dropped"] for t in rows} <= {"", "highest", "lowest"}
+        if method.startswith("itemwise_"):
+            # role-split form: per criterion, the mean of the scores not dropped on that item, summed
+            assert {t["dropped"] for t in rows} == {""}
+            by_item: dict[str, list[dict[str, str]]] = defaultdict(list)
+            for t in rows:
+                for i in items[(*key, t["expert_id"])]:
+                    if i["score"] != "NA":
+                        by_item[i["criterion_id"]].append(i)
+            means = [sum((Decimal(i["score"]) for i in its if not i["dropped"]), Decimal(0))
+                     / sum(1 for i in its if not i["dropped"]) for its in by_item.values()]
+            top = sum((Decimal(its[0]["max"]) for its in by_item.values()), Decimal(0))
+            recomputed[key] = _round(sum(means, Decimal(0)) / top * 100)
+            itemwise += 1
+            continue
         if method == "trimmed_mean":
             assert sorted(t["dropped"] for t in rows if t["dropped"]) == ["highest", "lowest"]
         if method == "median":
@@ -131,6 +145,7 @@ def test_every_final_score_recomputed_by_hand_from_scores_csv(out: dict[str, Any
             value = sum(kept, Decimal(0)) / len(kept)
         recomputed[key] = _round(value)
     assert rescaled > 0, "the fixture should include totals rescaled over role-restricted criteria"
+    assert itemwise > 0, "the fixture should include a role-split form (consolidated item by item)"
     results = _read_csv(out["folder"] / "results.csv")
     assert len(results) == len(recomputed)
     for r in results:

@@ -120,11 +120,17 @@ def test_term_end_floor_and_outcomes() -> None:
 def test_periodic_assessment_grades_award_and_cap() -> None:
     form = builtin_forms()["periodic_assessment"]
     assert [(c.label.zh, c.min_total, c.award) for c in form.conclusions] == [
-        ("优秀", 85, Decimal("300000")),
+        ("优秀", 85, None),
         ("良好", 75, None),
         ("合格", 60, None),
         ("不合格", 0, None),
     ]
+    # the plan's 30万元 award is for 优秀 professional centers only; engineering centers get 撤并转
+    types = form.consolidation.center_types
+    assert types["professional"].awards == {"excellent": Decimal("300000")}
+    assert types["engineering"].awards == {} and types["engineering"].restructure_field == "restructure"
+    assert types["professional"].excellent_cap_ratio == Decimal("0.2")
+    assert types["professional"].excellent_cap_rounding == "round_half_up"
     assert form.consolidation.excellent_cap_ratio == Decimal("0.2")
     assert form.consolidation.trim_min_sheets == 5 and form.consolidation.method == "trimmed_mean"
 

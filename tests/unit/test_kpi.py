@@ -56,7 +56,9 @@ def test_rows_for_a_typical_term_end_table() -> None:
     summary = kpi_summary(rows)
     assert (summary.total, summary.met, summary.not_met, summary.not_reported) == (4, 2, 1, 1)
     assert summary.met_share == D("0.5000")
-    assert summary.text() == "共 4 项指标，达成 2 项，未达成 1 项，未填报 1 项，达成率 50.00%"
+    # 平均完成率: (min(1.2, 1) + 0.8 + min(2, 1) + 0 not reported) / 4 = 0.7
+    assert summary.mean_completion == D("0.7000")
+    assert summary.text() == "共 4 项指标，达成 2 项，未达成 1 项，未填报 1 项；达标率 50.00%，平均完成率 70.00%"
 
 
 def test_rate_is_rounded_half_up_to_four_places() -> None:
@@ -95,11 +97,29 @@ def test_no_kpis() -> None:
     assert rows == ()
     summary = kpi_summary(rows)
     assert summary.met_share is None and summary.total == 0
-    assert "达成率 —" in summary.text()
+    assert "达标率 —，平均完成率 —" in summary.text()
 
 
 def test_summary_share_one_third() -> None:
     rows = kpi_rows(proposal(kpi("a", "1", "1"), kpi("b", "1", "0"), kpi("c", "1", "0")))
     summary = kpi_summary(rows)
     assert summary.met_share == D("0.3333")
-    assert summary.text("en") == "3 targets: 1 met, 2 not met, 0 not reported; 33.33% met"
+    assert summary.text("en") == (
+        "3 targets: 1 met, 2 not met, 0 not reported; targets met 33.33%, mean completion 33.33%"
+    )
+
+
+def test_none_met_can_still_be_mostly_completed() -> None:
+    """Issue 12 §6: 0 of 7 targets met is 达标率 0%, yet the mean completion is about 72%; a target
+    far over its goal counts at most 100%, and where lower is better the rate is target ÷ achieved."""
+    rows = kpi_rows(proposal(
+        kpi("a", "10", "7"), kpi("b", "10", "8"), kpi("c", "100", "70"), kpi("d", "4", "3"),
+        kpi("e", "20", "12"), kpi("f", "50", "40"), kpi("g", "2", "2.5", higher=False),
+    ))
+    summary = kpi_summary(rows)
+    assert summary.met == 0 and summary.met_share == D("0")
+    # (0.7 + 0.8 + 0.7 + 0.75 + 0.6 + 0.8 + 0.8) / 7 = 5.15 / 7 = 0.735714… → 73.57%
+    assert summary.mean_completion == D("0.7357")
+    assert "达标率 0.00%，平均完成率 73.57%" in summary.text()
+    over = kpi_summary(kpi_rows(proposal(kpi("x", "10", "30"), kpi("y", "10", "5"))))
+    assert over.mean_completion == D("0.7500")  # (min(3, 1) + 0.5) / 2, not (3 + 0.5) / 2

@@ -40,7 +40,7 @@ def test_percent_places_and_the_subsidy_ratio() -> None:
 def test_kpi_texts_use_format_percent() -> None:
     row = KpiRow("K1", "x", "", D(1), D("12.5"), True, D("12.5"), "met")
     assert row.completion_percent == format_percent(D("12.5")) == "1,250.00%"
-    assert "达成率 1,000.00%" in KpiSummary(1, 1, 0, 0, D(10)).text()
+    assert "达标率 1,000.00%" in KpiSummary(1, 1, 0, 0, D(10)).text()
 
 
 def test_plan_budget_table_rounds_half_up() -> None:

@@ -146,7 +146,8 @@ def test_periodic_grades(total: str, expected: str) -> None:
     f = form("periodic_assessment")
     e = evaluate(f, answers(f, spread(f, D(total)), conclusion=expected, comments=all_comments(f)))
     assert e.suggested_conclusion == expected
-    assert f.conclusion(expected).award == (D("300000") if expected == "excellent" else None)
+    award = f.consolidation.center_types["professional"].awards.get(expected)
+    assert award == (D("300000") if expected == "excellent" else None)
 
 
 def test_no_suggestion_until_every_item_is_scored() -> None:

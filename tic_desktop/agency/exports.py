@@ -1,8 +1,10 @@
 """The agency's result files: results.csv, scores.csv, results.xlsx (and, through reports, the PDF).
 
-- results.csv: one row per proposal × form, sorted by form (batch order) then rank:
+- results.csv: one row per proposal × form, sorted by form (batch order), center type, then rank:
   proposal_id, center_name, form_id, valid_sheets, final_score, rank, tie, conclusion,
-  conclusion_label, outcome, award, flags.
+  conclusion_label, outcome, award, flags, center_type, policy. `rank` is within the cohort (form and center
+  type); `policy` is `pass`, `n/a` (the subsidy limits do not apply to the center type) or the
+  failed check codes separated by `;`.
 - scores.csv: every score, so that each final score can be recomputed by hand from this file
   alone. Per expert, proposal and form one row per criterion (score, or NA when the criterion did
   not apply to the expert; `max` = the criterion's maximum) and then one row with
@@ -10,7 +12,10 @@
   scored criteria, `total` = raw_total ÷ max × 100 rounded half up (= raw_total when nothing was
   NA), `dropped` = highest / lowest / empty, `method` = how the final score was taken from the
   totals whose `dropped` is empty (trimmed_mean and mean: their mean; median: their median),
-  rounded half up to 2 decimals.
+  rounded half up to 2 decimals. For a role-split form (`method` = itemwise_<method>) the
+  criterion rows carry `dropped` per item instead: final = Σ over criteria of the mean (median) of
+  the scores whose `dropped` is empty, ÷ the sum of the maxima of the criteria anyone scored × 100
+  (= the sum when that is 100), rounded half up to 2 decimals once.
 - results.xlsx: a summary sheet and one sheet per proposal × form, set up for printing on A4.
 
 Numbers are written as fixed decimal strings from Decimal (never through float). Both CSV files are
@@ -46,7 +51,7 @@ from tic_desktop.storage.atomic import atomic_write
 Progress = Callable[[int, int], None]
 
 RESULTS_COLUMNS = ("proposal_id", "center_name", "form_id", "valid_sheets", "final_score", "rank", "tie",
-                   "conclusion", "conclusion_label", "outcome", "award", "flags")
+                   "conclusion", "conclusion_label", "outcome", "award", "flags", "center_type", "policy")
 SCORES_COLUMNS = ("expert_id", "expert_name", "proposal_id", "form_id", "criterion_id", "score", "max",
                   "raw_total", "total", "dropped", "method")
 TOTAL = "total"
@@ -67,8 +72,10 @@ def dec(value: Decimal | None) -> str:
 def ordered_results(report: ReportData) -> list[ProposalResult]:
     """Results by form (in the order forms appear) then rank; unranked last."""
     forms = list(dict.fromkeys(r.form_id for r in report.consolidation.results))
+    types = list(dict.fromkeys(r.center_type for r in report.consolidation.results))
     return sorted(report.consolidation.results,
-                  key=lambda r: (forms.index(r.form_id), r.rank is None, r.rank or 0, r.proposal_id))
+                  key=lambda r: (forms.index(r.form_id), types.index(r.center_type), r.rank is None, r.rank or 0,
+                                 r.proposal_id))
 
 
 def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
@@ -98,6 +105,7 @@ def results_rows(report: ReportData) -> list[list[str]]:
             "" if r.rank is None else str(r.rank), "true" if r.tie else "false", r.conclusion or "",
             r.conclusion_label.zh if r.conclusion_label else "", r.outcome.zh if r.outcome else "", dec(r.award),
             ";".join(f.code if f.subject is None else f"{f.code}:{f.subject}" for f in r.flags),
+            r.center_type, r.policy.code,
         ])
     return rows
 
@@ -107,6 +115,7 @@ def scores_rows(report: ReportData) -> list[list[str]]:
     for r in ordered_results(report):
         form = report.forms[r.form_id]
         by_id = {c.criterion_id: c for c in r.criteria}
+        method = f"itemwise_{r.method}" if r.itemwise else r.method
         for e in r.experts:
             applicable_max = Decimal(0)
             for c in form.criteria:
@@ -114,10 +123,11 @@ def scores_rows(report: ReportData) -> list[list[str]]:
                 score = cr.scores.get(e.expert_id) if cr is not None else None
                 if score is not None:
                     applicable_max += c.max
+                item_dropped = cr.dropped.get(e.expert_id, "") if cr is not None and score is not None else ""
                 rows.append([e.expert_id, e.expert_name, r.proposal_id, r.form_id, c.id,
-                             NOT_APPLICABLE if score is None else dec(score), dec(c.max), "", "", "", ""])
+                             NOT_APPLICABLE if score is None else dec(score), dec(c.max), "", "", item_dropped, ""])
             rows.append([e.expert_id, e.expert_name, r.proposal_id, r.form_id, TOTAL, "", dec(applicable_max),
-                         dec(e.raw_total), dec(e.total), e.dropped or "", r.method])
+                         dec(e.raw_total), dec(e.total), e.dropped or "", method])
     return rows
 
 

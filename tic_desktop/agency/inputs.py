@@ -77,6 +77,7 @@ def consolidation_inputs(batch: Any, sheets: Sequence[Sheet]) -> list[ProposalIn
             out.append(ProposalInput(
                 proposal_id=ref.id, center_name=proposal.center_name, form=form, rule=rule,
                 entries=tuple(entries), conflicted=tuple(conflicted), missing=tuple(missing),
+                center_type=proposal.center_type, proposal=proposal,
             ))
     return out
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tic_desktop.core.consolidation import Consolidation, ExpertEntry, ProposalInput
-from tic_desktop.core.forms import FormTemplate
+from tic_desktop.core.forms import ConsolidationRule, FormTemplate
 from tic_desktop.core.panel_opinion import PanelOpinion
+from tic_desktop.core.proposal import Proposal
 from tic_desktop.core.types import Text
 
 
@@ -58,6 +59,20 @@ class ReportData:
             if item.proposal_id == proposal_id and item.form.id == form_id:
                 return item.entries
         return ()
+
+    def rule(self, form_id: str) -> ConsolidationRule:
+        """The consolidation rule the form was consolidated with (the batch's, else the form's)."""
+        for item in self.inputs:
+            if item.form.id == form_id:
+                return item.rule
+        return self.forms[form_id].consolidation
+
+    def proposal(self, proposal_id: str) -> Proposal | None:
+        """The proposal (budget, KPIs) when `inputs` were given with it."""
+        for item in self.inputs:
+            if item.proposal_id == proposal_id and item.proposal is not None:
+                return item.proposal
+        return None
 
     def expert(self, expert_id: str) -> ExpertInfo:
         for e in self.experts:

@@ -22,179 +22,51 @@ Rules (all from the batch's `ConsolidationRule` per form; DESIGN.md §5):
   who confirms or rejects it with a reason. A confirmed veto sets the worst conclusion; an
   unconfirmed one leaves the conclusion open (`conclusion is None`, flag `veto_pending`).
 - Conclusion: the first band whose `min_total` ≤ final score (after vetoes).
-- Ranking per form by final score, descending; ties broken by the sum of the valid raw totals
-  (`sum_raw`, descending); still tied: the same rank, every member flagged `tie`.
-- `excellent_cap_ratio` (periodic assessment): at most floor(ratio × ranked proposals) may keep the
-  best conclusion, in rank order; the rest move to the next band and are flagged `capped`.
+- Role-split forms (some criterion scored by only some roles, e.g. the R&D capacity form) are
+  consolidated item by item instead (`core.itemwise`): each item's mean over the experts who
+  scored it, trimmed per item where enough scored it, then the sum. Forms every expert scores
+  whole keep the total-based method above.
+- Per center type (`ConsolidationRule.center_types`, written in the form or the batch's rule):
+  the outcome and award of the conclusion (the 30万元 award only for 优秀 professional centers),
+  the plan's subsidy limits (`core.subsidy`: `policy` of each result; a breach is flagged
+  `policy.failed` with the compliant subsidy — the usual outcome is 核减, not rejection), the
+  experts' suggested subsidy (median and range, each checked against the limits) and the counted
+  撤并转 recommendation of engineering centers (`core.restructure`).
+- Ranking and the 优秀 cap per cohort (one form, one center type): `core.cohort`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Literal
 
+from tic_desktop.core.cohort import outcome_award, rank_cohort
 from tic_desktop.core.forms import Conclusion, ConsolidationRule, FormTemplate
+from tic_desktop.core.itemwise import calculation as itemwise_calculation
+from tic_desktop.core.itemwise import itemwise, role_split
+from tic_desktop.core.restructure import restructure
+from tic_desktop.core.results import (
+    Consolidation,
+    CriterionResult,
+    DecisionKey,
+    Dropped,
+    ExpertEntry,
+    ExpertResult,
+    Flag,
+    Method,
+    ProposalInput,
+    ProposalResult,
+    VetoDecision,
+    VetoResult,
+)
 from tic_desktop.core.scoring import CONCLUSION_REASON, round_half_up
+from tic_desktop.core.subsidy import PolicyResult, policy_result, suggested_subsidy
 from tic_desktop.core.types import Text
 
-Method = Literal["trimmed_mean", "mean", "median"]
-Dropped = Literal["highest", "lowest"]
-
-
-# ── inputs ──────────────────────────────────────────────────────────────────────────────────
-
-
-@dataclass(frozen=True)
-class ExpertEntry:
-    """One expert's accepted scores on one proposal and form (a `FormEntry` of a verified sheet)."""
-
-    expert_id: str
-    expert_name: str
-    role: str
-    total: Decimal
-    """The sheet's total, rescaled to 100 over the applicable criteria."""
-    raw_total: Decimal
-    scores: Mapping[str, Decimal]
-    """Criterion id → points, for scored criteria only."""
-    not_applicable: frozenset[str] = frozenset()
-    comments: Mapping[str, str] = field(default_factory=dict)
-    """Criterion id → comment."""
-    vetoes_triggered: tuple[str, ...] = ()
-    conclusion: str | None = None
-    """The conclusion code the expert chose."""
-    overall: Mapping[str, str] = field(default_factory=dict)
-    """Overall field id → text (主要问题, 修改建议, …)."""
-
-
-@dataclass(frozen=True)
-class ProposalInput:
-    """Everything consolidation needs about one proposal on one form."""
-
-    proposal_id: str
-    center_name: str
-    form: FormTemplate
-    rule: ConsolidationRule
-    entries: tuple[ExpertEntry, ...]
-    conflicted: tuple[str, ...] = ()
-    """Expert ids left out for a conflict of interest (declared on the sheet or known in advance)."""
-    missing: tuple[str, ...] = ()
-    """Assigned expert ids with no accepted sheet."""
-
-
-@dataclass(frozen=True)
-class VetoDecision:
-    """The chair's decision on a raised veto; `reason` is required either way."""
-
-    confirmed: bool
-    reason: str
-    decided_by: str = ""
-    decided_at: str = ""
-
-
-DecisionKey = tuple[str, str, str]
-"""(proposal_id, form_id, veto_id)."""
-
-
-# ── outputs ─────────────────────────────────────────────────────────────────────────────────
-
-
-@dataclass(frozen=True)
-class Flag:
-    """Something the chair should look at. `code` is stable; `subject` is an expert, criterion or veto id."""
-
-    code: str
-    subject: str | None
-    zh: str
-    en: str
-
-    def text(self, lang: str = "zh") -> str:
-        return self.zh if lang.startswith("zh") else self.en
-
-
-@dataclass(frozen=True)
-class ExpertResult:
-    expert_id: str
-    expert_name: str
-    total: Decimal
-    raw_total: Decimal
-    dropped: Dropped | None
-    """Which extreme this total was dropped as, or None when it counts."""
-    deviation: Decimal
-    """total − the mean of all valid totals (unrounded sign, rounded to the rule's decimals)."""
-    outlier: bool
-
-
-@dataclass(frozen=True)
-class CriterionResult:
-    criterion_id: str
-    max: Decimal
-    scores: Mapping[str, Decimal]
-    """Expert id → points, valid entries only."""
-    mean: Decimal | None
-    """Mean of the valid scores, rounded; None when nobody scored it."""
-    spread: Decimal | None
-    outlier: bool
-
-
-@dataclass(frozen=True)
-class VetoResult:
-    veto_id: str
-    label: Text
-    raised_by: tuple[str, ...]
-    """Expert ids whose entries triggered it."""
-    decision: VetoDecision | None
-
-
-@dataclass(frozen=True)
-class ProposalResult:
-    proposal_id: str
-    center_name: str
-    form_id: str
-    method: Method
-    """The method actually used (trimmed_mean falls back to mean below trim_min_sheets)."""
-    experts: tuple[ExpertResult, ...]
-    """Valid entries, sorted by expert id."""
-    valid_sheets: int
-    final_score: Decimal | None
-    """None only when there is no valid entry at all."""
-    mean_of_all: Decimal | None
-    sum_raw: Decimal
-    criteria: tuple[CriterionResult, ...]
-    """In form order."""
-    vetoes: tuple[VetoResult, ...]
-    conclusion: str | None
-    """Conclusion code, or None while a veto awaits the chair or nothing was scored."""
-    conclusion_label: Text | None
-    outcome: Text | None
-    """后续支持 / 整改 / 撤销, or the award text, from the conclusion band."""
-    award: Decimal | None
-    """One-time award in CNY when the conclusion carries one (优秀 → 300000)."""
-    conflicted: tuple[str, ...]
-    missing: tuple[str, ...]
-    flags: tuple[Flag, ...]
-    calculation: Text
-    """The calculation in words: which totals were dropped and why, the sum, the division."""
-    rank: int | None = None
-    tie: bool = False
-    capped: bool = False
-
-
-@dataclass(frozen=True)
-class Consolidation:
-    results: tuple[ProposalResult, ...]
-    """Per (proposal, form): grouped by form in batch order, then by rank (unranked last)."""
-
-    def for_form(self, form_id: str) -> tuple[ProposalResult, ...]:
-        return tuple(r for r in self.results if r.form_id == form_id)
-
-    def result(self, proposal_id: str, form_id: str) -> ProposalResult:
-        for r in self.results:
-            if r.proposal_id == proposal_id and r.form_id == form_id:
-                return r
-        raise KeyError((proposal_id, form_id))
-
+__all__ = [
+    "Consolidation", "CriterionResult", "DecisionKey", "Dropped", "ExpertEntry", "ExpertResult", "Flag", "Method",
+    "ProposalInput", "ProposalResult", "VetoDecision", "VetoResult", "consolidate",
+]
 
 def _band_reason_flags(form: FormTemplate, e: ExpertEntry) -> list[Flag]:
     """An expert whose conclusion differs from the band of their total, with the reason they gave
@@ -220,19 +92,19 @@ def consolidate(
     inputs: Sequence[ProposalInput],
     decisions: Mapping[DecisionKey, VetoDecision] | None = None,
 ) -> Consolidation:
-    """Consolidate every proposal and rank them per form. See the module docstring."""
+    """Consolidate every proposal and rank them per cohort (form, center type). See the module docstring."""
     decisions = decisions or {}
     results = [_one(item, decisions) for item in inputs]
-    form_order: list[str] = []
-    rules: dict[str, ProposalInput] = {}
+    cohorts: dict[tuple[str, str], ProposalInput] = {}
     for item in inputs:
-        if item.form.id not in rules:
-            form_order.append(item.form.id)
-            rules[item.form.id] = item
+        cohorts.setdefault((item.form.id, item.center_type), item)
+    forms = list(dict.fromkeys(form_id for form_id, _ in cohorts))
     ordered: list[ProposalResult] = []
-    for form_id in form_order:
-        group = [r for r in results if r.form_id == form_id]
-        ordered += _rank(group, rules[form_id].form)
+    for form_id in forms:
+        for (fid, center_type), first in cohorts.items():
+            if fid == form_id:
+                group = [r for r in results if r.form_id == form_id and r.center_type == center_type]
+                ordered += rank_cohort(group, first.form, first.rule)
     return Consolidation(results=tuple(ordered))
 
 
@@ -272,9 +144,11 @@ def _one(item: ProposalInput, decisions: Mapping[DecisionKey, VetoDecision]) -> 
 
     method: Method = rule.method
     dropped: dict[str, Dropped] = {}
-    if method == "trimmed_mean" and n < rule.trim_min_sheets:
-        method = "mean"
-    if method == "trimmed_mean":
+    split = role_split(form)
+    items = itemwise(form, rule, entries) if split else None
+    if method == "trimmed_mean" and (n < rule.trim_min_sheets or split):
+        method = "mean" if not split else method
+    if method == "trimmed_mean" and not split:
         by_total = sorted(entries, key=lambda e: (e.total, e.expert_id))
         dropped[by_total[0].expert_id] = "lowest"
         dropped[by_total[-1].expert_id] = "highest"
@@ -283,7 +157,9 @@ def _one(item: ProposalInput, decisions: Mapping[DecisionKey, VetoDecision]) -> 
     mean_exact: Decimal | None = None
     if n:
         mean_exact = _mean(totals)
-        if method == "median":
+        if items is not None:
+            final = items.final
+        elif method == "median":
             final = round_half_up(_median(totals), places)
         else:
             kept = [e.total for e in entries if e.expert_id not in dropped]
@@ -291,7 +167,8 @@ def _one(item: ProposalInput, decisions: Mapping[DecisionKey, VetoDecision]) -> 
 
     experts: list[ExpertResult] = []
     for e in entries:
-        deviation = e.total - mean_exact if mean_exact is not None else Decimal(0)
+        reference = mean_exact if items is None else items.comparable(e)
+        deviation = e.total - reference if reference is not None else Decimal(0)
         outlier = abs(deviation) > rule.outlier_total_points
         experts.append(ExpertResult(
             expert_id=e.expert_id, expert_name=e.expert_name, total=e.total, raw_total=e.raw_total,
@@ -309,15 +186,20 @@ def _one(item: ProposalInput, decisions: Mapping[DecisionKey, VetoDecision]) -> 
 
     counted = [e for e in entries if e.expert_id not in dropped]
     criteria: list[CriterionResult] = []
+    item_of = {i.criterion_id: i for i in items.items} if items is not None else {}
     for c in form.criteria:
         scores = {e.expert_id: e.scores[c.id] for e in entries if c.id in e.scores}
         kept_scores = [e.scores[c.id] for e in counted if c.id in e.scores]
         spread = max(scores.values()) - min(scores.values()) if scores else None
         outlier = spread is not None and spread > rule.outlier_criterion_spread_ratio * c.max
+        im = item_of.get(c.id)
+        if items is not None:
+            mean = round_half_up(im.mean, places) if im is not None else None
+        else:
+            mean = round_half_up(_mean(kept_scores), places) if kept_scores else None
         criteria.append(CriterionResult(
-            criterion_id=c.id, max=c.max, scores=scores,
-            mean=round_half_up(_mean(kept_scores), places) if kept_scores else None,
-            spread=spread, outlier=outlier,
+            criterion_id=c.id, max=c.max, scores=scores, mean=mean, spread=spread, outlier=outlier,
+            dropped=dict(im.dropped) if im is not None else {},
         ))
         if outlier:
             flags.append(Flag(
@@ -384,6 +266,29 @@ def _one(item: ProposalInput, decisions: Mapping[DecisionKey, VetoDecision]) -> 
             f"Withdrawn for a conflict of interest (not counted): {', '.join(conflicted)}",
         ))
 
+    tr = rule.for_type(item.center_type)
+    policy = policy_result(item.proposal, tr is not None and tr.subsidy_policy)
+    if policy.failed:
+        flags.append(_policy_flag(policy))
+    overall = [(e.expert_id, e.expert_name, e.overall) for e in entries]
+    suggested = None
+    if tr is not None and tr.suggested_subsidy_field is not None:
+        suggested = suggested_subsidy(tr.suggested_subsidy_field, overall, item.proposal)
+        over = [x.expert_name for x in suggested.suggestions if x.failed]
+        if over:
+            flags.append(Flag(
+                "subsidy.suggested_over", None,
+                f"建议财政补助额度超出政策上限（每年 500 万元、项目总投资的 30%）：{'、'.join(over)}",
+                f"Suggested subsidy above the policy limits (5 M CNY a year, 30% of the investment): {', '.join(over)}",
+            ))
+    recommendation = None
+    if tr is not None and tr.restructure_field is not None:
+        field_def = next(f for f in form.overall_fields if f.id == tr.restructure_field)
+        recommendation = restructure(field_def, tr.restructure_target_field, overall)
+    outcome, award = outcome_award(rule, item.center_type, conclusion) if conclusion else (None, None)
+    calculation = (itemwise_calculation(rule, items, n) if items is not None
+                   else _calculation(rule, method, entries, dropped, final))
+
     return ProposalResult(
         proposal_id=item.proposal_id, center_name=item.center_name, form_id=form.id, method=method,
         experts=tuple(experts), valid_sheets=n, final_score=final,
@@ -392,10 +297,19 @@ def _one(item: ProposalInput, decisions: Mapping[DecisionKey, VetoDecision]) -> 
         criteria=tuple(criteria), vetoes=tuple(vetoes),
         conclusion=conclusion.code if conclusion else None,
         conclusion_label=conclusion.label if conclusion else None,
-        outcome=conclusion.outcome if conclusion else None,
-        award=conclusion.award if conclusion else None,
+        outcome=outcome, award=award,
         conflicted=conflicted, missing=missing, flags=tuple(flags),
-        calculation=_calculation(rule, method, entries, dropped, final),
+        calculation=calculation, center_type=item.center_type, itemwise=items is not None,
+        policy=policy, suggested_subsidy=suggested, restructure=recommendation,
+    )
+
+
+def _policy_flag(policy: PolicyResult) -> Flag:
+    failed = [c for c in policy.checks if not c.passed]
+    return Flag(
+        "policy.failed", None,
+        "不符合财政补助政策规定：" + "；".join(c.zh for c in failed) + "。" + policy.summary("zh"),
+        "Breaks the subsidy policy: " + "; ".join(c.en for c in failed) + ". " + policy.summary("en"),
     )
 
 
@@ -443,64 +357,3 @@ def _calculation(
     )
 
 
-# ── ranking ─────────────────────────────────────────────────────────────────────────────────
-
-
-def _rank(group: list[ProposalResult], form: FormTemplate) -> list[ProposalResult]:
-    scored = sorted(
-        (r for r in group if r.final_score is not None),
-        key=lambda r: (-(r.final_score or Decimal(0)), -r.sum_raw, r.proposal_id),
-    )
-    unscored = sorted((r for r in group if r.final_score is None), key=lambda r: r.proposal_id)
-    ranked: list[ProposalResult] = []
-    position = 0
-    while position < len(scored):
-        key = (scored[position].final_score, scored[position].sum_raw)
-        tied = [r for r in scored[position:] if (r.final_score, r.sum_raw) == key]
-        for r in tied:
-            flags = r.flags
-            if len(tied) > 1:
-                others = "、".join(t.proposal_id for t in tied if t is not r)
-                flags = (*flags, Flag(
-                    "rank.tie", None,
-                    f"与 {others} 得分及原始总分之和相同，并列第 {position + 1} 名",
-                    f"Same score and sum of raw totals as {others.replace('、', ', ')}: shares rank {position + 1}",
-                ))
-            ranked.append(replace(r, rank=position + 1, tie=len(tied) > 1, flags=flags))
-        position += len(tied)
-    ranked = _cap_best(ranked, form)
-    return ranked + unscored
-
-
-def _cap_best(ranked: list[ProposalResult], form: FormTemplate) -> list[ProposalResult]:
-    """At most floor(cap × ranked) keep the best conclusion, in rank order; a tie group that would
-    cross the cap moves down whole (the rule allows no more than the cap)."""
-    cap = form.consolidation.excellent_cap_ratio if ranked else None
-    if cap is None:
-        return ranked
-    allowed = int((cap * len(ranked)).to_integral_value(rounding="ROUND_FLOOR"))
-    best, second = form.conclusions[0], form.conclusions[1]
-    kept = 0
-    out: list[ProposalResult] = []
-    by_rank: dict[int | None, list[ProposalResult]] = {}
-    for r in ranked:
-        by_rank.setdefault(r.rank, []).append(r)
-    for group in by_rank.values():
-        best_ones = [r for r in group if r.conclusion == best.code]
-        fits = kept + len(best_ones) <= allowed
-        for r in group:
-            if r.conclusion != best.code or fits:
-                out.append(r)
-            else:
-                out.append(replace(
-                    r, conclusion=second.code, conclusion_label=second.label, outcome=second.outcome,
-                    award=second.award, capped=True,
-                    flags=(*r.flags, Flag(
-                        "rank.capped", None,
-                        f"“{best.label.zh}”名额上限为 {_percent(cap)}（{allowed} 个），按排名调整为“{second.label.zh}”",
-                        f"“{best.label.en}” is capped at {_percent(cap)} ({allowed}): moved to “{second.label.en}” by rank",
-                    )),
-                ))
-        if fits:
-            kept += len(best_ones)
-    return out

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 import rfc8785
 from pydantic import Field, model_validator
 
+from tic_desktop.core.proposal import CenterType
 from tic_desktop.core.types import Dec, Ident, Strict, Text
 
 Kind = Literal["feasibility_review", "term_end_evaluation", "periodic_assessment"]
@@ -104,14 +105,59 @@ class Conclusion(Strict):
     """One-time award in CNY for this band (periodic assessment: 优秀 → 300000)."""
 
 
+class ChoiceOption(Strict):
+    """One answer of a `choice` field, e.g. 撤并转: keep / convert / merge / revoke."""
+
+    code: Ident
+    label: Text
+    requires: Ident | None = None
+    """Another overall field that must be filled when this option is chosen (合并 → the center's name)."""
+
+
 class OverallField(Strict):
-    """A free-text or amount field of the whole sheet (主要问题, 修改建议, 建议财政补助额度)."""
+    """A free-text, amount or choice field of the whole sheet (主要问题, 修改建议, 建议财政补助额度, 撤并转建议)."""
 
     id: Ident
     label: Text
-    type: Literal["text", "amount"] = "text"
+    type: Literal["text", "amount", "choice"] = "text"
     required: bool = True
     max_length: Annotated[int, Field(ge=1, le=20000)] = 5000
+    options: tuple[ChoiceOption, ...] = ()
+    """The answers of a `choice` field (the sheet stores the option's code)."""
+    center_types: tuple[CenterType, ...] = ()
+    """The center types the field is asked for; empty means every type."""
+
+    def option(self, code: str) -> ChoiceOption | None:
+        return next((o for o in self.options if o.code == code), None)
+
+
+CapRounding = Literal["floor", "round_half_up", "ceil"]
+
+
+class CenterTypeRule(Strict):
+    """How the results of one center type are decided on a form (the plan's rules as data).
+
+    Outcomes and awards replace the conclusion band's `outcome` / `award` for this type (a band
+    not listed keeps its outcome and gets no award); the 优秀 cap counts only this type's proposals
+    (its cohort) and is ranked within it.
+    """
+
+    outcomes: dict[Ident, Text] = Field(default_factory=dict, json_schema_extra={"additionalProperties": False})
+    """Conclusion code → what follows for this center type."""
+    awards: dict[Ident, Dec] = Field(default_factory=dict, json_schema_extra={"additionalProperties": False})
+    """Conclusion code → one-time award in CNY (professional centers: 优秀 → 300000)."""
+    excellent_cap_ratio: Dec | None = None
+    """At most this share of the cohort keeps the best conclusion (None: no cap)."""
+    excellent_cap_rounding: CapRounding = "round_half_up"
+    """How ratio × cohort size becomes a number of places."""
+    subsidy_policy: bool = False
+    """The plan's city-subsidy limits (30% / 5 M CNY a year / 3 consecutive years) apply to the budget."""
+    suggested_subsidy_field: Ident | None = None
+    """An `amount` overall field with the expert's suggested city subsidy in 10,000 CNY a year."""
+    restructure_field: Ident | None = None
+    """A `choice` overall field with the expert's 撤并转 recommendation, counted across the panel."""
+    restructure_target_field: Ident | None = None
+    """The text field naming the center to merge into."""
 
 
 class ConsolidationRule(Strict):
@@ -124,7 +170,14 @@ class ConsolidationRule(Strict):
     outlier_criterion_spread_ratio: Dec = Decimal("0.5")
     tie_break: Literal["sum_raw"] = "sum_raw"
     excellent_cap_ratio: Dec | None = None
-    """Optional cap on the share of the best band (e.g. 优秀 ≤ 20%), ranked by final score."""
+    """Optional cap on the share of the best band (e.g. 优秀 ≤ 20%), ranked by final score; for the
+    center types without an entry in `center_types`."""
+    excellent_cap_rounding: CapRounding = "round_half_up"
+    center_types: dict[CenterType, CenterTypeRule] = Field(default_factory=dict)
+    """Per center type: outcomes, awards, the 优秀 cap over the type's cohort, the policy checks."""
+
+    def for_type(self, center_type: str) -> CenterTypeRule | None:
+        return self.center_types.get(center_type)  # type: ignore[call-overload]
 
 
 class FormTemplate(Strict):
@@ -212,9 +265,15 @@ class FormTemplate(Strict):
             if conclusion.award is not None and conclusion.award < 0:
                 raise ValueError(f"$.conclusions[{ci}].award: {conclusion.award} is negative")
         _unique([f.id for f in self.overall_fields], "$.overall_fields", "field id")
-        cap = self.consolidation.excellent_cap_ratio
-        if cap is not None and not Decimal(0) < cap <= Decimal(1):
-            raise ValueError(f"$.consolidation.excellent_cap_ratio: {cap} is not in (0, 1]")
+        fields = {f.id: f for f in self.overall_fields}
+        for fi, f in enumerate(self.overall_fields):
+            if (f.type == "choice") != bool(f.options):
+                raise ValueError(f"$.overall_fields[{fi}].options: a choice field needs options, other fields none")
+            _unique([o.code for o in f.options], f"$.overall_fields[{fi}].options", "option code")
+            for oi, o in enumerate(f.options):
+                if o.requires is not None and (o.requires not in fields or o.requires == f.id):
+                    raise ValueError(f"$.overall_fields[{fi}].options[{oi}].requires: {o.requires} is not another field")
+        _check_rule(self, fields)
         return self
 
     @property
@@ -256,6 +315,31 @@ class FormTemplate(Strict):
         """SHA-256 of the canonical JSON: what sheets and manifests pin (cached: the model is frozen,
         and a sheet import checks it once per sheet)."""
         return hashlib.sha256(self.canonical_bytes()).hexdigest()
+
+
+def _check_rule(form: FormTemplate, fields: dict[str, OverallField]) -> None:
+    rule = form.consolidation
+    codes = {c.code for c in form.conclusions}
+    caps = [("$.consolidation.excellent_cap_ratio", rule.excellent_cap_ratio)]
+    for kind, tr in rule.center_types.items():
+        where = f"$.consolidation.center_types.{kind}"
+        caps.append((f"{where}.excellent_cap_ratio", tr.excellent_cap_ratio))
+        for name, keys in (("outcomes", tr.outcomes), ("awards", tr.awards)):
+            unknown = sorted(set(keys) - codes)
+            if unknown:
+                raise ValueError(f"{where}.{name}: {unknown} are not conclusion codes of this form")
+        for code, award in tr.awards.items():
+            if award < 0:
+                raise ValueError(f"{where}.awards.{code}: {award} is negative")
+        wanted = (("suggested_subsidy_field", tr.suggested_subsidy_field, "amount"),
+                  ("restructure_field", tr.restructure_field, "choice"),
+                  ("restructure_target_field", tr.restructure_target_field, "text"))
+        for name, field_id, kind_needed in wanted:
+            if field_id is not None and (field_id not in fields or fields[field_id].type != kind_needed):
+                raise ValueError(f"{where}.{name}: {field_id} is not a {kind_needed} field of this form")
+    for where, cap in caps:
+        if cap is not None and not Decimal(0) < cap <= Decimal(1):
+            raise ValueError(f"{where}: {cap} is not in (0, 1]")
 
 
 def _unique(values: list[str], where: str, what: str) -> None:

@@ -5,6 +5,13 @@ ratio (1 = 100%) rounded half up to 4 places. It is None when the value was not 
 ratio is undefined (denominator ≤ 0, or a negative numerator). Status compares the raw values:
 达成 when achieved ≥ target (≤ when lower is better), 未达成 otherwise, 未填报 without a value;
 so a target of 0 is met by any achieved ≥ 0 even though the rate is undefined.
+
+Two summary rates, both shown (the form's item 1.1 defines them in its help):
+- 达标率 (`met_share`, targets met): targets met ÷ all targets.
+- 平均完成率 (`mean_completion`): the mean over all targets of each target's completion rate
+  capped at 100% (so one target far over its goal cannot hide another missed); a target not
+  reported counts 0, and a target whose rate is undefined counts 100% when met and 0 otherwise.
+  Computed exactly, then rounded half up to 4 places.
 """
 
 from __future__ import annotations
@@ -53,15 +60,19 @@ class KpiSummary:
     not_met: int
     not_reported: int
     met_share: Decimal | None
-    """met / total, 4 places half up; None without KPIs."""
+    """达标率: met / total, 4 places half up; None without KPIs."""
+    mean_completion: Decimal | None = None
+    """平均完成率: the mean of the capped completion rates, 4 places half up; None without KPIs."""
 
     def text(self, lang: str = "zh") -> str:
         share = "—" if self.met_share is None else format_percent(self.met_share)
+        mean = "—" if self.mean_completion is None else format_percent(self.mean_completion)
         if lang.startswith("zh"):
-            return f"共 {self.total} 项指标，达成 {self.met} 项，未达成 {self.not_met} 项，未填报 {self.not_reported} 项，达成率 {share}"
+            return (f"共 {self.total} 项指标，达成 {self.met} 项，未达成 {self.not_met} 项，未填报 {self.not_reported} 项；"
+                    f"达标率 {share}，平均完成率 {mean}")
         return (
             f"{self.total} targets: {self.met} met, {self.not_met} not met, "
-            f"{self.not_reported} not reported; {share} met"
+            f"{self.not_reported} not reported; targets met {share}, mean completion {mean}"
         )
 
 
@@ -100,6 +111,19 @@ def kpi_rows(proposal: Proposal) -> tuple[KpiRow, ...]:
     return tuple(kpi_row(k) for k in proposal.kpis)
 
 
+def capped_rate(row: KpiRow) -> Decimal:
+    """The row's share in 平均完成率: its completion rate capped at 1 (see the module docstring)."""
+    if row.status == "not_reported":
+        return Decimal(0)
+    if row.completion_rate is None:
+        return Decimal(1) if row.status == "met" else Decimal(0)
+    numerator, denominator = (
+        (row.achieved, row.target) if row.higher_is_better else (row.target, row.achieved)
+    )
+    assert numerator is not None and denominator is not None
+    return min(numerator / denominator, Decimal(1))
+
+
 def kpi_summary(rows: tuple[KpiRow, ...]) -> KpiSummary:
     met = sum(1 for r in rows if r.status == "met")
     not_met = sum(1 for r in rows if r.status == "not_met")
@@ -107,4 +131,11 @@ def kpi_summary(rows: tuple[KpiRow, ...]) -> KpiSummary:
     share = (
         (Decimal(met) / Decimal(len(rows))).quantize(RATE_PLACES, rounding=ROUND_HALF_UP) if rows else None
     )
-    return KpiSummary(len(rows), met, not_met, not_reported, share)
+    mean = (
+        (sum((capped_rate(r) for r in rows), Decimal(0)) / Decimal(len(rows))).quantize(
+            RATE_PLACES, rounding=ROUND_HALF_UP
+        )
+        if rows
+        else None
+    )
+    return KpiSummary(len(rows), met, not_met, not_reported, share, mean)

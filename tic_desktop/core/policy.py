@@ -5,7 +5,8 @@
 
 - `subsidy.ratio`: total city subsidy ≤ 30% of the project's total investment;
 - `subsidy.annual_cap`: the city subsidy of every year ≤ 5,000,000 CNY;
-- `subsidy.years`: subsidy in at most 3 years, all within 3 consecutive years;
+- `subsidy.years`: subsidy in at most 3 years, and those years consecutive ("连续支持3年": years
+  {1, 2, 3} or {2, 3} pass, {1, 3} fails — a gap breaks the consecutive support);
 - `budget.lines`: every line has total ≥ 0 and 0 ≤ city_subsidy ≤ total (a sanity check);
 - `budget.missing`: the only check when the budget table is empty (not passed).
 
@@ -143,7 +144,7 @@ def _years_check(per_year: dict[int, Decimal]) -> PolicyCheck:
             f"The budget requests no city subsidy (limit {MAX_SUBSIDY_YEARS} years): within the limit",
         )
     span = years[-1] - years[0] + 1
-    passed = len(years) <= MAX_SUBSIDY_YEARS and span <= MAX_SUBSIDY_YEARS
+    passed = len(years) <= MAX_SUBSIDY_YEARS and span == len(years)
     zh_v, en_v = _verdict(passed)
     listed = "、".join(str(y) for y in years)
     return PolicyCheck(
@@ -156,9 +157,11 @@ def _years_check(per_year: dict[int, Decimal]) -> PolicyCheck:
             "span": Decimal(span),
             "limit_years": Decimal(MAX_SUBSIDY_YEARS),
         },
-        f"市财政补助安排在第 {listed} 年，共 {len(years)} 年，跨度 {span} 年（最多连续 {MAX_SUBSIDY_YEARS} 年）：{zh_v}",
+        f"市财政补助安排在第 {listed} 年，共 {len(years)} 年，跨度 {span} 年"
+        f"{'' if span == len(years) else '，中间有间断'}（最多连续 {MAX_SUBSIDY_YEARS} 年）：{zh_v}",
         f"City subsidy in year(s) {', '.join(str(y) for y in years)}: {len(years)} year(s) over a span of "
-        f"{span} (at most {MAX_SUBSIDY_YEARS} consecutive years): {en_v}",
+        f"{span}{'' if span == len(years) else ', not consecutive'} (at most {MAX_SUBSIDY_YEARS} consecutive years): "
+        f"{en_v}",
     )
 
 

@@ -29,7 +29,8 @@ Rules (all read from the form; nothing form-specific lives here):
 - `suggested_conclusion`: the worst conclusion if any veto is triggered, else the first whose
   `min_total` ≤ total once every applicable criterion is scored, else None.
 - A chosen conclusion other than the worst while a veto is triggered is a problem; so are a
-  missing or unknown conclusion and missing required overall fields.
+  missing or unknown conclusion and missing required overall fields. A `choice` field holds one of
+  its option codes; an option with `requires` makes that other field required.
 - A chosen conclusion other than the one of the band the total falls in (the suggested conclusion,
   once every applicable criterion is scored and no veto is triggered) needs a reason: the reserved
   overall answer `conclusion_reason` (`CONCLUSION_REASON`, at most `REASON_MAX_LENGTH` characters),
@@ -216,6 +217,13 @@ def _check_overall(f: OverallField, value: str | None, out: _Collector) -> None:
             f"{f.label.zh} 超过 {f.max_length} 字（现 {len(text)} 字）",
             f"{f.label.en} is longer than {f.max_length} characters ({len(text)})",
         )
+    if f.type == "choice" and f.option(text) is None:
+        out.add(
+            "field.invalid_choice",
+            f.id,
+            f"{f.label.zh} 应从选项中选择：{'、'.join(o.label.zh for o in f.options)}（现为“{text}”）",
+            f"{f.label.en} must be one of: {', '.join(o.label.en for o in f.options)} (now “{text}”)",
+        )
     if f.type == "amount":
         try:
             amount = Decimal(text)
@@ -228,6 +236,10 @@ def _check_overall(f: OverallField, value: str | None, out: _Collector) -> None:
                 f"{f.label.zh} 应填写不小于 0 的数字（现为“{text}”）",
                 f"{f.label.en} must be a number of at least 0 (now “{text}”)",
             )
+
+
+def form_field(form: FormTemplate, field_id: str) -> OverallField:
+    return next(f for f in form.overall_fields if f.id == field_id)
 
 
 def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
@@ -400,6 +412,12 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
 
     for f in form.overall_fields:
         _check_overall(f, answers.overall.get(f.id), out)
+        chosen_option = f.option((answers.overall.get(f.id) or "").strip()) if f.type == "choice" else None
+        if (chosen_option is not None and chosen_option.requires
+                and not (answers.overall.get(chosen_option.requires) or "").strip()):
+            needed = form_field(form, chosen_option.requires)
+            out.add("field.missing", needed.id, f"选择“{chosen_option.label.zh}”时需填写{needed.label.zh}",
+                    f"{needed.label.en} is required with “{chosen_option.label.en}”")
     for fid in sorted(set(answers.overall) - {f.id for f in form.overall_fields} - {CONCLUSION_REASON}):
         out.add("field.unknown", fid, f"评分表中没有栏目 {fid}", f"The form has no field {fid}")
 

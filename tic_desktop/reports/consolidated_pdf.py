@@ -38,8 +38,9 @@ from reportlab.platypus import (
 )
 
 from tic_desktop.agency.report import ReportData
+from tic_desktop.core.cohort import ROUNDING_ZH, TYPE_ZH, cap_places, has_awards, outcome_award
 from tic_desktop.core.consolidation import ExpertEntry, ProposalResult
-from tic_desktop.core.forms import FormTemplate
+from tic_desktop.core.forms import ConsolidationRule, FormTemplate
 from tic_desktop.core.labels import KIND_LABELS, ROLE_LABELS, label
 from tic_desktop.core.panel_opinion import SECTIONS, PanelOpinion
 from tic_desktop.core.scoring import CONCLUSION_REASON
@@ -200,6 +201,10 @@ def remark(r: ProposalResult) -> str:
             parts.append("否决项成立")
     if any(f.code == "sheets.insufficient" for f in r.flags):
         parts.append("有效评分表不足")
+    if r.policy.failed:
+        parts.append("政策核减")
+    if any(f.code == "excellent.cohort_small" for f in r.flags):
+        parts.append("样本过少")
     return "；".join(parts)
 
 
@@ -207,18 +212,22 @@ RANK_SIZE = 8
 OUTCOME_SIZE = 7.5
 
 
-def _ranking(form: FormTemplate, results: Sequence[ProposalResult], st: _Styles) -> list[Any]:
-    """The list to publish: rank, proposal, final score, conclusion (grade), the outcome (处理意见)
-    when it fits in two lines of its column, the award when the form has one, remarks (capped,
-    tie, vetoes); below it each conclusion with its outcome."""
+def _ranking(form: FormTemplate, results: Sequence[ProposalResult], st: _Styles,
+             rule: ConsolidationRule | None = None, center_type: str = "") -> list[Any]:
+    """The list to publish for one cohort (a form and a center type): rank, proposal, final score,
+    conclusion (grade), the outcome (处理意见) when it fits in two lines of its column, the award when
+    the form has one, remarks (capped, tie, vetoes, policy); below it each conclusion with its outcome."""
     font = st.font
-    awards = any(c.award is not None for c in form.conclusions)
+    rule = rule or form.consolidation
+    tr = rule.for_type(center_type)
+    awards = has_awards(form)
     # 排名, 项目编号, 中心名称, 有效评分表, 最终得分, 结论, [处理意见], [奖励], 备注
     fixed = [18 * mm, 16 * mm, 0.0, 12 * mm, 14 * mm, 16 * mm]
     remark_w = 28 * mm  # "优秀名额已满，顺延" on one line
     award_w = 18 * mm if awards else 0.0
     outcome_w = 34 * mm
-    outcomes = [c.outcome.zh for c in form.conclusions if c.outcome is not None]
+    outcome_of = {c.code: outcome_award(rule, center_type, c)[0] for c in form.conclusions}
+    outcomes = [o.zh for o in outcome_of.values() if o is not None]
     longest = max((width(text, font, OUTCOME_SIZE) for text in outcomes), default=0.0)
     with_outcome = longest <= 2 * (outcome_w - 5) - 2 * OUTCOME_SIZE  # two lines, some slack for breaks
     name_w = WIDTH - sum(fixed) - remark_w - award_w - (outcome_w if with_outcome else 0)
@@ -248,17 +257,26 @@ def _ranking(form: FormTemplate, results: Sequence[ProposalResult], st: _Styles)
         row.append(fit(remark(r), remark_w - 5, font, RANK_SIZE))
         rows.append(row)
     left = [2, len(header) - 1] + ([outcome_col] if with_outcome else [])
-    out: list[Any] = [_Anchor(f"rank-{form.id}", f"排名表：{form.title.zh}", 0),
-                      _h1(f"排名表　{form.title.zh}", font),
-                      _note(f"共 {len(results)} 项，按最终得分从高到低排列；得分相同的按有效总分之和排列，仍相同的并列。", font),
+    kind = TYPE_ZH.get(center_type, "")
+    suffix = f"（{kind}）" if kind else ""
+    out: list[Any] = [_Anchor(f"rank-{form.id}-{center_type}", f"排名表：{form.title.zh}{suffix}", 0),
+                      _h1(f"排名表　{form.title.zh}{suffix}", font),
+                      _note(f"{kind + '共' if kind else '共'} {len(results)} 项，按最终得分从高到低排列；"
+                            "得分相同的按有效总分之和排列，仍相同的并列。", font),
                       Spacer(1, 2 * mm),
                       Grid(rows, widths, font, RANK_SIZE, header=1, row_fills={0: SHADE}, sizes=sizes, left=left)]
     legend = [f"{c.label.zh}（{'≥ ' + _fmt(c.min_total) + ' 分' if c.min_total else '低于以上'}）："
-              f"{c.outcome.zh if c.outcome is not None else '—'}" for c in form.conclusions]
-    if form.consolidation.excellent_cap_ratio is not None and form.conclusions:
+              f"{outcome_of[c.code].zh if outcome_of[c.code] is not None else '—'}" for c in form.conclusions]
+    cap = tr.excellent_cap_ratio if tr is not None else rule.excellent_cap_ratio
+    rounding = tr.excellent_cap_rounding if tr is not None else rule.excellent_cap_rounding
+    if cap is not None and form.conclusions:
         best = form.conclusions[0].label.zh
-        legend.append(f"“{best}”不超过排名项目数的 {_percent(form.consolidation.excellent_cap_ratio)}，"
+        places = cap_places(cap, sum(1 for r in results if r.rank is not None), rounding)
+        legend.append(f"“{best}”不超过排名项目数的 {_percent(cap)}（{ROUNDING_ZH[rounding]}，本表 {places} 个），"
                       "超出的按排名顺延为下一等级（备注“优秀名额已满，顺延”）。")
+    if any(r.policy.applies for r in results):
+        legend.append("财政补助政策核查：研发创新能力建设项目市财政补助不高于项目总投资的 30%，每年不超过 500 万元，"
+                      "连续支持不超过 3 年；不符合的备注“政策核减”，按符合规定的最高额度核减（见各项目页）。")
     if form.conclusions:
         out += [Spacer(1, 2 * mm), TextLines(["结论与处理意见：", *legend], font, 8.5, 12, indent=8.5, ink=NOTE_INK)]
     plots = charts.ranking_plots(results, form, WIDTH)
@@ -349,7 +367,7 @@ def _key_facts(r: ProposalResult, form: FormTemplate, ranked: int, st: _Styles) 
          "处理意见", fit(r.outcome.zh if r.outcome else "—", widths[5] - 5, font, 8.5)],
     ]
     spans: dict[tuple[int, int], int] = {}
-    if any(c.award is not None for c in form.conclusions):
+    if has_awards(form):
         award = f"一次性奖励 {_yuan(r.award)}" if r.award is not None else "无"
         rows.append(["奖励", award, "", "", "", ""])
         spans[(2, 1)] = 5
@@ -495,11 +513,14 @@ def render_consolidated_pdf(report: ReportData, progress: Progress | None = None
     form_ids = list(dict.fromkeys(r.form_id for r in results))
     forms = [report.forms[f] for f in form_ids]
     story: list[Any] = _cover(report, st, forms)
-    ranked: dict[str, int] = {}
+    ranked: dict[tuple[str, str], int] = {}
     for form in forms:
         group = report.consolidation.for_form(form.id)
-        ranked[form.id] = sum(1 for r in group if r.rank is not None)
-        story += _ranking(form, group, st)
+        rule = report.rule(form.id)
+        for center_type in dict.fromkeys(r.center_type for r in group):
+            cohort = [r for r in group if r.center_type == center_type]
+            ranked[(form.id, center_type)] = sum(1 for r in cohort if r.rank is not None)
+            story += _ranking(form, cohort, st, rule, center_type)
     # proposals in the order of the first form's ranking; each proposal's forms together
     order = list(dict.fromkeys(r.proposal_id for r in results))
     by_proposal: dict[str, list[ProposalResult]] = {}
@@ -509,7 +530,7 @@ def render_consolidated_pdf(report: ReportData, progress: Progress | None = None
     total = len(order)
     for n, pid in enumerate(order, 1):
         for j, r in enumerate(by_proposal[pid]):
-            story += _proposal(report, r, report.forms[r.form_id], ranked[r.form_id],
+            story += _proposal(report, r, report.forms[r.form_id], ranked[(r.form_id, r.center_type)],
                                entries.get((pid, r.form_id), ()), st, first=j == 0)
         tick = None if progress is None else functools.partial(progress, n, total)
         story += _signatures(by_proposal[pid], report, st, tick)

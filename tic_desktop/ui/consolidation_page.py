@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tic_desktop.core.cohort import has_awards
 from tic_desktop.core.consolidation import Consolidation, ProposalResult, VetoDecision
 from tic_desktop.ui.agency_context import AgencyContext
 from tic_desktop.ui.background import run_in_background
@@ -278,7 +279,7 @@ class ConsolidationPage(QWidget):
         results = self.results()
         form = self.ctx.batch.forms.get(self.form_id()) if self.ctx and self.form_id() else None
         self.rankModel.set_rows([self._row(r) for r in results])
-        has_award = form is not None and any(c.award for c in form.conclusions)
+        has_award = form is not None and has_awards(form)
         self.rankView.setColumnHidden(AWARD_COLUMN, not has_award)
         codes = [c.code for c in form.conclusions] if form is not None else []
         self.rankingChart.set_data([
