@@ -755,6 +755,10 @@ Replace the keys?</translation>
         <translation>Award</translation>
     </message>
     <message>
+        <source>中心类型</source>
+        <translation>Center type</translation>
+    </message>
+    <message>
         <source>正在汇总…</source>
         <translation>Consolidating…</translation>
     </message>
@@ -789,6 +793,18 @@ Replace the keys?</translation>
     <message>
         <source>离群</source>
         <translation>outlier</translation>
+    </message>
+    <message>
+        <source>政策核减</source>
+        <translation>Policy cut</translation>
+    </message>
+    <message>
+        <source>建议额度超限</source>
+        <translation>Suggestion over limit</translation>
+    </message>
+    <message>
+        <source>样本过少</source>
+        <translation>Cohort too small</translation>
     </message>
     <message>
         <source>尚无汇总结果：请先导入评分表。</source>
@@ -2203,6 +2219,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>N/A</translation>
     </message>
     <message>
+        <source>本项去掉的最高分</source>
+        <translation>Dropped as this item&apos;s highest score</translation>
+    </message>
+    <message>
+        <source>本项去掉的最低分</source>
+        <translation>Dropped as this item&apos;s lowest score</translation>
+    </message>
+    <message>
         <source>总分</source>
         <translation>Total</translation>
     </message>
@@ -2251,12 +2275,24 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Flags</translation>
     </message>
     <message>
-        <source>无专家提出</source>
-        <translation>None of the experts made one</translation>
+        <source>财政补助政策核查（30%、每年 500 万元、连续不超过 3 年）</source>
+        <translation>Subsidy policy check (30%, 5 M CNY a year, at most 3 consecutive years)</translation>
     </message>
     <message>
-        <source>撤并转建议（专家）</source>
-        <translation>Recommendations to revoke, merge or convert (experts)</translation>
+        <source>专家建议财政补助额度</source>
+        <translation>The experts&apos; suggested subsidy</translation>
+    </message>
+    <message>
+        <source>%1 人</source>
+        <translation>%1 expert(s)</translation>
+    </message>
+    <message>
+        <source>撤并转建议（专家人数）</source>
+        <translation>Keep / convert / merge / revoke (experts&apos; counts)</translation>
+    </message>
+    <message>
+        <source>绩效目标完成情况（达标率、平均完成率）</source>
+        <translation>Targets (targets met, mean completion)</translation>
     </message>
     <message>
         <source>无</source>
@@ -2320,6 +2356,18 @@ The file may have been replaced or forged. Do not use it, and call the agency on
 </context>
 <context>
     <name>ResultTexts</name>
+    <message>
+        <source>综合性</source>
+        <translation>Comprehensive</translation>
+    </message>
+    <message>
+        <source>专业性</source>
+        <translation>Professional</translation>
+    </message>
+    <message>
+        <source>工程中心</source>
+        <translation>Engineering</translation>
+    </message>
     <message>
         <source>；%1</source>
         <translation>; %1</translation>

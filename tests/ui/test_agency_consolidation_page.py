@@ -23,7 +23,7 @@ from tests.ui.agency_setup import (  # noqa: F401 - fixtures
 from tic_desktop.ui.consolidation_page import DROPPED_MARK, ConsolidationPage
 from tic_desktop.ui.veto_dialog import VetoDialog
 
-GRADE, OUTCOME, AWARD, MARKS = 4, 5, 6, 7
+GRADE, OUTCOME, AWARD, MARKS, TYPE = 4, 5, 6, 7, 8
 
 
 def _page(qtbot, context) -> ConsolidationPage:
@@ -174,38 +174,48 @@ def test_term_end_outcomes_are_a_column_of_their_own(qtbot, term_end_ctx):  # no
 
 def test_periodic_grade_award_cap_and_restructure_recommendations(qtbot, periodic_ctx, periodic_round,  # noqa: F811
                                                                   tmp_path):
-    # E03 revises the sheet and recommends 撤并转 for every centre
+    # E03 revises the sheet and recommends 转入专业性技术创新中心 (the structured 撤并转 answer)
     revision = newer_revision(periodic_round, "E03", tmp_path / "rev" / "E03-r2.ticsheet",
-                              overall={"restructure": "建议转入技术创新中心序列"})
+                              overall={"restructure": "convert"})
     from tic_desktop.agency.importer import import_sheets
 
     [out] = import_sheets(periodic_ctx.ws, periodic_ctx.batch, periodic_ctx.identity, [revision])
     assert out.status == "accepted" and out.superseded_seq == 1
     page = _page(qtbot, periodic_ctx)
-    assert not page.rankView.isColumnHidden(AWARD)
-    best = page.results()[0]
-    assert best.award is not None
-    row = _cells(page.rankModel, 0)
-    assert row[GRADE] == "优秀"
-    assert row[OUTCOME] == "一次性奖励 30 万元；工程技术中心可转入技术创新中心序列"
-    assert row[AWARD] == "奖励 30 万元"
-    # the 20% cap on 优秀 (1 of 6): the next one is moved down, marked, and says why
-    capped = [r for r in range(page.rankModel.rowCount()) if page.results()[r].capped]
-    assert capped, "the demo scores put two centres above 85"
-    cell = page.rankModel.index(capped[0], GRADE)
-    assert cell.data() == "良好（限额调整）"
-    assert "名额上限为 20%（1 个）" in cell.data(Qt.ItemDataRole.ToolTipRole)
-    assert page.rankModel.index(capped[0], AWARD).data() == ""
-    assert "限额调整" in page.rankModel.index(capped[0], MARKS).data()
-    assert page.rankModel.index(capped[0], OUTCOME).data() == "继续支持；工程技术中心可转入或保留"
-    # the detail: conclusion, outcome, award and every expert's 撤并转建议
-    page.select_row(0)
+    assert not page.rankView.isColumnHidden(AWARD) and not page.rankView.isColumnHidden(TYPE)
+    results = page.results()
+    pro = [i for i, r in enumerate(results) if r.center_type == "professional"]
+    eng = [i for i, r in enumerate(results) if r.center_type == "engineering"]
+    assert len(pro) == 4 and len(eng) == 2
+    # ranks are per center type: both cohorts start at 1
+    assert [results[i].rank for i in pro] == [1, 2, 3, 4] and [results[i].rank for i in eng] == [1, 2]
+    assert {_cells(page.rankModel, i)[TYPE] for i in eng} == {"工程中心"}
+    # the 30万元 award only for an 优秀 professional center: 20% of 4, rounded half up = 1 place
+    for i in eng:
+        assert results[i].award is None and page.rankModel.index(i, AWARD).data() == ""
+    best = results[pro[0]]
+    if best.conclusion == "excellent":
+        row = _cells(page.rankModel, pro[0])
+        assert row[GRADE] == "优秀" and row[AWARD] == "奖励 30 万元"
+        assert row[OUTCOME] == "一次性给予 30 万元市财政资金奖励"
+    capped = [i for i in pro if results[i].capped]
+    for i in capped:
+        cell = page.rankModel.index(i, GRADE)
+        assert cell.data() == "良好（限额调整）"
+        assert "4 个中四舍五入为 1 个" in cell.data(Qt.ItemDataRole.ToolTipRole)
+        assert page.rankModel.index(i, AWARD).data() == ""
+    # 20% of 2 engineering centers is below one place: flagged, not silently zeroed
+    for i in eng:
+        assert "样本过少" in page.rankModel.index(i, MARKS).data()
+    # the detail of an engineering center: the 撤并转 recommendation counted across the panel
+    page.select_row(eng[0])
     text = page.calcText.toPlainText()
-    assert "结论：优秀" in text and "奖励：奖励 30 万元" in text
     e03 = periodic_ctx.expert_name("E03")
-    assert "撤并转建议（专家）" in text and f"{e03}：建议转入技术创新中心序列" in text
-    page.select_row(capped[0])
-    assert "名额上限为 20%" in page.calcText.toPlainText()
+    assert "撤并转建议（专家人数）" in text and "转入专业性技术创新中心" in text and e03 in text
+    r = page.current
+    assert r is not None and r.restructure is not None
+    convert = next(o for o in r.restructure.options if o.code == "convert")
+    assert e03 in convert.experts and f"转入专业性技术创新中心 {convert.count} 人" in text
 
 
 def test_periodic_in_english(qtbot, periodic_round, tmp_path):  # noqa: F811
@@ -223,7 +233,7 @@ def test_periodic_in_english(qtbot, periodic_round, tmp_path):  # noqa: F811
         assert headers[GRADE:MARKS + 1] == ["Conclusion", "Outcome", "Award", "Flags"]
         row = _cells(page.rankModel, 0)
         assert row[GRADE] == "Excellent" and row[AWARD] == "Award 300,000 CNY"
-        assert row[OUTCOME].startswith("One-time award of 300,000 CNY")
+        assert row[OUTCOME] == "One-time city award of 300,000 CNY"
         capped = next(r for r in range(page.rankModel.rowCount()) if page.results()[r].capped)
         assert page.rankModel.index(capped, GRADE).data() == "Good (capped)"
         assert "is capped at 20%" in page.rankModel.index(capped, GRADE).data(Qt.ItemDataRole.ToolTipRole)

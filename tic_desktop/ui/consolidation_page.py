@@ -1,7 +1,8 @@
 """汇总结果: the ranking per form (table + chart: rank, centre, valid sheets, final score, conclusion,
 the outcome — 后续支持 / 整改 / 撤销, or for a periodic assessment the award and the 撤并转 path — the
 award and the marks) and, for the selected proposal, ProposalDetail (totals, experts × criteria,
-calculation, the experts' 撤并转 recommendations, raised vetoes), where the chair confirms
+calculation, the policy checks, the counted 撤并转 recommendations, raised vetoes; ranks are per
+center type, shown in the last column when a form ranks more than one), where the chair confirms
 (确认否决) or rejects (不予采纳) a veto with a reason.
 
 Every figure comes from `agency.inputs.consolidate_workspace` (core.consolidation), run in a worker
@@ -39,9 +40,9 @@ from tic_desktop.ui.background import run_in_background
 from tic_desktop.ui.charts import Bar, RankingChart
 from tic_desktop.ui.proposal_detail import DROPPED_MARK, ProposalDetail
 from tic_desktop.ui.result_texts import (
-    RESTRUCTURE_FIELD,
     award_text,
     capped_note,
+    center_type_text,
     conclusion_text,
     fmt,
     grade_text,
@@ -55,19 +56,7 @@ __all__ = ["DROPPED_MARK", "ConsolidationPage", "fmt"]
 D = Qt.ItemDataRole
 AWARD_COLUMN = 6
 MARKS_COLUMN = 7
-
-
-def restructure_answers(batch: Any, sheets: list[Any]) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
-    """(proposal, form) -> (expert name, text) of every expert who wrote a 撤并转建议 (worker side)."""
-    from tic_desktop.agency.inputs import consolidation_inputs
-
-    out: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
-    for item in consolidation_inputs(batch, sheets):
-        answers = tuple((e.expert_name, e.overall[RESTRUCTURE_FIELD].strip()) for e in item.entries
-                        if e.overall.get(RESTRUCTURE_FIELD, "").strip())
-        if answers:
-            out[(item.proposal_id, item.form.id)] = answers
-    return out
+TYPE_COLUMN = 8
 
 
 class ConsolidationPage(QWidget):
@@ -78,7 +67,6 @@ class ConsolidationPage(QWidget):
         super().__init__(parent)
         self.ctx: AgencyContext | None = None
         self.consolidation: Consolidation | None = None
-        self.restructure: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
         self.current: ProposalResult | None = None
         self._busy = False
         self._again = False
@@ -113,8 +101,8 @@ class ConsolidationPage(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         self.rankModel = TableModel(
             [self.tr("名次"), self.tr("中心"), self.tr("有效表"), self.tr("最终得分"), self.tr("结论"),
-             self.tr("处理结果"), self.tr("奖励"), self.tr("提示")],
-            [CENTER, LEFT, CENTER, RIGHT, LEFT, LEFT, RIGHT, LEFT], self)
+             self.tr("处理结果"), self.tr("奖励"), self.tr("提示"), self.tr("中心类型")],
+            [CENTER, LEFT, CENTER, RIGHT, LEFT, LEFT, RIGHT, LEFT, LEFT], self)
         self.rankView = QTableView()
         self.rankView.setModel(self.rankModel)
         self.rankView.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -161,7 +149,6 @@ class ConsolidationPage(QWidget):
         self.ctx = ctx
         self.export.set_context(ctx)
         self.consolidation = None
-        self.restructure = {}
         self.formCombo.blockSignals(True)
         self.formCombo.clear()
         if ctx is not None:
@@ -188,14 +175,13 @@ class ConsolidationPage(QWidget):
         if self.current is not None and self._pending_select is None:
             self._pending_select = self.current.proposal_id
 
-        def work() -> tuple[Consolidation, dict[tuple[str, str], tuple[tuple[str, str], ...]]]:
+        def work() -> Consolidation:
             from tic_desktop.agency.inputs import consolidate_workspace
 
             with ctx.worker_workspace() as (ws, batch):
-                sheets = [r.sheet() for r in ws.current_sheets(ctx.batch_id)]
-                return consolidate_workspace(ws, batch), restructure_answers(batch, sheets)
+                return consolidate_workspace(ws, batch)
 
-        run_in_background(work, lambda out: self._on_consolidated(*out, ctx=ctx), self._on_failed, owner=self)
+        run_in_background(work, lambda out: self._on_consolidated(out, ctx=ctx), self._on_failed, owner=self)
         return True
 
     def is_busy(self) -> bool:
@@ -207,9 +193,7 @@ class ConsolidationPage(QWidget):
         self.progressBar.setVisible(busy)
         self.vetoPanel.set_busy(busy)
 
-    def _on_consolidated(self, consolidation: Consolidation,
-                         restructure: dict[tuple[str, str], tuple[tuple[str, str], ...]] | None = None, *,
-                         ctx: AgencyContext | None = None) -> None:
+    def _on_consolidated(self, consolidation: Consolidation, *, ctx: AgencyContext | None = None) -> None:
         self._set_busy(False)
         if ctx is not None and ctx is not self.ctx:  # another batch was chosen meanwhile
             self.statusLabel.setText("")
@@ -218,7 +202,6 @@ class ConsolidationPage(QWidget):
             return
         self.statusLabel.setText(self.tr("已汇总 %1").replace("%1", _dt.datetime.now().strftime("%H:%M:%S")))
         self.consolidation = consolidation
-        self.restructure = dict(restructure or {})
         self._show_form()
         self.consolidated.emit(consolidation)
         if self._again:
@@ -254,6 +237,12 @@ class ConsolidationPage(QWidget):
             marks.append(self.tr("有效表不足"))
         if any(c.startswith("outlier.") for c in codes):
             marks.append(self.tr("离群"))
+        if "policy.failed" in codes:
+            marks.append(self.tr("政策核减"))
+        if "subsidy.suggested_over" in codes:
+            marks.append(self.tr("建议额度超限"))
+        if "excellent.cohort_small" in codes:
+            marks.append(self.tr("样本过少"))
         return " · ".join(marks)
 
     def conclusion_text(self, r: ProposalResult, *, outcome: bool = False) -> str:
@@ -273,7 +262,7 @@ class ConsolidationPage(QWidget):
                  D.ForegroundRole: QColor("#b26a00")}
         short = r.center_name.removeprefix("天津市") or r.center_name  # the same city for every centre
         return (rank, {D.DisplayRole: short, D.ToolTipRole: r.center_name}, str(r.valid_sheets),
-                fmt(r.final_score), grade, outcome, award, marks)
+                fmt(r.final_score), grade, outcome, award, marks, center_type_text(r.center_type))
 
     def _show_form(self) -> None:
         results = self.results()
@@ -281,6 +270,8 @@ class ConsolidationPage(QWidget):
         self.rankModel.set_rows([self._row(r) for r in results])
         has_award = form is not None and has_awards(form)
         self.rankView.setColumnHidden(AWARD_COLUMN, not has_award)
+        # ranks are per center type: the type column shows when the form ranks more than one
+        self.rankView.setColumnHidden(TYPE_COLUMN, len({r.center_type for r in results}) < 2)
         codes = [c.code for c in form.conclusions] if form is not None else []
         self.rankingChart.set_data([
             Bar(label=f"{r.rank or '—'}. {r.center_name}", value=r.final_score,
@@ -317,7 +308,7 @@ class ConsolidationPage(QWidget):
         if r is None or self.ctx is None:
             self.detail.clear(self.tr("尚无汇总结果：请先导入评分表。") if self.ctx else "")
             return
-        self.detail.show_result(r, self.ctx, self.restructure.get((r.proposal_id, r.form_id), ()))
+        self.detail.show_result(r, self.ctx)
 
     # ── the chair's veto decisions ──────────────────────────────────────────────────────────
     def _on_veto(self, confirm: bool) -> None:

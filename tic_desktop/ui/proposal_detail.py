@@ -1,20 +1,21 @@
 """One proposal's consolidated result (right half of 汇总结果): the title with the final score and
 conclusion, the panel's totals (DotPlot), the experts × criteria table with the dropped totals
-struck, the calculation with flags, withdrawn and missing experts, the outcome (award, 优秀 cap,
-the experts' 撤并转 recommendations) and the raised vetoes (VetoPanel). Only shows; no rules."""
+struck (item by item on role-split forms), the calculation with flags, withdrawn and missing experts,
+the outcome (award, 优秀 cap), the subsidy policy checks with the compliant subsidy, the experts'
+suggested subsidy, the counted 撤并转 recommendations, 达标率 / 平均完成率, and the raised vetoes
+(VetoPanel). Only shows; no rules."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QTableView, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
+from tic_desktop.core.kpi import kpi_rows, kpi_summary
 from tic_desktop.ui.charts import Dot, DotPlot
 from tic_desktop.ui.result_texts import (
-    RESTRUCTURE_FIELD,
     award_text,
     capped_note,
     conclusion_text,
@@ -72,8 +73,8 @@ class ProposalDetail(QWidget):
         self.vetoPanel.clear()
         self.tabs.setTabText(2, self.vetoPanel.title())
 
-    def show_result(self, r: Any, ctx: Any, restructure: Sequence[tuple[str, str]] = ()) -> None:
-        """`r`: a ProposalResult; `restructure`: (expert name, 撤并转建议) of the experts who wrote one."""
+    def show_result(self, r: Any, ctx: Any) -> None:
+        """`r`: a ProposalResult (its policy checks, suggested subsidy and 撤并转 counts included)."""
         self.lang = ctx.lang
         self.titleLabel.setText(self.tr("%1　最终得分 %2　结论：%3")
                                 .replace("%1", r.center_name).replace("%2", fmt(r.final_score))
@@ -84,7 +85,7 @@ class ProposalDetail(QWidget):
                  dropped=e.dropped is not None, outlier=e.outlier) for e in r.experts],
             r.final_score, self.tr("最终得分 %1").replace("%1", fmt(r.final_score)))
         self._fill_scores(r, ctx)
-        self._fill_calculation(r, ctx, restructure)
+        self._fill_calculation(r, ctx)
         self.vetoPanel.show_vetoes(r.vetoes, ctx.expert_name, lambda text: t(text, self.lang))
         self.tabs.setTabText(2, self.vetoPanel.title())
 
@@ -104,8 +105,12 @@ class ProposalDetail(QWidget):
                 score = c.scores.get(e.expert_id)
                 cell: dict[int, Any] = {D.DisplayRole: fmt(score) if score is not None else self.tr("不适用"),
                                         D.TextAlignmentRole: right, **bg}
-                if e.dropped:
+                if e.dropped or e.expert_id in c.dropped:
                     cell[D.ForegroundRole] = GREY
+                if e.expert_id in c.dropped:
+                    cell[D.DisplayRole] = DROPPED_MARK + cell[D.DisplayRole]
+                    cell[D.ToolTipRole] = (self.tr("本项去掉的最高分") if c.dropped[e.expert_id] == "highest"
+                                           else self.tr("本项去掉的最低分"))
                 row.append(cell)
             row.append({D.DisplayRole: fmt(c.mean), D.TextAlignmentRole: right, **bg})
             rows.append(row)
@@ -136,7 +141,7 @@ class ProposalDetail(QWidget):
         self.scoreView.resizeColumnsToContents()
         self.scoreView.setColumnWidth(0, min(self.scoreView.columnWidth(0), 190))
 
-    def _fill_calculation(self, r: Any, ctx: Any, restructure: Sequence[tuple[str, str]]) -> None:
+    def _fill_calculation(self, r: Any, ctx: Any) -> None:
         def heading(text: str) -> str:
             return f"<p><b>{html(text)}</b></p>"
 
@@ -155,11 +160,23 @@ class ProposalDetail(QWidget):
         if r.flags:
             items = "".join(f"<li>{html(f.text(self.lang))}</li>" for f in r.flags)
             parts += [heading(self.tr("提示")), f"<ul>{items}</ul>"]
-        form = ctx.batch.forms.get(r.form_id)
-        if form is not None and any(f.id == RESTRUCTURE_FIELD for f in form.overall_fields):
-            items = "".join(f"<li>{line(name, text)}</li>" for name, text in restructure)
-            nobody = self.tr("无专家提出")
-            parts += [heading(self.tr("撤并转建议（专家）")), f"<ul>{items}</ul>" if items else f"<p>{html(nobody)}</p>"]
+        if r.policy.applies:
+            checks = "".join(f"<li>{html(c.text(self.lang))}</li>" for c in r.policy.checks)
+            parts += [heading(self.tr("财政补助政策核查（30%、每年 500 万元、连续不超过 3 年）")),
+                      f"<p>{html(r.policy.summary(self.lang))}</p><ul>{checks}</ul>"]
+        if r.suggested_subsidy is not None:
+            parts += [heading(self.tr("专家建议财政补助额度")), f"<p>{html(r.suggested_subsidy.text(self.lang))}</p>"]
+        if r.restructure is not None:
+            items = ""
+            for o in r.restructure.options:
+                head = t(o.label, self.lang) + " " + self.tr("%1 人").replace("%1", str(o.count))
+                items += f"<li>{line(head, '、'.join(o.experts + o.targets) or self.tr('无'))}</li>"
+            parts += [heading(self.tr("撤并转建议（专家人数）")),
+                      f"<p>{html(r.restructure.text(self.lang))}</p><ul>{items}</ul>"]
+        proposal = getattr(ctx.batch, "proposals", {}).get(r.proposal_id)
+        if proposal is not None and proposal.kpis:
+            summary = kpi_summary(kpi_rows(proposal))
+            parts += [heading(self.tr("绩效目标完成情况（达标率、平均完成率）")), f"<p>{html(summary.text(self.lang))}</p>"]
         names, none = ctx.expert_name, self.tr("无")
         withdrawn, missing = self.tr("回避专家（不计分）"), self.tr("未收到评分表")
         parts.append(f"<p>{line(withdrawn, '、'.join(names(x) for x in r.conflicted) or none)}</p>")

@@ -9,8 +9,13 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-RESTRUCTURE_FIELD = "restructure"
-"""The overall field in which an expert may recommend 撤并转 (periodic assessment form)."""
+
+def center_type_text(center_type: str) -> str:
+    """综合性 / 专业性 / 工程中心 (short, for the ranking table)."""
+    names = {"comprehensive": QCoreApplication.translate("ResultTexts", "综合性"),
+             "professional": QCoreApplication.translate("ResultTexts", "专业性"),
+             "engineering": QCoreApplication.translate("ResultTexts", "工程中心")}
+    return names.get(center_type, center_type)
 
 
 
