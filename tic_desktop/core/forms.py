@@ -130,6 +130,11 @@ class OverallField(Strict):
     def option(self, code: str) -> ChoiceOption | None:
         return next((o for o in self.options if o.code == code), None)
 
+    def display(self, value: str, lang: str = "zh") -> str:
+        """The value as a person reads it: a choice's label instead of its code."""
+        chosen = self.option(value.strip()) if self.type == "choice" else None
+        return chosen.label.get(lang) if chosen is not None else value
+
 
 CapRounding = Literal["floor", "round_half_up", "ceil"]
 

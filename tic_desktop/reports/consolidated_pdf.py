@@ -433,7 +433,7 @@ def _comments(entries: Sequence[ExpertEntry], form: FormTemplate, report: Report
             if text:
                 lines.append(f"　{cid} {labels.get(cid, '')}：{text}")
         for f in form.overall_fields:
-            text = (e.overall.get(f.id) or "").strip()
+            text = f.display((e.overall.get(f.id) or "").strip())
             lines.append(f"　{f.label.zh}：{text or '（无）'}")
         reason = (e.overall.get(CONCLUSION_REASON) or "").strip()
         if reason:

@@ -226,7 +226,7 @@ def _conclusion(page: SheetPage) -> list[Any]:
     if chosen is not None and chosen.outcome is not None:
         rows.append(row("结论说明", chosen.outcome.zh))
     for f in form.overall_fields:
-        value = (answers.overall.get(f.id) or "").strip()
+        value = f.display((answers.overall.get(f.id) or "").strip())
         rows.append(row(f.label.zh, value or "（无）"))
     reason = (answers.overall.get(CONCLUSION_REASON) or "").strip()
     if reason:  # the conclusion differs from the band of the total: the expert's reason

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFocusEvent
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -102,6 +104,36 @@ class _TextField(QPlainTextEdit):
         self.editingFinished.emit()
 
 
+class _ChoiceField(QComboBox):
+    """A `choice` overall field (撤并转建议): an empty first entry, then the form's options; the
+    value is the option's code. Commits like a line edit (editingFinished) on every change."""
+
+    editingFinished = Signal()  # noqa: N815 - named like QLineEdit's
+
+    def __init__(self, options: Any, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.addItem("", "")
+        for option in options:
+            self.addItem(option.label.get(lang), option.code)
+        self._read_only = False
+        self.currentIndexChanged.connect(lambda _i: self.editingFinished.emit())
+
+    def text(self) -> str:
+        return str(self.currentData() or "")
+
+    def setText(self, code: str) -> None:  # noqa: N802 - named like QLineEdit's
+        self.blockSignals(True)
+        self.setCurrentIndex(max(0, self.findData(code)))
+        self.blockSignals(False)
+
+    def setReadOnly(self, read_only: bool) -> None:  # noqa: N802 - named like QLineEdit's
+        self._read_only = read_only
+        self.setEnabled(not read_only)
+
+    def isReadOnly(self) -> bool:  # noqa: N802 - named like QLineEdit's
+        return self._read_only
+
+
 class ScoringForm(QWidget):
     answerChanged = Signal(str, str, object)  # noqa: N815 - item_kind, item_id, value
     evaluationChanged = Signal(object)  # noqa: N815 - the new core.scoring.Evaluation
@@ -121,7 +153,7 @@ class ScoringForm(QWidget):
         self._veto_flags: dict[str, QLabel] = {}
         self._conclusion_group: QButtonGroup | None = None
         self._conclusion_buttons: dict[str, QRadioButton] = {}
-        self._overall: dict[str, QLineEdit | _TextField] = {}
+        self._overall: dict[str, QLineEdit | _TextField | _ChoiceField] = {}
         self._content: QWidget | None = None
         self.setStyleSheet(_STYLE)
         self._build_frame()
@@ -314,8 +346,10 @@ class ScoringForm(QWidget):
                     label_text = self.tr("{label}（必填）").format(label=label_text)
                 label = QLabel(label_text, box)
                 label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-                if field.type == "amount":
-                    edit: QLineEdit | _TextField = QLineEdit(box)
+                if field.type == "choice":
+                    edit: QLineEdit | _TextField | _ChoiceField = _ChoiceField(field.options, lang, box)
+                elif field.type == "amount":
+                    edit = QLineEdit(box)
                     edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     edit.setMaximumWidth(180)
                     edit.setPlaceholderText("0.00")
@@ -326,8 +360,8 @@ class ScoringForm(QWidget):
                 edit.editingFinished.connect(self._on_overall_finished)
                 label.setBuddy(edit)
                 grid.addWidget(label, row_index, 0)
-                grid.addWidget(edit, row_index, 1, Qt.AlignmentFlag.AlignLeft if field.type == "amount" else
-                               Qt.AlignmentFlag(0))
+                grid.addWidget(edit, row_index, 1, Qt.AlignmentFlag.AlignLeft if field.type in ("amount", "choice")
+                               else Qt.AlignmentFlag(0))
                 self._overall[field.id] = edit
                 focus_chain.append(edit)
             grid.setColumnStretch(1, 1)
@@ -470,10 +504,10 @@ class ScoringForm(QWidget):
 
     def _on_overall_finished(self) -> None:
         edit = self.sender()
-        if not isinstance(edit, QLineEdit | _TextField) or self._read_only:
+        if not isinstance(edit, QLineEdit | _TextField | _ChoiceField) or self._read_only:
             return
         field_id = edit.property("field_id")
-        text = edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()
+        text = edit.toPlainText() if isinstance(edit, _TextField) else edit.text()
         value = text.strip() or None
         if value != self._overall_values.get(field_id):
             if value is None:
@@ -514,10 +548,10 @@ class ScoringForm(QWidget):
             self._set_group(self._conclusion_group, None if button is None else self._conclusion_group.id(button))
         for field_id, edit in self._overall.items():
             value = self._overall_values.get(field_id, "")
-            if isinstance(edit, QLineEdit):
-                edit.setText(value)
-            else:
+            if isinstance(edit, _TextField):
                 edit.setPlainText(value)
+            else:
+                edit.setText(value)
 
     @staticmethod
     def _set_group(group: QButtonGroup, checked_id: int | None) -> None:
