@@ -131,3 +131,22 @@ def test_draw_page_draws_and_replaces(qtbot, tmp_path: Path, ws: AgencyWorkspace
     assert ("第 2 版" if lang == "zh" else "revision 2") in page.statusLabel.text()
     assert [d["revision"] for d in pool_store.draws(ws)] == [1, 2]
     assert replay(out / "draw.json", out / "pool.csv", out / "proposals.csv").ok
+
+
+def test_the_agency_demo_has_a_sample_pool_ready_to_draw(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    from tic_desktop.agency.build import prepare_agency_demo
+    from tic_desktop.ui.agency_window import AgencyWindow
+
+    folder = prepare_agency_demo(tmp_path / "agency-demo")
+    window = AgencyWindow(folder, "zh", demo=True)
+    qtbot.addWidget(window)
+    assert {"专家库", "抽取专家"} <= set(window.page_names())
+    assert window.pool_page.model.rowCount() == 120
+    page = window.draw_page
+    assert page.agencyEdit.text() and Path(page.centersEdit.text()).is_file()
+    page.technicalSpin.setValue(3)
+    page.start_draw()
+    qtbot.waitUntil(lambda: not page.busy, timeout=120_000)
+    assert page.record is not None, page.statusLabel.text()
+    assert (folder / "draw" / "draw.pdf").is_file()
+    window.shutdown()

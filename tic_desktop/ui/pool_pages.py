@@ -4,6 +4,7 @@ batch: the draw comes before the batch exists."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -18,4 +19,26 @@ def add_agency_pages(window: Any) -> tuple[PoolPage, DrawPage]:
     window.add_page(QCoreApplication.translate("PoolPages", "专家库"), pool)
     window.add_page(QCoreApplication.translate("PoolPages", "抽取专家"), draw)
     window.pool_page, window.draw_page = pool, draw
+    pool.poolChanged.connect(lambda: draw.statusLabel.clear())
+    _prefill(window, pool, draw)
     return pool, draw
+
+
+def _prefill(window: Any, pool: PoolPage, draw: DrawPage) -> None:
+    """The agency's name; in the demo a sample pool of 120 experts and the demo source's proposals."""
+    from tic_desktop.agency.keys import agency_name  # noqa: PLC0415
+
+    agency_dir = Path(getattr(window, "agency_dir", ""))
+    draw.agencyEdit.setText(agency_name(agency_dir))
+    if not getattr(window, "demo", False):
+        return
+    from tic_desktop.agency import pool_store  # noqa: PLC0415
+    from tic_desktop.agency.pool_sample import sample_pool  # noqa: PLC0415
+
+    if not pool_store.experts(window.workspace):
+        pool_store.import_pool(window.workspace, sample_pool(120, 7, centers=6), source="demo")
+        pool.refresh()
+    proposals = agency_dir / "source" / "proposals.csv"
+    if proposals.is_file():
+        draw.centersEdit.setText(str(proposals))
+    draw.outEdit.setText(str(agency_dir / "draw"))
