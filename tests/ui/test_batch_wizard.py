@@ -50,6 +50,8 @@ def test_demo_source_to_per_expert_files(qtbot, wizard: BatchWizard, demo_src: P
     out = tmp_path / "out"
     wizard.outEdit.setText(str(out))
     wizard.perExpertRadio.setChecked(True)
+    # finding 5 of issue 17: no "too short" before anything is typed, only what to do
+    assert wizard.errorLabel.text() == "请设置批次口令。" and not wizard.nextButton.isEnabled()
     wizard.passEdit.setText(PASS)
     assert not wizard.nextButton.isEnabled() and "不一致" in wizard.errorLabel.text()
     wizard.pass2Edit.setText(PASS)

@@ -69,3 +69,20 @@ def test_kpi_without_achieved_values_hides_the_columns(qtbot, proposal: Proposal
     assert panel._title.text() == "绩效目标（计划）"
     panel.set_proposal(proposal)
     assert panel.is_achieved_visible()
+
+
+def test_budget_page_never_overlaps_itself_on_a_small_window(qtbot, proposal: Proposal) -> None:
+    """Issue 17 finding 4: the 合计 row under the 政策核查 heading, checks painted over rows at 1366×690."""
+    panel = BudgetPanel()
+    qtbot.addWidget(panel)
+    panel.set_proposal(proposal)
+    panel.resize(520, 260)  # shorter than the table and the checks together
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.minimumSizeHint().height() < 200  # it scrolls instead of growing the window
+    table = panel._table.geometry()
+    heading = panel._checks_title.geometry()
+    assert table.bottom() < heading.top()
+    for label in panel._check_labels:
+        assert not label.geometry().intersects(table) and label.geometry().top() > heading.bottom()
+    assert panel._scroll.verticalScrollBar().maximum() > 0
