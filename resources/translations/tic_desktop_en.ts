@@ -260,6 +260,18 @@ Replace the keys?</translation>
         <translation>&amp;Quit</translation>
     </message>
     <message>
+        <source>转到(&amp;G)</source>
+        <translation>&amp;Go</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>使用指南(&amp;G)</source>
+        <translation>&amp;Guide</translation>
+    </message>
+    <message>
         <source>%1（%2 个项目，%3 位专家）</source>
         <translation>%1 (%2 proposals, %3 experts)</translation>
     </message>
@@ -270,6 +282,10 @@ Replace the keys?</translation>
 </context>
 <context>
     <name>BatchWizard</name>
+    <message>
+        <source>本步内容</source>
+        <translation>This step</translation>
+    </message>
     <message>
         <source>上一步</source>
         <translation>Back</translation>
@@ -598,6 +614,10 @@ Replace the keys?</translation>
         <translation>Policy checks (automatic)</translation>
     </message>
     <message>
+        <source>预算与政策核查</source>
+        <translation>Budget and policy checks</translation>
+    </message>
+    <message>
         <source>第 {year} 年</source>
         <translation>Year {year}</translation>
     </message>
@@ -757,6 +777,14 @@ Replace the keys?</translation>
     <message>
         <source>中心类型</source>
         <translation>Center type</translation>
+    </message>
+    <message>
+        <source>排名</source>
+        <translation>Ranking</translation>
+    </message>
+    <message>
+        <source>图表</source>
+        <translation>Charts</translation>
     </message>
     <message>
         <source>正在汇总…</source>
@@ -1635,6 +1663,26 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Save status</translation>
     </message>
     <message>
+        <source>下一个评分表(&amp;B)</source>
+        <translation>Next score s&amp;heet</translation>
+    </message>
+    <message>
+        <source>显示或隐藏文档侧栏(&amp;D)	F6</source>
+        <translation>Show or hide the &amp;document side bar	F6</translation>
+    </message>
+    <message>
+        <source>转到项目列表(&amp;1)</source>
+        <translation>Go to the proposals (&amp;1)</translation>
+    </message>
+    <message>
+        <source>转到申报材料(&amp;2)</source>
+        <translation>Go to the documents (&amp;2)</translation>
+    </message>
+    <message>
+        <source>转到评分表(&amp;3)</source>
+        <translation>Go to the score sheet (&amp;3)</translation>
+    </message>
+    <message>
         <source>天津市技术创新中心 专家评审</source>
         <translation>Tianjin Technology Innovation Centers — Expert Review</translation>
     </message>
@@ -1798,16 +1846,32 @@ The file may have been replaced or forged. Do not use it, and call the agency on
 <context>
     <name>PanelOpinionPage</name>
     <message>
+        <source>项目与评分表</source>
+        <translation>Proposals and forms</translation>
+    </message>
+    <message>
         <source>专家组组长：</source>
         <translation>Panel chair:</translation>
+    </message>
+    <message>
+        <source>专家组意见各部分</source>
+        <translation>Sections of the panel opinion</translation>
     </message>
     <message>
         <source>各位专家的意见（只读）</source>
         <translation>The experts&apos; comments (read-only)</translation>
     </message>
     <message>
+        <source>各位专家的意见</source>
+        <translation>The experts&apos; comments</translation>
+    </message>
+    <message>
         <source>选中一条意见，这里显示全文</source>
         <translation>Select a comment to see its full text here</translation>
+    </message>
+    <message>
+        <source>意见全文</source>
+        <translation>Full comment</translation>
     </message>
     <message>
         <source>插入</source>
@@ -2171,6 +2235,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>● counted   ○ dropped highest/lowest   ◉ outlier   ┆ final score</translation>
     </message>
     <message>
+        <source>评分汇总表</source>
+        <translation>Score summary</translation>
+    </message>
+    <message>
         <source>评分明细</source>
         <translation>Scores</translation>
     </message>
@@ -2457,6 +2525,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Still missing</translation>
     </message>
     <message>
+        <source>评分概览</source>
+        <translation>Scores overview</translation>
+    </message>
+    <message>
         <source>导出进度</source>
         <translation>Export progress</translation>
     </message>
@@ -2469,12 +2541,16 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Stop the export before signing: nothing is signed or written</translation>
     </message>
     <message>
-        <source>导出到：</source>
-        <translation>Export to:</translation>
+        <source>导出到(&amp;T)：</source>
+        <translation>Export &amp;to:</translation>
     </message>
     <message>
-        <source>请选择导出文件夹（如 U 盘）</source>
-        <translation>Choose the export folder (e.g. a USB stick)</translation>
+        <source>输入或选择导出文件夹（如 U 盘）</source>
+        <translation>Type or choose the export folder (e.g. a USB stick)</translation>
+    </message>
+    <message>
+        <source>导出文件夹</source>
+        <translation>Export folder</translation>
     </message>
     <message>
         <source>选择文件夹…</source>
@@ -2622,6 +2698,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>显示各等级说明</source>
         <translation>Show level descriptors</translation>
+    </message>
+    <message>
+        <source>评分项</source>
+        <translation>Score items</translation>
     </message>
     <message>
         <source>待完成事项</source>
@@ -2800,6 +2880,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>各专家评分表（全部版本）</source>
         <translation>Each expert&apos;s sheets (all revisions)</translation>
+    </message>
+    <message>
+        <source>各专家评分表版本</source>
+        <translation>Every expert&apos;s sheet revisions</translation>
     </message>
     <message>
         <source>正在生成演示评分表…</source>

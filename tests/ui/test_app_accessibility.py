@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHeaderView,
     QLineEdit,
@@ -55,3 +57,84 @@ def test_dialogs_and_start_page_have_accessible_names(qtbot) -> None:
     for screen in screens:
         qtbot.addWidget(screen)
         assert _unnamed(screen) == [], type(screen).__name__
+
+
+def _focusable_without_name(root: QWidget) -> list[str]:
+    """Every visible, enabled control that takes keyboard focus and has no name in the QAccessible tree."""
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QScrollBar
+
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if not (widget.isVisible() and widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            continue
+        if isinstance(widget, QScrollBar) or widget.objectName().startswith("qt_"):
+            continue
+        if widget.focusProxy() is not None:
+            continue  # the proxy is the control
+        iface = QAccessible.queryAccessibleInterface(widget)
+        name = iface.text(QAccessible.Text.Name) if iface is not None else ""
+        if not name.strip():
+            text = widget.text() if hasattr(widget, "text") and callable(widget.text) else ""
+            missing.append(f"{type(widget).__name__}:{widget.objectName()}:{str(text)[:20]}")
+    return missing
+
+
+def test_every_focusable_control_of_both_windows_has_a_name_and_the_keyboard_reaches_them(
+        qtbot, tmp_path) -> None:
+    """Issue 17 finding 7: walk the review page (documents, budget, KPIs, scoring form), the review
+    dialog and every agency page; Ctrl+1/2/3, Ctrl+Shift+PgDown in a menu, F1 and Ctrl+N in agency mode."""
+    from PySide6.QtTest import QTest
+
+    from tests.e2e.flow import wait_until, walk_to_review
+    from tic_desktop.app import app_modes, create_app
+    from tic_desktop.demo import write_demo_batch
+
+    batch = write_demo_batch(tmp_path / "demo")
+    app = create_app(["tic-desktop"], data_dir=tmp_path / "data")
+    window = app.window
+    qtbot.addWidget(window)
+    app.open_file(str(batch))
+    walk_to_review(app)
+    wait_until(lambda: window.viewer.isVisible())
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    problems = {}
+    for tab in range(window.ui.centerTabs.count()):
+        window.ui.centerTabs.setCurrentIndex(tab)
+        QTest.qWait(20)
+        problems[f"review tab {tab}"] = _focusable_without_name(window)
+    window.ui.centerTabs.setCurrentIndex(0)
+
+    texts = [a.text() for a in window.ui.reviewMenu.actions()]
+    shortcuts = [a.shortcut().toString() for a in window.ui.reviewMenu.actions()]
+    assert "Ctrl+Shift+PgDown" in shortcuts and any("F6" in t for t in texts)
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.proposals.focus_target().hasFocus()
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    focused = QApplication.focusWidget()
+    assert focused is not None and window.current_form().isAncestorOf(focused)
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.ui.centerTabs.isAncestorOf(QApplication.focusWidget())
+
+    dialog = window.open_review()
+    qtbot.waitUntil(dialog.isVisible)
+    problems["review dialog"] = _focusable_without_name(dialog)
+    assert not dialog.folderEdit.isReadOnly()  # the folder can be typed
+    dialog.close()
+
+    agency = app_modes(app).show_agency(demo=True)
+    qtbot.waitUntil(agency.isVisible)
+    agency.activateWindow()
+    qtbot.waitUntil(agency.isActiveWindow)
+    for index, name in enumerate(agency.page_names()):
+        QTest.keyClick(agency, getattr(Qt.Key, f"Key_{index + 1}"), Qt.KeyboardModifier.ControlModifier)
+        assert agency.stack.currentIndex() == index, name
+        QTest.qWait(20)
+        problems[f"agency {name}"] = _focusable_without_name(agency)
+    QTest.keyClick(agency, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: getattr(agency, "guide", None) is not None and agency.guide.isVisible())
+    agency.guide.close()
+    bad = {k: v for k, v in problems.items() if v}
+    assert bad == {}, "\n".join(f"{k}: {v}" for k, v in bad.items())
+    app.shutdown()

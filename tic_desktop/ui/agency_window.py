@@ -28,8 +28,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -130,12 +130,20 @@ class AgencyWindow(QMainWindow):
         menu.addAction(self.expertAction)
         menu.addSeparator()
         menu.addAction(self.quitAction)
+        self.quitAction.setShortcut(QKeySequence("Ctrl+Q"))
+        # every page by keyboard: 转到 menu with Ctrl+1…Ctrl+9 (the list itself: arrows, after Tab)
+        self.pagesMenu = self.menuBar().addMenu(self.tr("转到(&G)"))
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        self.guideAction = QAction(self.tr("使用指南(&G)"), self)
+        self.guideAction.setShortcut(QKeySequence("F1"))
+        help_menu.addAction(self.guideAction)
 
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.batchCombo.currentIndexChanged.connect(self._on_batch_selected)
         self.expertAction.triggered.connect(self.expertModeRequested.emit)
         self.quitAction.triggered.connect(self.close)
+        self.guideAction.triggered.connect(self.show_guide)
         self.wizard.batchAdded.connect(lambda batch_id: self.refresh_batches(select=batch_id))
         self.keys_page.keysChanged.connect(self.refresh_batches)
 
@@ -148,10 +156,33 @@ class AgencyWindow(QMainWindow):
         item.setSizeHint(QSize(150, 40))
         self.nav.addItem(item)
         self._pages.append((name, widget))
+        index = len(self._pages) - 1
+        action = QAction(name, self)
+        if index < 9:
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+        action.triggered.connect(lambda _checked=False, i=index: self._go_page(i))
+        self.pagesMenu.addAction(action)
         setter = getattr(widget, "set_context", None)
         if callable(setter) and self._context is not None:
             setter(self._context)
         return len(self._pages) - 1
+
+    def _go_page(self, index: int) -> None:
+        self.nav.setCurrentRow(index)
+        page = self.stack.widget(index)
+        if page is not None:  # into the page, where Tab continues
+            page.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            page.focusNextChild()
+
+    def show_guide(self) -> None:
+        """F1: the guide (its 机构汇总 part covers this window, its shortcuts both modes)."""
+        from tic_desktop.ui.guide_dialog import GuideDialog  # noqa: PLC0415
+        from tic_desktop.ui.screen_fit import fit_on_show  # noqa: PLC0415
+
+        dialog = GuideDialog(self.lang, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.guide = fit_on_show(dialog)
+        dialog.open()
 
     def page_names(self) -> list[str]:
         return [name for name, _ in self._pages]

@@ -119,6 +119,7 @@ class BatchWizard(QWidget):
         # each step scrolls on a small screen: its fields keep their height (never squeezed to a line)
         for page in (self._source_step(), self._review_step(), self._output_step(), self._export_step()):
             scroll = QScrollArea(self.steps)
+            scroll.setAccessibleName(self.tr("本步内容"))
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             scroll.setWidget(page)
@@ -180,6 +181,7 @@ class BatchWizard(QWidget):
 
     def _table(self, model: TableModel, parent: QWidget, name: str) -> QTableView:
         view = QTableView(parent)
+        view.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside)
         view.setModel(model)
         view.setAccessibleName(name)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -104,6 +104,7 @@ class ConsolidationPage(QWidget):
              self.tr("处理结果"), self.tr("奖励"), self.tr("提示"), self.tr("中心类型")],
             [CENTER, LEFT, CENTER, RIGHT, LEFT, LEFT, RIGHT, LEFT, LEFT], self)
         self.rankView = QTableView()
+        self.rankView.setAccessibleName(self.tr("排名"))
         self.rankView.setModel(self.rankModel)
         self.rankView.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rankView.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -118,6 +119,7 @@ class ConsolidationPage(QWidget):
         left.addWidget(self.rankView)
         self.rankingChart = RankingChart()
         chart_scroll = QScrollArea()
+        chart_scroll.setAccessibleName(self.tr("图表"))
         chart_scroll.setWidgetResizable(True)
         chart_scroll.setWidget(self.rankingChart)
         left.addWidget(chart_scroll)

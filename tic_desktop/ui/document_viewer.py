@@ -385,6 +385,9 @@ class DocumentViewer(QWidget):
         self._side_toggle.setChecked(visible)
         self._side.setVisible(visible)
 
+    def toggle_side(self) -> None:
+        self._side_toggle.toggle()
+
     def side_visible(self) -> bool:
         return self._side_toggle.isChecked()
 

@@ -40,6 +40,7 @@ class KpiPanel(QWidget):
              self.tr("完成率"), self.tr("状态")],
             [LEFT, LEFT, CENTER, RIGHT, RIGHT, RIGHT, CENTER], self)
         self._table = QTableView(self)
+        self._table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside)
         self._table.setModel(self._model)
         self._table.setAccessibleName(self.tr("绩效目标表"))
         self._table.verticalHeader().setVisible(False)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from tic_desktop.core.errors import Rejected
@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.autosave: Autosave | None = None
         self.current_id: str | None = None
         self._loading = False
-        self._next_form_shortcut = QShortcut(QKeySequence("Ctrl+Shift+PgDown"), self)
+        self._add_keyboard_actions()
         # Ctrl+F belongs to the document viewer while it is on screen; from the other tabs this
         # one brings the documents forward first (never both enabled: no ambiguous shortcut)
         self._find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
@@ -113,18 +113,60 @@ class MainWindow(QMainWindow):
         self.viewer.sideToggled.connect(self._on_side_toggled)
         self.ui.centerTabs.currentChanged.connect(self._on_tab_changed)
         self.ui.formTabs.currentChanged.connect(self._on_tab_changed)
-        self._next_form_shortcut.activated.connect(self._on_next_form)
+        self.nextFormAction.triggered.connect(self._on_next_form)
+        self.sideAction.triggered.connect(self.viewer.toggle_side)
+        self.focusListAction.triggered.connect(lambda: self._focus(self.proposals.focus_target()))
+        self.focusDocumentsAction.triggered.connect(lambda: self._focus(self.ui.centerTabs.currentWidget()))
+        self.focusFormAction.triggered.connect(self._focus_form)
         self._find_shortcut.activated.connect(self._on_search)
         self.ui.signAction.triggered.connect(self.open_review)
         self.ui.reviewButton.clicked.connect(self.open_review)
         self.ui.enrolmentAction.triggered.connect(self.save_enrolment_sheet)
+
+    def _add_keyboard_actions(self) -> None:
+        """Review-menu actions for what has no button of its own, each with its shortcut in the menu
+        (and in the guide), so the whole review page can be used without a mouse."""
+        menu = self.ui.reviewMenu
+        first = menu.actions()[0] if menu.actions() else None
+        self.nextFormAction = QAction(self.tr("下一个评分表(&B)"), self)
+        self.nextFormAction.setShortcut(QKeySequence("Ctrl+Shift+PgDown"))
+        self.sideAction = QAction(self.tr("显示或隐藏文档侧栏(&D)\tF6"), self)  # F6 belongs to the viewer
+        self.focusListAction = QAction(self.tr("转到项目列表(&1)"), self)
+        self.focusListAction.setShortcut(QKeySequence("Ctrl+1"))
+        self.focusDocumentsAction = QAction(self.tr("转到申报材料(&2)"), self)
+        self.focusDocumentsAction.setShortcut(QKeySequence("Ctrl+2"))
+        self.focusFormAction = QAction(self.tr("转到评分表(&3)"), self)
+        self.focusFormAction.setShortcut(QKeySequence("Ctrl+3"))
+        self._review_actions = [self.nextFormAction, self.sideAction, self.focusListAction,
+                                self.focusDocumentsAction, self.focusFormAction]
+        for action in (self.focusListAction, self.focusDocumentsAction, self.focusFormAction):
+            menu.insertAction(first, action)
+        if first is not None:
+            menu.insertSeparator(first)
+        searches = self.ui.searchAction
+        index = menu.actions().index(searches)
+        after = menu.actions()[index + 1] if index + 1 < len(menu.actions()) else None
+        menu.insertAction(after, self.nextFormAction)
+        menu.insertAction(after, self.sideAction)
+
+    def _focus(self, widget: QWidget | None) -> None:
+        if widget is not None and widget.isVisible():
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _focus_form(self) -> None:
+        form = self.current_form()
+        if form is not None:
+            form.focus_start()
+        else:
+            self._focus(self.ui.formStack.currentWidget())
 
     # -- pages ---------------------------------------------------------------------------------
     def show_start(self) -> None:
         self.ui.stack.setCurrentWidget(self.ui.startHost)
         self.setWindowTitle(self.tr("天津市技术创新中心 专家评审"))
         for action in (self.ui.nextAction, self.ui.previousAction, self.ui.searchAction,
-                       self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction, self.ui.enrolmentAction):
+                       self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction, self.ui.enrolmentAction,
+                       *self._review_actions):
             action.setEnabled(False)
 
     def bind(self, session: ExpertSession) -> None:
@@ -145,7 +187,8 @@ class MainWindow(QMainWindow):
         self.ui.savedLabel.setText("")
         self.ui.banner.setVisible(False)
         for action in (self.ui.nextAction, self.ui.previousAction, self.ui.searchAction,
-                       self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction, self.ui.enrolmentAction):
+                       self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction, self.ui.enrolmentAction,
+                       *self._review_actions):
             action.setEnabled(True)
         self.ui.stack.setCurrentWidget(self.ui.reviewPage)
         self.restore_layout()

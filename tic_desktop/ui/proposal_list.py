@@ -247,6 +247,10 @@ class ProposalList(QWidget):
         self._view.selectionModel().currentChanged.connect(self._on_current_changed)
 
     # -- API ---------------------------------------------------------------------------------
+    def focus_target(self) -> QWidget:
+        """What Ctrl+1 focuses: the list itself (arrows choose a proposal)."""
+        return self._view
+
     def model(self) -> QAbstractListModel:
         """The source model (for tests and for the shell's accessibility checks)."""
         return self._model

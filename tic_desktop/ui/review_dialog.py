@@ -103,6 +103,8 @@ class ReviewDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the buttons; arrows move in the table
+        self.table.setAccessibleName(self.tr("评分概览"))
         self.table.verticalHeader().setVisible(False)
         self._resize_modes(fitted=True)
         layout.addWidget(self.table, 1)
@@ -131,11 +133,14 @@ class ReviewDialog(QDialog):
         self.progressBar.setVisible(False)
 
         folder_row = QHBoxLayout()
-        folder_row.addWidget(QLabel(self.tr("导出到："), self))
+        folder_label = QLabel(self.tr("导出到(&T)："), self)
+        folder_row.addWidget(folder_label)
         self.folderEdit = QLineEdit(self)
         self.folderEdit.setObjectName("folderEdit")
-        self.folderEdit.setReadOnly(True)
-        self.folderEdit.setPlaceholderText(self.tr("请选择导出文件夹（如 U 盘）"))
+        # typed or pasted as well as chosen: the folder is reachable without a mouse
+        self.folderEdit.setPlaceholderText(self.tr("输入或选择导出文件夹（如 U 盘）"))
+        self.folderEdit.setAccessibleName(self.tr("导出文件夹"))
+        folder_label.setBuddy(self.folderEdit)
         saved = self.session.ui_get(FOLDER_KEY)
         if saved:
             self.folderEdit.setText(str(saved))
@@ -167,6 +172,7 @@ class ReviewDialog(QDialog):
 
     def _connect(self) -> None:
         self.folderButton.clicked.connect(self.choose_folder)
+        self.folderEdit.editingFinished.connect(self._on_folder_typed)
         self.enrolmentButton.clicked.connect(self.enrolment.start)
         self.enrolment.busyChanged.connect(self._on_enrolment_busy)
         self.reviseButton.clicked.connect(self.revise)
@@ -283,6 +289,11 @@ class ReviewDialog(QDialog):
         return shown
 
     # actions ----------------------------------------------------------------------------------
+    def _on_folder_typed(self) -> None:
+        text = self.folderEdit.text().strip()
+        if text:
+            self.session.ui_set(FOLDER_KEY, text)
+
     def choose_folder(self) -> None:
         chosen = self.ask_folder(self.folderEdit.text())
         if chosen:

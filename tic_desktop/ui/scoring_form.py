@@ -188,6 +188,7 @@ class ScoringForm(QWidget):
         header.setColumnStretch(0, 1)
 
         self._scroll = QScrollArea(self)
+        self._scroll.setAccessibleName(self.tr("评分项"))
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         # a narrow panel scrolls sideways rather than cutting off the 否 radio or the 不适用 box
@@ -415,6 +416,11 @@ class ScoringForm(QWidget):
             self._refresh()
         assert self._evaluation is not None
         return self._evaluation
+
+    def focus_start(self) -> None:
+        """Ctrl+3: the first thing still to do, or the top of the form."""
+        if not self.focus_first_problem():
+            self._levels_toggle.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_first_problem(self) -> bool:
         evaluation = self.evaluation()
@@ -672,4 +678,6 @@ class ScoringForm(QWidget):
         if widget is None:
             return
         self._scroll.ensureWidgetVisible(widget, 40, 60)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        # a keyboard reason: the style draws the focus ring where the jump landed
+        widget.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -115,6 +115,7 @@ class SheetImportPage(QWidget):
         tl.addWidget(QLabel(self.tr("导入记录")))
         self.logModel = ImportLogModel(self)
         self.logView = self._table(self.logModel)
+        self.logView.setAccessibleName(self.tr("导入记录"))
         tl.addWidget(self.logView)
         split.addWidget(top)
         bottom = QWidget()
@@ -128,6 +129,7 @@ class SheetImportPage(QWidget):
         bl.addLayout(hb)
         self.historyModel = SheetHistoryModel(self)
         self.historyView = self._table(self.historyModel)
+        self.historyView.setAccessibleName(self.tr("各专家评分表版本"))
         bl.addWidget(self.historyView)
         split.addWidget(bottom)
         split.setStretchFactor(0, 3)
@@ -136,6 +138,7 @@ class SheetImportPage(QWidget):
 
     def _table(self, model: TableModel) -> QTableView:
         view = QTableView()
+        view.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside)
         view.setModel(model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
