@@ -1024,6 +1024,10 @@ Replace the keys?</translation>
 <context>
     <name>DrawPage</name>
     <message>
+        <source>抽取专家</source>
+        <translation>Draw experts</translation>
+    </message>
+    <message>
         <source>抽取规则</source>
         <translation>Draw rules</translation>
     </message>

@@ -135,6 +135,8 @@ def test_every_focusable_control_of_both_windows_has_a_name_and_the_keyboard_rea
     QTest.keyClick(agency, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: getattr(agency, "guide", None) is not None and agency.guide.isVisible())
     agency.guide.close()
+    # the demo's returned sheets are simulated in the background: let that finish before tmp_path goes
+    qtbot.waitUntil(agency.import_page.demoButton.isEnabled, timeout=180_000)
     bad = {k: v for k, v in problems.items() if v}
     assert bad == {}, "\n".join(f"{k}: {v}" for k, v in bad.items())
     app.shutdown()

@@ -71,6 +71,7 @@ class DrawPage(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setAccessibleName(self.tr("抽取专家"))
         inner = QWidget(scroll)
         outer = QVBoxLayout(inner)
         outer.setContentsMargins(0, 0, 0, 0)
