@@ -1164,6 +1164,22 @@ Replace the keys?</translation>
         <translation>Draw result</translation>
     </message>
     <message>
+        <source>中心</source>
+        <translation>Center</translation>
+    </message>
+    <message>
+        <source>回避原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>依据</source>
+        <translation>Because of</translation>
+    </message>
+    <message>
+        <source>回避名单</source>
+        <translation>Exclusions</translation>
+    </message>
+    <message>
         <source>申报项目表</source>
         <translation>Proposals table</translation>
     </message>
@@ -1222,6 +1238,14 @@ Replace the keys?</translation>
     <message>
         <source>候补</source>
         <translation>Reserve</translation>
+    </message>
+    <message>
+        <source>全部中心</source>
+        <translation>every center</translation>
+    </message>
+    <message>
+        <source>回避名单（%1）</source>
+        <translation>Exclusions (%1)</translation>
     </message>
     <message>
         <source>请填写替换原因。</source>

@@ -122,6 +122,12 @@ def test_draw_page_draws_and_replaces(qtbot, tmp_path: Path, ws: AgencyWorkspace
     out = tmp_path / "out"
     assert replay(out / "draw.json", out / "pool.csv", out / "proposals.csv").ok
     assert page.record["supervisors"] == ["王监督", "李纪检"]
+    assert page.exclusionModel.rowCount() == len(page.record["exclusions"]) > 0
+    reason = page.exclusionModel.rows()[0][2]
+    assert reason in (("本人单位为该中心的依托单位或共建单位", "申报的合作单位为该中心的依托单位或共建单位", "曾与该中心存在利益冲突",
+                       "参加过该中心上一次评审（轮换）") if lang == "zh" else
+                      ("works at the center's lead or member unit", "a declared collaborator is one of the center's units",
+                       "had a conflict with this center before", "sat on this center's last panel (rotation)"))
     assert page.record["agency"]["fingerprint"] == keys.fingerprint
     _grab(page, f"draw-page-{lang}.png")
     member = page.record["panels"][0]["members"][1]["expert_id"]

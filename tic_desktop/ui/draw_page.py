@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -151,7 +152,17 @@ class DrawPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumHeight(260)
-        outer.addWidget(self.table, 1)
+        self.exclusionModel = TableModel([self.tr("专家编号"), self.tr("中心"), self.tr("回避原因"), self.tr("依据")],
+                                         parent=self)
+        self.exclusionTable = QTableView(self)
+        self.exclusionTable.setModel(self.exclusionModel)
+        self.exclusionTable.setAccessibleName(self.tr("回避名单"))
+        self.exclusionTable.verticalHeader().setVisible(False)
+        self.exclusionTable.horizontalHeader().setStretchLastSection(True)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.table, self.tr("抽取结果"))
+        self.tabs.addTab(self.exclusionTable, self.tr("回避名单"))
+        outer.addWidget(self.tabs, 1)
         scroll.setWidget(inner)
 
     def _connect(self) -> None:
@@ -279,6 +290,15 @@ class DrawPage(QWidget):
                                  "、".join(p["proposals"])))
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        from tic_desktop.agency.avoidance import REASONS  # noqa: PLC0415
+
+        every = self.tr("全部中心")
+        self.exclusionModel.set_rows([
+            (x["expert_id"], every if x["proposal_id"] == "*" else x["proposal_id"],
+             REASONS[x["reason"]][0 if self.lang.startswith("zh") else 1] if x["reason"] in REASONS else x["reason"],
+             x["detail"]) for x in rec["exclusions"]])
+        self.exclusionTable.resizeColumnsToContents()
+        self.tabs.setTabText(1, self.tr("回避名单（%1）").replace("%1", str(len(rec["exclusions"]))))
 
     def replace_expert(self, expert_id: str, reason: str) -> None:
         """A new signed revision: `expert_id` replaced from the reserves, in order (in the background)."""
