@@ -18,7 +18,13 @@
 ; script's folder (build/), unless given /NOCD.
 !cd ".."
 
-Unicode true
+!ifdef AMD64
+  ; a 64-bit installer (the app is 64-bit only): build/wine_check.sh uses it where Wine has no
+  ; 32-bit support (Debian's wine64 alone); the released installer keeps the x86 stub
+  Target amd64-unicode
+!else
+  Unicode true
+!endif
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 ; one LZMA stream over the whole bundle; a 64 MB dictionary (default 8) lets it match across

@@ -28,6 +28,9 @@ python -m bench --quick --json "$scratch/bench.json" || failed+=("python -m benc
 tic_log "frozen build: PyInstaller bundle, its self-test offscreen, makensis build/installer.nsi"
 python build/release.py --no-compile || failed+=("frozen build (build/release.py)")
 
+tic_log "installer under Wine: build/wine_check.sh (prints 'skipped: no wine' without it)"
+bash build/wine_check.sh || failed+=("installer under Wine (build/wine_check.sh)")
+
 tic_log "python -m pytest $*"
 set +e
 python -m pytest "$@"
