@@ -2728,6 +2728,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Show level descriptors</translation>
     </message>
     <message>
+        <source>已签名 · 只读&#x3000;如需修改，请在“审核并签名”中点击“修订”（生成新版本）。</source>
+        <translation>Signed · read-only. To change it, choose Revise in Review and sign (a new revision).</translation>
+    </message>
+    <message>
         <source>评分项</source>
         <translation>Score items</translation>
     </message>

@@ -50,6 +50,7 @@ from tic_desktop.core.labels import CENTER_TYPE_LABELS, KIND_LABELS
 from tic_desktop.expert.keys import PASSPHRASE_MISMATCH, check_passphrase
 from tic_desktop.ui.background import run_in_background
 from tic_desktop.ui.people import role_text
+from tic_desktop.ui.short_titles import short_titles
 from tic_desktop.ui.table_model import TableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -419,9 +420,11 @@ class BatchWizard(QWidget):
         self.proposalsModel.bad_row = None
         self.proposalsModel.set_headers([self.tr("编号"), self.tr("中心名称"), self.tr("类型"), self.tr("依托单位"),
                                          self.tr("技术领域"), self.tr("评分表"), self.tr("材料")])
+        # the forms by their short titles, not their ids (issue 17: raw ids in step 2)
+        titles = short_titles({f.id: f.title.get(lang) for f in spec.forms})
         self.proposalsModel.set_rows([
             [p.id, p.center_name, CENTER_TYPE_LABELS[p.center_type].get(lang), p.lead_unit, p.field,
-             "、".join(p.forms), "、".join(d.title for d in p.documents) or self.tr("（无）")]
+             "、".join(titles.get(f, f) for f in p.forms), "、".join(d.title for d in p.documents) or self.tr("（无）")]
             for p in spec.proposals])
         self.expertsModel.bad_row = None
         panel = [self.tr("专家组")] if spec.panels else []

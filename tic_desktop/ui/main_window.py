@@ -28,6 +28,7 @@ from tic_desktop.ui.people import person_text
 from tic_desktop.ui.proposal_list import ProposalList, ProposalRow
 from tic_desktop.ui.scoring_form import ScoringForm
 from tic_desktop.ui.screen_fit import available, fit_on_show, is_small_screen, usable_size
+from tic_desktop.ui.short_titles import short_titles
 from tic_desktop.ui.start_page import StartPage
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.kpis = KpiPanel(self)
         self.ui.kpiLayout.addWidget(self.kpis)
         self.forms: list[ScoringForm] = []
+        self._forms_of: str | None = None  # the proposal whose forms the tabs show
         self._shown_forms: list[Any] = []
         self.saved_status = QLabel(self)
         self.saved_status.setAccessibleName(self.tr("保存状态"))
@@ -254,12 +256,16 @@ class MainWindow(QMainWindow):
             widget.answerChanged.connect(lambda kind, item, value, i=index: self._on_answer(i, kind, item, value))
             widget.evaluationChanged.connect(lambda _e, i=index: self._update_tab_title(i))
             self.forms.append(widget)
-        keep = tabs.currentIndex()
+        # the same proposal shown again (after signing) keeps its form tab; another one starts on its
+        # first form (the R&D form stayed selected across proposals)
+        keep = tabs.currentIndex() if proposal_id == self._forms_of else 0
+        self._forms_of = proposal_id
         tabs.blockSignals(True)
         while tabs.count():
             tabs.removeTab(0)
         expert = session.expert
         self._shown_forms = list(forms)
+        self._short_titles = short_titles({f.id: f.title.get(self.lang) for f in forms})
         for index, form in enumerate(forms):
             widget = self.forms[index]
             widget.setProperty("form_id", form.id)
@@ -287,7 +293,8 @@ class MainWindow(QMainWindow):
             return
         total = widget.evaluation().total
         title = form.title.get(self.lang)
-        self.ui.formTabs.setTabText(index, f"{title} · {total}")
+        short = getattr(self, "_short_titles", {}).get(form.id, title)
+        self.ui.formTabs.setTabText(index, f"{short} · {total}")
         self.ui.formTabs.setTabToolTip(index, title)
 
     def current_form(self) -> ScoringForm | None:

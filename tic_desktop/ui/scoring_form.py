@@ -66,6 +66,8 @@ QLabel#criterionNote[kind="restricted"] { color: #6b7280; }
 QLineEdit#criterionComment[required="true"], QPlainTextEdit[required="true"] {
     border: 1px solid #d97706; background: #fffbeb; }
 QLabel#vetoTriggered { color: #b91c1c; font-weight: bold; }
+QLabel#signedBanner { background: #e0f2fe; color: #075985; border: 1px solid #7dd3fc; border-radius: 3px;
+                      padding: 4px 8px; font-weight: bold; }
 QLabel#reasonLabel[kind="error"] { color: #b45309; font-weight: bold; }
 QListWidget#problemList { border: 1px solid #e5e7eb; }
 QLabel#problemHeading[complete="true"] { color: #166534; font-weight: bold; }
@@ -186,6 +188,12 @@ class ScoringForm(QWidget):
         header.addWidget(self._suggestion, 1, 1)
         header.addWidget(self._levels_toggle, 2, 0)
         header.setColumnStretch(0, 1)
+        # a signed sheet says so where the expert looks (issue 17: no 已签名·只读 banner)
+        self._signed_banner = QLabel(self.tr("已签名 · 只读　如需修改，请在“审核并签名”中点击“修订”（生成新版本）。"), self)
+        self._signed_banner.setObjectName("signedBanner")
+        self._signed_banner.setWordWrap(True)
+        self._signed_banner.setVisible(False)
+        header.addWidget(self._signed_banner, 3, 0, 1, 2)
 
         self._scroll = QScrollArea(self)
         self._scroll.setAccessibleName(self.tr("评分项"))
@@ -395,6 +403,7 @@ class ScoringForm(QWidget):
         self._form = form
         self._role = role
         self._read_only = read_only
+        self._signed_banner.setVisible(read_only)
         self._reset_state(answers)
         self._apply_values()
         self._apply_access()
