@@ -6,7 +6,9 @@ The expert flow itself is `tic_desktop.ui.expert_flow.ExpertFlow`. One app, two 
 切换到专家评审 menu item, or `--agency` at start. The last mode chosen is remembered (the expert
 workspace's ui_state "mode") and opened at the next start unless files or --demo are given.
 `--agency --demo` opens the agency window on a separate demo agency folder (DEMO-ONLY keys, the
-demo batch, the demo source folder) so the real agency keys are never touched.
+demo batch, the demo source folder) so the real agency keys are never touched; `--demo` alone opens
+the demo batch in the expert demo's own workspace (`<data dir>/demo/expert-demo/`), never in the
+expert's real one. Both demos use the same demo batch, so a sheet signed in one is imported in the other.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ class AppModes(QObject):
         flow.window.start_page.agencyRequested.connect(lambda: self.show_agency())
 
     def stored_mode(self) -> str:
-        return str(self.flow.session.ui_get(MODE_KEY) or "expert")
+        return str(self.flow.home.ui_get(MODE_KEY) or "expert")
 
     def show_agency(self, demo: bool = False) -> Any:
         from tic_desktop.ui.agency_window import AgencyWindow  # noqa: PLC0415
@@ -82,7 +84,7 @@ class AppModes(QObject):
         self.flow.window.flush()
         self.flow.window.hide()
         if not demo:
-            self.flow.session.ui_set(MODE_KEY, "agency")
+            self.flow.home.ui_set(MODE_KEY, "agency")
         return self.agency
 
     def _offer_demo_sheets(self, folder: Path) -> None:
@@ -103,7 +105,7 @@ class AppModes(QObject):
         self.flow.window.show()
         if self.agency is not None:
             self.agency.hide()
-        self.flow.session.ui_set(MODE_KEY, "expert")
+        self.flow.home.ui_set(MODE_KEY, "expert")
         self.flow.go_start()
 
     def _close_agency(self) -> None:
@@ -143,7 +145,9 @@ def create_app(argv: Sequence[str], data_dir: Path | None = None) -> ExpertFlow:
         modes.show_agency(demo=args.demo)
         return app
     app.window.show()
-    if args.files:
+    if args.files and args.demo:  # e.g. a demo batch of another kind (`tic-desktop demo-batch --kind`)
+        QTimer.singleShot(0, app, lambda: None if app.closed or not app.enter_demo() else app.open_file(args.files[0]))
+    elif args.files:
         QTimer.singleShot(0, app, lambda: app.open_file(args.files[0]))
     elif args.demo:
         QTimer.singleShot(0, app, lambda: None if app.closed else app.open_demo())

@@ -453,6 +453,9 @@ def cmd_simulate(args: argparse.Namespace, lang: str) -> int:
                  f"{r.path}: {r.proposals - r.conflicts} proposals scored, {r.conflicts} withdrawn, key {s.key.fingerprint}"))
     print(_t(lang, f"可信签名者文件：{args.output / 'allowed_signers'}；专家公钥：{args.output / 'keys'}",
              f"Allowed signers: {args.output / 'allowed_signers'}; public keys: {args.output / 'keys'}"))
+    if any(s.demo for s in done):
+        print(_t(lang, "演示：该批次由公开的演示机构密钥签名，这些评分表仅供演示和演练。",
+                 "Demo: this batch is signed with the public DEMO agency key; these sheets are for the demo and rehearsals only."))
     return 0
 
 

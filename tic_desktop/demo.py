@@ -5,6 +5,11 @@ the plan texts as data (`plans/<id>.json`), the per-kind changes (`variants.json
 DEMO-ONLY agency keys (`agency/`). `build_demo_source` turns it into a complete source folder for
 any of the three kinds, rendering each construction plan PDF; `write_demo_batch` builds the
 signed (optionally encrypted) demo .ticbatch from it.
+
+The demo batch is reproducible: its manifest carries a fixed `created_at` (`DEMO_CREATED_AT`),
+the PDFs are rendered in reportlab's invariant mode and the ZIP has fixed dates, so every build
+of a kind (the expert demo's, the agency demo's, `tic-desktop demo-batch`) has the same manifest
+hash, and a sheet signed in the expert demo is accepted by the agency demo's import.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ DEMO_BATCH_NAME = "demo.ticbatch"
 PLAN_DOCUMENT = "建设方案.pdf"
 KEY_FILES = (agency_keys.SIGNING_KEY_FILE, agency_keys.PUBLIC_KEY_FILE, agency_keys.AGE_IDENTITY_FILE)
 _TABLES = ("batch", "proposals", "budget", "kpis", "experts")
+DEMO_CREATED_AT = "2026-01-05T01:00:00+00:00"
+"""The manifest time of every demo batch (fixed, so that every build has one manifest hash)."""
 
 
 def demo_agency_dir() -> Path:
@@ -138,17 +145,53 @@ def copy_demo_keys(dest: Path) -> Path:
     return dest
 
 
-def write_demo_batch(out_dir: Path, kind: str = "feasibility_review", passphrase: bytes | None = None) -> Path:
-    """Build `out_dir/demo.ticbatch` (signed with the demo keys) and copy the keys to `out_dir/agency/`."""
+def write_demo_batch(out_dir: Path, kind: str = "feasibility_review", passphrase: bytes | None = None,
+                     *, agency_dir: Path | None = None) -> Path:
+    """Build `out_dir/demo.ticbatch` (signed with the demo keys) and copy the keys to `out_dir/agency/`.
+
+    With `agency_dir` the same content is signed with the agency keys in that folder instead (a
+    rehearsal batch under a real key, e.g. for tests of the real workspace, where the demo key is
+    refused); nothing is copied then."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    keys = agency_keys.load_agency_keys(demo_agency_dir())
+    keys = agency_keys.load_agency_keys(Path(agency_dir) if agency_dir is not None else demo_agency_dir())
     with tempfile.TemporaryDirectory(prefix="tic-demo-") as tmp:
         spec = _build_demo(Path(tmp) / "src", kind)[1]
     out = out_dir / DEMO_BATCH_NAME
-    write_batch(out, spec, keys, passphrase=passphrase)
-    copy_demo_keys(out_dir / "agency")
+    write_batch(out, spec, keys, passphrase=passphrase, created_at=DEMO_CREATED_AT)
+    if agency_dir is None:
+        copy_demo_keys(out_dir / "agency")
     return out
+
+
+def is_current_demo_batch(path: Path) -> bool:
+    """Whether `path` is a demo batch this version writes (signed with the demo key at
+    `DEMO_CREATED_AT`); False for a file written by an older version, or unreadable."""
+    from tic_desktop.core.errors import Rejected  # noqa: PLC0415
+    from tic_desktop.formats.batch import read_batch  # noqa: PLC0415
+    from tic_desktop.formats.demo_key import is_demo_agency_fingerprint  # noqa: PLC0415
+
+    try:
+        with read_batch(Path(path)) as opened:
+            return (opened.manifest.created_at == DEMO_CREATED_AT
+                    and is_demo_agency_fingerprint(opened.agency_fingerprint))
+    except (OSError, Rejected):
+        return False
+
+
+def shared_demo_batch(data_dir: Path) -> Path:
+    """`<data dir>/demo/demo.ticbatch`, the one demo batch both demos use: written when missing or
+    left by an older version (atomically; the demo keys beside it in `demo/agency/`)."""
+    folder = Path(data_dir) / "demo"
+    path = folder / DEMO_BATCH_NAME
+    if path.exists() and is_current_demo_batch(path):
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tic-demo-", dir=folder) as tmp:
+        written = write_demo_batch(Path(tmp))
+        os.replace(written, path)
+    copy_demo_keys(folder / "agency")
+    return path
 
 
 def write_repeated_demo_batch(out: Path, copies: int) -> Path:

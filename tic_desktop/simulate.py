@@ -32,6 +32,7 @@ from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
 from tic_desktop.expert.signing import ExportResult, export_sheet
 from tic_desktop.formats import sheet as sheetfmt
 from tic_desktop.formats.batch import read_batch
+from tic_desktop.formats.demo_key import is_demo_agency_fingerprint
 from tic_desktop.storage.atomic import atomic_write
 
 BAD_SCORES = register(
@@ -313,13 +314,16 @@ class Simulated:
     expert_id: str
     key: ExpertKey
     result: ExportResult
+    demo: bool = False
+    """Signed against a demo batch (the DEMO-ONLY agency key): a rehearsal, nothing real."""
 
 
 def simulate_expert(opened: Any, raw: bytes, expert: Any, out_dir: Path, work_dir: Path, *, seed: int,
                     plan: ScoresPlan, key: ExpertKey | None = None) -> Simulated:
     key = key or make_key(expert.id)
     rng = random.Random(f"{seed}:{expert.id}")
-    session = ExpertSession.open(work_dir / expert.id)
+    demo = is_demo_agency_fingerprint(opened.agency_fingerprint)  # a demo batch opens in a demo session only
+    session = ExpertSession.open(work_dir / expert.id, demo=demo)
     try:
         session.accept(opened, raw, pin_new_agency=True)
         session.choose_expert(expert.id, key)
@@ -351,7 +355,7 @@ def simulate_expert(opened: Any, raw: bytes, expert: Any, out_dir: Path, work_di
         result = export_sheet(session, key, out_dir, filename=f"{expert.id}.ticsheet")
     finally:
         session.close()
-    return Simulated(expert.id, key, result)
+    return Simulated(expert.id, key, result, demo)
 
 
 def proposal_quality(seed: int, proposal_id: str) -> float:

@@ -11,13 +11,13 @@ PASSPHRASE = "Haihe river 2026"
 
 @pytest.fixture(scope="session")
 def demo_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
-    return write_demo_batch(tmp_path_factory.mktemp("demo"))
+    return write_test_batch(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(scope="session")
 def encrypted_demo_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
-    return write_demo_batch(tmp_path_factory.mktemp("demo-enc"), passphrase=b"batch pass 7788")
+    return write_test_batch(tmp_path_factory.mktemp("demo-enc"), passphrase=b"batch pass 7788")

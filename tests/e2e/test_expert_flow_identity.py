@@ -15,7 +15,7 @@ from tic_desktop.ui.pledge_dialog import PledgeDialog
 
 
 def _batch_for(recipient: str, out: Path) -> Path:
-    from tic_desktop.demo import build_demo_source, demo_agency_dir
+    from tic_desktop.demo import build_demo_source
     from tic_desktop.formats import keys as agency_keys
     from tic_desktop.formats.batch import write_batch
     from tic_desktop.formats.source import read_source
@@ -23,7 +23,8 @@ def _batch_for(recipient: str, out: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         spec = read_source(build_demo_source(Path(tmp) / "src"))
     path = out / "for-E01.ticbatch"
-    write_batch(path, spec, agency_keys.load_agency_keys(demo_agency_dir()), recipients=[recipient])
+    # a real agency key: the demo key opens only in the demo workspace
+    write_batch(path, spec, agency_keys.create_agency_keys(out / "agency"), recipients=[recipient])
     return path
 
 

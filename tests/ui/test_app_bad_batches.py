@@ -46,9 +46,9 @@ CASES: dict[str, Callable[[bytes], bytes]] = {
 
 @pytest.fixture(scope="module")
 def demo_raw(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
-    return write_demo_batch(tmp_path_factory.mktemp("demo")).read_bytes()
+    return write_test_batch(tmp_path_factory.mktemp("demo")).read_bytes()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -13,9 +13,9 @@ from tic_desktop.storage.workspace import Workspace
 
 
 def test_scoring_onto_a_full_disk_warns_keeps_the_edit_and_saves_it_later(qtbot, tmp_path: Path) -> None:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
-    batch = write_demo_batch(tmp_path / "demo")
+    batch = write_test_batch(tmp_path / "demo")
     with small_disk(tmp_path / "disk", "8m") as disk:
         data = disk / "data"
         app = create_app(["tic-desktop", str(batch)], data_dir=data)

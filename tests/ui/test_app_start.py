@@ -18,9 +18,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def demo_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
-    return write_demo_batch(tmp_path_factory.mktemp("demo"))
+    return write_test_batch(tmp_path_factory.mktemp("demo"))
 
 
 def _close(app) -> None:

@@ -19,9 +19,9 @@ def _answer(label: str, seen: list[str]) -> None:
 
 
 def test_close_with_unsaved_edits_asks_and_can_be_cancelled(qtbot, tmp_path: Path, monkeypatch) -> None:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
-    batch = write_demo_batch(tmp_path / "demo")
+    batch = write_test_batch(tmp_path / "demo")
     app = create_app(["tic-desktop", str(batch)], data_dir=tmp_path / "data")
     qtbot.addWidget(app.window)
     walk_to_review(app)

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-u
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
-    raw = write_demo_batch(tmp_path_factory.mktemp("enrol") / "demo").read_bytes()
+    raw = write_test_batch(tmp_path_factory.mktemp("enrol") / "demo").read_bytes()
     return {"raw": raw, "opened": read_batch(raw)}
 
 

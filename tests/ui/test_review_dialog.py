@@ -19,10 +19,10 @@ PASSPHRASE = "Haihe bridge 2026!"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
     root = tmp_path_factory.mktemp("review")
-    raw = write_demo_batch(root / "demo").read_bytes()
+    raw = write_test_batch(root / "demo").read_bytes()
     return {"raw": raw, "opened": read_batch(raw), "identity": (root / "demo" / "agency" / "agency.agekey").read_text()}
 
 

@@ -30,10 +30,10 @@ EXPERT = "E04"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
     root = tmp_path_factory.mktemp("full")
-    path = write_demo_batch(root / "demo")
+    path = write_test_batch(root / "demo")
     return {"path": path, "identity": (root / "demo" / "agency" / "agency.agekey").read_text()}
 
 

@@ -14,9 +14,9 @@ from tic_desktop.expert.session import ConflictDeclaration, ExpertSession, PinSt
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, object]:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
-    raw = write_demo_batch(tmp_path_factory.mktemp("demo")).read_bytes()
+    raw = write_test_batch(tmp_path_factory.mktemp("demo")).read_bytes()
     return raw, ExpertSession.read(raw)
 
 
@@ -124,9 +124,9 @@ def test_answers_status_progress_and_documents(session: ExpertSession) -> None:
 
 
 def test_encrypted_batch_needs_its_passphrase(tmp_path: Path) -> None:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
-    raw = write_demo_batch(tmp_path / "enc", passphrase=b"batch pass 7788").read_bytes()
+    raw = write_test_batch(tmp_path / "enc", passphrase=b"batch pass 7788").read_bytes()
     assert probe(raw).encrypted and probe(raw).passphrase
     with pytest.raises(BatchRejected) as err:
         ExpertSession.read(raw)
@@ -152,12 +152,12 @@ def test_an_older_copy_of_a_batch_never_replaces_the_newer_one(tmp_path: Path) -
     """Sheets must carry the manifest hash of the batch the agency sent last; reopening the old file
     from a USB stick must not silently switch the workspace back to it."""
     from tic_desktop.core.errors import message
-    from tic_desktop.demo import _build_demo, demo_agency_dir
+    from tic_desktop.demo import _build_demo
     from tic_desktop.formats import keys as agency_keys
     from tic_desktop.formats.batch import write_batch
 
     spec = _build_demo(tmp_path / "src", "feasibility_review")[1]
-    agency = agency_keys.load_agency_keys(demo_agency_dir())
+    agency = agency_keys.create_agency_keys(tmp_path / "agency")
     old, new = tmp_path / "old.ticbatch", tmp_path / "new.ticbatch"
     write_batch(old, spec, agency, created_at="2026-03-01T08:00:00+00:00")
     write_batch(new, spec, agency, created_at="2026-03-02T08:00:00+00:00")

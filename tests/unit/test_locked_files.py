@@ -26,9 +26,9 @@ EXPERT = "E04"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
-    return write_demo_batch(tmp_path_factory.mktemp("locked") / "demo")
+    return write_test_batch(tmp_path_factory.mktemp("locked") / "demo")
 
 
 @pytest.fixture

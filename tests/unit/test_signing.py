@@ -18,10 +18,10 @@ from tic_desktop.simulate import _answers_for, make_key
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from tic_desktop.demo import write_demo_batch
+    from tests.batches import write_test_batch
 
     root = tmp_path_factory.mktemp("signing")
-    path = write_demo_batch(root / "demo")
+    path = write_test_batch(root / "demo")
     raw = path.read_bytes()
     return {"raw": raw, "opened": read_batch(raw),
             "identity": (root / "demo" / "agency" / "agency.agekey").read_text()}

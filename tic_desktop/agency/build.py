@@ -286,9 +286,21 @@ def prepare_agency_demo(folder: Path) -> Path:
     `folder/agency.db`, and the demo agency's name. Idempotent; returns `folder`."""
     from tic_desktop.agency import keys as ak  # noqa: PLC0415
     from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
-    from tic_desktop.demo import DEMO_BATCH_NAME, build_demo_source, copy_demo_keys, write_demo_batch  # noqa: PLC0415
+    from tic_desktop.demo import (  # noqa: PLC0415
+        DEMO_BATCH_NAME,
+        build_demo_source,
+        copy_demo_keys,
+        is_current_demo_batch,
+        write_demo_batch,
+    )
 
     folder = Path(folder)
+    if (folder / "batch" / DEMO_BATCH_NAME).exists() and not is_current_demo_batch(folder / "batch" / DEMO_BATCH_NAME):
+        import shutil  # noqa: PLC0415
+
+        # an agency demo left by an older version: its batch is not the one the expert demo signs
+        # sheets against (one demo batch serves both demos), so the throwaway folder starts again
+        shutil.rmtree(folder)
     if not ak.has_keys(folder / "keys"):
         copy_demo_keys(folder / "keys")
     if not (folder / "source").exists():
@@ -311,13 +323,13 @@ def prepare_agency_demo(folder: Path) -> Path:
 
 def demo_returned_sheets(folder: Path) -> Path:
     """Signed sheets as if every expert of the demo batch had scored (`simulate`), in
-    `folder/returned/`, with their keys registered in the demo workspace from the simulated
-    allowed_signers file (the enrolment sheets of a real round). Idempotent; slow the first time
-    (every sheet's PDFs are rendered): callers run it off the GUI thread."""
+    `folder/returned/` with their `allowed_signers`. Idempotent; slow the first time (every sheet's
+    PDFs are rendered): callers run it off the GUI thread. Their keys are registered only when they
+    are imported (`register_demo_keys`), so that a sheet the newcomer signed in the expert demo can
+    be imported (and its key confirmed) first."""
     import shutil  # noqa: PLC0415
     import tempfile  # noqa: PLC0415
 
-    from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
     from tic_desktop.demo import DEMO_BATCH_NAME  # noqa: PLC0415
     from tic_desktop.simulate import simulate  # noqa: PLC0415
 
@@ -327,11 +339,31 @@ def demo_returned_sheets(folder: Path) -> Path:
         with tempfile.TemporaryDirectory(prefix="tic-demo-sheets-", dir=folder) as tmp:
             simulate(folder / "batch" / DEMO_BATCH_NAME, Path(tmp) / "returned", seed=7)
             shutil.move(str(Path(tmp) / "returned"), returned)  # whole or not at all
-    ws = AgencyWorkspace.open(folder / "agency.db", check_location=False)
+    return returned
+
+
+def register_demo_keys(folder: Path) -> list[Path]:
+    """Register the simulated experts' keys in the demo workspace (the enrolment sheets of a real
+    round) for every expert who has no key registered yet; returns the simulated sheets whose
+    expert's registered key is the simulated one (an expert whose own demo sheet was imported
+    first keeps that key, and the simulated sheet is left out)."""
+    from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+    from tic_desktop.formats.sheet import parse_allowed_signers  # noqa: PLC0415
+
+    returned = Path(folder) / "returned"
+    text = (returned / "allowed_signers").read_text("utf-8")
+    keys = parse_allowed_signers(text)
+    ws = AgencyWorkspace.open(Path(folder) / "agency.db", check_location=False)
     try:
+        files: list[Path] = []
         for info in ws.batches():
-            if not ws.pins(info.batch_id):
-                ws.pin_allowed_signers(info.batch_id, (returned / "allowed_signers").read_text("utf-8"))
+            pinned = set(ws.pins(info.batch_id))
+            lines = [line for line in text.splitlines() if line.split(" ", 1)[0] not in pinned]
+            if lines:
+                ws.pin_allowed_signers(info.batch_id, "\n".join(lines) + "\n")
+            pins = ws.pins(info.batch_id)
+            files += [sheet for sheet in sorted(returned.glob("*.ticsheet"))
+                      if sheet.stem in pins and pins[sheet.stem].fingerprint in keys.get(sheet.stem, [])]
     finally:
         ws.close()
-    return returned
+    return files

@@ -27,6 +27,10 @@ class Records:
     def pinned(self, agency_name: str) -> str | None:
         return self.ws.get_pinned_agency(agency_name)
 
+    def pins(self) -> list[tuple[str, str]]:
+        """Every (agency name, fingerprint) pinned in the workspace (void ones too)."""
+        return self.ws.agency_pins()
+
     def add_batch(self, raw: bytes, **row: Any) -> None:
         self.ws.add_batch(raw=raw, replace=True, **row)
 
@@ -35,6 +39,7 @@ class Records:
         for record in sorted(self.ws.batches(), key=lambda r: r.imported_at, reverse=True):
             out.append({"batch_id": record.batch_id, "title_zh": record.title_zh, "title_en": record.title_en,
                         "kind": record.kind, "agency_name": record.agency_name,
+                        "agency_fingerprint": record.agency_fingerprint,
                         "imported_at": record.imported_at, "path": self.ws.batch_file(record)})
         return out
 

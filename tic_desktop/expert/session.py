@@ -1,8 +1,14 @@
 """ExpertSession: one expert's review of one batch, over the workspace and formats.batch.
 
 The order the UI walks through: open the batch (passphrase or key), check the agency key against
-the pin (first time: pin; changed: refuse), choose the expert, accept the pledge, declare the
-conflicts, then score. Each step is a method here; the UI only asks and shows.
+the pins (`expert.agency_trust`: pinned by key, not by name; a new key: compare and pin; the name
+of a trusted agency under another key, the demo key outside demo mode, a look-alike name: refuse),
+choose the expert, accept the pledge, declare the conflicts, then score. Each step is a method
+here; the UI only asks and shows.
+
+A session is either the expert's real one or a demo one (`ExpertSession.open(dir, demo=True)`,
+the app's `--demo` in `<data dir>/demo/expert-demo/`): the demo opens only batches signed with the
+DEMO-ONLY agency key, the real one never does.
 
 Where the batch lives while it is open: the workspace keeps the raw file in
 `<data dir>/batches/<sha256>.ticbatch`; the open `formats.batch.OpenedBatch` holds the parsed
@@ -24,6 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tic_desktop.core.errors import BatchRejected, Rejected, register
+from tic_desktop.core.names import normalise_name
+from tic_desktop.expert import agency_trust as trust
+from tic_desktop.expert.agency_trust import PinState
 from tic_desktop.expert.pledge import CONFLICT_REASONS, KNOWN_IN_ADVANCE, pledge_sha256
 from tic_desktop.expert.records import AnswerKey, Records
 from tic_desktop.storage.records import build_answers
@@ -76,12 +85,6 @@ class Status(StrEnum):
     CONFLICT = "conflict"
 
 
-class PinState(StrEnum):
-    NEW = "new"
-    PINNED = "pinned"
-    CHANGED = "changed"
-
-
 @dataclass(frozen=True)
 class BatchProbe:
     encrypted: bool
@@ -130,18 +133,20 @@ def probe(source: bytes | Path) -> BatchProbe:
 class ExpertSession:
     """Holds the open batch and the expert's choices; every change is committed before it returns."""
 
-    def __init__(self, workspace: Workspace, data_dir: Path | None = None) -> None:
+    def __init__(self, workspace: Workspace, data_dir: Path | None = None, *, demo: bool = False) -> None:
         self.workspace = workspace
         self.data_dir = Path(data_dir) if data_dir is not None else workspace.data_dir
+        self.demo = demo
+        """A demo session: opens only demo batches (signed with the DEMO-ONLY key)."""
         self.records = Records(workspace)
         self._current: _Current | None = None
 
     @classmethod
-    def open(cls, data_dir: Path) -> ExpertSession:
-        """The session over `<data_dir>/workspace.db` (created or migrated)."""
+    def open(cls, data_dir: Path, *, demo: bool = False) -> ExpertSession:
+        """The session over `<data_dir>/workspace.db` (created or migrated); `demo`: a demo workspace."""
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
-        return cls(Workspace.open(data_dir / "workspace.db", check_location=False), data_dir)
+        return cls(Workspace.open(data_dir / "workspace.db", check_location=False), data_dir, demo=demo)
 
     def close(self) -> None:
         """Close the open batch (its temporary decrypted copy goes with it) and the workspace."""
@@ -173,11 +178,25 @@ class ExpertSession:
         return read_batch(source, passphrase=passphrase.encode("utf-8") if passphrase else None,
                           identity=identity, spool_dir=spool_dir)
 
+    def refusal(self, opened: Any) -> BatchRejected | None:
+        """Why this batch may not be opened here at all (the demo key outside the demo, a real key in
+        the demo, a look-alike agency name), or None."""
+        found = trust.refusal_code(opened.agency_fingerprint, opened.manifest.agency.name, self.demo)
+        return BatchRejected(*found) if found else None
+
     def pin_state(self, opened: Any) -> PinState:
-        pinned = self.records.pinned(opened.manifest.agency.name)
-        if pinned is None:
-            return PinState.NEW
-        return PinState.PINNED if pinned == opened.agency_fingerprint else PinState.CHANGED
+        """PINNED: signed by a key the expert trusts; NEW: a new agency key (ask); CHANGED: a new key
+        under the name of an agency trusted with another key (refuse). Ask `refusal` first."""
+        return trust.pin_state(opened.agency_fingerprint, opened.manifest.agency.name,
+                               self.records.pins(), self.demo)
+
+    def pinned_key_for(self, opened: Any) -> str | None:
+        """The trusted key of the agency whose name the batch gives, if any (for the refusal text)."""
+        return trust.pinned_under_name(opened.manifest.agency.name, self.records.pins(), self.demo)
+
+    def trusted_agencies(self) -> list[tuple[str, str]]:
+        """(agency name, fingerprint) of every agency key the expert trusts here."""
+        return trust.trusted(self.records.pins(), self.demo)
 
     def accept(self, opened: OpenedBatch, raw: bytes | Path, *, pin_new_agency: bool = False) -> None:
         """Make `opened` the current batch: pin (first batch of an agency), keep the raw file, record it.
@@ -187,6 +206,9 @@ class ExpertSession:
         otherwise the file is read once to keep its copy (which, like every batch, is checked in
         full again each time it is opened). The session owns `opened` from here on and closes the
         batch it replaces."""
+        refused = self.refusal(opened)
+        if refused is not None:
+            raise refused
         state = self.pin_state(opened)
         if state is PinState.CHANGED:
             raise BatchRejected(AGENCY_KEY_CHANGED, opened.agency_fingerprint)
@@ -195,15 +217,23 @@ class ExpertSession:
         m = opened.manifest
         if not self._holds(opened, state):
             stored = self.workspace.batch(m.batch_id)
+            if stored is not None and stored.agency_fingerprint != opened.agency_fingerprint \
+                    and not trust.is_void(stored.agency_fingerprint, self.demo):
+                # never re-bind the expert's answers (and the next sheet's encryption) to another key
+                raise BatchRejected(trust.OTHER_KEY, f"{m.batch_id}: kept {stored.agency_fingerprint}, "
+                                                     f"offered {opened.agency_fingerprint}")
             if stored is not None and stored.manifest_sha256 != opened.manifest_sha256 \
                     and _is_older(m.created_at, stored.manifest_created_at):
                 # the next sheet would carry the old manifest hash, which the agency refuses
                 raise BatchRejected(OLDER_COPY, f"{m.created_at} < {stored.manifest_created_at}")
+            name = normalise_name(m.agency.name)
+            void_pin = dict(self.records.pins()).get(name)
             data = raw if isinstance(raw, bytes | bytearray | memoryview) else Path(raw).read_bytes()
             self.records.add_batch(
                 bytes(data), batch_id=m.batch_id, manifest_sha256=opened.manifest_sha256, title_zh=m.title.zh,
-                title_en=m.title.en, kind=m.kind, agency_name=m.agency.name,
+                title_en=m.title.en, kind=m.kind, agency_name=name,
                 agency_fingerprint=opened.agency_fingerprint, manifest_created_at=m.created_at,
+                pin_replace=void_pin is not None and trust.is_void(void_pin, self.demo),
             )
             del data
         previous, self._current = self._current, _Current(opened)
@@ -230,8 +260,10 @@ class ExpertSession:
         )
 
     def recent_batches(self) -> list[dict[str, Any]]:
-        """Imported batches, newest first, each with `path` of the kept copy."""
-        return [row for row in self.records.batches() if row["path"].exists()]
+        """Imported batches, newest first, each with `path` of the kept copy (a demo batch kept in a
+        real workspace by an older version is left out: it no longer opens there)."""
+        return [row for row in self.records.batches()
+                if row["path"].exists() and not trust.is_void(row["agency_fingerprint"], self.demo)]
 
     def last_batch_path(self) -> Path | None:
         last = self.records.ui_get("last_batch")

@@ -146,20 +146,22 @@ class Workspace(AuditedStore):
         replace: bool = False,
         raw_sha256: str | None = None,
         manifest_created_at: str = "",
+        pin_replace: bool = False,
     ) -> bool:
         """Import a verified batch; pins the agency key on first import. False: already there.
 
         `raw_sha256` is the SHA-256 (hex) of `raw` when the caller has already hashed it; it is then
         not recomputed (the written file is still read back and checked against it). A pin mismatch
         or `batch.conflict` is raised before anything is written, and a file this call wrote is
-        removed again when the import does not happen and no other batch uses it.
+        removed again when the import does not happen and no other batch uses it. `pin_replace`: the
+        agency's pin under this name may be replaced (the caller found it void: the demo key).
         """
         raw_sha = raw_sha256 if raw_sha256 is not None else hashlib.sha256(raw).hexdigest()
         if not re.fullmatch(r"[0-9a-f]{64}", raw_sha):
             raise ValueError(f"raw_sha256 must be 64 lowercase hex digits, not {raw_sha!r}")
         with self._lock:
             self._check_import(self._connection(), batch_id, manifest_sha256, agency_name, agency_fingerprint,
-                               replace=replace)
+                               replace=replace, pin_replace=pin_replace)
         stored = self.data_dir / "batches" / f"{raw_sha}.ticbatch"
         wrote = False
         if not stored.exists():
@@ -174,14 +176,14 @@ class Workspace(AuditedStore):
         try:
             return self._import_row(batch_id, manifest_sha256, title_zh, title_en, kind, agency_name,
                                     agency_fingerprint, raw_sha, len(raw), replace=replace,
-                                    manifest_created_at=manifest_created_at)
+                                    manifest_created_at=manifest_created_at, pin_replace=pin_replace)
         finally:
             if wrote:
                 self._drop_if_unreferenced(stored, raw_sha)
 
     def _check_import(
         self, conn: sqlite3.Connection, batch_id: str, manifest_sha256: str, agency_name: str, fingerprint: str,
-        *, replace: bool,
+        *, replace: bool, pin_replace: bool = False,
     ) -> None:
         """`agency.pin_mismatch` / `batch.conflict` as the import transaction would raise them."""
         try:
@@ -189,7 +191,7 @@ class Workspace(AuditedStore):
             old = conn.execute("SELECT manifest_sha256 FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
         except sqlite3.Error as exc:
             raise typed_error(exc, self.path) or exc from exc
-        if pin is not None and pin[0] != fingerprint:
+        if pin is not None and pin[0] != fingerprint and not pin_replace:
             raise StorageError(AGENCY_PIN, f"{agency_name}: pinned {pin[0]}, offered {fingerprint}")
         if old is not None and old[0] != manifest_sha256 and not replace:
             raise StorageError(BATCH_CONFLICT, batch_id)
@@ -209,6 +211,7 @@ class Workspace(AuditedStore):
     def _import_row(
         self, batch_id: str, manifest_sha256: str, title_zh: str, title_en: str, kind: str, agency_name: str,
         agency_fingerprint: str, raw_sha: str, raw_size: int, *, replace: bool, manifest_created_at: str = "",
+        pin_replace: bool = False,
     ) -> bool:
         row = {
             "batch_id": batch_id,
@@ -224,7 +227,7 @@ class Workspace(AuditedStore):
             "manifest_created_at": manifest_created_at,
         }
         with self.transaction() as conn:
-            self._pin(conn, agency_name, agency_fingerprint, batch_id, replace=False)
+            self._pin(conn, agency_name, agency_fingerprint, batch_id, replace=pin_replace)
             old = conn.execute(
                 "SELECT manifest_sha256 FROM batches WHERE batch_id = ?", (batch_id,)
             ).fetchone()
@@ -270,6 +273,11 @@ class Workspace(AuditedStore):
         (after the expert checked the new fingerprint on paper), else `agency.pin_mismatch`."""
         with self.transaction() as conn:
             return self._pin(conn, agency_name, fingerprint, None, replace=replace)
+
+    def agency_pins(self) -> list[tuple[str, str]]:
+        """Every (agency name, fingerprint) pin, oldest first."""
+        return [(str(r["agency_name"]), str(r["fingerprint"]))
+                for r in self._read("SELECT agency_name, fingerprint FROM agency_pins ORDER BY pinned_at, agency_name")]
 
     def get_pinned_agency(self, agency_name: str) -> str | None:
         rows = self._read("SELECT fingerprint FROM agency_pins WHERE agency_name = ?", (agency_name,))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
 from tic_desktop.ui.forms.ui_agency_pin_dialog import Ui_AgencyPinDialog
 
@@ -15,11 +17,27 @@ def spaced(fingerprint: str) -> str:
 
 
 class AgencyPinDialog(QDialog):
-    def __init__(self, agency_name: str, fingerprint: str, parent: QWidget | None = None) -> None:
+    def __init__(self, agency_name: str, fingerprint: str, parent: QWidget | None = None, *,
+                 trusted: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__(parent)
         self.ui = Ui_AgencyPinDialog()
         self.ui.setupUi(self)
+        self.setWindowTitle(self.tr("核对新的评审机构密钥"))
         self.ui.agencyLabel.setText(self.tr("评审机构：%1").replace("%1", agency_name))
+        # trust goes by key, not by name: a key never confirmed is new, whatever name it gives
+        self.trustedLabel = QLabel(self)
+        self.trustedLabel.setWordWrap(True)
+        self.trustedLabel.setStyleSheet("color: #b3261e;")
+        if trusted:
+            names = "、".join(f"{name}（{fp[:19]}…）" for name, fp in trusted)
+            self.trustedLabel.setText(self.tr(
+                "这是一把新的机构密钥：它不是您此前核对并信任的任何机构密钥（%1）。名称相似并不代表是同一机构，"
+                "只有指纹与邀请函上印的逐字一致时才能信任。").replace("%1", names))
+        else:
+            self.trustedLabel.setText(self.tr("这是一把新的机构密钥：本机尚未信任任何评审机构。"))
+        layout = self.layout()
+        if layout is not None:
+            layout.insertWidget(layout.indexOf(self.ui.fingerprintLabel) + 1, self.trustedLabel)  # type: ignore[attr-defined]
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPointSizeF(mono.pointSizeF() * 1.3)
         self.ui.fingerprintLabel.setFont(mono)

@@ -2,7 +2,9 @@
 
 Read the batch off the GUI thread (progress, cancel) → passphrase if encrypted (retry on a wrong
 one) or the expert's own key → agency key: pin on first contact, refuse a changed key → identity:
-choose yourself, create or unlock your key → pledge → conflicts → the review page. Every dialog is
+choose yourself, create or unlock your key → pledge → conflicts → the review page. A batch the
+session refuses outright (the DEMO key in the real workspace, a look-alike agency name) is explained
+in a message box and not opened. Every dialog is
 opened with `open()` (window-modal, not blocking), so tests drive the same code a person does;
 `self.dialog` is the dialog on screen.
 
@@ -24,6 +26,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from tic_desktop.core.errors import Rejected, message
+from tic_desktop.expert.agency_trust import NOT_DEMO
 from tic_desktop.expert.session import ExpertSession, PinState, probe
 from tic_desktop.storage.errors import WorkspaceCorrupt
 from tic_desktop.ui.background import run_in_background
@@ -50,10 +53,11 @@ def ask_restore_backup(parent: Any, backup: Path) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def open_session(data_dir: Path, ask: Callable[[Any, Path], bool] | None = None) -> ExpertSession:
+def open_session(data_dir: Path, ask: Callable[[Any, Path], bool] | None = None, *,
+                 demo: bool = False) -> ExpertSession:
     """The session over the workspace; a damaged workspace offers the newest good backup."""
     try:
-        return ExpertSession.open(data_dir)
+        return ExpertSession.open(data_dir, demo=demo)
     except WorkspaceCorrupt:
         from tic_desktop.storage import backup
 
@@ -62,7 +66,12 @@ def open_session(data_dir: Path, ask: Callable[[Any, Path], bool] | None = None)
         if newest is None or not (ask or ask_restore_backup)(None, newest):
             raise
         backup.restore_backup(db, newest)
-        return ExpertSession.open(data_dir)
+        return ExpertSession.open(data_dir, demo=demo)
+
+
+def demo_workspace_dir(data_dir: Path) -> Path:
+    """Where the expert demo keeps its own workspace (never the expert's real one)."""
+    return Path(data_dir) / "demo" / "expert-demo"
 
 
 class ExpertFlow(QObject):
@@ -71,6 +80,9 @@ class ExpertFlow(QObject):
         self.qapp = qapp
         self.data_dir = data_dir
         self.session = open_session(data_dir)
+        self.home = self.session
+        """The expert's real session; `session` is the demo's while the demo runs (`demo`)."""
+        self.demo = False
         saved = self.session.ui_get("settings") or {}
         self.settings = Settings(saved.get("lang", lang), bool(saved.get("large_font", False)))
         self._base_font = QFont(qapp.font())
@@ -96,6 +108,7 @@ class ExpertFlow(QObject):
         w = self.window
         w.start_page.openRequested.connect(self.open_file)
         w.start_page.demoRequested.connect(self.open_demo)
+        w.demo_banner.leaveRequested.connect(self.leave_demo)
         w.fileDropped.connect(self.open_file)
         w.ui.openAction.triggered.connect(w.start_page._on_open)  # noqa: SLF001 - same file dialog
         w.ui.startAction.triggered.connect(self.go_start)
@@ -116,7 +129,7 @@ class ExpertFlow(QObject):
         self.qapp.setFont(font)
         self.settings = settings
         if store:
-            self.session.ui_set("settings", {"lang": settings.lang, "large_font": settings.large_font})
+            self.home.ui_set("settings", {"lang": settings.lang, "large_font": settings.large_font})
 
     def show_settings(self) -> None:
         from tic_desktop.ui.settings_dialog import SettingsDialog
@@ -170,12 +183,47 @@ class ExpertFlow(QObject):
 
     # -- opening a batch -----------------------------------------------------------------------
     def open_demo(self) -> None:
-        from tic_desktop.demo import DEMO_BATCH_NAME, write_demo_batch
+        """The demo batch, in the demo's own workspace (`<data dir>/demo/expert-demo/`)."""
+        if self.closed:
+            return
+        from tic_desktop.demo import shared_demo_batch
 
-        path = self.data_dir / "demo" / DEMO_BATCH_NAME
-        if not path.exists():
-            write_demo_batch(self.data_dir / "demo")
-        self.open_file(str(path))
+        if not self.enter_demo():
+            return
+        self.open_file(str(shared_demo_batch(self.data_dir)))
+
+    def enter_demo(self) -> bool:
+        """Switch to the demo workspace (the real session stays open, untouched). False when the
+        expert's unsaved edits could not be saved first."""
+        if self.demo:
+            return True
+        if not self.window.flush():
+            return False
+        self._drop_pending()
+        self._read_token += 1  # a read under way belongs to the real workspace: dropped
+        self.session = open_session(demo_workspace_dir(self.data_dir), demo=True)
+        self.demo = True
+        self._unlocked = None
+        self.window.set_demo(True)
+        self.go_start()
+        return True
+
+    def leave_demo(self) -> bool:
+        """Back to the expert's real workspace (the demo's is closed, kept for next time)."""
+        if not self.demo:
+            return True
+        if not self.window.flush():
+            return False
+        self._drop_pending()
+        self._read_token += 1
+        demo, self.session = self.session, self.home
+        self.demo = False
+        self._unlocked = None
+        self.window.session = None
+        self.window.set_demo(False)
+        demo.close()
+        self.go_start()
+        return True
 
     def open_file(self, path: str, passphrase: str | None = None) -> None:
         """Open a batch file; it is read (off the GUI thread) from the file, never loaded whole."""
@@ -290,6 +338,15 @@ class ExpertFlow(QObject):
     def _on_read(self, raw: bytes | Path, opened: Any) -> None:
         self._drop_pending()
         self._raw, self._opened = raw, opened
+        refused = self.session.refusal(opened)
+        if refused is not None and self.demo and refused.code == NOT_DEMO:
+            self.leave_demo()  # a real batch opened from the demo: it goes to the real workspace
+            self._raw, self._opened = raw, opened
+            refused = self.session.refusal(opened)
+        if refused is not None:
+            self.refuse(refused)
+            self._drop_pending()
+            return
         state = self.session.pin_state(opened)
         if state is PinState.CHANGED:
             self.refuse_changed_key(opened)
@@ -297,7 +354,8 @@ class ExpertFlow(QObject):
         elif state is PinState.NEW:
             from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
 
-            dialog = AgencyPinDialog(opened.manifest.agency.name, opened.agency_fingerprint, self.window)
+            dialog = AgencyPinDialog(opened.manifest.agency.name, opened.agency_fingerprint, self.window,
+                                     trusted=self.session.trusted_agencies())
             self._show(dialog, lambda: self._accept(pin=True), self._drop_pending)
         else:
             self._accept(pin=False)
@@ -314,8 +372,17 @@ class ExpertFlow(QObject):
         except RuntimeError:
             return None
 
+    def refuse(self, exc: Rejected) -> None:
+        """A batch that may not be opened here at all: say why, in a message box."""
+        log.info("batch refused: %s (%s)", exc.code, exc.detail)
+        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("ExpertApp", "拒绝打开该批次"),
+                          message(exc.code, self.settings.lang), QMessageBox.StandardButton.Ok, self.window)
+        box.setObjectName(exc.code)
+        self._show(box, lambda: None)  # type: ignore[arg-type]
+        self.window.start_page.show_error(message(exc.code, self.settings.lang), exc.detail)
+
     def refuse_changed_key(self, opened: Any) -> None:
-        pinned = self.session.records.pinned(opened.manifest.agency.name)
+        pinned = self.session.pinned_key_for(opened)
         box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("ExpertApp", "拒绝打开：机构密钥已变化"), "", QMessageBox.StandardButton.Ok,
                           self.window)
         box.setText(QCoreApplication.translate("ExpertApp", 
@@ -471,7 +538,9 @@ class ExpertFlow(QObject):
         self.backup()
         self.closed = True
         self._drop_pending()
-        self.session.close()
+        if self.session is not self.home:
+            self.session.close()
+        self.home.close()
 
     def reopen_last(self) -> bool:
         if self.closed:

@@ -21,6 +21,7 @@ from tic_desktop.expert.session import ExpertSession, Status
 from tic_desktop.paths import resources_dir
 from tic_desktop.ui.autosave import Autosave
 from tic_desktop.ui.budget_panel import BudgetPanel
+from tic_desktop.ui.demo_banner import DemoBanner
 from tic_desktop.ui.document_viewer import DocumentViewer
 from tic_desktop.ui.forms.ui_main_window import Ui_MainWindow
 from tic_desktop.ui.kpi_panel import KpiPanel
@@ -65,6 +66,9 @@ class MainWindow(QMainWindow):
         self.ui.setupUi(self)
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "tic-desktop.png")))
         self.setAcceptDrops(True)
+        self.demo = False
+        self.demo_banner = DemoBanner(self)
+        self.ui.centralLayout.insertWidget(0, self.demo_banner)
         self.start_page = StartPage(self)
         self.ui.startLayout.addWidget(self.start_page)
         self.proposals = ProposalList(self)
@@ -163,9 +167,19 @@ class MainWindow(QMainWindow):
             self._focus(self.ui.formStack.currentWidget())
 
     # -- pages ---------------------------------------------------------------------------------
+    def set_demo(self, demo: bool) -> None:
+        """The demo runs in its own workspace: say so in the title and in a banner over every page."""
+        self.demo = demo
+        self.demo_banner.setVisible(demo)
+        if self.ui.stack.currentWidget() is self.ui.startHost:
+            self.setWindowTitle(self._title(self.tr("天津市技术创新中心 专家评审")))
+
+    def _title(self, title: str) -> str:
+        return title + self.tr("（演示）") if self.demo else title
+
     def show_start(self) -> None:
         self.ui.stack.setCurrentWidget(self.ui.startHost)
-        self.setWindowTitle(self.tr("天津市技术创新中心 专家评审"))
+        self.setWindowTitle(self._title(self.tr("天津市技术创新中心 专家评审")))
         for action in (self.ui.nextAction, self.ui.previousAction, self.ui.searchAction,
                        self.ui.conflictsAction, self.ui.pledgeAction, self.ui.signAction, self.ui.enrolmentAction,
                        *self._review_actions):
@@ -176,11 +190,12 @@ class MainWindow(QMainWindow):
         self.flush()
         self.session = session
         if self.autosave is None:
-            self.autosave = Autosave(session.save_answers, self)
+            # the session bound now (the demo and the real workspace are different sessions)
+            self.autosave = Autosave(lambda edits: self._session().save_answers(edits), self)
             self.autosave.saved.connect(self._on_saved)
             self.autosave.failed.connect(self._on_save_failed)
         manifest = session.opened.manifest
-        self.setWindowTitle(manifest.title.get(self.lang))
+        self.setWindowTitle(self._title(manifest.title.get(self.lang)))
         expert = session.expert
         assert expert is not None
         self.ui.expertLabel.setText(person_text(expert.name, expert.role, expert.chair))
@@ -204,6 +219,10 @@ class MainWindow(QMainWindow):
             self.show_proposal(target)
             self.ui.centerTabs.setCurrentIndex(int(place.get("tab", 0)))
             self.ui.formTabs.setCurrentIndex(int(place.get("form_tab", 0)))
+
+    def _session(self) -> ExpertSession:
+        assert self.session is not None
+        return self.session
 
     def refresh_rows(self) -> None:
         session = self.session
@@ -463,6 +482,7 @@ class MainWindow(QMainWindow):
         self.lang = lang
         self.ui.retranslateUi(self)
         self.start_page.retranslate()
+        self.demo_banner.retranslate()
         if self.session is not None and self.ui.stack.currentWidget() is self.ui.reviewPage:
             current, self.current_id = self.current_id, None
             self.bind(self.session)

@@ -168,11 +168,15 @@ class SheetImportPage(QWidget):
         self.demoButton.setEnabled(folder is not None)
         self.demoButton.setText(self.tr("正在生成演示评分表…") if folder is None else self.tr("导入演示评分表"))
         if folder is not None:
-            self.demoButton.setToolTip(self.tr("演示：各位专家返回的评分表在 {0}，其密钥已按密钥登记表预先登记。").format(folder))
+            self.demoButton.setToolTip(self.tr(
+                "演示：各位专家返回的评分表在 {0}；导入时按其密钥登记表登记密钥（已登记了其他密钥的专家除外，"
+                "例如您在专家评审演示中签名的评分表）。").format(folder))
 
     def _on_demo(self) -> None:
         if self._demo_folder is not None:
-            self.add_paths([self._demo_folder])
+            from tic_desktop.agency.build import register_demo_keys  # noqa: PLC0415
+
+            self.add_paths(register_demo_keys(self._demo_folder.parent))
 
     def set_context(self, ctx: AgencyContext | None) -> None:
         self.ctx = ctx
