@@ -89,7 +89,10 @@ def _shared() -> _Fixture:
 
         root = Path(tempfile.mkdtemp(prefix="tic-bench-app-"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)
-        demo_batch = write_demo_batch(root / "demo")
+        from tic_desktop.formats.keys import create_agency_keys
+
+        create_agency_keys(root / "demo" / "agency")  # a real key: the demo key opens only in the demo
+        demo_batch = write_demo_batch(root / "demo", agency_dir=root / "demo" / "agency")
         keys_home = root / "key-home"
         key = create_key(keys_home, EXPERT, PASSPHRASE)
         fixture = _Fixture(root, demo_batch, key, keys_home / "keys", root / "demo-data")
@@ -448,16 +451,15 @@ def _pdf(rng: random.Random, label: str, size: int = PDF_SIZE) -> bytes:
 
 
 def _big_batch(n: int, out: Path) -> Path:
-    """A signed (demo agency keys), unencrypted batch of n proposals with one ~1 MB plan each."""
+    """A signed (a fresh agency key), unencrypted batch of n proposals with one ~1 MB plan each."""
     from bench.bench_batch import batch_spec
     from tic_desktop.core.form_library import builtin_forms
-    from tic_desktop.demo import demo_agency_dir
     from tic_desktop.formats.batch import write_batch
-    from tic_desktop.formats.keys import load_agency_keys
+    from tic_desktop.formats.keys import create_agency_keys
 
     form = builtin_forms()["feasibility_review"]
     spec = batch_spec(n, form, make_pdf=lambda rng, pid: _pdf(rng, f"Proposal {pid}"), batch_id=f"bench-app-{n}")
-    write_batch(out, spec, load_agency_keys(demo_agency_dir()))
+    write_batch(out, spec, create_agency_keys(out.parent / f"{out.stem}-agency"))
     return out
 
 

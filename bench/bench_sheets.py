@@ -25,8 +25,10 @@ TARGET_PDF_MS = 60.0
 def _batch_with(folder: Path, copies: int) -> Path:
     """The demo feasibility batch with its six proposals repeated `copies` times, one expert."""
     from tic_desktop.demo import write_repeated_demo_batch
+    from tic_desktop.formats.keys import create_agency_keys
 
-    return write_repeated_demo_batch(folder / "bench.ticbatch", copies)
+    create_agency_keys(folder / "agency")  # a real key: the demo key opens only in the demo workspace
+    return write_repeated_demo_batch(folder / "bench.ticbatch", copies, agency_dir=folder / "agency")
 
 
 def _scored_session(folder: Path, batch: Path) -> tuple[Any, Any]:

@@ -229,7 +229,11 @@ class KillHarness:
         self.root = Path(root)
         self.rng = random.Random(seed)
         self.stats = KillStats()
-        write_demo_batch(self.root / "demo")
+        # the demo content under a real (fresh) agency key: the demo key opens only in the demo workspace
+        from tic_desktop.formats.keys import create_agency_keys  # noqa: PLC0415
+
+        create_agency_keys(self.root / "demo" / "agency")
+        write_demo_batch(self.root / "demo", agency_dir=self.root / "demo" / "agency")
         self.key = make_key(EXPERT)
         _save_key(self.root, self.key)
         (self.root / "out").mkdir(exist_ok=True)

@@ -194,9 +194,10 @@ def shared_demo_batch(data_dir: Path) -> Path:
     return path
 
 
-def write_repeated_demo_batch(out: Path, copies: int) -> Path:
+def write_repeated_demo_batch(out: Path, copies: int, *, agency_dir: Path | None = None) -> Path:
     """The demo feasibility batch with its six proposals repeated `copies` times (ids `<id>-NN`) for
-    one expert who scores them all: a bigger sheet for load tests and benchmarks (7 copies: 42)."""
+    one expert who scores them all: a bigger sheet for load tests and benchmarks (7 copies: 42);
+    signed with the keys in `agency_dir` (default: the demo keys, which open only in a demo session)."""
     with tempfile.TemporaryDirectory(prefix="tic-demo-") as tmp:
         spec = _build_demo(Path(tmp) / "src", "feasibility_review")[1]
     proposals, documents = [], {}
@@ -211,5 +212,6 @@ def write_repeated_demo_batch(out: Path, copies: int) -> Path:
             proposals.append(p.model_copy(update={"id": pid, "documents": tuple(docs)}))
     expert = spec.experts[0].model_copy(update={"assigned": (), "known_conflicts": ()})
     spec = dataclasses.replace(spec, proposals=proposals, documents=documents, experts=[expert])
-    write_batch(Path(out), spec, agency_keys.load_agency_keys(demo_agency_dir()))
+    keys = agency_keys.load_agency_keys(Path(agency_dir) if agency_dir is not None else demo_agency_dir())
+    write_batch(Path(out), spec, keys)
     return Path(out)

@@ -193,8 +193,20 @@ Replace the keys?</translation>
 <context>
     <name>AgencyPinDialog</name>
     <message>
+        <source>核对新的评审机构密钥</source>
+        <translation>Check the new agency key</translation>
+    </message>
+    <message>
         <source>评审机构：%1</source>
         <translation>Agency: %1</translation>
+    </message>
+    <message>
+        <source>这是一把新的机构密钥：它不是您此前核对并信任的任何机构密钥（%1）。名称相似并不代表是同一机构，只有指纹与邀请函上印的逐字一致时才能信任。</source>
+        <translation>This is a new agency key: it is none of the agency keys you checked and trusted before (%1). A similar name does not make it the same agency; trust it only if the fingerprint matches the invitation letter character for character.</translation>
+    </message>
+    <message>
+        <source>这是一把新的机构密钥：本机尚未信任任何评审机构。</source>
+        <translation>This is a new agency key: this computer trusts no agency yet.</translation>
     </message>
     <message>
         <source>核对无误，信任此机构</source>
@@ -899,6 +911,21 @@ Replace the keys?</translation>
     </message>
 </context>
 <context>
+    <name>DemoBanner</name>
+    <message>
+        <source>演示模式：这是公开的演示批次，在单独的演示工作区中打开；这里的评分、密钥和评分表与您的正式评审互不相干。</source>
+        <translation>Demo mode: this is the public demo batch, opened in a separate demo workspace; the scores, keys and sheets here have nothing to do with your real reviews.</translation>
+    </message>
+    <message>
+        <source>退出演示</source>
+        <translation>Leave the demo</translation>
+    </message>
+    <message>
+        <source>退出演示，回到正式工作区</source>
+        <translation>Leave the demo and return to your real workspace</translation>
+    </message>
+</context>
+<context>
     <name>DocumentViewer</name>
     <message>
         <source>第 {page} 页  {text}</source>
@@ -1379,6 +1406,10 @@ The damaged file is kept.</translation>
         <translation>This batch is encrypted to an expert key, but there is no key of yours on this computer. Ask the agency for a batch encrypted with a passphrase.</translation>
     </message>
     <message>
+        <source>拒绝打开该批次</source>
+        <translation>Batch refused</translation>
+    </message>
+    <message>
         <source>拒绝打开：机构密钥已变化</source>
         <translation>Refused: the agency key has changed</translation>
     </message>
@@ -1713,6 +1744,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>天津市技术创新中心 专家评审</source>
         <translation>Tianjin Technology Innovation Centers — Expert Review</translation>
+    </message>
+    <message>
+        <source>（演示）</source>
+        <translation> (demo)</translation>
     </message>
     <message>
         <source>密钥 %1</source>
@@ -2922,8 +2957,8 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Making the demo sheets…</translation>
     </message>
     <message>
-        <source>演示：各位专家返回的评分表在 {0}，其密钥已按密钥登记表预先登记。</source>
-        <translation>Demo: the sheets the experts returned are in {0}; their keys were registered in advance from the enrolment sheets.</translation>
+        <source>演示：各位专家返回的评分表在 {0}；导入时按其密钥登记表登记密钥（已登记了其他密钥的专家除外，例如您在专家评审演示中签名的评分表）。</source>
+        <translation>Demo: the experts&apos; returned sheets are in {0}; their keys are registered from their enrolment sheets when they are imported (except experts who already have another key registered, e.g. the sheet you signed in the expert demo).</translation>
     </message>
     <message>
         <source>全部专家</source>

@@ -137,8 +137,10 @@ def test_cancelled_passphrase_does_nothing(qtbot: Any, session: Any, tmp_path: P
 def _batch_of_42(folder: Path) -> Path:
     """The demo feasibility batch with its six proposals repeated 7 times, for one expert (as bench/)."""
     from tic_desktop.demo import write_repeated_demo_batch
+    from tic_desktop.formats.keys import create_agency_keys
 
-    return write_repeated_demo_batch(folder / "big.ticbatch", 7)
+    create_agency_keys(folder / "agency")  # the demo key opens only in the demo workspace
+    return write_repeated_demo_batch(folder / "big.ticbatch", 7, agency_dir=folder / "agency")
 
 
 @pytest.fixture(scope="module")
