@@ -201,6 +201,14 @@ Replace the keys?</translation>
         <translation>Agency: %1</translation>
     </message>
     <message>
+        <source>核对评审机构密钥（演示）</source>
+        <translation>Check the agency key (demo)</translation>
+    </message>
+    <message>
+        <source>演示：这是公开的演示机构密钥，只在单独的演示工作区中信任，在您的正式工作区中一律拒绝。</source>
+        <translation>Demo: this is the public DEMO agency key; it is trusted only in the separate demo workspace and always refused in your real workspace.</translation>
+    </message>
+    <message>
         <source>这是一把新的机构密钥：它不是您此前核对并信任的任何机构密钥（%1）。名称相似并不代表是同一机构，只有指纹与邀请函上印的逐字一致时才能信任。</source>
         <translation>This is a new agency key: it is none of the agency keys you checked and trusted before (%1). A similar name does not make it the same agency; trust it only if the fingerprint matches the invitation letter character for character.</translation>
     </message>
@@ -912,6 +920,10 @@ Replace the keys?</translation>
 </context>
 <context>
     <name>DemoBanner</name>
+    <message>
+        <source>演示模式 · 单独的演示工作区</source>
+        <translation>Demo mode · separate demo workspace</translation>
+    </message>
     <message>
         <source>演示模式：这是公开的演示批次，在单独的演示工作区中打开；这里的评分、密钥和评分表与您的正式评审互不相干。</source>
         <translation>Demo mode: this is the public demo batch, opened in a separate demo workspace; the scores, keys and sheets here have nothing to do with your real reviews.</translation>

@@ -48,7 +48,7 @@ def test_a_sheet_signed_in_the_expert_demo_is_accepted_by_the_agency_demo(
     assert app.demo and app.session is not app.home
     assert app.session.data_dir == data / "demo" / "expert-demo"
     assert "演示" in window.windowTitle() and window.demo_banner.isVisible()
-    assert "演示模式" in window.demo_banner.label.text()
+    assert "演示模式" in window.demo_banner.label.text() and "演示工作区" in window.demo_banner.toolTip()
     _grab(window, "demo-start")
     walk_to_review(app)
     assert "演示" in window.windowTitle() and window.demo_banner.isVisible()

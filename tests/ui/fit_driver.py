@@ -164,12 +164,9 @@ def splitter_stays(window: Any) -> list[str]:
 
 
 def expert_screens(app: Any, out: Path, prefix: str) -> None:
-    from tic_desktop.demo import write_demo_batch
-
     window = app.window
     check("expert-start", window, out, prefix)
-    batch = write_demo_batch(Path(tempfile.mkdtemp()))
-    app.open_file(str(batch))
+    app.open_demo()  # the demo, in its own workspace, with its 演示 banner
     pin_agency(app, lambda n, w: check("expert-" + n[3:], w, out, prefix))
     choose_identity(app, shot=lambda n, w: check("expert-" + n[3:], w, out, prefix))
     accept_pledge(app, lambda n, w: check("expert-" + n[3:], w, out, prefix))

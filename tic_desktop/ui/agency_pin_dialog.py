@@ -18,7 +18,7 @@ def spaced(fingerprint: str) -> str:
 
 class AgencyPinDialog(QDialog):
     def __init__(self, agency_name: str, fingerprint: str, parent: QWidget | None = None, *,
-                 trusted: Sequence[tuple[str, str]] = ()) -> None:
+                 trusted: Sequence[tuple[str, str]] = (), demo: bool = False) -> None:
         super().__init__(parent)
         self.ui = Ui_AgencyPinDialog()
         self.ui.setupUi(self)
@@ -28,7 +28,10 @@ class AgencyPinDialog(QDialog):
         self.trustedLabel = QLabel(self)
         self.trustedLabel.setWordWrap(True)
         self.trustedLabel.setStyleSheet("color: #b3261e;")
-        if trusted:
+        if demo:
+            self.setWindowTitle(self.tr("核对评审机构密钥（演示）"))
+            self.trustedLabel.setText(self.tr("演示：这是公开的演示机构密钥，只在单独的演示工作区中信任，在您的正式工作区中一律拒绝。"))
+        elif trusted:
             names = "、".join(f"{name}（{fp[:19]}…）" for name, fp in trusted)
             self.trustedLabel.setText(self.tr(
                 "这是一把新的机构密钥：它不是您此前核对并信任的任何机构密钥（%1）。名称相似并不代表是同一机构，"

@@ -355,7 +355,7 @@ class ExpertFlow(QObject):
             from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
 
             dialog = AgencyPinDialog(opened.manifest.agency.name, opened.agency_fingerprint, self.window,
-                                     trusted=self.session.trusted_agencies())
+                                     trusted=self.session.trusted_agencies(), demo=self.demo)
             self._show(dialog, lambda: self._accept(pin=True), self._drop_pending)
         else:
             self._accept(pin=False)

@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.demo = False
         self.demo_banner = DemoBanner(self)
-        self.ui.centralLayout.insertWidget(0, self.demo_banner)
+        self.ui.menubar.setCornerWidget(self.demo_banner, Qt.Corner.TopRightCorner)
         self.start_page = StartPage(self)
         self.ui.startLayout.addWidget(self.start_page)
         self.proposals = ProposalList(self)
