@@ -88,13 +88,10 @@ def test_every_focusable_control_of_both_windows_has_a_name_and_the_keyboard_rea
 
     from tests.e2e.flow import wait_until, walk_to_review
     from tic_desktop.app import app_modes, create_app
-    from tic_desktop.demo import write_demo_batch
-
-    batch = write_demo_batch(tmp_path / "demo")
     app = create_app(["tic-desktop"], data_dir=tmp_path / "data")
     window = app.window
     qtbot.addWidget(window)
-    app.open_file(str(batch))
+    app.open_demo()  # the demo workspace (the demo key opens only there), its 演示 marker walked too
     walk_to_review(app)
     wait_until(lambda: window.viewer.isVisible())
     window.activateWindow()
