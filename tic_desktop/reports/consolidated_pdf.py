@@ -48,6 +48,7 @@ from tic_desktop.reports import charts
 from tic_desktop.reports.flowables import WIDTH, FillIn, Grid, SignatureBlock, TextLines
 from tic_desktop.reports.flowables import Anchor as _Anchor
 from tic_desktop.reports.pdftext import fit, width
+from tic_desktop.reports.plan_rules_pdf import plan_rule_blocks
 from tic_desktop.reports.qr import GRID, MARGIN, SHADE, footer_painter, numbered_canvas, styles
 from tic_desktop.storage.atomic import atomic_write
 
@@ -58,6 +59,7 @@ NOTE_INK = colors.HexColor("#333333")
 SUBTITLE_INK = colors.HexColor("#444444")
 RULE = colors.HexColor("#999999")
 DROPPED_MARK = {"highest": "〔去高〕", "lowest": "〔去低〕"}
+ITEMWISE_ZH = "逐项平均后求和（按角色分工评分）"
 METHOD_ZH = {"trimmed_mean": "去掉最高、最低分后平均", "mean": "有效总分平均", "median": "有效总分的中位数"}
 # flags printed in their own blocks (vetoes, 回避 / 未提交) rather than in the 提示 list
 OWN_BLOCK_FLAGS = ("veto.", "experts.conflicted", "sheets.missing")
@@ -323,8 +325,13 @@ def _score_table(r: ProposalResult, form: FormTemplate, st: _Styles) -> tuple[Gr
             mean += "※"
             any_outlier = True
             inks[(last_col, len(rows))] = RED
+        item_dropped = cr.dropped if cr is not None else {}
+        for i, x in enumerate(ids):
+            if x in item_dropped:
+                inks[(3 + i, len(rows))] = DROPPED_INK
         rows.append([c.id, fit(c.label.zh, label_w - 5, st.font, size), _fmt(c.max),
-                     *[_fmt(scores[x]) if x in scores else "—" for x in ids], mean])
+                     *[("(" + _fmt(scores[x]) + ")" if x in item_dropped else _fmt(scores[x])) if x in scores
+                       else "—" for x in ids], mean])
     spans: dict[tuple[int, int], int] = {}
     rescaled = any(e.total != e.raw_total for e in experts)
     if rescaled:
@@ -363,7 +370,8 @@ def _key_facts(r: ProposalResult, form: FormTemplate, ranked: int, st: _Styles) 
     widths = [*KEY_WIDTHS, WIDTH - sum(KEY_WIDTHS)]
     rows = [
         ["最终得分", _fmt(r.final_score), "排名", rank, "结论", fit(concl, widths[5] - 5, font, 8.5)],
-        ["有效评分表", f"{r.valid_sheets} 份", "计算方法", fit(METHOD_ZH.get(r.method, r.method), widths[3] - 5, font, 8.5),
+        ["有效评分表", f"{r.valid_sheets} 份", "计算方法",
+         fit(ITEMWISE_ZH if r.itemwise else METHOD_ZH.get(r.method, r.method), widths[3] - 5, font, 8.5),
          "处理意见", fit(r.outcome.zh if r.outcome else "—", widths[5] - 5, font, 8.5)],
     ]
     spans: dict[tuple[int, int], int] = {}
@@ -388,6 +396,9 @@ def _calculation(r: ProposalResult, report: ReportData, st: _Styles, any_outlier
     out: list[Any] = [*_h2("计算过程", font, keep=3 * 13.5), _body([r.calculation.zh], font)]
     if any_outlier:
         out.append(_note("※ 该项专家打分分歧较大（极差超过该项满分的规定比例）。", font))
+    if r.itemwise:
+        out.append(_note("括号内的分数为该项去掉的最高分或最低分（逐项汇总；“—”为该专家按角色不评的项）；"
+                         "各专家合计仅供参考，最终得分为各项平均分之和。", font))
     people = [f"应评专家 {r.valid_sheets + len(r.conflicted) + len(r.missing)} 人，有效评分表 {r.valid_sheets} 份"]
     if r.conflicted:
         people.append("回避：" + "、".join(_name(report, x) for x in r.conflicted))
@@ -489,7 +500,8 @@ def _proposal(report: ReportData, r: ProposalResult, form: FormTemplate, ranked:
     anchors = [(key, form.title.zh, 1)]
     if first:
         anchors.insert(0, (f"p-{r.proposal_id}", f"{r.proposal_id} {r.center_name}", 0))
-    title = f"{form.title.zh}　·　评分汇总表"
+    kind = TYPE_ZH.get(r.center_type)
+    title = f"{form.title.zh}　·　评分汇总表" + (f"　·　{kind}" if kind else "")
     # a later form of the proposal starts on a new page unless 120 mm are left
     out: list[Any] = [_h1(f"{r.proposal_id}　{r.center_name}", font, 0 if first else 120 * mm - 19 - 2 * mm, anchors),
             TextLines([title], font, 10, 14, ink=SUBTITLE_INK, center=True, after=3 * mm) if first
@@ -501,6 +513,8 @@ def _proposal(report: ReportData, r: ProposalResult, form: FormTemplate, ranked:
         plot = charts.plot_dots(r, WIDTH)
         out += [*_h2("专家总分分布", font, keep=plot.height), charts.ChartFlowable(plot)]
     out += _calculation(r, report, st, any_outlier)
+    out += plan_rule_blocks(r, report.proposal(r.proposal_id), font, lambda t, f, k: _h2(t, f, keep=k),
+                            lambda paras, f, indent: _body(paras, f, indent), with_kpis=first)
     out += _comments(entries, form, report, st)
     out += _opinion(report.opinions.get((r.proposal_id, r.form_id)), st)
     return out
