@@ -234,6 +234,8 @@ def _answers_for(form: Any, proposal: Any, role: str, rng: random.Random, qualit
     scores: dict[str, Decimal] = {}
     na: set[str] = set()
     for c in form.criteria:
+        if c.roles and role not in c.roles:  # left blank, as the expert of another role does
+            continue
         if fixed_na is not None:
             if c.id in fixed_na:
                 continue
@@ -258,6 +260,9 @@ def _answers_for(form: Any, proposal: Any, role: str, rng: random.Random, qualit
         rows.append(("score", cid, v))
     for v in form.vetoes:
         rows.append(("veto", v.id, False))
+    for f in form.overall_fields:  # e.g. 撤并转建议 for an engineering research center
+        if f.type == "choice" and proposal.center_type in f.center_types:
+            rows.append(("overall", f.id, _choice(f, quality, rng)))
     answers_rows = {(k, i): v for k, i, v in rows}
     # fill whatever the rules still ask for: comments, overall fields, then the conclusion
     for _ in range(3):
@@ -293,6 +298,17 @@ def _answers_for(form: Any, proposal: Any, role: str, rng: random.Random, qualit
         if ev.suggested_conclusion:
             answers_rows[("conclusion", "")] = ev.suggested_conclusion
     return [(k, i, v) for (k, i), v in answers_rows.items()]
+
+
+def _choice(f: Any, quality: float, rng: random.Random) -> str:
+    """A choice the quality suggests (better → the later-listed positive options first: 转入 before
+    保留), sometimes the neighbouring one; never an option that needs another field (合并)."""
+    plain = [o.code for o in f.options if o.requires is None]
+    ranked = sorted(plain, key=lambda c: {"convert": 0, "keep": 1, "revoke": 2}.get(c, 1))
+    index = 0 if quality >= 0.85 else 1 if quality >= 0.65 else len(ranked) - 1
+    if rng.random() < 0.25:
+        index = min(len(ranked) - 1, index + 1)
+    return ranked[min(index, len(ranked) - 1)]
 
 
 def _overall_text(f: Any, proposal: Any, rng: random.Random) -> str:
