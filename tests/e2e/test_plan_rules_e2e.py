@@ -174,7 +174,9 @@ def test_awards_and_the_excellent_share_per_center_type(run: dict[str, Any]) -> 
                 assert r["award"] == ""
             if r in best and r not in kept:
                 assert r["conclusion"] == "good" and "rank.capped" in r["flags"]
-        if D("0.2") * len(rows) < 1:  # 2 engineering centers: too few to judge alone, flagged
+        small = places == 0  # 2 engineering centers: 0.4 → 0 places, too few to judge alone, flagged
+        assert all(("excellent.cohort_small" in r["flags"]) == small for r in rows)
+        if small:
             assert all("excellent.cohort_small" in r["flags"] for r in rows)
     # the engineering center scored best of all, yet takes neither the award nor the professional place
     eng = next(r for r in results if r["proposal_id"] == "TJ-IM-03")

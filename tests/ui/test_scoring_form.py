@@ -325,3 +325,27 @@ def test_a_conclusion_other_than_the_band_asks_for_a_reason(qtbot, form_widget: 
     assert changes[-1] == ("overall", CONCLUSION_REASON, "Strong team")
     assert form_widget.evaluation().complete
     assert form_widget.answers().overall[CONCLUSION_REASON] == "Strong team"
+
+
+def test_restructure_is_a_choice_and_merge_asks_for_the_center(qtbot, form_widget: ScoringForm, forms) -> None:
+    """Issue 12 §2: the 撤并转 recommendation is structured (保留 / 转入专业性技术创新中心 / 合并 / 撤销),
+    and 合并 needs the name of the center to merge into."""
+    from PySide6.QtWidgets import QComboBox
+
+    form = forms["periodic_assessment"]
+    form_widget.set_form(form, FormAnswers(), None)
+    combo = form_widget.overall_field("restructure")
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemText(i) for i in range(combo.count())] == ["", "保留", "转入专业性技术创新中心", "合并", "撤销"]
+    combo.setCurrentIndex(combo.findData("merge"))
+    assert form_widget.answers().overall["restructure"] == "merge"
+    assert "选择“合并”时需填写合并至（中心名称，选择“合并”时填写）" in form_widget.problem_texts()
+    target = form_widget.overall_field("restructure_target")
+    target.setFocus()
+    qtbot.waitUntil(target.hasFocus)
+    qtbot.keyClicks(target, "Demo Center")  # QTest types ASCII only
+    qtbot.keyClick(target, Qt.Key.Key_Tab)
+    assert form_widget.answers().overall["restructure_target"] == "Demo Center"
+    assert not any("合并至" in p for p in form_widget.problem_texts())
+    combo.setCurrentIndex(combo.findData("convert"))
+    assert form_widget.answers().overall["restructure"] == "convert"

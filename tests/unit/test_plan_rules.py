@@ -172,6 +172,10 @@ def test_a_cohort_too_small_to_judge_alone_is_flagged_not_silently_zeroed() -> N
     assert all(any(f.code == "excellent.cohort_small" for f in r.flags) for r in results)
     assert "共 2 个" in next(f for f in results[0].flags if f.code == "excellent.cohort_small").zh
     assert results[0].capped and results[0].conclusion == "good"
+    # 4 professional centers: 0.8 rounds half up to 1 place, so no flag
+    four = consolidate([item(f"Q{i}", [str(95 - i)] * 5, form=PERIODIC, center_type="professional")
+                        for i in range(4)]).results
+    assert not any(f.code == "excellent.cohort_small" for r in four for f in r.flags)
 
 
 # ── 5. role-split forms consolidate item by item ────────────────────────────────────────────

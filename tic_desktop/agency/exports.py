@@ -193,7 +193,9 @@ def _cell(ws: Worksheet, row: int, col: int, value: object, *, font: Font = _BOD
         c.number_format = _TWO
 
 
-SUMMARY_HEADER = ("评分表", "排名", "项目编号", "中心名称", "有效评分表", "最终得分", "结论", "处理意见", "奖励（元）", "备注")
+SUMMARY_HEADER = ("评分表", "排名", "项目编号", "中心名称", "有效评分表", "最终得分", "结论", "处理意见", "奖励（元）", "备注",
+                  "中心类型", "财政补助政策核查")
+TYPE_ZH = {"comprehensive": "综合性技术创新中心", "professional": "专业性技术创新中心", "engineering": "工程技术研究中心"}
 
 
 def _summary(ws: Worksheet, report: ReportData) -> None:
@@ -210,13 +212,14 @@ def _summary(ws: Worksheet, report: ReportData) -> None:
         values: list[object] = [form.title.zh, "" if r.rank is None else (f"{r.rank}（并列）" if r.tie else r.rank),
                                 r.proposal_id, r.center_name, r.valid_sheets, r.final_score,
                                 r.conclusion_label.zh if r.conclusion_label else "待定",
-                                r.outcome.zh if r.outcome else "", r.award, notes]
+                                r.outcome.zh if r.outcome else "", r.award, notes,
+                                TYPE_ZH.get(r.center_type, r.center_type), r.policy.summary("zh")]
         for i, v in enumerate(values, 1):
-            _cell(ws, row, i, v, align=_LEFT if i in (1, 4, 8, 10) else _CENTER, number=i == 6)
+            _cell(ws, row, i, v, align=_LEFT if i in (1, 4, 8, 10, 12) else _CENTER, number=i == 6)
         if r.award is not None:
             ws.cell(row=row, column=9).number_format = "#,##0"
         row += 1
-    for i, w in enumerate((26, 9, 12, 30, 10, 10, 10, 30, 11, 40), 1):
+    for i, w in enumerate((26, 9, 12, 30, 10, 10, 10, 30, 11, 40, 18, 40), 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A4"
     ws.auto_filter.ref = f"A3:{get_column_letter(len(SUMMARY_HEADER))}{max(3, row - 1)}"
@@ -260,6 +263,12 @@ def _proposal_sheet(ws: Worksheet, report: ReportData, r: ProposalResult, form: 
     last_table_row = row
     row += 2
     lines = [("计算过程", r.calculation.zh)] + [("提示", f.zh) for f in r.flags]
+    if r.policy.applies:
+        lines.append(("政策核查", r.policy.summary("zh")))
+    if r.suggested_subsidy is not None:
+        lines.append(("建议补助", r.suggested_subsidy.text("zh")))
+    if r.restructure is not None:
+        lines.append(("撤并转", r.restructure.text("zh")))
     if r.conflicted:
         lines.append(("回避", "、".join(_expert_name(report, x) for x in r.conflicted)))
     if r.missing:

@@ -5,8 +5,8 @@
 - The 优秀 cap (`excellent_cap_ratio` of the center type's rule, else the form-level one): at most
   ratio × cohort size places, rounded as the rule says (`floor`, `round_half_up` — the default —
   or `ceil`), keep the best conclusion, in rank order; the rest move to the next band and are
-  flagged `capped`. A tie group that would cross the cap moves down whole. When ratio × cohort
-  size is below one place the cohort is too small to judge alone: every member is flagged
+  flagged `capped`. A tie group that would cross the cap moves down whole. When the rounding leaves
+  no place at all the cohort is too small to judge alone: every member is flagged
   `excellent.cohort_small` (the agency should decide over the whole round, not this batch alone).
 """
 
@@ -92,7 +92,7 @@ def _cap_best(ranked: list[ProposalResult], form: FormTemplate, rule: Consolidat
     who_zh = TYPE_ZH.get(center_type, "被评对象")
     who_en = TYPE_EN.get(center_type, "proposals")
     how_zh, how_en = ROUNDING_ZH[rounding], ROUNDING_EN[rounding]
-    small = cap * n < 1
+    small = allowed == 0  # the rounding leaves no place: say so rather than zero it silently
     kept = 0
     out: list[ProposalResult] = []
     by_rank: dict[int | None, list[ProposalResult]] = {}
