@@ -22,12 +22,11 @@ def test_short_titles_tell_the_forms_apart() -> None:
 def test_form_tabs_first_form_per_proposal_and_signed_banner(qtbot, tmp_path: Path) -> None:
     from tests.e2e.flow import wait_until, walk_to_review
     from tic_desktop.app import create_app
-    from tic_desktop.demo import write_demo_batch
 
     app = create_app(["tic-desktop"], data_dir=tmp_path / "data")
     window = app.window
     qtbot.addWidget(window)
-    app.open_file(str(write_demo_batch(tmp_path / "demo")))
+    app.open_demo()  # the demo workspace (the demo key opens only there)
     walk_to_review(app)
     tabs = window.ui.formTabs
     two = next(p.id for p in app.session.assigned()
