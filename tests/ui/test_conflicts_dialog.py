@@ -45,3 +45,31 @@ def test_english_labels(qtbot) -> None:
     qtbot.addWidget(dialog)
     combo = dialog.rows()[0][2]
     assert any("3 years" in combo.itemText(i) for i in range(combo.count()))
+
+
+def test_tab_goes_from_control_to_control_not_through_the_cells(qtbot) -> None:
+    """Issue 17 finding 7: the 回避 table visited four cells a row, with no focus mark on the controls."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    dialog = ConflictsDialog([_proposal("P1"), _proposal("P2")], {}, "zh")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    (_, c1, b1, n1), (_, c2, _b2, _n2) = dialog.rows()
+    c1.setFocus()
+    qtbot.waitUntil(c1.hasFocus)
+    qtbot.keyClick(c1, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is c2  # 情形 and 说明 are off until 回避 is ticked
+    qtbot.keyClick(c2, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is c1
+    qtbot.keyClick(c1, Qt.Key.Key_Space)
+    assert c1.isChecked()
+    qtbot.keyClick(c1, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is b1
+    qtbot.keyClick(b1, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is n1
+    assert dialog.ui.table.focusPolicy() == Qt.FocusPolicy.NoFocus
+    assert "QCheckBox:focus" in dialog.ui.table.styleSheet()

@@ -41,6 +41,12 @@ class ConflictsDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         table.verticalHeader().setVisible(False)
+        # Tab goes from control to control (回避 → 情形 → 说明 → next row), not through the cells
+        # themselves; the control with the focus is marked, inside the table too
+        table.setTabKeyNavigation(False)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        table.setStyleSheet("QCheckBox:focus { background: #dbeafe; border: 2px solid #2563eb; border-radius: 3px; }"
+                            " QComboBox:focus, QLineEdit:focus { border: 2px solid #2563eb; border-radius: 3px; }")
         for row, p in enumerate(proposals):
             decl = current.get(p.id, ConflictDeclaration(False))
             name = QTableWidgetItem(f"{p.center_name}\n{p.lead_unit}")
