@@ -59,7 +59,7 @@ NOTE_INK = colors.HexColor("#333333")
 SUBTITLE_INK = colors.HexColor("#444444")
 RULE = colors.HexColor("#999999")
 DROPPED_MARK = {"highest": "〔去高〕", "lowest": "〔去低〕"}
-ITEMWISE_ZH = "逐项平均后求和（按角色分工评分）"
+ITEMWISE_ZH = "逐项平均后求和"
 METHOD_ZH = {"trimmed_mean": "去掉最高、最低分后平均", "mean": "有效总分平均", "median": "有效总分的中位数"}
 # flags printed in their own blocks (vetoes, 回避 / 未提交) rather than in the 提示 list
 OWN_BLOCK_FLAGS = ("veto.", "experts.conflicted", "sheets.missing")
