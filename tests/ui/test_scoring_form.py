@@ -349,3 +349,13 @@ def test_restructure_is_a_choice_and_merge_asks_for_the_center(qtbot, form_widge
     assert not any("合并至" in p for p in form_widget.problem_texts())
     combo.setCurrentIndex(combo.findData("convert"))
     assert form_widget.answers().overall["restructure"] == "convert"
+
+
+def test_the_restructure_fields_are_only_asked_of_an_engineering_center(form_widget: ScoringForm, forms) -> None:
+    form = forms["periodic_assessment"]
+    form_widget.set_form(form, FormAnswers(), None, center_type="professional")
+    assert form_widget.overall_field("restructure").isHidden()
+    assert form_widget.overall_field("restructure_target").isHidden()
+    assert not form_widget.overall_field("main_problems").isHidden()
+    form_widget.set_form(form, FormAnswers(), None, center_type="engineering")
+    assert not form_widget.overall_field("restructure").isHidden()

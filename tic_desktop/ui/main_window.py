@@ -297,7 +297,8 @@ class MainWindow(QMainWindow):
                        if n.form_id == form.id}
             widget.set_form(form, session.answers(proposal_id, form.id), expert.role if expert else None,
                             read_only=session.sheet_locked(),
-                            fixed_na=None if fixed is None else {cid: reasons.get(cid, "") for cid in fixed})
+                            fixed_na=None if fixed is None else {cid: reasons.get(cid, "") for cid in fixed},
+                            center_type=session.opened.proposals[proposal_id].center_type)
             self._update_tab_title(index)
         tabs.setTabBarAutoHide(len(forms) <= 1)
         tabs.setCurrentIndex(keep if 0 <= keep < len(forms) else 0)

@@ -156,6 +156,7 @@ class ScoringForm(QWidget):
         self._conclusion_group: QButtonGroup | None = None
         self._conclusion_buttons: dict[str, QRadioButton] = {}
         self._overall: dict[str, QLineEdit | _TextField | _ChoiceField] = {}
+        self._overall_labels: dict[str, QLabel] = {}
         self._content: QWidget | None = None
         self.setStyleSheet(_STYLE)
         self._build_frame()
@@ -242,6 +243,7 @@ class ScoringForm(QWidget):
         self._veto_flags.clear()
         self._conclusion_buttons.clear()
         self._overall.clear()
+        self._overall_labels.clear()
         content = QWidget()
         content.setUpdatesEnabled(False)
         body = QVBoxLayout(content)
@@ -372,6 +374,7 @@ class ScoringForm(QWidget):
                 grid.addWidget(edit, row_index, 1, Qt.AlignmentFlag.AlignLeft if field.type in ("amount", "choice")
                                else Qt.AlignmentFlag(0))
                 self._overall[field.id] = edit
+                self._overall_labels[field.id] = label
                 focus_chain.append(edit)
             grid.setColumnStretch(1, 1)
             body.addWidget(box)
@@ -386,12 +389,15 @@ class ScoringForm(QWidget):
 
     # -- API ---------------------------------------------------------------------------------
     def set_form(self, form: FormTemplate, answers: FormAnswers, role: str | None,
-                 read_only: bool = False, fixed_na: Mapping[str, str] | None = None) -> None:
+                 read_only: bool = False, fixed_na: Mapping[str, str] | None = None,
+                 center_type: str | None = None) -> None:
         """Show `form` filled with `answers`; the widgets are re-used when the form is the same.
 
         `fixed_na` (criterion id → the agency's reason) are the items the agency set not applicable
         for this center (a batch of format 1.1): shown 不适用, disabled, the same for every expert;
-        the expert marks nothing N/A. None: a 1.0 batch, where the expert may mark N/A."""
+        the expert marks nothing N/A. None: a 1.0 batch, where the expert may mark N/A.
+        `center_type`: an overall field asked only of other center types (the 撤并转 recommendation
+        of an engineering research center) is hidden; None shows every field."""
         lang = ui_language()
         self._fixed_na = None if fixed_na is None else dict(fixed_na)
         if self._form is None or form is not self._form and form != self._form or lang != self._lang:
@@ -403,6 +409,11 @@ class ScoringForm(QWidget):
         self._form = form
         self._role = role
         self._read_only = read_only
+        for field in form.overall_fields:
+            shown = center_type is None or not field.center_types or center_type in field.center_types
+            if field.id in self._overall:
+                self._overall[field.id].setVisible(shown)
+                self._overall_labels[field.id].setVisible(shown)
         self._signed_banner.setVisible(read_only)
         self._reset_state(answers)
         self._apply_values()
