@@ -82,7 +82,7 @@ def test_screenshots_of_the_agency_pages(qtbot, demo_round: Path, tmp_path: Path
 
 
 def test_screenshot_of_a_periodic_assessment(qtbot, periodic_round: Path, tmp_path: Path) -> None:  # noqa: F811
-    """汇总结果 of a periodic assessment: grade, outcome (award, 撤并转 path), award and the 优秀 cap."""
+    """汇总结果 of a periodic assessment: grade, outcome (award, 撤并转 path), award, the 优秀 cap per center type."""
     from tic_desktop.agency.importer import import_sheets
     from tic_desktop.agency.workspace import AgencyWorkspace
     from tic_desktop.ui.agency_window import AgencyWindow
@@ -104,8 +104,9 @@ def test_screenshot_of_a_periodic_assessment(qtbot, periodic_round: Path, tmp_pa
     page = window.consolidation_page
     window.show_page("汇总结果")
     qtbot.waitUntil(lambda: page.consolidation is not None and not page.is_busy(), timeout=20000)
-    capped = next(i for i, r in enumerate(page.results()) if r.capped)
-    page.select_row(capped)
+    # an engineering research center: its rank within its own type, the 撤并转 counts, the small-cohort flag
+    shown = next(i for i, r in enumerate(page.results()) if r.capped or r.center_type == "engineering")
+    page.select_row(shown)
     page.tabs.setCurrentIndex(1)
     QTest.qWait(50)
     path = _grab(folder, "agency-periodic", window)
