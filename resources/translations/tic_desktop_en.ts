@@ -1919,14 +1919,57 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>MeetingBox</name>
+    <message>
+        <source>评审会议</source>
+        <translation>Panel meeting</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>方式：</source>
+        <translation>Mode:</translation>
+    </message>
+    <message>
+        <source>日期：</source>
+        <translation>Date:</translation>
+    </message>
+    <message>
+        <source>地点：</source>
+        <translation>Place:</translation>
+    </message>
+    <message>
+        <source>副组长：</source>
+        <translation>Deputy:</translation>
+    </message>
+    <message>
+        <source>组长：</source>
+        <translation>Chair:</translation>
+    </message>
+    <message>
+        <source>（未指定）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>会议信息已保存</source>
+        <translation>Meeting record saved</translation>
+    </message>
+</context>
+<context>
     <name>PanelOpinionPage</name>
     <message>
         <source>项目与评分表</source>
         <translation>Proposals and forms</translation>
     </message>
     <message>
-        <source>专家组组长：</source>
-        <translation>Panel chair:</translation>
+        <source>签署人（组长）：</source>
+        <translation>Signed by (chair):</translation>
+    </message>
+    <message>
+        <source>持不同意见的专家署名及其意见；一致通过的留空</source>
+        <translation>Dissenting experts by name and their view; leave empty when unanimous</translation>
     </message>
     <message>
         <source>专家组意见各部分</source>
@@ -1959,6 +2002,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>已保存 %1</source>
         <translation>Saved %1</translation>
+    </message>
+    <message>
+        <source>组长回避本项目，由副组长 %1 主持评议并签署。</source>
+        <translation>The chair stands aside for this center; deputy %1 presides and signs.</translation>
+    </message>
+    <message>
+        <source>组长回避本项目：请在上方“评审会议”中指定副组长主持评议。</source>
+        <translation>The chair stands aside for this center: name a deputy under “Panel meeting” above to preside.</translation>
     </message>
     <message>
         <source>已保存</source>

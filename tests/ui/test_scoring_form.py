@@ -17,7 +17,7 @@ FORM_IDS = ("feasibility_review", "rd_capacity_project", "term_end_evaluation", 
 
 # feasibility_review: 17 criteria, 100 points; these add up to 72.5 and stay clear of the comment rules
 FEASIBILITY_SCORES = {
-    "1.1": "5.5", "1.2": "7", "2.1": "4.5", "2.2": "3", "3.1": "3.5", "3.2": "4", "4.1": "6.5",
+    "1.1": "5.5", "1.2": "7", "2.1": "4.5", "2.2": "3", "3.1": "3", "3.2": "2.5", "3.3": "2", "4.1": "6.5",
     "4.2": "5", "4.3": "5", "5.1": "3.5", "5.2": "3.5", "5.3": "4", "6.1": "3.5", "7.1": "3",
     "7.2": "4.5", "7.3": "3", "8.1": "3.5",
 }
@@ -263,8 +263,26 @@ def test_na_and_roles(qtbot, form_widget: ScoringForm, forms) -> None:
     assert changes == [("score", "8.1", None), ("na", "8.1", True)]
     assert form_widget.answers().not_applicable == frozenset({"8.1"})
     assert not row.score_edit.isEnabled()
-    assert row.comment_edit.property("required") is True
     assert "按适用项折算" in form_widget._total.toolTip()
+
+
+def test_agency_na_items_show_disabled_and_the_same_for_all(qtbot, form_widget: ScoringForm, forms) -> None:
+    """Batch 1.1: the agency decides N/A per center; the expert sees it, cannot change it, and has no
+    N/A box on the other items (a comment says what the expert thinks instead)."""
+    form = forms["periodic_assessment"]
+    form_widget.set_form(form, FormAnswers(not_applicable=frozenset({"3.3"})), "technical",
+                         fixed_na={"5.1": "首次评估，没有上期考核目标"})
+    row = form_widget.criterion_row("5.1")
+    assert row.na_box is not None and row.na_box.isVisibleTo(form_widget)
+    assert row.na_box.isChecked() and not row.na_box.isEnabled()
+    assert not row.score_edit.isEnabled()
+    assert "评审机构确定本项不适用：首次评估" in row.note.text()
+    other = form_widget.criterion_row("3.3")  # the form allows N/A there, the agency did not set it
+    assert other.na_box is not None and not other.na_box.isVisibleTo(form_widget)
+    assert other.score_edit.isEnabled()
+    assert form_widget.answers().not_applicable == frozenset({"5.1"})  # the expert's own 3.3 is gone
+    assert form_widget.evaluation().applicable_max == Decimal(90)
+    assert not any("5.1" in t and "不适用" in t for t in form_widget.problem_texts())
 
 
 def test_tab_order_follows_the_form(qtbot, form_widget: ScoringForm, forms) -> None:

@@ -51,7 +51,7 @@ def test_builtin_forms_are_the_four_templates() -> None:
     assert set(forms) == EXPECTED_IDS
     assert [p.name for p in form_files()] == sorted(f"{i}.json" for i in EXPECTED_IDS)
     for form in forms.values():
-        assert form.format == "tic-form" and form.format_version == "1.0" and form.version == "1.0"
+        assert form.format == "tic-form" and form.format_version == "1.0" and form.version == "1.1"
         assert form.max_total == Decimal(100)
         assert form.step == Decimal("0.5")
         assert [(b.code, b.min_ratio) for b in form.bands] == [
@@ -78,10 +78,10 @@ def test_feasibility_review_follows_the_nine_chapter_outline() -> None:
     ]
     maxima = {c.id: c.max for c in form.criteria}
     assert maxima == {
-        "1.1": 6, "1.2": 9, "2.1": 6, "2.2": 4, "3.1": 5, "3.2": 5, "4.1": 10, "4.2": 8, "4.3": 7,
+        "1.1": 6, "1.2": 9, "2.1": 6, "2.2": 4, "3.1": 4, "3.2": 3, "3.3": 3, "4.1": 10, "4.2": 8, "4.3": 7,
         "5.1": 5, "5.2": 5, "5.3": 5, "6.1": 5, "7.1": 4, "7.2": 7, "7.3": 4, "8.1": 5,
     }  # fmt: skip
-    assert form.criterion("1.2").label.zh == "依托单位基础"
+    assert form.criterion("1.2").label.zh == "依托单位与共建单位基础"
     assert [(c.code, c.label.zh, c.min_total) for c in form.conclusions] == [
         ("pass", "通过", 80),
         ("revise", "修改后通过", 60),
@@ -90,7 +90,7 @@ def test_feasibility_review_follows_the_nine_chapter_outline() -> None:
     amount = {f.id: f for f in form.overall_fields}["suggested_subsidy"]
     assert amount.type == "amount" and not amount.required and "万元/年" in amount.label.zh
     assert form.criterion("8.1").na_allowed
-    assert {v.id for v in form.vetoes} >= {"material_untrue", "policy_limits"}
+    assert {v.id for v in form.vetoes} == {"material_untrue"}
 
 
 def test_rd_capacity_project_split_and_finance_roles() -> None:
@@ -109,7 +109,7 @@ def test_term_end_floor_and_outcomes() -> None:
     assert part1.max == 35
     assert part1.floor_ratio == Decimal("0.8") and part1.floor_veto == "completion_below_80"
     assert {v.id for v in form.vetoes} == {
-        "completion_below_80", "material_untrue", "unapproved_change", "integrity_violation", "absent",
+        "completion_below_80", "material_untrue", "unapproved_change", "absent",
     }  # fmt: skip
     got = [(c.label.zh, c.min_total, c.outcome.zh if c.outcome else None) for c in form.conclusions]
     assert [g[:2] for g in got] == [("优秀", 85), ("合格", 70), ("基本合格", 60), ("不合格", 0)]
@@ -148,12 +148,11 @@ def test_every_criterion_has_four_distinct_bilingual_descriptors(form_id: str) -
 
 
 @pytest.mark.parametrize("form_id", sorted(EXPECTED_IDS))
-def test_comment_rules_low_full_and_na(form_id: str) -> None:
+def test_comment_rules_low_and_full_no_na_rule(form_id: str) -> None:
     rules = builtin_forms()[form_id].comment_rules
     assert [(r.at_most, r.at_least, r.on_not_applicable) for r in rules] == [
         (Decimal("0.6"), None, False),
         (None, Decimal("1"), False),
-        (None, None, True),
     ]
 
 

@@ -22,7 +22,7 @@ D = Decimal
 
 # A plausible feasibility-review sheet: 81 points, every item in band B or better, no comment needed.
 FEASIBILITY_81 = {
-    "1.1": "5", "1.2": "7.5", "2.1": "5", "2.2": "3.5", "3.1": "4", "3.2": "4", "4.1": "8.5",
+    "1.1": "5", "1.2": "7.5", "2.1": "5", "2.2": "3.5", "3.1": "3", "3.2": "2.5", "3.3": "2.5", "4.1": "8.5",
     "4.2": "6.5", "4.3": "5.5", "5.1": "4", "5.2": "4", "5.3": "4", "6.1": "4", "7.1": "3",
     "7.2": "5.5", "7.3": "3", "8.1": "4",
 }  # fmt: skip
@@ -89,7 +89,7 @@ def test_complete_feasibility_sheet_of_81_points_passes() -> None:
     assert e.band_of["7.1"] == "B"  # 3 / 4 = 75% exactly: B starts at 0.75
     assert set(e.band_of.values()) == {"B"}
     assert e.suggested_conclusion == "pass"
-    assert e.scored == 17 and len(e.applicable) == 17
+    assert e.scored == 18 and len(e.applicable) == 18
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_missing_score_message_names_the_item() -> None:
     f = form("feasibility_review")
     partial = {k: v for k, v in FEASIBILITY_81.items() if k != "1.2"}
     e = evaluate(f, answers(f, partial, conclusion="pass"))
-    assert [p.text() for p in e.problems] == ["1.2 依托单位基础 未评分"]
+    assert [p.text() for p in e.problems] == ["1.2 依托单位与共建单位基础 未评分"]
     assert not e.complete
 
 
@@ -186,7 +186,14 @@ def test_na_item_is_removed_and_total_rescaled() -> None:
 
 
 def test_na_needs_a_comment() -> None:
-    f = form("feasibility_review")
+    """A 1.0 batch's form may still ask for a comment on an expert's own N/A (the built-in forms of
+    1.1 have no such rule: the agency decides N/A)."""
+    from tic_desktop.core.forms import CommentRule
+    from tic_desktop.core.types import Text
+
+    base = form("feasibility_review")
+    rule = CommentRule(on_not_applicable=True, label=Text(zh="标为不适用，需填写评语说明理由", en="marked N/A"))
+    f = base.model_copy(update={"comment_rules": (*base.comment_rules, rule)})
     scores = {k: v for k, v in FEASIBILITY_81.items() if k != "8.1"}
     e = evaluate(f, answers(f, scores, conclusion="pass", na=frozenset({"8.1"})))
     assert codes(e) == [("comment.required", "8.1")]
@@ -274,10 +281,10 @@ def test_without_a_role_every_item_is_required() -> None:
 @pytest.mark.parametrize(
     ("value", "code", "zh"),
     [
-        ("7.3", "score.off_step", "1.2 依托单位基础 得分 7.3 不是 0.5 分的整数倍"),
-        ("9.5", "score.out_of_range", "1.2 依托单位基础 得分 9.5 超出范围 0–9"),
-        ("-0.5", "score.out_of_range", "1.2 依托单位基础 得分 -0.5 超出范围 0–9"),
-        ("NaN", "score.invalid", "1.2 依托单位基础 的得分不是有效数字"),
+        ("7.3", "score.off_step", "1.2 依托单位与共建单位基础 得分 7.3 不是 0.5 分的整数倍"),
+        ("9.5", "score.out_of_range", "1.2 依托单位与共建单位基础 得分 9.5 超出范围 0–9"),
+        ("-0.5", "score.out_of_range", "1.2 依托单位与共建单位基础 得分 -0.5 超出范围 0–9"),
+        ("NaN", "score.invalid", "1.2 依托单位与共建单位基础 的得分不是有效数字"),
     ],
 )
 def test_bad_scores_are_problems_and_not_counted(value: str, code: str, zh: str) -> None:
@@ -302,14 +309,14 @@ def test_unknown_criterion_id_is_a_problem() -> None:
 
 def test_full_marks_need_a_comment() -> None:
     f = form("feasibility_review")
-    e = evaluate(f, answers(f, dict(FEASIBILITY_81, **{"3.1": "5"}), conclusion="pass"))
-    assert codes(e) == [("comment.required", "3.1")]
-    assert e.problems[0].text().startswith("第 3.1 项得分为满分，需填写评语")
-    assert e.problems[0].text("en").startswith("Item 3.1 scored full marks")
+    e = evaluate(f, answers(f, dict(FEASIBILITY_81, **{"5.1": "5"}), conclusion="pass"))
+    assert codes(e) == [("comment.required", "5.1")]
+    assert e.problems[0].text().startswith("第 5.1 项得分为满分，需填写评语")
+    assert e.problems[0].text("en").startswith("Item 5.1 scored full marks")
     ok = evaluate(
         f,
         answers(
-            f, dict(FEASIBILITY_81, **{"3.1": "5"}), conclusion="pass", comments={"3.1": "已建成法人实体。"}
+            f, dict(FEASIBILITY_81, **{"5.1": "5"}), conclusion="pass", comments={"5.1": "治理结构完善。"}
         ),
     )
     assert ok.complete
@@ -319,9 +326,9 @@ def test_full_marks_need_a_comment() -> None:
     ("score", "needed"), [("3", True), ("3.5", False), ("0", True), ("2.5", True), ("4.5", False)]
 )
 def test_low_scores_at_or_below_60_percent_need_a_comment(score: str, needed: bool) -> None:
-    f = form("feasibility_review")  # 3.1 has max 5: 60% is 3 points
-    e = evaluate(f, answers(f, dict(FEASIBILITY_81, **{"3.1": score}), conclusion="pass"))
-    assert (("comment.required", "3.1") in codes(e)) is needed
+    f = form("feasibility_review")  # 5.1 has max 5: 60% is 3 points
+    e = evaluate(f, answers(f, dict(FEASIBILITY_81, **{"5.1": score}), conclusion="pass"))
+    assert (("comment.required", "5.1") in codes(e)) is needed
 
 
 def test_blank_comment_does_not_count() -> None:
@@ -339,7 +346,7 @@ def test_blank_comment_does_not_count() -> None:
 
 def test_veto_answered_yes_fails_whatever_the_score() -> None:
     f = form("feasibility_review")
-    vetoes = {"material_untrue": True, "policy_limits": False, "integrity_record": False}
+    vetoes = {"material_untrue": True}
     e = evaluate(f, answers(f, FEASIBILITY_81, conclusion="reject", vetoes=vetoes))
     assert e.total == D("81.00")
     assert e.vetoes_triggered == ("material_untrue",)
@@ -349,7 +356,7 @@ def test_veto_answered_yes_fails_whatever_the_score() -> None:
 
 def test_conclusion_contradicting_a_veto_is_a_problem() -> None:
     f = form("feasibility_review")
-    vetoes = {"material_untrue": False, "policy_limits": True, "integrity_record": False}
+    vetoes = {"material_untrue": True}
     e = evaluate(f, answers(f, FEASIBILITY_81, conclusion="pass", vetoes=vetoes))
     assert codes(e) == [("conclusion.contradicts_veto", None)]
     assert "结论应为“不通过”，不能为“通过”" in e.problems[0].text()
@@ -360,11 +367,11 @@ def test_unanswered_veto_is_a_problem() -> None:
     e = evaluate(
         f,
         answers(
-            f, FEASIBILITY_81, conclusion="pass", vetoes={"material_untrue": False, "policy_limits": False}
+            f, FEASIBILITY_81, conclusion="pass", vetoes={}
         ),
     )
-    assert codes(e) == [("veto.unanswered", "integrity_record")]
-    assert e.problems[0].text().startswith("否决项“依托单位或中心负责人存在")
+    assert codes(e) == [("veto.unanswered", "material_untrue")]
+    assert e.problems[0].text().startswith("否决项“申报材料不完整")
 
 
 def test_term_end_part_one_below_80_percent_triggers_the_veto() -> None:
@@ -479,7 +486,7 @@ def test_too_long_and_unknown_fields() -> None:
 
 def test_problems_for_a_target() -> None:
     f = form("feasibility_review")
-    e = evaluate(f, answers(f, dict(FEASIBILITY_81, **{"3.1": "5", "1.2": "7.3"}), conclusion="pass"))
+    e = evaluate(f, answers(f, dict(FEASIBILITY_81, **{"3.1": "4", "1.2": "7.3"}), conclusion="pass"))
     assert [p.code for p in e.problems_for("3.1")] == ["comment.required"]
     assert [p.code for p in e.problems_for("1.2")] == ["score.off_step"]
 

@@ -60,7 +60,7 @@ def test_demo_csv_folder_reads(src: Path) -> None:
     assert len(spec.proposals) == 6
     assert {p.field for p in spec.proposals} == {"人工智能", "合成生物", "智能制造", "生物医药", "新能源", "新材料"}
     ai = spec.proposals[0]
-    assert ai.center_type == "comprehensive" and "天津大学" in ai.member_units
+    assert ai.center_type == "comprehensive" and "津海大学" in ai.member_units
     assert {b.year for b in ai.budget} == {1, 2, 3}
     assert ai.budget[0].total == Decimal("6800000")
     assert len(ai.kpis) == 7 and ai.kpis[0].achieved is None

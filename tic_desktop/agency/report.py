@@ -8,6 +8,7 @@ from typing import Any
 
 from tic_desktop.core.consolidation import Consolidation, ExpertEntry, ProposalInput
 from tic_desktop.core.forms import ConsolidationRule, FormTemplate
+from tic_desktop.core.panel_meeting import PanelMeeting, Presiding, presiding
 from tic_desktop.core.panel_opinion import PanelOpinion
 from tic_desktop.core.proposal import Proposal
 from tic_desktop.core.types import Text
@@ -52,6 +53,16 @@ class ReportData:
     inputs: tuple[ProposalInput, ...] = ()
     """What was consolidated (optional): the experts' comments and overall fields (主要问题, 修改建议…)
     printed per proposal come from here, as ProposalResult carries only the numbers."""
+    meeting: PanelMeeting | None = None
+    """The panel meeting record (None: not recorded; the PDF leaves lines to fill in by hand)."""
+    integrity: Mapping[str, Any] = field(default_factory=dict)
+    """proposal_id → the agency's integrity check (`core.proposal.IntegrityCheck`), where recorded."""
+
+    def presiding(self, conflicted: tuple[str, ...]) -> Presiding:
+        """Who signs as 组长 for a proposal with these conflicted experts (the deputy where the chair
+        stands aside)."""
+        chair = next((e.id for e in self.experts if e.chair), None)
+        return presiding(self.meeting, chair, conflicted)
 
     def entries(self, proposal_id: str, form_id: str) -> tuple[ExpertEntry, ...]:
         """The experts' entries on one proposal and form, or () when `inputs` were not given."""
@@ -90,6 +101,7 @@ def report_data(
     rejected: tuple[RejectedFile, ...] = (),
     accepted_files: int = 0,
     inputs: tuple[ProposalInput, ...] = (),
+    meeting: PanelMeeting | None = None,
 ) -> ReportData:
     """Build the report value from an opened batch (`formats.batch.OpenedBatch`)."""
     m = batch.manifest
@@ -109,4 +121,6 @@ def report_data(
         rejected=rejected,
         accepted_files=accepted_files,
         inputs=tuple(inputs),
+        meeting=meeting,
+        integrity={pid: p.integrity for pid, p in batch.proposals.items() if p.integrity is not None},
     )

@@ -8,7 +8,7 @@ from tic_desktop.agency.records import PIN_SOURCES
 from tic_desktop.storage.schema import _statements
 
 AGENCY_APPLICATION_ID = 0x54494341  # "TICA"
-AGENCY_SCHEMA_VERSION = 2
+AGENCY_SCHEMA_VERSION = 3
 
 _SHA = "CHECK (length({c}) = 64 AND {c} NOT GLOB '*[^0-9a-f]*')"
 _V1 = f"""
@@ -166,7 +166,23 @@ def _to_v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS = {1: _to_v1, 2: _to_v2}
+_V3 = """
+CREATE TABLE meetings (
+    batch_id  TEXT PRIMARY KEY REFERENCES batches(batch_id),
+    body      TEXT NOT NULL,
+    saved_at  TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """The panel meeting record per batch (date, place, mode, chair, deputy: core.panel_meeting); the
+    dissent notes live in the opinions' JSON body, which needs no change."""
+    for statement in _statements(_V3):
+        conn.execute(statement)
+
+
+MIGRATIONS = {1: _to_v1, 2: _to_v2, 3: _to_v3}
 
 _SHEET_COLUMNS = (
     "batch_id, sheet_sha256, expert_id, sheet_seq, supersedes, fingerprint, audit_seq, audit_hash, chain, "

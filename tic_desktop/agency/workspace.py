@@ -24,7 +24,8 @@ Tables (agency schema v1, in agency.schema; the records handed out are in agency
                         (append-only: the newest row for a group counts)
   import_log            every import attempt with its outcome, code and sentences
   veto_decisions        (batch, proposal, form, veto) → the chair's confirmation or rejection
-  opinions              (batch, proposal, form) → the panel opinion
+  opinions              (batch, proposal, form) → the panel opinion (with its dissent note)
+  meetings              batch → the panel meeting record (date, place, mode, chair, deputy; schema v3)
   audit_log             as storage.audit requires
 
 Which revision counts (see agency.importer for how a file becomes a revision): per expert, revisions
@@ -57,6 +58,7 @@ from tic_desktop.agency.records import (
 from tic_desktop.agency.schema import _SHEET_COLUMNS, AGENCY_APPLICATION_ID, AGENCY_SCHEMA_VERSION, MIGRATIONS
 from tic_desktop.core.consolidation import DecisionKey, VetoDecision
 from tic_desktop.core.errors import Rejected, register
+from tic_desktop.core.panel_meeting import PanelMeeting
 from tic_desktop.core.panel_opinion import PanelOpinion
 from tic_desktop.core.types import Text
 from tic_desktop.formats.batch import OpenedBatch, read_batch
@@ -118,6 +120,10 @@ REASON_REQUIRED = register(
     "decision.reason_required", "请填写理由：处理冲突和否决事项都须说明理由。",
     "Give a reason: resolving a conflict and deciding a veto both need one.",
 )
+MEETING_INVALID = register(
+    "meeting.invalid", "评审会议记录有误（日期应为 YYYY-MM-DD，评审方式为会议评审、现场考察或通讯评审，副组长不能是组长本人）。",
+    "The meeting record is wrong (the date is YYYY-MM-DD, the mode a panel meeting, site visit or review by "
+    "correspondence, and the deputy cannot be the chair).")
 
 
 
@@ -451,6 +457,23 @@ class AgencyWorkspace(AuditedStore):
                                            "decided_by": decision.decided_by,
                                            "previous": None if old is None else {"confirmed": bool(old[0]),
                                                                                   "reason": old[1]}})
+
+    def meeting(self, batch_id: str) -> PanelMeeting:
+        """The panel meeting record of the batch (an empty one until saved)."""
+        rows = self._rows("SELECT body FROM meetings WHERE batch_id = ?", (batch_id,))
+        return PanelMeeting.from_dict(json.loads(rows[0]["body"])) if rows else PanelMeeting()
+
+    def save_meeting(self, batch_id: str, meeting: PanelMeeting) -> None:
+        """Store the meeting record (date, place, mode, chair, deputy); audited. Refuses a wrong one."""
+        self._batch_row(batch_id)
+        problems = meeting.problems()
+        if problems:
+            raise Rejected(MEETING_INVALID, "; ".join(p.zh for p in problems))
+        body = meeting.as_dict()
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meetings (batch_id, body, saved_at) VALUES (?, ?, ?)",
+                         (batch_id, json.dumps(body, ensure_ascii=False, sort_keys=True), now()))
+            self.log(conn, "meeting.save", {"batch_id": batch_id, **body})
 
     def opinions(self, batch_id: str) -> dict[tuple[str, str], PanelOpinion]:
         rows = self._rows("SELECT proposal_id, form_id, body FROM opinions WHERE batch_id = ?", (batch_id,))

@@ -14,6 +14,8 @@ SECTIONS: tuple[tuple[str, Text], ...] = (
     ("conclusion", Text(zh="结论", en="Conclusion")),
 )
 """The usual structure of a 专家组意见, in print order: field name → heading."""
+DISSENT = Text(zh="保留意见", en="Dissent")
+"""Heading of the dissent note, printed after the conclusion (“无” when empty)."""
 
 MAX_SECTION_CHARS = 20000
 
@@ -26,12 +28,15 @@ class PanelOpinion:
     suggestions: str = ""
     conclusion: str = ""
     chair_name: str = ""
+    """Who signs as 组长 for this proposal: the chair, or the deputy presiding where the chair stands aside."""
+    dissent: str = ""
+    """Dissent recorded by name (保留意见 / 不同意见), e.g. 张三：认为预算偏高，建议核减。Empty: unanimous."""
     written_at: str = ""
     """ISO date-time of the last save (informative)."""
 
     @property
     def is_empty(self) -> bool:
-        return not any(getattr(self, name).strip() for name, _ in SECTIONS)
+        return not any(getattr(self, name).strip() for name, _ in SECTIONS) and not self.dissent.strip()
 
     def section(self, name: str) -> str:
         if name not in {n for n, _ in SECTIONS}:

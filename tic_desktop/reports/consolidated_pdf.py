@@ -42,7 +42,8 @@ from tic_desktop.core.cohort import ROUNDING_ZH, TYPE_ZH, cap_places, has_awards
 from tic_desktop.core.consolidation import ExpertEntry, ProposalResult
 from tic_desktop.core.forms import ConsolidationRule, FormTemplate
 from tic_desktop.core.labels import KIND_LABELS, ROLE_LABELS, label
-from tic_desktop.core.panel_opinion import SECTIONS, PanelOpinion
+from tic_desktop.core.panel_meeting import MODES
+from tic_desktop.core.panel_opinion import DISSENT, SECTIONS, PanelOpinion
 from tic_desktop.core.scoring import CONCLUSION_REASON
 from tic_desktop.reports import charts
 from tic_desktop.reports.flowables import WIDTH, FillIn, Grid, SignatureBlock, TextLines
@@ -171,6 +172,7 @@ def _cover(report: ReportData, st: _Styles, forms: Sequence[FormTemplate]) -> li
         ["项目数", f"{len(proposals)} 项"],
         ["专家数", f"{len(report.experts)} 人"],
         ["评分表文件", f"已接收 {report.accepted_files} 份，未接收 {len(report.rejected)} 份"],
+        *_meeting_rows(report),
         ["生成时间", report.generated_at.replace("T", " ")],
     ]
     rows = [[k, _p(v, st.body)] for k, v in rows]
@@ -187,6 +189,24 @@ def _cover(report: ReportData, st: _Styles, forms: Sequence[FormTemplate]) -> li
         out.append(t)
     out.append(PageBreak())
     return out
+
+
+def _meeting_rows(report: ReportData) -> list[list[str]]:
+    """评审日期 / 地点 / 评审方式 / 组长 / 副组长 from the meeting record; blanks to fill in by hand
+    when none was recorded."""
+    m = report.meeting
+    blank = "　" * 12
+    if m is None:
+        modes = "　".join(f"□{t.zh}" for t in MODES.values())
+        return [["评审日期", "______年____月____日"], ["评审地点", blank], ["评审方式", modes]]
+    chair = next((e for e in report.experts if e.id == (m.chair_id or "")), None) or next(
+        (e for e in report.experts if e.chair), None)
+    deputy = next((e for e in report.experts if e.id == m.deputy_id), None)
+    rows = [["评审日期", m.date or "______年____月____日"], ["评审地点", m.place or blank],
+            ["评审方式", m.mode_label.zh], ["专家组组长", chair.name if chair else blank]]
+    if deputy is not None:
+        rows.append(["副组长", f"{deputy.name}（组长回避的项目由副组长主持）"])
+    return rows
 
 
 def remark(r: ProposalResult) -> str:
@@ -458,15 +478,23 @@ OPINION_LINES = {"conclusion": 2}
 """Ruled lines for an empty section of the panel opinion (3 unless named here)."""
 
 
-def _opinion(opinion: PanelOpinion | None, st: _Styles) -> list[Any]:
+def _opinion(opinion: PanelOpinion | None, st: _Styles, aside: str = "") -> list[Any]:
+    """The five sections, the dissent note (保留意见), and who presides when the chair stands aside."""
     font = st.font
     blocks: list[Flowable] = []
+    if aside:
+        blocks.append(TextLines([aside], font, 9, 13, ink=SUBTITLE_INK, after=1 * mm))
     for name, heading in SECTIONS:
         text = opinion.section(name).strip() if opinion is not None else ""
         if text:
             blocks.append(TextLines([f"{heading.zh}：{text}"], font, 9.5, 13.5, after=1 * mm))
         else:
             blocks.append(FillIn(f"{heading.zh}：", OPINION_LINES.get(name, 3), font))
+    dissent = opinion.dissent.strip() if opinion is not None else ""
+    if dissent or (opinion is not None and not opinion.is_empty):
+        blocks.append(TextLines([f"{DISSENT.zh}：{dissent or '无'}"], font, 9.5, 13.5, after=1 * mm))
+    else:
+        blocks.append(FillIn(f"{DISSENT.zh}（署名）：", 2, font))
     # the whole opinion on one page when it is not longer than that
     keep = sum(b.wrap(WIDTH, A4[1])[1] + b.getSpaceAfter() for b in blocks)
     return [*_h2("专家组意见", font, keep=min(keep, 150 * mm)), *blocks]
@@ -476,11 +504,13 @@ def _signatures(results: Sequence[ProposalResult], report: ReportData, st: _Styl
                 done: Callable[[], None] | None = None) -> list[Any]:
     """One signature block per proposal (after all its forms): the chair, every member who scored it
     on any form, 填写人 and 复核人. `done` is called when the block is drawn (the proposal's last)."""
-    chair = next((e for e in report.experts if e.chair), None)
+    conflicted = tuple(dict.fromkeys(x for r in results for x in r.conflicted))
+    who = report.presiding(conflicted)
+    person = next((e for e in report.experts if e.id == who.expert_id), None)
     seen = dict.fromkeys(e.expert_id for r in results for e in r.experts)
     names = {e.expert_id: e.expert_name for r in results for e in r.experts}
-    members = [names[x] for x in sorted(seen) if chair is None or x != chair.id]
-    rows = [("专家组组长", chair.name if chair else "")]
+    members = [names[x] for x in sorted(seen) if person is None or x != person.id]
+    rows = [("副组长" if who.deputy else "专家组组长", person.name if person else "")]
     rows += [("专家组成员" if i == 0 else "", name) for i, name in enumerate(members)]
     rows += [("填写人", ""), ("复核人", "")]
     block = SignatureBlock(rows, st.font, done)
@@ -507,6 +537,12 @@ def _proposal(report: ReportData, r: ProposalResult, form: FormTemplate, ranked:
             TextLines([title], font, 10, 14, ink=SUBTITLE_INK, center=True, after=3 * mm) if first
             else _h2(title, font)[0],
             _spaced(_key_facts(r, form, ranked, st), 2.5 * mm)]
+    check = report.integrity.get(r.proposal_id)
+    if first and check is not None:  # the agency's finding, shown to the panel (not an expert's veto)
+        found = "有尚未了结的严重科研失信记录" if check.record else "无尚未了结的严重科研失信记录"
+        note = f"（{check.note}）" if check.note else ""
+        out.append(TextLines([f"科研诚信核查（评审机构）：{found}{note}"], font, 9, 13,
+                             ink=colors.HexColor("#c62828") if check.record else SUBTITLE_INK, after=2 * mm))
     table, any_outlier = _score_table(r, form, st)
     out.append(_spaced(table, 2 * mm))
     if r.experts:
@@ -516,7 +552,13 @@ def _proposal(report: ReportData, r: ProposalResult, form: FormTemplate, ranked:
     out += plan_rule_blocks(r, report.proposal(r.proposal_id), font, lambda t, f, k: _h2(t, f, keep=k),
                             lambda paras, f, indent: _body(paras, f, indent), with_kpis=first)
     out += _comments(entries, form, report, st)
-    out += _opinion(report.opinions.get((r.proposal_id, r.form_id)), st)
+    who = report.presiding(r.conflicted)
+    aside = ""
+    if who.deputy:
+        deputy = next((e.name for e in report.experts if e.id == who.expert_id), None)
+        aside = (f"专家组组长回避本项目，由副组长{deputy}主持评议并签署专家组意见。" if deputy
+                 else "专家组组长回避本项目，尚未指定主持评议的副组长。")
+    out += _opinion(report.opinions.get((r.proposal_id, r.form_id)), st, aside)
     return out
 
 

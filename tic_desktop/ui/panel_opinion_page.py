@@ -1,6 +1,8 @@
-"""专家组意见: per proposal × form, the chair's opinion in the usual five sections
-(core.panel_opinion.SECTIONS) and the chair's name, beside every expert's comments on that proposal
-(criterion comments and overall fields, by name, read-only) with 插入 into the focused section.
+"""专家组意见: the panel meeting record of the batch (date, place, mode, chair, deputy; saved at once),
+and per proposal × form the chair's opinion in the usual five sections (core.panel_opinion.SECTIONS),
+the dissent note (保留意见) and the name of who signs as 组长 — the deputy where the chair stands aside
+(回避) — beside every expert's comments on that proposal (criterion comments and overall fields, by
+name, read-only) with 插入 into the focused section.
 
 Edits are saved through ui.autosave.Autosave (debounced; ws.save_opinion on the GUI thread, one
 transaction); "已保存" shows only after the commit returned. The experts' comments come from the
@@ -32,15 +34,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tic_desktop.core.panel_opinion import SECTIONS, PanelOpinion
+from tic_desktop.core.panel_meeting import presiding
+from tic_desktop.core.panel_opinion import DISSENT, SECTIONS, PanelOpinion
 from tic_desktop.ui.agency_context import AgencyContext
 from tic_desktop.ui.autosave import Autosave, Edit
 from tic_desktop.ui.background import run_in_background
+from tic_desktop.ui.meeting_box import MeetingBox
 from tic_desktop.ui.people import person_text
 from tic_desktop.ui.table_model import ui_language
 
 KIND = "opinion"
 CHAIR = "chair_name"
+DISSENT_FIELD = "dissent"
 
 
 class PanelOpinionPage(QWidget):
@@ -80,10 +85,17 @@ class PanelOpinionPage(QWidget):
         self.savedLabel.setStyleSheet("color: #2e7d32;")
         head.addWidget(self.savedLabel)
         el.addLayout(head)
+        self.meeting = MeetingBox(self)
+        el.addWidget(self.meeting)
         chair = QFormLayout()
         self.chairEdit = QLineEdit()
-        chair.addRow(self.tr("专家组组长："), self.chairEdit)
+        chair.addRow(self.tr("签署人（组长）："), self.chairEdit)
         el.addLayout(chair)
+        self.asideLabel = QLabel()
+        self.asideLabel.setWordWrap(True)
+        self.asideLabel.setStyleSheet("color: #b26a00;")
+        self.asideLabel.setVisible(False)
+        el.addWidget(self.asideLabel)
         body = QWidget()
         bl = QVBoxLayout(body)
         bl.setContentsMargins(0, 0, 0, 0)
@@ -99,6 +111,12 @@ class PanelOpinionPage(QWidget):
             edit.installEventFilter(self)
             bl.addWidget(edit)
             self.sectionEdits[name] = edit
+        bl.addWidget(QLabel(f"<b>{DISSENT.zh if ui_language() == 'zh' else DISSENT.en}</b>"))
+        self.dissentEdit = QPlainTextEdit()
+        self.dissentEdit.setObjectName("section_dissent")
+        self.dissentEdit.setMinimumHeight(60)
+        self.dissentEdit.setPlaceholderText(self.tr("持不同意见的专家署名及其意见；一致通过的留空"))
+        bl.addWidget(self.dissentEdit)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -135,6 +153,8 @@ class PanelOpinionPage(QWidget):
     def _connect(self) -> None:
         self.proposalTree.currentItemChanged.connect(lambda item, _prev: self._on_proposal(item))
         self.chairEdit.textChanged.connect(lambda text: self._on_edit(CHAIR, text))
+        self.dissentEdit.textChanged.connect(lambda: self._on_edit(DISSENT_FIELD, self.dissentEdit.toPlainText()))
+        self.meeting.saved.connect(self._show_presiding)
         for name, edit in self.sectionEdits.items():
             edit.textChanged.connect(lambda n=name, e=edit: self._on_edit(n, e.toPlainText()))
         self.insertButton.clicked.connect(self.insert_selected)
@@ -175,12 +195,38 @@ class PanelOpinionPage(QWidget):
                         first = first or item
                 group.setExpanded(True)
         self.proposalTree.blockSignals(False)
+        self.meeting.set_context(ctx)
         self._mark_written()
         self.load_comments()
         if first is not None:
             self.proposalTree.setCurrentItem(first)
         else:
             self._on_proposal(None)
+
+    def _conflicted(self, proposal_id: str) -> tuple[str, ...]:
+        """Experts standing aside for a proposal: known in advance, or declared on their sheets."""
+        assert self.ctx is not None
+        known = [e.id for e in self.ctx.manifest.experts if proposal_id in e.known_conflicts]
+        declared = [x for (pid, _f), i in self.inputs.items() if pid == proposal_id for x in i.conflicted]
+        return tuple(dict.fromkeys([*known, *declared]))
+
+    def _show_presiding(self) -> None:
+        """Who signs for this proposal: the deputy where the chair stands aside (prefilled, said)."""
+        if self.ctx is None or self.key is None:
+            self.asideLabel.setVisible(False)
+            return
+        meeting = self.ctx.ws.meeting(self.ctx.batch_id)
+        chair = next((e.id for e in self.ctx.manifest.experts if e.chair), None)
+        who = presiding(meeting, chair, self._conflicted(self.key[0]))
+        self.asideLabel.setVisible(who.deputy)
+        if who.deputy:
+            name = self.ctx.expert_name(who.expert_id)
+            self.asideLabel.setText(
+                self.tr("组长回避本项目，由副组长 %1 主持评议并签署。").replace("%1", name) if name
+                else self.tr("组长回避本项目：请在上方“评审会议”中指定副组长主持评议。"))
+            stored = self.stored_opinion()
+            if name and (not stored.chair_name or stored.chair_name == self.ctx.chair_name()):
+                self.chairEdit.setText(name)
 
     def load_comments(self) -> None:
         """Read the experts' comments of the current sheets in a worker."""
@@ -201,6 +247,7 @@ class PanelOpinionPage(QWidget):
     def set_inputs(self, inputs: Sequence[Any]) -> None:
         self.inputs = {(i.proposal_id, i.form.id): i for i in inputs}
         self._fill_comments()
+        self._show_presiding()
 
     def _on_inputs(self, inputs: list[Any], ctx: AgencyContext) -> None:
         if ctx is self.ctx:
@@ -233,10 +280,12 @@ class PanelOpinionPage(QWidget):
         self.chairEdit.setText(opinion.chair_name or self.ctx.chair_name())
         for name, edit in self.sectionEdits.items():
             edit.setPlainText(opinion.section(name))
+        self.dissentEdit.setPlainText(opinion.dissent)
         self._loading = False
         self.savedLabel.setText(self.tr("已保存") if not opinion.is_empty else "")
         self._set_enabled(True)
         self._fill_comments()
+        self._show_presiding()
 
     def stored_opinion(self) -> PanelOpinion:
         if self.ctx is None or self.key is None:
@@ -351,6 +400,7 @@ class PanelOpinionPage(QWidget):
     # ── helpers ─────────────────────────────────────────────────────────────────────────────
     def _set_enabled(self, enabled: bool) -> None:
         self.chairEdit.setEnabled(enabled)
+        self.dissentEdit.setEnabled(enabled)
         for edit in self.sectionEdits.values():
             edit.setEnabled(enabled)
         if not enabled:

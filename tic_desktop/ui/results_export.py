@@ -43,7 +43,8 @@ def build_report(ws: Any, batch: Any, generated_at: str) -> Any:
         if o.status in ("rejected", "unpinned") and o.sheet_sha256 not in accepted_sha
     )
     return report_data(batch, consolidation, generated_at=generated_at, opinions=ws.opinions(batch_id),
-                       rejected=rejected, accepted_files=len(current), inputs=tuple(inputs))
+                       rejected=rejected, accepted_files=len(current), inputs=tuple(inputs),
+                       meeting=ws.meeting(batch_id))
 
 
 class ResultsExport(QWidget):
