@@ -23,9 +23,12 @@ from tic_desktop.demo import demo_agency_dir, write_demo_batch
 from tic_desktop.expert.session import ExpertSession, PinState
 from tic_desktop.formats.demo_key import DEMO_AGENCY_FINGERPRINT
 from tic_desktop.formats.keys import AgencyKeys, create_agency_keys, load_agency_keys
+from tic_desktop.paths import demo_source_dir
 from tic_desktop.simulate import make_key
 
-AGENCY = "天津市科技评估中心"  # the demo batch's agency name: realistic on purpose
+AGENCY = next(line.split(",", 1)[1].strip() for line in
+              (demo_source_dir() / "batch.csv").read_text("utf-8-sig").splitlines()
+              if line.startswith("agency_name,"))  # the demo batch's agency name: realistic on purpose
 BATCH_PASS = b"batch pass 7788"
 
 
@@ -140,7 +143,7 @@ def test_the_demo_workspace_opens_only_the_demo(tmp_path: Path, real: dict[str, 
 
 LOOK_ALIKES = {
     "zero-width space": AGENCY + "\u200b",
-    "zero-width inside": "天津市\u200b科技评估中心",
+    "zero-width inside": AGENCY[:3] + "\u200b" + AGENCY[3:],
     "trailing space": AGENCY + " ",
     "leading ideographic space": "\u3000" + AGENCY,
     "bidi override": "\u202e" + AGENCY,
@@ -193,7 +196,7 @@ def test_a_kept_batch_is_never_replaced_by_another_key(tmp_path: Path, real: dic
     s = working_session(tmp_path / "data", real)
     try:
         attacker = create_agency_keys(tmp_path / "attacker")
-        for name in ("天津市科技评估中心（新）", "天津市科技評估中心"):
+        for name in (AGENCY + "（新）", AGENCY.replace("评", "評")):
             assert name_problem(name) is None and name_key(name) != name_key(AGENCY)
             evil = forge(real["zip"], attacker, name=name)
             opened = ExpertSession.read(evil)
