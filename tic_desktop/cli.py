@@ -313,7 +313,8 @@ def inspect_json(opened: Any) -> dict[str, Any]:
     proposals = []
     for ref in m.proposals:
         p = opened.proposals[ref.id]
-        checks = check_budget(p) if p.budget or m.kind == "feasibility_review" else ()
+        applies = m.subsidy_policy_applies(p)
+        checks = check_budget(p) if applies else ()
         # the figures the policy check judged, so the budget line and the ✔/✘ line agree
         figures = next((c.figures for c in checks if c.code == "subsidy.ratio"), {})
         total = figures.get("total_investment", Decimal(0))
@@ -329,6 +330,9 @@ def inspect_json(opened: Any) -> dict[str, Any]:
             "kpis": [{"id": k.id, "name": k.name, "unit": k.unit, "target": format(k.target, "f"),
                       "achieved": None if k.achieved is None else format(k.achieved, "f")} for k in p.kpis],
         }
+        entry["subsidy_policy"] = "applies" if applies else "n/a"
+        entry["not_applicable"] = [n.model_dump() for n in p.not_applicable]
+        entry["integrity"] = None if p.integrity is None else p.integrity.model_dump()
         if checks:
             entry["policy"] = [{"code": c.code, "passed": c.passed, "text_zh": c.text("zh"), "text_en": c.text("en"),
                                 "figures": {k: format(v, "f") for k, v in c.figures.items()}} for c in checks]
@@ -377,6 +381,18 @@ def _summary(data: dict[str, Any], lang: str) -> str:
         for c in p.get("policy", []):
             mark = "✔" if c["passed"] else "✘"
             lines.append(f"      {mark} {c['text_zh'] if zh else c['text_en']}")
+        if p.get("subsidy_policy") == "n/a":
+            lines.append(_t(lang, "      财政补助政策核查：不适用（仅适用于综合性技术创新中心研发创新能力建设项目的方案论证）",
+                            "      City-subsidy policy checks: not applicable (only for a comprehensive center's R&D "
+                            "capacity project at the feasibility review)"))
+        for n in p.get("not_applicable", []):
+            lines.append(_t(lang, f"      不适用（机构确定）：{n['form_id']} {n['criterion_id']}　{n['reason']}",
+                            f"      not applicable (set by the agency): {n['form_id']} {n['criterion_id']}  {n['reason']}"))
+        if p.get("integrity") is not None:
+            found = p["integrity"]["record"]
+            lines.append(_t(lang, f"      科研诚信核查：{'有' if found else '无'}尚未了结的严重科研失信记录　{p['integrity']['note']}",
+                            f"      integrity check: {'a' if found else 'no'} unresolved serious misconduct record  "
+                            f"{p['integrity']['note']}"))
     lines.append(_t(lang, f"专家（{len(data['experts'])}）：", f"Experts ({len(data['experts'])}):"))
     for e in data["experts"]:
         role = ROLE_LABELS[e["role"]].get(lang)

@@ -81,6 +81,9 @@ def _adapt(src: Path, kind: str, variant: dict[str, Any], achieved: dict[str, di
         row[c_forms] = ";".join(variant["forms"])
     _write(src / "proposals.csv", proposals)
 
+    if not variant.get("budget", True):  # no R&D capacity project budget: only comprehensive centers have one
+        _write(src / "budget.csv", _read(src / "budget.csv")[:1])
+
     na_rows = variant.get("not_applicable", [])
     if na_rows:  # the items the agency sets not applicable per center (the same for every expert)
         _write(src / "not_applicable.csv", [["编号", "评分表", "评分项", "理由"], *na_rows])

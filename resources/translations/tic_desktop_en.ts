@@ -646,6 +646,10 @@ Replace the keys?</translation>
         <translation>Total</translation>
     </message>
     <message>
+        <source>不适用：市财政补助政策核查（不高于总投资 30%、每年不超过 500 万元、连续支持 3 年）只适用于综合性技术创新中心研发创新能力建设项目的方案论证。</source>
+        <translation>Not applicable: the city-subsidy policy checks (at most 30% of the total investment, 5 M CNY a year, 3 consecutive years) apply only to a comprehensive center&apos;s R&amp;D capacity project at the feasibility review.</translation>
+    </message>
+    <message>
         <source>{mark} {text}</source>
         <translation>{mark} {text}</translation>
     </message>
@@ -1764,6 +1768,14 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>密钥 %1</source>
         <translation>Key %1</translation>
+    </message>
+    <message>
+        <source>评审机构科研诚信核查：依托单位或中心负责人有尚未了结的严重科研失信记录</source>
+        <translation>Agency&apos;s research-integrity check: the host unit or the center&apos;s head HAS an unresolved serious misconduct record</translation>
+    </message>
+    <message>
+        <source>评审机构科研诚信核查：依托单位及中心负责人无尚未了结的严重科研失信记录</source>
+        <translation>Agency&apos;s research-integrity check: no unresolved serious misconduct record of the host unit or the center&apos;s head</translation>
     </message>
     <message>
         <source>您已对该项目申请回避：材料不予打开，也不能评分。</source>

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -94,6 +94,17 @@ class Manifest(Strict):
         if self.pledge is None:
             return PLEDGE
         return Text.model_construct(zh=self.pledge.zh, en=self.pledge.en)
+
+    def subsidy_policy_applies(self, proposal: Any) -> bool:
+        """Whether the city-subsidy limits (30%, 5 M CNY a year, 3 years) apply to this proposal: the
+        rule of one of its forms says so for its center type (the plan: a comprehensive center's R&D
+        capacity project at the feasibility review)."""
+        for fid in proposal.forms:
+            rule = self.consolidation.get(fid)
+            type_rule = rule.for_type(proposal.center_type) if rule is not None else None
+            if type_rule is not None and type_rule.subsidy_policy:
+                return True
+        return False
 
     @property
     def experts_mark_na(self) -> bool:

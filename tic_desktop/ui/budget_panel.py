@@ -83,7 +83,10 @@ class BudgetPanel(QWidget):
         layout.addStretch(1)
         self.setStyleSheet("QLabel#panelHeading { font-weight: bold; } QTableView::item { padding: 0px 8px; }")
 
-    def set_proposal(self, proposal: Proposal) -> None:
+    def set_proposal(self, proposal: Proposal, policy_applies: bool = True) -> None:
+        """Show the budget; the policy checks only where they apply (`Manifest.subsidy_policy_applies`),
+        else one line saying 不适用."""
+        self._policy_applies = policy_applies
         bold = QFont(self.font())
         bold.setBold(True)
         rows: list[tuple[object, ...]] = []
@@ -111,6 +114,14 @@ class BudgetPanel(QWidget):
             label.deleteLater()
         self._check_labels = []
         lang = ui_language()
+        if not getattr(self, "_policy_applies", True):
+            label = QLabel(self.tr("不适用：市财政补助政策核查（不高于总投资 30%、每年不超过 500 万元、连续支持 3 年）"
+                                   "只适用于综合性技术创新中心研发创新能力建设项目的方案论证。"), self)
+            label.setWordWrap(True)
+            label.setProperty("code", "policy.not_applicable")
+            self._checks.addWidget(label)
+            self._check_labels.append(label)
+            return
         for check in check_budget(proposal):
             mark = "✔" if check.passed else "✘"
             label = QLabel(self.tr("{mark} {text}").format(mark=mark, text=check.text(lang)), self)

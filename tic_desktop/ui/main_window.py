@@ -74,6 +74,12 @@ class MainWindow(QMainWindow):
         self.proposals = ProposalList(self)
         self.ui.listLayout.addWidget(self.proposals)
         self.viewer = DocumentViewer(self)
+        # the agency's integrity check of the center (科研诚信核查), shown to every expert above its documents
+        self.integrity_note = QLabel(self)
+        self.integrity_note.setObjectName("integrityNote")
+        self.integrity_note.setWordWrap(True)
+        self.integrity_note.setVisible(False)
+        self.ui.documentsLayout.addWidget(self.integrity_note)
         self.ui.documentsLayout.addWidget(self.viewer)
         self.budget = BudgetPanel(self)
         self.ui.budgetLayout.addWidget(self.budget)
@@ -233,6 +239,17 @@ class MainWindow(QMainWindow):
         if self.current_id:
             self.proposals.select(self.current_id)
 
+    def _show_integrity(self, proposal: Any) -> None:
+        check = proposal.integrity
+        self.integrity_note.setVisible(check is not None)
+        if check is None:
+            return
+        found = (self.tr("评审机构科研诚信核查：依托单位或中心负责人有尚未了结的严重科研失信记录") if check.record
+                 else self.tr("评审机构科研诚信核查：依托单位及中心负责人无尚未了结的严重科研失信记录"))
+        self.integrity_note.setText(found + (f"（{check.note}）" if check.note else ""))
+        color, back = ("#b71c1c", "#fef2f2") if check.record else ("#1b5e20", "#f0fdf4")
+        self.integrity_note.setStyleSheet(f"QLabel {{ color: {color}; background: {back}; padding: 4px 8px; }}")
+
     # -- one proposal --------------------------------------------------------------------------
     def show_proposal(self, proposal_id: str) -> None:
         session = self.session
@@ -243,12 +260,18 @@ class MainWindow(QMainWindow):
         try:
             self.current_id = proposal_id
             proposal = session.opened.proposals[proposal_id]
-            self.budget.set_proposal(proposal)
+            self._show_integrity(proposal)
+            applies = session.opened.manifest.subsidy_policy_applies(proposal)
+            self.budget.set_proposal(proposal, applies)
             self.kpis.set_proposal(proposal)
             conflicted = session.is_conflicted(proposal_id)
             tabs = self.ui.centerTabs
             for tab in (self.ui.budgetTab, self.ui.kpiTab):
                 tabs.setTabEnabled(tabs.indexOf(tab), not conflicted)
+            # no R&D capacity budget and no policy check (professional / engineering centers): no tab
+            tabs.setTabVisible(tabs.indexOf(self.ui.budgetTab), applies or bool(proposal.budget))
+            if not tabs.isTabVisible(tabs.currentIndex()):
+                tabs.setCurrentWidget(self.ui.documentsTab)
             if conflicted:
                 tabs.setCurrentWidget(self.ui.documentsTab)
                 self.viewer.clear(self.tr("您已对该项目申请回避：材料不予打开，也不能评分。"))
