@@ -63,12 +63,16 @@ def build_pdf(pages: tuple[tuple[str, str], ...] = PDF_PAGES) -> bytes:
 
 @pytest.fixture(autouse=True)
 def _chinese_locale(qapp):
-    """The UI in Chinese, as i18n.install_translators(app, "zh") leaves it."""
+    """The UI in Chinese, as i18n.install_translators(app, "zh") leaves it; a test that switched the app
+    to English (create_app with TIC_LANG=en) does not leave its translator to the next test."""
     from PySide6.QtCore import QLocale
+
+    from tic_desktop.ui.i18n import install_translators
 
     previous = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     yield
+    install_translators(qapp, "zh")
     QLocale.setDefault(previous)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tic_desktop.storage.atomic import atomic_write
+from tic_desktop.storage.atomic import atomic_write, cleanup_stray_temps
 
 FOLDER_SUFFIX = "-打印件"
 
@@ -39,6 +39,7 @@ def write_printables(sheet_path: Path, members: Mapping[str, bytes]) -> Printabl
     written: list[Path] = []
     try:
         folder.mkdir(exist_ok=True)
+        cleanup_stray_temps(folder)  # an earlier export killed while writing these
         for name in names:
             path = folder / name.rsplit("/", 1)[-1]
             atomic_write(path, members[name])
