@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tic_desktop import demo_material
 from tic_desktop.core.forms import KINDS
 from tic_desktop.core.proposal import Document
 from tic_desktop.formats import keys as agency_keys
@@ -120,19 +121,28 @@ def _build_demo(tmp_dir: Path, kind: str) -> tuple[Path, BatchSpec]:
     _adapt(src, kind, variants[kind], variants["achieved"])
 
     spec = read_source(src)  # the proposals as the batch will carry them, for the PDF tables
-    title = Path(PLAN_DOCUMENT).stem
+    plan_title = Path(PLAN_DOCUMENT).stem
+    # each kind its own material (variants.json "documents"), in the order read_source lists them
+    titles = sorted(variants[kind]["documents"], key=lambda t: (t != plan_title, f"{t}.pdf"))
     proposals, documents = [], {}
     for proposal in spec.proposals:
-        plan = ConstructionPlan.model_validate_json((demo / "plans" / f"{proposal.id}.json").read_bytes())
-        if not plan.title.startswith(proposal.center_name):
-            plan = plan.model_copy(update={"title": f"{proposal.center_name}建设方案"})
         folder = src / "proposals" / proposal.id
         folder.mkdir(parents=True)
-        pdf = render_plan_pdf(plan, proposal)
-        (folder / PLAN_DOCUMENT).write_bytes(pdf)
-        member = f"proposals/{proposal.id}/{document_member_name(title, set())}"
-        documents[member] = pdf
-        proposals.append(proposal.model_copy(update={"documents": (Document(path=member, title=title),)}))
+        taken: set[str] = set()
+        docs = []
+        for title in titles:
+            if title == plan_title:
+                plan = ConstructionPlan.model_validate_json((demo / "plans" / f"{proposal.id}.json").read_bytes())
+                if not plan.title.startswith(proposal.center_name):
+                    plan = plan.model_copy(update={"title": f"{proposal.center_name}建设方案"})
+                pdf = render_plan_pdf(plan, proposal)
+            else:
+                pdf = demo_material.render(title, proposal)
+            (folder / f"{title}.pdf").write_bytes(pdf)
+            member = f"proposals/{proposal.id}/{document_member_name(title, taken)}"
+            documents[member] = pdf
+            docs.append(Document(path=member, title=title))
+        proposals.append(proposal.model_copy(update={"documents": tuple(docs)}))
     return src, dataclasses.replace(spec, proposals=proposals, documents=documents)
 
 

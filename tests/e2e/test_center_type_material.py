@@ -76,3 +76,19 @@ def test_expert_app_periodic_center(qtbot, tmp_path: Path) -> None:
     window.resize(1280, 800)
     if __import__("os").environ.get("TIC_SHOT_DIR"):
         window.grab().save(str(Path(__import__("os").environ["TIC_SHOT_DIR"]) / "periodic-expert.png"))
+
+
+def test_each_kind_has_its_own_material(tmp_path: Path) -> None:
+    periodic = build_demo_source(tmp_path / "p", "periodic_assessment")
+    term_end = build_demo_source(tmp_path / "t", "term_end_evaluation")
+    for folder in (periodic / "proposals").iterdir():
+        assert sorted(p.name for p in folder.iterdir()) == ["自评报告.pdf"]
+    assert (periodic / "budget.csv").read_text("utf-8-sig").strip().count("\n") == 0  # the header alone
+    for folder in (term_end / "proposals").iterdir():
+        assert sorted(p.name for p in folder.iterdir()) == ["专项审计报告.pdf", "建设总结报告.pdf", "建设方案.pdf"]
+    text = subprocess.run(["pdftotext", str(term_end / "proposals" / "TJ-AI-01" / "专项审计报告.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "专项审计报告" in text and "天津津审会计师事务所有限公司" in text and "专款专用" in text
+    text = subprocess.run(["pdftotext", str(periodic / "proposals" / "TJ-IM-03" / "自评报告.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "工程技术研究中心" in text and "专业性技术创新中心序列" in text

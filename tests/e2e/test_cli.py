@@ -72,7 +72,9 @@ def test_demo_batch_and_inspect_json(demo_batches: dict[str, Path], kind: str) -
         assert total == 100
     proposals = data["proposals"]
     assert [p["id"] for p in proposals] == ["TJ-AI-01", "TJ-BM-04", "TJ-IM-03", "TJ-NE-05", "TJ-NM-06", "TJ-SB-02"]
-    assert all(p["forms"] == expected_forms and len(p["documents"]) == 1 for p in proposals)
+    titles = {"feasibility_review": ["建设方案"], "term_end_evaluation": ["建设方案", "专项审计报告", "建设总结报告"],
+              "periodic_assessment": ["自评报告"]}[kind]  # each kind its own material
+    assert all(p["forms"] == expected_forms and [d["title"] for d in p["documents"]] == titles for p in proposals)
     experts = data["experts"]
     assert len(experts) == 7 and [e["id"] for e in experts if e["chair"]] == ["E01"]
     assert sorted(e["role"] for e in experts) == ["finance", "management"] + ["technical"] * 5

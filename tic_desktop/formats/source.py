@@ -76,7 +76,8 @@ _IGNORED_COLUMNS = {"备注", "说明", "note", "notes", "remark", "remarks"}
 _IGNORED_FILES = {"thumbs.db", "desktop.ini"}
 DOCUMENT_NAMES = {"建设方案": "plan", "研发创新能力建设项目": "rd-project", "研发能力建设项目": "rd-project",
                   "相关证明材料": "evidence", "证明材料": "evidence", "财务审计报告": "audit", "审计报告": "audit",
-                  "总结报告": "summary", "建设期满总结报告": "summary", "自评报告": "self-assessment",
+                  "总结报告": "summary", "建设期满总结报告": "summary", "建设总结报告": "summary",
+                  "专项审计报告": "audit", "自评报告": "self-assessment",
                   "建设任务书": "task-book", "任务书": "task-book", "年度报告": "annual-report"}
 """Safe member names for the usual Chinese document titles (the title itself is kept)."""
 
