@@ -2,7 +2,7 @@
 
     tic-desktop [--demo] [FILE ...]                        the app (tic_desktop.app.main)
     tic-desktop demo-batch DIR [--kind K] [--passphrase-file F]
-    tic-desktop keys create AGENCY_DIR [--passphrase-file F]
+    tic-desktop keys create AGENCY_DIR (--passphrase-file F | --no-passphrase)
     tic-desktop batch build SRC_DIR -o OUT.ticbatch --key AGENCY_DIR
                             [--key-passphrase-file F] [--passphrase-file F | --recipient AGE_PUBKEY ...]
     tic-desktop batch inspect FILE [--passphrase-file F | --identity F] [--json]
@@ -123,7 +123,14 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
                                                "Create the agency signing and encryption keys in AGENCY_DIR and print the "
                                                "fingerprint (print it in the invitation letter)."))
     create.add_argument("agency_dir", metavar="AGENCY_DIR", type=Path, help=t("密钥文件夹（不能已有密钥）", "key folder (must hold no keys yet)"))
-    create.add_argument("--passphrase-file", type=Path, metavar="F", help=t("用该文件中的口令保护签名密钥", "protect the signing key with the passphrase in F"))
+    protect = create.add_mutually_exclusive_group()
+    protect.add_argument("--passphrase-file", type=Path, metavar="F",
+                         help=t("用该文件中的口令保护签名密钥和 agency.agekey（与图形界面相同的强度要求）",
+                                "protect the signing key and agency.agekey with the passphrase in F (the app's "
+                                "strength rules apply)"))
+    protect.add_argument("--no-passphrase", action="store_true",
+                         help=t("不设口令（不推荐：任何拿到文件夹的人都能签名和解密评分表）",
+                                "no passphrase (not recommended: whoever gets the folder can sign and read the sheets)"))
 
     batch = sub.add_parser("batch", lang=lang, help=t("生成或查看评审批次", "build or inspect a batch"),
                            description=t("评审批次（.ticbatch）。", "Review batches (.ticbatch)."))
@@ -136,7 +143,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     build.add_argument("src_dir", metavar="SRC_DIR", type=Path, help=t("批次源文件夹", "batch source folder"))
     build.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.ticbatch", help=t("输出的批次文件", "batch file to write"))
     build.add_argument("--key", required=True, type=Path, metavar="AGENCY_DIR", help=t("机构密钥文件夹", "agency key folder"))
-    build.add_argument("--key-passphrase-file", type=Path, metavar="F", help=t("签名密钥的口令文件", "passphrase file of the signing key"))
+    add_key_passphrase_option(build, lang)
     enc = build.add_mutually_exclusive_group()
     enc.add_argument("--passphrase-file", type=Path, metavar="F", help=t("用该文件中的口令加密批次", "encrypt with the passphrase in F"))
     enc.add_argument("--recipient", action="append", default=[], metavar="AGE_PUBKEY",
@@ -149,6 +156,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     secret = insp.add_mutually_exclusive_group()
     secret.add_argument("--passphrase-file", type=Path, metavar="F", help=t("解密口令文件", "decryption passphrase file"))
     secret.add_argument("--identity", type=Path, metavar="F", help=t("age 私钥文件", "age identity file"))
+    add_key_passphrase_option(insp, lang)
     insp.add_argument("--json", action="store_true", help=t("以 JSON 输出", "print JSON"))
     add_sheet_commands(sub, lang)
     from tic_desktop.cli_consolidate import add_consolidate_command  # noqa: PLC0415 - not on the app's start
@@ -183,6 +191,7 @@ def add_sheet_commands(sub: Any, lang: str) -> None:
                      help=t("可信签名者文件（OpenSSH allowed_signers），核对专家登记的密钥",
                             "OpenSSH allowed_signers file: check each expert's enrolled key"))
     ver.add_argument("--batch-passphrase-file", type=Path, metavar="F", help=t("批次文件的解密口令文件", "passphrase file of the batch"))
+    add_key_passphrase_option(ver, lang)
 
     sim = sub.add_parser("simulate", lang=lang, help=t("模拟全部专家评分并生成签名评分表", "signed sheets as if every expert had scored"),
                          description=t("如同批次中每位专家都已在软件中完成评分：生成 DIR/<专家编号>.ticsheet、专家公钥（DIR/keys/）"
@@ -205,6 +214,7 @@ def add_sheet_commands(sub: Any, lang: str) -> None:
     secret = sim.add_mutually_exclusive_group()
     secret.add_argument("--passphrase-file", type=Path, metavar="F", help=t("批次解密口令文件", "batch passphrase file"))
     secret.add_argument("--identity", type=Path, metavar="F", help=t("批次解密 age 私钥文件", "age identity file for the batch"))
+    add_key_passphrase_option(sim, lang)
 
 
 def add_self_test_command(sub: Any, lang: str) -> None:
@@ -237,6 +247,69 @@ def read_passphrase(path: Path, lang: str) -> bytes:
     return data
 
 
+def add_key_passphrase_option(p: argparse.ArgumentParser, lang: str) -> None:
+    """`--key-passphrase-file F`: the agency passphrase that unseals agency_ed25519 and agency.agekey."""
+    p.add_argument("--key-passphrase-file", type=Path, metavar="F",
+                   help=_t(lang, "机构密钥口令文件（解开 agency_ed25519 和 agency.agekey）",
+                           "agency key passphrase file (unseals agency_ed25519 and agency.agekey)"))
+
+
+def _key_error(exc: Rejected, lang: str) -> CliError:
+    hint = ""
+    if exc.code == "keys.passphrase_required":
+        hint = _t(lang, "请用 --key-passphrase-file F 给出机构密钥口令。",
+                  " Give the agency key passphrase with --key-passphrase-file F.")
+    return CliError(_t(lang, "错误：", "error: ") + exc.text(lang) + hint + f" [{exc.code}]")
+
+
+NOTES: list[tuple[str, bool]] = []
+"""(line, is a warning) to print once the command has done its work (never before a one-line error):
+warnings on stderr, the demo notice on stdout."""
+
+
+def warn_plain_keys(lang: str, *, demo: bool, what: str) -> None:
+    """One line after the command's output when agency keys are not sealed under a passphrase: a warning on
+    stderr, or for the DEMO-ONLY keys (plain by design) a notice on stdout."""
+    if demo:
+        NOTES.append((_t(lang, f"注意：{what} 是演示密钥（仅供演示），按设计不加口令；不要用于真实评审。",
+                 f"Note: {what} is a DEMO-ONLY key, left without a passphrase by design; never use it for a real review."),
+                      False))
+    else:
+        NOTES.append((_t(lang, f"警告：{what} 未用口令保护，任何拿到该文件的人都能解密评分表或以机构名义签名。"
+                       "请生成带口令的新密钥（tic-desktop keys create --passphrase-file F）。",
+                 f"warning: {what} is not protected by a passphrase: whoever gets the file can read the score sheets "
+                 "or sign as the agency. Make new keys with a passphrase (tic-desktop keys create --passphrase-file F)."),
+                      True))
+
+
+def _is_demo_identity(text: str) -> bool:
+    from tic_desktop.demo import demo_agency_dir
+    from tic_desktop.formats import keys as k
+
+    try:
+        demo, _plain = k.read_identity(demo_agency_dir() / k.AGE_IDENTITY_FILE)
+        return str(k.parse_age_identity(text).to_public()) == str(k.parse_age_identity(demo).to_public())
+    except (Rejected, OSError):
+        return False
+
+
+def load_identity(path: Path, key_passphrase_file: Path | None, lang: str, *, agency: bool = True) -> str:
+    """The text of an age identity file named on the command line (`--identity`): a sealed
+    agency.agekey is opened with `--key-passphrase-file`; a plain agency key gets a line on stderr."""
+    from tic_desktop.formats import keys as k
+
+    secret = read_passphrase(key_passphrase_file, lang) if key_passphrase_file else None
+    try:
+        text, plain = k.read_identity(path, secret)
+    except Rejected as exc:
+        if exc.code == k.INVALID and not agency:  # not an agency key file: the batch reader says what is wrong
+            return path.read_text("utf-8")
+        raise _key_error(exc, lang) from None
+    if plain and agency:
+        warn_plain_keys(lang, demo=_is_demo_identity(text), what=str(path))
+    return text
+
+
 def _number(d: Decimal) -> int | float | str:
     if d == d.to_integral_value():
         return int(d)
@@ -261,10 +334,21 @@ def cmd_demo_batch(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_keys_create(args: argparse.Namespace, lang: str) -> int:
-    from tic_desktop.formats.keys import create_agency_keys
+    from tic_desktop.core.errors import message
+    from tic_desktop.core.passphrase import check_passphrase
+    from tic_desktop.formats.keys import PASSPHRASE_MISSING, create_agency_keys
 
+    if args.passphrase_file is None and not args.no_passphrase:
+        raise CliError(_t(lang, "错误：", "error: ") + message(PASSPHRASE_MISSING, lang) + f" [{PASSPHRASE_MISSING}]")
     passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
+    if passphrase is not None:
+        strength = check_passphrase(passphrase.decode("utf-8", "replace"))
+        if not strength.ok:
+            raise CliError(_t(lang, "错误：口令不够强：", "error: the passphrase is too weak: ")
+                           + message(strength.code or "", lang) + f" [{strength.code}]")
     keys = create_agency_keys(args.agency_dir, passphrase=passphrase)
+    if passphrase is None:
+        warn_plain_keys(lang, demo=False, what=str(args.agency_dir))
     print(_t(lang, f"已在 {args.agency_dir} 生成机构密钥。", f"Agency keys created in {args.agency_dir}."))
     print(_t(lang, f"机构密钥指纹：{keys.fingerprint}", f"Agency key fingerprint: {keys.fingerprint}"))
     print(_t(lang, f"评分表加密公钥：{keys.age_recipient}", f"Score sheet encryption key: {keys.age_recipient}"))
@@ -283,7 +367,12 @@ def cmd_batch_build(args: argparse.Namespace, lang: str) -> int:
         raise CliError(_t(lang, f"机构密钥文件夹 {key_dir} 中没有机构密钥。请先运行：tic-desktop keys create {key_dir}",
                           f"The folder {key_dir} holds no agency keys. Create them first: tic-desktop keys create {key_dir}"))
     key_pass = read_passphrase(args.key_passphrase_file, lang) if args.key_passphrase_file else None
-    keys = k.load_agency_keys(key_dir, passphrase=key_pass)
+    try:
+        keys = k.load_agency_keys(key_dir, passphrase=key_pass)
+    except Rejected as exc:
+        raise _key_error(exc, lang) from None
+    if keys.plain_identity:
+        warn_plain_keys(lang, demo=_is_demo_identity(keys.age_identity_text()), what=str(key_dir))
     passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
     written = build_batches(args.src_dir, args.output, keys, passphrase=passphrase, recipients=args.recipient)
     how = (_t(lang, "已用口令加密", "passphrase-encrypted") if passphrase else
@@ -409,7 +498,7 @@ def cmd_batch_inspect(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.formats.batch import read_batch
 
     passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
-    identity = args.identity.read_text("utf-8") if args.identity else None
+    identity = load_identity(args.identity, args.key_passphrase_file, lang, agency=False) if args.identity else None
     opened = read_batch(args.file, passphrase=passphrase, identity=identity)
     data = inspect_json(opened)
     if args.json:
@@ -424,7 +513,7 @@ def cmd_sheets_verify(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.formats.sheet import read_sheet
 
     passphrase = read_passphrase(args.batch_passphrase_file, lang) if args.batch_passphrase_file else None
-    identity = args.identity.read_text("utf-8")
+    identity = load_identity(args.identity, args.key_passphrase_file, lang)
     try:
         opened = read_batch(args.batch, passphrase=passphrase, identity=identity if passphrase is None else None)
     except Rejected as exc:
@@ -460,7 +549,7 @@ def cmd_simulate(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.simulate import simulate
 
     passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
-    identity = args.identity.read_text("utf-8") if args.identity else None
+    identity = load_identity(args.identity, args.key_passphrase_file, lang, agency=False) if args.identity else None
     done = simulate(args.batch, args.output, seed=args.seed, scores_csv=args.scores, passphrase=passphrase,
                     identity=identity)
     for s in done:
@@ -516,8 +605,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     action = (getattr(args, "keys_command", None) or getattr(args, "batch_command", None)
               or getattr(args, "sheets_command", None) or getattr(args, "pool_command", None))
     handler = handlers[(args.command, action)]
+    NOTES.clear()
     try:
-        return handler(args, lang)
+        result = handler(args, lang)
+        for note, warning in dict.fromkeys(NOTES):
+            print(note, file=sys.stderr if warning else sys.stdout)
+        return result
     except CliError as exc:
         print(str(exc), file=sys.stderr)
     except Rejected as exc:

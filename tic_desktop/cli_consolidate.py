@@ -2,6 +2,7 @@
 
     tic-desktop consolidate --batch B --identity AGENCY_DIR/agency.agekey SHEETS... -o OUT_DIR
                             [--allowed-signers F | --trust-first-use] [--batch-passphrase-file F]
+                            [--key-passphrase-file F]
 
 Every file goes through `agency.importer.import_sheets` (the app's pipeline) on an agency
 workspace in a temporary folder that is removed afterwards; nothing is written outside OUT_DIR but
@@ -26,7 +27,7 @@ from tic_desktop.core.errors import Rejected
 
 
 def add_consolidate_command(sub: Any, lang: str) -> None:
-    from tic_desktop.cli import _t
+    from tic_desktop.cli import _t, add_key_passphrase_option
 
     def t(zh: str, en: str) -> str:
         return _t(lang, zh, en)
@@ -64,6 +65,7 @@ def add_consolidate_command(sub: Any, lang: str) -> None:
                              "enrolment sheets afterwards)"))
     p.add_argument("--batch-passphrase-file", type=Path, metavar="F",
                    help=t("批次文件的解密口令文件（批次用口令加密时）", "passphrase file of the batch (when it is passphrase-encrypted)"))
+    add_key_passphrase_option(p, lang)
 
 
 def _line(lang: str, mark: str, path: str, text: str) -> str:
@@ -75,7 +77,7 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.agency.inputs import consolidation_inputs
     from tic_desktop.agency.report import RejectedFile, report_data
     from tic_desktop.agency.workspace import AgencyWorkspace
-    from tic_desktop.cli import CliError, _t, read_passphrase
+    from tic_desktop.cli import CliError, _t, load_identity, read_passphrase
     from tic_desktop.core.consolidation import consolidate
     from tic_desktop.core.errors import message
     from tic_desktop.formats.sheet import KEY_UNKNOWN
@@ -83,7 +85,7 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
     def t(zh: str, en: str) -> str:
         return _t(lang, zh, en)
 
-    identity = args.identity.read_text("utf-8")
+    identity = load_identity(args.identity, args.key_passphrase_file, lang)
     passphrase = read_passphrase(args.batch_passphrase_file, lang) if args.batch_passphrase_file else None
     signers = args.allowed_signers.read_text("utf-8") if args.allowed_signers else None
     with tempfile.TemporaryDirectory(prefix="tic-consolidate-") as tmp:

@@ -119,24 +119,29 @@ def test_encrypted_demo_batch(tmp_path: Path) -> None:
 
 def test_build_from_a_source_folder_with_new_keys(tmp_path: Path) -> None:
     src = build_demo_source(tmp_path / "src", "term_end_evaluation")
-    out = ok("keys", "create", tmp_path / "agency")
+    (tmp_path / "kp").write_text("Agency pass 2026\n")
+    kp = ("--key-passphrase-file", tmp_path / "kp")
+    out = ok("keys", "create", tmp_path / "agency", "--passphrase-file", tmp_path / "kp")
     fingerprint = re.search(r"SHA256:[A-Za-z0-9+/]{43}", out)
     assert fingerprint is not None
-    recipient = (tmp_path / "agency" / "agency.agekey").read_text().split("public key: ")[1].split()[0]
-    ok("batch", "build", src, "-o", tmp_path / "b.ticbatch", "--key", tmp_path / "agency", "--recipient", recipient)
-    data = json.loads(ok("batch", "inspect", tmp_path / "b.ticbatch", "--identity", tmp_path / "agency" / "agency.agekey", "--json"))
+    recipient = (tmp_path / "agency" / "agency.agekey.pub").read_text().strip()
+    assert recipient in out
+    ok("batch", "build", src, "-o", tmp_path / "b.ticbatch", "--key", tmp_path / "agency", *kp, "--recipient", recipient)
+    data = json.loads(ok("batch", "inspect", tmp_path / "b.ticbatch", "--identity", tmp_path / "agency" / "agency.agekey",
+                         *kp, "--json"))
     assert data["agency_fingerprint"] == fingerprint.group(0)
     assert data["kind"] == "term_end_evaluation" and data["batch_id"] == "TJTIC-2026-T1"
     assert "私钥" in one_line_error(cli("batch", "inspect", tmp_path / "b.ticbatch"))
     # the keys are never overwritten
-    assert "已有机构密钥" in one_line_error(cli("keys", "create", tmp_path / "agency"))
+    assert "已有机构密钥" in one_line_error(cli("keys", "create", tmp_path / "agency", "--passphrase-file", tmp_path / "kp"))
 
 
 def test_build_with_a_protected_signing_key(tmp_path: Path) -> None:
     src = build_demo_source(tmp_path / "src", "feasibility_review")
-    (tmp_path / "kp").write_text("key pass\n")
+    (tmp_path / "kp").write_text("key pass 12345\n")
     ok("keys", "create", tmp_path / "agency", "--passphrase-file", tmp_path / "kp")
-    one_line_error(cli("batch", "build", src, "-o", tmp_path / "b.ticbatch", "--key", tmp_path / "agency"))
+    line = one_line_error(cli("batch", "build", src, "-o", tmp_path / "b.ticbatch", "--key", tmp_path / "agency"))
+    assert "--key-passphrase-file" in line and "[keys.passphrase_required]" in line
     ok("batch", "build", src, "-o", tmp_path / "b.ticbatch", "--key", tmp_path / "agency", "--key-passphrase-file", tmp_path / "kp")
     assert ok("batch", "inspect", tmp_path / "b.ticbatch").startswith("批次：")
 
@@ -199,3 +204,59 @@ def test_help_language() -> None:
                        env={**environ, "LANG": "en_US.UTF-8"}, timeout=60)
     assert r.returncode == 0 and "usage: tic-desktop" in r.stdout
     assert "子命令" in ok("--help")
+
+
+# ── agency keys at rest (issue 11, finding 7) ───────────────────────────────────────────────
+
+def test_keys_create_refuses_an_unprotected_or_weak_key(tmp_path: Path) -> None:
+    line = one_line_error(cli("keys", "create", tmp_path / "a"))
+    assert "--no-passphrase" in line and "[keys.passphrase_missing]" in line
+    assert not (tmp_path / "a" / "agency_ed25519").exists()
+    for weak, code in (("x", "passphrase.too_short"), ("abcdefghijkl", "passphrase.common"),
+                       ("zhongguotianjinkeji", "passphrase.one_class")):
+        (tmp_path / "weak").write_text(weak + "\n")
+        line = one_line_error(cli("keys", "create", tmp_path / "a", "--passphrase-file", tmp_path / "weak", lang="en"))
+        assert f"[{code}]" in line and "too weak" in line
+        assert not (tmp_path / "a" / "agency_ed25519").exists()
+    # both at once is a usage error
+    (tmp_path / "kp").write_text("Agency pass 2026\n")
+    one_line_error(cli("keys", "create", tmp_path / "a", "--passphrase-file", tmp_path / "kp", "--no-passphrase"))
+
+
+def test_keys_create_no_passphrase_warns(tmp_path: Path) -> None:
+    r = cli("keys", "create", tmp_path / "a", "--no-passphrase", lang="en")
+    assert r.returncode == 0 and "SHA256:" in r.stdout
+    assert "warning:" in r.stderr and "not protected by a passphrase" in r.stderr
+    assert (tmp_path / "a" / "agency.agekey").read_text().startswith("# created:")
+    # using it later warns again
+    src = build_demo_source(tmp_path / "src")
+    r = cli("batch", "build", src, "-o", tmp_path / "b.ticbatch", "--key", tmp_path / "a", lang="en")
+    assert r.returncode == 0 and "not protected by a passphrase" in r.stderr
+
+
+def test_the_protected_agekey_needs_the_passphrase_on_every_command(tmp_path: Path) -> None:
+    import pyrage
+
+    (tmp_path / "kp").write_text("Agency pass 2026\n")
+    (tmp_path / "wrong").write_text("Agency pass 2025\n")
+    ok("keys", "create", tmp_path / "agency", "--passphrase-file", tmp_path / "kp")
+    agekey = tmp_path / "agency" / "agency.agekey"
+    assert agekey.read_bytes().startswith(b"age-encryption.org/v1")
+    assert "AGE-SECRET-KEY-1" in pyrage.passphrase.decrypt(agekey.read_bytes(), "Agency pass 2026").decode()
+    src = build_demo_source(tmp_path / "src")
+    ok("batch", "build", src, "-o", tmp_path / "b.ticbatch", "--key", tmp_path / "agency",
+       "--key-passphrase-file", tmp_path / "kp")
+    ok("simulate", tmp_path / "b.ticbatch", "-o", tmp_path / "sim")
+    sheets = sorted((tmp_path / "sim").glob("*.ticsheet"))
+    common = ("--batch", tmp_path / "b.ticbatch", "--identity", agekey)
+    for command in (("sheets", "verify", *sheets, *common, "--allowed-signers", tmp_path / "sim" / "allowed_signers"),
+                    ("consolidate", *common, "--allowed-signers", tmp_path / "sim" / "allowed_signers",
+                     tmp_path / "sim", "-o", tmp_path / "out")):
+        line = one_line_error(cli(*command))
+        assert "--key-passphrase-file" in line and "[keys.passphrase_required]" in line
+        line = one_line_error(cli(*command, "--key-passphrase-file", tmp_path / "wrong", lang="en"))
+        assert "passphrase is wrong" in line and "[keys.wrong_passphrase]" in line
+        r = cli(*command, "--key-passphrase-file", tmp_path / "kp")
+        assert r.returncode == 0, r.stderr
+        assert "警告" not in r.stderr
+    assert (tmp_path / "out" / "results.csv").exists()

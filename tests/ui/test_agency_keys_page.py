@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.e2e.flow import wait_until
 from tic_desktop.agency import keys as ak
-from tic_desktop.expert import age_passphrase
+from tic_desktop.formats import age_passphrase
 from tic_desktop.formats.keys import load_agency_keys
 from tic_desktop.ui.agency_keys_page import AgencyKeysPage
 

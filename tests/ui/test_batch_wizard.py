@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.flow import wait_until
 from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.demo import build_demo_source, copy_demo_keys
-from tic_desktop.expert import age_passphrase
+from tic_desktop.formats import age_passphrase
 from tic_desktop.formats.batch import read_batch
 from tic_desktop.ui.batch_wizard import BatchWizard
 

@@ -1,4 +1,4 @@
-"""expert.age_passphrase: reads what pyrage.passphrase.encrypt writes, refuses wrong passphrases and
+"""formats.age_passphrase: reads what pyrage.passphrase.encrypt writes, refuses wrong passphrases and
 tampering, and leaves the GIL free while scrypt works (the key unlock runs in a worker thread)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from tic_desktop.expert import age_passphrase
+from tic_desktop.formats import age_passphrase
 
 
 @pytest.fixture(scope="module")

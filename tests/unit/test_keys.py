@@ -23,8 +23,9 @@ def test_create_then_load(tmp_path: Path) -> None:
     assert loaded.age_recipient == made.age_recipient
     assert made.age_recipient.startswith("age1")
     assert sorted(p.name for p in (tmp_path / "agency").iterdir()) == [
-        "agency.agekey", "agency_ed25519", "agency_ed25519.pub",
+        "agency.agekey", "agency.agekey.pub", "agency_ed25519", "agency_ed25519.pub",
     ]
+    assert (tmp_path / "agency" / "agency.agekey.pub").read_text() == made.age_recipient + "\n"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
@@ -138,3 +139,98 @@ def test_we_read_age_keygen_identity(tmp_path: Path) -> None:
     text = (tmp_path / "k.txt").read_text()
     ident = keys_mod.parse_age_identity(text)
     assert f"# public key: {ident.to_public()}" in text
+
+
+# ── agency.agekey at rest (issue 11, finding 7) ─────────────────────────────────────────────
+
+PASS = "Agency pass 2026"
+
+
+def _age_with_tty(args: list[str], passphrase: str) -> tuple[int, bytes]:
+    """Run the stock `age` on a pseudo-terminal (it reads passphrases only from a tty) and type `passphrase`."""
+    import os
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: exec age
+        os.execvp(args[0], args)
+    out = b""
+    typed = False
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not typed and b"passphrase" in out.lower():
+            os.write(fd, passphrase.encode() + b"\n")
+            typed = True
+    _pid, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), out
+
+
+def test_a_protected_agekey_is_an_age_passphrase_file(tmp_path: Path) -> None:
+    made = create_agency_keys(tmp_path, passphrase=PASS.encode())
+    sealed = (tmp_path / "agency.agekey").read_bytes()
+    assert sealed.startswith(b"age-encryption.org/v1\n-> scrypt ")
+    assert b"AGE-SECRET-KEY" not in sealed
+    # an independent age implementation opens it with the passphrase
+    text = pyrage.passphrase.decrypt(sealed, PASS).decode()
+    assert f"# public key: {made.age_recipient}" in text
+    assert str(keys_mod.parse_age_identity(text)) == made.age_identity_text()
+    # the public face needs no passphrase
+    assert (tmp_path / "agency.agekey.pub").read_text().strip() == made.age_recipient
+    loaded = load_agency_keys(tmp_path, passphrase=PASS.encode())
+    assert loaded.age_recipient == made.age_recipient and not loaded.plain_identity
+
+
+def test_a_protected_agekey_refuses_a_missing_or_wrong_passphrase(tmp_path: Path) -> None:
+    create_agency_keys(tmp_path, passphrase=PASS.encode())
+    before = (tmp_path / "agency.agekey").read_bytes()
+    with pytest.raises(Rejected) as err:
+        keys_mod.read_identity(tmp_path / "agency.agekey")
+    assert err.value.code == "keys.passphrase_required"
+    with pytest.raises(Rejected) as err:
+        keys_mod.read_identity(tmp_path / "agency.agekey", b"Agency pass 2025")
+    assert err.value.code == "keys.wrong_passphrase"
+    with pytest.raises(Rejected) as err:
+        load_agency_keys(tmp_path, passphrase=b"Agency pass 2025")
+    assert err.value.code == "keys.wrong_passphrase"
+    assert (tmp_path / "agency.agekey").read_bytes() == before  # nothing rewritten
+
+
+def test_an_old_plain_agekey_still_loads_and_says_so(tmp_path: Path) -> None:
+    made = create_agency_keys(tmp_path / "old")  # as folders made before the rule: plain text
+    (tmp_path / "old" / "agency.agekey.pub").unlink()
+    assert (tmp_path / "old" / "agency.agekey").read_text().startswith("# created:")
+    loaded = load_agency_keys(tmp_path / "old")
+    assert loaded.plain_identity and loaded.age_recipient == made.age_recipient
+    text, plain = keys_mod.read_identity(tmp_path / "old" / "agency.agekey", b"any passphrase")
+    assert plain and "AGE-SECRET-KEY-1" in text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_a_new_key_folder_is_the_owners_only(tmp_path: Path) -> None:
+    create_agency_keys(tmp_path / "agency", passphrase=PASS.encode())
+    assert stat.S_IMODE((tmp_path / "agency").stat().st_mode) == 0o700
+    for name in ("agency_ed25519", "agency.agekey"):
+        assert stat.S_IMODE((tmp_path / "agency" / name).stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(shutil.which("age") is None or sys.platform == "win32", reason="age and a pty needed")
+def test_stock_age_opens_the_protected_agekey_with_the_passphrase(tmp_path: Path) -> None:
+    made = create_agency_keys(tmp_path, passphrase=PASS.encode())
+    # `age -d agency.agekey` asks for the passphrase and prints the identity file
+    code, _out = _age_with_tty(["age", "-d", "-o", str(tmp_path / "plain.txt"), str(tmp_path / "agency.agekey")], PASS)
+    assert code == 0
+    assert f"# public key: {made.age_recipient}" in (tmp_path / "plain.txt").read_text()
+    # and `age -d -i agency.agekey SHEET` decrypts what was encrypted to the agency (it asks the passphrase)
+    (tmp_path / "x.age").write_bytes(pyrage.encrypt(b"score sheet", [pyrage.x25519.Recipient.from_str(made.age_recipient)]))
+    code, _out = _age_with_tty(["age", "-d", "-i", str(tmp_path / "agency.agekey"), "-o", str(tmp_path / "x.txt"),
+                                str(tmp_path / "x.age")], PASS)
+    assert code == 0 and (tmp_path / "x.txt").read_bytes() == b"score sheet"
+    code, _out = _age_with_tty(["age", "-d", "-o", str(tmp_path / "no.txt"), str(tmp_path / "agency.agekey")],
+                               "wrong passphrase")
+    assert code != 0

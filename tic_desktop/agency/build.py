@@ -32,7 +32,7 @@ import pyrage
 
 from tic_desktop.core.errors import BatchRejected, Rejected, SourceError, register
 from tic_desktop.core.types import Text
-from tic_desktop.expert import age_passphrase
+from tic_desktop.formats import age_passphrase
 from tic_desktop.formats import batch as fbatch
 from tic_desktop.formats.batch import BatchSpec, write_batch
 from tic_desktop.formats.envelope import encrypt
@@ -249,7 +249,7 @@ def _write_one(
     recipients: Sequence[str] = (),
     work_factor: int | None = None,
 ) -> WrittenBatch:
-    # A passphrase goes through expert.age_passphrase (a standard age scrypt file, as pyrage writes,
+    # A passphrase goes through formats.age_passphrase (a standard age scrypt file, as pyrage writes,
     # but hashlib.scrypt releases the GIL: the app's window stays responsive while files are written).
     try:
         if passphrase:

@@ -4,9 +4,10 @@ The keys themselves are made and loaded by `formats.keys` (agency_ed25519, agenc
 agency.agekey) in `<data dir>/agency/keys/`. Losing them means the experts' score sheets can no
 longer be decrypted, so the app offers a backup file:
 
-    <name>.tickeys = age(passphrase, ZIP{backup.json, agency_ed25519, agency_ed25519.pub, agency.agekey})
+    <name>.tickeys = age(passphrase, ZIP{backup.json, agency_ed25519, agency_ed25519.pub, agency.agekey
+                                        [, agency.agekey.pub]})
 
-The age layer is the scrypt recipient written by `expert.age_passphrase` (hashlib.scrypt releases
+The age layer is the scrypt recipient written by `formats.age_passphrase` (hashlib.scrypt releases
 the GIL, so a worker thread leaves the GUI free); `age -d` opens the file too. `backup.json` names
 the format, the fingerprint and the age recipient, and a restore checks that the key files match
 it. A restore never overwrites other keys silently: different keys already in the folder are
@@ -27,8 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from tic_desktop.core.errors import Rejected, register
-from tic_desktop.expert import age_passphrase
-from tic_desktop.formats import container, sshsig
+from tic_desktop.formats import age_passphrase, container, sshsig
 from tic_desktop.formats import keys as fkeys
 from tic_desktop.storage.atomic import atomic_write
 
@@ -36,6 +36,8 @@ BACKUP_SUFFIX = ".tickeys"
 BACKUP_FORMAT = "tic-agency-keys-backup"
 BACKUP_INFO = "backup.json"
 KEY_FILES = (fkeys.SIGNING_KEY_FILE, fkeys.PUBLIC_KEY_FILE, fkeys.AGE_IDENTITY_FILE)
+OPTIONAL_FILES = (fkeys.AGE_RECIPIENT_FILE,)
+"""Present for keys whose agency.agekey is sealed under the passphrase (the recipient, public)."""
 MAX_BACKUP_BYTES = 1024 * 1024
 
 WRONG_PASSPHRASE = register(
@@ -91,20 +93,30 @@ def _public_from_files(files: dict[str, bytes]) -> AgencyPublic:
     try:
         line = files[fkeys.PUBLIC_KEY_FILE].decode("ascii").strip()
         key = serialization.load_ssh_public_key(line.encode("ascii"))
-        identity = fkeys.parse_age_identity(files[fkeys.AGE_IDENTITY_FILE].decode("ascii"))
+        identity = files[fkeys.AGE_IDENTITY_FILE]
+        if fkeys.is_sealed(identity):  # the recipient beside it, checked against the identity at unlock
+            recipient = files[fkeys.AGE_RECIPIENT_FILE].decode("ascii").strip()
+            if not recipient.startswith("age1"):
+                raise ValueError(f"{fkeys.AGE_RECIPIENT_FILE}: not an age recipient")
+        else:
+            recipient = str(fkeys.parse_age_identity(identity.decode("ascii")).to_public())
     except (KeyError, UnicodeDecodeError, ValueError, Rejected) as exc:
         raise Rejected(fkeys.INVALID, str(exc)) from None
     if not isinstance(key, Ed25519PublicKey):
         raise Rejected(fkeys.INVALID, "the public key is not Ed25519")
-    return AgencyPublic(sshsig.fingerprint(key), str(identity.to_public()), " ".join(line.split()[:2]))
+    return AgencyPublic(sshsig.fingerprint(key), recipient, " ".join(line.split()[:2]))
 
 
 def _read_files(directory: Path) -> dict[str, bytes]:
     directory = Path(directory)
     try:
-        return {name: (directory / name).read_bytes() for name in KEY_FILES}
+        files = {name: (directory / name).read_bytes() for name in KEY_FILES}
     except FileNotFoundError as exc:
         raise Rejected(fkeys.MISSING, str(exc.filename)) from None
+    for name in OPTIONAL_FILES:
+        if (directory / name).is_file():
+            files[name] = (directory / name).read_bytes()
+    return files
 
 
 def public_info(directory: Path) -> AgencyPublic:
@@ -113,7 +125,7 @@ def public_info(directory: Path) -> AgencyPublic:
 
 
 def is_protected(directory: Path) -> bool:
-    """Whether the signing key needs a passphrase to load."""
+    """Whether the keys need a passphrase to load (the signing key or the sealed agency.agekey)."""
     try:
         fkeys.load_agency_keys(directory)
     except Rejected as exc:
@@ -126,9 +138,10 @@ def is_protected(directory: Path) -> bool:
 # ── backup ──────────────────────────────────────────────────────────────────────────────────
 
 _POLICY = container.ZipPolicy(
-    rules=[container.MemberRule(re.compile(re.escape(n)), 64 * 1024) for n in (BACKUP_INFO, *KEY_FILES)],
+    rules=[container.MemberRule(re.compile(re.escape(n)), 64 * 1024)
+           for n in (BACKUP_INFO, *KEY_FILES, *OPTIONAL_FILES)],
     required=frozenset((BACKUP_INFO, *KEY_FILES)),
-    max_members=len(KEY_FILES) + 1,
+    max_members=len(KEY_FILES) + len(OPTIONAL_FILES) + 1,
 )
 
 
@@ -183,7 +196,7 @@ def read_backup(data: bytes, passphrase: str) -> tuple[dict[str, bytes], AgencyP
         raise Rejected(CORRUPT, str(exc)) from None
     if not isinstance(info, dict) or info.get("format") != BACKUP_FORMAT:
         raise Rejected(CORRUPT, "not a TIC agency key backup")
-    files = {name: members[name] for name in KEY_FILES}
+    files = {name: members[name] for name in (*KEY_FILES, *OPTIONAL_FILES) if name in members}
     try:
         public = _public_from_files(files)
     except Rejected as exc:
@@ -200,14 +213,14 @@ def restore_backup(backup: Path, directory: Path, passphrase: str, *, replace: b
     `replace`, and then the present files are moved to a sibling `keys-replaced-<time>/` first."""
     files, public = read_backup(Path(backup).read_bytes(), passphrase)
     directory = Path(directory)
-    present = [name for name in KEY_FILES if (directory / name).exists()]
+    present = [name for name in (*KEY_FILES, *OPTIONAL_FILES) if (directory / name).exists()]
     if present:
         try:
             same = public_info(directory).fingerprint == public.fingerprint
         except Rejected:
             same = False
         if same and all(
-            (directory / n).read_bytes() == files[n] for n in KEY_FILES if (directory / n).exists()
+            (directory / n).read_bytes() == files[n] for n in files if (directory / n).exists()
         ):
             _write_files(directory, {n: b for n, b in files.items() if not (directory / n).exists()})
             return public
@@ -232,7 +245,8 @@ def public_info_text(directory: Path) -> str:
 def _write_files(directory: Path, files: dict[str, bytes]) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        atomic_write(directory / name, data, mode=0o644 if name == fkeys.PUBLIC_KEY_FILE else 0o600)
+        public = name in (fkeys.PUBLIC_KEY_FILE, fkeys.AGE_RECIPIENT_FILE)
+        atomic_write(directory / name, data, mode=0o644 if public else 0o600)
 
 
 # ── the agency's name (printed on the fingerprint sheet) ────────────────────────────────────

@@ -12,8 +12,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import re
-import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,13 +20,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from tic_desktop.core.errors import Rejected, register
-from tic_desktop.expert import age_passphrase
-from tic_desktop.formats import sshsig
+from tic_desktop.core.passphrase import (  # noqa: F401 - the strength rule, re-exported for callers here
+    MIN_PASSPHRASE_LENGTH,
+    PASSPHRASE_MISMATCH,
+    WEAK_COMMON,
+    WEAK_ONE_CLASS,
+    WEAK_TOO_SHORT,
+    PassphraseStrength,
+    check_passphrase,
+)
+from tic_desktop.formats import age_passphrase, sshsig
 from tic_desktop.storage.atomic import atomic_write
 
 KEY_FORMAT = "tic-expert-key"
 KEY_FORMAT_VERSION = "1.0"
-MIN_PASSPHRASE_LENGTH = 10
 
 WRONG_PASSPHRASE = register(
     "key.wrong_passphrase",
@@ -50,79 +55,6 @@ KEY_DAMAGED = register(
     "密钥文件已损坏。",
     "The key file is damaged.",
 )
-WEAK_TOO_SHORT = register(
-    "passphrase.too_short",
-    "口令太短：至少需要 10 个字符。",
-    "Too short: use at least 10 characters.",
-)
-WEAK_ONE_CLASS = register(
-    "passphrase.one_class",
-    "口令只含一类字符：请混合字母、数字、符号或汉字。",
-    "Only one kind of character: mix letters, digits, symbols or Chinese characters.",
-)
-WEAK_COMMON = register(
-    "passphrase.common",
-    "口令过于常见或有明显规律，容易被猜中。",
-    "Too common or too regular: easy to guess.",
-)
-PASSPHRASE_MISMATCH = register(
-    "passphrase.mismatch",
-    "两次输入的口令不一致。",
-    "The two passphrases differ.",
-)
-
-_COMMON = {
-    "password", "passw0rd", "1234567890", "0123456789", "qwertyuiop", "asdfghjkl", "iloveyou",
-    "woaini", "woaini1314", "5201314", "abc123", "abcdefghij", "admin", "letmein", "welcome",
-    "12345678910", "1qaz2wsx", "1q2w3e4r", "zxcvbnm", "qazwsxedc", "password1", "password123",
-    "tianjin", "china", "zhongguo", "beijing", "11111111", "88888888", "66666666", "123123123",
-}
-
-
-@dataclass(frozen=True)
-class PassphraseStrength:
-    ok: bool
-    score: int
-    """0 (unusable) … 4 (strong), for the meter."""
-    code: str | None
-    """Why it is refused (a registered code), or None when acceptable."""
-
-
-def _classes(text: str) -> int:
-    kinds = [
-        any(c in string.ascii_lowercase for c in text),
-        any(c in string.ascii_uppercase for c in text),
-        any(c.isdigit() for c in text),
-        any(not c.isascii() and c.isalpha() for c in text),
-        any(not c.isalnum() for c in text),
-    ]
-    return sum(kinds)
-
-
-def _is_regular(text: str) -> bool:
-    lowered = text.lower()
-    if len(set(lowered)) <= 2:
-        return True
-    core = re.sub(r"[^a-z]", "", lowered)
-    if lowered in _COMMON or core in _COMMON or any(lowered.startswith(w) and len(lowered) - len(w) <= 3 for w in _COMMON):
-        return True
-    steps = {ord(b) - ord(a) for a, b in zip(lowered, lowered[1:], strict=False)}
-    return steps <= {1} or steps <= {-1}
-
-
-def check_passphrase(passphrase: str) -> PassphraseStrength:
-    """Length ≥ 10, not all one class of character, not common; the code says which rule failed."""
-    classes = _classes(passphrase)
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        return PassphraseStrength(False, 0 if len(passphrase) < 6 else 1, WEAK_TOO_SHORT)
-    if _is_regular(passphrase):
-        return PassphraseStrength(False, 1, WEAK_COMMON)
-    if classes < 2:
-        return PassphraseStrength(False, 1, WEAK_ONE_CLASS)
-    score = 2 + (classes >= 3) + (len(passphrase) >= 16)
-    return PassphraseStrength(True, min(score, 4), None)
-
-
 def fingerprint_of(public_raw: bytes) -> str:
     """``SHA256:…`` exactly as ``ssh-keygen -l`` prints it for an Ed25519 key."""
     return sshsig.fingerprint(Ed25519PublicKey.from_public_bytes(public_raw))

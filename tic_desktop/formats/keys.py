@@ -1,9 +1,16 @@
 """The agency's keys: an Ed25519 signing key (OpenSSH format) and an age X25519 identity.
 
 Directory layout (stock tools read every file):
-    agency_ed25519       OpenSSH private key, optionally encrypted (bcrypt-pbkdf) — `ssh-keygen -y -f`
+    agency_ed25519       OpenSSH private key, encrypted under the agency passphrase (bcrypt-pbkdf)
+                                                                                  — `ssh-keygen -y -f`
     agency_ed25519.pub   OpenSSH public key line                                  — `ssh-keygen -l -f`
-    agency.agekey        age identity file with "# created:" and "# public key:"  — `age -d -i`
+    agency.agekey        age identity file with "# created:" and "# public key:", itself
+                         age-encrypted under the same passphrase (scrypt)         — `age -d agency.agekey`
+    agency.agekey.pub    the age recipient ("age1…"), so the public face needs no passphrase
+                                                                                  — `age -R`
+`agency.agekey` decrypts every score sheet, so it is sealed like the signing key. Keys made without
+a passphrase (the DEMO-ONLY keys, `keys create --no-passphrase`, folders made before this rule)
+keep a plain identity file, which still loads; `AgencyKeys.plain_identity` tells callers to warn.
 Private files are written atomically with mode 0600 where the OS has POSIX modes.
 """
 
@@ -18,12 +25,16 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from tic_desktop.core.errors import Rejected, register
-from tic_desktop.formats import sshsig
+from tic_desktop.formats import age_passphrase, sshsig
 from tic_desktop.storage.atomic import atomic_write
 
 SIGNING_KEY_FILE = "agency_ed25519"
 PUBLIC_KEY_FILE = "agency_ed25519.pub"
 AGE_IDENTITY_FILE = "agency.agekey"
+AGE_RECIPIENT_FILE = "agency.agekey.pub"
+KEY_LOG_N = 18
+"""scrypt work factor of the sealed agency.agekey (what `age -p` writes: 256 MiB, a fraction of a second):
+it is opened by every command that reads sheets."""
 KEY_COMMENT = "tic-desktop-agency"
 
 EXISTS = register(
@@ -46,6 +57,12 @@ WRONG_PASSPHRASE = register(
     "keys.wrong_passphrase", "密钥口令不正确。请重新输入。",
     "The key passphrase is wrong. Enter it again.",
 )
+PASSPHRASE_MISSING = register(
+    "keys.passphrase_missing",
+    "机构密钥必须用口令保护：请用 --passphrase-file F 给出口令（至少 10 个字符，混合两类以上字符）；确实不要口令时用 --no-passphrase。",
+    "Agency keys must be protected by a passphrase: give it with --passphrase-file F (at least 10 characters, two "
+    "kinds of characters or more); use --no-passphrase to make unprotected keys anyway.",
+)
 MISMATCH = register(
     "keys.mismatch", "公钥文件与私钥不匹配，文件夹中的密钥可能被替换过。请从备份中恢复机构密钥文件夹。",
     "The public key file does not match the private key; the folder may have been tampered with. Restore it from its backup.",
@@ -56,6 +73,8 @@ MISMATCH = register(
 class AgencyKeys:
     signing_key: Ed25519PrivateKey
     age_identity: pyrage.x25519.Identity
+    plain_identity: bool = False
+    """agency.agekey was read as plain text (demo keys, --no-passphrase, older folders)."""
 
     @property
     def public_key(self) -> Ed25519PublicKey:
@@ -101,25 +120,87 @@ def parse_age_identity(text: str) -> pyrage.x25519.Identity:
 
 
 def create_agency_keys(directory: Path, *, passphrase: bytes | None = None) -> AgencyKeys:
-    """Make new agency keys in `directory` (created if needed); never overwrites existing keys."""
+    """Make new agency keys in `directory` (created if needed); never overwrites existing keys.
+
+    With a passphrase both private files are sealed under it (the signing key by OpenSSH's
+    bcrypt-pbkdf, agency.agekey as an age scrypt file); without, both are plain (demo, or
+    `--no-passphrase`: the callers decide and warn)."""
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new folder is the owner's only
     for name in (SIGNING_KEY_FILE, PUBLIC_KEY_FILE, AGE_IDENTITY_FILE):
         if (directory / name).exists():
             raise Rejected(EXISTS, str(directory / name))
-    keys = AgencyKeys(Ed25519PrivateKey.generate(), pyrage.x25519.Identity.generate())
+    keys = AgencyKeys(Ed25519PrivateKey.generate(), pyrage.x25519.Identity.generate(), plain_identity=not passphrase)
     encryption: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
     )
     private_pem = keys.signing_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, encryption
     )
+    identity = age_identity_file_text(keys.age_identity).encode("ascii")
+    if passphrase:
+        identity = seal_identity(identity, passphrase)
     atomic_write(directory / SIGNING_KEY_FILE, private_pem, mode=0o600)
     atomic_write(directory / PUBLIC_KEY_FILE, (keys.public_key_line + "\n").encode("ascii"), mode=0o644)
-    atomic_write(
-        directory / AGE_IDENTITY_FILE, age_identity_file_text(keys.age_identity).encode("ascii"), mode=0o600
-    )
+    atomic_write(directory / AGE_IDENTITY_FILE, identity, mode=0o600)
+    atomic_write(directory / AGE_RECIPIENT_FILE, (keys.age_recipient + "\n").encode("ascii"), mode=0o644)
     return keys
+
+
+def seal_identity(identity_file: bytes, passphrase: bytes | str) -> bytes:
+    """An age identity file encrypted to `passphrase` (age's scrypt recipient; `age -d` opens it)."""
+    return age_passphrase.encrypt(identity_file, passphrase, log_n=min(age_passphrase.LOG_N, KEY_LOG_N))
+
+
+def is_sealed(data: bytes) -> bool:
+    """Whether an identity file's bytes are age-encrypted (rather than the plain AGE-SECRET-KEY-1 text)."""
+    return data.startswith(age_passphrase.MAGIC)
+
+
+def open_identity(data: bytes, passphrase: bytes | str | None, name: str = AGE_IDENTITY_FILE) -> tuple[str, bool]:
+    """(identity file text, was it plain) of agency.agekey's bytes; a sealed file needs `passphrase`.
+
+    Raises `Rejected`: PASSPHRASE_REQUIRED, WRONG_PASSPHRASE or INVALID."""
+    if not is_sealed(data):
+        try:
+            text = data.decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise Rejected(INVALID, f"{name}: {exc}") from None
+        parse_age_identity(text)
+        return text, True
+    if not passphrase:
+        raise Rejected(PASSPHRASE_REQUIRED, name)
+    secret = passphrase.decode("utf-8", "surrogateescape") if isinstance(passphrase, bytes) else passphrase
+    try:
+        plain = age_passphrase.decrypt(data, secret)
+    except age_passphrase.WrongPassphrase as exc:
+        if str(exc).startswith("chunk"):
+            raise Rejected(INVALID, f"{name}: damaged") from None
+        raise Rejected(WRONG_PASSPHRASE, name) from None
+    except age_passphrase.Unsupported:  # an unusual but valid age file (e.g. re-sealed with another tool)
+        try:
+            plain = pyrage.passphrase.decrypt(data, secret)
+        except pyrage.DecryptError as exc:
+            raise Rejected(WRONG_PASSPHRASE, f"{name}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - pyrage raises several types for malformed input
+            raise Rejected(INVALID, f"{name}: {exc}") from None
+    try:
+        text = plain.decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise Rejected(INVALID, f"{name}: {exc}") from None
+    parse_age_identity(text)
+    return text, False
+
+
+def read_identity(path: Path, passphrase: bytes | str | None = None) -> tuple[str, bool]:
+    """(text, plain) of an agency.agekey file: `open_identity` of its bytes."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise Rejected(MISSING, str(exc.filename)) from None
+    except OSError as exc:
+        raise Rejected(INVALID, str(exc)) from None
+    return open_identity(data, passphrase, Path(path).name)
 
 
 def load_agency_keys(directory: Path, *, passphrase: bytes | None = None) -> AgencyKeys:
@@ -127,13 +208,13 @@ def load_agency_keys(directory: Path, *, passphrase: bytes | None = None) -> Age
     directory = Path(directory)
     try:
         private_pem = (directory / SIGNING_KEY_FILE).read_bytes()
-        age_text = (directory / AGE_IDENTITY_FILE).read_text("ascii")
     except FileNotFoundError as exc:
         raise Rejected(MISSING, str(exc.filename)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise Rejected(INVALID, str(exc)) from None
     signing_key = _load_signing_key(private_pem, passphrase)
-    keys = AgencyKeys(signing_key, parse_age_identity(age_text))
+    age_text, plain = read_identity(directory / AGE_IDENTITY_FILE, passphrase)
+    keys = AgencyKeys(signing_key, parse_age_identity(age_text), plain_identity=plain)
     pub_path = directory / PUBLIC_KEY_FILE
     if pub_path.exists():
         fields = pub_path.read_text("ascii", errors="replace").split()
@@ -142,6 +223,9 @@ def load_agency_keys(directory: Path, *, passphrase: bytes | None = None) -> Age
     for line in age_text.splitlines():
         if line.startswith("# public key:") and line.split(":", 1)[1].strip() != keys.age_recipient:
             raise Rejected(MISMATCH, str(directory / AGE_IDENTITY_FILE))
+    recipient_path = directory / AGE_RECIPIENT_FILE
+    if recipient_path.exists() and recipient_path.read_text("ascii", errors="replace").strip() != keys.age_recipient:
+        raise Rejected(MISMATCH, str(recipient_path))
     return keys
 
 

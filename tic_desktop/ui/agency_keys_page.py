@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from tic_desktop.agency import keys as ak
 from tic_desktop.core.errors import Rejected, message
-from tic_desktop.expert.keys import PASSPHRASE_MISMATCH, check_passphrase
+from tic_desktop.core.passphrase import PASSPHRASE_MISMATCH, check_passphrase
 from tic_desktop.ui.background import run_in_background
 from tic_desktop.ui.screen_fit import fit_on_show
 

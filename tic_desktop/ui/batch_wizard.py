@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from tic_desktop.core.errors import Rejected, message
 from tic_desktop.core.labels import CENTER_TYPE_LABELS, KIND_LABELS
-from tic_desktop.expert.keys import PASSPHRASE_MISMATCH, check_passphrase
+from tic_desktop.core.passphrase import PASSPHRASE_MISMATCH, check_passphrase
 from tic_desktop.ui.background import run_in_background
 from tic_desktop.ui.people import role_text
 from tic_desktop.ui.short_titles import short_titles

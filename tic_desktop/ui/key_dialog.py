@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from tic_desktop.core.errors import message
-from tic_desktop.expert.keys import PASSPHRASE_MISMATCH, check_passphrase
+from tic_desktop.core.passphrase import PASSPHRASE_MISMATCH, check_passphrase
 from tic_desktop.ui.forms.ui_key_dialog import Ui_KeyDialog
 
 
