@@ -35,8 +35,8 @@
         <translation>Create agency keys</translation>
     </message>
     <message>
-        <source>本机还没有机构密钥。请设置签名密钥的口令（至少 10 个字符，混合字母、数字、符号或汉字）；以后每次生成批次都要输入此口令。也可以从以前的备份恢复。</source>
-        <translation>There are no agency keys on this computer yet. Set a passphrase for the signing key (at least 10 characters, mixing letters, digits, symbols or Chinese characters); you will enter it each time you build a batch. You can also restore an earlier backup.</translation>
+        <source>本机还没有机构密钥。请设置机构密钥的口令（至少 10 个字符，混合字母、数字、符号或汉字）：签名密钥和解密评分表的 agency.agekey 都用它加密保存，每次启动后第一次使用时输入一次。也可以从以前的备份恢复。</source>
+        <translation>There are no agency keys on this computer yet. Set the agency key passphrase (at least 10 characters, mixing letters, digits, symbols or Chinese characters): the signing key and agency.agekey, which decrypts the score sheets, are both stored encrypted under it; you enter it once per session, the first time the keys are needed. You can also restore an earlier backup.</translation>
     </message>
     <message>
         <source>从备份恢复…</source>
@@ -77,6 +77,18 @@
     <message>
         <source>评分表加密公钥：%1</source>
         <translation>Score sheet encryption key: %1</translation>
+    </message>
+    <message>
+        <source>签名密钥和 agency.agekey 均已用机构密钥口令加密保存。</source>
+        <translation>The signing key and agency.agekey are both stored encrypted under the agency key passphrase.</translation>
+    </message>
+    <message>
+        <source>演示密钥（仅供演示）：按设计未加口令，不得用于真实评审。</source>
+        <translation>DEMO-ONLY keys: left without a passphrase by design; never use them for a real review.</translation>
+    </message>
+    <message>
+        <source>警告：agency.agekey 未用口令保护，任何拿到该文件的人都能解密评分表。请生成带口令的新密钥，或恢复一份带口令的备份。</source>
+        <translation>Warning: agency.agekey is not protected by a passphrase; whoever gets the file can decrypt the score sheets. Create new keys with a passphrase, or restore a protected backup.</translation>
     </message>
     <message>
         <source>无法读写文件：%1</source>
@@ -290,6 +302,14 @@ Replace the keys?</translation>
     <message>
         <source>使用指南(&amp;G)</source>
         <translation>&amp;Guide</translation>
+    </message>
+    <message>
+        <source>机构密钥（agency.agekey）受口令保护。请输入机构密钥口令，本次运行期间只需输入一次：</source>
+        <translation>The agency keys (agency.agekey) are protected by a passphrase. Enter the agency key passphrase; it is asked only once while the app runs:</translation>
+    </message>
+    <message>
+        <source>解锁机构密钥</source>
+        <translation>Unlock the agency keys</translation>
     </message>
     <message>
         <source>%1（%2 个项目，%3 位专家）</source>

@@ -117,3 +117,75 @@ def test_print_fingerprint_needs_the_agency_name_then_writes_the_pdf(qtbot, tmp_
     assert "天津市科学技术评估中心" in text
     assert ak.public_info(page.keys_dir).fingerprint in "".join(text.split())
     assert ak.agency_name(page.agency_dir) == "天津市科学技术评估中心"
+
+
+# ── the sealed agency.agekey: unlocked once per session (issue 11, finding 7) ───────────────
+
+def test_created_keys_are_sealed_and_the_page_says_so(qtbot, tmp_path: Path) -> None:
+    page = _page(qtbot, tmp_path)
+    _create(qtbot, page)
+    sealed = (page.keys_dir / "agency.agekey").read_bytes()
+    assert sealed.startswith(b"age-encryption.org/v1")
+    assert b"AGE-SECRET-KEY" in age_passphrase.decrypt(sealed, KEY_PASS)
+    assert "已用机构密钥口令加密保存" in page.protectionLabel.text()
+    assert page.unlocked is not None and page.unlocked[1] == KEY_PASS.encode()
+
+
+def test_the_window_asks_the_key_passphrase_once_per_session(qtbot, tmp_path: Path) -> None:
+    from tic_desktop.agency.build import build_batches
+    from tic_desktop.agency.workspace import AgencyWorkspace
+    from tic_desktop.demo import build_demo_source
+    from tic_desktop.formats.keys import create_agency_keys
+    from tic_desktop.ui.agency_window import AgencyWindow
+
+    agency = tmp_path / "agency"
+    keys = create_agency_keys(agency / "keys", passphrase=KEY_PASS.encode())
+    [(batch, _manifest)] = build_batches(build_demo_source(tmp_path / "src"), tmp_path / "b.ticbatch", keys)
+    ws = AgencyWorkspace.open(agency / "agency.db", check_location=False)
+    ws.add_batch(batch, keys.age_identity_text())
+    ws.close()
+
+    asked: list[str] = []
+    answers = iter(["不是这个口令", KEY_PASS])
+
+    def ask(error: str) -> str | None:
+        asked.append(error)
+        return next(answers)
+
+    original = AgencyWindow._ask_key_passphrase
+    AgencyWindow._ask_key_passphrase = lambda self, error: ask(error)  # type: ignore[method-assign]
+    try:
+        window = AgencyWindow(agency)
+    finally:
+        AgencyWindow._ask_key_passphrase = original  # type: ignore[method-assign]
+    qtbot.addWidget(window)
+    assert asked == ["", "密钥口令不正确。请重新输入。"]  # a wrong passphrase says so and asks again
+    assert window.context() is not None and window.context().batch.manifest.experts
+    assert window.identity() == window.context().identity and "AGE-SECRET-KEY-1" in window.identity()
+    window.ask_key_passphrase = lambda error: pytest.fail("asked twice")  # type: ignore[assignment]
+    window.refresh_batches()
+    assert window.identity() is not None
+    # the batch wizard signs with the session's passphrase: it does not ask for it either
+    assert window.wizard.session_passphrase() == KEY_PASS.encode() and not window.wizard._needs_key_pass()
+    assert "已用机构密钥口令加密保存" in window.keys_page.protectionLabel.text()
+    window.shutdown()
+
+
+def test_cancelling_the_unlock_leaves_the_batch_closed(qtbot, tmp_path: Path) -> None:
+    from tic_desktop.formats.keys import create_agency_keys
+    from tic_desktop.ui.agency_window import AgencyWindow
+
+    create_agency_keys(tmp_path / "agency" / "keys", passphrase=KEY_PASS.encode())
+    window = AgencyWindow(tmp_path / "agency")
+    qtbot.addWidget(window)
+    window.ask_key_passphrase = lambda error: None  # type: ignore[assignment]
+    assert window.identity() is None and window.context() is None
+    window.shutdown()
+
+
+def test_old_plain_keys_still_open_with_a_warning(qtbot, tmp_path: Path) -> None:
+    from tic_desktop.formats.keys import create_agency_keys
+
+    create_agency_keys(tmp_path / "agency" / "keys")  # plain, as folders made before the rule
+    page = _page(qtbot, tmp_path)
+    assert "未用口令保护" in page.protectionLabel.text()

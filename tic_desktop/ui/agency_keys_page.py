@@ -127,6 +127,9 @@ class AgencyKeysPage(QWidget):
         self.agency_dir = Path(agency_dir)
         self.lang = lang
         self.busy = False
+        self.unlocked: tuple[str, bytes] | None = None
+        """(identity text, passphrase) of keys just created here, for the window's session unlock."""
+        self._secret = b""
         self.dialog: QDialog | None = None
         self.ask_save_file: Callable[[str, str, str], str | None] = self._ask_save_file
         self.ask_open_file: Callable[[str, str], str | None] = self._ask_open_file
@@ -164,8 +167,9 @@ class AgencyKeysPage(QWidget):
         self.createBox = QGroupBox(self.tr("生成机构密钥"), self)
         create = QVBoxLayout(self.createBox)
         create_intro = QLabel(self.tr(
-            "本机还没有机构密钥。请设置签名密钥的口令（至少 10 个字符，混合字母、数字、符号或汉字）；"
-            "以后每次生成批次都要输入此口令。也可以从以前的备份恢复。"), self.createBox)
+            "本机还没有机构密钥。请设置机构密钥的口令（至少 10 个字符，混合字母、数字、符号或汉字）："
+            "签名密钥和解密评分表的 agency.agekey 都用它加密保存，每次启动后第一次使用时输入一次。"
+            "也可以从以前的备份恢复。"), self.createBox)
         create_intro.setWordWrap(True)
         create.addWidget(create_intro)
         self.newPassphrase = _NewPassphrase(self.lang, self.createBox)
@@ -200,6 +204,9 @@ class AgencyKeysPage(QWidget):
         self.recipientLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.recipientLabel.setWordWrap(True)
         keys.addWidget(self.recipientLabel)
+        self.protectionLabel = QLabel(self.keysBox)
+        self.protectionLabel.setWordWrap(True)
+        keys.addWidget(self.protectionLabel)
         buttons = QHBoxLayout()
         self.copyButton = QPushButton(self.tr("复制指纹"), self.keysBox)
         self.printButton = QPushButton(self.tr("打印指纹（PDF）…"), self.keysBox)
@@ -250,7 +257,28 @@ class AgencyKeysPage(QWidget):
             self.fingerprintLabel.setText(grouped(public.fingerprint))
             self.rawLabel.setText(self.tr("原样：%1").replace("%1", public.fingerprint))
             self.recipientLabel.setText(self.tr("评分表加密公钥：%1").replace("%1", public.age_recipient))
+            self._show_protection(public.fingerprint)
         self._update_buttons()
+
+    def _show_protection(self, fingerprint: str) -> None:
+        from tic_desktop.formats import keys as fkeys  # noqa: PLC0415
+        from tic_desktop.formats.demo_key import is_demo_agency_fingerprint  # noqa: PLC0415
+
+        try:
+            sealed = fkeys.is_sealed((self.keys_dir / fkeys.AGE_IDENTITY_FILE).read_bytes())
+        except OSError:
+            sealed = False
+        if sealed:
+            self.protectionLabel.setStyleSheet("color: #1b5e20;")
+            self.protectionLabel.setText(self.tr("签名密钥和 agency.agekey 均已用机构密钥口令加密保存。"))
+        elif is_demo_agency_fingerprint(fingerprint):
+            self.protectionLabel.setStyleSheet("color: #8a6d00;")
+            self.protectionLabel.setText(self.tr("演示密钥（仅供演示）：按设计未加口令，不得用于真实评审。"))
+        else:
+            self.protectionLabel.setStyleSheet("color: #b3261e;")
+            self.protectionLabel.setText(self.tr(
+                "警告：agency.agekey 未用口令保护，任何拿到该文件的人都能解密评分表。"
+                "请生成带口令的新密钥，或恢复一份带口令的备份。"))
 
     def _update_buttons(self) -> None:
         self.createButton.setEnabled(not self.busy and self.newPassphrase.problem() == "")
@@ -290,10 +318,13 @@ class AgencyKeysPage(QWidget):
         self._on_name_edited()
         self._set_busy(True)
         self.show_status(self.tr("正在生成机构密钥…"))
+        self._secret = secret
         run_in_background(lambda: create_agency_keys(self.keys_dir, passphrase=secret), self._on_created, self._error)
 
     def _on_created(self, keys: Any) -> None:
         self._set_busy(False)
+        self.unlocked = (keys.age_identity_text(), self._secret)  # the window needs not ask again
+        self._secret = b""
         self.newPassphrase.clear()
         self.refresh()
         self.show_status(self.tr("机构密钥已生成。请立即点击“备份密钥…”做一份离线备份，并打印指纹附在邀请函中。"))

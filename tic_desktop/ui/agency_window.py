@@ -15,7 +15,10 @@ Hook for the other agency screens (导入评分表, 汇总结果, 专家组意�
 - Pages are added by a function `add_agency_pages(window: AgencyWindow) -> None` in the page
   author's module; list that module in `PAGE_MODULES` below. A module that cannot be imported (or
   has no such function) is skipped with a log line, so a half-built screen never stops the window.
-- `window.workspace` (AgencyWorkspace), `window.identity()` (the text of agency.agekey or None),
+- `window.workspace` (AgencyWorkspace), `window.identity()` (the text of agency.agekey or None;
+  a sealed agency.agekey is unlocked once per session: the passphrase is asked through
+  `window.ask_key_passphrase(error)` the first time, or taken from the keys page or the batch
+  wizard when they were just given it),
   `window.refresh_batches(select=batch_id)` and the `batchChanged(str)` signal are there for pages.
 
 Everything a page writes goes through the workspace; the window itself only reads it.
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tic_desktop.core.errors import Rejected
+from tic_desktop.core.errors import Rejected, message
 from tic_desktop.paths import resources_dir
 from tic_desktop.ui.screen_fit import place_window
 
@@ -70,6 +74,9 @@ class AgencyWindow(QMainWindow):
         self.workspace = AgencyWorkspace.open(self.ws_path, check_location=not demo)
         self._opened: Any = None
         self._context: Any = None
+        self._unlocked: tuple[str, bytes] | None = None
+        """(identity text, passphrase) of the sealed agency keys, once unlocked in this session."""
+        self.ask_key_passphrase: Callable[[str], str | None] = self._ask_key_passphrase
         self._pages: list[tuple[str, QWidget]] = []
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "tic-desktop.png")))
         self.setWindowTitle(self._title())
@@ -80,6 +87,8 @@ class AgencyWindow(QMainWindow):
 
         self.keys_page = AgencyKeysPage(self.keys_dir, self.agency_dir, lang, self)
         self.wizard = BatchWizard(self.keys_dir, self.agency_dir, self.ws_path, lang=lang, parent=self)
+        self.wizard.session_passphrase = lambda: self._unlocked[1] if self._unlocked else None
+        self.wizard.on_unlocked = self.remember_unlock
         self.add_page(self.tr("机构密钥"), self.keys_page)
         self.add_page(self.tr("生成批次"), self.wizard)
         self._install_other_pages()
@@ -145,7 +154,7 @@ class AgencyWindow(QMainWindow):
         self.quitAction.triggered.connect(self.close)
         self.guideAction.triggered.connect(self.show_guide)
         self.wizard.batchAdded.connect(lambda batch_id: self.refresh_batches(select=batch_id))
-        self.keys_page.keysChanged.connect(self.refresh_batches)
+        self.keys_page.keysChanged.connect(self._on_keys_changed)
 
     # -- pages ---------------------------------------------------------------------------------
     def add_page(self, name: str, widget: QWidget) -> int:
@@ -206,12 +215,64 @@ class AgencyWindow(QMainWindow):
 
     # -- batches -------------------------------------------------------------------------------
     def identity(self) -> str | None:
-        """The text of the agency's age identity file, or None when there are no keys yet."""
-        path = self.keys_dir / "agency.agekey"
+        """The text of the agency's age identity file, or None when there are no keys yet (or the
+        passphrase was not given). A sealed file asks for the passphrase once per session."""
+        from tic_desktop.formats import keys as fkeys  # noqa: PLC0415
+
+        if self._unlocked is not None:
+            return self._unlocked[0]
+        path = self.keys_dir / fkeys.AGE_IDENTITY_FILE
         try:
-            return path.read_text("ascii")
-        except (OSError, UnicodeDecodeError):
+            data = path.read_bytes()
+        except OSError:
             return None
+        if not fkeys.is_sealed(data):
+            try:
+                return fkeys.open_identity(data, None)[0]  # plain: demo keys, or made before the rule
+            except Rejected:
+                return None
+        return self.unlock()
+
+    def unlock(self) -> str | None:
+        """Ask for the agency key passphrase until it opens agency.agekey (None: the user cancelled)."""
+        from tic_desktop.formats import keys as fkeys  # noqa: PLC0415
+
+        error = ""
+        while True:
+            secret = self.ask_key_passphrase(error)
+            if not secret:
+                return None
+            try:
+                text, _plain = fkeys.read_identity(self.keys_dir / fkeys.AGE_IDENTITY_FILE, secret)
+            except Rejected as exc:
+                if exc.code != fkeys.WRONG_PASSPHRASE:
+                    self.statusBar().showMessage(exc.text(self.lang), 15000)
+                    return None
+                error = message(exc.code, self.lang)
+                continue
+            self._unlocked = (text, secret.encode("utf-8"))
+            return text
+
+    def remember_unlock(self, identity: str, passphrase: bytes) -> None:
+        """The keys page or the batch wizard opened the keys with `passphrase`: do not ask again."""
+        self._unlocked = (identity, passphrase)
+
+    def _on_keys_changed(self) -> None:
+        created = getattr(self.keys_page, "unlocked", None)
+        self._unlocked = created  # new keys made here come unlocked; restored ones ask again
+        self.keys_page.unlocked = None
+        self._close_batch()
+        self.refresh_batches()
+
+    def _ask_key_passphrase(self, error: str) -> str | None:
+        from tic_desktop.ui.passphrase_dialog import PassphraseDialog  # noqa: PLC0415
+
+        dialog = PassphraseDialog(self, error=error, prompt=self.tr(
+            "机构密钥（agency.agekey）受口令保护。请输入机构密钥口令，本次运行期间只需输入一次："))
+        dialog.setWindowTitle(self.tr("解锁机构密钥"))
+        if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
+            return None
+        return dialog.value().passphrase
 
     def refresh_batches(self, select: str | None = None) -> None:
         current = select or self.current_batch_id()
@@ -241,7 +302,7 @@ class AgencyWindow(QMainWindow):
         if self._context is not None and self._context.batch_id == batch_id:
             return
         self._close_batch()
-        identity = self.identity()
+        identity = self.identity() if batch_id else None  # no batch: no need to unlock the keys yet
         if batch_id and identity:
             from tic_desktop.ui.agency_context import AgencyContext  # noqa: PLC0415
 

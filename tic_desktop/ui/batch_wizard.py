@@ -90,6 +90,10 @@ class BatchWizard(QWidget):
         self.busy = False
         self.ask_folder: Callable[[str, str], str | None] = self._ask_folder
         self.ask_confirm: Callable[[str, str], bool] = self._ask_confirm
+        self.session_passphrase: Callable[[], bytes | None] = lambda: None
+        """The agency key passphrase unlocked in this session (set by the window), so it is asked once."""
+        self.on_unlocked: Callable[[str, bytes], None] | None = None
+        """Told (identity text, passphrase) after the typed key passphrase opened the keys."""
         self._progress = _Progress(self)
         self._build()
         self._connect()
@@ -315,7 +319,7 @@ class BatchWizard(QWidget):
                     return message(PASSPHRASE_MISMATCH, self.lang)
             if not self.outEdit.text().strip():
                 return self.tr("请选择输出文件夹。")
-            if self._key_protected() and not self.keyPassEdit.text():
+            if self._needs_key_pass() and not self.keyPassEdit.text():
                 return self.tr("请输入机构签名密钥的口令。")
         return ""
 
@@ -330,7 +334,7 @@ class BatchWizard(QWidget):
         enabled = self.passphraseRadio.isChecked()
         for w in (self.passEdit, self.pass2Edit):
             w.setEnabled(enabled)
-        protected = step == 2 and self._key_protected()
+        protected = step == 2 and self._needs_key_pass()
         self.keyPassLabel.setVisible(protected)
         self.keyPassEdit.setVisible(protected)
 
@@ -366,6 +370,9 @@ class BatchWizard(QWidget):
             return self.has_keys() and is_protected(self.keys_dir)
         except Rejected:
             return False
+
+    def _needs_key_pass(self) -> bool:
+        return self._key_protected() and self.session_passphrase() is None
 
     # -- step 1 → 2 ----------------------------------------------------------------------------
     def read_source(self, folder: str | None = None) -> None:
@@ -476,7 +483,9 @@ class BatchWizard(QWidget):
                                              .replace("%1", str(len(existing))).replace("%2", existing[0])):
             return
         passphrase = self.passEdit.text().encode("utf-8") if self.passphraseRadio.isChecked() else None
-        key_pass = self.keyPassEdit.text().encode("utf-8") if self._key_protected() else None
+        typed = self._needs_key_pass()
+        key_pass = (self.keyPassEdit.text().encode("utf-8") if typed else self.session_passphrase()
+                    if self._key_protected() else None)
         self.written = []
         self.filesList.clear()
         self.resultLabel.setText("")
@@ -487,7 +496,12 @@ class BatchWizard(QWidget):
         progress = self._progress
         job = _ExportJob(spec, self.keys_dir, self.ws_path, out_dir, layout, passphrase, key_pass,
                          lambda done, total: progress.changed.emit(done, total), self.lang)
-        run_in_background(job.run, self._on_exported, self._on_export_failed)
+        def done(result: Any) -> None:
+            if typed and key_pass and job.identity_text and self.on_unlocked is not None:
+                self.on_unlocked(job.identity_text, key_pass)
+            self._on_exported(result)
+
+        run_in_background(job.run, done, self._on_export_failed)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progressBar.setRange(0, total)
@@ -568,6 +582,7 @@ class _ExportJob:
         self.lang = lang
         self.spec, self.keys_dir, self.ws_path, self.out_dir = spec, keys_dir, ws_path, out_dir
         self.layout, self.passphrase, self.key_pass, self.progress = layout, passphrase, key_pass, progress
+        self.identity_text = ""
 
     def run(self) -> tuple[list[Any], str, str]:
         import tempfile  # noqa: PLC0415
@@ -577,6 +592,7 @@ class _ExportJob:
         from tic_desktop.formats.keys import load_agency_keys  # noqa: PLC0415
 
         keys = load_agency_keys(self.keys_dir, passphrase=self.key_pass)
+        self.identity_text = keys.age_identity_text()
         with tempfile.TemporaryDirectory(prefix="tic-agency-") as tmp:
             copy = Path(tmp) / "batch.ticbatch"  # the same signed ZIP, encrypted to the agency's own key
             written = write_batches(self.spec, keys, self.out_dir, layout=self.layout,  # type: ignore[arg-type]
