@@ -531,3 +531,55 @@ def test_migration_v1_to_v2_keeps_batches_and_adds_the_manifest_time(tmp_path: P
         assert record.batch_id == "B1" and record.manifest_created_at == ""
         assert len(ws.list_backups()) == 1  # the v1 data, before the migration
         assert ws.integrity_check() == ["ok"]
+
+
+# ── data at rest: owner-only folders and files (issue 11, finding 7) ────────────────────────
+
+def _mode(p: Path) -> int:
+    import stat
+
+    return stat.S_IMODE(p.stat().st_mode)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="POSIX modes; Windows relies on the %LOCALAPPDATA% ACL")
+def test_workspace_folders_are_0700_and_its_files_0600(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tic_desktop.agency.workspace import AgencyWorkspace
+    from tic_desktop.storage.location import data_dir
+
+    old = os.umask(0o022)  # the usual umask: files 0644 and folders 0755 unless the code says otherwise
+    try:
+        monkeypatch.setenv("TIC_DATA_DIR", str(tmp_path / "data"))
+        assert _mode(data_dir()) == 0o700
+        ws = Workspace.open(tmp_path / "data" / "workspace.db", check_location=False)
+        add_batch(ws)
+        snapshot = ws.backup_now()
+        for p in (tmp_path / "data" / "workspace.db", tmp_path / "data" / "workspace.db-wal",
+                  tmp_path / "data" / "workspace.db-shm", snapshot):
+            assert p.exists() and _mode(p) == 0o600, p.name
+        assert _mode(tmp_path / "data") == 0o700 and _mode(snapshot.parent) == 0o700
+        ws.close()
+        # an existing, older workspace left 0644 in a 0755 folder is closed up when opened
+        (tmp_path / "data").chmod(0o755)
+        (tmp_path / "data" / "workspace.db").chmod(0o644)
+        Workspace.open(tmp_path / "data" / "workspace.db", check_location=False).close()
+        assert _mode(tmp_path / "data") == 0o700 and _mode(tmp_path / "data" / "workspace.db") == 0o600
+
+        agency = AgencyWorkspace.open(tmp_path / "data" / "agency" / "agency.db", check_location=False)
+        agency.close()
+        assert _mode(tmp_path / "data" / "agency") == 0o700
+        assert _mode(tmp_path / "data" / "agency" / "agency.db") == 0o600
+
+        logs = tmp_path / "data" / "logs"
+        code = ("import logging, sys; from pathlib import Path; from tic_desktop.ui import crash; "
+                "crash.install(Path(sys.argv[1])); logging.getLogger('t').warning('x')")
+        subprocess.run([sys.executable, "-c", code, str(logs)], check=True, timeout=60,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        assert _mode(logs) == 0o700
+        for name in ("tic-desktop.log", "crash.log"):
+            assert _mode(logs / name) == 0o600, name
+    finally:
+        os.umask(old)

@@ -24,6 +24,7 @@ from pathlib import Path
 from tic_desktop.storage.atomic import TMP_PREFIX, fsync_dir, replace_with_retry
 from tic_desktop.storage.errors import BACKUP_DAMAGED, BACKUP_FAILED, DISK_FULL, DiskFull, StorageError
 from tic_desktop.storage.faults import fault_point
+from tic_desktop.storage.private import private_dir
 from tic_desktop.storage.schema import APPLICATION_ID
 
 KEEP_LAST = 20
@@ -146,8 +147,7 @@ def _write_snapshot(source: sqlite3.Connection, directory: Path, final: Path) ->
 
 def take_backup(source: sqlite3.Connection, db_path: Path, *, now: datetime | None = None) -> Path:
     """Snapshot the live connection `source` of `db_path`; prunes old snapshots afterwards."""
-    directory = backups_dir(db_path)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = private_dir(backups_dir(db_path))  # snapshots are 0600 (mkstemp) in an 0700 folder
     if shutil.disk_usage(directory).free < _needed_bytes(db_path):
         raise DiskFull(DISK_FULL, f"{directory}: not enough free space for a backup")
     existing = list_backups(db_path)

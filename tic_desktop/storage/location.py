@@ -18,6 +18,7 @@ from pathlib import Path, PureWindowsPath
 import platformdirs
 
 from tic_desktop.storage.errors import PATH_CLOUD, PATH_NETWORK, UnsafeLocation
+from tic_desktop.storage.private import private_dir
 
 DATA_DIR_ENV = "TIC_DATA_DIR"
 APP_NAME = "TICDesktop"
@@ -31,8 +32,7 @@ def data_dir() -> Path:
     """The per-user data folder (created): `$TIC_DATA_DIR` or platformdirs' user data dir."""
     override = os.environ.get(DATA_DIR_ENV)
     base = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    base.mkdir(parents=True, exist_ok=True)
-    return base
+    return private_dir(base)
 
 
 def default_path() -> Path:

@@ -23,6 +23,7 @@ from tic_desktop.storage.connection import connect, typed_error
 from tic_desktop.storage.errors import AUDIT_BROKEN, AuditChainBroken
 from tic_desktop.storage.faults import fault_point
 from tic_desktop.storage.location import check_workspace_location
+from tic_desktop.storage.private import database_files, precreate_private, private_dir, private_files
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -50,10 +51,13 @@ class AuditedStore:
     def _open(cls, path: Path, *, check_location: bool, folders: Iterable[Path] = ()) -> Self:
         if check_location:
             check_workspace_location(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # scores and comments in plain text: the owner's only (POSIX)
         for folder in (path.parent, backup.backups_dir(path), *folders):
             cleanup_stray_temps(folder)  # what a crash mid-write left behind (atomic_write's .tic-tmp-*)
+        precreate_private(path)  # SQLite gives the -wal and -shm files the database file's mode
+        private_files(*database_files(path))
         conn, version, has_tables = connect(path, application_id=cls.application_id, schema_version=cls.schema_version)
+        private_files(*database_files(path))
         store = cls(path, conn)
         try:
             store._migrate(version, has_tables)

@@ -22,7 +22,12 @@ _fault_file = None
 
 def install(log_dir: Path) -> None:
     global _fault_file
-    log_dir.mkdir(parents=True, exist_ok=True)
+    from tic_desktop.storage.private import precreate_private, private_dir, private_files  # noqa: PLC0415
+
+    private_dir(log_dir)  # logs name files and experts: the owner's only (POSIX)
+    for name in ("tic-desktop.log", "crash.log"):
+        precreate_private(log_dir / name)
+        private_files(log_dir / name)
     handler = logging.handlers.RotatingFileHandler(
         log_dir / "tic-desktop.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
