@@ -1981,6 +1981,26 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Chair:</translation>
     </message>
     <message>
+        <source>评审日期</source>
+        <translation>Meeting date</translation>
+    </message>
+    <message>
+        <source>评审地点</source>
+        <translation>Meeting place</translation>
+    </message>
+    <message>
+        <source>评审方式</source>
+        <translation>Review mode</translation>
+    </message>
+    <message>
+        <source>专家组组长</source>
+        <translation>Panel chair</translation>
+    </message>
+    <message>
+        <source>副组长</source>
+        <translation>Deputy chair</translation>
+    </message>
+    <message>
         <source>（未指定）</source>
         <translation>(none)</translation>
     </message>

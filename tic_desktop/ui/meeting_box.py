@@ -48,6 +48,10 @@ class MeetingBox(QGroupBox):
         people.addWidget(QLabel(self.tr("副组长：")))
         people.addWidget(self.meetingDeputy, 1)
         form.addRow(self.tr("组长："), people)
+        for widget, name in ((self.meetingDate, self.tr("评审日期")), (self.meetingPlace, self.tr("评审地点")),
+                             (self.meetingMode, self.tr("评审方式")), (self.meetingChair, self.tr("专家组组长")),
+                             (self.meetingDeputy, self.tr("副组长"))):
+            widget.setAccessibleName(name)
         self.meetingStatus = QLabel()
         self.meetingStatus.setWordWrap(True)
         form.addRow(self.meetingStatus)

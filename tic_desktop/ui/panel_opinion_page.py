@@ -111,8 +111,11 @@ class PanelOpinionPage(QWidget):
             edit.installEventFilter(self)
             bl.addWidget(edit)
             self.sectionEdits[name] = edit
-        bl.addWidget(QLabel(f"<b>{DISSENT.zh if ui_language() == 'zh' else DISSENT.en}</b>"))
+        dissent_label = QLabel(f"<b>{DISSENT.zh if ui_language() == 'zh' else DISSENT.en}</b>")
+        bl.addWidget(dissent_label)
         self.dissentEdit = QPlainTextEdit()
+        self.dissentEdit.setAccessibleName(DISSENT.zh if ui_language() == "zh" else DISSENT.en)
+        dissent_label.setBuddy(self.dissentEdit)
         self.dissentEdit.setObjectName("section_dissent")
         self.dissentEdit.setMinimumHeight(60)
         self.dissentEdit.setPlaceholderText(self.tr("持不同意见的专家署名及其意见；一致通过的留空"))
