@@ -56,6 +56,10 @@ def test_demo_names_are_fictional_and_terms_current(tmp_path: Path, kind: str) -
     assert "依托单位" in (src / "proposals.csv").read_text("utf-8-sig")
     if kind == "feasibility_review":
         assert "临床试验默示许可" in text
+        from tic_desktop.paths import demo_source_dir
+
+        plans = "".join(p.read_text("utf-8") for p in (demo_source_dir() / "plans").glob("*.json"))
+        assert "牵头单位" not in plans and not [name for name in REAL if name in plans]
 
 
 def test_expert_app_periodic_center(qtbot, tmp_path: Path) -> None:
