@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import produces, result
+from tic_desktop.formats.demo_key import DEMO_AGENCY_FINGERPRINT
 
 TARGET_S = 2.0
 TARGET_RATIO = 3.0
@@ -142,7 +143,7 @@ def _import_once(world: dict[str, Any], folder: Path) -> tuple[float, list[Any]]
 
     ws = AgencyWorkspace.open(folder / "agency.db", check_location=False)
     try:
-        info = ws.add_batch(world["batch"], world["identity"])
+        info = ws.add_batch(world["batch"], world["identity"], own_fingerprint=DEMO_AGENCY_FINGERPRINT, allow_demo=True)
         ws.pin_allowed_signers(info.batch_id, world["allowed_signers"])
         with ws.open_batch(info.batch_id, world["identity"]) as batch:
             gc.collect()

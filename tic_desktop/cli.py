@@ -144,6 +144,14 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.ticbatch", help=t("输出的批次文件", "batch file to write"))
     build.add_argument("--key", required=True, type=Path, metavar="AGENCY_DIR", help=t("机构密钥文件夹", "agency key folder"))
     add_key_passphrase_option(build, lang)
+    build.add_argument("--allowed-signers", type=Path, metavar="F",
+                       help=t("专家登记的密钥（OpenSSH allowed_signers，主体为专家编号）：把每位专家的密钥指纹写入签名的批次，"
+                              "专家端只能用该密钥签名，机构只接受该密钥签名的评分表",
+                              "the experts' enrolled keys (OpenSSH allowed_signers, principal = expert id): each expert's "
+                              "key fingerprint is written into the signed batch; the expert app signs only with that key "
+                              "and the agency accepts only sheets signed by it"))
+    build.add_argument("--demo", action="store_true",
+                       help=t("允许使用公开的演示机构密钥（仅供演示）", "allow the public DEMO-ONLY agency key (demos only)"))
     enc = build.add_mutually_exclusive_group()
     enc.add_argument("--passphrase-file", type=Path, metavar="F", help=t("用该文件中的口令加密批次", "encrypt with the passphrase in F"))
     enc.add_argument("--recipient", action="append", default=[], metavar="AGE_PUBKEY",
@@ -157,6 +165,10 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     secret.add_argument("--passphrase-file", type=Path, metavar="F", help=t("解密口令文件", "decryption passphrase file"))
     secret.add_argument("--identity", type=Path, metavar="F", help=t("age 私钥文件", "age identity file"))
     add_key_passphrase_option(insp, lang)
+    insp.add_argument("--expect-fingerprint", metavar="FP",
+                      help=t("已知的机构密钥指纹（邀请函上印的 SHA256:…）：签名者不同时退出码为 1",
+                             "the agency key fingerprint you know (SHA256:… from the invitation letter): exit 1 when "
+                             "the signer differs"))
     insp.add_argument("--json", action="store_true", help=t("以 JSON 输出", "print JSON"))
     add_sheet_commands(sub, lang)
     from tic_desktop.cli_consolidate import add_consolidate_command  # noqa: PLC0415 - not on the app's start
@@ -190,6 +202,13 @@ def add_sheet_commands(sub: Any, lang: str) -> None:
     ver.add_argument("--allowed-signers", type=Path, metavar="F",
                      help=t("可信签名者文件（OpenSSH allowed_signers），核对专家登记的密钥",
                             "OpenSSH allowed_signers file: check each expert's enrolled key"))
+    ver.add_argument("--trust-first-use", action="store_true",
+                     help=t("没有登记密钥的专家：按首次使用信任其签名密钥（同一专家出现多把密钥、或同一密钥为多位专家签名时均不采用）",
+                            "experts with no enrolled key: trust the signing key on first use (not when one expert comes "
+                            "with several keys, or one key signs for several experts)"))
+    from tic_desktop.cli_trust import add_key_argument  # noqa: PLC0415
+
+    add_key_argument(ver, lang)
     ver.add_argument("--batch-passphrase-file", type=Path, metavar="F", help=t("批次文件的解密口令文件", "passphrase file of the batch"))
     add_key_passphrase_option(ver, lang)
 
@@ -358,6 +377,29 @@ def cmd_keys_create(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def refuse_demo_key(fingerprint: str, demo: bool) -> None:
+    """`batch build --key` with the public demo key only with `--demo` (`build.demo_key`)."""
+    from tic_desktop.agency.build import DEMO_KEY
+    from tic_desktop.formats.demo_key import is_demo_agency_fingerprint
+
+    if is_demo_agency_fingerprint(fingerprint) and not demo:
+        raise Rejected(DEMO_KEY, fingerprint)
+
+
+def allowed_signers_keys(text: str) -> dict[str, str]:
+    """expert id → fingerprint from an allowed_signers text (one key per principal)."""
+    from tic_desktop.agency.registry import PIN_AMBIGUOUS
+    from tic_desktop.formats.sheet import parse_allowed_signers
+
+    out: dict[str, str] = {}
+    for principal, fps in parse_allowed_signers(text).items():
+        unique = list(dict.fromkeys(fps))
+        if len(unique) > 1:
+            raise Rejected(PIN_AMBIGUOUS, principal)
+        out[principal] = unique[0]
+    return out
+
+
 def cmd_batch_build(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.agency.build import build_batches
     from tic_desktop.formats import keys as k
@@ -373,14 +415,23 @@ def cmd_batch_build(args: argparse.Namespace, lang: str) -> int:
         raise _key_error(exc, lang) from None
     if keys.plain_identity:
         warn_plain_keys(lang, demo=_is_demo_identity(keys.age_identity_text()), what=str(key_dir))
+    refuse_demo_key(keys.fingerprint, args.demo)
     passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
-    written = build_batches(args.src_dir, args.output, keys, passphrase=passphrase, recipients=args.recipient)
+    expert_keys = allowed_signers_keys(args.allowed_signers.read_text("utf-8")) if args.allowed_signers else None
+    written = build_batches(args.src_dir, args.output, keys, passphrase=passphrase, recipients=args.recipient,
+                            expert_keys=expert_keys)
     how = (_t(lang, "已用口令加密", "passphrase-encrypted") if passphrase else
            _t(lang, f"已加密给 {len(args.recipient)} 个公钥", f"encrypted to {len(args.recipient)} key(s)") if args.recipient else
            _t(lang, "未加密，请通过安全渠道传递", "not encrypted; send it through a safe channel"))
     for path, manifest in written:  # one per panel (专家组) when the experts table has panels
         print(_t(lang, f"已生成批次文件：{path}（{len(manifest.proposals)} 个项目，{len(manifest.experts)} 位专家，{how}）",
                  f"Batch written: {path} ({len(manifest.proposals)} proposals, {len(manifest.experts)} experts, {how})"))
+        named = sum(1 for e in manifest.experts if e.key_fingerprint)
+        print(_t(lang, f"  写入批次的专家密钥指纹：{named}/{len(manifest.experts)} 位专家",
+                 f"  expert key fingerprints in the batch: {named} of {len(manifest.experts)} experts"))
+    if args.demo:
+        print(_t(lang, "演示：用公开的演示机构密钥签名（仅供演示），不能用于正式评审。",
+                 "DEMO: signed with the public DEMO-ONLY agency key; not for a real review."), file=sys.stderr)
     print(_t(lang, f"机构密钥指纹：{keys.fingerprint}", f"Agency key fingerprint: {keys.fingerprint}"))
     return 0
 
@@ -441,6 +492,24 @@ def inspect_json(opened: Any) -> dict[str, Any]:
     }
 
 
+def _signer_line(data: dict[str, Any], lang: str) -> str:
+    fp = data["agency_fingerprint"]
+    demo = data.get("demo_key")
+    if data.get("signer_checked"):
+        return _t(lang, f"签名与内容检查：通过；签名者与指定的机构密钥指纹 {fp} 一致" + ("（公开的演示密钥，仅供演示）" if demo else ""),
+                  f"Signature and content checks: passed; the signer is the expected agency key {fp}"
+                  + (" (the public DEMO-ONLY key)" if demo else ""))
+    if demo:
+        return _t(lang, f"签名与内容检查：内容与签名一致；签名者是公开的演示机构密钥 {fp}（仅供演示，任何人都能用它签名）",
+                  f"Signature and content checks: the content matches its signature; the signer is the public "
+                  f"DEMO-ONLY agency key {fp} (anyone can sign with it)")
+    return _t(lang, f"签名与内容检查：内容与签名一致，但签名者未与已知密钥核对（签名密钥 {fp}）。"
+                    "请与邀请函上的指纹比对，或用 --expect-fingerprint 指定",
+              f"Signature and content checks: the content matches its signature, but the signer was NOT checked "
+              f"against a known key (signing key {fp}). Compare it with the fingerprint in the invitation letter, or "
+              "give --expect-fingerprint")
+
+
 def _summary(data: dict[str, Any], lang: str) -> str:
     from tic_desktop.core.policy import format_subsidy_ratio, format_wan
 
@@ -451,7 +520,7 @@ def _summary(data: dict[str, Any], lang: str) -> str:
         _t(lang, f"评审类型：{kind}　截止日期：{data['deadline'] or '—'}", f"Kind: {kind}   deadline: {data['deadline'] or '—'}"),
         _t(lang, f"组织机构：{data['agency']['name']}　机构密钥指纹：{data['agency_fingerprint']}",
            f"Agency: {data['agency']['name']}   key fingerprint: {data['agency_fingerprint']}"),
-        _t(lang, "签名与内容检查：通过", "Signature and content checks: passed"),
+        _signer_line(data, lang),
         _t(lang, f"评分表（{len(data['forms'])}）：", f"Forms ({len(data['forms'])}):"),
     ]
     for f in data["forms"]:
@@ -496,53 +565,20 @@ def _summary(data: dict[str, Any], lang: str) -> str:
 
 def cmd_batch_inspect(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.formats.batch import read_batch
+    from tic_desktop.formats.demo_key import is_demo_agency_fingerprint
 
     passphrase = read_passphrase(args.passphrase_file, lang) if args.passphrase_file else None
     identity = load_identity(args.identity, args.key_passphrase_file, lang, agency=False) if args.identity else None
-    opened = read_batch(args.file, passphrase=passphrase, identity=identity)
+    expect = args.expect_fingerprint.strip() if args.expect_fingerprint else None
+    opened = read_batch(args.file, passphrase=passphrase, identity=identity, pinned_fingerprint=expect)
     data = inspect_json(opened)
+    data["signer_checked"] = expect is not None
+    data["demo_key"] = is_demo_agency_fingerprint(opened.agency_fingerprint)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(_summary(data, lang))
     return 0
-
-
-def cmd_sheets_verify(args: argparse.Namespace, lang: str) -> int:
-    from tic_desktop.formats.batch import read_batch
-    from tic_desktop.formats.sheet import read_sheet
-
-    passphrase = read_passphrase(args.batch_passphrase_file, lang) if args.batch_passphrase_file else None
-    identity = load_identity(args.identity, args.key_passphrase_file, lang)
-    try:
-        opened = read_batch(args.batch, passphrase=passphrase, identity=identity if passphrase is None else None)
-    except Rejected as exc:
-        raise CliError(_t(lang, f"错误：批次文件 {args.batch} 无法使用：", f"error: the batch {args.batch} cannot be used: ")
-                       + exc.text(lang)) from None
-    signers = args.allowed_signers.read_text("utf-8") if args.allowed_signers else None
-    bad = 0
-    for path in args.files:
-        try:
-            got = read_sheet(path, opened, identity=identity, allowed_signers=signers)
-        except Rejected as exc:
-            bad += 1
-            print(f"✘ {path}：{exc.text(lang)}" if lang == "zh" else f"✘ {path}: {exc.text(lang)}", file=sys.stderr)
-            continue
-        except OSError as exc:
-            bad += 1
-            print(f"✘ {path}：{exc.strerror or exc}" if lang == "zh" else f"✘ {path}: {exc.strerror or exc}", file=sys.stderr)
-            continue
-        sh = got.sheet
-        withdrawn = sum(1 for p in sh.proposals if p.conflict.declared)
-        print(_t(lang, f"✔ {path}：专家 {sh.expert_id}，第 {sh.sheet_seq} 版，{len(sh.proposals)} 个项目（回避 {withdrawn}），"
-                       f"签名密钥 {got.signer_fingerprint}，内容摘要 {got.content_digest[:16]}",
-                 f"✔ {path}: expert {sh.expert_id}, revision {sh.sheet_seq}, {len(sh.proposals)} proposals "
-                 f"({withdrawn} withdrawn), key {got.signer_fingerprint}, content digest {got.content_digest[:16]}"))
-    if signers is None:
-        print(_t(lang, "注意：未提供 --allowed-signers，未核对签名密钥是否为专家登记的密钥。",
-                 "Note: without --allowed-signers the signing keys were not checked against the enrolled keys."),
-              file=sys.stderr)
-    return 1 if bad else 0
 
 
 def cmd_simulate(args: argparse.Namespace, lang: str) -> int:
@@ -596,6 +632,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     from tic_desktop.cli_consolidate import cmd_consolidate  # noqa: PLC0415 - not on the app's start
     from tic_desktop.cli_pool import cmd_pool  # noqa: PLC0415 - not on the app's start
+    from tic_desktop.cli_trust import cmd_sheets_verify  # noqa: PLC0415
 
     handlers = {("demo-batch", None): cmd_demo_batch, ("keys", "create"): cmd_keys_create,
                 ("batch", "build"): cmd_batch_build, ("batch", "inspect"): cmd_batch_inspect,
@@ -614,7 +651,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(str(exc), file=sys.stderr)
     except Rejected as exc:
-        print(_t(lang, "错误：", "error: ") + exc.text(lang), file=sys.stderr)
+        print(_t(lang, "错误：", "error: ") + exc.text(lang) + f" [{exc.code}]", file=sys.stderr)
     except BrokenPipeError:  # e.g. `| head`: the reader has gone, nothing left to say
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

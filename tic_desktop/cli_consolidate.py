@@ -1,8 +1,13 @@
 """`tic-desktop consolidate` (issue 5): import and verify score sheets, consolidate, write the report.
 
     tic-desktop consolidate --batch B --identity AGENCY_DIR/agency.agekey SHEETS... -o OUT_DIR
-                            [--allowed-signers F | --trust-first-use] [--batch-passphrase-file F]
+                            [--key AGENCY_DIR] [--allowed-signers F | --trust-first-use] [--batch-passphrase-file F]
                             [--key-passphrase-file F]
+
+The batch must be signed by the agency's own key (`cli_trust`). Experts' keys: the allowed_signers
+file and the keys the batch names; `--trust-first-use` enrols the others only when no other file of
+the run claims the same expert or key (agency.importer), prints each such key on stderr and lists it
+on the report's cover.
 
 Every file goes through `agency.importer.import_sheets` (the app's pipeline) on an agency
 workspace in a temporary folder that is removed afterwards; nothing is written outside OUT_DIR but
@@ -63,6 +68,9 @@ def add_consolidate_command(sub: Any, lang: str) -> None:
                       help=t("信任每位专家首次出现的签名密钥（请事后与专家密钥登记表核对指纹）",
                              "trust each expert's first signing key seen (check the fingerprints against the "
                              "enrolment sheets afterwards)"))
+    from tic_desktop.cli_trust import add_key_argument
+
+    add_key_argument(p, lang)
     p.add_argument("--batch-passphrase-file", type=Path, metavar="F",
                    help=t("批次文件的解密口令文件（批次用口令加密时）", "passphrase file of the batch (when it is passphrase-encrypted)"))
     add_key_passphrase_option(p, lang)
@@ -75,9 +83,10 @@ def _line(lang: str, mark: str, path: str, text: str) -> str:
 def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.agency.importer import import_sheets
     from tic_desktop.agency.inputs import consolidation_inputs
-    from tic_desktop.agency.report import RejectedFile, report_data
+    from tic_desktop.agency.report import RejectedFile, report_data, signer_keys
     from tic_desktop.agency.workspace import AgencyWorkspace
     from tic_desktop.cli import CliError, _t, load_identity, read_passphrase
+    from tic_desktop.cli_trust import demo_note, first_use_line, own_fingerprint
     from tic_desktop.core.consolidation import consolidate
     from tic_desktop.core.errors import message
     from tic_desktop.formats.sheet import KEY_UNKNOWN
@@ -85,6 +94,7 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
     def t(zh: str, en: str) -> str:
         return _t(lang, zh, en)
 
+    own = own_fingerprint(args, lang)
     identity = load_identity(args.identity, args.key_passphrase_file, lang)
     passphrase = read_passphrase(args.batch_passphrase_file, lang) if args.batch_passphrase_file else None
     signers = args.allowed_signers.read_text("utf-8") if args.allowed_signers else None
@@ -92,11 +102,12 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
         ws = AgencyWorkspace.open(Path(tmp) / "agency.db", check_location=False)
         try:
             try:
-                info = ws.add_batch(args.batch, identity, passphrase=passphrase)
-                batch = ws.open_batch(info.batch_id, identity, passphrase=passphrase)
+                demo = demo_note(own, lang)
+                info = ws.add_batch(args.batch, identity, own_fingerprint=own, passphrase=passphrase, allow_demo=demo)
+                batch = ws.open_batch(info.batch_id, identity, passphrase=passphrase, own_fingerprint=own)
             except Rejected as exc:
                 raise CliError(t(f"错误：批次文件 {args.batch} 无法使用：", f"error: the batch {args.batch} cannot be used: ")
-                               + exc.text(lang)) from None
+                               + exc.text(lang) + f" ({exc.code})") from None
             with batch:
                 if signers is not None:
                     try:
@@ -105,6 +116,10 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
                         raise CliError(t(f"错误：{args.allowed_signers}：", f"error: {args.allowed_signers}: ")
                                        + exc.text(lang)) from None
                 outcomes = import_sheets(ws, batch, identity, args.sheets, trust_first_use=args.trust_first_use)
+                signer_list = signer_keys(ws, info.batch_id)
+                for key in signer_list:
+                    if key.source == "first_use":
+                        print(first_use_line(lang, key.expert_id, key.fingerprint), file=sys.stderr)
                 states = {r.sheet_sha256: r for r in ws.sheets(info.batch_id)}
                 current = [r for r in states.values() if r.state == "current"]
                 rejected: list[RejectedFile] = []
@@ -126,12 +141,13 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
                         zh += "请用 --allowed-signers 指定可信签名者文件，或用 --trust-first-use 信任首次出现的密钥。"
                         en += " Use --allowed-signers with the experts' allowed_signers file, or --trust-first-use."
                     rejected.append(RejectedFile(name=o.path, code=code, reason_zh=zh, reason_en=en))
-                    print(_line(lang, "✘", o.path, zh if lang == "zh" else en), file=sys.stderr)
+                    print(_line(lang, "✘", o.path, (zh if lang == "zh" else en) + f" ({code})"), file=sys.stderr)
                 inputs = consolidation_inputs(batch, [r.sheet() for r in current])
                 result = consolidate(inputs, ws.veto_decisions(info.batch_id))
                 report = report_data(
                     batch, result, generated_at=datetime.now().astimezone().isoformat(timespec="seconds"),
                     rejected=tuple(rejected), accepted_files=len(outcomes) - len(rejected), inputs=tuple(inputs),
+                    signers=signer_list,
                 )
                 from tic_desktop.agency.exports import write_all
 

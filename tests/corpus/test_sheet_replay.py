@@ -78,7 +78,7 @@ def agency(tmp_path: Path, sheets: SheetWorld, ctx: Ctx) -> Iterator[tuple[Agenc
     batch_file = tmp_path / "batch.ticbatch"
     batch_file.write_bytes(ctx.valid)
     ws = AgencyWorkspace.open(tmp_path / "ws" / "agency.db")
-    ws.add_batch(batch_file, sheets.agency_identity)
+    ws.add_batch(batch_file, sheets.agency_identity, own_fingerprint=sheets.batch.agency_fingerprint)
     batch = ws.open_batch(sheets.batch.manifest.batch_id, sheets.agency_identity)
     ws.pin(batch.manifest.batch_id, "E01", sheets.e1.fingerprint, "enrolment")
     yield ws, batch

@@ -95,11 +95,11 @@ def test_demo_batch_and_inspect_json(demo_batches: dict[str, Path], kind: str) -
 
 
 def test_inspect_summary_in_both_languages(demo_batches: dict[str, Path]) -> None:
-    zh = ok("batch", "inspect", demo_batches["feasibility_review"])
+    zh = ok("batch", "inspect", demo_batches["feasibility_review"], "--expect-fingerprint", DEMO_FINGERPRINT)
     assert "签名与内容检查：通过" in zh and "天津市先进功能材料技术创新中心" in zh
     assert "✘ 市财政补助 12,520,000.00 元" in zh and "回避 TJ-BM-04" in zh
     en = ok("batch", "inspect", demo_batches["feasibility_review"], lang="en")
-    assert "Signature and content checks: passed" in en and "Experts (7):" in en
+    assert "passed" not in en and "public DEMO-ONLY agency key" in en and "Experts (7):" in en
 
 
 def test_encrypted_demo_batch(tmp_path: Path) -> None:
@@ -161,7 +161,7 @@ def test_build_from_a_broken_spreadsheet_names_row_and_column(tmp_path: Path) ->
     rows[3][4] = "专家"
     with (src / "experts.csv").open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(rows)
-    args = ("batch", "build", src, "-o", tmp_path / "b.ticbatch", "--key", tmp_path / "agency")
+    args = ("batch", "build", src, "-o", tmp_path / "b.ticbatch", "--key", tmp_path / "agency", "--demo")
     line = one_line_error(cli(*args))
     assert "experts.csv 第 4 行「角色」列：未知角色“专家”，应为 技术/财务/管理" in line
     line = one_line_error(cli(*args, lang="en"))

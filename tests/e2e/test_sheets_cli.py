@@ -42,7 +42,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def verify(run: dict[str, Any], *files: Path, batch: Path | None = None, identity: Path | None = None,
            signers: bool = True, lang: str = "zh") -> subprocess.CompletedProcess[str]:
     args: list[str | Path] = ["sheets", "verify", *files, "--batch", batch or run["batch"],
-                              "--identity", identity or run["identity"]]
+                              "--identity", identity or run["identity"], "--key", run["identity"].parent]
     if signers:
         args += ["--allowed-signers", run["out"] / "allowed_signers"]
     return cli(*args, lang=lang)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.demo import write_demo_batch
+from tic_desktop.formats.demo_key import DEMO_AGENCY_FINGERPRINT
 from tic_desktop.simulate import simulate
 from tic_desktop.ui.agency_context import AgencyContext
 
@@ -101,7 +102,7 @@ def open_context(round_dir: Path, tmp_path: Path) -> AgencyContext:
     identity = (round_dir / "agency" / "agency.agekey").read_text("utf-8")
     ws_path = tmp_path / "agency" / "agency.db"
     ws = AgencyWorkspace.open(ws_path, check_location=False)
-    info = ws.add_batch(round_dir / "demo.ticbatch", identity)
+    info = ws.add_batch(round_dir / "demo.ticbatch", identity, own_fingerprint=DEMO_AGENCY_FINGERPRINT, allow_demo=True)
     batch = ws.open_batch(info.batch_id, identity)
     return AgencyContext(ws=ws, ws_path=ws_path, batch_id=info.batch_id, batch=batch, identity=identity)
 

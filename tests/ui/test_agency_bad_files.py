@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "corpus"))
 from batch_factory import PDF, make_spec  # noqa: E402
 from sheet_factory import SHEET_FILES, SheetWorld, body_of, make_world, relist, sign_members  # noqa: E402
 
-from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: E402
+from tic_desktop.agency.workspace import AgencyWorkspace, signing_fingerprint  # noqa: E402
 from tic_desktop.core.errors import message  # noqa: E402
 from tic_desktop.formats import container  # noqa: E402
 from tic_desktop.formats import sheet as sf  # noqa: E402
@@ -56,7 +56,7 @@ def corpus_round(tmp_path_factory: pytest.TempPathFactory) -> Round:
     batch_path.write_bytes(valid)
     identity = str(keys.age_identity)
     with AgencyWorkspace.open(folder / "probe" / "agency.db", check_location=False) as ws:
-        info = ws.add_batch(batch_path, identity)
+        info = ws.add_batch(batch_path, identity, own_fingerprint=keys.fingerprint)
         with ws.open_batch(info.batch_id, identity) as opened:
             world = make_world(opened, identity, keys.age_recipient)
     return Round(folder, batch_path, identity, world, impostor.age_recipient, valid)
@@ -133,7 +133,8 @@ BATCH_CODE = "import.is_batch"  # said as such, not as a broken sheet
 def page_ctx(corpus_round: Round, tmp_path: Path, qtbot) -> Iterator[tuple[SheetImportPage, AgencyContext, Path]]:
     ws_path = tmp_path / "agency" / "agency.db"
     ws = AgencyWorkspace.open(ws_path, check_location=False)
-    info = ws.add_batch(corpus_round.batch_path, corpus_round.identity)
+    info = ws.add_batch(corpus_round.batch_path, corpus_round.identity,
+                       own_fingerprint=signing_fingerprint(corpus_round.folder / "agency"))
     for expert_id, fingerprint in corpus_round.world.pins.items():
         ws.pin(info.batch_id, expert_id, fingerprint, "enrolment")
     batch = ws.open_batch(info.batch_id, corpus_round.identity)

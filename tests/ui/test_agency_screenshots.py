@@ -17,6 +17,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.agency_setup import answer_next_dialog, demo_round, periodic_round, sheet_files  # noqa: F401 - fixtures
+from tic_desktop.formats.demo_key import DEMO_AGENCY_FINGERPRINT
 
 
 def _grab(folder: Path, name: str, widget: QWidget) -> Path:
@@ -37,7 +38,7 @@ def test_screenshots_of_the_agency_pages(qtbot, demo_round: Path, tmp_path: Path
     shutil.copytree(demo_round / "agency", agency_dir / "keys")
     identity = (agency_dir / "keys" / "agency.agekey").read_text("ascii")
     with AgencyWorkspace.open(agency_dir / "agency.db", check_location=False) as ws:
-        info = ws.add_batch(demo_round / "demo.ticbatch", identity)
+        info = ws.add_batch(demo_round / "demo.ticbatch", identity, own_fingerprint=DEMO_AGENCY_FINGERPRINT, allow_demo=True)
         ws.pin_allowed_signers(info.batch_id, (demo_round / "sheets" / "allowed_signers").read_text("utf-8"))
     window = AgencyWindow(agency_dir, demo=True)
     qtbot.addWidget(window)
@@ -93,7 +94,7 @@ def test_screenshot_of_a_periodic_assessment(qtbot, periodic_round: Path, tmp_pa
     shutil.copytree(periodic_round / "agency", agency_dir / "keys")
     identity = (agency_dir / "keys" / "agency.agekey").read_text("ascii")
     with AgencyWorkspace.open(agency_dir / "agency.db", check_location=False) as ws:
-        info = ws.add_batch(periodic_round / "demo.ticbatch", identity)
+        info = ws.add_batch(periodic_round / "demo.ticbatch", identity, own_fingerprint=DEMO_AGENCY_FINGERPRINT, allow_demo=True)
         ws.pin_allowed_signers(info.batch_id, (periodic_round / "sheets" / "allowed_signers").read_text("utf-8"))
         with ws.open_batch(info.batch_id, identity) as batch:
             import_sheets(ws, batch, identity, sheet_files(periodic_round / "sheets"))

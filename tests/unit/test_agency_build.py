@@ -150,7 +150,7 @@ def test_batch_build_on_the_command_line_writes_one_file_per_panel(demo_src: Pat
     src = panelled_source(demo_src, tmp_path / "src")
     out = tmp_path / "round.ticbatch"
     r = subprocess.run([sys.executable, "-m", "tic_desktop", "batch", "build", str(src), "-o", str(out),
-                        "--key", str(demo_agency_dir())], capture_output=True, text=True, timeout=120)
+                        "--key", str(demo_agency_dir()), "--demo"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert [line.split("：")[1].split("（")[0] for line in r.stdout.splitlines() if line.startswith("已生成批次文件")] == [
         str(tmp_path / "round-P1.ticbatch"), str(tmp_path / "round-P2.ticbatch")]

@@ -15,6 +15,7 @@ from tic_desktop.agency.importer import classify, collect_sheet_files, import_sh
 from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.core.errors import Rejected
 from tic_desktop.formats.batch import OpenedBatch
+from tic_desktop.formats.demo_key import DEMO_AGENCY_FINGERPRINT
 from tic_desktop.simulate import make_key
 
 
@@ -26,7 +27,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
 @pytest.fixture
 def ws(tmp_path: Path, world: World) -> AgencyWorkspace:
     w = AgencyWorkspace.open(tmp_path / "ws" / "agency.db")
-    w.add_batch(world.batch_path, world.identity)
+    w.add_batch(world.batch_path, world.identity, own_fingerprint=DEMO_AGENCY_FINGERPRINT, allow_demo=True)
     yield w
     w.close()
 

@@ -17,6 +17,7 @@ from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.core.consolidation import VetoDecision
 from tic_desktop.core.errors import Rejected
 from tic_desktop.core.panel_opinion import PanelOpinion
+from tic_desktop.formats.demo_key import DEMO_AGENCY_FINGERPRINT
 from tic_desktop.storage.errors import StorageError
 from tic_desktop.storage.workspace import Workspace
 
@@ -32,7 +33,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
 @pytest.fixture
 def ws(tmp_path: Path, world: World) -> AgencyWorkspace:
     w = AgencyWorkspace.open(tmp_path / "agency" / "agency.db")
-    w.add_batch(world.batch_path, world.identity)
+    w.add_batch(world.batch_path, world.identity, own_fingerprint=DEMO_AGENCY_FINGERPRINT, allow_demo=True)
     yield w
     w.close()
 
@@ -41,7 +42,7 @@ def test_add_batch_keeps_a_copy_and_is_idempotent(ws: AgencyWorkspace, world: Wo
     [info] = ws.batches()
     assert (info.batch_id, info.kind, info.experts, info.proposals) == (BID, "feasibility_review", 7, 6)
     assert info.path.is_file() and info.path.read_bytes() == world.batch_path.read_bytes()
-    assert ws.add_batch(world.batch_path, world.identity) == info
+    assert ws.add_batch(world.batch_path, world.identity, own_fingerprint=DEMO_AGENCY_FINGERPRINT, allow_demo=True) == info
     with ws.open_batch(BID, world.identity) as opened:
         assert opened.manifest_sha256 == world.opened.manifest_sha256
     assert [e.action for e in ws.audit_events()] == ["schema.migrate"] * AGENCY_SCHEMA_VERSION + ["batch.add"]
@@ -50,7 +51,7 @@ def test_add_batch_keeps_a_copy_and_is_idempotent(ws: AgencyWorkspace, world: Wo
 def test_a_batch_of_another_agency_is_refused(tmp_path: Path, world: World) -> None:
     other = pyrage.x25519.Identity.generate()
     with AgencyWorkspace.open(tmp_path / "a.db") as w, pytest.raises(Rejected) as err:
-        w.add_batch(world.batch_path, f"# other agency\n{other}\n")
+        w.add_batch(world.batch_path, f"# other agency\n{other}\n", own_fingerprint=DEMO_AGENCY_FINGERPRINT, allow_demo=True)
     assert err.value.code == "agency.not_own_batch"
 
 
@@ -65,7 +66,7 @@ def test_a_batch_encrypted_to_experts_is_also_readable_by_the_agency(tmp_path: P
     write_batch(out, spec, agency_keys.load_agency_keys(demo_agency_dir()), recipients=[str(expert.to_public())])
     read_batch(out, identity=str(expert)).close()  # the expert still opens it
     with AgencyWorkspace.open(tmp_path / "a.db") as w:
-        info = w.add_batch(out, world.identity)
+        info = w.add_batch(out, world.identity, own_fingerprint=DEMO_AGENCY_FINGERPRINT, allow_demo=True)
         w.open_batch(info.batch_id, world.identity).close()
 
 

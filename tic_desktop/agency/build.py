@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -52,6 +52,39 @@ PANEL_ID_TOO_LONG = register(
 )
 
 
+DEMO_KEY = register(
+    "build.demo_key",
+    "这是公开的演示机构密钥（仅供演示，任何人都能用它签名），不能用来制作正式批次。请用 tic-desktop keys create 生成本机构的密钥；"
+    "只做演示时加 --demo。",
+    "This is the public DEMO-ONLY agency key (anyone can sign with it); it cannot make a real batch. Create this "
+    "agency's keys with tic-desktop keys create; for a demo only, add --demo.",
+)
+KEY_DISAGREES = register(
+    "build.expert_key_disagrees",
+    "专家表“密钥指纹”列与可信签名者文件为同一位专家给出了不同的密钥。请核对该专家的密钥登记表后改正其中一处。",
+    "The experts table's key_fingerprint column and the allowed_signers file give different keys for the same "
+    "expert. Check the expert's enrolment sheet and correct one of them.",
+)
+
+
+def with_expert_keys(spec: BatchSpec, expert_keys: Mapping[str, str]) -> BatchSpec:
+    """`spec` with each expert's enrolled key fingerprint (from the registry or an allowed_signers file)
+    written in (principals that are not experts of the batch are ignored). A key already in the source's
+    key_fingerprint column must agree; one key for two experts is refused."""
+    from tic_desktop.agency.registry import SHARED_KEY  # noqa: PLC0415
+
+    experts = []
+    for e in spec.experts:
+        fp = expert_keys.get(e.id)
+        if fp is not None and e.key_fingerprint not in (None, fp):
+            raise SourceError(KEY_DISAGREES, f"{e.id}: {e.key_fingerprint} ≠ {fp}")
+        experts.append(e if fp is None else e.model_copy(update={"key_fingerprint": fp}))
+    keys = [e.key_fingerprint for e in experts if e.key_fingerprint]
+    if len(keys) != len(set(keys)):
+        raise SourceError(SHARED_KEY, ", ".join(sorted({k for k in keys if keys.count(k) > 1})))
+    return dataclasses.replace(spec, experts=experts)
+
+
 def build_batches(
     src_dir: Path,
     out: Path,
@@ -59,10 +92,14 @@ def build_batches(
     *,
     passphrase: bytes | None = None,
     recipients: Sequence[str] = (),
+    expert_keys: Mapping[str, str] | None = None,
 ) -> list[tuple[Path, Manifest]]:
     """The CLI's `batch build`: read `src_dir`, write one signed (optionally encrypted) batch to `out`
-    — or, when the source has panels, one per panel beside it (`<out stem>-P<n>.ticbatch`)."""
+    — or, when the source has panels, one per panel beside it (`<out stem>-P<n>.ticbatch`). With
+    `expert_keys` (expert id → fingerprint) each expert's key is written into the manifest."""
     spec = read_source(src_dir)
+    if expert_keys:
+        spec = with_expert_keys(spec, expert_keys)
     if not spec.panels:
         return [(out, write_batch(out, spec, keys, passphrase=passphrase, recipients=tuple(recipients)))]
     written = []
@@ -312,7 +349,7 @@ def prepare_agency_demo(folder: Path) -> Path:
     ws = AgencyWorkspace.open(folder / "agency.db", check_location=False)
     try:
         if not ws.batches():
-            ws.add_batch(batch, identity)
+            ws.add_batch(batch, identity, own_fingerprint=ak.public_info(folder / "keys").fingerprint, allow_demo=True)
         if not ak.agency_name(folder):
             with fbatch.read_batch(batch) as opened:
                 ak.save_agency_name(folder, opened.manifest.agency.name)

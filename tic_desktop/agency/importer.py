@@ -6,9 +6,17 @@ Per file, in order:
      (size cap → age → ZIP allow-list → SSHSIG → strict JSON → schema → semantics); any failure
      is `rejected` with that code;
   2. the same sheet.json (same SHA-256) already stored → `duplicate`, a no-op;
-  3. the expert's pinned key: another key → `rejected` (`sheet.key_mismatch`); no pin → `unpinned`
-     (nothing stored; the UI shows the fingerprint to compare with the paper enrolment sheet) unless
-     `trust_first_use`, which pins this key (source `first_use`) in the same transaction;
+  3. the expert registry (agency.registry; one key belongs to one expert, across batches): a key
+     enrolled for ANOTHER expert → `rejected` (`sheet.key_of_other_expert`); a revoked or rotated key
+     of this expert → `rejected` (`sheet.key_revoked`); the expert's valid key is another one →
+     `rejected` (`sheet.key_mismatch`). No valid key: when the batch manifest names the expert's key
+     (`read_sheet` already checked that the sheet is signed by it) that key is enrolled (source
+     `manifest`); otherwise → `unpinned` (nothing stored; the UI shows the fingerprint to compare with
+     the paper enrolment sheet) unless `trust_first_use`, which enrols this key (source `first_use`)
+     in the same transaction — but only when no file of the run (and no earlier unpinned attempt in
+     the import log) shows this expert with another key or this key for another expert; otherwise
+     every such file is `rejected` as `pin.first_use_ambiguous` (a forged sheet sorting first cannot
+     take the expert's place, and one key signing for E01, E02, E03 gets none of them in);
   4. the replay rules against the expert's stored revisions (`classify`);
   5. the raw file is written to `<ws>/sheets/<raw sha256>.ticsheet` (atomic, never over a file),
      then ONE transaction stores the sheet row (exact sheet.json), the pin, the import_log row and
@@ -40,7 +48,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from tic_desktop.agency.records import Chain
+from tic_desktop.agency.records import Chain, PinSource
+from tic_desktop.agency.registry import FIRST_USE_AMBIGUOUS
 from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.core.errors import Rejected, message, register
 from tic_desktop.formats import agecrypt
@@ -83,6 +92,18 @@ IS_BATCH = register(
     "这是评审批次文件（.ticbatch），不是专家评分表。请导入专家返回的评分表文件（.ticsheet）。",
     "This is a batch file (.ticbatch), not an expert's score sheet. Import the score sheets (.ticsheet) the "
     "experts returned.",
+)
+KEY_OF_OTHER_EXPERT = register(
+    "sheet.key_of_other_expert",
+    "评分表的签名密钥已登记给另一位专家。一把密钥只属于一位专家，这份评分表可能是冒名签署的。已拒收；请电话联系两位专家核实。",
+    "The sheet is signed with a key enrolled for another expert. A key belongs to exactly one expert, so the sheet "
+    "may have been signed in someone else's name. It was refused; call both experts to check.",
+)
+KEY_REVOKED = register(
+    "sheet.key_revoked",
+    "评分表的签名密钥已被吊销或轮换，不再有效。已拒收；请让该专家用新登记的密钥重新签名导出。",
+    "The sheet is signed with a key that was revoked or rotated and is no longer valid. It was refused; ask the "
+    "expert to sign and export again with the newly enrolled key.",
 )
 UNREADABLE = register(
     "import.unreadable", "无法读取该文件。请检查文件是否存在、是否有读取权限。",
@@ -198,8 +219,35 @@ class _Pipeline:
         self.batch_id = batch.manifest.batch_id
         self.identities = agecrypt.identities_from_text(identity)
         self.trust_first_use = trust_first_use
-        self.pins = {eid: p.fingerprint for eid, p in ws.pins(self.batch_id).items()}
         ws.batch(self.batch_id)  # the batch must have been added
+        self.registry = {k.fingerprint: k for k in ws.expert_keys()}
+        self.pins = {eid: k.fingerprint for eid, k in ws.active_keys().items()}
+        self.batch_keys = {e.id: e.key_fingerprint for e in batch.manifest.experts if e.key_fingerprint}
+        self.ambiguous: set[tuple[str, str]] = set()
+        """(expert, key) pairs that first use must not enrol (see `prescan`)."""
+
+    def prescan(self, files: Sequence[Path], cancelled: Callable[[], bool] | None) -> None:
+        """Before trusting any key on first use: every (expert, key) the files of this run claim (and
+        the unpinned attempts already in the import log). A claim is ambiguous when the expert comes
+        with more than one key, or the key with more than one expert."""
+        claims: set[tuple[str, str]] = {
+            (r["expert_id"], r["fingerprint"]) for r in self.ws._rows(
+                "SELECT DISTINCT expert_id, fingerprint FROM import_log WHERE batch_id = ? AND expert_id IS NOT NULL "
+                "AND fingerprint IS NOT NULL AND (status = 'unpinned' OR code = ?)", (self.batch_id, FIRST_USE_AMBIGUOUS))}
+        for path in files:
+            if cancelled is not None and cancelled():
+                break
+            try:
+                got = read_sheet(path.read_bytes(), self.batch, identities=self.identities)
+            except (Rejected, OSError):
+                continue
+            claims.add((got.sheet.expert_id, got.signer_fingerprint))
+        keys_of: dict[str, set[str]] = {}
+        experts_of: dict[str, set[str]] = {}
+        for eid, fp in claims:
+            keys_of.setdefault(eid, set()).add(fp)
+            experts_of.setdefault(fp, set()).add(eid)
+        self.ambiguous = {(eid, fp) for eid, fp in claims if len(keys_of[eid]) > 1 or len(experts_of[fp]) > 1}
 
     def outcome(self, path: Path, status: ImportStatus, code: str | None, texts: tuple[str, str],
                 got: OpenedSheet | None = None, superseded: int | None = None) -> ImportOutcome:
@@ -258,19 +306,37 @@ class _Pipeline:
         if dup:
             return self.log_only(self.outcome(path, "duplicate", DUPLICATE, (message(DUPLICATE, "zh"),
                                                                            message(DUPLICATE, "en")), got), raw_sha)
-        pinned = self.pins.get(eid)
-        pin_now = False
-        if pinned is not None and pinned != got.signer_fingerprint:
-            return self.log_only(self.outcome(path, "rejected", KEY_CHANGED, _rejection(
-                KEY_CHANGED, f"{eid}: {got.signer_fingerprint} ≠ {pinned}"), got), raw_sha)
-        if pinned is None:
-            if not self.trust_first_use:
+        refusal = self._key_refusal(eid, got.signer_fingerprint)
+        if refusal is not None:
+            code, detail = refusal
+            return self.log_only(self.outcome(path, "rejected", code, _rejection(code, detail), got), raw_sha)
+        pin_now: PinSource | None = None
+        if self.pins.get(eid) is None:
+            if self.batch_keys.get(eid) == got.signer_fingerprint:
+                pin_now = "manifest"  # the agency's own signed batch names this key (read_sheet checked it)
+            elif not self.trust_first_use:
                 zh, en = _rejection(KEY_UNKNOWN, f"{eid}: {got.signer_fingerprint}")
                 return self.log_only(self.outcome(path, "unpinned", KEY_UNKNOWN, (zh, en), got), raw_sha)
-            pin_now = True
+            elif (eid, got.signer_fingerprint) in self.ambiguous:
+                return self.log_only(self.outcome(path, "rejected", FIRST_USE_AMBIGUOUS, _rejection(
+                    FIRST_USE_AMBIGUOUS, f"{eid}: {got.signer_fingerprint}"), got), raw_sha)
+            else:
+                pin_now = "first_use"
         return self._store(path, raw, raw_sha, got, pin_now)
 
-    def _store(self, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet, pin_now: bool) -> ImportOutcome:
+    def _key_refusal(self, eid: str, fp: str) -> tuple[str, str] | None:
+        """The registry's verdict on a verified signer: (code, detail) when refused, else None."""
+        owner = self.registry.get(fp)
+        if owner is not None and owner.expert_id != eid:
+            return KEY_OF_OTHER_EXPERT, f"{eid}: {fp} is enrolled for {owner.expert_id}"
+        if owner is not None and not owner.active:
+            return KEY_REVOKED, f"{eid}: {fp} {owner.end_reason} {owner.ended_at}"
+        pinned = self.pins.get(eid)
+        if pinned is not None and pinned != fp:
+            return KEY_CHANGED, f"{eid}: {fp} ≠ {pinned}"
+        return None
+
+    def _store(self, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet, pin_now: PinSource | None) -> ImportOutcome:
         sh = got.sheet
         eid = sh.expert_id
         _, wrote = self.ws.store_raw("sheets", raw, raw_sha)
@@ -292,14 +358,15 @@ class _Pipeline:
             self.ws.drop_raw_if_unused("sheets", raw_sha)
         if pin_now and out.status != "rejected":
             self.pins[eid] = got.signer_fingerprint
+            self.registry.update({k.fingerprint: k for k in self.ws.expert_keys(eid)})
         return out
 
-    def _insert(self, conn: Any, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet, pin_now: bool,
+    def _insert(self, conn: Any, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet, pin_now: PinSource | None,
                 decision: Decision) -> ImportOutcome:
         sh = got.sheet
         eid = sh.expert_id
         if pin_now:
-            self.ws.pin_in(conn, self.batch_id, eid, got.signer_fingerprint, "first_use")
+            self.ws.pin_in(conn, self.batch_id, eid, got.signer_fingerprint, pin_now)
         self.ws.insert_sheet(conn, {
             "batch_id": self.batch_id, "sheet_sha256": got.sheet_sha256, "expert_id": eid,
             "sheet_seq": sh.sheet_seq, "supersedes": sh.supersedes, "fingerprint": got.signer_fingerprint,
@@ -337,6 +404,8 @@ def import_sheets(
     left nothing behind. `cancelled()` is asked before each file."""
     files = collect_sheet_files(paths)
     pipeline = _Pipeline(ws, batch, identity, trust_first_use)
+    if trust_first_use:
+        pipeline.prescan(files, cancelled)
     outcomes: list[ImportOutcome] = []
     # the next file is read and verified in a worker while this one is stored: its decryption,
     # hashing and checks overlap the store's fsyncs (the workspace is only touched here)

@@ -9,8 +9,11 @@ from typing import Literal
 from tic_desktop.core.types import Text
 from tic_desktop.formats.sheet import Sheet
 
-PinSource = Literal["first_use", "enrolment", "allowed_signers", "manual"]
-PIN_SOURCES: tuple[str, ...] = ("first_use", "enrolment", "allowed_signers", "manual")
+PinSource = Literal["first_use", "enrolment", "allowed_signers", "manual", "enrolment_file", "manifest"]
+PIN_SOURCES: tuple[str, ...] = ("first_use", "enrolment", "allowed_signers", "manual", "enrolment_file", "manifest")
+"""How a key came into the expert registry: first use (confirmed), the paper enrolment sheet (typed or
+its QR scanned), an allowed_signers file, by hand, the enrolment file the expert exported from the
+app, or the expert's fingerprint written in the agency's own signed batch manifest."""
 SheetState = Literal["current", "superseded", "conflict"]
 Chain = Literal["first", "linked", "gap"]
 
@@ -35,6 +38,26 @@ class Pin:
     fingerprint: str
     source: PinSource
     pinned_at: str
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """One key in the agency's expert registry (agency schema v2): valid for every batch of the
+    agency until it is revoked or rotated (`ended_at`)."""
+
+    expert_id: str
+    fingerprint: str
+    source: PinSource
+    enrolled_at: str
+    batch_id: str | None = None
+    """The batch it was enrolled with (informative; the key counts for every batch)."""
+    ended_at: str | None = None
+    end_reason: Literal["revoked", "rotated"] | None = None
+    note: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None
 
 
 @dataclass(frozen=True)

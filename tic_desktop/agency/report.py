@@ -34,6 +34,30 @@ class RejectedFile:
     reason_en: str
 
 
+SOURCE_LABELS = {"first_use": "首次使用", "enrolment": "密钥登记表", "allowed_signers": "可信签名者文件",
+                 "manual": "手工登记", "enrolment_file": "登记文件", "manifest": "批次中写明"}
+
+
+@dataclass(frozen=True)
+class SignerKey:
+    """Which key signed the sheet that counts for an expert, and how the agency came to trust it."""
+
+    expert_id: str
+    fingerprint: str
+    source: str
+    """A registry source (agency.records.PIN_SOURCES); "first_use" is listed apart on the cover."""
+
+
+def signer_keys(ws: Any, batch_id: str) -> tuple[SignerKey, ...]:
+    """Per expert with a counted sheet: its signing key and the registry's source for it."""
+    registry = {k.fingerprint: k for k in ws.expert_keys()}
+    out = []
+    for r in sorted(ws.current_sheets(batch_id), key=lambda r: r.expert_id):
+        key = registry.get(r.fingerprint)
+        out.append(SignerKey(r.expert_id, r.fingerprint, key.source if key is not None else "manual"))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class ReportData:
     batch_id: str
@@ -63,6 +87,8 @@ class ReportData:
         stands aside)."""
         chair = next((e.id for e in self.experts if e.chair), None)
         return presiding(self.meeting, chair, conflicted)
+    signers: tuple[SignerKey, ...] = ()
+    """Each counted expert's signing key (printed on the cover; first-use keys listed apart)."""
 
     def entries(self, proposal_id: str, form_id: str) -> tuple[ExpertEntry, ...]:
         """The experts' entries on one proposal and form, or () when `inputs` were not given."""
@@ -102,6 +128,7 @@ def report_data(
     accepted_files: int = 0,
     inputs: tuple[ProposalInput, ...] = (),
     meeting: PanelMeeting | None = None,
+    signers: tuple[SignerKey, ...] = (),
 ) -> ReportData:
     """Build the report value from an opened batch (`formats.batch.OpenedBatch`)."""
     m = batch.manifest
@@ -123,4 +150,5 @@ def report_data(
         inputs=tuple(inputs),
         meeting=meeting,
         integrity={pid: p.integrity for pid, p in batch.proposals.items() if p.integrity is not None},
+        signers=tuple(signers),
     )

@@ -8,7 +8,8 @@ from tic_desktop.agency.records import PIN_SOURCES
 from tic_desktop.storage.schema import _statements
 
 AGENCY_APPLICATION_ID = 0x54494341  # "TICA"
-AGENCY_SCHEMA_VERSION = 3
+AGENCY_SCHEMA_VERSION = 4
+V1_PIN_SOURCES = ("first_use", "enrolment", "allowed_signers", "manual")
 
 _SHA = "CHECK (length({c}) = 64 AND {c} NOT GLOB '*[^0-9a-f]*')"
 _V1 = f"""
@@ -30,7 +31,7 @@ CREATE TABLE expert_pins (
     batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
     expert_id    TEXT NOT NULL,
     fingerprint  TEXT NOT NULL CHECK (fingerprint LIKE 'SHA256:%'),
-    source       TEXT NOT NULL CHECK (source IN {PIN_SOURCES!r}),
+    source       TEXT NOT NULL CHECK (source IN {V1_PIN_SOURCES!r}),
     pinned_at    TEXT NOT NULL,
     PRIMARY KEY (batch_id, expert_id)
 ) WITHOUT ROWID;
@@ -182,7 +183,53 @@ def _to_v3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS = {1: _to_v1, 2: _to_v2, 3: _to_v3}
+_V4 = f"""
+CREATE TABLE expert_keys (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    expert_id    TEXT NOT NULL CHECK (length(expert_id) BETWEEN 1 AND 64),
+    fingerprint  TEXT NOT NULL UNIQUE CHECK (fingerprint GLOB 'SHA256:*' AND length(fingerprint) = 50),
+    source       TEXT NOT NULL CHECK (source IN {PIN_SOURCES!r}),
+    batch_id     TEXT,
+    enrolled_at  TEXT NOT NULL,
+    ended_at     TEXT,
+    end_reason   TEXT CHECK ((ended_at IS NULL AND end_reason IS NULL)
+                             OR (ended_at IS NOT NULL AND end_reason IN ('revoked', 'rotated'))),
+    note         TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX expert_keys_one_active ON expert_keys (expert_id) WHERE ended_at IS NULL;
+CREATE TRIGGER expert_keys_no_delete BEFORE DELETE ON expert_keys
+BEGIN SELECT RAISE(ABORT, 'enrolled keys are never deleted: revoke them'); END;
+"""
+
+
+def _to_v4(conn: sqlite3.Connection) -> None:
+    """The expert registry across batches (issue 11). Every v1 pin (batch, expert) → key is kept
+    (expert_pins stays as it was, the history of v1) and becomes a registry key, oldest first: a
+    newer, different key of the same expert rotates the older one; a key pinned for two experts stays
+    with the first and is recorded for the second as not carried over (audit event)."""
+    for statement in _statements(_V4):
+        conn.execute(statement)
+    rows = conn.execute("SELECT batch_id, expert_id, fingerprint, source, pinned_at FROM expert_pins "
+                        "ORDER BY pinned_at, batch_id, expert_id").fetchall()
+    for batch_id, expert_id, fingerprint, source, pinned_at in rows:
+        owner = conn.execute("SELECT expert_id FROM expert_keys WHERE fingerprint = ?", (fingerprint,)).fetchone()
+        if owner is not None:
+            continue  # the same key again, or a key already given to another expert (see skipped_pins)
+        conn.execute("UPDATE expert_keys SET ended_at = ?, end_reason = 'rotated', note = 'v4 migration' "
+                     "WHERE expert_id = ? AND ended_at IS NULL", (pinned_at, expert_id))
+        conn.execute("INSERT INTO expert_keys (expert_id, fingerprint, source, batch_id, enrolled_at) "
+                     "VALUES (?, ?, ?, ?, ?)", (expert_id, fingerprint, source, batch_id, pinned_at))
+
+
+def skipped_pins(conn: sqlite3.Connection) -> list[dict[str, str]]:
+    """v1 pins whose key the registry gives to another expert (one key belongs to one expert)."""
+    rows = conn.execute("SELECT p.batch_id, p.expert_id, p.fingerprint, k.expert_id FROM expert_pins p "
+                        "JOIN expert_keys k ON k.fingerprint = p.fingerprint WHERE k.expert_id != p.expert_id "
+                        "ORDER BY p.batch_id, p.expert_id").fetchall()
+    return [{"batch_id": b, "expert_id": e, "fingerprint": f, "registered_to": o} for b, e, f, o in rows]
+
+
+MIGRATIONS = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4}
 
 _SHEET_COLUMNS = (
     "batch_id, sheet_sha256, expert_id, sheet_seq, supersedes, fingerprint, audit_seq, audit_hash, chain, "

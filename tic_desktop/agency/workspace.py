@@ -40,20 +40,21 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import re
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from tic_desktop.agency.records import (
-    PIN_SOURCES,
-    BatchInfo,
-    Conflict,
-    Pin,
-    PinSource,
-    SheetRecord,
-    SheetState,
+from tic_desktop.agency.records import BatchInfo, Conflict, SheetRecord, SheetState
+from tic_desktop.agency.registry import (  # noqa: F401 - the registry's codes, re-exported
+    FIRST_USE_AMBIGUOUS,
+    KEY_REVOKED,
+    KEY_TAKEN,
+    PIN_AMBIGUOUS,
+    PIN_BAD_FINGERPRINT,
+    PIN_CONFLICT,
+    PIN_UNKNOWN_EXPERT,
+    ExpertRegistry,
 )
 from tic_desktop.agency.schema import _SHEET_COLUMNS, AGENCY_APPLICATION_ID, AGENCY_SCHEMA_VERSION, MIGRATIONS
 from tic_desktop.core.consolidation import DecisionKey, VetoDecision
@@ -62,7 +63,6 @@ from tic_desktop.core.panel_meeting import PanelMeeting
 from tic_desktop.core.panel_opinion import PanelOpinion
 from tic_desktop.core.types import Text
 from tic_desktop.formats.batch import OpenedBatch, read_batch
-from tic_desktop.formats.sheet import parse_allowed_signers
 from tic_desktop.storage import backup
 from tic_desktop.storage.atomic import atomic_write
 from tic_desktop.storage.audit import AuditHead
@@ -92,25 +92,25 @@ BATCH_FILE_MISSING = register(
     "agency.batch_file_missing", "工作区中保存的批次文件丢失或已改变。请重新添加原批次文件。",
     "The batch file kept in the workspace is missing or changed. Add the original batch file again.",
 )
-PIN_CONFLICT = register(
-    "pin.conflict",
-    "该专家已登记了另一把密钥，不能再登记新密钥。请电话联系该专家核实；已登记的密钥保持不变。",
-    "Another key is already enrolled for this expert, so this one cannot be pinned. Call the expert to check; "
-    "the enrolled key stays as it is.",
+NOT_OWN_SIGNATURE = register(
+    "agency.not_own_signature",
+    "该批次不是用本机构的签名密钥签名的，可能被他人改动后重新签名（例如改了汇总规则或分值）。已拒收，工作区未作任何改动。"
+    "请使用本机构自己生成的批次文件，并核对机构密钥。",
+    "This batch is not signed with this agency's signing key; someone may have changed it and signed it again (the "
+    "consolidation rule or the points, for example). It was refused and the workspace is unchanged. Use the batch "
+    "file this agency built, and check the agency key.",
 )
-PIN_UNKNOWN_EXPERT = register(
-    "pin.unknown_expert", "批次的专家名单中没有该专家，无法登记密钥。请核对专家编号。",
-    "The batch's panel has no such expert, so no key can be pinned. Check the expert id.",
+DEMO_BATCH = register(
+    "agency.demo_batch",
+    "该批次由公开的演示机构密钥签名（仅供演示，任何人都可用它签名），不能用于正式的机构工作区。演示请用 tic-desktop --agency --demo。",
+    "This batch is signed with the public DEMO-ONLY agency key (anyone can sign with it), so it cannot be used in a "
+    "real agency workspace. For the demo use tic-desktop --agency --demo.",
 )
-PIN_BAD_FINGERPRINT = register(
-    "pin.bad_fingerprint", "密钥指纹格式不正确（应为 SHA256: 开头的 50 个字符）。请按登记表核对后重新输入。",
-    "The key fingerprint is malformed (SHA256: followed by 43 characters). Check it against the enrolment "
-    "sheet and enter it again.",
-)
-PIN_AMBIGUOUS = register(
-    "pin.ambiguous", "可信签名者文件为同一位专家列出了多把密钥，无法确定登记哪一把。请每位专家只保留一行。",
-    "The allowed_signers file lists several keys for one expert, so it is unclear which to pin. Keep one line "
-    "per expert.",
+OWN_KEY_UNKNOWN = register(
+    "agency.own_key_unknown",
+    "找不到本机构的签名公钥（agency_ed25519.pub），无法核对批次是否由本机构签名。请指定机构密钥文件夹（命令行用 --key AGENCY_DIR）。",
+    "This agency's signing public key (agency_ed25519.pub) was not found, so the batch's signature cannot be "
+    "checked against it. Give the agency key folder (on the command line --key AGENCY_DIR).",
 )
 CONFLICT_UNKNOWN = register(
     "conflict.not_found", "没有找到该冲突（或所选评分表不在其中）。请刷新后重试。",
@@ -128,7 +128,22 @@ MEETING_INVALID = register(
 
 
 
-class AgencyWorkspace(AuditedStore):
+def signing_fingerprint(key_dir: Path) -> str:
+    """The fingerprint of `key_dir/agency_ed25519.pub` (only the public key is read); `agency.own_key_unknown`."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
+    from tic_desktop.formats import keys as fkeys  # noqa: PLC0415
+    from tic_desktop.formats import sshsig  # noqa: PLC0415
+
+    path = Path(key_dir) / fkeys.PUBLIC_KEY_FILE
+    try:
+        key = serialization.load_ssh_public_key(path.read_text("ascii").strip().encode("ascii"))
+        return sshsig.fingerprint(key)  # type: ignore[arg-type]
+    except (OSError, ValueError, UnicodeDecodeError, TypeError):
+        raise Rejected(OWN_KEY_UNKNOWN, str(path)) from None
+
+
+class AgencyWorkspace(ExpertRegistry, AuditedStore):
     """An open agency workspace. Use `AgencyWorkspace.open(path)`; close it (or use `with`)."""
 
     application_id = AGENCY_APPLICATION_ID
@@ -195,15 +210,30 @@ class AgencyWorkspace(AuditedStore):
         return self.folder / "sheets" / f"{raw_sha256}.ticsheet"
 
     # ---- batches ---------------------------------------------------------------------------
-    def add_batch(self, batch_path: Path, identity: str, *, passphrase: bytes | None = None) -> BatchInfo:
-        """Check the batch (signature, manifest, the agency's own encryption key), keep a copy, record it.
-        The same batch again returns its record; another batch with the same id is refused."""
-        from tic_desktop.formats import keys as agency_keys  # noqa: PLC0415
+    def own_fingerprint(self) -> str:
+        """The fingerprint of this agency's signing key, from `<folder>/keys/agency_ed25519.pub`."""
+        return signing_fingerprint(self.folder / "keys")
 
+    def add_batch(self, batch_path: Path, identity: str, *, own_fingerprint: str | None = None,
+                  passphrase: bytes | None = None, allow_demo: bool = False) -> BatchInfo:
+        """Check the batch (signature by THIS agency's key `own_fingerprint` — by default the key in
+        `<folder>/keys/` —, manifest, the agency's own encryption key), keep a copy, record it. The same batch
+        again returns its record; another batch with the same id is refused. A batch signed with the public
+        demo key is refused unless `allow_demo` (the demo workspace and the command line's rehearsal)."""
+        from tic_desktop.formats import keys as agency_keys  # noqa: PLC0415
+        from tic_desktop.formats.demo_key import is_demo_agency_fingerprint  # noqa: PLC0415
+
+        own_fp = own_fingerprint or self.own_fingerprint()
+        if is_demo_agency_fingerprint(own_fp) and not allow_demo:
+            raise Rejected(DEMO_BATCH, f"own key {own_fp}")
         raw = Path(batch_path).read_bytes()
         raw_sha = hashlib.sha256(raw).hexdigest()
         with read_batch(raw, passphrase=passphrase, identity=identity if passphrase is None else None) as opened:
             m = opened.manifest
+            if opened.agency_fingerprint != own_fp:
+                if is_demo_agency_fingerprint(opened.agency_fingerprint) and not allow_demo:
+                    raise Rejected(DEMO_BATCH, opened.agency_fingerprint)
+                raise Rejected(NOT_OWN_SIGNATURE, f"signed by {opened.agency_fingerprint}, this agency {own_fp}")
             own = str(agency_keys.parse_age_identity(identity).to_public())
             if m.agency.age_recipient != own:
                 raise Rejected(NOT_OUR_BATCH, f"{m.agency.age_recipient} ≠ {own}")
@@ -261,9 +291,14 @@ class AgencyWorkspace(AuditedStore):
     def expert_ids(self, batch_id: str) -> list[str]:
         return list(json.loads(self._batch_row(batch_id)["expert_ids"]))
 
-    def open_batch(self, batch_id: str, identity: str, *, passphrase: bytes | None = None) -> OpenedBatch:
-        """The kept batch file, fully checked again (signed by the same key, same manifest). Close it."""
+    def open_batch(self, batch_id: str, identity: str, *, passphrase: bytes | None = None,
+                   own_fingerprint: str | None = None) -> OpenedBatch:
+        """The kept batch file, fully checked again (signed by the same key, same manifest). Close it.
+        With `own_fingerprint` the batch must be signed by that key (`agency.not_own_signature`): a batch
+        kept by an older version of the app, before it checked, cannot slip through."""
         row = self._batch_row(batch_id)
+        if own_fingerprint is not None and row["agency_fingerprint"] != own_fingerprint:
+            raise Rejected(NOT_OWN_SIGNATURE, f"signed by {row['agency_fingerprint']}, this agency {own_fingerprint}")
         path = self.folder / "batches" / f"{row['raw_sha256']}.ticbatch"
         if not path.is_file():
             raise Rejected(BATCH_FILE_MISSING, str(path))
@@ -273,59 +308,6 @@ class AgencyWorkspace(AuditedStore):
             opened.close()
             raise Rejected(BATCH_FILE_MISSING, f"{path}: manifest differs")
         return opened
-
-    # ---- pins --------------------------------------------------------------------------------
-    def pins(self, batch_id: str) -> dict[str, Pin]:
-        rows = self._rows("SELECT expert_id, fingerprint, source, pinned_at FROM expert_pins WHERE batch_id = ? "
-                          "ORDER BY expert_id", (batch_id,))
-        return {r["expert_id"]: Pin(r["fingerprint"], r["source"], r["pinned_at"]) for r in rows}
-
-    def pin_in(self, conn: sqlite3.Connection, batch_id: str, expert_id: str, fingerprint: str,
-               source: PinSource) -> bool:
-        """Pin inside the caller's transaction; False when that key was pinned already."""
-        if not re.fullmatch(r"SHA256:[A-Za-z0-9+/]{43}", fingerprint):
-            raise Rejected(PIN_BAD_FINGERPRINT, fingerprint)
-        if source not in PIN_SOURCES:
-            raise ValueError(f"unknown pin source {source!r}")
-        row = conn.execute("SELECT expert_ids FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
-        if row is None:
-            raise Rejected(BATCH_UNKNOWN, batch_id)
-        if expert_id not in json.loads(row[0]):
-            raise Rejected(PIN_UNKNOWN_EXPERT, expert_id)
-        old = conn.execute("SELECT fingerprint FROM expert_pins WHERE batch_id = ? AND expert_id = ?",
-                           (batch_id, expert_id)).fetchone()
-        if old is not None:
-            if old[0] == fingerprint:
-                return False
-            raise Rejected(PIN_CONFLICT, f"{expert_id}: pinned {old[0]}, offered {fingerprint}")
-        conn.execute("INSERT INTO expert_pins (batch_id, expert_id, fingerprint, source, pinned_at) "
-                     "VALUES (?, ?, ?, ?, ?)", (batch_id, expert_id, fingerprint, source, now()))
-        self.log(conn, "expert.pin", {"batch_id": batch_id, "expert_id": expert_id, "fingerprint": fingerprint,
-                                      "source": source})
-        return True
-
-    def pin(self, batch_id: str, expert_id: str, fingerprint: str, source: PinSource) -> None:
-        """Pin an expert's signing key for a batch. The same key again is a no-op; another key for an
-        already pinned expert raises `Rejected("pin.conflict")`."""
-        with self.transaction() as conn:
-            self.pin_in(conn, batch_id, expert_id, fingerprint, source)
-
-    def pin_allowed_signers(self, batch_id: str, text: str) -> int:
-        """Pin every expert of the batch that an OpenSSH allowed_signers text names (all or nothing);
-        returns how many of the batch's experts it gives a key for. Other principals are ignored."""
-        keys = parse_allowed_signers(text)
-        experts = self.expert_ids(batch_id)
-        wanted: dict[str, str] = {}
-        for eid in experts:
-            fps = list(dict.fromkeys(keys.get(eid, [])))
-            if len(fps) > 1:
-                raise Rejected(PIN_AMBIGUOUS, eid)
-            if fps:
-                wanted[eid] = fps[0]
-        with self.transaction() as conn:
-            for eid, fp in wanted.items():
-                self.pin_in(conn, batch_id, eid, fp, "allowed_signers")
-        return len(wanted)
 
     # ---- sheets ------------------------------------------------------------------------------
     def revisions_in(self, conn: sqlite3.Connection, batch_id: str, expert_id: str) -> list[dict[str, Any]]:

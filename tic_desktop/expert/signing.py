@@ -58,6 +58,14 @@ WRONG_KEY = register(
     "sheet.wrong_key", "所用密钥与本批次登记的专家密钥不一致，不能签名。",
     "The key differs from the one registered for you in this batch, so the sheet cannot be signed.",
 )
+NOT_ENROLLED_KEY = register(
+    "sheet.not_enrolled_key",
+    "评审组织机构在本批次中写明了您登记的密钥，而本机的密钥与它不同，不能用本机密钥签名。"
+    "请联系评审组织机构：如已更换电脑或重新生成了密钥，须按新的密钥登记表重新登记。",
+    "The agency wrote your enrolled key into this batch, and the key on this computer is a different one, so it "
+    "cannot sign. Contact the agency: after a new computer or a new key, the new key must be enrolled from a new "
+    "enrolment sheet.",
+)
 LOCKED = register(
     "sheet.locked", "评分表已签名锁定。如需修改，请先选择“修订”生成新版本。",
     "The score sheet is signed and locked. Choose \"Revise\" to make a new revision before changing it.",
@@ -281,6 +289,9 @@ def gather_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
     expert = session.expert
     if key.expert_id != expert.id or (session.fingerprint and session.fingerprint != key.fingerprint):
         raise SheetRejected(WRONG_KEY, key.fingerprint)
+    enrolled = getattr(expert, "key_fingerprint", None)  # the key the agency's signed batch names for this expert
+    if enrolled and enrolled != key.fingerprint:
+        raise SheetRejected(NOT_ENROLLED_KEY, f"{key.fingerprint} ≠ {enrolled}")
     opened = session.opened
     m = opened.manifest
     ws = session.workspace

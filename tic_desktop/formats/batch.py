@@ -125,6 +125,8 @@ BAD_NOT_APPLICABLE = register(
     "semantic.bad_not_applicable", "某个项目的不适用项指向了该项目评分表中不存在或不允许不适用的评分项。" + _ASK_ZH,
     "A proposal's not-applicable items name an item its forms do not have or that cannot be not applicable. "
     + _ASK_EN)
+SHARED_KEY = register("semantic.shared_expert_key", "批次为多位专家列出了同一把签名密钥（一把密钥只属于一位专家）。" + _ASK_ZH,
+                     "The batch names one signing key for several experts (a key belongs to one expert). " + _ASK_EN)
 KIND_MISMATCH = register("semantic.kind_mismatch", "评分表的评审类型与批次的评审类型不一致。" + _ASK_ZH,
                       "A scoring form's evaluation kind differs from the batch's kind. " + _ASK_EN)
 CONSOLIDATION_MISMATCH = register("semantic.consolidation_mismatch", "汇总规则与批次中的评分表不对应。" + _ASK_ZH,
@@ -591,6 +593,9 @@ def _check_experts(manifest: Manifest, proposals: dict[str, Proposal]) -> None:
         for pid in (*e.assigned, *e.known_conflicts):
             if pid not in proposals:
                 raise Rejected(UNKNOWN_PROPOSAL, f"expert {e.id}: {pid}")
+    keys = [e.key_fingerprint for e in manifest.experts if e.key_fingerprint]
+    if len(keys) != len(set(keys)):
+        raise Rejected(SHARED_KEY, ", ".join(sorted(k for k in set(keys) if keys.count(k) > 1)))
     chairs = [e.id for e in manifest.experts if e.chair]
     if len(chairs) > 1:
         raise Rejected(MULTIPLE_CHAIRS, ", ".join(chairs))

@@ -38,6 +38,10 @@ class Expert(Strict):
     assigned: tuple[Ident, ...] = ()
     known_conflicts: tuple[Ident, ...] = ()
     """Conflicts the agency knows in advance (回避): shown to the expert, never scored."""
+    key_fingerprint: Annotated[str, Field(pattern=r"^SHA256:[A-Za-z0-9+/]{43}$")] | None = None
+    """The expert's enrolled signing key, when the agency knew it when it built the batch (issue 11): the
+    expert app signs only with this key and the agency accepts only sheets signed by it. Absent otherwise
+    (the field is left out of the canonical JSON, so batches without keys are unchanged)."""
 
 
 class FormRef(Strict):

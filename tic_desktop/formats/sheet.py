@@ -109,6 +109,10 @@ KEY_UNKNOWN = register("sheet.key_not_pinned", "该专家的密钥尚未登记�
 KEY_CHANGED = register("sheet.key_mismatch", "评分表的签名密钥与登记的该专家密钥不同。请电话联系该专家核实，切勿直接采用。",
                     "The sheet is signed with a key other than the one enrolled for this expert. Call the expert to "
                     "check; do not use it as is.")
+NOT_BATCH_KEY = register("sheet.not_batch_key",
+                         "评分表的签名密钥不是批次中为该专家写明的密钥，可能是他人冒名签署。请电话联系该专家核实，切勿采用。",
+                         "The sheet is signed with a key other than the one the batch names for this expert; someone "
+                         "else may have signed in the expert's name. Call the expert to check; do not use it.")
 MEMBER_MISSING = register("sheet.member_missing", "评分表缺少其清单所列的文件。" + _ZH,
                        "A file listed in the sheet is missing. " + _EN)
 MEMBER_UNLISTED = register("sheet.member_unlisted", "评分表中有未列入签名清单的文件，可能被篡改。" + _ZH,
@@ -555,7 +559,10 @@ def _read(source: Path | bytes, batch: Any, identities: Sequence[str], allowed_s
         members.get(EXPERT_PUB, b"").split(b" ")[:2] != expected_keys[EXPERT_PUB].split(b" ")[:2]
     ):
         raise Rejected(PUBKEY_MISMATCH)
-    _check_pin(sheet.expert_id, env.signer_fingerprint, allowed_signers, pinned)
+    batch_key = batch_key_of(batch, sheet.expert_id)
+    if batch_key is not None and env.signer_fingerprint != batch_key:
+        raise Rejected(NOT_BATCH_KEY, f"{sheet.expert_id}: signed by {env.signer_fingerprint}, batch names {batch_key}")
+    _check_pin(sheet.expert_id, env.signer_fingerprint, allowed_signers, pinned, batch_key is not None)
     _check_members(sheet, members, env.digests)
     _check_semantics(sheet, batch, members)
     _check_pdfs(sheet, members)
@@ -565,7 +572,18 @@ def _read(source: Path | bytes, batch: Any, identities: Sequence[str], allowed_s
     )
 
 
-def _check_pin(expert_id: str, fp: str, allowed_signers: str | None, pinned: Mapping[str, str] | None) -> None:
+def batch_key_of(batch: Any, expert_id: str) -> str | None:
+    """The expert's key fingerprint written in the (agency-signed) batch manifest, or None."""
+    for e in getattr(getattr(batch, "manifest", None), "experts", ()):
+        if e.id == expert_id:
+            return getattr(e, "key_fingerprint", None)
+    return None
+
+
+def _check_pin(expert_id: str, fp: str, allowed_signers: str | None, pinned: Mapping[str, str] | None,
+               in_batch: bool = False) -> None:
+    """`in_batch`: the signer is the key the batch names for the expert (a pin already); other pins given
+    for the expert must then agree with it."""
     if allowed_signers is None and pinned is None:
         return
     allowed: list[str] = []
@@ -574,6 +592,8 @@ def _check_pin(expert_id: str, fp: str, allowed_signers: str | None, pinned: Map
     if pinned is not None and expert_id in pinned:
         allowed.append(pinned[expert_id])
     if not allowed:
+        if in_batch:
+            return
         raise Rejected(KEY_UNKNOWN, expert_id)
     if fp not in allowed:
         raise Rejected(KEY_CHANGED, f"{expert_id}: signed by {fp}, enrolled {', '.join(allowed)}")
@@ -707,5 +727,5 @@ def _check_semantics(sheet: Sheet, batch: Any, members: Mapping[str, bytes]) -> 
 __all__ = [
     "SHEET_FORMAT", "SHEET_FORMAT_VERSION", "SHEET_NAMESPACE", "Sheet", "OpenedSheet", "read_sheet",
     "seal_sheet", "encrypt_sheet", "sheet_bytes", "content_digest", "qr_payload", "parse_allowed_signers",
-    "allowed_signers_line", "key_members", "member_entries", "pdf_member",
+    "allowed_signers_line", "batch_key_of", "key_members", "member_entries", "pdf_member",
 ]

@@ -409,7 +409,7 @@ KPI_COLS = (_Col("proposal_id", ("编号", "项目编号")), _Col("kpi_id", ("�
 EXPERT_COLS = (_Col("expert_id", ("专家编号", "编号")), _Col("name", ("姓名",)), _Col("unit", ("单位",), required=False),
                _Col("title", ("职称",), required=False), _Col("role", ("角色",)), _Col("chair", ("组长",), required=False),
                _Col("assigned", ("评审项目",)), _Col("known_conflicts", ("回避项目",), required=False),
-               _Col("panel", ("专家组",), required=False))
+               _Col("panel", ("专家组",), required=False), _Col("key_fingerprint", ("密钥指纹",), required=False))
 
 
 @dataclass
@@ -664,6 +664,7 @@ def _experts(t: _Table, proposals: dict[str, _ProposalRow]) -> tuple[list[Expert
     chairs: list[int] = []
     panels: dict[str, str] = {}
     panel_rows: dict[str, int] = {}
+    keys: dict[str, int] = {}
     for n, row in t.rows:
         eid = _ident(t, n, "expert_id", t.cell(row, "expert_id"))
         if eid in rows:
@@ -686,10 +687,12 @@ def _experts(t: _Table, proposals: dict[str, _ProposalRow]) -> tuple[list[Expert
             for pid in ids:
                 if pid not in proposals:
                     raise t.error(UNKNOWN_REF, n, key, f"编号“{pid}”不在申报项目表中", f"“{pid}” is not in the proposals table")
+        fingerprint = _key_fingerprint(t, n, t.cell(row, "key_fingerprint"), keys)
         experts.append(Expert(id=eid, name=_text(t, n, "name", t.cell(row, "name"), limit=100),
                               unit=_text(t, n, "unit", t.cell(row, "unit"), required=False),
                               title=_text(t, n, "title", t.cell(row, "title"), required=False, limit=100),
-                              role=role, chair=chair, assigned=tuple(assigned), known_conflicts=tuple(conflicts)))  # type: ignore[arg-type]
+                              role=role, chair=chair, assigned=tuple(assigned), known_conflicts=tuple(conflicts),  # type: ignore[arg-type]
+                              key_fingerprint=fingerprint))
     if not experts:
         raise _fail(BAD_VALUE, f"{t.label_zh}：没有任何专家", f"{t.label_en}: no experts")
     if panels:
@@ -701,6 +704,24 @@ def _experts(t: _Table, proposals: dict[str, _ProposalRow]) -> tuple[list[Expert
                     f"{t.label_en}, column “chair”: exactly one expert must be the chair (rows: {where})")
     _check_coverage(t, experts, proposals)
     return experts, panels
+
+
+def _key_fingerprint(t: _Table, n: int, v: str, seen: dict[str, int]) -> str | None:
+    """The optional 密钥指纹 column: the expert's enrolled key as `ssh-keygen -l` prints it (spaces
+    allowed, as on the enrolment sheet); one key belongs to one expert."""
+    compact = re.sub(r"\s+", "", v or "")
+    if not compact:
+        return None
+    if compact[:7].upper() == "SHA256:":
+        compact = "SHA256:" + compact[7:]
+    if not re.fullmatch(r"SHA256:[A-Za-z0-9+/]{43}", compact):
+        raise t.error(BAD_VALUE, n, "key_fingerprint", "应为 SHA256: 加 43 个字符（照密钥登记表填写）",
+                      "must be SHA256: and 43 characters (as on the enrolment sheet)")
+    if compact in seen:
+        raise t.error(DUPLICATE, n, "key_fingerprint", f"与第 {seen[compact]} 行是同一把密钥：一把密钥只属于一位专家",
+                      f"the same key as row {seen[compact]}: a key belongs to one expert")
+    seen[compact] = n
+    return compact
 
 
 def _check_coverage(t: _Table, experts: list[Expert], proposals: dict[str, _ProposalRow]) -> None:

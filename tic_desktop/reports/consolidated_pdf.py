@@ -37,7 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from tic_desktop.agency.report import ReportData
+from tic_desktop.agency.report import SOURCE_LABELS, ReportData
 from tic_desktop.core.cohort import ROUNDING_ZH, TYPE_ZH, cap_places, has_awards, outcome_award
 from tic_desktop.core.consolidation import ExpertEntry, ProposalResult
 from tic_desktop.core.forms import ConsolidationRule, FormTemplate
@@ -187,6 +187,7 @@ def _cover(report: ReportData, st: _Styles, forms: Sequence[FormTemplate]) -> li
         t = Table(rows, colWidths=[60 * mm, WIDTH - 60 * mm], repeatRows=1)
         t.setStyle(_grid(st.font, 8, [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("ALIGN", (0, 0), (-1, 0), "CENTER")]))
         out.append(t)
+    out += _signer_tables(report, st)
     out.append(PageBreak())
     return out
 
@@ -207,6 +208,31 @@ def _meeting_rows(report: ReportData) -> list[list[str]]:
     if deputy is not None:
         rows.append(["副组长", f"{deputy.name}（组长回避的项目由副组长主持）"])
     return rows
+
+
+def _signer_tables(report: ReportData, st: _Styles) -> list[Any]:
+    """The keys behind the numbers: keys trusted on first use (to check against the enrolment sheets),
+    then every counted expert's signing key."""
+    if not report.signers:
+        return []
+    out: list[Any] = []
+    style = _grid(st.font, 8, [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("ALIGN", (0, 0), (-1, 0), "CENTER")])
+    first = [s for s in report.signers if s.source == "first_use"]
+    if first:
+        out += [Spacer(1, 6 * mm), *_h2(f"首次使用时信任的密钥（{len(first)} 把，须与专家密钥登记表核对）", st.font)]
+        rows = [["专家", "密钥指纹"]] + [[_p(f"{s.expert_id} {_name(report, s.expert_id)}", st.cell),
+                                          _p(s.fingerprint, st.cell)] for s in first]
+        t = Table(rows, colWidths=[50 * mm, WIDTH - 50 * mm], repeatRows=1)
+        t.setStyle(style)
+        out.append(t)
+    out += [Spacer(1, 6 * mm), *_h2("专家签名密钥", st.font)]
+    rows = [["专家", "密钥指纹", "来源"]] + [[_p(f"{s.expert_id} {_name(report, s.expert_id)}", st.cell),
+                                            _p(s.fingerprint, st.cell), _p(SOURCE_LABELS.get(s.source, s.source), st.cell)]
+                                           for s in report.signers]
+    t = Table(rows, colWidths=[45 * mm, WIDTH - 75 * mm, 30 * mm], repeatRows=1)
+    t.setStyle(style)
+    out.append(t)
+    return out
 
 
 def remark(r: ProposalResult) -> str:

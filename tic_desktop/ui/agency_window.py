@@ -86,7 +86,7 @@ class AgencyWindow(QMainWindow):
         from tic_desktop.ui.batch_wizard import BatchWizard  # noqa: PLC0415
 
         self.keys_page = AgencyKeysPage(self.keys_dir, self.agency_dir, lang, self)
-        self.wizard = BatchWizard(self.keys_dir, self.agency_dir, self.ws_path, lang=lang, parent=self)
+        self.wizard = BatchWizard(self.keys_dir, self.agency_dir, self.ws_path, lang=lang, parent=self, demo=demo)
         self.wizard.session_passphrase = lambda: self._unlocked[1] if self._unlocked else None
         self.wizard.on_unlocked = self.remember_unlock
         self.add_page(self.tr("机构密钥"), self.keys_page)
@@ -304,10 +304,15 @@ class AgencyWindow(QMainWindow):
         self._close_batch()
         identity = self.identity() if batch_id else None  # no batch: no need to unlock the keys yet
         if batch_id and identity:
+            from tic_desktop.agency.workspace import DEMO_BATCH  # noqa: PLC0415
+            from tic_desktop.formats.demo_key import is_demo_agency_fingerprint  # noqa: PLC0415
             from tic_desktop.ui.agency_context import AgencyContext  # noqa: PLC0415
 
-            try:
-                self._opened = self.workspace.open_batch(batch_id, identity)
+            try:  # only a batch signed by this agency's own key, and the demo key only in the demo (issue 11)
+                own = self.workspace.own_fingerprint()
+                if is_demo_agency_fingerprint(own) and not self.demo:
+                    raise Rejected(DEMO_BATCH, own)
+                self._opened = self.workspace.open_batch(batch_id, identity, own_fingerprint=own)
             except Rejected as exc:
                 self.statusBar().showMessage(exc.text(self.lang), 15000)
             else:

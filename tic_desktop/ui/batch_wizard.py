@@ -79,8 +79,10 @@ class BatchWizard(QWidget):
     """The paths written."""
 
     def __init__(self, keys_dir: Path, agency_dir: Path, ws_path: Path, *, lang: str = "zh",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, demo: bool = False) -> None:
         super().__init__(parent)
+        self.demo = demo
+        """Only the demo window may sign with the public demo key (`build.demo_key`)."""
         self.keys_dir = Path(keys_dir)
         self.agency_dir = Path(agency_dir)
         self.ws_path = Path(ws_path)
@@ -495,7 +497,7 @@ class BatchWizard(QWidget):
         self._set_busy(True)
         progress = self._progress
         job = _ExportJob(spec, self.keys_dir, self.ws_path, out_dir, layout, passphrase, key_pass,
-                         lambda done, total: progress.changed.emit(done, total), self.lang)
+                         lambda done, total: progress.changed.emit(done, total), self.lang, demo=self.demo)
         def done(result: Any) -> None:
             if typed and key_pass and job.identity_text and self.on_unlocked is not None:
                 self.on_unlocked(job.identity_text, key_pass)
@@ -578,8 +580,9 @@ class _ExportJob:
 
     def __init__(self, spec: Any, keys_dir: Path, ws_path: Path, out_dir: Path, layout: str,
                  passphrase: bytes | None, key_pass: bytes | None, progress: Callable[[int, int], None],
-                 lang: str = "zh") -> None:
+                 lang: str = "zh", *, demo: bool = False) -> None:
         self.lang = lang
+        self.demo = demo
         self.spec, self.keys_dir, self.ws_path, self.out_dir = spec, keys_dir, ws_path, out_dir
         self.layout, self.passphrase, self.key_pass, self.progress = layout, passphrase, key_pass, progress
         self.identity_text = ""
@@ -587,20 +590,29 @@ class _ExportJob:
     def run(self) -> tuple[list[Any], str, str]:
         import tempfile  # noqa: PLC0415
 
-        from tic_desktop.agency.build import write_batches  # noqa: PLC0415
+        from tic_desktop.agency.build import DEMO_KEY, with_expert_keys, write_batches  # noqa: PLC0415
         from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+        from tic_desktop.formats.demo_key import is_demo_agency_fingerprint  # noqa: PLC0415
         from tic_desktop.formats.keys import load_agency_keys  # noqa: PLC0415
 
         keys = load_agency_keys(self.keys_dir, passphrase=self.key_pass)
         self.identity_text = keys.age_identity_text()
+        if is_demo_agency_fingerprint(keys.fingerprint) and not self.demo:
+            raise Rejected(DEMO_KEY, keys.fingerprint)
+        spec = self.spec
+        with AgencyWorkspace.open(self.ws_path, check_location=False) as ws:  # the keys the registry knows go
+            known = {eid: k.fingerprint for eid, k in ws.active_keys().items()}  # into the signed manifest
+        if known:
+            spec = with_expert_keys(spec, known)
         with tempfile.TemporaryDirectory(prefix="tic-agency-") as tmp:
             copy = Path(tmp) / "batch.ticbatch"  # the same signed ZIP, encrypted to the agency's own key
-            written = write_batches(self.spec, keys, self.out_dir, layout=self.layout,  # type: ignore[arg-type]
+            written = write_batches(spec, keys, self.out_dir, layout=self.layout,  # type: ignore[arg-type]
                                     passphrase=self.passphrase, progress=self.progress, agency_copy=copy)
             try:
                 ws = AgencyWorkspace.open(self.ws_path, check_location=False)
                 try:  # one copy, or one per panel beside it
-                    infos = [ws.add_batch(c, keys.age_identity_text()) for c in sorted(Path(tmp).glob("*.ticbatch"))]
+                    infos = [ws.add_batch(c, keys.age_identity_text(), own_fingerprint=keys.fingerprint,
+                                          allow_demo=self.demo) for c in sorted(Path(tmp).glob("*.ticbatch"))]
                 finally:
                     ws.close()
             except Rejected as exc:

@@ -27,7 +27,7 @@ class _Progress(QObject):
 def build_report(ws: Any, batch: Any, generated_at: str) -> Any:
     """The ReportData of the batch as stored now (call with a workspace and batch of the calling thread)."""
     from tic_desktop.agency.inputs import consolidate_workspace, consolidation_inputs
-    from tic_desktop.agency.report import RejectedFile, report_data
+    from tic_desktop.agency.report import RejectedFile, report_data, signer_keys
 
     batch_id = batch.manifest.batch_id
     consolidation = consolidate_workspace(ws, batch)
@@ -44,7 +44,7 @@ def build_report(ws: Any, batch: Any, generated_at: str) -> Any:
     )
     return report_data(batch, consolidation, generated_at=generated_at, opinions=ws.opinions(batch_id),
                        rejected=rejected, accepted_files=len(current), inputs=tuple(inputs),
-                       meeting=ws.meeting(batch_id))
+                       meeting=ws.meeting(batch_id), signers=signer_keys(ws, batch_id))
 
 
 class ResultsExport(QWidget):

@@ -252,7 +252,8 @@ class SheetImportPage(QWidget):
                 asked[key] = False
                 if self.confirm_pin(o):
                     try:
-                        self.ctx.ws.pin(self.ctx.batch_id, o.expert_id, o.fingerprint, "first_use")
+                        # only a key nothing else claims (issue 11): not another expert's, not one of two
+                        self.ctx.ws.trust_first_use(self.ctx.batch_id, o.expert_id, o.fingerprint)
                     except Exception as exc:  # noqa: BLE001 - shown to the user
                         self.show_message(self.tr("不能信任此密钥"), self._error(exc), True)
                         continue
