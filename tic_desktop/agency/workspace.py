@@ -2,7 +2,7 @@
 the import log, the chair's veto decisions and panel opinions. One SQLite file, Qt-free.
 
     ws = AgencyWorkspace.open(data_dir / "agency" / "agency.db")
-    info = ws.add_batch(path, identity_text)           # the agency's own batch, read with agency.agekey
+    info = ws.add_batch(path, identity_text)           # signed by the agency key in <dir>/keys/, read with agency.agekey
     batch = ws.open_batch(info.batch_id, identity_text)
     agency.importer.import_sheets(ws, batch, identity_text, [folder])
     ws.current_sheets(info.batch_id)
