@@ -487,7 +487,8 @@ def inspect_json(opened: Any) -> dict[str, Any]:
         "forms": forms,
         "proposals": proposals,
         "experts": [{"id": e.id, "name": e.name, "unit": e.unit, "title": e.title, "role": e.role, "chair": e.chair,
-                     "assigned": list(e.assigned), "known_conflicts": list(e.known_conflicts)} for e in m.experts],
+                     "assigned": list(e.assigned), "known_conflicts": list(e.known_conflicts),
+                     "key_fingerprint": e.key_fingerprint} for e in m.experts],
         "assignments": {e.id: [p for p in e.assigned if p not in e.known_conflicts] for e in m.experts},
     }
 
