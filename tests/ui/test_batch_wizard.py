@@ -27,7 +27,7 @@ def demo_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def wizard(qtbot, tmp_path: Path) -> BatchWizard:  # noqa: ANN001
     agency = tmp_path / "agency"
     copy_demo_keys(agency / "keys")
-    w = BatchWizard(agency / "keys", agency, agency / "agency.db")
+    w = BatchWizard(agency / "keys", agency, agency / "agency.db", demo=True)  # the demo keys: the demo window
     qtbot.addWidget(w)
     w.resize(1100, 700)
     w.show()
