@@ -57,7 +57,8 @@ def _opened(p: Proposal) -> SimpleNamespace:
     manifest = SimpleNamespace(
         proposals=[SimpleNamespace(id=p.id)], kind="feasibility_review", batch_id="B1",
         title=Text(zh="批次", en="Batch"), deadline=None, created_at="2026-01-01T00:00:00Z",
-        agency=SimpleNamespace(name="机构", age_recipient="age1x"), experts=[])
+        agency=SimpleNamespace(name="机构", age_recipient="age1x"), experts=[],
+        subsidy_policy_applies=lambda _p: True)  # a comprehensive center's R&D project at feasibility review
     return SimpleNamespace(manifest=manifest, forms={}, proposals={p.id: p}, documents={},
                            manifest_sha256="0" * 64, agency_fingerprint="SHA256:x")
 
