@@ -67,7 +67,9 @@ def test_version_comes_from_the_package() -> None:
 
 def test_installer_script_has_the_required_settings() -> None:
     text = NSI.read_text("utf-8")
-    assert re.search(r"^Unicode true$", text, re.MULTILINE)
+    # the released (x86) installer is Unicode; the 64-bit one of build/wine_check.sh (-DAMD64) is too
+    assert re.search(r"^!else\n\s*Unicode true\n!endif$", text, re.MULTILINE)
+    assert re.search(r"^!ifdef AMD64\n(\s*;.*\n)*\s*Target amd64-unicode$", text, re.MULTILINE)
     assert '!include "MUI2.nsh"' in text
     assert '!insertmacro MUI_LANGUAGE "SimpChinese"' in text and '!insertmacro MUI_LANGUAGE "English"' in text
     assert re.search(r"^RequestExecutionLevel user$", text, re.MULTILINE)
