@@ -45,10 +45,16 @@ def run_in_pty(script: Path, cwd: Path, answers: list[str]) -> tuple[int, str]:
     """bash `script` on a pseudo-terminal, typing each answer when age asks for a passphrase."""
     import pty
 
+    shim = cwd / "bin" / "tic-desktop"  # the command of the README, run from this checkout
+    shim.parent.mkdir(exist_ok=True)
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m tic_desktop "$@"\n')
+    shim.chmod(0o755)
+    env = {**os.environ, "PATH": f"{shim.parent}{os.pathsep}{os.environ.get('PATH', '')}", "TIC_LANG": "en",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(cwd)
-        os.execvp("bash", ["bash", "-eo", "pipefail", str(script)])
+        os.execvpe("bash", ["bash", "-eo", "pipefail", str(script)], env)
     out, pending = b"", list(answers)
     asked = 0
     while True:
@@ -83,6 +89,7 @@ def test_the_readme_trust_chain_commands_check_every_link(tmp_path: Path) -> Non
     code, output = run_in_pty(script, tmp_path, [BATCH_PASS, KEY_PASS])
     assert code == 0, output
     assert agency_fp in output
+    assert "Signature and content checks: passed" in output  # inspect --expect-fingerprint: the letter's key
     assert 'Good "tic-batch-v1" signature for agency' in output
     assert "members OK" in output
     assert 'Good "tic-sheet-v1" signature for E01' in output
