@@ -67,6 +67,8 @@ class SheetImportPage(QWidget):
         self.ask_folder = self._ask_folder
         self.ask_signers_file = self._ask_signers_file
         self.ask_enrolment = self._ask_enrolment
+        self.ask_key_change = self._ask_key_change
+        self.confirm_revoke = self._confirm_revoke
         self.confirm_pin = self._confirm_pin
         self.resolve = self._resolve
         self.show_message = self._show_message
@@ -85,11 +87,15 @@ class SheetImportPage(QWidget):
         self.signersButton.setToolTip(self.tr("从 allowed_signers 文件预先登记各位专家的密钥"))
         self.enrolButton = QPushButton(self.tr("登记专家密钥…"))
         self.enrolButton.setToolTip(self.tr("照《评审专家密钥登记表》输入密钥指纹或扫描其二维码，预先登记一位专家的密钥"))
+        self.rotateKeyButton = QPushButton(self.tr("更换密钥…"))
+        self.rotateKeyButton.setToolTip(self.tr("专家换了新密钥：按新的登记表更换，旧密钥此后不再有效"))
+        self.revokeKeyButton = QPushButton(self.tr("吊销密钥…"))
+        self.revokeKeyButton.setToolTip(self.tr("吊销一位专家的密钥（丢失、被盗、退出评审），此后由它签名的评分表一律拒收"))
         self.conflictButton = QPushButton(self.tr("处理冲突…"))
         self.demoButton = QPushButton(self.tr("导入演示评分表"))
         self.demoButton.setVisible(False)  # the agency demo only (set_demo_sheets)
         for b in (self.addFilesButton, self.addFolderButton, self.signersButton, self.enrolButton,
-                  self.conflictButton, self.demoButton):
+                  self.rotateKeyButton, self.revokeKeyButton, self.conflictButton, self.demoButton):
             bar.addWidget(b)
         bar.addStretch(1)
         self.summaryLabel = QLabel()
@@ -154,6 +160,8 @@ class SheetImportPage(QWidget):
         self.addFolderButton.clicked.connect(self._on_add_folder)
         self.signersButton.clicked.connect(self._on_import_signers)
         self.enrolButton.clicked.connect(self._on_enrol)
+        self.rotateKeyButton.clicked.connect(lambda: self._on_key_change("rotate"))
+        self.revokeKeyButton.clicked.connect(lambda: self._on_key_change("revoke"))
         self.conflictButton.clicked.connect(self._on_resolve_conflicts)
         self.demoButton.clicked.connect(self._on_demo)
         self.cancelButton.clicked.connect(self._on_cancel)
@@ -344,6 +352,45 @@ class SheetImportPage(QWidget):
                           self.tr("已登记专家 %1 的密钥 %2。之后该专家的评分表必须由这把密钥签名。")
                           .replace("%1", expert_id).replace("%2", fingerprint), False)
 
+    def _ask_key_change(self, mode: str, experts: list[Any], pins: dict[str, Any]) -> tuple[str, str | None, str] | None:
+        from tic_desktop.ui.key_change_dialog import KeyChangeDialog  # noqa: PLC0415
+
+        dialog = KeyChangeDialog(mode, experts, pins, self.ctx.lang if self.ctx else "zh", self)
+        return dialog.choice() if dialog.exec() == KeyChangeDialog.DialogCode.Accepted else None
+
+    def _confirm_revoke(self, expert_id: str, reason: str) -> bool:
+        answer = QMessageBox.question(self, self.tr("吊销密钥"), self.tr(
+            "确定吊销专家 %1 的密钥吗？吊销后不可恢复，由它签名的新评分表一律拒收，"
+            "该专家须重新登记一把新密钥。").replace("%1", expert_id))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _on_key_change(self, mode: str) -> None:
+        """更换密钥… / 吊销密钥…: the registry ends the expert's key (audited, with the reason)."""
+        if self.ctx is None or self.ctx.batch is None:
+            return
+        choice = self.ask_key_change(mode, list(self.ctx.batch.manifest.experts), self.ctx.ws.pins(self.ctx.batch_id))
+        if choice is None:
+            return
+        expert_id, fingerprint, reason = choice
+        if mode == "revoke" and not self.confirm_revoke(expert_id, reason):
+            return
+        try:
+            if mode == "rotate":
+                self.ctx.ws.rotate_key(expert_id, fingerprint or "", reason)
+            else:
+                self.ctx.ws.revoke_key(expert_id, reason)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.show_message(self.tr("密钥未能更换") if mode == "rotate" else self.tr("密钥未能吊销"),
+                              self._error(exc), True)
+            return
+        self.refresh()
+        if mode == "rotate":
+            self.show_message(self.tr("密钥已更换"), self.tr("专家 %1 的密钥已更换为 %2。旧密钥签名的评分表此后一律拒收。")
+                              .replace("%1", expert_id).replace("%2", fingerprint or ""), False)
+        else:
+            self.show_message(self.tr("密钥已吊销"), self.tr("专家 %1 的密钥已吊销。由它签名的新评分表一律拒收。")
+                              .replace("%1", expert_id), False)
+
     def _on_resolve_conflicts(self) -> None:
         if self.ctx is None:
             return
@@ -422,7 +469,8 @@ class SheetImportPage(QWidget):
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self._busy = busy
         has_ctx = self.ctx is not None
-        for b in (self.addFilesButton, self.addFolderButton, self.signersButton):
+        for b in (self.addFilesButton, self.addFolderButton, self.signersButton, self.rotateKeyButton,
+                  self.revokeKeyButton):
             b.setEnabled(has_ctx and not busy)
         conflicts = bool(has_ctx and not busy and self.ctx is not None and self.ctx.ws.conflicts(self.ctx.batch_id))
         self.conflictButton.setEnabled(conflicts)
