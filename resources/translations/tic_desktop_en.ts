@@ -1598,6 +1598,65 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>KeyChangeDialog</name>
+    <message>
+        <source>更换专家密钥</source>
+        <translation>Rotate an expert&apos;s key</translation>
+    </message>
+    <message>
+        <source>吊销专家密钥</source>
+        <translation>Revoke an expert&apos;s key</translation>
+    </message>
+    <message>
+        <source>专家换了电脑或新建了密钥时，按其新的《评审专家密钥登记表》输入新密钥指纹或扫描二维码。旧密钥将标记为已更换，此后由旧密钥签名的评分表一律拒收。</source>
+        <translation>When an expert has a new computer or a new key, type the new key fingerprint from their new expert key enrolment sheet or scan its QR code. The old key is marked as rotated, and sheets signed with it are refused from now on.</translation>
+    </message>
+    <message>
+        <source>密钥丢失、被盗或专家退出评审时吊销其密钥。吊销后由该密钥签名的新评分表一律拒收，已导入的评分表保留在记录中。</source>
+        <translation>Revoke an expert&apos;s key when it is lost or stolen or the expert leaves the panel. New sheets signed with a revoked key are refused; sheets already imported stay in the history.</translation>
+    </message>
+    <message>
+        <source>专家</source>
+        <translation>Expert</translation>
+    </message>
+    <message>
+        <source>当前密钥</source>
+        <translation>Current key</translation>
+    </message>
+    <message>
+        <source>新密钥指纹或二维码内容</source>
+        <translation>New key fingerprint or QR code text</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>例如：更换电脑、密钥丢失（必填，记入审计记录）</source>
+        <translation>e.g. new computer, key lost (required, recorded in the audit log)</translation>
+    </message>
+    <message>
+        <source>更换</source>
+        <translation>Rotate</translation>
+    </message>
+    <message>
+        <source>吊销</source>
+        <translation>Revoke</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>（无已登记的密钥）</source>
+        <translation>(no enrolled key)</translation>
+    </message>
+    <message>
+        <source>新密钥：%1</source>
+        <translation>New key: %1</translation>
+    </message>
+</context>
+<context>
     <name>KeyDialog</name>
     <message>
         <source>%1，您好。本机将为您创建一把签名密钥，用于签署评分表。请设置一个只有您知道的口令（至少 10 个字符，混合字母、数字、符号或汉字）。</source>
@@ -3040,6 +3099,22 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Enrol one expert&apos;s key in advance: type the fingerprint from the key enrolment sheet or scan its QR code</translation>
     </message>
     <message>
+        <source>更换密钥…</source>
+        <translation>Rotate key…</translation>
+    </message>
+    <message>
+        <source>专家换了新密钥：按新的登记表更换，旧密钥此后不再有效</source>
+        <translation>An expert has a new key: rotate it from the new enrolment sheet; the old key is no longer valid</translation>
+    </message>
+    <message>
+        <source>吊销密钥…</source>
+        <translation>Revoke key…</translation>
+    </message>
+    <message>
+        <source>吊销一位专家的密钥（丢失、被盗、退出评审），此后由它签名的评分表一律拒收</source>
+        <translation>Revoke an expert&apos;s key (lost, stolen, left the panel); sheets signed with it are refused from now on</translation>
+    </message>
+    <message>
         <source>处理冲突…</source>
         <translation>Resolve conflicts…</translation>
     </message>
@@ -3150,6 +3225,38 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>已登记专家 %1 的密钥 %2。之后该专家的评分表必须由这把密钥签名。</source>
         <translation>Enrolled key %2 for expert %1. This expert&apos;s sheets must now be signed with this key.</translation>
+    </message>
+    <message>
+        <source>吊销密钥</source>
+        <translation>Revoke key</translation>
+    </message>
+    <message>
+        <source>确定吊销专家 %1 的密钥吗？吊销后不可恢复，由它签名的新评分表一律拒收，该专家须重新登记一把新密钥。</source>
+        <translation>Revoke the key of expert %1? This cannot be undone: new sheets signed with it are refused, and the expert must enrol a new key.</translation>
+    </message>
+    <message>
+        <source>密钥未能更换</source>
+        <translation>Key not rotated</translation>
+    </message>
+    <message>
+        <source>密钥未能吊销</source>
+        <translation>Key not revoked</translation>
+    </message>
+    <message>
+        <source>密钥已更换</source>
+        <translation>Key rotated</translation>
+    </message>
+    <message>
+        <source>专家 %1 的密钥已更换为 %2。旧密钥签名的评分表此后一律拒收。</source>
+        <translation>The key of expert %1 is now %2. Sheets signed with the old key are refused from now on.</translation>
+    </message>
+    <message>
+        <source>密钥已吊销</source>
+        <translation>Key revoked</translation>
+    </message>
+    <message>
+        <source>专家 %1 的密钥已吊销。由它签名的新评分表一律拒收。</source>
+        <translation>The key of expert %1 is revoked. New sheets signed with it are refused.</translation>
     </message>
     <message>
         <source>冲突未能处理</source>

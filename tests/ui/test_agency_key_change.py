@@ -75,3 +75,7 @@ def test_rotate_then_revoke_an_experts_key_in_the_app(qtbot, ctx, demo_round: Pa
     assert [(k.end_reason, k.note) for k in ctx.ws.expert_keys("E01")] == [("rotated", "新电脑"), ("revoked", "电脑丢失")]
     actions = [e.action for e in ctx.ws.audit_events()]
     assert "expert.key_rotate" in actions and "expert.key_revoke" in actions
+    key_c = make_key("E01")  # a revoked expert is enrolled again with 登记专家密钥…
+    page.ask_enrolment = lambda experts, pins: ("E01", key_c.fingerprint)
+    page.enrolButton.click()
+    assert page.messages[-1][0] == "密钥已登记" and ctx.ws.pins(ctx.batch_id)["E01"].fingerprint == key_c.fingerprint
