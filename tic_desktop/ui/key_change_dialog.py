@@ -35,7 +35,7 @@ class KeyChangeDialog(QDialog):
         self.mode, self.lang = mode, lang
         rotate = mode == ROTATE
         self.setWindowTitle(self.tr("更换专家密钥") if rotate else self.tr("吊销专家密钥"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(660)  # a whole fingerprint fits
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("专家换了电脑或新建了密钥时，按其新的《评审专家密钥登记表》输入新密钥指纹或扫描二维码。"
                                "旧密钥将标记为已更换，此后由旧密钥签名的评分表一律拒收。") if rotate else
