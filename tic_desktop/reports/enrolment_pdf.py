@@ -92,7 +92,9 @@ def render_enrolment(data: EnrolmentInput) -> bytes:
                              ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
     story.append(box)
     footer = footer_painter(f"评审专家密钥登记表 · {data.expert_id} · {data.fingerprint}")
-    return build_pdf(story, footer, title=f"评审专家密钥登记表 {data.name}", author=data.name)
+    # the QR text in the Subject too: the agency can read the key off the PDF file itself (登记表文件)
+    return build_pdf(story, footer, title=f"评审专家密钥登记表 {data.name}", author=data.name,
+                     subject=enrolment_qr(data))
 
 
 def enrolment_for(key: Any, expert: Any, *, date: str, agency_name: str = "", batch_title: str = "") -> EnrolmentInput:
