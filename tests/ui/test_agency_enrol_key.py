@@ -57,3 +57,29 @@ def test_pinned_from_the_enrolment_sheet_then_imported(qtbot, ctx, sheets_dir: P
     status = {o.expert_id: o.status for o in page.last_outcomes}
     assert status == {"E03": "accepted", "E04": "rejected"}  # E04's own key is not the one enrolled
     assert [r.expert_id for r in ctx.ws.current_sheets(ctx.batch_id)] == ["E03"]
+
+
+def test_the_dialog_reads_the_enrolment_pdf_file_the_expert_saved(qtbot, ctx, tmp_path: Path) -> None:  # noqa: F811
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from tic_desktop.agency.enrolment import NOT_ENROLMENT_FILE
+    from tic_desktop.formats.sshsig import fingerprint, public_key_line
+    from tic_desktop.reports.enrolment_pdf import render_enrolment
+
+    public = Ed25519PrivateKey.generate().public_key()
+    sheet = tmp_path / "登记表-E04.pdf"
+    sheet.write_bytes(render_enrolment(EnrolmentInput(
+        expert_id="E04", name="专家四", unit="", title="", fingerprint=fingerprint(public),
+        openssh=public_key_line(public, "E04"), age_recipient="age1" + "q" * 58, date="2026-12-03")))
+    dialog = EnrolKeyDialog(list(ctx.batch.manifest.experts), {})
+    qtbot.addWidget(dialog)
+    dialog.pick_file = lambda: str(sheet)
+    dialog.fileButton.click()
+    assert dialog.expertCombo.currentData() == "E04" and dialog.choice() == ("E04", fingerprint(public))
+    assert dialog.buttons.buttons()[0].isEnabled()
+    other = tmp_path / "other.pdf"
+    other.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    dialog.pick_file = lambda: str(other)
+    dialog.fileButton.click()
+    assert dialog.choice() is None and not dialog.buttons.buttons()[0].isEnabled()
+    assert dialog.resultLabel.text() == message(NOT_ENROLMENT_FILE, "zh")

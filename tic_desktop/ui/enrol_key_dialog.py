@@ -1,23 +1,28 @@
 """登记专家密钥: pin an expert's key in advance from the paper enrolment sheet — the fingerprint
-typed as printed, or the sheet's QR code scanned by a desk scanner (which types its text)."""
+typed as printed, the sheet's QR code scanned by a desk scanner (which types its text), or the
+sheet's PDF file as the expert saved it from the app (读取登记表文件…)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from tic_desktop.agency.enrolment import OTHER_EXPERT, parse_enrolment
+from tic_desktop.agency.enrolment import OTHER_EXPERT, enrolment_from_pdf, parse_enrolment
 from tic_desktop.core.errors import Rejected, message
 
 
@@ -42,7 +47,13 @@ class EnrolKeyDialog(QDialog):
         self.fingerprintEdit = QLineEdit()
         self.fingerprintEdit.setPlaceholderText("SHA256: AbCd EfGh …")
         form.addRow(self.tr("专家"), self.expertCombo)
-        form.addRow(self.tr("密钥指纹或二维码内容"), self.fingerprintEdit)
+        self.fileButton = QPushButton(self.tr("读取登记表文件…"))
+        self.fileButton.setToolTip(self.tr("专家在软件中保存的《评审专家密钥登记表》PDF 文件"))
+        self.fileButton.clicked.connect(self._read_file)
+        row = QHBoxLayout()
+        row.addWidget(self.fingerprintEdit, 1)
+        row.addWidget(self.fileButton)
+        form.addRow(self.tr("密钥指纹或二维码内容"), row)
         layout.addLayout(form)
         self.resultLabel = QLabel()
         self.resultLabel.setWordWrap(True)
@@ -56,7 +67,32 @@ class EnrolKeyDialog(QDialog):
         self.fingerprintEdit.textChanged.connect(self._check)
         self.expertCombo.currentIndexChanged.connect(self._check)
         self._choice: tuple[str, str] | None = None
+        self.pick_file: Callable[[], str] = lambda: QFileDialog.getOpenFileName(
+            self, self.tr("读取登记表文件"), "", self.tr("密钥登记表 (*.pdf)"))[0]
         self._check()
+
+    def _read_file(self) -> None:
+        """The enrolment sheet's PDF file: its expert and fingerprint go into the field, as a scan would."""
+        name = self.pick_file()
+        if not name:
+            return
+        try:
+            data = Path(name).read_bytes()
+            got = enrolment_from_pdf(data)
+        except OSError as exc:
+            self._show_error(f"{Path(name).name}: {exc.strerror or exc}")
+            return
+        except Rejected as exc:
+            self._show_error(message(exc.code, self.lang), exc.detail)
+            return
+        self.fingerprintEdit.setText(f"tic-enrol-v1;expert={got.expert_id};fp={got.fingerprint}")
+
+    def _show_error(self, text: str, detail: str = "") -> None:
+        self._choice = None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.resultLabel.setStyleSheet("color: #b3261e;")
+        self.resultLabel.setText(text)
+        self.resultLabel.setToolTip(detail)
 
     def _check(self) -> None:
         self._choice = None
