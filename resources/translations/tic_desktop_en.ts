@@ -1346,6 +1346,14 @@ Replace the keys?</translation>
         <translation>Expert</translation>
     </message>
     <message>
+        <source>读取登记表文件…</source>
+        <translation>Read enrolment sheet file…</translation>
+    </message>
+    <message>
+        <source>专家在软件中保存的《评审专家密钥登记表》PDF 文件</source>
+        <translation>The key enrolment sheet PDF that the expert saved from the app</translation>
+    </message>
+    <message>
         <source>密钥指纹或二维码内容</source>
         <translation>Key fingerprint or QR code text</translation>
     </message>
@@ -1356,6 +1364,14 @@ Replace the keys?</translation>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>读取登记表文件</source>
+        <translation>Read enrolment sheet file</translation>
+    </message>
+    <message>
+        <source>密钥登记表 (*.pdf)</source>
+        <translation>Key enrolment sheets (*.pdf)</translation>
     </message>
     <message>
         <source>将登记：%1</source>
