@@ -89,3 +89,15 @@ def test_the_pool_uses_the_expert_registry_when_there_is_one(ws: AgencyWorkspace
     with pytest.raises(Rejected) as err:
         pool_store.save_expert(reg, _e("E2", key_fingerprint=FP1))
     assert err.value.code == "pool.key_in_use"
+
+
+def test_the_pool_and_the_expert_registry_agree_on_one_key_one_expert(ws: AgencyWorkspace) -> None:
+    """The registry of issue 11 is the pool's key source: an enrolled key shows in the pool, and a
+    pool row giving that key to another expert is refused."""
+    ws.enrol("E1", FP1, "enrolment")
+    pool_store.import_pool(ws, [_e("E1"), _e("E2")])
+    assert {e.expert_id: e.key_fingerprint for e in pool_store.experts(ws)} == {"E1": FP1, "E2": ""}
+    with pytest.raises(Rejected) as refused:
+        pool_store.save_expert(ws, _e("E2", key_fingerprint=FP1))
+    assert refused.value.code == pool_store.KEY_REUSED
+    assert {e.expert_id: e.key_fingerprint for e in pool_store.experts(ws)} == {"E1": FP1, "E2": ""}
