@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from bench import produces, result
-from tic_desktop.formats.demo_key import DEMO_AGENCY_FINGERPRINT
 
 TARGET_S = 2.0
 TARGET_RATIO = 3.0
@@ -121,7 +120,8 @@ def build(folder: Path, experts: int) -> dict[str, Any]:
     opened.close()
     identity = (folder / "agency" / "agency.agekey").read_text("utf-8")
     return {"batch": batch_path, "identity": identity, "sheets": sorted(sheets_dir.iterdir()),
-            "allowed_signers": "\n".join(signers) + "\n", "proposals": n, "batch_id": m.batch_id}
+            "allowed_signers": "\n".join(signers) + "\n", "proposals": n, "batch_id": m.batch_id,
+            "fingerprint": keys.fingerprint}
 
 
 def bare_loop(files: list[Path], identity: str) -> None:
@@ -143,7 +143,7 @@ def _import_once(world: dict[str, Any], folder: Path) -> tuple[float, list[Any]]
 
     ws = AgencyWorkspace.open(folder / "agency.db", check_location=False)
     try:
-        info = ws.add_batch(world["batch"], world["identity"], own_fingerprint=DEMO_AGENCY_FINGERPRINT, allow_demo=True)
+        info = ws.add_batch(world["batch"], world["identity"], own_fingerprint=world["fingerprint"])
         ws.pin_allowed_signers(info.batch_id, world["allowed_signers"])
         with ws.open_batch(info.batch_id, world["identity"]) as batch:
             gc.collect()
