@@ -42,7 +42,7 @@ def _pdf_text(path: Path) -> str:
 
 def test_meeting_record_deputy_for_a_conflicted_chair_and_dissent(qtbot, ctx, demo_round: Path,  # noqa: F811
                                                                    tmp_path: Path):
-    assert AGENCY_SCHEMA_VERSION == 3
+    assert AGENCY_SCHEMA_VERSION >= 3  # the meeting record came with v3
     import_all(ctx, demo_round / "sheets")
     page = _page(qtbot, ctx)
     box = page.meeting
