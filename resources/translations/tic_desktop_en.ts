@@ -3139,6 +3139,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Import the demo sheets</translation>
     </message>
     <message>
+        <source>专家密钥：</source>
+        <translation>Expert keys:</translation>
+    </message>
+    <message>
         <source>也可以把评分表文件（.ticsheet）或整个文件夹拖放到此页面。同一文件重复导入不会产生任何变化；任何评分表都不会被覆盖或丢弃。</source>
         <translation>You can also drag score sheet files (.ticsheet) or whole folders onto this page. Importing the same file again changes nothing; no sheet is ever overwritten or discarded.</translation>
     </message>

@@ -94,13 +94,20 @@ class SheetImportPage(QWidget):
         self.conflictButton = QPushButton(self.tr("处理冲突…"))
         self.demoButton = QPushButton(self.tr("导入演示评分表"))
         self.demoButton.setVisible(False)  # the agency demo only (set_demo_sheets)
-        for b in (self.addFilesButton, self.addFolderButton, self.signersButton, self.enrolButton,
-                  self.rotateKeyButton, self.revokeKeyButton, self.conflictButton, self.demoButton):
+        for b in (self.addFilesButton, self.addFolderButton, self.conflictButton, self.demoButton):
             bar.addWidget(b)
         bar.addStretch(1)
         self.summaryLabel = QLabel()
         bar.addWidget(self.summaryLabel)
         layout.addLayout(bar)
+        # the expert keys on a row of their own: one row of eight buttons is wider than a
+        # 1366×768 screen at 125%
+        keys = QHBoxLayout()
+        keys.addWidget(QLabel(self.tr("专家密钥：")))
+        for b in (self.signersButton, self.enrolButton, self.rotateKeyButton, self.revokeKeyButton):
+            keys.addWidget(b)
+        keys.addStretch(1)
+        layout.addLayout(keys)
         self.dropLabel = QLabel(self.tr("也可以把评分表文件（.ticsheet）或整个文件夹拖放到此页面。同一文件重复导入不会产生任何变化；任何评分表都不会被覆盖或丢弃。"))
         self.dropLabel.setWordWrap(True)
         self.dropLabel.setStyleSheet("color: #555; padding: 6px; border: 1px dashed #aaa; border-radius: 4px;")
