@@ -5,7 +5,7 @@
 #   build/wine_check.sh [DIST_DIR]
 #
 # DIST_DIR is the bundle to package as the current version (default dist/tic-desktop when
-# build/release.py made it, else a small stand-in bundle with the same layout); a "previous" 0.0.1 is
+# build/release.py made a Windows bundle there, else a small stand-in bundle with the same layout); a "previous" 0.0.1 is
 # packaged from a stand-in bundle. Both installers are compiled from build/installer.nsi with
 # -DAMD64 (Debian's wine64 runs 64-bit programs only; the script is the one the release compiles
 # for x86). In a fresh WINEPREFIX, silently
@@ -57,7 +57,8 @@ build() {  # build DIST VERSION OUTFILE: the installer of DIST, with a marker sa
     rm -f "$dist/_internal/installed-version.txt"
 }
 dist="${1:-}"
-if [ -z "$dist" ] && [ -d dist/tic-desktop ]; then dist="dist/tic-desktop"; fi
+# a Windows bundle from build/release.py; the Linux bundle CI builds has no .exe: the stand-in then
+if [ -z "$dist" ] && [ -f dist/tic-desktop/tic-desktop.exe ]; then dist="dist/tic-desktop"; fi
 if [ -z "$dist" ]; then dist="$work/current"; stub "$dist"; fi
 dist="$(cd "$dist" && pwd)"
 [ -f "$dist/tic-desktop.exe" ] || fail "no tic-desktop.exe in $dist"
