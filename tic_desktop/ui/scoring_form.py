@@ -77,7 +77,11 @@ QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; }
 """
 
 
-def _repolish(widget: QWidget) -> None:
+def _restyle(widget: QWidget, name: str, value: object) -> None:
+    """Set a property the style sheet selects on; re-polish (slow) only when it changed."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
 
@@ -670,13 +674,11 @@ class ScoringForm(QWidget):
                 chosen=form.conclusion(self._conclusion or "").label.get(self._lang)))
         else:
             self._reason_label.setText(self.tr("结论理由："))
-        self._reason_label.setProperty("kind", "error" if band is not None else "")
-        _repolish(self._reason_label)
+        _restyle(self._reason_label, "kind", "error" if band is not None else "")
         visible = band is not None or bool(self._overall_values.get(CONCLUSION_REASON))
         self._reason_label.setVisible(visible)
         reason.setVisible(visible)
-        reason.setProperty("required", "true" if band is not None else "false")
-        _repolish(reason)
+        _restyle(reason, "required", "true" if band is not None else "false")
 
     def _fill_problems(self, evaluation: Evaluation) -> None:
         self._problems.clear()
@@ -689,8 +691,7 @@ class ScoringForm(QWidget):
             self._problem_heading.setText(self.tr("✔ 评分表已填写完整"))
         else:
             self._problem_heading.setText(self.tr("尚有 {count} 项待完成（点击定位）").format(count=len(evaluation.problems)))
-        self._problem_heading.setProperty("complete", complete)
-        _repolish(self._problem_heading)
+        _restyle(self._problem_heading, "complete", complete)
         self._problems.setVisible(not complete)
 
     def _focus_problem(self, problem: Problem) -> None:
