@@ -59,6 +59,8 @@ def test_unpinned_sheet_is_not_stored_until_its_key_is_pinned(ws: AgencyWorkspac
     assert out.status == "unpinned" and out.code == "sheet.key_not_pinned"
     assert out.fingerprint == world.keys["E01"].fingerprint and out.expert_id == "E01"
     assert ws.sheets(BID) == [] and ws.pins(BID) == {}
+    # the reader stores a verified file ahead of its turn: a refused one must not stay behind
+    assert not list((ws.folder / "sheets").glob("*.ticsheet"))
     ws.pin(BID, "E01", out.fingerprint, "manual")
     [again] = import_sheets(ws, batch, world.identity, [world.sheets["E01"]])
     assert again.status == "accepted" and again.code is None

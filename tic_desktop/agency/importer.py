@@ -42,6 +42,7 @@ Replay rules (`classify`), per expert; revisions are never overwritten or delete
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ from tic_desktop.core.errors import Rejected, message, register
 from tic_desktop.formats import agecrypt
 from tic_desktop.formats.batch import OpenedBatch
 from tic_desktop.formats.sheet import KEY_CHANGED, KEY_UNKNOWN, OpenedSheet, read_sheet
+from tic_desktop.storage.errors import StorageError
 from tic_desktop.storage.faults import fault_point
 from tic_desktop.storage.store import now
 
@@ -210,6 +212,8 @@ class _Read:
     raw_sha: str | None
     got: OpenedSheet | None
     error: BaseException | None
+    stored: bool = False
+    """The raw file was written to the workspace by the reader (content-addressed, durable)."""
 
 
 class _Pipeline:
@@ -282,12 +286,26 @@ class _Pipeline:
             return _Read(None, None, None, exc)
         raw_sha = hashlib.sha256(raw).hexdigest()
         try:
-            return _Read(raw, raw_sha, read_sheet(raw, self.batch, identities=self.identities), None)
+            got = read_sheet(raw, self.batch, identities=self.identities)
         except Rejected as exc:
             return _Read(raw, raw_sha, None, exc)
+        # a verified file is stored here, in the reader, so its write and fsyncs overlap the previous
+        # file's transaction; `_store` stores again when this failed (and raises the typed error there)
+        # or when the file went away since (a rejected twin with the same bytes dropped it)
+        try:
+            _, stored = self.ws.store_raw("sheets", raw, raw_sha)
+        except StorageError:
+            stored = False
+        return _Read(raw, raw_sha, got, None, stored)
 
     def run(self, path: Path, done: _Read | None = None) -> ImportOutcome:
         r = done if done is not None else self.read(path)
+        out = self._decide(path, r)
+        if r.stored and out.status != "accepted" and r.raw_sha is not None:
+            self.ws.drop_raw_if_unused("sheets", r.raw_sha)  # written ahead, then refused: no orphan
+        return out
+
+    def _decide(self, path: Path, r: _Read) -> ImportOutcome:
         raw, raw_sha, got = r.raw, r.raw_sha, r.got
         if raw is None or raw_sha is None:
             exc = r.error
@@ -322,7 +340,7 @@ class _Pipeline:
                     FIRST_USE_AMBIGUOUS, f"{eid}: {got.signer_fingerprint}"), got), raw_sha)
             else:
                 pin_now = "first_use"
-        return self._store(path, raw, raw_sha, got, pin_now)
+        return self._store(path, raw, raw_sha, got, pin_now, r.stored)
 
     def _key_refusal(self, eid: str, fp: str) -> tuple[str, str] | None:
         """The registry's verdict on a verified signer: (code, detail) when refused, else None."""
@@ -336,10 +354,12 @@ class _Pipeline:
             return KEY_CHANGED, f"{eid}: {fp} ≠ {pinned}"
         return None
 
-    def _store(self, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet, pin_now: PinSource | None) -> ImportOutcome:
+    def _store(self, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet, pin_now: PinSource | None,
+               stored: bool = False) -> ImportOutcome:
         sh = got.sheet
         eid = sh.expert_id
         _, wrote = self.ws.store_raw("sheets", raw, raw_sha)
+        wrote = wrote or stored
         try:
             with self.ws.transaction() as conn:
                 decision = classify(sh.sheet_seq, sh.supersedes, sh.audit_head.seq,
@@ -387,6 +407,10 @@ class _Pipeline:
         return out
 
 
+READERS = 2
+"""Files read, verified and stored ahead of the one being recorded."""
+
+
 def import_sheets(
     ws: AgencyWorkspace,
     batch: OpenedBatch,
@@ -409,14 +433,15 @@ def import_sheets(
     outcomes: list[ImportOutcome] = []
     # the next file is read and verified in a worker while this one is stored: its decryption,
     # hashing and checks overlap the store's fsyncs (the workspace is only touched here)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tic-import-read") as reader:
-        ahead = reader.submit(pipeline.read, files[0]) if files else None
+    # two readers: one file's fsyncs overlap the next one's decryption (both release the GIL)
+    with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="tic-import-read") as reader:
+        ahead = deque(reader.submit(pipeline.read, f) for f in files[:READERS])
         for n, path in enumerate(files):
             if cancelled is not None and cancelled():
                 break
-            assert ahead is not None
-            done = ahead.result()
-            ahead = reader.submit(pipeline.read, files[n + 1]) if n + 1 < len(files) else None
+            done = ahead.popleft().result()
+            if n + READERS < len(files):
+                ahead.append(reader.submit(pipeline.read, files[n + READERS]))
             outcomes.append(pipeline.run(path, done))
             if progress is not None:
                 progress(n + 1, len(files))

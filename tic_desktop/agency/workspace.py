@@ -191,7 +191,7 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
             if candidate.read_bytes() != raw:
                 raise ValueError("stored file differs from the imported bytes")
 
-        atomic_write(target, raw, verify=same)
+        atomic_write(target, raw, verify=same, reverify=False)
         return target, True
 
     def drop_raw_if_unused(self, kind: Literal["batches", "sheets"], raw_sha256: str) -> None:

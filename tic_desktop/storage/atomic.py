@@ -108,12 +108,14 @@ def _keep_old(path: Path) -> Path | None:
 
 
 def atomic_write(
-    path: Path, data: bytes, *, verify: Callable[[Path], None] | None = None, mode: int | None = None
+    path: Path, data: bytes, *, verify: Callable[[Path], None] | None = None, mode: int | None = None,
+    reverify: bool = True,
 ) -> None:
     """Replace `path` by `data`, all or nothing (see the module docstring).
 
     `mode` sets POSIX permissions of the new file (e.g. 0o600 for keys); by default an existing
-    file keeps its mode.
+    file keeps its mode. `reverify=False` skips the check after the replace: for a new
+    content-addressed file, where the verified temp file is renamed and nothing can be put back.
     """
     path = Path(path)
     directory = path.parent
@@ -142,7 +144,7 @@ def atomic_write(
         replace_with_retry(tmp, path)
         fault_point("after_replace")
         fsync_dir(directory)
-        if verify is not None:
+        if verify is not None and reverify:
             try:
                 _run_verify(verify, path)
             except Exception:
