@@ -50,34 +50,43 @@ def cap_places(ratio: Decimal, cohort: int, rounding: str) -> int:
     return int((ratio * cohort).to_integral_value(rounding=ROUNDING[rounding]))
 
 
-def rank_cohort(group: list[ProposalResult], form: FormTemplate, rule: ConsolidationRule) -> list[ProposalResult]:
+def _tie_value(r: ProposalResult, across_panels: bool) -> Decimal:
+    if across_panels:
+        return r.sum_raw / Decimal(max(r.valid_sheets, 1))
+    return r.sum_raw
+
+
+def rank_cohort(group: list[ProposalResult], form: FormTemplate, rule: ConsolidationRule, *,
+                across_panels: bool = False) -> list[ProposalResult]:
     """Rank one cohort (one form, one center type) and apply its 优秀 cap; unscored last."""
     scored = sorted(
         (r for r in group if r.final_score is not None),
-        key=lambda r: (-(r.final_score or Decimal(0)), -r.sum_raw, r.proposal_id),
+        key=lambda r: (-(r.final_score or Decimal(0)), -_tie_value(r, across_panels), r.proposal_id),
     )
     unscored = sorted((r for r in group if r.final_score is None), key=lambda r: r.proposal_id)
+    what_zh, what_en = ("平均原始总分", "mean raw total") if across_panels else ("原始总分之和", "sum of raw totals")
     ranked: list[ProposalResult] = []
     position = 0
     while position < len(scored):
-        key = (scored[position].final_score, scored[position].sum_raw)
-        tied = [r for r in scored[position:] if (r.final_score, r.sum_raw) == key]
+        key = (scored[position].final_score, _tie_value(scored[position], across_panels))
+        tied = [r for r in scored[position:] if (r.final_score, _tie_value(r, across_panels)) == key]
         for r in tied:
             flags = r.flags
             if len(tied) > 1:
                 others = "、".join(t.proposal_id for t in tied if t is not r)
                 flags = (*flags, Flag(
                     "rank.tie", None,
-                    f"与 {others} 得分及原始总分之和相同，并列第 {position + 1} 名",
-                    f"Same score and sum of raw totals as {others.replace('、', ', ')}: shares rank {position + 1}",
+                    f"与 {others} 得分及{what_zh}相同，并列第 {position + 1} 名",
+                    f"Same score and {what_en} as {others.replace('、', ', ')}: shares rank {position + 1}",
                 ))
             ranked.append(replace(r, rank=position + 1, tie=len(tied) > 1, flags=flags))
         position += len(tied)
-    ranked = _cap_best(ranked, form, rule)
+    ranked = _cap_best(ranked, form, rule, across_panels)
     return ranked + unscored
 
 
-def _cap_best(ranked: list[ProposalResult], form: FormTemplate, rule: ConsolidationRule) -> list[ProposalResult]:
+def _cap_best(ranked: list[ProposalResult], form: FormTemplate, rule: ConsolidationRule,
+              across_panels: bool = False) -> list[ProposalResult]:
     if not ranked:
         return ranked
     center_type = ranked[0].center_type
@@ -93,6 +102,9 @@ def _cap_best(ranked: list[ProposalResult], form: FormTemplate, rule: Consolidat
     who_en = TYPE_EN.get(center_type, "proposals")
     how_zh, how_en = ROUNDING_ZH[rounding], ROUNDING_EN[rounding]
     small = allowed == 0  # the rounding leaves no place: say so rather than zero it silently
+    where_zh, where_en = ("轮", "round") if across_panels else ("批", "batch")
+    advice_zh = "不宜单独确定，请由机构决定" if across_panels else "不宜单独确定，请在同一评估轮次内统筹"
+    advice_en = "the agency decides" if across_panels else "decide over the whole evaluation round"
     kept = 0
     out: list[ProposalResult] = []
     by_rank: dict[int | None, list[ProposalResult]] = {}
@@ -106,10 +118,10 @@ def _cap_best(ranked: list[ProposalResult], form: FormTemplate, rule: Consolidat
             if small:
                 flags = (*flags, Flag(
                     "excellent.cohort_small", None,
-                    f"本批{who_zh}共 {n} 个，“{best.label.zh}”名额按 {_percent(cap)}{how_zh}为 {allowed} 个；"
-                    f"数量过少，不宜单独确定，请在同一评估轮次内统筹",
-                    f"This batch has {n} {who_en}: {_percent(cap)} {how_en} gives {allowed} “{best.label.en}” "
-                    f"place(s); too few to judge alone, decide over the whole evaluation round",
+                    f"本{where_zh}{who_zh}共 {n} 个，“{best.label.zh}”名额按 {_percent(cap)}{how_zh}为 {allowed} 个；"
+                    f"数量过少，{advice_zh}",
+                    f"This {where_en} has {n} {who_en}: {_percent(cap)} {how_en} gives {allowed} “{best.label.en}” "
+                    f"place(s); too few to judge alone, {advice_en}",
                 ))
             if r.conclusion != best.code or fits:
                 out.append(replace(r, flags=flags))

@@ -91,8 +91,12 @@ def _band_reason_flags(form: FormTemplate, e: ExpertEntry) -> list[Flag]:
 def consolidate(
     inputs: Sequence[ProposalInput],
     decisions: Mapping[DecisionKey, VetoDecision] | None = None,
+    *,
+    across_panels: bool = False,
 ) -> Consolidation:
-    """Consolidate every proposal and rank them per cohort (form, center type). See the module docstring."""
+    """Consolidate every proposal and rank them per cohort (form, center type). See the module docstring.
+    `across_panels`: the inputs are a whole evaluation round (`core.cohort`: the tie-break is the mean
+    raw total)."""
     decisions = decisions or {}
     results = [_one(item, decisions) for item in inputs]
     cohorts: dict[tuple[str, str], ProposalInput] = {}
@@ -104,7 +108,7 @@ def consolidate(
         for (fid, center_type), first in cohorts.items():
             if fid == form_id:
                 group = [r for r in results if r.form_id == form_id and r.center_type == center_type]
-                ordered += rank_cohort(group, first.form, first.rule)
+                ordered += rank_cohort(group, first.form, first.rule, across_panels=across_panels)
     return Consolidation(results=tuple(ordered))
 
 
