@@ -8,7 +8,7 @@ from tic_desktop.agency.records import PIN_SOURCES
 from tic_desktop.storage.schema import _statements
 
 AGENCY_APPLICATION_ID = 0x54494341  # "TICA"
-AGENCY_SCHEMA_VERSION = 4
+AGENCY_SCHEMA_VERSION = 5
 V1_PIN_SOURCES = ("first_use", "enrolment", "allowed_signers", "manual")
 
 _SHA = "CHECK (length({c}) = 64 AND {c} NOT GLOB '*[^0-9a-f]*')"
@@ -229,7 +229,63 @@ def skipped_pins(conn: sqlite3.Connection) -> list[dict[str, str]]:
     return [{"batch_id": b, "expert_id": e, "fingerprint": f, "registered_to": o} for b, e, f, o in rows]
 
 
-MIGRATIONS = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4}
+_SCANS = f"""
+CREATE TABLE scans (
+    batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
+    scan_sha256  TEXT NOT NULL {_SHA.format(c="scan_sha256")},
+    file_name    TEXT NOT NULL,
+    suffix       TEXT NOT NULL CHECK (suffix IN ('.pdf', '.jpg', '.jpeg', '.png', '.tif', '.tiff')),
+    size         INTEGER NOT NULL CHECK (size >= 0),
+    pages        INTEGER NOT NULL CHECK (pages >= 0),
+    added_at     TEXT NOT NULL,
+    PRIMARY KEY (batch_id, scan_sha256)
+) WITHOUT ROWID;
+CREATE TABLE scan_pages (
+    scan_sha256  TEXT NOT NULL {_SHA.format(c="scan_sha256")},
+    page         INTEGER NOT NULL CHECK (page >= 1),
+    codes        TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    thumbnail    BLOB NOT NULL,
+    PRIMARY KEY (scan_sha256, page)
+) WITHOUT ROWID;
+CREATE TABLE scan_manual_matches (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
+    scan_sha256  TEXT NOT NULL,
+    page         INTEGER NOT NULL CHECK (page >= 1),
+    expert_id    TEXT NOT NULL,
+    proposal_id  TEXT NOT NULL,
+    sheet_seq    INTEGER NOT NULL CHECK (sheet_seq >= 1),
+    digest       TEXT NOT NULL {_SHA.format(c="digest")},
+    sheet_page   INTEGER CHECK (sheet_page IS NULL OR sheet_page >= 1),
+    sheet_pages  INTEGER CHECK (sheet_pages IS NULL OR sheet_pages >= 1),
+    reason       TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    matched_at   TEXT NOT NULL
+);
+CREATE TRIGGER scans_no_update BEFORE UPDATE ON scans
+BEGIN SELECT RAISE(ABORT, 'scans are never overwritten'); END;
+CREATE TRIGGER scans_no_delete BEFORE DELETE ON scans
+BEGIN SELECT RAISE(ABORT, 'scans are never deleted'); END;
+CREATE TRIGGER scan_pages_no_update BEFORE UPDATE ON scan_pages
+BEGIN SELECT RAISE(ABORT, 'decoded scan pages are never overwritten'); END;
+CREATE TRIGGER scan_pages_no_delete BEFORE DELETE ON scan_pages
+BEGIN SELECT RAISE(ABORT, 'decoded scan pages are never deleted'); END;
+CREATE TRIGGER scan_manual_no_update BEFORE UPDATE ON scan_manual_matches
+BEGIN SELECT RAISE(ABORT, 'manual matches are never overwritten: add a new one'); END;
+CREATE TRIGGER scan_manual_no_delete BEFORE DELETE ON scan_manual_matches
+BEGIN SELECT RAISE(ABORT, 'manual matches are never deleted'); END;
+"""
+
+
+def _to_scans(conn: sqlite3.Connection) -> None:
+    """Scanned paper (issue 15): the scan files of a batch (`<dir>/scans/<sha256><suffix>`, by the SHA-256
+    of the file, never overwritten), the QR texts read on each page with a thumbnail, and the pages a
+    person matched by hand (the newest match of a page counts)."""
+    for statement in _statements(_SCANS):
+        conn.execute(statement)
+
+
+MIGRATIONS = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_scans}
 
 _SHEET_COLUMNS = (
     "batch_id, sheet_sha256, expert_id, sheet_seq, supersedes, fingerprint, audit_seq, audit_hash, chain, "

@@ -4,7 +4,9 @@ Header (batch, center, lead and member units, field, period, kind, 总分 on top
 block (是□否□ with the answer ticked), the criteria table 序号 / 指标 / 评分说明 / 分值 / 得分 with
 section subtotals, 总分, 结论 with tick boxes, 主要问题 / 修改建议, the expert's name, unit and
 title, the line for the handwritten 评审专家签名 and 日期, the key fingerprint and a QR code with
-the sheet's content digest and the fingerprint; footer with page x / y.
+the sheet's content digest and the fingerprint; footer with page x / y and, on every page, that
+page's own QR code (`formats.page_code`: batch, expert, proposal, revision, page i of n, digest), so
+that pages separated in a copier's feeder are still matched to their signed sheet.
 
 Drawn with the plain-text flowables of `reports.flowables` (`Grid`, `TextLines`, `Beside`): an
 expert's export renders one sheet per proposal, and platypus `Table`s of `Paragraph`s cost
@@ -23,10 +25,12 @@ from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
 from tic_desktop.core.labels import CENTER_TYPE_LABELS, KIND_LABELS
 from tic_desktop.core.scoring import CONCLUSION_REASON
+from tic_desktop.formats import page_code
 from tic_desktop.reports.flowables import Beside, Grid, Line, Stack, TextLines, lines
 from tic_desktop.reports.qr import (
     BOX_OFF,
     BOX_ON,
+    PAGE_QR_MARGIN,
     SHADE,
     boxes,
     build_pdf,
@@ -273,9 +277,15 @@ def render_score_sheet(data: ScoreSheetInput) -> bytes:
         story.append(CondPageBreak(60 * mm))
         story += _conclusion(page)
         story += _signature(data)
+    def code(page: int, pages: int) -> str:
+        return page_code.payload(batch_id=data.batch_id, expert_id=data.expert.id, proposal_id=data.proposal.id,
+                                 sheet_seq=data.sheet_seq, page=page, pages=pages, digest=data.digest)
+
     footer = footer_painter(
         f"{data.batch_id} · {data.proposal.id} · 专家 {data.expert.id} · 第 {data.sheet_seq} 版 · "
         f"摘要 {data.digest[:16]} · {data.fingerprint[:23]}…",
+        page_code=code,
     )
     title = f"专家评分表 {data.proposal.id} {data.proposal.center_name}"
-    return build_pdf(story, footer, title=title, author=data.expert.name, subject=data.batch_title)
+    return build_pdf(story, footer, title=title, author=data.expert.name, subject=data.batch_title,
+                     bottom_margin=PAGE_QR_MARGIN)
