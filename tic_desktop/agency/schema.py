@@ -8,7 +8,7 @@ from tic_desktop.agency.records import PIN_SOURCES
 from tic_desktop.storage.schema import _statements
 
 AGENCY_APPLICATION_ID = 0x54494341  # "TICA"
-AGENCY_SCHEMA_VERSION = 5
+AGENCY_SCHEMA_VERSION = 6
 V1_PIN_SOURCES = ("first_use", "enrolment", "allowed_signers", "manual")
 
 _SHA = "CHECK (length({c}) = 64 AND {c} NOT GLOB '*[^0-9a-f]*')"
@@ -285,7 +285,70 @@ def _to_scans(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_scans}
+_ROUNDS = """
+CREATE TABLE rounds (
+    round_id         TEXT PRIMARY KEY CHECK (length(round_id) BETWEEN 1 AND 64),
+    title            TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    year             INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    official         TEXT NOT NULL DEFAULT 'raw' CHECK (official IN ('raw', 'normalised')),
+    official_reason  TEXT NOT NULL DEFAULT '',
+    official_at      TEXT,
+    normalisation    TEXT,
+    notice           TEXT NOT NULL DEFAULT '',
+    created_at       TEXT NOT NULL,
+    CHECK (official = 'raw' OR length(trim(official_reason)) > 0)
+) WITHOUT ROWID;
+CREATE TABLE round_batches (
+    round_id  TEXT NOT NULL REFERENCES rounds(round_id),
+    batch_id  TEXT NOT NULL REFERENCES batches(batch_id),
+    position  INTEGER NOT NULL,
+    added_at  TEXT NOT NULL,
+    PRIMARY KEY (round_id, batch_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX round_batches_one_round ON round_batches (batch_id);
+CREATE TABLE round_decisions (
+    round_id         TEXT NOT NULL REFERENCES rounds(round_id),
+    batch_id         TEXT NOT NULL,
+    proposal_id      TEXT NOT NULL,
+    decided_on       TEXT NOT NULL,
+    decision         TEXT NOT NULL CHECK (length(trim(decision)) > 0),
+    document_number  TEXT NOT NULL DEFAULT '',
+    recorded_at      TEXT NOT NULL,
+    PRIMARY KEY (round_id, batch_id, proposal_id)
+) WITHOUT ROWID;
+CREATE TABLE round_objections (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    round_id      TEXT NOT NULL REFERENCES rounds(round_id),
+    batch_id      TEXT NOT NULL,
+    proposal_id   TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('objection', 'review')),
+    received_on   TEXT NOT NULL,
+    submitted_by  TEXT NOT NULL,
+    summary       TEXT NOT NULL CHECK (length(trim(summary)) > 0),
+    outcome       TEXT NOT NULL DEFAULT '',
+    outcome_on    TEXT NOT NULL DEFAULT '',
+    recorded_at   TEXT NOT NULL
+);
+CREATE TABLE round_previous (
+    round_id     TEXT NOT NULL REFERENCES rounds(round_id),
+    center_key   TEXT NOT NULL,
+    form_id      TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    imported_at  TEXT NOT NULL,
+    PRIMARY KEY (round_id, center_key, form_id)
+) WITHOUT ROWID;
+"""
+
+
+def _to_rounds(conn: sqlite3.Connection) -> None:
+    """The evaluation round (issue 13): rounds and their batches (a batch in at most one round), the
+    official ranking choice with its reason, the normalisation parameters last computed, the 公示 notice
+    text, the 市科技局's final decisions, the 异议/复议, and the previous round's results per center."""
+    for statement in _statements(_ROUNDS):
+        conn.execute(statement)
+
+
+MIGRATIONS = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_scans, 6: _to_rounds}
 
 _SHEET_COLUMNS = (
     "batch_id, sheet_sha256, expert_id, sheet_seq, supersedes, fingerprint, audit_seq, audit_hash, chain, "

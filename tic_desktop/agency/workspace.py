@@ -26,6 +26,8 @@ Tables (agency schema v1, in agency.schema; the records handed out are in agency
   veto_decisions        (batch, proposal, form, veto) → the chair's confirmation or rejection
   opinions              (batch, proposal, form) → the panel opinion (with its dissent note)
   meetings              batch → the panel meeting record (date, place, mode, chair, deputy; schema v3)
+  rounds, round_batches, round_decisions, round_objections, round_previous
+                        the evaluation round (schema v6; agency.round_store)
   audit_log             as storage.audit requires
 
 Which revision counts (see agency.importer for how a file becomes a revision): per expert, revisions

@@ -36,6 +36,10 @@ number a `Decimal`, every text that a person reads in both languages (`Text` or 
   `document_number` 文号). `Objection`: an 异议 (during the 公示) or 复议 (after the decision): when
   received, from whom, what it says, the outcome and its date (empty while open).
 - `RoundResults`: all of the above for one round, with `rows_for(form_id, center_type)`.
+- `RoundReport`: what the round's writers take (round.pdf, round.xlsx, the 公示 list): the
+  `RoundResults`, each panel's report data (`agency.report.ReportData`, in the order of the round's
+  batches: the per-panel reports as `consolidate` writes them), the 公示 notice text the agency edited,
+  and when it was generated.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from tic_desktop.core.results import Flag
 from tic_desktop.core.types import Text
@@ -274,3 +278,16 @@ class RoundResults:
             if (r.batch_id, r.proposal_id, r.form_id) == (batch_id, proposal_id, form_id):
                 return r
         raise KeyError((batch_id, proposal_id, form_id))
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    results: RoundResults
+    panels: tuple[Any, ...] = ()
+    """Each batch's report data (`agency.report.ReportData`), in the round's batch order."""
+    notice: str = ""
+    """The 公示 notice template as the agency edited it (empty: the writers' default text)."""
+    generated_at: str = ""
+
+    def panel(self, batch_id: str) -> Any:
+        return next(p for p in self.panels if p.batch_id == batch_id)
