@@ -145,3 +145,14 @@ class AuditedStore:
             if bad is not None:
                 raise AuditChainBroken(AUDIT_BROKEN, f"seq {bad}", seq=bad)
             return audit.head(self._connection())
+
+    def export_audit(self) -> tuple[AuditHead, bytes]:
+        """The verified head and the whole log as JSON Lines (storage.audit_export), read in one go."""
+        from tic_desktop.storage.audit_export import export_lines  # noqa: PLC0415
+
+        with self._lock:
+            conn = self._connection()
+            bad = audit.first_bad_seq(conn)
+            if bad is not None:
+                raise AuditChainBroken(AUDIT_BROKEN, f"seq {bad}", seq=bad)
+            return audit.head(conn), export_lines(conn)

@@ -1,0 +1,185 @@
+"""Restoring an archive (归档包) into a fresh agency workspace, and consolidating it again.
+
+    restored = restore_archive(path, identity_text, out_dir)
+
+1. `verify_archive` first (nothing is written when it refuses).
+2. `out_dir` must be empty or new (`archive.restore_not_empty`). A fresh workspace is made in
+   `out_dir/agency/` (agency.db, batches/, sheets/) with the archive signer's public key as
+   `out_dir/agency/keys/agency_ed25519.pub`: the batch must be signed by that same key
+   (`agency.not_own_signature`) and encrypted to the identity's key (`agency.not_own_batch`).
+3. Each expert's key is enrolled again (the key of the expert's current sheet, else of the newest,
+   else the registry's valid key, with its original source), then every kept sheet revision is
+   imported again through `agency.importer` in the order of the original import log, then the
+   conflict resolutions, the chair's veto decisions, the meeting record and the panel opinions.
+4. The workspace is consolidated again and `agency.exports.write_all` writes the reports to
+   `out_dir`; `results_identical` tells whether `out_dir/results.csv` equals the archived
+   reports/results.csv byte for byte (None when the archive holds none).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tic_desktop.core.errors import Rejected, register
+
+NOT_EMPTY = register(
+    "archive.restore_not_empty", "恢复归档包须使用一个空的（或尚不存在的）文件夹，以免覆盖已有文件。请另选文件夹。",
+    "An archive is restored into an empty (or new) folder so that nothing is overwritten. Choose another folder.",
+)
+_SAFE_NAME = re.compile(r"[^/\\\x00-\x1f]{1,200}")
+
+
+@dataclass(frozen=True)
+class Restored:
+    out_dir: Path
+    batch_id: str
+    signer_fingerprint: str
+    signer_checked: bool
+    sheets_imported: int
+    sheets_refused: tuple[tuple[str, str], ...]
+    """(file name, code) of each kept revision the fresh workspace did not take again."""
+    written: tuple[Path, ...]
+    results_identical: bool | None
+
+
+def build_report(ws: Any, batch: Any, generated_at: str) -> Any:
+    """The ReportData of the batch as the workspace holds it (what the app's 导出汇总结果… writes)."""
+    from tic_desktop.agency.inputs import consolidate_workspace, consolidation_inputs  # noqa: PLC0415
+    from tic_desktop.agency.report import RejectedFile, report_data, signer_keys  # noqa: PLC0415
+
+    batch_id = batch.manifest.batch_id
+    consolidation = consolidate_workspace(ws, batch)
+    current = ws.current_sheets(batch_id)
+    inputs = consolidation_inputs(batch, [r.sheet() for r in current])
+    latest: dict[str, Any] = {}
+    for outcome in ws.import_log(batch_id):
+        latest[outcome.path] = outcome
+    accepted_sha = {r.sheet_sha256 for r in ws.sheets(batch_id)}
+    rejected = tuple(
+        RejectedFile(name=o.file_name, code=o.code or o.status, reason_zh=o.message("zh"), reason_en=o.message("en"))
+        for o in latest.values()
+        if o.status in ("rejected", "unpinned") and o.sheet_sha256 not in accepted_sha
+    )
+    return report_data(batch, consolidation, generated_at=generated_at, opinions=ws.opinions(batch_id),
+                       rejected=rejected, accepted_files=len(current), inputs=tuple(inputs),
+                       meeting=ws.meeting(batch_id), signers=signer_keys(ws, batch_id))
+
+
+def _keys_to_enrol(index: list[dict[str, Any]], keys: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """expert id → (fingerprint, source) to enrol before the sheets are imported again."""
+    source = {k["fingerprint"]: k["source"] for k in keys}
+    wanted: dict[str, str] = {}
+    for r in sorted(index, key=lambda r: (r["state"] == "current", r["sheet_seq"])):
+        wanted[r["expert_id"]] = r["fingerprint"]  # the current sheet's key wins, else the newest's
+    for k in keys:
+        if k["ended_at"] is None:
+            wanted.setdefault(k["expert_id"], k["fingerprint"])
+    return {eid: (fp, source.get(fp, "manual")) for eid, fp in sorted(wanted.items())}
+
+
+def _import_order(index: list[dict[str, Any]], log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The kept revisions in the order they were first imported (the import log's order)."""
+    first: dict[str, int] = {}
+    for n, row in enumerate(log):
+        if row.get("raw_sha256"):
+            first.setdefault(row["raw_sha256"], n)
+    unique = {r["raw_sha256"]: r for r in index}
+    return sorted(unique.values(), key=lambda r: (first.get(r["raw_sha256"], len(log)), r["imported_at"]))
+
+
+def restore_archive(path: Path, identity: str, out_dir: Path, *, passphrase: bytes | None = None,
+                    expect_fingerprint: str | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> Restored:
+    from tic_desktop.agency.archive_verify import verify_archive  # noqa: PLC0415
+    from tic_desktop.agency.exports import write_all  # noqa: PLC0415
+    from tic_desktop.agency.importer import import_sheets  # noqa: PLC0415
+    from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+    from tic_desktop.core.consolidation import VetoDecision  # noqa: PLC0415
+    from tic_desktop.core.panel_meeting import PanelMeeting  # noqa: PLC0415
+    from tic_desktop.core.panel_opinion import PanelOpinion  # noqa: PLC0415
+    from tic_desktop.formats.demo_key import is_demo_agency_fingerprint  # noqa: PLC0415
+    from tic_desktop.formats.keys import PUBLIC_KEY_FILE  # noqa: PLC0415
+    from tic_desktop.storage.atomic import atomic_write  # noqa: PLC0415
+
+    out_dir = Path(out_dir)
+    with verify_archive(path, expect_fingerprint=expect_fingerprint) as archive:
+        if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+            raise Rejected(NOT_EMPTY, str(out_dir))
+        m = archive.manifest
+        batch_id = archive.batch_id
+        index = archive.read_json("sheets.json")
+        log = archive.read_json("import_log.json")
+        keys = archive.read_json("expert_keys.json")
+        decisions = archive.read_json("decisions.json")
+        opinions = archive.read_json("opinions.json")
+        meeting = archive.read_json("meeting.json")
+        batch_members = archive.paths("batch")
+        if len(batch_members) != 1:
+            from tic_desktop.agency.archive_verify import BAD_MANIFEST  # noqa: PLC0415
+
+            raise Rejected(BAD_MANIFEST, "not exactly one batch")
+        order = _import_order(index, log)
+        steps = len(order) + 3
+        agency_dir = out_dir / "agency"
+        (agency_dir / "keys").mkdir(parents=True, exist_ok=True)
+        atomic_write(agency_dir / "keys" / PUBLIC_KEY_FILE, (m["agency"]["public_key"] + "\n").encode("ascii"),
+                     mode=0o644)
+        ws = AgencyWorkspace.open(agency_dir / "agency.db", check_location=False)
+        try:
+            with tempfile.TemporaryDirectory(prefix="tic-restore-") as tmp:
+                batch_file = Path(tmp) / Path(batch_members[0]).name
+                batch_file.write_bytes(archive.read(batch_members[0]))
+                info = ws.add_batch(batch_file, identity, own_fingerprint=archive.signer_fingerprint,
+                                    passphrase=passphrase,
+                                    allow_demo=is_demo_agency_fingerprint(archive.signer_fingerprint))
+                if info.batch_id != batch_id:
+                    from tic_desktop.agency.archive_verify import BAD_MANIFEST  # noqa: PLC0415
+
+                    raise Rejected(BAD_MANIFEST, f"the batch inside is {info.batch_id}, not {batch_id}")
+                batch = ws.open_batch(batch_id, identity, passphrase=passphrase,
+                                      own_fingerprint=archive.signer_fingerprint)
+                with batch:
+                    experts = set(ws.expert_ids(batch_id))
+                    for eid, (fp, source) in _keys_to_enrol(index, keys).items():
+                        if eid in experts:
+                            ws.pin(batch_id, eid, fp, source)
+                    files = []
+                    for n, r in enumerate(order):
+                        name = r["file_name"] if _SAFE_NAME.fullmatch(r["file_name"] or "") else r["member"]
+                        target = Path(tmp) / f"{n:05d}" / Path(name).name
+                        target.parent.mkdir()
+                        target.write_bytes(archive.read(r["member"]))
+                        files.append(target)
+                    outcomes = import_sheets(ws, batch, identity, files, progress=(
+                        None if progress is None else lambda done, _total: progress(done, steps)))
+                    refused = tuple((o.file_name, o.code or o.status) for o in outcomes if not o.counted)
+                    for c in decisions.get("conflict_resolutions", []):
+                        ws.resolve_conflict(batch_id, c["expert_id"], c["sheet_seq"], c["keep_sha256"], c["reason"])
+                    for d in decisions.get("veto_decisions", []):
+                        ws.set_veto_decision(batch_id, (d["proposal_id"], d["form_id"], d["veto_id"]), VetoDecision(
+                            confirmed=d["confirmed"], reason=d["reason"], decided_by=d["decided_by"],
+                            decided_at=d["decided_at"]))
+                    if meeting:
+                        ws.save_meeting(batch_id, PanelMeeting.from_dict(meeting))
+                    for o in opinions:
+                        ws.save_opinion(batch_id, o["proposal_id"], o["form_id"], PanelOpinion(**o["opinion"]))
+                    if progress is not None:
+                        progress(steps - 2, steps)
+                    generated_at = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+                    report = build_report(ws, batch, generated_at)
+                    written = tuple(write_all(out_dir, report))
+        finally:
+            ws.close()
+        identical = None
+        if "reports/results.csv" in {x["path"] for x in archive.members}:
+            identical = (out_dir / "results.csv").read_bytes() == archive.read("reports/results.csv")
+        if progress is not None:
+            progress(steps, steps)
+        return Restored(out_dir, batch_id, archive.signer_fingerprint, archive.signer_checked,
+                        sum(1 for o in outcomes if o.counted), refused, written, identical)
