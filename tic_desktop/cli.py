@@ -33,7 +33,7 @@ from tic_desktop import __version__
 from tic_desktop.core.errors import Rejected
 from tic_desktop.core.labels import KIND_LABELS, ROLE_LABELS
 
-SUBCOMMANDS = ("demo-batch", "batch", "keys", "sheets", "simulate", "consolidate", "pool", "self-test")
+SUBCOMMANDS = ("demo-batch", "batch", "keys", "sheets", "simulate", "consolidate", "pool", "archive", "self-test")
 
 
 def ui_lang(environ: dict[str, str] | None = None) -> str:
@@ -177,6 +177,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     from tic_desktop.cli_pool import add_pool_command  # noqa: PLC0415 - not on the app's start
 
     add_pool_command(sub, lang)
+    from tic_desktop.cli_archive import add_archive_command  # noqa: PLC0415 - not on the app's start
+
+    add_archive_command(sub, lang)
     add_self_test_command(sub, lang)
     return parser
 
@@ -631,6 +634,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_gui(args_list, lang)
     parser = build_parser(lang)
     args = parser.parse_args(args_list)
+    from tic_desktop.cli_archive import cmd_archive_restore, cmd_archive_verify  # noqa: PLC0415
     from tic_desktop.cli_consolidate import cmd_consolidate  # noqa: PLC0415 - not on the app's start
     from tic_desktop.cli_pool import cmd_pool  # noqa: PLC0415 - not on the app's start
     from tic_desktop.cli_trust import cmd_sheets_verify  # noqa: PLC0415
@@ -639,9 +643,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ("batch", "build"): cmd_batch_build, ("batch", "inspect"): cmd_batch_inspect,
                 ("sheets", "verify"): cmd_sheets_verify, ("simulate", None): cmd_simulate,
                 ("consolidate", None): cmd_consolidate, ("self-test", None): cmd_self_test,
+                ("archive", "verify"): cmd_archive_verify, ("archive", "restore"): cmd_archive_restore,
                 **{("pool", a): cmd_pool for a in ("draw", "replace", "check")}}
     action = (getattr(args, "keys_command", None) or getattr(args, "batch_command", None)
-              or getattr(args, "sheets_command", None) or getattr(args, "pool_command", None))
+              or getattr(args, "sheets_command", None) or getattr(args, "pool_command", None)
+              or getattr(args, "archive_command", None))
     handler = handlers[(args.command, action)]
     NOTES.clear()
     try:

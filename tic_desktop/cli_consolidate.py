@@ -2,7 +2,7 @@
 
     tic-desktop consolidate --batch B --identity AGENCY_DIR/agency.agekey SHEETS... -o OUT_DIR
                             [--key AGENCY_DIR] [--allowed-signers F | --trust-first-use] [--batch-passphrase-file F]
-                            [--key-passphrase-file F]
+                            [--key-passphrase-file F] [--archive FILE.ticarchive]
 
 The batch must be signed by the agency's own key (`cli_trust`). Experts' keys: the allowed_signers
 file and the keys the batch names; `--trust-first-use` enrols the others only when no other file of
@@ -12,7 +12,7 @@ on the report's cover.
 Every file goes through `agency.importer.import_sheets` (the app's pipeline) on an agency
 workspace in a temporary folder that is removed afterwards; nothing is written outside OUT_DIR but
 the OS temp folder. OUT_DIR receives consolidated.pdf, results.xlsx, results.csv and scores.csv
-(`agency.exports.write_all`). Exit 0 when every file was accepted (a duplicate of an accepted file
+(`agency.exports.write_all`); with --archive also the signed archive of the run (cli_archive). Exit 0 when every file was accepted (a duplicate of an accepted file
 or an older revision of an expert whose newer one is given is accepted too); otherwise the
 accepted sheets are still consolidated, each refused file is named with the reason on stderr (one
 line each) and in the report, and the exit status is 1. A sheet whose expert has two different
@@ -74,6 +74,9 @@ def add_consolidate_command(sub: Any, lang: str) -> None:
     p.add_argument("--batch-passphrase-file", type=Path, metavar="F",
                    help=t("批次文件的解密口令文件（批次用口令加密时）", "passphrase file of the batch (when it is passphrase-encrypted)"))
     add_key_passphrase_option(p, lang)
+    from tic_desktop.cli_archive import add_archive_option
+
+    add_archive_option(p, lang)
 
 
 def _line(lang: str, mark: str, path: str, text: str) -> str:
@@ -153,6 +156,10 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
 
                 args.output.mkdir(parents=True, exist_ok=True)
                 written = write_all(args.output, report)
+                if args.archive is not None:
+                    from tic_desktop.cli_archive import write_consolidation_archive
+
+                    written.append(write_consolidation_archive(args, lang, ws, info.batch_id))
         finally:
             ws.close()
     for path in written:
