@@ -32,6 +32,11 @@ NOT_EMPTY = register(
     "archive.restore_not_empty", "恢复归档包须使用一个空的（或尚不存在的）文件夹，以免覆盖已有文件。请另选文件夹。",
     "An archive is restored into an empty (or new) folder so that nothing is overwritten. Choose another folder.",
 )
+BAD_CONTENT = register(
+    "archive.bad_content", "归档包中的记录文件（sheets.json、decisions.json 等）内容不符合格式，无法恢复。请向机构索取原件。",
+    "A record file in the archive (sheets.json, decisions.json…) does not have the expected content, so it cannot "
+    "be restored. Ask the agency for the original.",
+)
 _SAFE_NAME = re.compile(r"[^/\\\x00-\x1f]{1,200}")
 
 
@@ -97,22 +102,11 @@ def restore_archive(path: Path, identity: str, out_dir: Path, *, passphrase: byt
                     expect_fingerprint: str | None = None,
                     progress: Callable[[int, int], None] | None = None) -> Restored:
     from tic_desktop.agency.archive_verify import verify_archive  # noqa: PLC0415
-    from tic_desktop.agency.exports import write_all  # noqa: PLC0415
-    from tic_desktop.agency.importer import import_sheets  # noqa: PLC0415
-    from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
-    from tic_desktop.core.consolidation import VetoDecision  # noqa: PLC0415
-    from tic_desktop.core.panel_meeting import PanelMeeting  # noqa: PLC0415
-    from tic_desktop.core.panel_opinion import PanelOpinion  # noqa: PLC0415
-    from tic_desktop.formats.demo_key import is_demo_agency_fingerprint  # noqa: PLC0415
-    from tic_desktop.formats.keys import PUBLIC_KEY_FILE  # noqa: PLC0415
-    from tic_desktop.storage.atomic import atomic_write  # noqa: PLC0415
 
     out_dir = Path(out_dir)
     with verify_archive(path, expect_fingerprint=expect_fingerprint) as archive:
         if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
             raise Rejected(NOT_EMPTY, str(out_dir))
-        m = archive.manifest
-        batch_id = archive.batch_id
         index = archive.read_json("sheets.json")
         log = archive.read_json("import_log.json")
         keys = archive.read_json("expert_keys.json")
@@ -124,62 +118,104 @@ def restore_archive(path: Path, identity: str, out_dir: Path, *, passphrase: byt
             from tic_desktop.agency.archive_verify import BAD_MANIFEST  # noqa: PLC0415
 
             raise Rejected(BAD_MANIFEST, "not exactly one batch")
-        order = _import_order(index, log)
-        steps = len(order) + 3
-        agency_dir = out_dir / "agency"
-        (agency_dir / "keys").mkdir(parents=True, exist_ok=True)
-        atomic_write(agency_dir / "keys" / PUBLIC_KEY_FILE, (m["agency"]["public_key"] + "\n").encode("ascii"),
-                     mode=0o644)
-        ws = AgencyWorkspace.open(agency_dir / "agency.db", check_location=False)
+        created = not out_dir.exists()
         try:
-            with tempfile.TemporaryDirectory(prefix="tic-restore-") as tmp:
-                batch_file = Path(tmp) / Path(batch_members[0]).name
-                batch_file.write_bytes(archive.read(batch_members[0]))
-                info = ws.add_batch(batch_file, identity, own_fingerprint=archive.signer_fingerprint,
-                                    passphrase=passphrase,
-                                    allow_demo=is_demo_agency_fingerprint(archive.signer_fingerprint))
-                if info.batch_id != batch_id:
-                    from tic_desktop.agency.archive_verify import BAD_MANIFEST  # noqa: PLC0415
+            return _restore(archive, identity, out_dir, passphrase, progress, batch_members[0],
+                            index, log, keys, decisions, opinions, meeting)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # signed, yet not what this app writes
+            _clean(out_dir, created)
+            raise Rejected(BAD_CONTENT, f"{type(exc).__name__}: {exc}"[:200]) from None
+        except BaseException:
+            _clean(out_dir, created)
+            raise
 
-                    raise Rejected(BAD_MANIFEST, f"the batch inside is {info.batch_id}, not {batch_id}")
-                batch = ws.open_batch(batch_id, identity, passphrase=passphrase,
-                                      own_fingerprint=archive.signer_fingerprint)
-                with batch:
-                    experts = set(ws.expert_ids(batch_id))
-                    for eid, (fp, source) in _keys_to_enrol(index, keys).items():
-                        if eid in experts:
-                            ws.pin(batch_id, eid, fp, source)
-                    files = []
-                    for n, r in enumerate(order):
-                        name = r["file_name"] if _SAFE_NAME.fullmatch(r["file_name"] or "") else r["member"]
-                        target = Path(tmp) / f"{n:05d}" / Path(name).name
-                        target.parent.mkdir()
-                        target.write_bytes(archive.read(r["member"]))
-                        files.append(target)
-                    outcomes = import_sheets(ws, batch, identity, files, progress=(
-                        None if progress is None else lambda done, _total: progress(done, steps)))
-                    refused = tuple((o.file_name, o.code or o.status) for o in outcomes if not o.counted)
-                    for c in decisions.get("conflict_resolutions", []):
-                        ws.resolve_conflict(batch_id, c["expert_id"], c["sheet_seq"], c["keep_sha256"], c["reason"])
-                    for d in decisions.get("veto_decisions", []):
-                        ws.set_veto_decision(batch_id, (d["proposal_id"], d["form_id"], d["veto_id"]), VetoDecision(
-                            confirmed=d["confirmed"], reason=d["reason"], decided_by=d["decided_by"],
-                            decided_at=d["decided_at"]))
-                    if meeting:
-                        ws.save_meeting(batch_id, PanelMeeting.from_dict(meeting))
-                    for o in opinions:
-                        ws.save_opinion(batch_id, o["proposal_id"], o["form_id"], PanelOpinion(**o["opinion"]))
-                    if progress is not None:
-                        progress(steps - 2, steps)
-                    generated_at = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
-                    report = build_report(ws, batch, generated_at)
-                    written = tuple(write_all(out_dir, report))
-        finally:
-            ws.close()
-        identical = None
-        if "reports/results.csv" in {x["path"] for x in archive.members}:
-            identical = (out_dir / "results.csv").read_bytes() == archive.read("reports/results.csv")
-        if progress is not None:
-            progress(steps, steps)
-        return Restored(out_dir, batch_id, archive.signer_fingerprint, archive.signer_checked,
-                        sum(1 for o in outcomes if o.counted), refused, written, identical)
+
+def _clean(out_dir: Path, created: bool) -> None:
+    """Remove what a failed restore wrote (the folder was new or empty before)."""
+    import shutil  # noqa: PLC0415
+
+    if created:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        return
+    for child in out_dir.iterdir() if out_dir.is_dir() else ():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+def _restore(archive: Any, identity: str, out_dir: Path, passphrase: bytes | None,
+             progress: Callable[[int, int], None] | None, batch_member: str, index: list[dict[str, Any]],
+             log: list[dict[str, Any]], keys: list[dict[str, Any]], decisions: dict[str, Any],
+             opinions: list[dict[str, Any]], meeting: dict[str, Any] | None) -> Restored:
+    from tic_desktop.agency.exports import write_all  # noqa: PLC0415
+    from tic_desktop.agency.importer import import_sheets  # noqa: PLC0415
+    from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+    from tic_desktop.core.consolidation import VetoDecision  # noqa: PLC0415
+    from tic_desktop.core.panel_meeting import PanelMeeting  # noqa: PLC0415
+    from tic_desktop.core.panel_opinion import PanelOpinion  # noqa: PLC0415
+    from tic_desktop.formats.demo_key import is_demo_agency_fingerprint  # noqa: PLC0415
+    from tic_desktop.formats.keys import PUBLIC_KEY_FILE  # noqa: PLC0415
+    from tic_desktop.storage.atomic import atomic_write  # noqa: PLC0415
+
+    m = archive.manifest
+    batch_id = archive.batch_id
+    order = _import_order(index, log)
+    steps = len(order) + 3
+    agency_dir = out_dir / "agency"
+    (agency_dir / "keys").mkdir(parents=True, exist_ok=True)
+    atomic_write(agency_dir / "keys" / PUBLIC_KEY_FILE, (m["agency"]["public_key"] + "\n").encode("ascii"),
+                 mode=0o644)
+    ws = AgencyWorkspace.open(agency_dir / "agency.db", check_location=False)
+    try:
+        with tempfile.TemporaryDirectory(prefix="tic-restore-") as tmp:
+            batch_file = Path(tmp) / Path(batch_member).name
+            batch_file.write_bytes(archive.read(batch_member))
+            info = ws.add_batch(batch_file, identity, own_fingerprint=archive.signer_fingerprint,
+                                passphrase=passphrase,
+                                allow_demo=is_demo_agency_fingerprint(archive.signer_fingerprint))
+            if info.batch_id != batch_id:
+                from tic_desktop.agency.archive_verify import BAD_MANIFEST  # noqa: PLC0415
+
+                raise Rejected(BAD_MANIFEST, f"the batch inside is {info.batch_id}, not {batch_id}")
+            batch = ws.open_batch(batch_id, identity, passphrase=passphrase,
+                                  own_fingerprint=archive.signer_fingerprint)
+            with batch:
+                experts = set(ws.expert_ids(batch_id))
+                for eid, (fp, source) in _keys_to_enrol(index, keys).items():
+                    if eid in experts:
+                        ws.pin(batch_id, eid, fp, source)
+                files = []
+                for n, r in enumerate(order):
+                    name = r["file_name"] if _SAFE_NAME.fullmatch(r["file_name"] or "") else r["member"]
+                    target = Path(tmp) / f"{n:05d}" / Path(name).name
+                    target.parent.mkdir()
+                    target.write_bytes(archive.read(r["member"]))
+                    files.append(target)
+                outcomes = import_sheets(ws, batch, identity, files, progress=(
+                    None if progress is None else lambda done, _total: progress(done, steps)))
+                refused = tuple((o.file_name, o.code or o.status) for o in outcomes if not o.counted)
+                for c in decisions.get("conflict_resolutions", []):
+                    ws.resolve_conflict(batch_id, c["expert_id"], c["sheet_seq"], c["keep_sha256"], c["reason"])
+                for d in decisions.get("veto_decisions", []):
+                    ws.set_veto_decision(batch_id, (d["proposal_id"], d["form_id"], d["veto_id"]), VetoDecision(
+                        confirmed=d["confirmed"], reason=d["reason"], decided_by=d["decided_by"],
+                        decided_at=d["decided_at"]))
+                if meeting:
+                    ws.save_meeting(batch_id, PanelMeeting.from_dict(meeting))
+                for o in opinions:
+                    ws.save_opinion(batch_id, o["proposal_id"], o["form_id"], PanelOpinion(**o["opinion"]))
+                if progress is not None:
+                    progress(steps - 2, steps)
+                generated_at = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+                report = build_report(ws, batch, generated_at)
+                written = tuple(write_all(out_dir, report))
+    finally:
+        ws.close()
+    identical = None
+    if "reports/results.csv" in {x["path"] for x in archive.members}:
+        identical = (out_dir / "results.csv").read_bytes() == archive.read("reports/results.csv")
+    if progress is not None:
+        progress(steps, steps)
+    return Restored(out_dir, batch_id, archive.signer_fingerprint, archive.signer_checked,
+                    sum(1 for o in outcomes if o.counted), refused, written, identical)
