@@ -49,10 +49,12 @@ def make_session(root: Path) -> dict[str, Any]:
     """A real agency workspace: a batch under fresh agency keys, every expert's signed sheet imported
     (one expert twice: a revision), consolidated, reports written, and the archive."""
     from tests.batches import write_test_batch
-    from tic_desktop.agency.archive_restore import build_report
+    from tic_desktop.agency import scan_store
     from tic_desktop.agency.exports import write_all
     from tic_desktop.agency.importer import import_sheets
+    from tic_desktop.agency.service.panel import build_report
     from tic_desktop.agency.workspace import AgencyWorkspace
+    from tic_desktop.formats.sheet import read_sheet
     from tic_desktop.simulate import simulate
 
     batch_path = write_test_batch(root / "batch")
@@ -72,13 +74,16 @@ def make_session(root: Path) -> dict[str, Any]:
         ws.save_meeting(info.batch_id, PanelMeeting(date="2026-12-01", place="天津", mode="meeting"))
         veto = next(iter(batch.forms[form_id].vetoes)).id
         ws.set_veto_decision(info.batch_id, (pid, form_id, veto), VetoDecision(False, "核实无此情形", "张三", ""))
+        got = read_sheet(root / "sheets" / "E01.ticsheet", batch, identity=identity)  # its printout, scanned
+        (root / "scan-E01.pdf").write_bytes(got.members[next(n for n in got.members if n.startswith("pdf/"))])
+        scan_store.add_scan(ws, info.batch_id, scan_store.decode_scan(root / "scan-E01.pdf"))
         report = build_report(ws, batch, "2026-12-03T10:00:00+08:00")
         write_all(root / "reports", report)
     out = root / "2026.ticarchive"
     arch.write_archive(out, arch.ArchiveSource(ws, info.batch_id, root / "reports"), keys,
                        created_at="2026-12-03T02:00:00.000Z")
     return {"ws": ws, "keys": keys, "identity": identity, "archive": out, "batch_id": info.batch_id,
-            "reports": root / "reports", "agency_dir": agency_dir}
+            "reports": root / "reports", "agency_dir": agency_dir, "root": root}
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +144,9 @@ def test_the_archive_holds_everything_listed_and_verifies(session: dict[str, Any
     assert set(content) == set(paths) | {"manifest.json", "manifest.json.sig"}
     assert f"batch/{session['batch_id']}.ticbatch" in paths
     assert {"sheets.json", "import_log.json", "audit_log.jsonl", "decisions.json", "opinions.json",
-            "meeting.json", "expert_keys.json", "SHA256SUMS", "SHA256SUMS.sig"} <= set(paths)
+            "meeting.json", "expert_keys.json", "SHA256SUMS", "SHA256SUMS.sig", "scans.json"} <= set(paths)
+    scan = hashlib.sha256((session["root"] / "scan-E01.pdf").read_bytes()).hexdigest()
+    assert f"scans/{scan}.pdf" in paths
     assert {f"reports/{n}" for n in ("consolidated.pdf", "results.csv", "results.xlsx", "scores.csv")} <= set(paths)
     assert len([p for p in paths if p.startswith("sheets/")]) == 8  # E02's two revisions kept
     for m in manifest["members"]:
@@ -160,6 +167,7 @@ def test_the_same_workspace_gives_the_same_bytes(session: dict[str, Any], tmp_pa
 
 
 def test_restore_reproduces_results_csv_byte_for_byte(session: dict[str, Any], tmp_path: Path) -> None:
+    from tic_desktop.agency import scan_store
     from tic_desktop.agency.workspace import AgencyWorkspace
 
     out = tmp_path / "restored"
@@ -174,6 +182,9 @@ def test_restore_reproduces_results_csv_byte_for_byte(session: dict[str, Any], t
         assert ws.meeting(r.batch_id) == session["ws"].meeting(r.batch_id)
         assert {k: v.overall for k, v in ws.opinions(r.batch_id).items()} == {
             k: v.overall for k, v in session["ws"].opinions(r.batch_id).items()}
+        assert [x.scan_sha256 for x in scan_store.scans(ws, r.batch_id)] == [
+            x.scan_sha256 for x in scan_store.scans(session["ws"], r.batch_id)]
+        assert scan_store.check(ws, r.batch_id).rows == scan_store.check(session["ws"], r.batch_id).rows
     assert (out / "agency" / "agency.db").is_file()
     with pytest.raises(Rejected) as err:
         restore_archive(session["archive"], session["identity"], out)

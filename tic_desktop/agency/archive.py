@@ -14,6 +14,9 @@ Members (archive order: the data members sorted by path, then the four check fil
     opinions.json, meeting.json      the panel opinions and the meeting record
     reports/<name>                   consolidated.pdf, results.csv, results.xlsx, scores.csv,
                                      panel_opinions.docx — whichever the reports folder holds
+    scans/<sha256><suffix>           the scanned paper kept by the workspace (agency.scan_store), as added
+    scans.json                       the scans (file name, pages, time), each page's QR texts and reason,
+                                     and the pages a person matched by hand — only when there are scans
     SHA256SUMS                       `sha256sum` lines of every member above
     SHA256SUMS.sig                   SSHSIG of SHA256SUMS by the agency key, namespace tic-archive-v1
     manifest.json                    (RFC 8785 canonical JSON) format, version, batch, agency key, created time, audit head, and
@@ -161,8 +164,34 @@ def _reports(src: ArchiveSource) -> Iterable[Member]:
             yield Member(f"reports/{name}", "report", file=path)
 
 
+def _scans(src: ArchiveSource) -> Iterable[Member]:
+    from tic_desktop.agency import scan_store  # noqa: PLC0415
+
+    records = scan_store.scans(src.ws, src.batch_id)
+    if not records:
+        return
+    seen: set[str] = set()
+    for r in records:
+        if r.scan_sha256 not in seen:
+            seen.add(r.scan_sha256)
+            yield Member(f"scans/{r.scan_sha256}{r.suffix}", "scan", file=r.path)
+    pages = []
+    for sha in sorted(seen):
+        pages += [{"scan_sha256": sha, "page": p["page"], "codes": json.loads(p["codes"]), "reason": p["reason"]}
+                  for p in src.ws._rows("SELECT page, codes, reason FROM scan_pages WHERE scan_sha256 = ? "
+                                        "ORDER BY page", (sha,))]
+    manual = src.ws._rows("SELECT scan_sha256, page, expert_id, proposal_id, sheet_seq, digest, sheet_page, "
+                          "sheet_pages, reason, matched_at FROM scan_manual_matches WHERE batch_id = ? ORDER BY id",
+                          (src.batch_id,))
+    index = {"scans": [{"scan_sha256": r.scan_sha256, "file_name": r.file_name, "suffix": r.suffix, "size": r.size,
+                        "pages": r.pages, "added_at": r.added_at, "member": f"scans/{r.scan_sha256}{r.suffix}"}
+                       for r in records],
+             "pages": pages, "manual_matches": manual}
+    yield Member("scans.json", "scan_index", data=json_bytes(index))
+
+
 MEMBER_KINDS: tuple[Callable[[ArchiveSource], Iterable[Member]], ...] = (
-    _batch, _sheets, _import_log, _expert_keys, _decisions, _opinions, _reports,
+    _batch, _sheets, _import_log, _expert_keys, _decisions, _opinions, _reports, _scans,
 )
 """Every kind of member, one collector each: add a kind by adding its function here."""
 

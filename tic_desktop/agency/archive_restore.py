@@ -10,15 +10,16 @@
 3. Each expert's key is enrolled again (the key of the expert's current sheet, else of the newest,
    else the registry's valid key, with its original source), then every kept sheet revision is
    imported again through `agency.importer` in the order of the original import log, then the
-   conflict resolutions, the chair's veto decisions, the meeting record and the panel opinions.
-4. The workspace is consolidated again and `agency.exports.write_all` writes the reports to
+   conflict resolutions, the chair's veto decisions, the meeting record and the panel opinions, and the
+   kept scans (decoded again) with the pages matched by hand.
+4. The workspace is consolidated again and `agency.service.panel` writes the reports to
    `out_dir`; `results_identical` tells whether `out_dir/results.csv` equals the archived
    reports/results.csv byte for byte (None when the archive holds none).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
+import contextlib
 import re
 import tempfile
 from collections.abc import Callable
@@ -53,27 +54,21 @@ class Restored:
     results_identical: bool | None
 
 
-def build_report(ws: Any, batch: Any, generated_at: str) -> Any:
-    """The ReportData of the batch as the workspace holds it (what the app's 导出汇总结果… writes)."""
-    from tic_desktop.agency.inputs import consolidate_workspace, consolidation_inputs  # noqa: PLC0415
-    from tic_desktop.agency.report import RejectedFile, report_data, signer_keys  # noqa: PLC0415
+def _restore_scans(ws: Any, archive: Any, batch_id: str, tmp: Path) -> None:
+    """Each kept scan added again (decoded again, as the app does), then the pages matched by hand."""
+    from tic_desktop.agency import scan_store  # noqa: PLC0415
 
-    batch_id = batch.manifest.batch_id
-    consolidation = consolidate_workspace(ws, batch)
-    current = ws.current_sheets(batch_id)
-    inputs = consolidation_inputs(batch, [r.sheet() for r in current])
-    latest: dict[str, Any] = {}
-    for outcome in ws.import_log(batch_id):
-        latest[outcome.path] = outcome
-    accepted_sha = {r.sheet_sha256 for r in ws.sheets(batch_id)}
-    rejected = tuple(
-        RejectedFile(name=o.file_name, code=o.code or o.status, reason_zh=o.message("zh"), reason_en=o.message("en"))
-        for o in latest.values()
-        if o.status in ("rejected", "unpinned") and o.sheet_sha256 not in accepted_sha
-    )
-    return report_data(batch, consolidation, generated_at=generated_at, opinions=ws.opinions(batch_id),
-                       rejected=rejected, accepted_files=len(current), inputs=tuple(inputs),
-                       meeting=ws.meeting(batch_id), signers=signer_keys(ws, batch_id))
+    index = archive.read_json("scans.json")
+    for n, scan in enumerate(index["scans"]):
+        name = scan["file_name"] if _SAFE_NAME.fullmatch(scan["file_name"] or "") else Path(scan["member"]).name
+        target = tmp / f"scan{n:05d}" / Path(name).name
+        target.parent.mkdir()
+        target.write_bytes(archive.read(scan["member"]))
+        scan_store.add_scan(ws, batch_id, scan_store.decode_scan(target, known=scan_store.known_sha256s(ws)))
+    for m in index["manual_matches"]:
+        with contextlib.suppress(Rejected):  # a page the fresh decode did read needs no match by hand
+            scan_store.match_by_hand(ws, batch_id, m["scan_sha256"], m["page"], m["expert_id"], m["proposal_id"],
+                                     m["reason"], sheet_page=m["sheet_page"], sheet_pages=m["sheet_pages"])
 
 
 def _keys_to_enrol(index: list[dict[str, Any]], keys: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
@@ -148,8 +143,8 @@ def _restore(archive: Any, identity: str, out_dir: Path, passphrase: bytes | Non
              progress: Callable[[int, int], None] | None, batch_member: str, index: list[dict[str, Any]],
              log: list[dict[str, Any]], keys: list[dict[str, Any]], decisions: dict[str, Any],
              opinions: list[dict[str, Any]], meeting: dict[str, Any] | None) -> Restored:
-    from tic_desktop.agency.exports import write_all  # noqa: PLC0415
     from tic_desktop.agency.importer import import_sheets  # noqa: PLC0415
+    from tic_desktop.agency.service.panel import build_report, write_exports  # noqa: PLC0415
     from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
     from tic_desktop.core.consolidation import VetoDecision  # noqa: PLC0415
     from tic_desktop.core.panel_meeting import PanelMeeting  # noqa: PLC0415
@@ -205,11 +200,11 @@ def _restore(archive: Any, identity: str, out_dir: Path, passphrase: bytes | Non
                     ws.save_meeting(batch_id, PanelMeeting.from_dict(meeting))
                 for o in opinions:
                     ws.save_opinion(batch_id, o["proposal_id"], o["form_id"], PanelOpinion(**o["opinion"]))
+                if archive.paths("scan_index"):
+                    _restore_scans(ws, archive, batch_id, Path(tmp))
                 if progress is not None:
                     progress(steps - 2, steps)
-                generated_at = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
-                report = build_report(ws, batch, generated_at)
-                written = tuple(write_all(out_dir, report))
+                written = tuple(write_exports(out_dir, build_report(ws, batch)))
     finally:
         ws.close()
     identical = None
