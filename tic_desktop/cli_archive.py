@@ -101,15 +101,20 @@ def cmd_archive_verify(args: argparse.Namespace, lang: str) -> int:
     with verify_archive(args.archive, expect_fingerprint=args.expect_fingerprint) as v:
         m = v.manifest
         if args.json:
-            print(json.dumps({"ok": True, "batch_id": v.batch_id, "created_at": m["created_at"],
+            print(json.dumps({"ok": True, "batch_id": v.batch_id, "round_id": v.round_id, "batch_ids": v.batch_ids,
+                              "created_at": m["created_at"],
                               "agency_fingerprint": v.signer_fingerprint, "signer_checked": v.signer_checked,
                               "members": len(m["members"]), "audit_entries": v.audit_entries,
                               "audit_head": m["audit_head"]}, ensure_ascii=False, indent=2))
             return 0
         title = m["title"]["zh"] if lang == "zh" else m["title"]["en"]
         print(_t(lang, f"归档包：{args.archive}", f"archive: {args.archive}"))
-        print(_t(lang, f"批次：{v.batch_id}（{title}），归档时间 {m['created_at']}",
-                 f"batch: {v.batch_id} ({title}), archived {m['created_at']}"))
+        if v.round_id is None:
+            print(_t(lang, f"批次：{v.batch_id}（{title}），归档时间 {m['created_at']}",
+                     f"batch: {v.batch_id} ({title}), archived {m['created_at']}"))
+        else:
+            print(_t(lang, f"评审轮次：{v.round_id}（{title}），批次 {'、'.join(v.batch_ids)}，归档时间 {m['created_at']}",
+                     f"round: {v.round_id} ({title}), batches {', '.join(v.batch_ids)}, archived {m['created_at']}"))
         print(_t(lang, f"文件 {len(m['members'])} 个：大小与 SHA-256 均与清单一致，无多余或缺少的文件",
                  f"{len(m['members'])} members: sizes and SHA-256 as the manifest lists, none missing or added"))
         print(_t(lang, f"审计日志 {v.audit_entries} 条：哈希链完整（末条 {m['audit_head']['hash'][:16]}…）",
@@ -130,9 +135,11 @@ def cmd_archive_restore(args: argparse.Namespace, lang: str) -> int:
     r = restore_archive(args.archive, identity, args.output, passphrase=passphrase,
                         expect_fingerprint=args.expect_fingerprint)
     print(_signer_line(r.signer_fingerprint, r.signer_checked, lang))
-    print(_t(lang, f"已恢复批次 {r.batch_id}：重新导入评分表 {r.sheets_imported} 份，工作区 {r.out_dir / 'agency'}",
-             f"restored batch {r.batch_id}: {r.sheets_imported} sheet(s) imported again, workspace "
-             f"{r.out_dir / 'agency'}"))
+    what = r.batch_id if r.round_id is None else f"{r.round_id} ({', '.join(r.batch_ids)})"
+    print(_t(lang, f"已恢复{'批次' if r.round_id is None else '评审轮次'} {what}：重新导入评分表 {r.sheets_imported} 份，"
+                   f"工作区 {r.out_dir / 'agency'}",
+             f"restored {'batch' if r.round_id is None else 'round'} {what}: {r.sheets_imported} sheet(s) imported "
+             f"again, workspace {r.out_dir / 'agency'}"))
     for name, code in r.sheets_refused:
         print(_t(lang, f"✘ {name}：未能再次导入（{code}）", f"✘ {name}: not imported again ({code})"), file=sys.stderr)
     for path in r.written:
@@ -141,10 +148,14 @@ def cmd_archive_restore(args: argparse.Namespace, lang: str) -> int:
         print(_t(lang, "归档包中没有 results.csv，无法比对。", "The archive holds no results.csv to compare with."))
         return 0
     if not r.results_identical:
-        err = Rejected(RESULTS_DIFFER)
+        err = Rejected(RESULTS_DIFFER, ", ".join(r.differing))
         print(_t(lang, "错误：", "error: ") + err.text(lang) + f" [{err.code}]", file=sys.stderr)
         return 1
-    print(_t(lang, "results.csv 与归档包中的逐字节一致。", "results.csv is identical to the archived one, byte for byte."))
+    if r.round_id is None:
+        print(_t(lang, "results.csv 与归档包中的逐字节一致。", "results.csv is identical to the archived one, byte for byte."))
+    else:
+        print(_t(lang, "round.csv 和各批次的 results.csv 与归档包中的逐字节一致。",
+                 "round.csv and every batch's results.csv are identical to the archived ones, byte for byte."))
     return 0
 
 

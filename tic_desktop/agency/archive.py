@@ -34,6 +34,7 @@ with `agency.archive_verify.verify_archive` before it replaces `out`: the same w
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -59,6 +60,8 @@ SUMS = "SHA256SUMS"
 SUMS_SIG = "SHA256SUMS.sig"
 CHECK_FILES = (SUMS, SUMS_SIG, MANIFEST, MANIFEST_SIG)
 REPORT_FILES = ("consolidated.pdf", "results.csv", "results.xlsx", "scores.csv", "panel_opinions.docx")
+ROUND_REPORT_FILES = ("round.csv", "round.pdf", "round.xlsx", "publication.pdf", "publication.xlsx",
+                      "publication.docx", "panel_opinions.docx")
 STORED_SUFFIXES = (".ticbatch", ".ticsheet", ".pdf", ".xlsx", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 """Compressed or encrypted already: stored, not deflated again."""
 SUFFIX = ".ticarchive"
@@ -67,12 +70,35 @@ _CHUNK = 1024 * 1024
 
 @dataclass(frozen=True)
 class ArchiveSource:
-    """What one archive is made of: a batch of an agency workspace and the folder its reports went to."""
+    """What one archive is made of: a batch (`batch_id`) or an evaluation round (`round_id`) of an agency
+    workspace, and the folder its reports went to (for a round: the round's files there, each batch's
+    in `<reports_dir>/<batch_id>/`, as `round consolidate` writes them)."""
 
     ws: Any
     """agency.workspace.AgencyWorkspace (open)."""
-    batch_id: str
+    batch_id: str | None = None
     reports_dir: Path | None = None
+    round_id: str | None = None
+
+    def parts(self) -> list[Part]:
+        if self.round_id is None:
+            assert self.batch_id is not None
+            return [Part(self.ws, self.batch_id, self.reports_dir, "")]
+        from tic_desktop.agency import round_store  # noqa: PLC0415
+
+        return [Part(self.ws, b, None if self.reports_dir is None else Path(self.reports_dir) / b, f"batches/{b}/")
+                for b in round_store.get_round(self.ws, self.round_id).batch_ids]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One batch inside an archive: its members are under `prefix` (empty in a batch archive,
+    `batches/<batch_id>/` in a round archive)."""
+
+    ws: Any
+    batch_id: str
+    reports_dir: Path | None
+    prefix: str
 
 
 @dataclass(frozen=True)
@@ -98,12 +124,12 @@ def json_bytes(value: Any) -> bytes:
 
 
 # ---- member kinds (one collector each) -----------------------------------------------------------
-def _batch(src: ArchiveSource) -> Iterable[Member]:
+def _batch(src: Part) -> Iterable[Member]:
     info = src.ws.batch(src.batch_id)
     yield Member(f"batch/{src.batch_id}.ticbatch", "batch", file=info.path)
 
 
-def _sheets(src: ArchiveSource) -> Iterable[Member]:
+def _sheets(src: Part) -> Iterable[Member]:
     records = src.ws.sheets(src.batch_id)
     seen: set[str] = set()
     index = []
@@ -118,12 +144,12 @@ def _sheets(src: ArchiveSource) -> Iterable[Member]:
     yield Member("sheets.json", "sheet_index", data=json_bytes(index))
 
 
-def _import_log(src: ArchiveSource) -> Iterable[Member]:
+def _import_log(src: Part) -> Iterable[Member]:
     rows = src.ws._rows("SELECT * FROM import_log WHERE batch_id = ? ORDER BY id", (src.batch_id,))
     yield Member("import_log.json", "import_log", data=json_bytes(rows))
 
 
-def _expert_keys(src: ArchiveSource) -> Iterable[Member]:
+def _expert_keys(src: Part) -> Iterable[Member]:
     experts = set(src.ws.expert_ids(src.batch_id))
     keys = [{"expert_id": k.expert_id, "fingerprint": k.fingerprint, "source": k.source,
              "enrolled_at": k.enrolled_at, "batch_id": k.batch_id, "ended_at": k.ended_at,
@@ -132,7 +158,7 @@ def _expert_keys(src: ArchiveSource) -> Iterable[Member]:
     yield Member("expert_keys.json", "expert_keys", data=json_bytes(keys))
 
 
-def _decisions(src: ArchiveSource) -> Iterable[Member]:
+def _decisions(src: Part) -> Iterable[Member]:
     vetoes = [{"proposal_id": pid, "form_id": fid, "veto_id": vid, "confirmed": d.confirmed, "reason": d.reason,
                "decided_by": d.decided_by, "decided_at": d.decided_at}
               for (pid, fid, vid), d in sorted(src.ws.veto_decisions(src.batch_id).items())]
@@ -145,7 +171,7 @@ def _decisions(src: ArchiveSource) -> Iterable[Member]:
                                                                  "conflict_resolutions": resolutions}))
 
 
-def _opinions(src: ArchiveSource) -> Iterable[Member]:
+def _opinions(src: Part) -> Iterable[Member]:
     opinions = [{"proposal_id": pid, "form_id": fid, "opinion": o.as_dict()}
                 for (pid, fid), o in sorted(src.ws.opinions(src.batch_id).items())]
     yield Member("opinions.json", "opinions", data=json_bytes(opinions))
@@ -155,7 +181,7 @@ def _opinions(src: ArchiveSource) -> Iterable[Member]:
     yield Member("meeting.json", "meeting", data=json_bytes(None if meeting == PanelMeeting() else meeting.as_dict()))
 
 
-def _reports(src: ArchiveSource) -> Iterable[Member]:
+def _reports(src: Part) -> Iterable[Member]:
     if src.reports_dir is None:
         return
     for name in REPORT_FILES:
@@ -164,7 +190,7 @@ def _reports(src: ArchiveSource) -> Iterable[Member]:
             yield Member(f"reports/{name}", "report", file=path)
 
 
-def _scans(src: ArchiveSource) -> Iterable[Member]:
+def _scans(src: Part) -> Iterable[Member]:
     from tic_desktop.agency import scan_store  # noqa: PLC0415
 
     records = scan_store.scans(src.ws, src.batch_id)
@@ -190,10 +216,38 @@ def _scans(src: ArchiveSource) -> Iterable[Member]:
     yield Member("scans.json", "scan_index", data=json_bytes(index))
 
 
-MEMBER_KINDS: tuple[Callable[[ArchiveSource], Iterable[Member]], ...] = (
+def _round(src: ArchiveSource) -> Iterable[Member]:
+    if src.round_id is None:
+        return
+    from tic_desktop.agency import round_store  # noqa: PLC0415
+
+    ws, rid = src.ws, src.round_id
+    info = round_store.get_round(ws, rid)
+    official = round_store.official(ws, rid)
+    norm = round_store.normalisation(ws, rid)
+    record = {
+        "round_id": rid, "title": info.title, "year": info.year, "batch_ids": list(info.batch_ids),
+        "created_at": info.created_at,
+        "official": {"basis": official.basis, "reason": official.reason, "chosen_at": official.chosen_at},
+        "normalisation": None if norm is None else round_store.normalisation_to_dict(norm),
+        "notice": round_store.notice(ws, rid),
+        "decisions": [dataclasses.asdict(d) for d in round_store.decisions(ws, rid)],
+        "objections": [dataclasses.asdict(o) for o in round_store.objections(ws, rid)],
+        "previous": [round_store.previous_to_dict(p) for p in round_store.previous(ws, rid)],
+    }
+    yield Member("round.json", "round", data=json_bytes(record))
+    if src.reports_dir is not None:
+        for path in sorted(Path(src.reports_dir).iterdir()):
+            if path.is_file() and path.name in ROUND_REPORT_FILES:
+                yield Member(f"reports/{path.name}", "report", file=path)
+
+
+BATCH_KINDS: tuple[Callable[[Part], Iterable[Member]], ...] = (
     _batch, _sheets, _import_log, _expert_keys, _decisions, _opinions, _reports, _scans,
 )
-"""Every kind of member, one collector each: add a kind by adding its function here."""
+"""Every kind of member of a batch, one collector each: add a kind by adding its function here."""
+ARCHIVE_KINDS: tuple[Callable[[ArchiveSource], Iterable[Member]], ...] = (_round,)
+"""Members of the archive as a whole (the round's record and files)."""
 
 
 # ---- writing --------------------------------------------------------------------------------------
@@ -235,7 +289,9 @@ def _add(zf: zipfile.ZipFile, member: Member) -> dict[str, Any]:
 
 
 def collect(src: ArchiveSource) -> list[Member]:
-    members = [m for kind in MEMBER_KINDS for m in kind(src)]
+    members = [dataclasses.replace(m, path=part.prefix + m.path)
+               for part in src.parts() for kind in BATCH_KINDS for m in kind(part)]
+    members += [m for kind in ARCHIVE_KINDS for m in kind(src)]
     names = [m.path for m in members]
     if len(set(names)) != len(names) or any(n in CHECK_FILES for n in names):
         raise ValueError("two archive members with one name")
@@ -249,14 +305,22 @@ def write_archive(out: Path, src: ArchiveSource, keys: Any, *, created_at: str |
     `keys` is the agency's `formats.keys.AgencyKeys` (the signing key); the batch must be signed by
     the same key. `progress(done, total)` after each member."""
     from tic_desktop.agency.archive_verify import verify_archive  # noqa: PLC0415
+    from tic_desktop.agency.workspace import NOT_OWN_SIGNATURE  # noqa: PLC0415
+    from tic_desktop.core.errors import Rejected  # noqa: PLC0415
 
     out = Path(out)
-    info = src.ws.batch(src.batch_id)
-    if info.agency_fingerprint != keys.fingerprint:
-        from tic_desktop.agency.workspace import NOT_OWN_SIGNATURE  # noqa: PLC0415
-        from tic_desktop.core.errors import Rejected  # noqa: PLC0415
+    batch_ids = [part.batch_id for part in src.parts()]
+    for batch_id in batch_ids:
+        info = src.ws.batch(batch_id)
+        if info.agency_fingerprint != keys.fingerprint:
+            raise Rejected(NOT_OWN_SIGNATURE, f"batch signed by {info.agency_fingerprint}, key {keys.fingerprint}")
+    if src.round_id is not None:
+        from tic_desktop.agency import round_store  # noqa: PLC0415
 
-        raise Rejected(NOT_OWN_SIGNATURE, f"batch signed by {info.agency_fingerprint}, key {keys.fingerprint}")
+        title = round_store.get_round(src.ws, src.round_id).title
+        titles = {"zh": title, "en": title}
+    else:
+        titles = {"zh": info.title.zh, "en": info.title.en}
     audit_head, audit_lines = src.ws.export_audit()
     members = collect(src)
     members.append(Member("audit_log.jsonl", "audit_log", data=audit_lines))
@@ -278,8 +342,9 @@ def write_archive(out: Path, src: ArchiveSource, keys: Any, *, created_at: str |
                 entries.append(_add(zf, Member(SUMS, "checksums", data=sums)))
                 entries.append(_add(zf, Member(SUMS_SIG, "signature", data=sums_sig)))
                 manifest = {
-                    "format": FORMAT, "format_version": FORMAT_VERSION, "batch_id": src.batch_id,
-                    "title": {"zh": info.title.zh, "en": info.title.en},
+                    "format": FORMAT, "format_version": FORMAT_VERSION,
+                    "batch_id": src.batch_id if src.round_id is None else None, "round_id": src.round_id,
+                    "batch_ids": batch_ids, "title": titles,
                     "created_at": created_at or now(),
                     "agency": {"fingerprint": keys.fingerprint,
                                "public_key": sshsig.public_key_line(keys.public_key)},

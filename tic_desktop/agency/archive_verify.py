@@ -79,6 +79,7 @@ MISSING_MEMBER = register(
 )
 
 _SHA = re.compile(r"[0-9a-f]{64}")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _FP = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
 POLICY = container.ZipPolicy(
     rules=[container.MemberRule(re.compile(r".+", re.S), 2 * 1024**3)],
@@ -101,8 +102,21 @@ class VerifiedArchive:
     _zip: container.CheckedZip = field(repr=False)
 
     @property
-    def batch_id(self) -> str:
-        return str(self.manifest["batch_id"])
+    def batch_id(self) -> str | None:
+        """The batch of a batch archive (None for a round's)."""
+        return self.manifest["batch_id"]
+
+    @property
+    def round_id(self) -> str | None:
+        return self.manifest["round_id"]
+
+    @property
+    def batch_ids(self) -> list[str]:
+        return list(self.manifest["batch_ids"])
+
+    def prefix(self, batch_id: str) -> str:
+        """Where a batch's members are: "" in a batch archive, "batches/<batch_id>/" in a round's."""
+        return "" if self.round_id is None else f"batches/{batch_id}/"
 
     @property
     def members(self) -> list[dict[str, Any]]:
@@ -139,10 +153,15 @@ def _manifest(data: bytes) -> dict[str, Any]:
     version = value.get("format_version")
     if type(version) is int and version > FORMAT_VERSION:
         raise Rejected(UNSUPPORTED_VERSION, f"format_version {version}")
-    expected = {"format", "format_version", "batch_id", "title", "created_at", "agency", "signature_namespace",
-                "audit_head", "members"}
+    expected = {"format", "format_version", "batch_id", "round_id", "batch_ids", "title", "created_at", "agency",
+                "signature_namespace", "audit_head", "members"}
     ok = (
-        set(value) == expected and version == FORMAT_VERSION and isinstance(value["batch_id"], str)
+        set(value) == expected and version == FORMAT_VERSION
+        and isinstance(value["batch_ids"], list) and value["batch_ids"]
+        and all(isinstance(b, str) and _ID.fullmatch(b) for b in value["batch_ids"])
+        and (value["round_id"] is None) == isinstance(value["batch_id"], str)
+        and (value["round_id"] is None or (isinstance(value["round_id"], str) and _ID.fullmatch(value["round_id"])))
+        and (value["batch_id"] is None or value["batch_ids"] == [value["batch_id"]])
         and isinstance(value["created_at"], str) and value["signature_namespace"] == NAMESPACE
         and isinstance(value["title"], dict) and isinstance(value["agency"], dict)
         and set(value["agency"]) == {"fingerprint", "public_key"}
