@@ -275,3 +275,36 @@ def test_duplicates_symlinks_and_non_archives_are_refused(session: dict[str, Any
     assert refused(tmp_path / "r.ticarchive") == "archive.not_archive"
     no_manifest = {k: v for k, v in content.items() if k != "manifest.json"}
     assert refused(rezip(tmp_path / "m.ticarchive", no_manifest)) == "archive.not_archive"
+
+
+def test_a_zip_bomb_and_a_bad_manifest_are_refused(session: dict[str, Any], tmp_path: Path) -> None:
+    content = members(session["archive"])
+    # a bomb listed in a consistent manifest (signed by some key): inflating it stops at the ratio cap
+    other = create_agency_keys(tmp_path / "other")
+    bomb = resign({**content, "reports/bomb.csv": bytes(32 * 1024 * 1024)}, other.signing_key)  # 32 MiB of zeros
+    bomb_manifest = json.loads(bomb[arch.MANIFEST])
+    bomb_manifest["members"].append({"path": "reports/bomb.csv", "kind": "report", "size": 32 * 1024 * 1024,
+                                     "sha256": hashlib.sha256(bomb["reports/bomb.csv"]).hexdigest()})
+    bomb[arch.MANIFEST] = strictjson.dumps(bomb_manifest)
+    bomb[arch.MANIFEST_SIG] = sshsig.sign(bomb[arch.MANIFEST], other.signing_key, arch.NAMESPACE)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for k, v in bomb.items():
+            zf.writestr(k, v)
+    (tmp_path / "b.ticarchive").write_bytes(buf.getvalue())
+    assert refused(tmp_path / "b.ticarchive") == "zip.ratio_too_high"
+    assert refused(tmp_path / "b.ticarchive", expect_fingerprint=session["keys"].fingerprint) == "archive.wrong_signer"
+    manifest = json.loads(content[arch.MANIFEST])
+    manifest["format_version"] = 2
+    raw = strictjson.dumps(manifest)
+    newer = {**content, arch.MANIFEST: raw,
+             arch.MANIFEST_SIG: sshsig.sign(raw, session["keys"].signing_key, arch.NAMESPACE)}
+    assert refused(rezip(tmp_path / "v.ticarchive", newer)) == "archive.unsupported_version"
+    manifest["format_version"] = 1
+    manifest["extra"] = True
+    raw = strictjson.dumps(manifest)
+    odd = {**content, arch.MANIFEST: raw, arch.MANIFEST_SIG: sshsig.sign(raw, session["keys"].signing_key, arch.NAMESPACE)}
+    assert refused(rezip(tmp_path / "m.ticarchive", odd)) == "archive.bad_manifest"
+    wrong_ns = {**content, arch.MANIFEST_SIG: sshsig.sign(content[arch.MANIFEST], session["keys"].signing_key,
+                                                          "tic-batch-v1")}
+    assert refused(rezip(tmp_path / "n.ticarchive", wrong_ns)) == "archive.bad_signature"
