@@ -339,7 +339,7 @@ def bench_proposal_switch(quick: bool) -> list[dict[str, Any]]:
 @produces("app_score_commit", "app_score_commit_flush")
 def bench_score_commit(quick: bool) -> list[dict[str, Any]]:
     from bench.bench_workspace import _raw_sqlite_ms
-    from tic_desktop.ui.scoring_rows import format_points
+    from tic_desktop.ui.expert.scoring_rows import format_points
 
     fixture = _shared()
     n = 30 if quick else 300

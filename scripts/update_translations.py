@@ -1,4 +1,4 @@
-"""Qt Linguist workflow: pyside6-lupdate over every tic_desktop/ui/*.py, app.py and ui/*.ui into
+"""Qt Linguist workflow: pyside6-lupdate over every tic_desktop/ui/*/*.py, app.py and ui/*.ui into
 resources/translations/tic_desktop_en.ts (existing translations kept), then pyside6-lrelease → .qm.
 
     python scripts/update_translations.py            # update .ts and build .qm
@@ -22,7 +22,7 @@ def tool(name: str) -> str:
 
 
 def sources() -> list[str]:
-    files = sorted(p for p in (ROOT / "tic_desktop" / "ui").glob("*.py"))
+    files = sorted(p for p in (ROOT / "tic_desktop" / "ui").glob("*/*.py") if p.parent.name != "forms")
     files += [ROOT / "tic_desktop" / "app.py"]
     files += sorted((ROOT / "ui").glob("*.ui"))
     return [str(p.relative_to(ROOT)) for p in files]

@@ -1,6 +1,6 @@
 """The application entry: `create_app()` (used by `main()` and by the end-to-end tests) and `main()`.
 
-The expert flow itself is `tic_desktop.ui.expert_flow.ExpertFlow`. One app, two modes: 专家评审
+The expert flow itself is `tic_desktop.ui.expert.expert_flow.ExpertFlow`. One app, two modes: 专家评审
 (the expert flow's main window) and 机构汇总 (`ui.agency_window.AgencyWindow`), switched by
 `AppModes` (found with `app_modes(flow)`): the start page's 机构汇总 button, the agency window's
 切换到专家评审 menu item, or `--agency` at start. The last mode chosen is remembered (the expert
@@ -25,8 +25,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from tic_desktop.paths import resources_dir
-from tic_desktop.ui.expert_flow import ExpertFlow, open_session
-from tic_desktop.ui.settings_dialog import Settings
+from tic_desktop.ui.common.settings_dialog import Settings
+from tic_desktop.ui.expert.expert_flow import ExpertFlow, open_session
 
 __all__ = ["AppModes", "ExpertFlow", "app_modes", "create_app", "main", "open_session"]
 MODE_KEY = "mode"
@@ -61,7 +61,7 @@ class AppModes(QObject):
         return str(self.flow.home.ui_get(MODE_KEY) or "expert")
 
     def show_agency(self, demo: bool = False) -> Any:
-        from tic_desktop.ui.agency_window import AgencyWindow  # noqa: PLC0415
+        from tic_desktop.ui.agency.agency_window import AgencyWindow  # noqa: PLC0415
 
         if self.agency is not None and self.agency.demo != demo:
             self._close_agency()
@@ -90,7 +90,7 @@ class AppModes(QObject):
     def _offer_demo_sheets(self, folder: Path) -> None:
         """The agency demo's returned sheets: simulated once in the background (a few seconds)."""
         from tic_desktop.agency.build import demo_returned_sheets  # noqa: PLC0415
-        from tic_desktop.ui.background import run_in_background  # noqa: PLC0415
+        from tic_desktop.ui.common.background import run_in_background  # noqa: PLC0415
 
         window = self.agency
         window.import_page.set_demo_sheets(None, preparing=True)

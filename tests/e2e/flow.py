@@ -8,11 +8,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
-from tic_desktop.ui.conflicts_dialog import ConflictsDialog
-from tic_desktop.ui.identity_dialog import IdentityDialog
-from tic_desktop.ui.key_dialog import KeyDialog
-from tic_desktop.ui.pledge_dialog import PledgeDialog
+from tic_desktop.ui.common.agency_pin_dialog import AgencyPinDialog
+from tic_desktop.ui.expert.conflicts_dialog import ConflictsDialog
+from tic_desktop.ui.expert.identity_dialog import IdentityDialog
+from tic_desktop.ui.expert.key_dialog import KeyDialog
+from tic_desktop.ui.expert.pledge_dialog import PledgeDialog
 
 PASSPHRASE = "Haihe river 2026"
 

@@ -18,8 +18,8 @@ from tests.e2e.test_expert_sign import _score_everything
 from tic_desktop.app import app_modes, create_app
 from tic_desktop.formats.batch import read_batch
 from tic_desktop.formats.sheet import read_sheet
-from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
-from tic_desktop.ui.review_dialog import ReviewDialog
+from tic_desktop.ui.common.agency_pin_dialog import AgencyPinDialog
+from tic_desktop.ui.expert.review_dialog import ReviewDialog
 
 PASSPHRASE = "Haihe river 2026"
 

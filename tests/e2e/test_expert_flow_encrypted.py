@@ -6,8 +6,8 @@ from pathlib import Path
 
 from tests.e2e.flow import wait_dialog
 from tic_desktop.app import create_app
-from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
-from tic_desktop.ui.passphrase_dialog import PassphraseDialog
+from tic_desktop.ui.common.agency_pin_dialog import AgencyPinDialog
+from tic_desktop.ui.common.passphrase_dialog import PassphraseDialog
 
 
 def test_passphrase_retry_then_open(qtbot, encrypted_demo_batch: Path, tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 from tests.e2e.flow import PASSPHRASE, accept_pledge, pin_agency, wait_dialog, wait_until
 from tic_desktop.app import create_app
 from tic_desktop.expert import keys
-from tic_desktop.ui.identity_dialog import IdentityDialog
-from tic_desktop.ui.key_dialog import KeyDialog
-from tic_desktop.ui.pledge_dialog import PledgeDialog
+from tic_desktop.ui.expert.identity_dialog import IdentityDialog
+from tic_desktop.ui.expert.key_dialog import KeyDialog
+from tic_desktop.ui.expert.pledge_dialog import PledgeDialog
 
 
 def _batch_for(recipient: str, out: Path) -> Path:

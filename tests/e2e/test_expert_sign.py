@@ -13,7 +13,7 @@ from tic_desktop.app import create_app
 from tic_desktop.expert.session import Status
 from tic_desktop.formats.sheet import read_sheet
 from tic_desktop.simulate import _answers_for
-from tic_desktop.ui.review_dialog import ReviewDialog
+from tic_desktop.ui.expert.review_dialog import ReviewDialog
 
 
 def _score_everything(session: Any) -> None:

@@ -17,7 +17,7 @@ from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.demo import write_demo_batch
 from tic_desktop.formats.demo_key import DEMO_AGENCY_FINGERPRINT
 from tic_desktop.simulate import simulate
-from tic_desktop.ui.agency_context import AgencyContext
+from tic_desktop.ui.agency.agency_context import AgencyContext
 
 KEYS: dict[str, object] = {}
 """Expert id -> the simulated ExpertKey of the session's demo round (to sign a conflicting sheet)."""

@@ -67,7 +67,7 @@ def _chinese_locale(qapp):
     to English (create_app with TIC_LANG=en) does not leave its translator to the next test."""
     from PySide6.QtCore import QLocale
 
-    from tic_desktop.ui.i18n import install_translators
+    from tic_desktop.ui.common.i18n import install_translators
 
     previous = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))

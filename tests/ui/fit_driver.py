@@ -39,7 +39,7 @@ from tests.e2e.flow import (
     pin_agency,
     wait_until,
 )
-from tic_desktop.ui.screen_fit import TITLE_BAR
+from tic_desktop.ui.common.screen_fit import TITLE_BAR
 
 CHECKED = (QLabel, QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox)
 REPORT: dict[str, list[str]] = {}

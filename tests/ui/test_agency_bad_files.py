@@ -31,9 +31,9 @@ from tic_desktop.formats import container  # noqa: E402
 from tic_desktop.formats import sheet as sf  # noqa: E402
 from tic_desktop.formats.batch import build_batch_zip  # noqa: E402
 from tic_desktop.formats.keys import create_agency_keys  # noqa: E402
-from tic_desktop.ui.agency_context import AgencyContext  # noqa: E402
-from tic_desktop.ui.i18n import install_translators  # noqa: E402
-from tic_desktop.ui.sheet_import_page import SheetImportPage  # noqa: E402
+from tic_desktop.ui.agency.agency_context import AgencyContext  # noqa: E402
+from tic_desktop.ui.agency.sheet_import_page import SheetImportPage  # noqa: E402
+from tic_desktop.ui.common.i18n import install_translators  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from tests.ui.agency_setup import (  # noqa: F401 - fixtures
     term_end_ctx,
     term_end_round,
 )
-from tic_desktop.ui.consolidation_page import DROPPED_MARK, ConsolidationPage
-from tic_desktop.ui.veto_dialog import VetoDialog
+from tic_desktop.ui.agency.consolidation_page import DROPPED_MARK, ConsolidationPage
+from tic_desktop.ui.agency.veto_dialog import VetoDialog
 
 GRADE, OUTCOME, AWARD, MARKS, TYPE = 4, 5, 6, 7, 8
 
@@ -223,7 +223,7 @@ def test_periodic_grade_award_cap_and_restructure_recommendations(qtbot, periodi
 def test_periodic_in_english(qtbot, periodic_round, tmp_path):  # noqa: F811
     from PySide6.QtWidgets import QApplication
 
-    from tic_desktop.ui.i18n import install_translators
+    from tic_desktop.ui.common.i18n import install_translators
 
     context = open_context(periodic_round, tmp_path)
     context.lang = "en"

@@ -10,8 +10,8 @@ from tic_desktop.agency.enrolment import UNREADABLE
 from tic_desktop.core.errors import message
 from tic_desktop.formats.sheet import parse_allowed_signers
 from tic_desktop.reports.enrolment_pdf import EnrolmentInput, enrolment_qr
-from tic_desktop.ui.enrol_key_dialog import EnrolKeyDialog
-from tic_desktop.ui.sheet_import_page import SheetImportPage
+from tic_desktop.ui.agency.enrol_key_dialog import EnrolKeyDialog
+from tic_desktop.ui.agency.sheet_import_page import SheetImportPage
 
 
 def _fingerprints(sheets: Path) -> dict[str, str]:

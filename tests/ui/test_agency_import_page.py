@@ -14,10 +14,10 @@ from tests.ui.agency_setup import (  # noqa: F401 - fixtures
     sheet_files,
     sheets_dir,
 )
-from tic_desktop.ui.background import run_in_background
-from tic_desktop.ui.conflict_dialog import ConflictDialog
-from tic_desktop.ui.pin_key_dialog import PinKeyDialog
-from tic_desktop.ui.sheet_import_page import SheetImportPage
+from tic_desktop.ui.agency.conflict_dialog import ConflictDialog
+from tic_desktop.ui.agency.pin_key_dialog import PinKeyDialog
+from tic_desktop.ui.agency.sheet_import_page import SheetImportPage
+from tic_desktop.ui.common.background import run_in_background
 
 
 def _page(qtbot, ctx) -> SheetImportPage:  # noqa: F811
@@ -181,7 +181,7 @@ def _history(page: SheetImportPage, expert_id: str) -> list[tuple[str, str, str]
 
 def test_a_newer_revision_supersedes_the_first_and_both_are_kept(qtbot, ctx, sheets_dir, demo_round,  # noqa: F811
                                                                   tmp_path):
-    from tic_desktop.ui.consolidation_page import ConsolidationPage
+    from tic_desktop.ui.agency.consolidation_page import ConsolidationPage
 
     page = _page(qtbot, ctx)
     ctx.ws.pin_allowed_signers(ctx.batch_id, (sheets_dir / "allowed_signers").read_text("utf-8"))

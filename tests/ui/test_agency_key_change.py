@@ -10,8 +10,8 @@ from tests.ui.agency_setup import agency_world, ctx, demo_round, sheets_dir  # n
 from tests.unit.agency_world import resign
 from tic_desktop.formats.sheet import parse_allowed_signers
 from tic_desktop.simulate import make_key
-from tic_desktop.ui.key_change_dialog import KeyChangeDialog
-from tic_desktop.ui.sheet_import_page import SheetImportPage
+from tic_desktop.ui.agency.key_change_dialog import KeyChangeDialog
+from tic_desktop.ui.agency.sheet_import_page import SheetImportPage
 
 
 def _import(qtbot, page: SheetImportPage, path: Path) -> tuple[str, str | None]:  # noqa: ANN001

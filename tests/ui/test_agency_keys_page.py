@@ -13,7 +13,7 @@ from tests.e2e.flow import wait_until
 from tic_desktop.agency import keys as ak
 from tic_desktop.formats import age_passphrase
 from tic_desktop.formats.keys import load_agency_keys
-from tic_desktop.ui.agency_keys_page import AgencyKeysPage
+from tic_desktop.ui.agency.agency_keys_page import AgencyKeysPage
 
 KEY_PASS = "海河边-七座桥-灯火明"
 BACKUP_PASS = "Backup: 津门 故里 93 号楼"
@@ -136,7 +136,7 @@ def test_the_window_asks_the_key_passphrase_once_per_session(qtbot, tmp_path: Pa
     from tic_desktop.agency.workspace import AgencyWorkspace
     from tic_desktop.demo import build_demo_source
     from tic_desktop.formats.keys import create_agency_keys
-    from tic_desktop.ui.agency_window import AgencyWindow
+    from tic_desktop.ui.agency.agency_window import AgencyWindow
 
     agency = tmp_path / "agency"
     keys = create_agency_keys(agency / "keys", passphrase=KEY_PASS.encode())
@@ -173,7 +173,7 @@ def test_the_window_asks_the_key_passphrase_once_per_session(qtbot, tmp_path: Pa
 
 def test_cancelling_the_unlock_leaves_the_batch_closed(qtbot, tmp_path: Path) -> None:
     from tic_desktop.formats.keys import create_agency_keys
-    from tic_desktop.ui.agency_window import AgencyWindow
+    from tic_desktop.ui.agency.agency_window import AgencyWindow
 
     create_agency_keys(tmp_path / "agency" / "keys", passphrase=KEY_PASS.encode())
     window = AgencyWindow(tmp_path / "agency")

@@ -22,8 +22,8 @@ from tic_desktop.agency.schema import AGENCY_SCHEMA_VERSION
 from tic_desktop.core.errors import Rejected
 from tic_desktop.core.panel_meeting import PanelMeeting
 from tic_desktop.core.panel_opinion import PanelOpinion
-from tic_desktop.ui.panel_opinion_page import PanelOpinionPage
-from tic_desktop.ui.results_export import ResultsExport
+from tic_desktop.ui.agency.panel_opinion_page import PanelOpinionPage
+from tic_desktop.ui.agency.results_export import ResultsExport
 
 
 def _page(qtbot, context) -> PanelOpinionPage:

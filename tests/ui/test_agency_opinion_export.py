@@ -17,8 +17,8 @@ from tests.ui.agency_setup import (  # noqa: F401 - fixtures
     import_all,
     open_context,
 )
-from tic_desktop.ui.panel_opinion_page import PanelOpinionPage
-from tic_desktop.ui.results_export import ResultsExport
+from tic_desktop.ui.agency.panel_opinion_page import PanelOpinionPage
+from tic_desktop.ui.agency.results_export import ResultsExport
 
 
 def _opinion_page(qtbot, context) -> PanelOpinionPage:

@@ -30,7 +30,7 @@ def _grab(folder: Path, name: str, widget: QWidget) -> Path:
 
 def test_screenshots_of_the_agency_pages(qtbot, demo_round: Path, tmp_path: Path) -> None:  # noqa: F811
     from tic_desktop.agency.workspace import AgencyWorkspace
-    from tic_desktop.ui.agency_window import AgencyWindow
+    from tic_desktop.ui.agency.agency_window import AgencyWindow
 
     folder = Path(os.environ.get("TIC_SCREENSHOT_DIR") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,7 +86,7 @@ def test_screenshot_of_a_periodic_assessment(qtbot, periodic_round: Path, tmp_pa
     """汇总结果 of a periodic assessment: grade, outcome (award, 撤并转 path), award, the 优秀 cap per center type."""
     from tic_desktop.agency.importer import import_sheets
     from tic_desktop.agency.workspace import AgencyWorkspace
-    from tic_desktop.ui.agency_window import AgencyWindow
+    from tic_desktop.ui.agency.agency_window import AgencyWindow
 
     folder = Path(os.environ.get("TIC_SCREENSHOT_DIR") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,14 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from tic_desktop.core.proposal import Proposal
-from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
-from tic_desktop.ui.conflicts_dialog import ConflictsDialog
-from tic_desktop.ui.guide_dialog import GuideDialog
-from tic_desktop.ui.key_dialog import KeyDialog
-from tic_desktop.ui.passphrase_dialog import PassphraseDialog
-from tic_desktop.ui.pledge_dialog import PledgeDialog
-from tic_desktop.ui.settings_dialog import Settings, SettingsDialog
-from tic_desktop.ui.start_page import StartPage
+from tic_desktop.ui.common.agency_pin_dialog import AgencyPinDialog
+from tic_desktop.ui.common.guide_dialog import GuideDialog
+from tic_desktop.ui.common.passphrase_dialog import PassphraseDialog
+from tic_desktop.ui.common.settings_dialog import Settings, SettingsDialog
+from tic_desktop.ui.expert.conflicts_dialog import ConflictsDialog
+from tic_desktop.ui.expert.key_dialog import KeyDialog
+from tic_desktop.ui.expert.pledge_dialog import PledgeDialog
+from tic_desktop.ui.expert.start_page import StartPage
 
 
 def _unnamed(root: QWidget) -> list[str]:

@@ -12,7 +12,7 @@ from tests.e2e.flow import wait_until
 from tic_desktop.app import open_session
 from tic_desktop.storage.errors import DISK_FULL, DiskFull, WorkspaceCorrupt
 from tic_desktop.ui import autosave as autosave_module
-from tic_desktop.ui.autosave import Autosave
+from tic_desktop.ui.common.autosave import Autosave
 
 
 def test_debounce_commit_then_saved(qtbot) -> None:
@@ -74,7 +74,7 @@ def test_corrupt_workspace_offers_the_newest_good_backup(tmp_path: Path) -> None
 
 
 def test_window_banner_on_disk_full(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tic_desktop.ui.main_window import MainWindow
+    from tic_desktop.ui.expert.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from tests.e2e.flow import wait_dialog, wait_until
 from tic_desktop.app import create_app
-from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
-from tic_desktop.ui.settings_dialog import Settings
+from tic_desktop.ui.common.agency_pin_dialog import AgencyPinDialog
+from tic_desktop.ui.common.settings_dialog import Settings
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -101,7 +101,7 @@ def test_english_everywhere_and_live_switch(qtbot, tmp_path: Path) -> None:
 def test_opening_can_be_cancelled_and_f1_opens_the_guide(qtbot, tmp_path: Path, demo_batch: Path) -> None:
     from PySide6.QtTest import QTest
 
-    from tic_desktop.ui.guide_dialog import GuideDialog
+    from tic_desktop.ui.common.guide_dialog import GuideDialog
 
     app = create_app(["tic-desktop"], data_dir=tmp_path / "d")
     qtbot.addWidget(app.window)

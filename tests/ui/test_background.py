@@ -6,7 +6,7 @@ import threading
 
 from PySide6.QtWidgets import QLabel
 
-from tic_desktop.ui.background import run_in_background
+from tic_desktop.ui.common.background import run_in_background
 
 
 def test_result_arrives_on_the_gui_thread(qtbot) -> None:

@@ -13,7 +13,7 @@ from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.demo import build_demo_source, copy_demo_keys
 from tic_desktop.formats import age_passphrase
 from tic_desktop.formats.batch import read_batch
-from tic_desktop.ui.batch_wizard import BatchWizard
+from tic_desktop.ui.agency.batch_wizard import BatchWizard
 
 PASS = "海河边-七座桥-灯火明"
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 
 from tic_desktop.core.proposal import BudgetLine, Kpi, Proposal
-from tic_desktop.ui.budget_panel import BudgetPanel
-from tic_desktop.ui.kpi_panel import KpiPanel
+from tic_desktop.ui.expert.budget_panel import BudgetPanel
+from tic_desktop.ui.expert.kpi_panel import KpiPanel
 
 
 def _cells(model) -> list[list[str]]:

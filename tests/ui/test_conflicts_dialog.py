@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog
 
 from tic_desktop.core.proposal import Proposal
 from tic_desktop.expert.session import ConflictDeclaration
-from tic_desktop.ui.conflicts_dialog import ConflictsDialog
+from tic_desktop.ui.expert.conflicts_dialog import ConflictsDialog
 
 
 def _proposal(pid: str) -> Proposal:

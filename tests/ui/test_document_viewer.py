@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPdfWidgets import QPdfView
 
-from tic_desktop.ui.document_viewer import DocumentViewer
+from tic_desktop.ui.expert.document_viewer import DocumentViewer
 
 PATH = "proposals/P001/plan.pdf"
 

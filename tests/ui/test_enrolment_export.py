@@ -57,8 +57,8 @@ def _check_pdf(path: Path, session: Any, tmp_path: Path) -> None:
 def test_tools_menu_writes_the_enrolment_sheet(
     qtbot: Any, session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tic_desktop.ui.enrolment_export import EnrolmentExport
-    from tic_desktop.ui.main_window import MainWindow
+    from tic_desktop.ui.expert.enrolment_export import EnrolmentExport
+    from tic_desktop.ui.expert.main_window import MainWindow
 
     suggested: list[str] = []
     messages: list[tuple[str, str, bool]] = []
@@ -92,8 +92,8 @@ def test_tools_menu_writes_the_enrolment_sheet(
 
 def test_review_dialog_button_writes_the_enrolment_sheet(qtbot: Any, session: Any, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from tic_desktop.ui.enrolment_export import EnrolmentExport
-    from tic_desktop.ui.review_dialog import ReviewDialog
+    from tic_desktop.ui.expert.enrolment_export import EnrolmentExport
+    from tic_desktop.ui.expert.review_dialog import ReviewDialog
 
     target = tmp_path / "登记表"  # no suffix: .pdf is added
     monkeypatch.setattr(EnrolmentExport, "_ask_file", lambda self, default: str(target))

@@ -12,7 +12,7 @@ from tic_desktop.app import create_app
 from tic_desktop.demo import write_demo_batch
 from tic_desktop.expert.session import ExpertSession
 from tic_desktop.formats.demo_key import DEMO_AGENCY_FINGERPRINT
-from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog
+from tic_desktop.ui.common.agency_pin_dialog import AgencyPinDialog
 
 
 def test_the_demo_button_switches_to_the_demo_workspace_and_back(qtbot: Any, tmp_path: Path) -> None:

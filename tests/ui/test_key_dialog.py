@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from tic_desktop.ui.key_dialog import KeyDialog
+from tic_desktop.ui.expert.key_dialog import KeyDialog
 
 
 def _ok(dialog: KeyDialog):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from tic_desktop.ui.agency_pin_dialog import AgencyPinDialog, spaced
-from tic_desktop.ui.passphrase_dialog import PassphraseDialog
-from tic_desktop.ui.pledge_dialog import PledgeDialog
+from tic_desktop.ui.common.agency_pin_dialog import AgencyPinDialog, spaced
+from tic_desktop.ui.common.passphrase_dialog import PassphraseDialog
+from tic_desktop.ui.expert.pledge_dialog import PledgeDialog
 
 
 def test_pledge_needs_acceptance(qtbot) -> None:

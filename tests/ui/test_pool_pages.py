@@ -16,9 +16,9 @@ from tic_desktop.agency.pool import read_pool
 from tic_desktop.agency.pool_sample import write_sample
 from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.formats.keys import create_agency_keys
-from tic_desktop.ui.draw_page import DrawPage
-from tic_desktop.ui.i18n import install_translators
-from tic_desktop.ui.pool_page import PoolPage
+from tic_desktop.ui.agency.draw_page import DrawPage
+from tic_desktop.ui.agency.pool_page import PoolPage
+from tic_desktop.ui.common.i18n import install_translators
 
 BAD = "expert_id,name,unit,title,role,fields\nE1,张三,天津大学,教授,技术,人工智能\nE2,李四,南开大学,教授,厨师,人工智能\n"
 
@@ -141,7 +141,7 @@ def test_draw_page_draws_and_replaces(qtbot, tmp_path: Path, ws: AgencyWorkspace
 
 def test_the_agency_demo_has_a_sample_pool_ready_to_draw(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     from tic_desktop.agency.build import prepare_agency_demo
-    from tic_desktop.ui.agency_window import AgencyWindow
+    from tic_desktop.ui.agency.agency_window import AgencyWindow
 
     folder = prepare_agency_demo(tmp_path / "agency-demo")
     window = AgencyWindow(folder, "zh", demo=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
-from tic_desktop.ui.proposal_list import (
+from tic_desktop.ui.expert.proposal_list import (
     ID_ROLE,
     SEARCH_ROLE,
     STATUS_ROLE,

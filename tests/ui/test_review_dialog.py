@@ -66,7 +66,7 @@ class Hooks:
 
 
 def _dialog(qtbot: Any, session: Any, hooks: Hooks) -> Any:
-    from tic_desktop.ui.review_dialog import ReviewDialog
+    from tic_desktop.ui.expert.review_dialog import ReviewDialog
 
     d = ReviewDialog(session, ask_passphrase=hooks.ask_passphrase, ask_folder=hooks.ask_folder,
                      show_message=hooks.show_message)
@@ -232,7 +232,7 @@ def test_write_errors_come_back_as_messages(
 
 
 def test_missing_folder_and_english_messages(qtbot: Any, session: Any, tmp_path: Path) -> None:
-    from tic_desktop.ui.review_dialog import ReviewDialog
+    from tic_desktop.ui.expert.review_dialog import ReviewDialog
 
     _score(session)
     hooks = Hooks([PASSPHRASE], tmp_path / "unplugged")

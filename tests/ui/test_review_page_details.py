@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tic_desktop.ui.short_titles import short_titles
+from tic_desktop.ui.common.short_titles import short_titles
 
 
 def test_short_titles_tell_the_forms_apart() -> None:

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from tic_desktop.core.forms import FormTemplate
 from tic_desktop.core.scoring import FormAnswers
-from tic_desktop.ui.scoring_form import ScoringForm
-from tic_desktop.ui.scoring_rows import format_points
+from tic_desktop.ui.expert.scoring_form import ScoringForm
+from tic_desktop.ui.expert.scoring_rows import format_points
 
 FORM_IDS = ("feasibility_review", "rd_capacity_project", "term_end_evaluation", "periodic_assessment")
 

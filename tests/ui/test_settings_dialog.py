@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tic_desktop.ui.guide_dialog import GuideDialog
-from tic_desktop.ui.settings_dialog import Settings, SettingsDialog
+from tic_desktop.ui.common.guide_dialog import GuideDialog
+from tic_desktop.ui.common.settings_dialog import Settings, SettingsDialog
 
 
 def test_settings_round_trip(qtbot) -> None:

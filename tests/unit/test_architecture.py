@@ -23,7 +23,9 @@ import tic_desktop
 
 PACKAGE_DIR = Path(tic_desktop.__file__).resolve().parent
 QT_ROOTS = ("PySide6", "shiboken6")
-REQUIRED_QT_FREE = ("tic_desktop.core", "tic_desktop.formats", "tic_desktop.storage", "tic_desktop.reports")
+REQUIRED_QT_FREE = (
+    "tic_desktop.core", "tic_desktop.formats", "tic_desktop.storage", "tic_desktop.reports", "tic_desktop.cli"
+)
 # Every subpackage but ui is Qt-free: the four above and any added later (e.g. tic_desktop.expert).
 QT_FREE_PACKAGES = tuple(
     sorted(
@@ -35,7 +37,7 @@ QT_FREE_PACKAGES = tuple(
         }
     )
 )
-QT_FREE_MODULES = ("tic_desktop", "tic_desktop.paths", "tic_desktop.cli")
+QT_FREE_MODULES = ("tic_desktop", "tic_desktop.paths", "tic_desktop.demo", "tic_desktop.simulate")
 
 _PROBE = textwrap.dedent(
     """

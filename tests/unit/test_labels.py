@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tic_desktop import cli
+from tic_desktop.cli import batch as cli
 from tic_desktop.core.forms import KINDS
 from tic_desktop.core.labels import CENTER_TYPE_LABELS, KIND_LABELS, ROLE_LABELS, label
 from tic_desktop.formats import source

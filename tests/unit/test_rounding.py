@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tic_desktop import cli
+from tic_desktop.cli import batch as cli
 from tic_desktop.core.kpi import KpiRow, KpiSummary
 from tic_desktop.core.policy import check_budget, format_percent, format_subsidy_ratio, format_wan
 from tic_desktop.core.proposal import BudgetLine, Proposal

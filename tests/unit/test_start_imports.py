@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # what `python -m tic_desktop` imports before its window shows (cli → app → the expert flow, its
 # main window and the session, the workspace), plus the batch reader the start uses
-START = ("import tic_desktop.cli, tic_desktop.app, tic_desktop.ui.expert_flow, tic_desktop.ui.main_window, "
+START = ("import tic_desktop.cli, tic_desktop.app, tic_desktop.ui.expert.expert_flow, tic_desktop.ui.expert.main_window, "
          "tic_desktop.expert.session, tic_desktop.storage.workspace, tic_desktop.formats.batch")
-LATER = ("sqlite_utils", "reportlab", "tic_desktop.agency", "tic_desktop.reports", "tic_desktop.cli_consolidate",
+LATER = ("sqlite_utils", "reportlab", "tic_desktop.agency", "tic_desktop.reports", "tic_desktop.cli.consolidate",
          "tic_desktop.expert.signing", "tic_desktop.formats.sheet")
 
 

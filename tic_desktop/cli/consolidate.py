@@ -1,0 +1,170 @@
+"""`tic-desktop consolidate` (issue 5): import and verify score sheets, consolidate, write the report.
+
+    tic-desktop consolidate --batch B --identity AGENCY_DIR/agency.agekey SHEETS... -o OUT_DIR
+                            [--key AGENCY_DIR] [--allowed-signers F | --trust-first-use] [--batch-passphrase-file F]
+                            [--key-passphrase-file F] [--archive FILE.ticarchive]
+
+The batch must be signed by the agency's own key (`cli.trust`). Experts' keys: the allowed_signers
+file and the keys the batch names; `--trust-first-use` enrols the others only when no other file of
+the run claims the same expert or key (agency.importer), prints each such key on stderr and lists it
+on the report's cover.
+
+Every file goes through `agency.importer.import_sheets` (the app's pipeline) on an agency
+workspace in a temporary folder that is removed afterwards; nothing is written outside OUT_DIR but
+the OS temp folder. OUT_DIR receives consolidated.pdf, results.xlsx, results.csv and scores.csv
+(`agency.exports.write_all`); with --archive also the signed archive of the run (cli.archive).
+Exit 0 when every file was accepted (a duplicate of an accepted file
+or an older revision of an expert whose newer one is given is accepted too); otherwise the
+accepted sheets are still consolidated, each refused file is named with the reason on stderr (one
+line each) and in the report, and the exit status is 1. A sheet whose expert has two different
+sheets with the same revision number (a conflict) is not counted, and both files are named.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tic_desktop.cli.common import CliError, add_key_passphrase_option, load_identity, read_passphrase, tr
+from tic_desktop.cli.trust import add_key_argument, demo_note, first_use_line, own_fingerprint
+from tic_desktop.core.errors import Rejected
+
+COMMANDS = ("consolidate",)
+
+
+def add_commands(sub: Any, lang: str) -> None:
+    def t(zh: str, en: str) -> str:
+        return tr(lang, zh, en)
+
+    p = sub.add_parser(
+        "consolidate", lang=lang,
+        help=t("导入核验专家评分表并汇总，生成汇总报告", "import and verify score sheets, consolidate, write the report"),
+        description=t(
+            "用机构私钥解密并完整核验每个评分表文件（签名、专家密钥、版本），汇总有效评分表，在 OUT_DIR 中生成"
+            " consolidated.pdf（汇总报告）、results.xlsx、results.csv（每个项目一行）和 scores.csv（每个分数一行）。"
+            "全部文件有效时退出码为 0；否则仍汇总有效的评分表，在标准错误和报告中逐个列出未采用的文件及原因，退出码为 1。"
+            "专家密钥须事先登记：用 --allowed-signers 指定可信签名者文件，或用 --trust-first-use 信任每位专家首次出现的密钥。",
+            "Decrypt with the agency key and fully verify every score sheet file (signatures, the experts' keys, "
+            "revisions), consolidate the valid sheets and write consolidated.pdf, results.xlsx, results.csv (one row "
+            "per proposal) and scores.csv (one row per score) to OUT_DIR. Exit 0 when every file is accepted; "
+            "otherwise the valid sheets are still consolidated, each file not used is named with the reason on "
+            "stderr and in the report, and the exit status is 1. The experts' keys must be known: give an "
+            "allowed_signers file with --allowed-signers, or trust each expert's first key with --trust-first-use.",
+        ),
+    )
+    p.add_argument("sheets", metavar="SHEETS", type=Path, nargs="+",
+                   help=t("评分表文件或包含评分表的文件夹", "score sheet files, or folders holding them"))
+    p.add_argument("--batch", required=True, type=Path, metavar="B", help=t("对应的批次文件", "the batch file"))
+    p.add_argument("--identity", required=True, type=Path, metavar="AGENCY_DIR/agency.agekey",
+                   help=t("机构 age 私钥文件", "the agency's age identity file"))
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT_DIR",
+                   help=t("输出文件夹（不存在时创建）", "output folder (created when missing)"))
+    keys = p.add_mutually_exclusive_group()
+    keys.add_argument("--allowed-signers", type=Path, metavar="F",
+                      help=t("可信签名者文件（OpenSSH allowed_signers）：登记其中列出的专家密钥",
+                             "OpenSSH allowed_signers file: pin the experts' keys it lists"))
+    keys.add_argument("--trust-first-use", action="store_true",
+                      help=t("信任每位专家首次出现的签名密钥（请事后与专家密钥登记表核对指纹）",
+                             "trust each expert's first signing key seen (check the fingerprints against the "
+                             "enrolment sheets afterwards)"))
+
+    add_key_argument(p, lang)
+    p.add_argument("--batch-passphrase-file", type=Path, metavar="F",
+                   help=t("批次文件的解密口令文件（批次用口令加密时）", "passphrase file of the batch (when it is passphrase-encrypted)"))
+    add_key_passphrase_option(p, lang)
+    from tic_desktop.cli.archive import add_archive_option  # noqa: PLC0415
+
+    add_archive_option(p, lang)
+    p.set_defaults(handler=cmd_consolidate)
+
+
+def _line(lang: str, mark: str, path: str, text: str) -> str:
+    return f"{mark} {path}：{text}" if lang == "zh" else f"{mark} {path}: {text}"
+
+
+def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.agency.importer import import_sheets
+    from tic_desktop.agency.inputs import consolidation_inputs
+    from tic_desktop.agency.report import RejectedFile, report_data, signer_keys
+    from tic_desktop.agency.workspace import AgencyWorkspace
+    from tic_desktop.core.consolidation import consolidate
+    from tic_desktop.core.errors import message
+    from tic_desktop.formats.sheet import KEY_UNKNOWN
+
+    def t(zh: str, en: str) -> str:
+        return tr(lang, zh, en)
+
+    own = own_fingerprint(args, lang)
+    identity = load_identity(args.identity, args.key_passphrase_file, lang)
+    passphrase = read_passphrase(args.batch_passphrase_file, lang) if args.batch_passphrase_file else None
+    signers = args.allowed_signers.read_text("utf-8") if args.allowed_signers else None
+    with tempfile.TemporaryDirectory(prefix="tic-consolidate-") as tmp:
+        ws = AgencyWorkspace.open(Path(tmp) / "agency.db", check_location=False)
+        try:
+            try:
+                demo = demo_note(own, lang)
+                info = ws.add_batch(args.batch, identity, own_fingerprint=own, passphrase=passphrase, allow_demo=demo)
+                batch = ws.open_batch(info.batch_id, identity, passphrase=passphrase, own_fingerprint=own)
+            except Rejected as exc:
+                raise CliError(t(f"错误：批次文件 {args.batch} 无法使用：", f"error: the batch {args.batch} cannot be used: ")
+                               + exc.text(lang) + f" ({exc.code})") from None
+            with batch:
+                if signers is not None:
+                    try:
+                        ws.pin_allowed_signers(info.batch_id, signers)
+                    except Rejected as exc:
+                        raise CliError(t(f"错误：{args.allowed_signers}：", f"error: {args.allowed_signers}: ")
+                                       + exc.text(lang)) from None
+                outcomes = import_sheets(ws, batch, identity, args.sheets, trust_first_use=args.trust_first_use)
+                signer_list = signer_keys(ws, info.batch_id)
+                for key in signer_list:
+                    if key.source == "first_use":
+                        print(first_use_line(lang, key.expert_id, key.fingerprint), file=sys.stderr)
+                states = {r.sheet_sha256: r for r in ws.sheets(info.batch_id)}
+                current = [r for r in states.values() if r.state == "current"]
+                rejected: list[RejectedFile] = []
+                for o in outcomes:
+                    record = states.get(o.sheet_sha256 or "")
+                    in_conflict = record is not None and record.state == "conflict" and o.status != "duplicate"
+                    if o.counted and not in_conflict:
+                        note = ""
+                        if o.status == "duplicate":
+                            note = t("（与已导入的文件相同，未重复计入）", " (same as a file already imported; counted once)")
+                        elif record is not None and record.state == "superseded":
+                            note = t("（已被该专家的较新版本替代）", " (replaced by the expert's newer revision)")
+                        print(_line(lang, "✔", o.path, t(f"专家 {o.expert_id}，第 {o.sheet_seq} 版",
+                                                         f"expert {o.expert_id}, revision {o.sheet_seq}") + note))
+                        continue
+                    code = o.code or "sheet.conflict"
+                    zh, en = (message(code, "zh"), message(code, "en")) if in_conflict else (o.message_zh, o.message_en)
+                    if o.code == KEY_UNKNOWN:
+                        zh += "请用 --allowed-signers 指定可信签名者文件，或用 --trust-first-use 信任首次出现的密钥。"
+                        en += " Use --allowed-signers with the experts' allowed_signers file, or --trust-first-use."
+                    rejected.append(RejectedFile(name=o.path, code=code, reason_zh=zh, reason_en=en))
+                    print(_line(lang, "✘", o.path, (zh if lang == "zh" else en) + f" ({code})"), file=sys.stderr)
+                inputs = consolidation_inputs(batch, [r.sheet() for r in current])
+                result = consolidate(inputs, ws.veto_decisions(info.batch_id))
+                report = report_data(
+                    batch, result, generated_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+                    rejected=tuple(rejected), accepted_files=len(outcomes) - len(rejected), inputs=tuple(inputs),
+                    signers=signer_list,
+                )
+                from tic_desktop.agency.exports import write_all
+
+                args.output.mkdir(parents=True, exist_ok=True)
+                written = write_all(args.output, report)
+                if args.archive is not None:
+                    from tic_desktop.cli.archive import write_consolidation_archive
+
+                    written.append(write_consolidation_archive(args, lang, ws, info.batch_id))
+        finally:
+            ws.close()
+    for path in written:
+        print(t(f"已生成：{path}", f"written: {path}"))
+    print(t(f"有效评分表 {len(current)} 份（专家 {len(current)}/{info.experts} 位），未采用的文件 {len(rejected)} 个。",
+            f"{len(current)} sheets counted ({len(current)} of {info.experts} experts), {len(rejected)} file(s) not used."))
+    return 1 if rejected else 0

@@ -1,0 +1,1 @@
+"""The expert's screens: the start page, the review window, scoring, the signed export."""
