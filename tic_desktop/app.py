@@ -159,7 +159,7 @@ def create_app(argv: Sequence[str], data_dir: Path | None = None) -> ExpertFlow:
 def main(args: Sequence[str] | None = None) -> int:
     """The app; `args` are the arguments after the program name (as `cli.main` passes them)."""
     argv = [sys.argv[0] if sys.argv else "tic-desktop", *(sys.argv[1:] if args is None else args)]
-    from tic_desktop.ui import crash  # noqa: PLC0415
+    from tic_desktop.ui.common import crash  # noqa: PLC0415
 
     data_dir = default_data_dir()
     crash.install(data_dir / "logs")

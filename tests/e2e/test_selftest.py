@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tic_desktop.ui import selftest
+from tic_desktop.ui.common import selftest
 
 
 def self_test(lang: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

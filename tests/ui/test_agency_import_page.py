@@ -156,7 +156,7 @@ def test_two_different_sheets_with_the_same_seq_are_a_conflict_a_person_resolves
 
 
 def test_cancel_stops_before_the_next_file(qtbot, ctx, sheets_dir, monkeypatch):  # noqa: F811
-    from tic_desktop.ui import sheet_import_page
+    from tic_desktop.ui.agency import sheet_import_page
 
     page = _page(qtbot, ctx)
     ctx.ws.pin_allowed_signers(ctx.batch_id, (sheets_dir / "allowed_signers").read_text("utf-8"))

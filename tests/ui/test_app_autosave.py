@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.flow import wait_until
 from tic_desktop.app import open_session
 from tic_desktop.storage.errors import DISK_FULL, DiskFull, WorkspaceCorrupt
-from tic_desktop.ui import autosave as autosave_module
+from tic_desktop.ui.common import autosave as autosave_module
 from tic_desktop.ui.common.autosave import Autosave
 
 

@@ -248,7 +248,7 @@ def test_missing_folder_and_english_messages(qtbot: Any, session: Any, tmp_path:
 def test_wrong_passphrase_every_time_gives_up_with_a_message(
     qtbot: Any, session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tic_desktop.ui import review_dialog
+    from tic_desktop.ui.expert import review_dialog
 
     monkeypatch.setattr(review_dialog, "PASSPHRASE_TRIES", 2)
     _score(session)

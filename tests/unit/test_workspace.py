@@ -574,7 +574,7 @@ def test_workspace_folders_are_0700_and_its_files_0600(tmp_path: Path, monkeypat
         assert _mode(tmp_path / "data" / "agency" / "agency.db") == 0o600
 
         logs = tmp_path / "data" / "logs"
-        code = ("import logging, sys; from pathlib import Path; from tic_desktop.ui import crash; "
+        code = ("import logging, sys; from pathlib import Path; from tic_desktop.ui.common import crash; "
                 "crash.install(Path(sys.argv[1])); logging.getLogger('t').warning('x')")
         subprocess.run([sys.executable, "-c", code, str(logs)], check=True, timeout=60,
                        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})

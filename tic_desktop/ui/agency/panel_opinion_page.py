@@ -4,7 +4,7 @@ the dissent note (保留意见) and the name of who signs as 组长 — the depu
 (回避) — beside every expert's comments on that proposal (criterion comments and overall fields, by
 name, read-only) with 插入 into the focused section.
 
-Edits are saved through ui.autosave.Autosave (debounced; ws.save_opinion on the GUI thread, one
+Edits are saved through ui.common.autosave.Autosave (debounced; ws.save_opinion on the GUI thread, one
 transaction); "已保存" shows only after the commit returned. The experts' comments come from the
 current sheets (`agency.inputs.consolidation_inputs`), read in a worker.
 """
