@@ -27,6 +27,7 @@ from typing import Any
 from tic_desktop import demo_material
 from tic_desktop.core.forms import KINDS
 from tic_desktop.core.proposal import Document
+from tic_desktop.formats import docsign
 from tic_desktop.formats import keys as agency_keys
 from tic_desktop.formats.batch import BatchSpec, write_batch
 from tic_desktop.formats.source import document_member_name, read_source
@@ -35,7 +36,8 @@ from tic_desktop.reports.plan_pdf import ConstructionPlan, render_plan_pdf
 
 DEMO_BATCH_NAME = "demo.ticbatch"
 PLAN_DOCUMENT = "建设方案.pdf"
-KEY_FILES = (agency_keys.SIGNING_KEY_FILE, agency_keys.PUBLIC_KEY_FILE, agency_keys.AGE_IDENTITY_FILE)
+KEY_FILES = (agency_keys.SIGNING_KEY_FILE, agency_keys.PUBLIC_KEY_FILE, agency_keys.AGE_IDENTITY_FILE,
+             docsign.KEY_FILE, docsign.CERT_FILE)
 _TABLES = ("batch", "proposals", "budget", "kpis", "experts")
 DEMO_CREATED_AT = "2026-01-05T01:00:00+00:00"
 """The manifest time of every demo batch (fixed, so that every build has one manifest hash)."""
@@ -153,7 +155,7 @@ def copy_demo_keys(dest: Path) -> Path:
     for name in (*KEY_FILES, "README.md"):
         target = dest / name
         shutil.copyfile(demo_agency_dir() / name, target)
-        if name != agency_keys.PUBLIC_KEY_FILE and name != "README.md" and os.name == "posix":
+        if name not in (agency_keys.PUBLIC_KEY_FILE, docsign.CERT_FILE, "README.md") and os.name == "posix":
             target.chmod(0o600)
     return dest
 

@@ -23,7 +23,8 @@ def test_create_then_load(tmp_path: Path) -> None:
     assert loaded.age_recipient == made.age_recipient
     assert made.age_recipient.startswith("age1")
     assert sorted(p.name for p in (tmp_path / "agency").iterdir()) == [
-        "agency.agekey", "agency.agekey.pub", "agency_ed25519", "agency_ed25519.pub",
+        "agency.agekey", "agency.agekey.pub", "agency_docsign.crt", "agency_docsign.key", "agency_ed25519",
+        "agency_ed25519.pub",
     ]
     assert (tmp_path / "agency" / "agency.agekey.pub").read_text() == made.age_recipient + "\n"
 

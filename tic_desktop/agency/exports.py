@@ -1,4 +1,5 @@
-"""The agency's result files: results.csv, scores.csv, results.xlsx (and, through reports, the PDF).
+"""The agency's result files: results.csv, scores.csv, results.xlsx (and, through reports, the PDF,
+signed by the agency (PAdES) when a document signer is given, and panel_opinions.docx).
 
 - results.csv: one row per proposal × form, sorted by form (batch order), center type, then rank:
   proposal_id, center_name, form_id, valid_sheets, final_score, rank, tie, conclusion,
@@ -36,6 +37,7 @@ import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -56,7 +58,7 @@ SCORES_COLUMNS = ("expert_id", "expert_name", "proposal_id", "form_id", "criteri
                   "raw_total", "total", "dropped", "method")
 TOTAL = "total"
 NOT_APPLICABLE = "NA"
-FILE_NAMES = ("consolidated.pdf", "results.xlsx", "results.csv", "scores.csv")
+FILE_NAMES = ("consolidated.pdf", "results.xlsx", "results.csv", "scores.csv", "panel_opinions.docx")
 FORM_SHORT = {"feasibility_review": "方案论证", "rd_capacity_project": "研发能力", "term_end_evaluation": "总结评估",
               "periodic_assessment": "评估考核"}
 DROPPED_ZH = {"highest": "去掉最高分", "lowest": "去掉最低分"}
@@ -338,16 +340,20 @@ def write_results_xlsx(path: Path, report: ReportData) -> None:
                  verify=_xlsx_check(1 + len(report.consolidation.results)), mode=SHARED_MODE)
 
 
-def write_all(out_dir: Path, report: ReportData, progress: Progress | None = None) -> list[Path]:
-    """Write consolidated.pdf, results.xlsx, results.csv and scores.csv into `out_dir` (created if
-    absent); returns their paths. `progress(done, total)`: one step per proposal of the PDF, then
-    one per other file; `done` only ever grows (each value reported once) and ends at `total`."""
+def write_all(out_dir: Path, report: ReportData, progress: Progress | None = None, *,
+              signer: Any = None) -> list[Path]:
+    """Write consolidated.pdf, results.xlsx, results.csv, scores.csv and panel_opinions.docx into
+    `out_dir` (created if absent); returns their paths. `signer`: the agency's
+    `formats.docsign.DocumentSigner` — consolidated.pdf is then signed (PAdES B-B) before it is
+    written; None writes it unsigned. `progress(done, total)`: one step per proposal of the PDF,
+    then one per other file; `done` only ever grows (each value reported once) and ends at `total`."""
     from tic_desktop.reports.consolidated_pdf import write_consolidated_pdf
+    from tic_desktop.reports.panel_opinions_docx import write_panel_opinions_docx
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     n = len({r.proposal_id for r in report.consolidation.results})
-    total = n + 3
+    total = n + len(FILE_NAMES) - 1
     reported = -1
 
     def step(done: int) -> None:
@@ -358,7 +364,7 @@ def write_all(out_dir: Path, report: ReportData, progress: Progress | None = Non
 
     paths = [out / name for name in FILE_NAMES]
     write_consolidated_pdf(paths[0], report, (lambda d, _t: step(d)) if progress is not None else None,
-                           mode=SHARED_MODE)
+                           mode=SHARED_MODE, signer=signer)
     step(n)  # a no-op when the PDF reported its last proposal already
     write_results_xlsx(paths[1], report)
     step(n + 1)
@@ -366,4 +372,6 @@ def write_all(out_dir: Path, report: ReportData, progress: Progress | None = Non
     step(n + 2)
     write_scores_csv(paths[3], report)
     step(n + 3)
+    write_panel_opinions_docx(paths[4], report, mode=SHARED_MODE)
+    step(n + 4)
     return paths

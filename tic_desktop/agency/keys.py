@@ -5,7 +5,7 @@ agency.agekey) in `<data dir>/agency/keys/`. Losing them means the experts' scor
 longer be decrypted, so the app offers a backup file:
 
     <name>.tickeys = age(passphrase, ZIP{backup.json, agency_ed25519, agency_ed25519.pub, agency.agekey
-                                        [, agency.agekey.pub]})
+                                        [, agency.agekey.pub, agency_docsign.key, agency_docsign.crt]})
 
 The age layer is the scrypt recipient written by `formats.age_passphrase` (hashlib.scrypt releases
 the GIL, so a worker thread leaves the GUI free); `age -d` opens the file too. `backup.json` names
@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from tic_desktop.core.errors import Rejected, register
-from tic_desktop.formats import age_passphrase, container, sshsig
+from tic_desktop.formats import age_passphrase, container, docsign, sshsig
 from tic_desktop.formats import keys as fkeys
 from tic_desktop.storage.atomic import atomic_write
 
@@ -36,8 +36,9 @@ BACKUP_SUFFIX = ".tickeys"
 BACKUP_FORMAT = "tic-agency-keys-backup"
 BACKUP_INFO = "backup.json"
 KEY_FILES = (fkeys.SIGNING_KEY_FILE, fkeys.PUBLIC_KEY_FILE, fkeys.AGE_IDENTITY_FILE)
-OPTIONAL_FILES = (fkeys.AGE_RECIPIENT_FILE,)
-"""Present for keys whose agency.agekey is sealed under the passphrase (the recipient, public)."""
+OPTIONAL_FILES = (fkeys.AGE_RECIPIENT_FILE, docsign.KEY_FILE, docsign.CERT_FILE)
+"""Present for keys whose agency.agekey is sealed under the passphrase (the recipient, public), and
+the document-signing key and certificate (folders made before PDF signing have none)."""
 MAX_BACKUP_BYTES = 1024 * 1024
 
 WRONG_PASSPHRASE = register(
@@ -245,7 +246,7 @@ def public_info_text(directory: Path) -> str:
 def _write_files(directory: Path, files: dict[str, bytes]) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        public = name in (fkeys.PUBLIC_KEY_FILE, fkeys.AGE_RECIPIENT_FILE)
+        public = name in (fkeys.PUBLIC_KEY_FILE, fkeys.AGE_RECIPIENT_FILE, docsign.CERT_FILE)
         atomic_write(directory / name, data, mode=0o644 if public else 0o600)
 
 

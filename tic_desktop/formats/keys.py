@@ -8,6 +8,8 @@ Directory layout (stock tools read every file):
                          age-encrypted under the same passphrase (scrypt)         — `age -d agency.agekey`
     agency.agekey.pub    the age recipient ("age1…"), so the public face needs no passphrase
                                                                                   — `age -R`
+    agency_docsign.key   ECDSA P-256 key that signs the agency's PDFs (PAdES), sealed like agency.agekey
+    agency_docsign.crt   its self-issued X.509 certificate (`formats.docsign`)
 `agency.agekey` decrypts every score sheet, so it is sealed like the signing key. Keys made without
 a passphrase (the DEMO-ONLY keys, `keys create --no-passphrase`, folders made before this rule)
 keep a plain identity file, which still loads; `AgencyKeys.plain_identity` tells callers to warn.
@@ -119,12 +121,13 @@ def parse_age_identity(text: str) -> pyrage.x25519.Identity:
         raise Rejected(INVALID, f"age identity: {exc}") from None
 
 
-def create_agency_keys(directory: Path, *, passphrase: bytes | None = None) -> AgencyKeys:
+def create_agency_keys(directory: Path, *, passphrase: bytes | None = None, agency_name: str = "") -> AgencyKeys:
     """Make new agency keys in `directory` (created if needed); never overwrites existing keys.
 
-    With a passphrase both private files are sealed under it (the signing key by OpenSSH's
-    bcrypt-pbkdf, agency.agekey as an age scrypt file); without, both are plain (demo, or
-    `--no-passphrase`: the callers decide and warn)."""
+    With a passphrase the private files are sealed under it (the signing key by OpenSSH's
+    bcrypt-pbkdf, agency.agekey and agency_docsign.key as age scrypt files); without, they are plain
+    (demo, or `--no-passphrase`: the callers decide and warn). The document-signing certificate's
+    subject is `agency_name` (`formats.docsign`)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new folder is the owner's only
     for name in (SIGNING_KEY_FILE, PUBLIC_KEY_FILE, AGE_IDENTITY_FILE):
@@ -144,6 +147,10 @@ def create_agency_keys(directory: Path, *, passphrase: bytes | None = None) -> A
     atomic_write(directory / PUBLIC_KEY_FILE, (keys.public_key_line + "\n").encode("ascii"), mode=0o644)
     atomic_write(directory / AGE_IDENTITY_FILE, identity, mode=0o600)
     atomic_write(directory / AGE_RECIPIENT_FILE, (keys.age_recipient + "\n").encode("ascii"), mode=0o644)
+    from tic_desktop.formats import docsign  # noqa: PLC0415 - docsign imports this module
+
+    if not docsign.has_document_key(directory):
+        docsign.create_document_key(directory, agency_name, passphrase=passphrase, agency_fingerprint=keys.fingerprint)
     return keys
 
 

@@ -649,7 +649,14 @@ def check_pdf(path: Any) -> None:
 
 
 def write_consolidated_pdf(path: Any, report: ReportData, progress: Progress | None = None, *,
-                           mode: int | None = 0o644) -> None:
+                           mode: int | None = 0o644, signer: Any = None) -> None:
     """Render and write the consolidated report to `path` atomically (temp, fsync, replace, check);
-    `mode`: its POSIX permissions (readable by others by default: a report is handed on)."""
-    atomic_write(path, render_consolidated_pdf(report, progress), verify=check_pdf, mode=mode)
+    `mode`: its POSIX permissions (readable by others by default: a report is handed on). With
+    `signer` (`formats.docsign.DocumentSigner`) the PDF is signed (PAdES, `reports.pdf_signature`)
+    before it is written: no unsigned copy lands in `path`."""
+    data = render_consolidated_pdf(report, progress)
+    if signer is not None:
+        from tic_desktop.reports.pdf_signature import sign_pdf_bytes
+
+        data = sign_pdf_bytes(data, signer)
+    atomic_write(path, data, verify=check_pdf, mode=mode)
