@@ -101,7 +101,8 @@ def test_mixed_files_consolidate_the_good_ones_and_name_the_others(run: dict[str
     assert "登记的该专家密钥不同" in line(str(f["foreign"]))
     assert "--allowed-signers" in line("s1/E07.ticsheet") and "--trust-first-use" in line("s1/E07.ticsheet")
     assert "与已导入的文件相同" in r.stdout and "已被该专家的较新版本替代" in r.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["consolidated.pdf", "results.csv", "results.xlsx", "scores.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["consolidated.pdf", "panel_opinions.docx", "results.csv", "results.xlsx",
+                                                     "scores.csv"]
     assert list(tmp.iterdir()) == []  # the temporary workspace is gone
 
     scores = _csv(out / "scores.csv")

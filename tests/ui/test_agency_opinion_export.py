@@ -91,7 +91,7 @@ def test_export_writes_the_four_files_with_the_opinion(qtbot, ctx, demo_round: P
     assert export.is_busy() and not export.exportButton.isEnabled()
     qtbot.waitUntil(lambda: bool(done), timeout=60000)
     names = [p.name for p in done[0]]
-    assert names == ["consolidated.pdf", "results.xlsx", "results.csv", "scores.csv"]
+    assert names == ["consolidated.pdf", "results.xlsx", "results.csv", "scores.csv", "panel_opinions.docx"]
     for p in done[0]:
         assert p.parent == tmp_path / "结果" and p.stat().st_size > 100
     assert done[0][0].read_bytes().startswith(b"%PDF")
