@@ -588,8 +588,10 @@ def _proposal(report: ReportData, r: ProposalResult, form: FormTemplate, ranked:
     return out
 
 
-def render_consolidated_pdf(report: ReportData, progress: Progress | None = None) -> bytes:
-    """The consolidated report as PDF bytes. `progress(done, total)` is called per proposal."""
+def report_story(report: ReportData, progress: Progress | None = None) -> list[Any]:
+    """The consolidated report's flowables (cover, rankings, every proposal), for this file and for the
+    round's report (`reports.round_pdf`), which prints each panel's report after its own pages.
+    `progress(done, total)` is called per proposal as it is drawn."""
     st = _Styles()
     results = report.consolidation.results
     form_ids = list(dict.fromkeys(r.form_id for r in results))
@@ -618,11 +620,25 @@ def render_consolidated_pdf(report: ReportData, progress: Progress | None = None
         story += _signatures(by_proposal[pid], report, st, tick)
         if n < total:
             story.append(PageBreak())
-    painter = footer_painter(f"{report.batch_id} · 专家评审汇总报告 · {report.generated_at.replace('T', ' ')}")
+    return story
 
-    def footer(c: Any, page: int, pages: int) -> None:
-        painter(c, page, pages)
+
+def outline_canvas(footer: Callable[[Any, int, int], None]) -> type[rl_canvas.Canvas]:
+    """The canvas class of a report with outline entries (`Anchor`s) and "第 x 页 / 共 y 页" footers."""
+
+    def paint(c: Any, page: int, pages: int) -> None:
+        footer(c, page, pages)
         c.write_marks()
+
+    return _canvas_class(paint)
+
+
+def render_consolidated_pdf(report: ReportData, progress: Progress | None = None) -> bytes:
+    """The consolidated report as PDF bytes. `progress(done, total)` is called per proposal."""
+    st = _Styles()
+    story = report_story(report, progress)
+    total = len({r.proposal_id for r in report.consolidation.results})
+    painter = footer_painter(f"{report.batch_id} · 专家评审汇总报告 · {report.generated_at.replace('T', ' ')}")
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -630,7 +646,7 @@ def render_consolidated_pdf(report: ReportData, progress: Progress | None = None
         title=f"专家评审汇总报告 {report.batch_id}", author=report.agency_name, subject=report.title.zh,
         creator="TIC Desktop", invariant=1, initialFontName=st.font,
     )
-    doc.build(story, canvasmaker=_canvas_class(footer))
+    doc.build(story, canvasmaker=outline_canvas(painter))
     if progress is not None and total == 0:
         progress(0, 0)
     return buf.getvalue()
