@@ -13,17 +13,19 @@ from tic_desktop.agency.service.panel import (
     build_report,
     consolidate,
     import_files,
+    not_used,
     open_batch,
     open_workspace,
     panel_inputs,
     pin_allowed_signers,
     rejected_files,
+    sheet_states,
     temporary_workspace,
     write_exports,
 )
 
 __all__ = [
     "accepted_file_count", "add_batch", "build_report", "consolidate", "import_files", "open_batch",
-    "open_workspace", "panel_inputs", "pin_allowed_signers", "rejected_files", "temporary_workspace",
+    "open_workspace", "not_used", "panel_inputs", "pin_allowed_signers", "rejected_files", "sheet_states", "temporary_workspace",
     "write_exports",
 ]

@@ -88,25 +88,32 @@ def _latest(ws: AgencyWorkspace, batch_id: str) -> list[ImportOutcome]:
     return list(latest.values())
 
 
+def sheet_states(ws: AgencyWorkspace, batch_id: str) -> dict[str, str]:
+    """sheet SHA-256 → its state (current / superseded / conflict) for `not_used`."""
+    return {r.sheet_sha256: r.state for r in ws.sheets(batch_id)}
+
+
+def not_used(o: ImportOutcome, states: dict[str, str]) -> RejectedFile | None:
+    """Why a file's import does not count (None when it does): see the module docstring."""
+    state = states.get(o.sheet_sha256 or "")
+    if state == "conflict" and o.status != "duplicate":
+        return RejectedFile(name=o.file_name, code=CONFLICT, reason_zh=message(CONFLICT, "zh"),
+                            reason_en=message(CONFLICT, "en"))
+    if not o.counted and state is None:
+        return RejectedFile(name=o.file_name, code=o.code or o.status, reason_zh=o.message("zh"),
+                            reason_en=o.message("en"))
+    return None
+
+
 def rejected_files(ws: AgencyWorkspace, batch_id: str) -> tuple[RejectedFile, ...]:
     """The files the report lists as not used, and why (see the module docstring)."""
-    states = {r.sheet_sha256: r.state for r in ws.sheets(batch_id)}
-    out = []
-    for o in _latest(ws, batch_id):
-        state = states.get(o.sheet_sha256 or "")
-        if state == "conflict" and o.status != "duplicate":
-            out.append(RejectedFile(name=o.file_name, code=CONFLICT, reason_zh=message(CONFLICT, "zh"),
-                                    reason_en=message(CONFLICT, "en")))
-        elif o.status in ("rejected", "unpinned") and state is None:
-            out.append(RejectedFile(name=o.file_name, code=o.code or o.status, reason_zh=o.message("zh"),
-                                    reason_en=o.message("en")))
-    return tuple(out)
+    states = sheet_states(ws, batch_id)
+    return tuple(r for o in _latest(ws, batch_id) if (r := not_used(o, states)) is not None)
 
 
 def accepted_file_count(ws: AgencyWorkspace, batch_id: str) -> int:
-    states = {r.sheet_sha256: r.state for r in ws.sheets(batch_id)}
-    return sum(1 for o in _latest(ws, batch_id)
-               if o.counted and not (states.get(o.sheet_sha256 or "") == "conflict" and o.status != "duplicate"))
+    states = sheet_states(ws, batch_id)
+    return sum(1 for o in _latest(ws, batch_id) if o.counted and not_used(o, states) is None)
 
 
 def build_report(ws: AgencyWorkspace, batch: OpenedBatch, generated_at: str | None = None) -> ReportData:
