@@ -173,3 +173,21 @@ def test_the_round_on_the_service_ranks_both_panels_and_writes_round_csv(world: 
     finally:
         ws.close()
 
+
+
+def test_previous_results_from_an_old_agency_workspace(world: RoundWorld, tmp_path: Path) -> None:
+    old, identity = _ws_with_batches(world, tmp_path / "old")
+    old.close()
+    results = round_svc.previous_from_workspace(tmp_path / "old", identity)
+    assert len(results) == 6 and all(p.source.startswith("workspace:") for p in results)
+    with AgencyWorkspace.open(tmp_path / "old" / "agency.db", check_location=False) as ws:
+        for b in world.batch_ids:
+            with ws.open_batch(b, identity) as batch:
+                for p in results:
+                    if p.proposal_id in batch.proposals:
+                        kpis = batch.proposals[p.proposal_id].kpis
+                        assert [(t.kpi_id, t.target) for t in p.targets] == [(k.id, k.target) for k in kpis]
+    assert all(p.rectify == (p.conclusion == "fail") for p in results)
+    with pytest.raises(Rejected) as missing:
+        round_svc.previous_from_workspace(tmp_path / "nowhere", identity)
+    assert missing.value.code == "round.previous_workspace"
