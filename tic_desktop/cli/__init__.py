@@ -11,6 +11,8 @@
     tic-desktop consolidate --batch B --identity AGENCY_DIR/agency.agekey SHEETS... -o OUT_DIR
                             [--allowed-signers F | --trust-first-use]           (cli.consolidate)
     tic-desktop pool draw|replace|check …                                        (cli.pool)
+    tic-desktop round consolidate|create|add|status|export|official|decide|object|settle|previous …
+                                                                                 (cli.round)
     tic-desktop archive verify|restore …                                         (cli.archive)
     tic-desktop self-test                                                        (cli.selftest)
 
@@ -49,6 +51,7 @@ COMMANDS: dict[str, str] = {
     "consolidate": "consolidate",
     "pool": "pool",
     "archive": "archive",
+    "round": "round",
     "self-test": "selftest",
 }
 SUBCOMMANDS = tuple(COMMANDS)

@@ -9,10 +9,11 @@ file and the keys the batch names; `--trust-first-use` enrols the others only wh
 the run claims the same expert or key (agency.importer), prints each such key on stderr and lists it
 on the report's cover.
 
-Every file goes through `agency.importer.import_sheets` (the app's pipeline) on an agency
-workspace in a temporary folder that is removed afterwards; nothing is written outside OUT_DIR but
-the OS temp folder. OUT_DIR receives consolidated.pdf, results.xlsx, results.csv and scores.csv
-(`agency.exports.write_all`); with --archive also the signed archive of the run (cli.archive).
+Every step is the agency service's (`agency.service`, the same functions the app's pages call, so
+the report is the app's): the files go through the one import pipeline on an agency workspace in a
+temporary folder that is removed afterwards; nothing is written outside OUT_DIR but the OS temp
+folder. OUT_DIR receives consolidated.pdf, results.xlsx, results.csv and scores.csv
+(`agency.service.write_exports`); with --archive also the signed archive of the run (cli.archive).
 Exit 0 when every file was accepted (a duplicate of an accepted file
 or an older revision of an expert whose newer one is given is accepted too); otherwise the
 accepted sheets are still consolidated, each refused file is named with the reason on stderr (one
@@ -24,8 +25,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,14 +86,45 @@ def _line(lang: str, mark: str, path: str, text: str) -> str:
     return f"{mark} {path}：{text}" if lang == "zh" else f"{mark} {path}: {text}"
 
 
-def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
-    from tic_desktop.agency.importer import import_sheets
-    from tic_desktop.agency.inputs import consolidation_inputs
-    from tic_desktop.agency.report import RejectedFile, report_data, signer_keys
-    from tic_desktop.agency.workspace import AgencyWorkspace
-    from tic_desktop.core.consolidation import consolidate
-    from tic_desktop.core.errors import message
+def report_outcomes(ws: Any, batch_id: str, outcomes: Sequence[Any], lang: str, *, name_batch: bool = False) -> int:
+    """Name every imported file: on stdout when it counts, on stderr with the reason and code when not
+    (the agency service's rule, `agency.service.not_used`, as in the report). First-use keys on stderr.
+    Returns the number of files not used."""
+    from tic_desktop.agency import service as svc
+    from tic_desktop.agency.report import signer_keys
     from tic_desktop.formats.sheet import KEY_UNKNOWN
+
+    def t(zh: str, en: str) -> str:
+        return tr(lang, zh, en)
+
+    for key in signer_keys(ws, batch_id):
+        if key.source == "first_use":
+            print(first_use_line(lang, key.expert_id, key.fingerprint), file=sys.stderr)
+    states = svc.sheet_states(ws, batch_id)
+    bad = 0
+    for o in outcomes:
+        why = svc.not_used(o, states)
+        if why is None:
+            note = ""
+            if o.status == "duplicate":
+                note = t("（与已导入的文件相同，未重复计入）", " (same as a file already imported; counted once)")
+            elif states.get(o.sheet_sha256 or "") == "superseded":
+                note = t("（已被该专家的较新版本替代）", " (replaced by the expert's newer revision)")
+            where = t(f"批次 {batch_id}，", f"batch {batch_id}, ") if name_batch else ""
+            print(_line(lang, "✔", o.path, where + t(f"专家 {o.expert_id}，第 {o.sheet_seq} 版",
+                                                     f"expert {o.expert_id}, revision {o.sheet_seq}") + note))
+            continue
+        bad += 1
+        text = why.reason_zh if lang == "zh" else why.reason_en
+        if why.code == KEY_UNKNOWN:
+            text += t("请用 --allowed-signers 指定可信签名者文件，或用 --trust-first-use 信任首次出现的密钥。",
+                      " Use --allowed-signers with the experts' allowed_signers file, or --trust-first-use.")
+        print(_line(lang, "✘", o.path, text + f" ({why.code})"), file=sys.stderr)
+    return bad
+
+
+def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.agency import service as svc
 
     def t(zh: str, en: str) -> str:
         return tr(lang, zh, en)
@@ -101,70 +132,32 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
     own = own_fingerprint(args, lang)
     identity = load_identity(args.identity, args.key_passphrase_file, lang)
     passphrase = read_passphrase(args.batch_passphrase_file, lang) if args.batch_passphrase_file else None
-    signers = args.allowed_signers.read_text("utf-8") if args.allowed_signers else None
-    with tempfile.TemporaryDirectory(prefix="tic-consolidate-") as tmp:
-        ws = AgencyWorkspace.open(Path(tmp) / "agency.db", check_location=False)
+    with svc.temporary_workspace("tic-consolidate-") as ws:
         try:
-            try:
-                demo = demo_note(own, lang)
-                info = ws.add_batch(args.batch, identity, own_fingerprint=own, passphrase=passphrase, allow_demo=demo)
-                batch = ws.open_batch(info.batch_id, identity, passphrase=passphrase, own_fingerprint=own)
-            except Rejected as exc:
-                raise CliError(t(f"错误：批次文件 {args.batch} 无法使用：", f"error: the batch {args.batch} cannot be used: ")
-                               + exc.text(lang) + f" ({exc.code})") from None
-            with batch:
-                if signers is not None:
-                    try:
-                        ws.pin_allowed_signers(info.batch_id, signers)
-                    except Rejected as exc:
-                        raise CliError(t(f"错误：{args.allowed_signers}：", f"error: {args.allowed_signers}: ")
-                                       + exc.text(lang)) from None
-                outcomes = import_sheets(ws, batch, identity, args.sheets, trust_first_use=args.trust_first_use)
-                signer_list = signer_keys(ws, info.batch_id)
-                for key in signer_list:
-                    if key.source == "first_use":
-                        print(first_use_line(lang, key.expert_id, key.fingerprint), file=sys.stderr)
-                states = {r.sheet_sha256: r for r in ws.sheets(info.batch_id)}
-                current = [r for r in states.values() if r.state == "current"]
-                rejected: list[RejectedFile] = []
-                for o in outcomes:
-                    record = states.get(o.sheet_sha256 or "")
-                    in_conflict = record is not None and record.state == "conflict" and o.status != "duplicate"
-                    if o.counted and not in_conflict:
-                        note = ""
-                        if o.status == "duplicate":
-                            note = t("（与已导入的文件相同，未重复计入）", " (same as a file already imported; counted once)")
-                        elif record is not None and record.state == "superseded":
-                            note = t("（已被该专家的较新版本替代）", " (replaced by the expert's newer revision)")
-                        print(_line(lang, "✔", o.path, t(f"专家 {o.expert_id}，第 {o.sheet_seq} 版",
-                                                         f"expert {o.expert_id}, revision {o.sheet_seq}") + note))
-                        continue
-                    code = o.code or "sheet.conflict"
-                    zh, en = (message(code, "zh"), message(code, "en")) if in_conflict else (o.message_zh, o.message_en)
-                    if o.code == KEY_UNKNOWN:
-                        zh += "请用 --allowed-signers 指定可信签名者文件，或用 --trust-first-use 信任首次出现的密钥。"
-                        en += " Use --allowed-signers with the experts' allowed_signers file, or --trust-first-use."
-                    rejected.append(RejectedFile(name=o.path, code=code, reason_zh=zh, reason_en=en))
-                    print(_line(lang, "✘", o.path, (zh if lang == "zh" else en) + f" ({code})"), file=sys.stderr)
-                inputs = consolidation_inputs(batch, [r.sheet() for r in current])
-                result = consolidate(inputs, ws.veto_decisions(info.batch_id))
-                report = report_data(
-                    batch, result, generated_at=datetime.now().astimezone().isoformat(timespec="seconds"),
-                    rejected=tuple(rejected), accepted_files=len(outcomes) - len(rejected), inputs=tuple(inputs),
-                    signers=signer_list,
-                )
-                from tic_desktop.agency.exports import write_all
+            demo = demo_note(own, lang)
+            info = svc.add_batch(ws, args.batch, identity, own_fingerprint=own, passphrase=passphrase, allow_demo=demo)
+            batch = svc.open_batch(ws, info.batch_id, identity, passphrase=passphrase, own_fingerprint=own)
+        except Rejected as exc:
+            raise CliError(t(f"错误：批次文件 {args.batch} 无法使用：", f"error: the batch {args.batch} cannot be used: ")
+                           + exc.text(lang) + f" ({exc.code})") from None
+        with batch:
+            if args.allowed_signers is not None:
+                try:
+                    svc.pin_allowed_signers(ws, info.batch_id, args.allowed_signers.read_text("utf-8"))
+                except Rejected as exc:
+                    raise CliError(t(f"错误：{args.allowed_signers}：", f"error: {args.allowed_signers}: ")
+                                   + exc.text(lang)) from None
+            outcomes = svc.import_files(ws, batch, identity, args.sheets, trust_first_use=args.trust_first_use)
+            bad = report_outcomes(ws, info.batch_id, outcomes, lang)
+            report = svc.build_report(ws, batch)
+            written = svc.write_exports(args.output, report)
+            if args.archive is not None:
+                from tic_desktop.cli.archive import write_consolidation_archive
 
-                args.output.mkdir(parents=True, exist_ok=True)
-                written = write_all(args.output, report)
-                if args.archive is not None:
-                    from tic_desktop.cli.archive import write_consolidation_archive
-
-                    written.append(write_consolidation_archive(args, lang, ws, info.batch_id))
-        finally:
-            ws.close()
+                written.append(write_consolidation_archive(args, lang, ws, info.batch_id))
+    counted = len(report.signers)
     for path in written:
         print(t(f"已生成：{path}", f"written: {path}"))
-    print(t(f"有效评分表 {len(current)} 份（专家 {len(current)}/{info.experts} 位），未采用的文件 {len(rejected)} 个。",
-            f"{len(current)} sheets counted ({len(current)} of {info.experts} experts), {len(rejected)} file(s) not used."))
-    return 1 if rejected else 0
+    print(t(f"有效评分表 {counted} 份（专家 {counted}/{info.experts} 位），未采用的文件 {bad} 个。",
+            f"{counted} sheets counted ({counted} of {info.experts} experts), {bad} file(s) not used."))
+    return 1 if bad else 0

@@ -34,11 +34,11 @@ class AgencyContext:
         """(workspace, opened batch) of the calling worker thread: its own SQLite connection and
         its own copy of the batch, checked again, so that the window may switch or close the
         GUI's batch meanwhile. Both are closed on exit."""
-        from tic_desktop.agency.workspace import AgencyWorkspace
+        from tic_desktop.agency.service import open_batch, open_workspace
 
-        ws = AgencyWorkspace.open(self.ws_path, check_location=False)
+        ws = open_workspace(self.ws_path, check_location=False)
         try:
-            batch = ws.open_batch(self.batch_id, self.identity)
+            batch = open_batch(ws, self.batch_id, self.identity)
             try:
                 yield ws, batch
             finally:

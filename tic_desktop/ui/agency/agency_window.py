@@ -64,14 +64,14 @@ class AgencyWindow(QMainWindow):
     def __init__(self, agency_dir: Path, lang: str = "zh", *, demo: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+        from tic_desktop.agency.service import open_workspace  # noqa: PLC0415
 
         self.lang = lang
         self.demo = demo
         self.agency_dir = Path(agency_dir)
         self.keys_dir = self.agency_dir / "keys"
         self.ws_path = self.agency_dir / "agency.db"
-        self.workspace = AgencyWorkspace.open(self.ws_path, check_location=not demo)
+        self.workspace = open_workspace(self.ws_path, check_location=not demo)
         self._opened: Any = None
         self._context: Any = None
         self._unlocked: tuple[str, bytes] | None = None

@@ -591,7 +591,7 @@ class _ExportJob:
         import tempfile  # noqa: PLC0415
 
         from tic_desktop.agency.build import DEMO_KEY, with_expert_keys, write_batches  # noqa: PLC0415
-        from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+        from tic_desktop.agency.service import open_workspace  # noqa: PLC0415
         from tic_desktop.formats.demo_key import is_demo_agency_fingerprint  # noqa: PLC0415
         from tic_desktop.formats.keys import load_agency_keys  # noqa: PLC0415
 
@@ -600,7 +600,7 @@ class _ExportJob:
         if is_demo_agency_fingerprint(keys.fingerprint) and not self.demo:
             raise Rejected(DEMO_KEY, keys.fingerprint)
         spec = self.spec
-        with AgencyWorkspace.open(self.ws_path, check_location=False) as ws:  # the keys the registry knows go
+        with open_workspace(self.ws_path, check_location=False) as ws:  # the keys the registry knows go
             known = {eid: k.fingerprint for eid, k in ws.active_keys().items()}  # into the signed manifest
         if known:
             spec = with_expert_keys(spec, known)
@@ -609,7 +609,7 @@ class _ExportJob:
             written = write_batches(spec, keys, self.out_dir, layout=self.layout,  # type: ignore[arg-type]
                                     passphrase=self.passphrase, progress=self.progress, agency_copy=copy)
             try:
-                ws = AgencyWorkspace.open(self.ws_path, check_location=False)
+                ws = open_workspace(self.ws_path, check_location=False)
                 try:  # one copy, or one per panel beside it
                     infos = [ws.add_batch(c, keys.age_identity_text(), own_fingerprint=keys.fingerprint,
                                           allow_demo=self.demo) for c in sorted(Path(tmp).glob("*.ticbatch"))]

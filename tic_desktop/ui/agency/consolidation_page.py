@@ -5,7 +5,7 @@ calculation, the policy checks, the counted 撤并转 recommendations, raised ve
 center type, shown in the last column when a form ranks more than one), where the chair confirms
 (确认否决) or rejects (不予采纳) a veto with a reason.
 
-Every figure comes from `agency.inputs.consolidate_workspace` (core.consolidation), run in a worker
+Every figure comes from `agency.service.consolidate` (core.consolidation), run in a worker
 with its own workspace connection; this page only shows it. The hooks `ask_veto` and `show_message`
 can be replaced.
 """
@@ -178,10 +178,10 @@ class ConsolidationPage(QWidget):
             self._pending_select = self.current.proposal_id
 
         def work() -> Consolidation:
-            from tic_desktop.agency.inputs import consolidate_workspace
+            from tic_desktop.agency.service import consolidate
 
             with ctx.worker_workspace() as (ws, batch):
-                return consolidate_workspace(ws, batch)
+                return consolidate(ws, batch)
 
         run_in_background(work, lambda out: self._on_consolidated(out, ctx=ctx), self._on_failed, owner=self)
         return True

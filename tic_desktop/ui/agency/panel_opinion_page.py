@@ -6,7 +6,7 @@ name, read-only) with 插入 into the focused section.
 
 Edits are saved through ui.common.autosave.Autosave (debounced; ws.save_opinion on the GUI thread, one
 transaction); "已保存" shows only after the commit returned. The experts' comments come from the
-current sheets (`agency.inputs.consolidation_inputs`), read in a worker.
+current sheets (`agency.service.panel_inputs`), read in a worker.
 """
 
 from __future__ import annotations
@@ -238,11 +238,10 @@ class PanelOpinionPage(QWidget):
         ctx = self.ctx
 
         def work() -> list[Any]:
-            from tic_desktop.agency.inputs import consolidation_inputs
+            from tic_desktop.agency.service import panel_inputs
 
             with ctx.worker_workspace() as (ws, batch):
-                sheets = [r.sheet() for r in ws.current_sheets(ctx.batch_id)]
-                return list(consolidation_inputs(batch, sheets))
+                return panel_inputs(ws, batch)
 
         run_in_background(work, lambda inputs: self._on_inputs(inputs, ctx), lambda exc: self.commentTree.clear(),
                           owner=self)

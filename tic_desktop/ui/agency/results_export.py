@@ -1,5 +1,6 @@
 """导出汇总结果…: choose a folder; a worker consolidates the stored sheets and chair decisions again,
-gathers the panel opinions and refused files, and `agency.exports.write_all` writes
+gathers the panel opinions and refused files (`agency.service.build_report`, the same report as
+`tic-desktop consolidate`), and `agency.service.write_exports` writes
 consolidated.pdf, results.xlsx, results.csv and scores.csv (atomically, verified) with a progress
 bar; then the four files are listed with 打开文件夹. Errors (disk full, a file open in Excel) are
 shown in the user's language (system errors by errno, ui.os_errors), the system's own text under
@@ -25,26 +26,10 @@ class _Progress(QObject):
 
 
 def build_report(ws: Any, batch: Any, generated_at: str) -> Any:
-    """The ReportData of the batch as stored now (call with a workspace and batch of the calling thread)."""
-    from tic_desktop.agency.inputs import consolidate_workspace, consolidation_inputs
-    from tic_desktop.agency.report import RejectedFile, report_data, signer_keys
+    """The ReportData of the batch as stored now (the agency service's, the same as `tic-desktop consolidate`)."""
+    from tic_desktop.agency.service import build_report as service_report
 
-    batch_id = batch.manifest.batch_id
-    consolidation = consolidate_workspace(ws, batch)
-    current = ws.current_sheets(batch_id)
-    inputs = consolidation_inputs(batch, [r.sheet() for r in current])
-    latest: dict[str, Any] = {}
-    for outcome in ws.import_log(batch_id):
-        latest[outcome.path] = outcome
-    accepted_sha = {r.sheet_sha256 for r in ws.sheets(batch_id)}
-    rejected = tuple(
-        RejectedFile(name=o.file_name, code=o.code or o.status, reason_zh=o.message("zh"), reason_en=o.message("en"))
-        for o in latest.values()
-        if o.status in ("rejected", "unpinned") and o.sheet_sha256 not in accepted_sha
-    )
-    return report_data(batch, consolidation, generated_at=generated_at, opinions=ws.opinions(batch_id),
-                       rejected=rejected, accepted_files=len(current), inputs=tuple(inputs),
-                       meeting=ws.meeting(batch_id), signers=signer_keys(ws, batch_id))
+    return service_report(ws, batch, generated_at)
 
 
 class ResultsExport(QWidget):
@@ -91,13 +76,12 @@ class ResultsExport(QWidget):
         generated_at = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
         def work() -> list[Path]:
-            from tic_desktop.agency.exports import write_all
+            from tic_desktop.agency.service import write_exports
 
-            Path(out_dir).mkdir(parents=True, exist_ok=True)
             with ctx.worker_workspace() as (ws, batch):
                 report = build_report(ws, batch, generated_at)
-            return list(write_all(Path(out_dir), report,
-                                  progress=lambda done, total: progress.changed.emit(done, total)))
+            return write_exports(Path(out_dir), report,
+                                 progress=lambda done, total: progress.changed.emit(done, total))
 
         run_in_background(work, self._on_written, self._on_failed)
         return True

@@ -1,5 +1,5 @@
 """导入评分表: add .ticsheet files by dialog, folder or drag and drop; every file goes through
-`agency.importer.import_sheets` (the one pipeline) in a worker, with a progress bar and 取消.
+`agency.service.import_files` (the one pipeline, agency.importer) in a worker, with a progress bar and 取消.
 
 The import log (every attempt, from the workspace) shows each file's status with colour, icon and
 text, and for a refused file the reason in plain words. A first sheet of an expert whose key is
@@ -224,13 +224,14 @@ class SheetImportPage(QWidget):
         cancel, progress = self._cancel, self._progress
 
         def work() -> list[Any]:
-            from tic_desktop.agency.importer import collect_sheet_files, import_sheets
+            from tic_desktop.agency.importer import collect_sheet_files
+            from tic_desktop.agency.service import import_files
 
             files = collect_sheet_files(paths)
             with ctx.worker_workspace() as (ws, batch):
-                return import_sheets(ws, batch, ctx.identity, files,
-                                     progress=lambda done, total: progress.changed.emit(done, total),
-                                     cancelled=cancel.is_set)
+                return import_files(ws, batch, ctx.identity, files,
+                                    progress=lambda done, total: progress.changed.emit(done, total),
+                                    cancelled=cancel.is_set)
 
         run_in_background(work, lambda out: self._on_imported(out, ctx), self._on_failed, owner=self)
         return True
