@@ -70,7 +70,8 @@ def test_progress_of_an_empty_report_still_ends_at_its_total(tmp_path: Path) -> 
 def test_results_csv_columns_order_and_exact_decimals(out: dict[str, Any]) -> None:
     rows = _read_csv(out["folder"] / "results.csv")
     assert list(rows[0]) == ["proposal_id", "center_name", "form_id", "valid_sheets", "final_score", "rank", "tie",
-                             "conclusion", "conclusion_label", "outcome", "award", "flags", "center_type", "policy"]
+                             "conclusion", "conclusion_label", "outcome", "award", "flags", "center_type", "policy",
+                             "conclusion_reasons"]
     report = out["report"]
     assert len(rows) == len(report.consolidation.results) == 10
     # sorted by form (batch order) then rank

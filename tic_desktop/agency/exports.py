@@ -3,9 +3,11 @@ signed by the agency (PAdES) when a document signer is given, and panel_opinions
 
 - results.csv: one row per proposal × form, sorted by form (batch order), center type, then rank:
   proposal_id, center_name, form_id, valid_sheets, final_score, rank, tie, conclusion,
-  conclusion_label, outcome, award, flags, center_type, policy. `rank` is within the cohort (form and center
-  type); `policy` is `pass`, `n/a` (the subsidy limits do not apply to the center type) or the
-  failed check codes separated by `;`.
+  conclusion_label, outcome, award, flags, center_type, policy, conclusion_reasons. `rank` is within the
+  cohort (form and center type); `policy` is `pass`, `n/a` (the subsidy limits do not apply to the center
+  type) or the failed check codes separated by `;`; `conclusion_reasons`: per expert whose conclusion
+  differs from the band of their total (flag `conclusion.differs_from_band:<expert_id>`) the sentence
+  naming both and the expert's reason, joined by `；` (empty when none differs).
 - scores.csv: every score, so that each final score can be recomputed by hand from this file
   alone. Per expert, proposal and form one row per criterion (score, or NA when the criterion did
   not apply to the expert; `max` = the criterion's maximum) and then one row with
@@ -53,7 +55,8 @@ from tic_desktop.storage.atomic import atomic_write
 Progress = Callable[[int, int], None]
 
 RESULTS_COLUMNS = ("proposal_id", "center_name", "form_id", "valid_sheets", "final_score", "rank", "tie",
-                   "conclusion", "conclusion_label", "outcome", "award", "flags", "center_type", "policy")
+                   "conclusion", "conclusion_label", "outcome", "award", "flags", "center_type", "policy",
+                   "conclusion_reasons")
 SCORES_COLUMNS = ("expert_id", "expert_name", "proposal_id", "form_id", "criterion_id", "score", "max",
                   "raw_total", "total", "dropped", "method")
 TOTAL = "total"
@@ -99,6 +102,12 @@ def _csv_check(expected: bytes) -> Callable[[Path], None]:
     return verify
 
 
+def band_reasons(r: ProposalResult, lang: str = "zh") -> str:
+    """The experts whose conclusion differs from the band of their own total, each with their reason."""
+    return "；".join(f.zh if lang.startswith("zh") else f.en for f in r.flags
+                     if f.code == "conclusion.differs_from_band")
+
+
 def results_rows(report: ReportData) -> list[list[str]]:
     rows = []
     for r in ordered_results(report):
@@ -107,7 +116,7 @@ def results_rows(report: ReportData) -> list[list[str]]:
             "" if r.rank is None else str(r.rank), "true" if r.tie else "false", r.conclusion or "",
             r.conclusion_label.zh if r.conclusion_label else "", r.outcome.zh if r.outcome else "", dec(r.award),
             ";".join(f.code if f.subject is None else f"{f.code}:{f.subject}" for f in r.flags),
-            r.center_type, r.policy.code,
+            r.center_type, r.policy.code, band_reasons(r, "zh"),
         ])
     return rows
 
