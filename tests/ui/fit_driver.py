@@ -141,6 +141,53 @@ def scoring_room(window: Any) -> list[str]:
     return problems
 
 
+def scoring_narrowest(window: Any, out: Path, prefix: str) -> list[str]:
+    """The scoring panel at the narrowest width the splitter allows (issue 17 finding 2): no sideways
+    scroll (the 否 radio, 小计 and 不适用 in view, Tab never slides the content), no label, button or
+    input below its minimumSizeHint, criterion labels not wrapping a character or two a line, and an
+    error message (“以 0.5 为步长”) shown whole."""
+    from tests.e2e.flow import type_score
+
+    splitter = window.ui.splitter
+    before = splitter.sizes()
+    splitter.setSizes([0, sum(before), 0])  # each panel clamps to its minimum; the document takes the rest
+    QTest.qWait(50)
+    problems = []
+    for index in range(window.ui.formTabs.count()):
+        window.ui.formTabs.setCurrentIndex(index)
+        QTest.qWait(50)
+        form = window.current_form()
+        row = form.criterion_row(window._shown_forms[index].criteria[0].id)  # noqa: SLF001
+        type_score(row.score_edit, "7.3")  # off the step: the row shows its message
+        QTest.qWait(50)
+        scroll = form._scroll  # noqa: SLF001 - the form's own scroll area
+        if scroll.horizontalScrollBar().isVisible() or scroll.widget().width() > scroll.viewport().width() + 1:
+            problems.append(f"form {index}: content {scroll.widget().width()} wider than its panel "
+                            f"{scroll.viewport().width()} at the narrowest splitter position")
+        for widget in scroll.widget().findChildren(QWidget):
+            if not isinstance(widget, CHECKED) or not widget.isVisibleTo(form):
+                continue
+            clipped = _clipped(widget)
+            if clipped:
+                problems.append(f"form {index}: {clipped}")
+            rich = isinstance(widget, QLabel) and widget.textFormat() == Qt.TextFormat.RichText
+            if isinstance(widget, QLabel) and widget.wordWrap() and widget.text() and not rich:
+                metrics = widget.fontMetrics()
+                need = min(metrics.horizontalAdvance(widget.text()), metrics.horizontalAdvance("一二三四五六"))
+                if widget.contentsRect().width() < need:
+                    problems.append(f"form {index}: {_name(widget)} only {widget.width()} px wide (wraps a few "
+                                    "characters a line)")
+        if not row.note.isVisible():
+            problems.append(f"form {index}: no message for a score off the step")
+        if prefix and index == 0:
+            window.grab().save(str(out / f"{prefix}-expert-scoring-narrow.png"), "PNG", 0)
+        type_score(row.score_edit, "")
+    window.ui.formTabs.setCurrentIndex(0)
+    splitter.setSizes(before)
+    QTest.qWait(50)
+    return problems
+
+
 def splitter_stays(window: Any) -> list[str]:
     """Panel widths stay where they are while scoring and across proposals (issue 17 finding 3)."""
     from tests.e2e.flow import type_score
@@ -177,6 +224,7 @@ def expert_screens(app: Any, out: Path, prefix: str) -> None:
     check("expert-review", window, out, prefix)
     REPORT["expert-scoring-room"] = scoring_room(window)
     REPORT["expert-splitter"] = splitter_stays(window)
+    REPORT["expert-scoring-narrow"] = scoring_narrowest(window, out, prefix)
     for _ in range(4):
         window.viewer._on_zoom_in()  # noqa: SLF001 - the toolbar button's slot
     QTest.qWait(100)

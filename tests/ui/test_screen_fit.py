@@ -61,7 +61,7 @@ def test_every_screen_fits(size: str, tmp_path: Path) -> None:
     assert [abs(a - b) <= 1 for a, b in zip(report["screen"][2:], expected, strict=True)] == [True, True]
     walked = set(report["problems"])
     assert {"expert-start", "expert-review", "expert-sign", "expert-guide", "expert-pledge", "agency-0",
-            "agency-wizard-3", "expert-splitter"} <= walked
+            "agency-wizard-3", "expert-splitter", "expert-scoring-narrow"} <= walked
     bad = {name: problems for name, problems in report["problems"].items() if problems}
     assert bad == {}, json.dumps(bad, ensure_ascii=False, indent=1)
     target = os.environ.get("TIC_SCREENSHOT_DIR")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -264,6 +264,7 @@ class ScoringForm(QWidget):
             for row, veto in enumerate(form.vetoes):
                 label = QLabel(veto.label.get(lang), box)
                 label.setWordWrap(True)
+                label.setMinimumWidth(label.fontMetrics().horizontalAdvance("申报材料不完整，或证明"))
                 yes = QRadioButton(self.tr("是"), box)
                 no = QRadioButton(self.tr("否"), box)
                 yes.setAccessibleName(self.tr("{question}：是").format(question=veto.label.get(lang)))
@@ -390,6 +391,16 @@ class ScoringForm(QWidget):
         content.setUpdatesEnabled(True)
         self._content = content
         self._levels_toggle.setChecked(False)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """At least as wide as the rows need (label, score, band, 不适用, the 否 radio) beside the
+        vertical scroll bar: the splitter then never squeezes the form into a sideways scroll."""
+        hint = super().minimumSizeHint()
+        if self._content is None or self._content.layout() is None:
+            return hint
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        need = self._content.layout().minimumSize().width() + bar + 2 * self._scroll.frameWidth()
+        return QSize(max(hint.width(), need), hint.height())
 
     # -- API ---------------------------------------------------------------------------------
     def set_form(self, form: FormTemplate, answers: FormAnswers, role: str | None,

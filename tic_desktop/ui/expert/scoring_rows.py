@@ -77,6 +77,8 @@ class CriterionRow(QWidget):
         self.label = QLabel(self.tr("{id}  {label}").format(id=c.id, label=label_text), self)
         self.label.setWordWrap(True)
         self.label.setObjectName("criterionLabel")
+        # never one or two characters a line: the panel's minimum width keeps room for a short phrase
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("1.1  必要性与可行"))
         self.max_label = QLabel(self.tr("满分 {max}").format(max=format_points(c.max)), self)
         self.max_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.max_label.setObjectName("criterionMax")
