@@ -158,6 +158,7 @@ def scoring_narrowest(window: Any, out: Path, prefix: str) -> list[str]:
         QTest.qWait(50)
         form = window.current_form()
         row = form.criterion_row(window._shown_forms[index].criteria[0].id)  # noqa: SLF001
+        old = row.score_edit.text()
         type_score(row.score_edit, "7.3")  # off the step: the row shows its message
         QTest.qWait(50)
         scroll = form._scroll  # noqa: SLF001 - the form's own scroll area
@@ -181,11 +182,29 @@ def scoring_narrowest(window: Any, out: Path, prefix: str) -> list[str]:
             problems.append(f"form {index}: no message for a score off the step")
         if prefix and index == 0:
             window.grab().save(str(out / f"{prefix}-expert-scoring-narrow.png"), "PNG", 0)
-        type_score(row.score_edit, "")
+        row.score_edit.setFocus()
+        row.score_edit.selectAll()
+        QTest.keyClick(row.score_edit, Qt.Key.Key_Delete)  # typing clears the message
+        type_score(row.score_edit, old)
     window.ui.formTabs.setCurrentIndex(0)
     splitter.setSizes(before)
     QTest.qWait(50)
     return problems
+
+
+def page_shown(viewer: Any) -> list[str]:
+    """The document pane shows some of the page, not a blank area (issue 17 finding 6: after zooming
+    in at 125% the pane showed the cover page's empty top-left margin)."""
+    from PySide6.QtGui import QImage
+
+    image = viewer._view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)  # noqa: SLF001
+    dark = sum(1 for y in range(0, image.height(), 2) for x in range(0, image.width(), 2)
+               if image.pixelColor(x, y).value() < 128)
+    sampled = ((image.height() + 1) // 2) * ((image.width() + 1) // 2)
+    if dark < sampled * 0.002:
+        return [f"the document pane shows a blank area at {round(viewer.zoom_factor() * 100)}% "
+                f"(page {viewer.current_page() + 1}, {dark} dark pixels of {sampled})"]
+    return []
 
 
 def splitter_stays(window: Any) -> list[str]:
@@ -229,6 +248,7 @@ def expert_screens(app: Any, out: Path, prefix: str) -> None:
         window.viewer._on_zoom_in()  # noqa: SLF001 - the toolbar button's slot
     QTest.qWait(100)
     check("expert-review-zoomed", window, out, prefix)
+    REPORT["expert-review-zoomed"] += page_shown(window.viewer)
     window.ui.centerTabs.setCurrentIndex(1)
     check("expert-budget", window, out, prefix)
     window.ui.centerTabs.setCurrentIndex(2)

@@ -188,3 +188,48 @@ def test_side_bar_can_be_hidden(viewer: DocumentViewer, qtbot, pdf_bytes: bytes)
     assert not viewer._side.isVisible() and not viewer.side_visible()
     viewer.set_side_visible(True)
     assert viewer._side.isVisible()
+
+
+def _cover_pdf() -> bytes:
+    """A cover page as in the demo proposals: an empty top half, the title centred below the middle."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from tests.ui.conftest import FONT_NAME, _register_font
+
+    _register_font()
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    c.setFont(FONT_NAME, 28)
+    c.drawCentredString(A4[0] / 2, A4[1] * 0.55, "天津市人工智能技术创新中心建设方案")
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def _dark_share(viewer: DocumentViewer) -> float:
+    from PySide6.QtGui import QImage
+
+    image = viewer._view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    dark = sum(1 for y in range(0, image.height(), 2) for x in range(0, image.width(), 2)
+               if image.pixelColor(x, y).value() < 128)
+    return dark / (((image.height() + 1) // 2) * ((image.width() + 1) // 2))
+
+
+def test_zooming_in_keeps_the_middle_of_the_view_not_a_blank_margin(viewer: DocumentViewer, qtbot) -> None:
+    """Issue 17 finding 6: zooming in on a cover page showed its empty top-left corner (a blank page);
+    the point in the middle of the view stays in view, horizontally centred."""
+    viewer.resize(560, 520)
+    viewer.set_side_visible(False)
+    viewer.set_documents([(PATH, "建设方案", _cover_pdf())])
+    qtbot.wait(50)
+    viewer._view.verticalScrollBar().setValue(viewer._view.verticalScrollBar().maximum() // 3)
+    qtbot.wait(50)
+    assert _dark_share(viewer) > 0.002  # the title is in view before zooming
+    for _ in range(4):
+        qtbot.mouseClick(viewer._zoom_in, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _dark_share(viewer) > 0.002, timeout=3000)
+    bar = viewer._view.horizontalScrollBar()
+    assert bar.maximum() > 0 and abs(bar.value() - bar.maximum() / 2) <= bar.maximum() * 0.1

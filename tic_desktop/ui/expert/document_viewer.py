@@ -48,6 +48,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 _ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 _THUMB_WIDTH = 110
+_ANCHOR = 0.4
+"""The line (a fraction of the view's height) whose page QPdfView reports as the current page."""
 
 
 class _ThumbnailModel(QAbstractListModel):
@@ -481,17 +483,29 @@ class DocumentViewer(QWidget):
         self._keeping_page(lambda: self._view.setZoomMode(QPdfView.ZoomMode.FitInView))
 
     def _keeping_page(self, change: Any) -> None:
-        """Change the zoom and stay on the page the expert was reading (QPdfView keeps the scroll
-        position in pixels, which after a zoom is another page)."""
+        """Change the zoom and keep the place being read: the point of the page on the line 40% down
+        the view (where QPdfView takes the current page from) and the horizontal middle stay where they
+        were. (QPdfView keeps the scroll position in pixels: after a zoom that is another page, and
+        zooming the left edge a blank margin — issue 17 finding 6.)"""
         page = self.current_page()
+        if page < 0:
+            change()
+            return
+        view = self._view.viewport()
+        vbar, hbar = self._view.verticalScrollBar(), self._view.horizontalScrollBar()
+        anchor_y, anchor_x = round(view.height() * _ANCHOR), view.width() / 2
+        top, height = self._page_span(page)
+        within = min(max((vbar.value() + anchor_y - top) / (height or 1.0), 0.0), 1.0)
+        across = (hbar.value() + anchor_x) / ((hbar.maximum() + view.width()) or 1)
         change()
-        if page >= 0:
-            self._view.verticalScrollBar().setValue(self._page_top(page))
+        top, height = self._page_span(page)
+        vbar.setValue(round(top + within * height - anchor_y))
+        hbar.setValue(round(across * (hbar.maximum() + view.width()) - anchor_x))
 
-    def _page_top(self, page: int) -> int:
-        """The scroll position of the top of `page` in the multi-page layout at the current zoom: the
-        pages are stacked with `pageSpacing` between them and `documentMargins` around; their heights
-        are proportional to their point sizes whatever the zoom mode."""
+    def _page_span(self, page: int) -> tuple[float, float]:
+        """The scroll position of the top of `page` and its height in the multi-page layout at the
+        current zoom: the pages are stacked with `pageSpacing` between them and `documentMargins`
+        around; their heights are proportional to their point sizes whatever the zoom mode."""
         assert self._current is not None
         document = self._current.document
         heights = [document.pagePointSize(p).height() for p in range(self.page_count())]
@@ -501,7 +515,7 @@ class DocumentViewer(QWidget):
         content = bar.maximum() + self._view.viewport().height()
         fixed = margins.top() + margins.bottom() + spacing * (len(heights) - 1)
         scale = (content - fixed) / (sum(heights) or 1.0)
-        return round(margins.top() + sum(h * scale + spacing for h in heights[:page]))
+        return margins.top() + sum(h * scale + spacing for h in heights[:page]), heights[page] * scale
 
     def _on_zoom_changed(self, *_args: object) -> None:
         mode = self._view.zoomMode()
