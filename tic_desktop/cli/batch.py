@@ -60,6 +60,10 @@ def add_commands(sub: Any, lang: str) -> None:
     protect.add_argument("--no-passphrase", action="store_true",
                          help=t("不设口令（不推荐：任何拿到文件夹的人都能签名和解密评分表）",
                                 "no passphrase (not recommended: whoever gets the folder can sign and read the sheets)"))
+    create.add_argument("--agency-name", metavar="NAME", default="",
+                        help=t("机构名称：写入签署 PDF 用的文件签名证书（缺省时取本机设置的机构名称）",
+                               "the agency's name, written into the certificate that signs its PDFs (default: the "
+                               "name set on this computer)"))
 
     batch = sub.add_parser("batch", lang=lang, help=t("生成或查看评审批次", "build or inspect a batch"),
                            description=t("评审批次（.ticbatch）。", "Review batches (.ticbatch)."))
@@ -141,14 +145,20 @@ def cmd_keys_create(args: argparse.Namespace, lang: str) -> int:
         if not strength.ok:
             raise CliError(tr(lang, "错误：口令不够强：", "error: the passphrase is too weak: ")
                            + message(strength.code or "", lang) + f" [{strength.code}]")
-    keys = create_agency_keys(args.agency_dir, passphrase=passphrase)
+    from tic_desktop.agency.keys import agency_name
+    from tic_desktop.formats.docsign import certificate_fingerprint
+
+    name = args.agency_name.strip() or agency_name(Path(args.agency_dir).parent)
+    keys = create_agency_keys(args.agency_dir, passphrase=passphrase, agency_name=name)
     if passphrase is None:
         warn_plain_keys(lang, demo=False, what=str(args.agency_dir))
     print(tr(lang, f"已在 {args.agency_dir} 生成机构密钥。", f"Agency keys created in {args.agency_dir}."))
     print(tr(lang, f"机构密钥指纹：{keys.fingerprint}", f"Agency key fingerprint: {keys.fingerprint}"))
     print(tr(lang, f"评分表加密公钥：{keys.age_recipient}", f"Score sheet encryption key: {keys.age_recipient}"))
-    print(tr(lang, "请把指纹印在专家邀请函上，并将此文件夹离线备份；丢失后将无法解密专家的评分表。",
-             "Print the fingerprint in the invitation letter and back this folder up offline; without it the "
+    cert = certificate_fingerprint(args.agency_dir)
+    print(tr(lang, f"文件签名证书 SHA-256 指纹：{cert}", f"Document-signing certificate SHA-256 fingerprint: {cert}"))
+    print(tr(lang, "请把两个指纹印在专家邀请函上，并将此文件夹离线备份；丢失后将无法解密专家的评分表。",
+             "Print both fingerprints in the invitation letter and back this folder up offline; without it the "
              "experts' score sheets cannot be decrypted."))
     return 0
 

@@ -12,8 +12,9 @@ on the report's cover.
 Every step is the agency service's (`agency.service`, the same functions the app's pages call, so
 the report is the app's): the files go through the one import pipeline on an agency workspace in a
 temporary folder that is removed afterwards; nothing is written outside OUT_DIR but the OS temp
-folder. OUT_DIR receives consolidated.pdf, results.xlsx, results.csv and scores.csv
-(`agency.service.write_exports`); with --archive also the signed archive of the run (cli.archive).
+folder. OUT_DIR receives consolidated.pdf (signed by the agency, PAdES: cli.docsign), results.xlsx,
+results.csv, scores.csv and panel_opinions.docx (`agency.service.write_exports`); with --archive also
+the signed archive of the run (cli.archive).
 Exit 0 when every file was accepted (a duplicate of an accepted file
 or an older revision of an expert whose newer one is given is accepted too); otherwise the
 accepted sheets are still consolidated, each refused file is named with the reason on stderr (one
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tic_desktop.cli.common import CliError, add_key_passphrase_option, load_identity, read_passphrase, tr
+from tic_desktop.cli.docsign import document_signer, signed_line
 from tic_desktop.cli.trust import add_key_argument, demo_note, first_use_line, own_fingerprint
 from tic_desktop.core.errors import Rejected
 
@@ -45,12 +47,15 @@ def add_commands(sub: Any, lang: str) -> None:
         help=t("导入核验专家评分表并汇总，生成汇总报告", "import and verify score sheets, consolidate, write the report"),
         description=t(
             "用机构私钥解密并完整核验每个评分表文件（签名、专家密钥、版本），汇总有效评分表，在 OUT_DIR 中生成"
-            " consolidated.pdf（汇总报告）、results.xlsx、results.csv（每个项目一行）和 scores.csv（每个分数一行）。"
+            " consolidated.pdf（汇总报告，由机构文件签名证书签名，PAdES）、results.xlsx、results.csv（每个项目一行）、"
+            "scores.csv（每个分数一行）和 panel_opinions.docx（专家组意见，可编辑）。"
             "全部文件有效时退出码为 0；否则仍汇总有效的评分表，在标准错误和报告中逐个列出未采用的文件及原因，退出码为 1。"
             "专家密钥须事先登记：用 --allowed-signers 指定可信签名者文件，或用 --trust-first-use 信任每位专家首次出现的密钥。",
             "Decrypt with the agency key and fully verify every score sheet file (signatures, the experts' keys, "
-            "revisions), consolidate the valid sheets and write consolidated.pdf, results.xlsx, results.csv (one row "
-            "per proposal) and scores.csv (one row per score) to OUT_DIR. Exit 0 when every file is accepted; "
+            "revisions), consolidate the valid sheets and write consolidated.pdf (signed with the agency's "
+            "document-signing certificate, PAdES), results.xlsx, results.csv (one row per proposal), scores.csv (one "
+            "row per score) and panel_opinions.docx (the panel opinions, editable) to OUT_DIR. Exit 0 when every file "
+            "is accepted; "
             "otherwise the valid sheets are still consolidated, each file not used is named with the reason on "
             "stderr and in the report, and the exit status is 1. The experts' keys must be known: give an "
             "allowed_signers file with --allowed-signers, or trust each expert's first key with --trust-first-use.",
@@ -150,7 +155,8 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
             outcomes = svc.import_files(ws, batch, identity, args.sheets, trust_first_use=args.trust_first_use)
             bad = report_outcomes(ws, info.batch_id, outcomes, lang)
             report = svc.build_report(ws, batch)
-            written = svc.write_exports(args.output, report)
+            signer = document_signer(args, lang, report.agency_name)
+            written = svc.write_exports(args.output, report, signer=signer)
             if args.archive is not None:
                 from tic_desktop.cli.archive import write_consolidation_archive
 
@@ -158,6 +164,8 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
     counted = len(report.signers)
     for path in written:
         print(t(f"已生成：{path}", f"written: {path}"))
+    if signer is not None:
+        print(signed_line(lang, signer))
     print(t(f"有效评分表 {counted} 份（专家 {counted}/{info.experts} 位），未采用的文件 {bad} 个。",
             f"{counted} sheets counted ({counted} of {info.experts} experts), {bad} file(s) not used."))
     return 1 if bad else 0

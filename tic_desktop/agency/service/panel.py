@@ -130,12 +130,14 @@ def build_report(ws: AgencyWorkspace, batch: OpenedBatch, generated_at: str | No
     )
 
 
-def write_exports(out_dir: Path, report: ReportData, progress: Progress | None = None) -> list[Path]:
-    """consolidated.pdf, results.xlsx, results.csv and scores.csv in `out_dir` (atomic, verified)."""
+def write_exports(out_dir: Path, report: ReportData, progress: Progress | None = None, *,
+                  signer: Any = None) -> list[Path]:
+    """consolidated.pdf, results.xlsx, results.csv, scores.csv and panel_opinions.docx in `out_dir`
+    (atomic, verified); `signer` (`formats.docsign.DocumentSigner`): consolidated.pdf signed (PAdES)."""
     from tic_desktop.agency.exports import write_all  # noqa: PLC0415 - reportlab only when writing
 
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    return list(write_all(Path(out_dir), report, progress=progress))
+    return list(write_all(Path(out_dir), report, progress=progress, signer=signer))
 
 
 def report_for(ws: AgencyWorkspace, batch_id: str, identity: str, **kw: Any) -> ReportData:
