@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.round_world import panelled
+from tic_desktop.agency.exports import FILE_NAMES
 from tic_desktop.demo import build_demo_source
 from tic_desktop.formats.batch import read_batch
 
@@ -77,8 +78,7 @@ def test_one_split_source_simulated_per_panel_consolidates_as_one_round(made: di
     assert list(rows[0])[:len(ROUND_COLUMNS)] == ROUND_COLUMNS
     assert len(rows) == 6 and {row["batch_id"] for row in rows} == set(made["ids"])
     for batch_id in made["ids"]:
-        assert sorted(p.name for p in (out / batch_id).iterdir()) == [
-            "consolidated.pdf", "results.csv", "results.xlsx", "scores.csv"]
+        assert sorted(p.name for p in (out / batch_id).iterdir()) == sorted(FILE_NAMES)  # as `consolidate`
         panel = {row["proposal_id"]: row for row in _csv(out / batch_id / "results.csv")}
         for row in rows:
             if row["batch_id"] == batch_id:
@@ -97,6 +97,8 @@ def test_one_split_source_simulated_per_panel_consolidates_as_one_round(made: di
                    for x in cohort)
         assert all(x["normalised_score"] and x["normalised_rank"] for x in cohort)
     assert "有效评分表" in r.stdout and "已生成" in r.stdout
+    for name in ("round.pdf", "round.xlsx", "publication.pdf", "publication.xlsx"):
+        assert (out / name).stat().st_size > 100, name
 
 
 def test_a_sheet_of_another_batch_is_named_and_the_rest_consolidated(made: dict[str, Any], tmp_path: Path) -> None:

@@ -144,6 +144,7 @@ def test_the_round_on_the_service_ranks_both_panels_and_writes_round_csv(world: 
         assert "round.csv" in names
         for b in world.batch_ids:
             assert {f"{b}/results.csv", f"{b}/scores.csv", f"{b}/results.xlsx", f"{b}/consolidated.pdf"} <= names
+        assert {"round.pdf", "round.xlsx", "publication.pdf", "publication.xlsx"} <= names
         text = (tmp_path / "out" / "round.csv").read_bytes().decode("utf-8-sig")
         table = list(csv.DictReader(io.StringIO(text)))
         assert tuple(table[0]) == ROUND_COLUMNS and len(table) == 6
