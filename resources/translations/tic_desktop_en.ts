@@ -321,6 +321,51 @@ Replace the keys?</translation>
     </message>
 </context>
 <context>
+    <name>ArchiveExport</name>
+    <message>
+        <source>归档中 %p%</source>
+        <translation>Archiving %p%</translation>
+    </message>
+    <message>
+        <source>导出归档包…</source>
+        <translation>Export archive…</translation>
+    </message>
+    <message>
+        <source>把本批次的批次文件、全部评分表版本、导入和审计日志、决定、专家组意见和报告写成一个由机构密钥签名的归档包（.ticarchive）</source>
+        <translation>Write the batch file, every sheet revision, the import and audit logs, the decisions, the panel opinions and the reports of this batch into one archive signed with the agency key (.ticarchive)</translation>
+    </message>
+    <message>
+        <source>导出归档包失败</source>
+        <translation>Archive export failed</translation>
+    </message>
+    <message>
+        <source>导出归档包</source>
+        <translation>Export archive</translation>
+    </message>
+    <message>
+        <source>归档包 (*.ticarchive)</source>
+        <translation>Archive (*.ticarchive)</translation>
+    </message>
+    <message>
+        <source>归档包已导出</source>
+        <translation>Archive exported</translation>
+    </message>
+    <message>
+        <source>已写入并核验归档包：%1（%2 个文件）</source>
+        <translation>Archive written and verified: %1 (%2 files)</translation>
+    </message>
+    <message>
+        <source>签名密钥指纹：%1
+核验：tic-desktop archive verify %2 --expect-fingerprint %1</source>
+        <translation>Signing key fingerprint: %1
+Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translation>
+    </message>
+    <message>
+        <source>打开文件夹</source>
+        <translation>Open folder</translation>
+    </message>
+</context>
+<context>
     <name>BatchWizard</name>
     <message>
         <source>本步内容</source>

@@ -253,6 +253,21 @@ class AgencyWindow(QMainWindow):
             self._unlocked = (text, secret.encode("utf-8"))
             return text
 
+    def signing_keys(self) -> Any:
+        """The agency's keys with the signing key (`formats.keys.AgencyKeys`, to sign an archive), or None
+        when there are no keys or the passphrase was not given. Sealed keys use the passphrase given this
+        session, else ask for it once (as `identity()` does)."""
+        from tic_desktop.formats import keys as fkeys  # noqa: PLC0415
+
+        try:
+            sealed = fkeys.is_sealed((self.keys_dir / fkeys.AGE_IDENTITY_FILE).read_bytes())
+        except OSError:
+            return None
+        if sealed and self._unlocked is None and self.unlock() is None:
+            return None
+        secret = self._unlocked[1] if sealed and self._unlocked is not None else None
+        return fkeys.load_agency_keys(self.keys_dir, passphrase=secret)
+
     def remember_unlock(self, identity: str, passphrase: bytes) -> None:
         """The keys page or the batch wizard opened the keys with `passphrase`: do not ask again."""
         self._unlocked = (identity, passphrase)

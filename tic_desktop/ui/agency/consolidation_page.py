@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from tic_desktop.core.cohort import has_awards
 from tic_desktop.core.consolidation import Consolidation, ProposalResult, VetoDecision
 from tic_desktop.ui.agency.agency_context import AgencyContext
+from tic_desktop.ui.agency.archive_export import ArchiveExport
 from tic_desktop.ui.agency.charts import Bar, RankingChart
 from tic_desktop.ui.agency.proposal_detail import DROPPED_MARK, ProposalDetail
 from tic_desktop.ui.agency.result_texts import (
@@ -95,6 +96,8 @@ class ConsolidationPage(QWidget):
         bar.addStretch(1)
         self.export = ResultsExport()
         bar.addWidget(self.export)
+        self.archive = ArchiveExport()
+        bar.addWidget(self.archive)
         layout.addLayout(bar)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -150,6 +153,7 @@ class ConsolidationPage(QWidget):
     def set_context(self, ctx: AgencyContext | None) -> None:
         self.ctx = ctx
         self.export.set_context(ctx)
+        self.archive.set_context(ctx)
         self.consolidation = None
         self.formCombo.blockSignals(True)
         self.formCombo.clear()

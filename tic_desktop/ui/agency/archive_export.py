@@ -1,0 +1,158 @@
+"""导出归档包…: the archive (归档包, agency.archive) of the batch open in the agency window.
+
+Choose the file (`<batch_id>.ticarchive` proposed); the agency signing key is taken from the window
+(`AgencyWindow.signing_keys()`: the passphrase given this session, else asked once); a worker writes
+the reports of the batch as stored now into a temporary folder (agency.service), then the signed
+archive — read back and verified before it replaces the file —, with a progress bar; the result names
+the file and the signing key's fingerprint, with 打开文件夹. Errors are the registered sentences in
+the user's language. Hooks `ask_file`, `get_keys`, `show_done`, `show_message(title, text, error,
+details)` can be replaced (tests).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QWidget
+
+from tic_desktop.ui.agency.agency_context import AgencyContext
+from tic_desktop.ui.common.background import run_in_background
+
+
+class _Progress(QObject):
+    changed = Signal(int, int)
+
+
+def write_batch_archive(ctx: AgencyContext, out: Path, keys: Any, progress: Any = None) -> Any:
+    """In a worker: the batch's reports as stored now, then its archive (agency.archive.Written)."""
+    from tic_desktop.agency.archive import ArchiveSource, write_archive  # noqa: PLC0415
+    from tic_desktop.agency.service import build_report, write_exports  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="tic-archive-") as tmp, ctx.worker_workspace() as (ws, batch):
+        write_exports(Path(tmp), build_report(ws, batch))
+        return write_archive(out, ArchiveSource(ws, ctx.batch_id, Path(tmp)), keys, progress=progress)
+
+
+class ArchiveExport(QWidget):
+    exported = Signal(Path)
+    """Emitted with the archive written."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx: AgencyContext | None = None
+        self.ask_file = self._ask_file
+        self.get_keys = self._get_keys
+        self.show_done = self._show_done
+        self.show_message = self._show_message
+        self.written: Path | None = None
+        self._busy = False
+        self._progress = _Progress(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.progressBar = QProgressBar()
+        self.progressBar.setMaximumWidth(160)
+        self.progressBar.setFormat(self.tr("归档中 %p%"))
+        self.progressBar.hide()
+        self.archiveButton = QPushButton(self.tr("导出归档包…"))
+        self.archiveButton.setToolTip(self.tr(
+            "把本批次的批次文件、全部评分表版本、导入和审计日志、决定、专家组意见和报告写成一个由机构密钥签名的归档包（.ticarchive）"))
+        self.archiveButton.setEnabled(False)
+        layout.addWidget(self.progressBar)
+        layout.addWidget(self.archiveButton)
+        self.archiveButton.clicked.connect(self._on_click)
+        self._progress.changed.connect(self._on_progress)
+
+    def set_context(self, ctx: AgencyContext | None) -> None:
+        self.ctx = ctx
+        self.archiveButton.setEnabled(ctx is not None and not self._busy)
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def export_to(self, out: Path) -> bool:
+        """Write the archive to `out` in the background; False when there is nothing to do (no batch,
+        busy, or no signing key given)."""
+        if self.ctx is None or self._busy:
+            return False
+        try:
+            keys = self.get_keys()
+        except Exception as exc:  # noqa: BLE001 - a key file that cannot be read: said in words
+            self._on_failed(exc)
+            return False
+        if keys is None:
+            return False
+        ctx, progress = self.ctx, self._progress
+        self._busy = True
+        self.archiveButton.setEnabled(False)
+        self.progressBar.setRange(0, 0)
+        self.progressBar.show()
+
+        def work() -> Any:
+            return write_batch_archive(ctx, Path(out), keys,
+                                       progress=lambda done, total: progress.changed.emit(done, total))
+
+        run_in_background(work, self._on_written, self._on_failed, owner=self)
+        return True
+
+    def _on_click(self) -> None:
+        path = self.ask_file()
+        if path is not None:
+            self.export_to(path)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progressBar.setRange(0, max(total, 1))
+        self.progressBar.setValue(done)
+
+    def _finish(self) -> None:
+        self._busy = False
+        self.progressBar.hide()
+        self.archiveButton.setEnabled(self.ctx is not None)
+
+    def _on_written(self, written: Any) -> None:
+        self._finish()
+        self.written = Path(written.path)
+        self.exported.emit(self.written)
+        self.show_done(self.written, written.manifest["agency"]["fingerprint"], len(written.manifest["members"]))
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._finish()
+        text = self.ctx.error_text(exc) if self.ctx else str(exc)
+        details = self.ctx.error_details(exc) if self.ctx else ""
+        self.show_message(self.tr("导出归档包失败"), text, True, details)
+
+    def _get_keys(self) -> Any:
+        window = self.window()
+        keys = getattr(window, "signing_keys", None)
+        return keys() if callable(keys) else None
+
+    def _ask_file(self) -> Path | None:
+        name = f"{self.ctx.batch_id}.ticarchive" if self.ctx is not None else "archive.ticarchive"
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("导出归档包"), str(Path.home() / name),
+                                                    self.tr("归档包 (*.ticarchive)"))
+        if not path:
+            return None
+        return Path(path) if path.endswith(".ticarchive") else Path(path + ".ticarchive")
+
+    def _show_done(self, path: Path, fingerprint: str, members: int) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("归档包已导出"))
+        box.setText(self.tr("已写入并核验归档包：%1（%2 个文件）").replace("%1", path.name).replace("%2", str(members)))
+        box.setInformativeText(self.tr("签名密钥指纹：%1\n核验：tic-desktop archive verify %2 --expect-fingerprint %1")
+                               .replace("%1", fingerprint).replace("%2", path.name))
+        open_button = box.addButton(self.tr("打开文件夹"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is open_button:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+    def _show_message(self, title: str, text: str, error: bool, details: str = "") -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, self)
+        if details:
+            box.setDetailedText(details)
+        box.exec()
