@@ -273,3 +273,26 @@ def test_migration_from_v4_adds_the_scan_tables(tmp_path: Path) -> None:
         assert [b.batch_id for b in w.batches()] == ["B1"]
         assert scan_store.scans(w, "B1") == []
         assert w._rows("PRAGMA user_version")[0]["user_version"] == schema.AGENCY_SCHEMA_VERSION
+
+
+def test_the_consolidated_report_ends_with_the_scan_checklist(ws: Any, paper: dict[tuple[str, str], list[Any]],
+                                                              tmp_path: Path) -> None:
+    import dataclasses
+    import shutil
+    import subprocess
+
+    from tests.unit.report_factory import build
+    from tic_desktop.reports.consolidated_pdf import render_consolidated_pdf
+
+    pages = list(paper[("E04", "TJ-AI-01")])
+    pages[0] = cover_code(pages[0])
+    scan_store.add_scan(ws, BID, scan_store.decode_scan(save_pdf(pages, tmp_path / "a.pdf")))
+    section = scan_store.report_section(ws, BID, {"E04": "吴秀兰"})
+    assert section is not None and section.scans == 1 and len(section.thumbnails) == 1
+    report = dataclasses.replace(build(2, 5).report, scans=section)
+    pdf = tmp_path / "consolidated.pdf"
+    pdf.write_bytes(render_consolidated_pdf(report))
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True).stdout
+        tail = text[text.index("纸质评分表核对"):]
+        assert "E04 吴秀兰" in tail and "无法识别" in tail and "缺纸件" in tail

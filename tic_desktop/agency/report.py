@@ -89,6 +89,9 @@ class ReportData:
         return presiding(self.meeting, chair, conflicted)
     signers: tuple[SignerKey, ...] = ()
     """Each counted expert's signing key (printed on the cover; first-use keys listed apart)."""
+    scans: Any = None
+    """The scanned paper checked against the sheets (`reports.scan_pdf.ScanSection`), printed as the
+    report's last section when the batch has scans; None: no such section."""
 
     def entries(self, proposal_id: str, form_id: str) -> tuple[ExpertEntry, ...]:
         """The experts' entries on one proposal and form, or () when `inputs` were not given."""

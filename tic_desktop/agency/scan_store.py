@@ -204,3 +204,17 @@ def decoded_as_pages(decoded: Sequence[scan_decode.DecodedPage], source: Callabl
                      sha256: str = "") -> list[ScannedPage]:
     """ScannedPages of freshly decoded pages (the command line, which keeps nothing)."""
     return [ScannedPage(source(d.source), d.index, d.code, d.reason, sha256) for d in decoded]
+
+
+def report_section(ws: Any, batch_id: str, experts: dict[str, str] | None = None) -> Any:
+    """The consolidated report's scan section (`reports.scan_pdf.ScanSection`), or None when the batch
+    has no scans."""
+    from tic_desktop.reports.scan_pdf import ScanSection  # noqa: PLC0415
+
+    kept = scans(ws, batch_id)
+    if not kept:
+        return None
+    result = check(ws, batch_id)
+    thumbs = {(r.scan_sha256, r.page): thumbnail(ws, r.scan_sha256, r.page)
+              for r in result.rows if r.status == "unreadable" and r.page is not None}
+    return ScanSection(result.checks, result.rows, dict(experts or {}), thumbs, len(kept))

@@ -620,6 +620,11 @@ def report_story(report: ReportData, progress: Progress | None = None) -> list[A
         story += _signatures(by_proposal[pid], report, st, tick)
         if n < total:
             story.append(PageBreak())
+    if report.scans is not None:  # the paper trail: scanned, hand-signed sheets against the signed ones
+        from tic_desktop.reports.scan_pdf import scan_section  # noqa: PLC0415
+
+        story += [PageBreak(), *scan_section(report.scans.checks, report.scans.rows, experts=report.scans.experts,
+                                             thumbnails=report.scans.thumbnails, scans=report.scans.scans)]
     return story
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -25,6 +26,17 @@ STATUS_ZH = {
     "no_paper": "缺纸件",
 }
 CHECK_ZH = {"matched": "✔ 已匹配", "no_paper": "✘ 缺纸件", "older_revision": "✘ 只有旧版本纸件（须重新签字）"}
+
+
+@dataclass(frozen=True)
+class ScanSection:
+    """What the consolidated report prints of the scans (`ReportData.scans`)."""
+
+    checks: Sequence[Any]
+    rows: Sequence[Any]
+    experts: Mapping[str, str] = field(default_factory=dict)
+    thumbnails: Mapping[tuple[str, int], bytes] = field(default_factory=dict)
+    scans: int = 0
 
 
 def _table(rows: list[list[Any]], widths: list[float]) -> Table:
