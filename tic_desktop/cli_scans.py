@@ -148,7 +148,7 @@ def cmd_scans_match(args: argparse.Namespace, lang: str) -> int:
         where = f"{row.source_file} p.{row.page}" if row.page is not None else f"{row.expert_id} {row.proposal_id}"
         where += f" [{row.page_of}]" if row.page_of else ""
         label = STATUS_LABELS[row.status][0 if lang == "zh" else 1]
-        print(f"✘ {where}：{label}（{row.reason}）" if lang == "zh" else f"✘ {where}: {label} ({row.reason})",
+        print(f"✘ {where}：{label}（{row.reason}）" if lang == "zh" else f"✘ {where}: {label} ({row.reason_en})",
               file=sys.stderr)
     for path in written:
         print(t(f"已生成：{path}", f"written: {path}"))

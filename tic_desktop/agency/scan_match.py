@@ -88,6 +88,10 @@ class MatchRow:
     digest: str = ""
     scan_sha256: str = ""
     manual: bool = False
+    reason_en: str = ""
+
+    def reason_in(self, lang: str) -> str:
+        return self.reason if lang.startswith("zh") or not self.reason_en else self.reason_en
 
 
 @dataclass(frozen=True)
@@ -121,27 +125,34 @@ class MatchResult:
         return out
 
 
-def _page_status(code: PageCode, batch_id: str, revisions: Sequence[Revision]) -> tuple[str, str]:
-    """(status, reason) of one page's code."""
+def _page_status(code: PageCode, batch_id: str, revisions: Sequence[Revision]) -> tuple[str, str, str]:
+    """(status, reason in Chinese, reason in English) of one page's code."""
     if code.batch_id != batch_id:
-        return NO_RECORD, f"另一批次 {code.batch_id} 的评分表"
+        return NO_RECORD, f"另一批次 {code.batch_id} 的评分表", f"a sheet of another batch, {code.batch_id}"
     mine = [r for r in revisions if r.expert_id == code.expert_id]
     if not mine:
-        return NO_RECORD, f"专家 {code.expert_id} 没有已签名的评分表"
+        return (NO_RECORD, f"专家 {code.expert_id} 没有已签名的评分表",
+                f"expert {code.expert_id} has no signed sheet")
     exact = next((r for r in mine if r.sheet_seq == code.sheet_seq and r.digest[:DIGEST_CHARS] == code.digest), None)
     current = next((r for r in mine if r.current), None)
     if exact is not None and exact.current:
         if code.proposal_id is not None and code.proposal_id not in exact.proposals:
-            return NO_RECORD, f"第 {exact.sheet_seq} 版评分表中没有项目 {code.proposal_id} 的评分"
-        return MATCHED, ""
+            return (NO_RECORD, f"第 {exact.sheet_seq} 版评分表中没有项目 {code.proposal_id} 的评分",
+                    f"revision {exact.sheet_seq} has no score sheet of {code.proposal_id}")
+        return MATCHED, "", ""
     if current is None:
-        return NO_RECORD, f"专家 {code.expert_id} 的评分表版本存在冲突，尚无有效版本"
+        return (NO_RECORD, f"专家 {code.expert_id} 的评分表版本存在冲突，尚无有效版本",
+                f"expert {code.expert_id}'s revisions are in conflict: none counts yet")
     if exact is not None or code.sheet_seq < current.sheet_seq:
-        return OLDER_REVISION, (f"纸件为第 {code.sheet_seq} 版，有效版本为第 {current.sheet_seq} 版：请专家在当前"
-                                "打印件上重新签字")
+        return (OLDER_REVISION,
+                f"纸件为第 {code.sheet_seq} 版，有效版本为第 {current.sheet_seq} 版：请专家在当前打印件上重新签字",
+                f"the paper is revision {code.sheet_seq}, the valid one is revision {current.sheet_seq}: the expert "
+                "must sign the current printout")
     if code.sheet_seq == current.sheet_seq:
-        return NO_RECORD, f"第 {code.sheet_seq} 版的内容摘要与已签名记录不符"
-    return NO_RECORD, f"第 {code.sheet_seq} 版尚未导入（已导入的有效版本为第 {current.sheet_seq} 版）"
+        return (NO_RECORD, f"第 {code.sheet_seq} 版的内容摘要与已签名记录不符",
+                f"the digest of revision {code.sheet_seq} differs from the signed record")
+    return (NO_RECORD, f"第 {code.sheet_seq} 版尚未导入（已导入的有效版本为第 {current.sheet_seq} 版）",
+            f"revision {code.sheet_seq} was not imported (the valid one imported is revision {current.sheet_seq})")
 
 
 def match(batch_id: str, pages: Iterable[ScannedPage], revisions: Sequence[Revision]) -> MatchResult:
@@ -156,14 +167,16 @@ def match(batch_id: str, pages: Iterable[ScannedPage], revisions: Sequence[Revis
         code = p.code
         if code is None:
             rows.append(MatchRow(p.index, "", "", None, UNREADABLE, p.source, "", reason_text(p.reason), "", "",
-                                 p.scan_sha256))
+                                 p.scan_sha256, reason_en=reason_text(p.reason, "en")))
             continue
-        status, reason = _page_status(code, batch_id, revisions)
+        status, reason, reason_en = _page_status(code, batch_id, revisions)
         if p.manual:
             reason = f"人工匹配：{p.manual}" + (f"；{reason}" if reason else "")
+            reason_en = f"matched by hand: {p.manual}" + (f"; {reason_en}" if reason_en else "")
         proposal = code.proposal_id or ""
         if status == MATCHED and code.proposal_id is None:
             reason = reason or "承诺书或签名页（无项目）"
+            reason_en = reason_en or "the pledge or a signature page (no proposal)"
         if status == MATCHED and code.proposal_id is not None:
             key = (code.expert_id, code.proposal_id)
             if code.page is None:
@@ -171,13 +184,14 @@ def match(batch_id: str, pages: Iterable[ScannedPage], revisions: Sequence[Revis
             else:
                 if (key[0], key[1], code.page) in seen:
                     reason = reason or "重复扫描的页"
+                    reason_en = reason_en or "a page scanned twice"
                 seen.add((key[0], key[1], code.page))
                 found.setdefault(key, set()).add(code.page)
                 totals[key] = max(totals.get(key, 0), code.pages or 0)
         elif status == OLDER_REVISION and code.proposal_id is not None:
             older.add((code.expert_id, code.proposal_id))
         rows.append(MatchRow(p.index, code.expert_id, proposal, code.sheet_seq, status, p.source, code.page_of,
-                             reason, code.batch_id, code.digest, p.scan_sha256, bool(p.manual)))
+                             reason, code.batch_id, code.digest, p.scan_sha256, bool(p.manual), reason_en))
     checks: list[SheetCheck] = []
     for rev in sorted((r for r in revisions if r.current), key=lambda r: r.expert_id):
         for pid in sorted(rev.proposals):
@@ -186,15 +200,17 @@ def match(batch_id: str, pages: Iterable[ScannedPage], revisions: Sequence[Revis
             n = totals.get(key)
             if not got and key not in whole:
                 status = OLDER_REVISION if key in older else NO_PAPER
-                why = "只有旧版本纸件" if key in older else "没有纸件"
+                why, why_en = (("只有旧版本纸件", "only paper of an older revision") if key in older
+                               else ("没有纸件", "no paper"))
                 rows.append(MatchRow(None, rev.expert_id, pid, rev.sheet_seq, NO_PAPER, "", "", why, batch_id,
-                                     rev.digest[:DIGEST_CHARS]))
+                                     rev.digest[:DIGEST_CHARS], reason_en=why_en))
                 checks.append(SheetCheck(rev.expert_id, pid, rev.sheet_seq, status))
                 continue
             missing = tuple(sorted(set(range(1, (n or 0) + 1)) - got))
             for i in missing:
                 rows.append(MatchRow(None, rev.expert_id, pid, rev.sheet_seq, NO_PAPER, "", f"{i}/{n}",
-                                     f"缺第 {i} 页（共 {n} 页）", batch_id, rev.digest[:DIGEST_CHARS]))
+                                     f"缺第 {i} 页（共 {n} 页）", batch_id, rev.digest[:DIGEST_CHARS],
+                                     reason_en=f"page {i} of {n} is missing"))
             checks.append(SheetCheck(rev.expert_id, pid, rev.sheet_seq, NO_PAPER if missing else MATCHED,
                                      tuple(sorted(got)), n, missing))
     return MatchResult(tuple(rows), tuple(checks))
