@@ -14,6 +14,8 @@
     tic-desktop round consolidate|create|add|status|export|official|decide|object|settle|previous …
                                                                                  (cli.round)
     tic-desktop archive verify|restore …                                         (cli.archive)
+    tic-desktop scans match --batch B --identity K SHEETS_OR_DIRS... --scans SCAN.pdf|DIR ... -o OUT_DIR
+                                                                                 (cli.scans)
     tic-desktop self-test                                                        (cli.selftest)
 
 Help and messages are Chinese by default, English when TIC_LANG=en (or, without TIC_LANG, when
@@ -52,6 +54,7 @@ COMMANDS: dict[str, str] = {
     "pool": "pool",
     "archive": "archive",
     "round": "round",
+    "scans": "scans",
     "self-test": "selftest",
 }
 SUBCOMMANDS = tuple(COMMANDS)

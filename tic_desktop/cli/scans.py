@@ -22,20 +22,28 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tic_desktop.cli.common import (
+    CliError,
+    Parser,
+    add_key_passphrase_option,
+    load_identity,
+    read_passphrase,
+    tr,
+)
+from tic_desktop.cli.trust import add_key_argument, demo_note, first_use_line, own_fingerprint
 from tic_desktop.core.errors import Rejected
 
+COMMANDS = ("scans",)
 
-def add_scans_command(sub: Any, lang: str, parser_class: Any) -> None:
-    from tic_desktop.cli import _t, add_key_passphrase_option
-    from tic_desktop.cli_trust import add_key_argument
 
+def add_commands(sub: Any, lang: str) -> None:
     def t(zh: str, en: str) -> str:
-        return _t(lang, zh, en)
+        return tr(lang, zh, en)
 
     scans = sub.add_parser("scans", lang=lang, help=t("核对扫描的纸质评分表", "check scanned paper score sheets"),
                            description=t("扫描的纸质评分表（专家亲笔签名的打印件）。",
                                          "Scanned paper score sheets (the printouts the experts signed by hand)."))
-    scans_sub = scans.add_subparsers(dest="scans_command", metavar=t("操作", "ACTION"), parser_class=parser_class,
+    scans_sub = scans.add_subparsers(dest="scans_command", metavar=t("操作", "ACTION"), parser_class=Parser,
                                      required=True)
     p = scans_sub.add_parser(
         "match", lang=lang,
@@ -73,6 +81,7 @@ def add_scans_command(sub: Any, lang: str, parser_class: Any) -> None:
     p.add_argument("--batch-passphrase-file", type=Path, metavar="F",
                    help=t("批次文件的解密口令文件（批次用口令加密时）", "passphrase file of the batch (when it is passphrase-encrypted)"))
     add_key_passphrase_option(p, lang)
+    p.set_defaults(handler=cmd_scans_match)
 
 
 def cmd_scans_match(args: argparse.Namespace, lang: str) -> int:
@@ -83,11 +92,9 @@ def cmd_scans_match(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.agency.scan_report import expert_names, write_outputs
     from tic_desktop.agency.scan_store import revisions
     from tic_desktop.agency.workspace import AgencyWorkspace
-    from tic_desktop.cli import CliError, _t, load_identity, read_passphrase
-    from tic_desktop.cli_trust import demo_note, first_use_line, own_fingerprint
 
     def t(zh: str, en: str) -> str:
-        return _t(lang, zh, en)
+        return tr(lang, zh, en)
 
     files = scan_decode.scan_files(args.scans)  # bad paths are named before any work
     own = own_fingerprint(args, lang)
