@@ -2071,6 +2071,61 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>ManualMatchDialog</name>
+    <message>
+        <source>人工匹配扫描页</source>
+        <translation>Match a scanned page by hand</translation>
+    </message>
+    <message>
+        <source>第 %1 页</source>
+        <translation>page %1</translation>
+    </message>
+    <message>
+        <source>扫描页：</source>
+        <translation>Scanned page:</translation>
+    </message>
+    <message>
+        <source>未知</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>为什么这一页属于这份评分表（例如：页眉的项目编号与页脚的摘要一致，二维码被污损）</source>
+        <translation>Why this page belongs to this sheet (e.g. the proposal id in the header and the digest in the footer agree; the QR code is stained)</translation>
+    </message>
+    <message>
+        <source>专家：</source>
+        <translation>Expert:</translation>
+    </message>
+    <message>
+        <source>项目：</source>
+        <translation>Proposal:</translation>
+    </message>
+    <message>
+        <source>/ 共</source>
+        <translation>of</translation>
+    </message>
+    <message>
+        <source>页</source>
+        <translation>Page</translation>
+    </message>
+    <message>
+        <source>页码：</source>
+        <translation>Page:</translation>
+    </message>
+    <message>
+        <source>理由：</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>确认匹配</source>
+        <translation>Confirm the match</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>MeetingBox</name>
     <message>
         <source>评审会议</source>
@@ -2969,6 +3024,204 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
+    </message>
+</context>
+<context>
+    <name>ScanPage</name>
+    <message>
+        <source>添加扫描件…</source>
+        <translation>Add scans…</translation>
+    </message>
+    <message>
+        <source>添加扫描文件夹…</source>
+        <translation>Add a scan folder…</translation>
+    </message>
+    <message>
+        <source>人工匹配…</source>
+        <translation>Match by hand…</translation>
+    </message>
+    <message>
+        <source>把二维码无法识别的扫描页指定给某位专家的某个项目评分表（须填写理由，记入审计日志）</source>
+        <translation>Assign a page whose QR code cannot be read to an expert&apos;s sheet of a proposal (a reason is required and kept in the audit log)</translation>
+    </message>
+    <message>
+        <source>导出核对表…</source>
+        <translation>Export the checklist…</translation>
+    </message>
+    <message>
+        <source>扫描专家亲笔签名的评分表打印件（PDF，或 JPEG / PNG / TIFF 图像，200–300 dpi，页序与方向不限），每页右下角的二维码与已导入的评分表逐页核对。扫描文件按 SHA-256 保存在机构工作区，不会被覆盖。</source>
+        <translation>Scan the printed score sheets the experts signed by hand (PDF, or JPEG / PNG / TIFF images, 200–300 dpi, any page order and orientation): the QR code in each page&apos;s lower right corner is checked against the imported sheets, page by page. The scan files are kept in the agency workspace by SHA-256 and never overwritten.</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>核对表（每位专家、每个项目）</source>
+        <translation>Checklist (per expert and proposal)</translation>
+    </message>
+    <message>
+        <source>专家</source>
+        <translation>Expert</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Proposal</translation>
+    </message>
+    <message>
+        <source>版本</source>
+        <translation>Revision</translation>
+    </message>
+    <message>
+        <source>核对结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>已有页</source>
+        <translation>Pages on paper</translation>
+    </message>
+    <message>
+        <source>缺页</source>
+        <translation>Missing pages</translation>
+    </message>
+    <message>
+        <source>核对表</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <source>需要人工处理的扫描页</source>
+        <translation>Scanned pages that need a person</translation>
+    </message>
+    <message>
+        <source>缩略图</source>
+        <translation>Thumbnail</translation>
+    </message>
+    <message>
+        <source>扫描文件</source>
+        <translation>Scan file</translation>
+    </message>
+    <message>
+        <source>页</source>
+        <translation>Page</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>二维码内容</source>
+        <translation>QR code</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>请先选择批次</source>
+        <translation>Choose a batch first</translation>
+    </message>
+    <message>
+        <source>全部 %1 页</source>
+        <translation>all %1 pages</translation>
+    </message>
+    <message>
+        <source>（共 %1 页）</source>
+        <translation> (of %1 pages)</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>all</translation>
+    </message>
+    <message>
+        <source>✔ 已匹配</source>
+        <translation>✔ matched</translation>
+    </message>
+    <message>
+        <source>✘ 缺纸件</source>
+        <translation>✘ no paper</translation>
+    </message>
+    <message>
+        <source>✘ 只有旧版本纸件（须重新签字）</source>
+        <translation>✘ only older paper (must be signed again)</translation>
+    </message>
+    <message>
+        <source>第 %1 版</source>
+        <translation>revision %1</translation>
+    </message>
+    <message>
+        <source>扫描文件 %1 个 · 已匹配 %2 页 · 待处理 %3 页 · 纸件齐全 %4 / %5 份</source>
+        <translation>%1 scan files · %2 pages matched · %3 pages to check · paper complete for %4 / %5 sheets</translation>
+    </message>
+    <message>
+        <source>已匹配</source>
+        <translation>matched</translation>
+    </message>
+    <message>
+        <source>旧版本纸件</source>
+        <translation>older revision</translation>
+    </message>
+    <message>
+        <source>无对应记录</source>
+        <translation>no record</translation>
+    </message>
+    <message>
+        <source>无法识别</source>
+        <translation>unreadable</translation>
+    </message>
+    <message>
+        <source>缺纸件</source>
+        <translation>no paper</translation>
+    </message>
+    <message>
+        <source>正在识别扫描页…</source>
+        <translation>Reading the scanned pages…</translation>
+    </message>
+    <message>
+        <source>正在识别扫描页 %1 / %2</source>
+        <translation>Reading scanned page %1 / %2</translation>
+    </message>
+    <message>
+        <source>部分扫描文件无法读取</source>
+        <translation>Some scan files cannot be read</translation>
+    </message>
+    <message>
+        <source>无法读取扫描件</source>
+        <translation>The scans cannot be read</translation>
+    </message>
+    <message>
+        <source>无法人工匹配</source>
+        <translation>Cannot match by hand</translation>
+    </message>
+    <message>
+        <source>无法导出核对表</source>
+        <translation>Cannot export the checklist</translation>
+    </message>
+    <message>
+        <source>已导出核对表</source>
+        <translation>Checklist exported</translation>
+    </message>
+    <message>
+        <source>添加扫描件</source>
+        <translation>Add scans</translation>
+    </message>
+    <message>
+        <source>扫描件 (%1)</source>
+        <translation>Scans (%1)</translation>
+    </message>
+    <message>
+        <source>添加扫描文件夹</source>
+        <translation>Add a scan folder</translation>
+    </message>
+    <message>
+        <source>导出核对表</source>
+        <translation>Export the checklist</translation>
+    </message>
+</context>
+<context>
+    <name>ScanPages</name>
+    <message>
+        <source>纸质核对</source>
+        <translation>Paper check</translation>
     </message>
 </context>
 <context>

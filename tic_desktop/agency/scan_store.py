@@ -218,3 +218,13 @@ def report_section(ws: Any, batch_id: str, experts: dict[str, str] | None = None
     thumbs = {(r.scan_sha256, r.page): thumbnail(ws, r.scan_sha256, r.page)
               for r in result.rows if r.status == "unreadable" and r.page is not None}
     return ScanSection(result.checks, result.rows, dict(experts or {}), thumbs, len(kept))
+
+
+def with_section(report: Any, ws: Any, batch: Any) -> Any:
+    """`report` (agency.report.ReportData) with the batch's scan checklist as its last section, when
+    the workspace holds scans of the batch; else `report` unchanged."""
+    import dataclasses  # noqa: PLC0415
+
+    batch_id = batch.manifest.batch_id
+    section = report_section(ws, batch_id, {e.id: e.name for e in batch.manifest.experts})
+    return report if section is None else dataclasses.replace(report, scans=section)

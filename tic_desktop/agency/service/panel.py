@@ -122,12 +122,15 @@ def build_report(ws: AgencyWorkspace, batch: OpenedBatch, generated_at: str | No
     batch_id = batch.manifest.batch_id
     inputs = panel_inputs(ws, batch)
     result = _consolidate(inputs, ws.veto_decisions(batch_id))
-    return report_data(
+    from tic_desktop.agency.scan_store import with_section  # noqa: PLC0415
+
+    report = report_data(
         batch, result, generated_at=generated_at or datetime.now().astimezone().isoformat(timespec="seconds"),
         opinions=ws.opinions(batch_id), rejected=rejected_files(ws, batch_id),
         accepted_files=accepted_file_count(ws, batch_id), inputs=tuple(inputs), meeting=ws.meeting(batch_id),
         signers=signer_keys(ws, batch_id),
     )
+    return with_section(report, ws, batch)  # the scanned paper checklist, when the batch has scans
 
 
 def write_exports(out_dir: Path, report: ReportData, progress: Progress | None = None, *,
