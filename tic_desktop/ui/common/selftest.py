@@ -191,6 +191,7 @@ def check_sheet(ctx: _Context) -> str:
     got = sheetfmt.read_sheet(done.result.path, opened, identity=identity, allowed_signers=signers)
     if got.sheet.expert_id != done.expert_id or got.sheet_sha256 != done.result.sheet_sha256:
         raise RuntimeError("the verified sheet differs from the one exported")
+    ctx.state["sheet"] = got
     return _t(ctx, f"{done.result.path.name}：第 {got.sheet.sheet_seq} 版，{len(got.sheet.proposals)} 个项目，"
                    f"签名密钥 {got.signer_fingerprint}，机构解密并核验通过",
               f"{done.result.path.name}: revision {got.sheet.sheet_seq}, {len(got.sheet.proposals)} proposals, "
@@ -222,6 +223,29 @@ def check_chinese_pdf(ctx: _Context) -> str:
               f"{len(data)} bytes, embedded {font}, read back “{CHINESE_SAMPLE}”")
 
 
+def check_scan(ctx: _Context) -> str:
+    """The scan matching's libraries (zxing-cpp, pypdfium2, Pillow) on the printed sheet: every page's
+    own QR code read back from a 200 dpi rendering."""
+    from tic_desktop.agency import scan_decode  # noqa: PLC0415
+    from tic_desktop.formats import sheet as sheetfmt  # noqa: PLC0415
+
+    got = ctx.state.get("sheet")
+    if got is None:
+        raise RuntimeError("no sheet: the score sheet check failed")
+    name, pdf = next((n, d) for n, d in sorted(got.members.items()) if n.startswith("pdf/"))
+    path = ctx.tmp / "scan.pdf"
+    path.write_bytes(pdf)
+    pages = scan_decode.decode_files([path])
+    digest = sheetfmt.content_digest(got.sheet)[:16]
+    for p in pages:
+        code = p.code
+        if code is None or (code.proposal_id, code.page, code.pages, code.digest) != (
+                name[4:-4], p.index, len(pages), digest):
+            raise RuntimeError(f"page {p.index}: {p.texts or p.reason}")
+    return _t(ctx, f"{name[4:]}：{len(pages)} 页，每页二维码（200 dpi）读回，摘要 {digest}",
+              f"{name[4:]}: {len(pages)} pages, each page's QR code read back at 200 dpi, digest {digest}")
+
+
 def _need_batch(ctx: _Context) -> Any:
     if ctx.opened is None:
         raise RuntimeError("no demo batch: the batch check failed")
@@ -236,6 +260,7 @@ CHECKS: list[tuple[str, str, Callable[[_Context], str]]] = [
     ("评分并存入工作区", "scoring and the workspace", check_scoring),
     ("评分表签名、导出与核验", "score sheet signed, exported and verified", check_sheet),
     ("中文 PDF", "PDF with Chinese text", check_chinese_pdf),
+    ("扫描件二维码识别", "scanned page codes read back", check_scan),
 ]
 
 
