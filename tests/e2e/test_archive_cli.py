@@ -137,3 +137,33 @@ def test_tampered_archives_are_refused_on_the_command_line(run: dict[str, Any], 
     (tmp_path / "junk.ticarchive").write_bytes(b"PK junk")
     r = cli("archive", "verify", tmp_path / "junk.ticarchive", lang="zh")
     assert r.returncode == 1 and "[archive.not_archive]" in r.stderr and "不是归档包" in r.stderr
+
+
+def test_round_consolidate_writes_the_rounds_archive_and_restore_gives_the_same_round_csv(tmp_path: Path) -> None:
+    root = tmp_path
+    assert cli("keys", "create", root / "agency", "--no-passphrase").returncode == 0
+    from tests.round_world import panelled
+
+    src = panelled(build_demo_source(root / "src", "periodic_assessment"))
+    (root / "b").mkdir()
+    r = cli("batch", "build", src, "-o", root / "b" / "round.ticbatch", "--key", root / "agency")
+    assert r.returncode == 0, r.stderr
+    batches = sorted((root / "b").glob("*.ticbatch"))
+    signers: list[str] = []
+    for b in batches:
+        assert cli("simulate", b, "-o", root / "sheets" / b.stem, "--seed", "5").returncode == 0
+        signers += (root / "sheets" / b.stem / "allowed_signers").read_text().splitlines()
+    (root / "allowed_signers").write_text("\n".join(signers) + "\n")
+    out = root / "out"
+    r = cli("round", "consolidate", "--batch", batches[0], "--batch", batches[1], "--identity",
+            root / "agency" / "agency.agekey", "--allowed-signers", root / "allowed_signers", root / "sheets",
+            "-o", out, "--title", "2027 年度评估", "--year", "2027", "--archive", root / "2027.ticarchive")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = cli("archive", "verify", root / "2027.ticarchive")
+    assert r.returncode == 0, r.stderr
+    assert "round: round (2027 年度评估)" in r.stdout
+    r = cli("archive", "restore", root / "2027.ticarchive", "--identity", root / "agency" / "agency.agekey",
+            "-o", root / "restored")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "round.csv and every batch's results.csv are identical" in r.stdout
+    assert (root / "restored" / "round.csv").read_bytes() == (out / "round.csv").read_bytes()

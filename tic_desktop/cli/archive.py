@@ -164,8 +164,10 @@ def cmd_archive_restore(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-def write_consolidation_archive(args: argparse.Namespace, lang: str, ws: Any, batch_id: str) -> Path:
-    """`consolidate --archive`: the archive of the run's workspace and OUT_DIR's reports."""
+def write_consolidation_archive(args: argparse.Namespace, lang: str, ws: Any, batch_id: str | None = None, *,
+                                round_id: str | None = None) -> Path:
+    """`consolidate --archive` (a batch) and `round consolidate|export --archive` (`round_id`): the archive of
+    the workspace and OUT_DIR's reports, signed with the agency key of --key, else beside --identity."""
     from tic_desktop.agency.archive import ArchiveSource, write_archive
     from tic_desktop.formats.keys import load_agency_keys
 
@@ -175,4 +177,4 @@ def write_consolidation_archive(args: argparse.Namespace, lang: str, ws: Any, ba
         keys = load_agency_keys(folder, passphrase=secret)
     except Rejected as exc:
         raise key_error(exc, lang) from None
-    return write_archive(args.archive, ArchiveSource(ws, batch_id, args.output), keys).path
+    return write_archive(args.archive, ArchiveSource(ws, batch_id, args.output, round_id=round_id), keys).path

@@ -29,6 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tic_desktop.cli.archive import add_archive_option
 from tic_desktop.cli.common import Parser, add_key_passphrase_option, tr
 from tic_desktop.cli.trust import add_key_argument
 
@@ -114,6 +115,7 @@ def add_commands(sub: Any, lang: str) -> None:
                    help=t("输出文件夹（不存在时创建）", "output folder (created when missing)"))
     c.add_argument("--title", metavar="T", help=t("轮次名称（默认取第一个批次的名称）", "the round's title (default: the first batch's)"))
     c.add_argument("--year", type=int, metavar="Y", help=t("年度（默认今年）", "year (default: this year)"))
+    add_archive_option(c, lang)
     c.add_argument("--previous", action="append", default=[], type=Path, metavar="F",
                    help=t("上一轮的 results.csv 或 round.csv（可重复）", "the previous round's results.csv or round.csv (repeatable)"))
 
@@ -151,6 +153,7 @@ def add_commands(sub: Any, lang: str) -> None:
                                       "round consolidate."))
     e.add_argument("round_id", metavar="ROUND_ID")
     e.add_argument("-o", "--output", required=True, type=Path, metavar="OUT_DIR")
+    add_archive_option(e, lang)
     workspace(e)
     identity(e)
 

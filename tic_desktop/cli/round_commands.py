@@ -147,6 +147,10 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
                                        lang=lang)
         report = round_report(ws, ROUND, identity, own_fingerprint=own)
         written = write_round_exports(args.output, report)
+        if args.archive is not None:
+            from tic_desktop.cli.archive import write_consolidation_archive
+
+            written.append(write_consolidation_archive(args, lang, ws, round_id=ROUND))
     for path in written:
         print(_t(lang, f"已生成：{path}", f"written: {path}"))
     _summary(report, lang)
@@ -253,6 +257,10 @@ def cmd_export(args: argparse.Namespace, lang: str) -> int:
         identity, own = _identity(args, lang)
         report = round_report(ws, args.round_id, identity, own_fingerprint=own)
         written = write_round_exports(args.output, report)
+        if args.archive is not None:
+            from tic_desktop.cli.archive import write_consolidation_archive
+
+            written.append(write_consolidation_archive(args, lang, ws, round_id=args.round_id))
     for path in written:
         print(_t(lang, f"已生成：{path}", f"written: {path}"))
     _summary(report, lang)
