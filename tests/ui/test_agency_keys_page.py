@@ -117,6 +117,23 @@ def test_print_fingerprint_needs_the_agency_name_then_writes_the_pdf(qtbot, tmp_
     assert "天津市科学技术评估中心" in text
     assert ak.public_info(page.keys_dir).fingerprint in "".join(text.split())
     assert ak.agency_name(page.agency_dir) == "天津市科学技术评估中心"
+    # the certificate that signs the agency's PDFs, printed beside the key (made with the keys)
+    from tic_desktop.formats.docsign import certificate_fingerprint
+
+    cert = certificate_fingerprint(page.keys_dir).replace(":", "")
+    assert cert and cert in "".join(text.split()).replace("SHA-256：", "")
+
+
+def test_the_keys_made_here_name_the_agency_in_the_pdf_signing_certificate(qtbot, tmp_path: Path) -> None:
+    from tic_desktop.formats import docsign
+
+    page = _page(qtbot, tmp_path)
+    page.nameEdit.setText("天津市科学技术评估中心")
+    _create(qtbot, page)
+    key = (page.keys_dir / docsign.KEY_FILE).read_bytes()
+    assert key.startswith(b"age-encryption.org/v1")  # sealed under the same passphrase
+    signer = docsign.load_document_key(page.keys_dir, KEY_PASS)
+    assert signer.subject_name == "天津市科学技术评估中心"
 
 
 # ── the sealed agency.agekey: unlocked once per session (issue 11, finding 7) ───────────────

@@ -171,3 +171,26 @@ def test_a_storage_error_wrapping_a_system_error_is_mapped_too(ctx, tmp_path: Pa
         assert ctx.error_text(wrapped).startswith("没有权限写入所选位置")
         assert "Permission denied" not in ctx.error_text(wrapped)
         assert "Permission denied" in ctx.error_details(wrapped)
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdfsig") is None, reason="poppler's pdfsig is not installed")
+def test_export_signs_the_report_with_the_agency_certificate(qtbot, ctx, demo_round: Path,  # noqa: F811
+                                                             tmp_path: Path):
+    import subprocess
+
+    from docx import Document
+
+    import_all(ctx, demo_round / "sheets")
+    ctx.keys_dir = demo_round / "agency"  # the window passes its key folder (here the demo keys and certificate)
+    export = ResultsExport()
+    qtbot.addWidget(export)
+    export.set_context(ctx)
+    done: list[list[Path]] = []
+    export.show_done = done.append
+    export.export_to(tmp_path / "signed")
+    qtbot.waitUntil(lambda: bool(done), timeout=60000)
+    out = subprocess.run(["pdfsig", str(tmp_path / "signed" / "consolidated.pdf")], capture_output=True,
+                         text=True).stdout
+    assert "Signature Validation: Signature is Valid." in out and "DEMO ONLY" in out
+    doc = Document(str(tmp_path / "signed" / "panel_opinions.docx"))
+    assert doc.paragraphs[0].text == "专家组意见"

@@ -56,3 +56,20 @@ def test_the_text_comes_back_exactly(pdf: Path, sheet: AgencyKeySheet) -> None:
 def test_the_qr_code_holds_the_fingerprint(sheet: AgencyKeySheet) -> None:
     assert agency_qr(sheet) == f"tic-agency-v1;fp={sheet.fingerprint}"
     assert len(qr_modules(agency_qr(sheet))) >= 21
+
+
+def test_the_pdf_signing_certificate_fingerprint_is_printed_beside_the_key(sheet: AgencyKeySheet,
+                                                                          tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tic_desktop.formats.docsign import certificate_fingerprint, grouped_fingerprint
+
+    cert = certificate_fingerprint(demo_agency_dir())
+    path = tmp_path / "with-cert.pdf"
+    path.write_bytes(render_agency_key_sheet(replace(sheet, certificate_fingerprint=cert)))
+    text = " ".join(_run("pdftotext", str(path), "-").split())
+    info = _run("pdfinfo", str(path))
+    assert "Pages: 1" in " ".join(info.split())  # still one page
+    assert "PDF 签名证书" in text
+    groups = grouped_fingerprint(cert).split()
+    assert len(groups) == 16 and all(g in text for g in groups)

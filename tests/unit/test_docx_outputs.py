@@ -171,3 +171,29 @@ def test_libreoffice_converts_both_documents(opinions, tmp_path: Path) -> None: 
         if shutil.which("pdftotext"):
             text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
             assert ("专家组意见" if src == path else "公示") in text
+
+
+def test_invitation_letters_print_the_certificate_fingerprint(tmp_path: Path) -> None:
+    from tic_desktop.demo import demo_agency_dir
+    from tic_desktop.formats.docsign import certificate_fingerprint, grouped_fingerprint
+    from tic_desktop.reports.draw_pdf import render_invitation
+    from tic_desktop.reports.invitation import render_invitation_docx
+
+    record = {"agency": {"name": "天津市科学技术发展战略研究院", "fingerprint": "SHA256:" + "A" * 43},
+              "draw_id": "D20260301-090000", "seed": "s1"}
+    panel = {"panel": 1, "proposals": ["TJ-001", "TJ-002"]}
+    member = {"expert_id": "E01", "name": "张伟", "title": "教授", "role": "technical", "chair": True}
+    cert = certificate_fingerprint(demo_agency_dir())
+    doc = Document(__import__("io").BytesIO(render_invitation_docx(record, panel, member, "2026-03-05",
+                                                                    certificate_fingerprint=cert)))
+    text = _text(doc)
+    assert "专家评审邀请函" in text and "SHA256: AAAA AAAA" in text
+    assert grouped_fingerprint(cert) in text and "PDF 签名证书 SHA-256" in text
+    assert _east_asia(doc.paragraphs[0].runs[0]) == dx.XIAOBIAOSONG
+    without = _text(Document(__import__("io").BytesIO(render_invitation_docx(record, panel, member, ""))))
+    assert "PDF 签名证书" not in without
+    if shutil.which("pdftotext"):
+        pdf = tmp_path / "letter.pdf"
+        pdf.write_bytes(render_invitation(record, panel, member, "2026-03-05", certificate_fingerprint=cert))
+        words = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+        assert all(g in words for g in grouped_fingerprint(cert).split())

@@ -70,14 +70,17 @@ def read_aliases(path: Path) -> dict[str, str]:
     return out
 
 
-def _letters(record: Mapping[str, Any]) -> dict[str, bytes]:
-    """letters/<expert_id>.pdf and .docx of every member."""
+def _letters(record: Mapping[str, Any], certificate_fingerprint: str = "") -> dict[str, bytes]:
+    """letters/<expert_id>.pdf and .docx of every member (with the document-signing certificate's
+    fingerprint when given)."""
     date = record["rules"].get("date") or ""
     out: dict[str, bytes] = {}
     for p in record["panels"]:
         for m in p["members"]:
-            out[f"{m['expert_id']}.pdf"] = render_invitation(record, p, m, date)
-            out[f"{m['expert_id']}.docx"] = render_invitation_docx(record, p, m, date)
+            out[f"{m['expert_id']}.pdf"] = render_invitation(record, p, m, date,
+                                                             certificate_fingerprint=certificate_fingerprint)
+            out[f"{m['expert_id']}.docx"] = render_invitation_docx(record, p, m, date,
+                                                                   certificate_fingerprint=certificate_fingerprint)
     return out
 
 
@@ -85,17 +88,20 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _finish(out_dir: Path, record: dict[str, Any], result: Draw, keys: AgencyKeys, *, letters: bool) -> DrawDone:
+def _finish(out_dir: Path, record: dict[str, Any], result: Draw, keys: AgencyKeys, *, letters: bool,
+            certificate_fingerprint: str = "") -> DrawDone:
     data, sig = sign_record(record, keys)
-    files = write_outputs(out_dir, record, data, sig, render_draw_record(record), _letters(record) if letters else {})
+    files = write_outputs(out_dir, record, data, sig, render_draw_record(record),
+                          _letters(record, certificate_fingerprint) if letters else {})
     return DrawDone(record, result, files)
 
 
 def run_draw(pool_path: Path, centers_path: Path, rules: DrawRules, keys: AgencyKeys, out_dir: Path, *,
              seed: str | None = None, agency_name: str = "", supervisors: Sequence[str] = (),
              aliases: Mapping[str, str] | None = None, letters: bool = True,
-             experts: Sequence[PoolExpert] | None = None) -> DrawDone:
-    """Read, draw, sign, write. `experts` skips reading the pool file (it must hold the same experts)."""
+             experts: Sequence[PoolExpert] | None = None, certificate_fingerprint: str = "") -> DrawDone:
+    """Read, draw, sign, write. `experts` skips reading the pool file (it must hold the same experts);
+    `certificate_fingerprint`: of the agency's document-signing certificate, printed on the letters."""
     pool_bytes, centers_bytes = Path(pool_path).read_bytes(), Path(centers_path).read_bytes()
     experts = list(experts) if experts is not None else read_pool(pool_path)
     centers = read_centers(centers_path)
@@ -111,11 +117,11 @@ def run_draw(pool_path: Path, centers_path: Path, rules: DrawRules, keys: Agency
                       aliases=aliases, seed_source="given" if given else "os")
     draw_id = "D" + created[:19].replace("-", "").replace(":", "").replace("T", "-")
     record = build_record(result, experts, centers, ctx, created_at=created, draw_id=draw_id)
-    return _finish(out_dir, record, result, keys, letters=letters)
+    return _finish(out_dir, record, result, keys, letters=letters, certificate_fingerprint=certificate_fingerprint)
 
 
 def run_replacement(record_path: Path, pool_path: Path, centers_path: Path, expert_id: str, reason: str,
-                    keys: AgencyKeys, *, letters: bool = True) -> DrawDone:
+                    keys: AgencyKeys, *, letters: bool = True, certificate_fingerprint: str = "") -> DrawDone:
     """A new signed revision of the record: `expert_id` replaced from the reserves, in order."""
     if not reason.strip():
         raise _err(BAD_RULES, "请填写替换原因 / give the reason for the replacement")
@@ -136,7 +142,8 @@ def run_replacement(record_path: Path, pool_path: Path, centers_path: Path, expe
                       seed_source=record["seed_source"])
     new = build_record(result, experts, centers, ctx, created_at=record["created_at"], draw_id=record["draw_id"],
                        revision=int(record["revision"]) + 1, previous_sha256=sha256(data), revised_at=_now())
-    return _finish(Path(record_path).parent, new, result, keys, letters=letters)
+    return _finish(Path(record_path).parent, new, result, keys, letters=letters,
+                   certificate_fingerprint=certificate_fingerprint)
 
 
 def unit_key(name: str, aliases: Mapping[str, str] | None = None) -> str:

@@ -28,10 +28,8 @@ def key_folder(args: argparse.Namespace) -> Path:
 
 def document_signer(args: argparse.Namespace, lang: str, agency_name: str = "") -> Any:
     """The `formats.docsign.DocumentSigner` of the agency whose keys the command uses, or None."""
-    from tic_desktop.agency.keys import agency_name as profile_name
-    from tic_desktop.agency.workspace import signing_fingerprint
+    from tic_desktop.agency.document_signer import agency_document_signer
     from tic_desktop.formats import docsign
-    from tic_desktop.formats.demo_key import is_demo_agency_fingerprint
     from tic_desktop.formats.keys import SIGNING_KEY_FILE
 
     def t(zh: str, en: str) -> str:
@@ -44,13 +42,9 @@ def document_signer(args: argparse.Namespace, lang: str, agency_name: str = "") 
         return None
     passphrase = read_passphrase(args.key_passphrase_file, lang) if getattr(args, "key_passphrase_file", None) else None
     try:
-        fingerprint = signing_fingerprint(folder)
-        if is_demo_agency_fingerprint(fingerprint):
-            if not docsign.has_document_key(folder):
-                return None
-            return docsign.load_document_key(folder)
-        signer, made = docsign.ensure_document_key(folder, agency_name or profile_name(folder.parent),
-                                                   passphrase=passphrase, agency_fingerprint=fingerprint)
+        signer, made = agency_document_signer(folder, passphrase, agency_name)
+        if signer is None:
+            return None
     except Rejected as exc:
         raise CliError(t("错误：", "error: ") + exc.text(lang) + f" [{exc.code}]") from None
     except OSError as exc:

@@ -93,6 +93,17 @@ def add_commands(sub: Any, lang: str) -> None:
     c.add_argument("--no-rotation", action="store_true", help=t("不执行轮换回避", "do not apply the rotation rule"))
 
 
+def _certificate(args: argparse.Namespace) -> str:
+    """The SHA-256 fingerprint of the agency's document-signing certificate beside --key ("" when none)."""
+    from tic_desktop.core.errors import Rejected
+    from tic_desktop.formats.docsign import certificate_fingerprint
+
+    try:
+        return certificate_fingerprint(args.key) if args.key is not None else ""
+    except Rejected:
+        return ""
+
+
 def _keys(args: argparse.Namespace, lang: str) -> Any:
     from tic_desktop.formats.keys import load_agency_keys
 
@@ -149,7 +160,7 @@ def cmd_pool(args: argparse.Namespace, lang: str) -> int:
 
         keys = _keys(args, lang)
         done = run_replacement(args.record, args.pool, args.centers, args.expert, args.reason, keys,
-                               letters=not args.no_letters)
+                               letters=not args.no_letters, certificate_fingerprint=_certificate(args))
         r = done.record["replacements"][-1]
         print(tr(lang, f"专家组 {r['panel']}：{r['expert_id']} 由候补 {r['replaced_by']} 递补；抽取记录第 {done.record['revision']} 版已签名",
                  f"Panel {r['panel']}: {r['expert_id']} replaced by reserve {r['replaced_by']}; record revision "
@@ -170,7 +181,8 @@ def cmd_pool(args: argparse.Namespace, lang: str) -> int:
     aliases = read_aliases(args.aliases) if args.aliases else {}
     keys = _keys(args, lang)
     done = run_draw(args.pool, args.centers, rules, keys, args.output, seed=args.seed, agency_name=args.agency_name,
-                    supervisors=args.supervisor, aliases=aliases, letters=not args.no_letters)
+                    supervisors=args.supervisor, aliases=aliases, letters=not args.no_letters,
+                    certificate_fingerprint=_certificate(args))
     rec = done.record
     print(tr(lang, f"随机种子：{rec['seed']}（{'抽取时由操作系统产生' if rec['seed_source'] == 'os' else '指定'}）",
              f"Seed: {rec['seed']} ({'from the OS at draw time' if rec['seed_source'] == 'os' else 'given'})"))

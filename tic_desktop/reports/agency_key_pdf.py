@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
+from tic_desktop.formats.docsign import grouped_fingerprint
 from tic_desktop.reports.qr import GRID, SHADE, build_pdf, footer_painter, para, qr_drawing, styles
 
 QR_PREFIX = "tic-agency-v1"
@@ -29,6 +30,8 @@ class AgencyKeySheet:
     age_recipient: str
     date: str
     """YYYY-MM-DD."""
+    certificate_fingerprint: str = ""
+    """SHA-256 fingerprint of the agency's document-signing certificate ("" when it has none yet)."""
 
 
 def agency_qr(data: AgencyKeySheet) -> str:
@@ -56,6 +59,8 @@ def render_agency_key_sheet(data: AgencyKeySheet) -> bytes:
             [label("签名密钥指纹"), para(grouped(data.fingerprint), fp_style)],
             [label("（原样）"), para(data.fingerprint, s.body)],
             [label("评分表加密公钥"), para(data.age_recipient, s.small)],
+            *([[label("PDF 签名证书"), para("SHA-256：" + grouped_fingerprint(data.certificate_fingerprint), s.body)]]
+              if data.certificate_fingerprint else []),
             [label("日　　期"), para(data.date, s.body)],
         ],
         colWidths=[34 * mm, 144 * mm],
@@ -88,6 +93,10 @@ def render_agency_key_sheet(data: AgencyKeySheet) -> bytes:
         ),
         para("四、右侧二维码内容为本机构的签名密钥指纹，可用手机扫码核对。", s.body),
     ]
+    if data.certificate_fingerprint:
+        notes.append(para("五、本机构的汇总报告等 PDF 文件带有电子签名（PAdES）。PDF 阅读器显示“文件签名后未被修改”，"
+                          "但不认识签名证书的颁发者：请在签名属性中查看证书的 SHA-256 指纹，与上列“PDF 签名证书”一致即为本机构签署。",
+                          s.body))
     box = Table([[notes, qr_drawing(agency_qr(data), 44 * mm)]], colWidths=[128 * mm, 50 * mm])
     box.setStyle(
         TableStyle(

@@ -104,10 +104,12 @@ def render_draw_record(record: Mapping[str, Any]) -> bytes:
 
 
 def render_invitation(record: Mapping[str, Any], panel: Mapping[str, Any], member: Mapping[str, Any],
-                      meeting: str) -> bytes:
-    """One expert's invitation letter: panel, date, the agency fingerprint (and its QR) and how to enrol a key."""
+                      meeting: str, *, certificate_fingerprint: str = "") -> bytes:
+    """One expert's invitation letter: panel, date, the agency fingerprint (and its QR), the fingerprint
+    of the certificate that signs the agency's PDFs (when given) and how to enrol a key."""
     s = styles()
-    t = invitation_text(record, panel, member, meeting, qr_where="右侧二维码")
+    t = invitation_text(record, panel, member, meeting, qr_where="右侧二维码",
+                        certificate_fingerprint=certificate_fingerprint)
     fp = record["agency"]["fingerprint"]
     text = ParagraphStyle("letter", parent=s.text, wordWrap="CJK")
     body = ParagraphStyle("letterbody", parent=s.body, wordWrap="CJK")
@@ -118,7 +120,10 @@ def render_invitation(record: Mapping[str, Any], panel: Mapping[str, Any], membe
     box = Table([[para(t.fingerprint, fp_style), qr_drawing(f"{QR_PREFIX};fp={fp}", 36 * mm)]],
                 colWidths=[136 * mm, 42 * mm])
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story += [box, para(t.enrol_heading, s.section), para(t.enrol, body)]
+    story.append(box)
+    if t.certificate:
+        story += [Spacer(1, 2 * mm), para(t.certificate_note, body), para(t.certificate, s.body)]
+    story += [para(t.enrol_heading, s.section), para(t.enrol, body)]
     if t.enrolled:
         story.append(para(t.enrolled, body))
     story += [Spacer(1, 14 * mm), para(t.closing, body)]

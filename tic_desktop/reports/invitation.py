@@ -2,20 +2,21 @@
 
 The PDF (reports.draw_pdf.render_invitation, with the QR code of the agency fingerprint) and the
 .docx (`render_invitation_docx`, for the agency to edit and print on its letterhead) say the same.
-The .docx is written here as plain WordprocessingML (a ZIP of three XML parts, reproducible), so it
-needs no extra library; Word, WPS and LibreOffice open it. It has no QR code: print the PDF for that.
+The .docx is written with python-docx in the official-document style of `reports.docx_official`;
+Word, WPS and LibreOffice open it. It has no QR code: print the PDF for that. Both print the SHA-256
+fingerprint of the agency's document-signing certificate (`formats.docsign`) when it is given: PDF
+readers show the agency's signed reports as signed by a certificate they do not know, and the
+expert compares it with this one.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from tic_desktop.core.labels import ROLE_LABELS, label
+from tic_desktop.formats.docsign import grouped_fingerprint as grouped_certificate
 from tic_desktop.reports.agency_key_pdf import grouped
 
 
@@ -33,10 +34,14 @@ class InvitationText:
     enrol: str
     enrolled: str
     closing: str
+    certificate_note: str = ""
+    certificate: str = ""
+    """The document-signing certificate's SHA-256 fingerprint, grouped ("" when not given)."""
 
 
 def invitation_text(record: Mapping[str, Any], panel: Mapping[str, Any], member: Mapping[str, Any],
-                    meeting: str, *, qr_where: str = "PDF 邀请函上的二维码") -> InvitationText:
+                    meeting: str, *, qr_where: str = "PDF 邀请函上的二维码",
+                    certificate_fingerprint: str = "") -> InvitationText:
     role = label(ROLE_LABELS, member["role"]) + ("（组长）" if member["chair"] else "")
     agency = record["agency"]["name"]
     return InvitationText(
@@ -56,59 +61,38 @@ def invitation_text(record: Mapping[str, Any], panel: Mapping[str, Any], member:
               "工作人员。此后机构只接受由该密钥签名的评分表。",
         enrolled=f"您已登记的密钥指纹：{grouped(member['key_fingerprint'])}" if member.get("key_fingerprint") else "",
         closing=f"{agency}（盖章）　　　　日期：______年____月____日",
+        certificate_note="本机构发出的汇总报告等 PDF 文件带有机构的电子签名。PDF 阅读器（Adobe Acrobat、福昕等）会显示"
+                         "“签名后文件未被修改”，但不认识签名证书的颁发者；请在阅读器的签名属性中查看证书的 SHA-256 指纹，"
+                         "与下列指纹一致即为本机构签署：" if certificate_fingerprint else "",
+        certificate=f"PDF 签名证书 SHA-256：{grouped_certificate(certificate_fingerprint)}"
+        if certificate_fingerprint else "",
     )
 
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    '</Types>')
-_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-    'Target="word/document.xml"/></Relationships>')
-
-
-def _p(text: str, *, size: int = 24, bold: bool = False, center: bool = False, indent: bool = False,
-       mono: bool = False, after: int = 120) -> str:
-    font = "Consolas" if mono else "SimSun"
-    ppr = f'<w:spacing w:after="{after}" w:line="360" w:lineRule="auto"/>'
-    ppr += '<w:jc w:val="center"/>' if center else ""
-    ppr += '<w:ind w:firstLineChars="200" w:firstLine="480"/>' if indent else ""
-    rpr = (f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="SimSun" w:cs="{font}"/>'
-           + ("<w:b/>" if bold else "") + f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
-    return (f'<w:p><w:pPr>{ppr}</w:pPr><w:r><w:rPr>{rpr}</w:rPr>'
-            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>')
-
-
 def render_invitation_docx(record: Mapping[str, Any], panel: Mapping[str, Any], member: Mapping[str, Any],
-                           meeting: str) -> bytes:
-    t = invitation_text(record, panel, member, meeting)
-    body = [_p(t.title, size=36, bold=True, center=True), _p(t.subtitle, size=20, center=True, after=360),
-            _p(t.greeting), _p(t.invitation, indent=True), _p(t.date, indent=True),
-            _p(t.check_heading, size=26, bold=True), _p(t.check), _p(t.fingerprint, size=28, bold=True, center=True,
-                                                                      mono=True, after=240),
-            _p(t.enrol_heading, size=26, bold=True), _p(t.enrol)]
+                           meeting: str, *, certificate_fingerprint: str = "") -> bytes:
+    """The letter as .docx (python-docx, styled by reports.docx_official: 仿宋/黑体/小标宋, A4, page numbers)."""
+    from tic_desktop.reports import docx_official as dx  # noqa: PLC0415
+
+    t = invitation_text(record, panel, member, meeting, certificate_fingerprint=certificate_fingerprint)
+    doc = dx.new_document(title=t.title, author=record["agency"]["name"])
+    dx.title(doc, t.title, after=4)
+    dx.paragraph(doc, t.subtitle, font=dx.KAITI, size=14, align="center", after=12)
+    dx.paragraph(doc, t.greeting, align="left")
+    dx.paragraph(doc, t.invitation, indent=True)
+    dx.paragraph(doc, t.date, indent=True)
+    dx.heading(doc, t.check_heading)
+    dx.paragraph(doc, t.check, indent=True)
+    mono = dict(font=dx.FANGSONG, size=15, align="center", before=6, after=6)
+    fp = dx.paragraph(doc, t.fingerprint, **mono)
+    fp.runs[0].font.name = "Consolas"
+    if t.certificate:
+        dx.paragraph(doc, t.certificate_note, indent=True)
+        cert = dx.paragraph(doc, t.certificate, size=12, align="center", after=6)
+        cert.runs[0].font.name = "Consolas"
+    dx.heading(doc, t.enrol_heading)
+    dx.paragraph(doc, t.enrol, indent=True)
     if t.enrolled:
-        body.append(_p(t.enrolled))
-    body += [_p("", after=600), _p(t.closing)]
-    document = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<w:document xmlns:w="{_W}"><w:body>' + "".join(body)
-        + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
-          '<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="720" w:footer="720" '
-          'w:gutter="0"/></w:sectPr></w:body></w:document>')
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
-                           ("word/document.xml", document)):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, text.encode("utf-8"))
-    return buf.getvalue()
+        dx.paragraph(doc, t.enrolled, indent=True)
+    dx.paragraph(doc, t.closing, align="right", before=40)
+    return dx.to_bytes(doc)

@@ -28,6 +28,19 @@ class AgencyContext:
     identity: str = field(repr=False)
     """The text of the agency's age identity (agency.agekey)."""
     lang: str = field(default="zh")
+    keys_dir: Path | None = None
+    """The agency key folder (its document-signing key signs the exported PDFs)."""
+    key_passphrase: bytes | None = field(default=None, repr=False)
+    """The session's agency key passphrase (None: the keys are not sealed, or not unlocked)."""
+
+    def document_signer(self, agency_name: str = "") -> Any:
+        """The agency's `formats.docsign.DocumentSigner` (made now for a folder made before PDF
+        signing), or None without a key folder or for demo keys without a certificate."""
+        if self.keys_dir is None:
+            return None
+        from tic_desktop.agency.document_signer import agency_document_signer
+
+        return agency_document_signer(self.keys_dir, self.key_passphrase, agency_name)[0]
 
     @contextmanager
     def worker_workspace(self) -> Iterator[tuple[Any, Any]]:

@@ -316,10 +316,12 @@ class AgencyKeysPage(QWidget):
 
         secret = self.newPassphrase.text().encode("utf-8")
         self._on_name_edited()
+        name = self.nameEdit.text().strip()
         self._set_busy(True)
         self.show_status(self.tr("正在生成机构密钥…"))
         self._secret = secret
-        run_in_background(lambda: create_agency_keys(self.keys_dir, passphrase=secret), self._on_created, self._error)
+        run_in_background(lambda: create_agency_keys(self.keys_dir, passphrase=secret, agency_name=name),
+                          self._on_created, self._error)
 
     def _on_created(self, keys: Any) -> None:
         self._set_busy(False)
@@ -356,9 +358,15 @@ class AgencyKeysPage(QWidget):
         if not chosen:
             return
         path = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
+        from tic_desktop.formats.docsign import certificate_fingerprint  # noqa: PLC0415
         from tic_desktop.reports.agency_key_pdf import AgencyKeySheet  # noqa: PLC0415
 
-        sheet = AgencyKeySheet(name, public.fingerprint, public.age_recipient, _dt.date.today().isoformat())
+        try:
+            certificate = certificate_fingerprint(self.keys_dir)
+        except Rejected:
+            certificate = ""
+        sheet = AgencyKeySheet(name, public.fingerprint, public.age_recipient, _dt.date.today().isoformat(),
+                               certificate_fingerprint=certificate)
         self._set_busy(True)
         run_in_background(lambda: _write_sheet(sheet, path), self._on_printed, self._error)
 

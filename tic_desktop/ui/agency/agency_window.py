@@ -333,7 +333,9 @@ class AgencyWindow(QMainWindow):
                 self.statusBar().showMessage(exc.text(self.lang), 15000)
             else:
                 self._context = AgencyContext(ws=self.workspace, ws_path=self.ws_path, batch_id=batch_id,
-                                              batch=self._opened, identity=identity, lang=self.lang)
+                                              batch=self._opened, identity=identity, lang=self.lang,
+                                              keys_dir=self.keys_dir,
+                                              key_passphrase=self._unlocked[1] if self._unlocked else None)
         for _name, widget in self._pages:
             setter = getattr(widget, "set_context", None)
             if callable(setter):

@@ -194,6 +194,15 @@ class DrawPage(QWidget):
                          reserves=self.reservesSpin.value(), max_per_unit=self.maxUnitSpin.value() or None,
                          rotation=self.rotationCheck.isChecked(), date=self.dateEdit.text().strip() or None)
 
+    def _certificate(self) -> str:
+        """The document-signing certificate's fingerprint, printed on the letters ("" when none yet)."""
+        from tic_desktop.formats.docsign import certificate_fingerprint  # noqa: PLC0415
+
+        try:
+            return certificate_fingerprint(self.keys_dir)
+        except Rejected:
+            return ""
+
     def _keys(self) -> Any:
         from tic_desktop.formats.keys import load_agency_keys  # noqa: PLC0415
 
@@ -241,7 +250,8 @@ class DrawPage(QWidget):
             if copy.resolve() != centers.resolve():
                 shutil.copyfile(centers, copy)
             done = run_draw(out / "pool.csv", copy, rules, keys, out, seed=seed, agency_name=agency,
-                            supervisors=supervisors, aliases=aliases, experts=experts)
+                            supervisors=supervisors, aliases=aliases, experts=experts,
+                            certificate_fingerprint=self._certificate())
             return done, (out / "draw.json").read_bytes(), (out / "draw.json.sig").read_bytes()
 
         self._run(work, out)
@@ -318,7 +328,7 @@ class DrawPage(QWidget):
 
         def work() -> Any:
             done = run_replacement(out / "draw.json", out / rec["pool"]["file"], out / rec["centers"]["file"],
-                                   expert_id, reason, keys)
+                                   expert_id, reason, keys, certificate_fingerprint=self._certificate())
             return done, (out / "draw.json").read_bytes(), (out / "draw.json.sig").read_bytes()
 
         self._run(work, out)

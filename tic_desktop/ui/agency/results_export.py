@@ -80,7 +80,8 @@ class ResultsExport(QWidget):
 
             with ctx.worker_workspace() as (ws, batch):
                 report = build_report(ws, batch, generated_at)
-            return write_exports(Path(out_dir), report,
+            signer = ctx.document_signer(report.agency_name)  # consolidated.pdf signed (PAdES) by the agency
+            return write_exports(Path(out_dir), report, signer=signer,
                                  progress=lambda done, total: progress.changed.emit(done, total))
 
         run_in_background(work, self._on_written, self._on_failed)
