@@ -99,6 +99,9 @@ def test_one_split_source_simulated_per_panel_consolidates_as_one_round(made: di
     assert "有效评分表" in r.stdout and "已生成" in r.stdout
     for name in ("round.pdf", "round.xlsx", "publication.pdf", "publication.xlsx"):
         assert (out / name).stat().st_size > 100, name
+    # each panel's consolidated.pdf is signed by the agency as `consolidate` signs it (PAdES)
+    assert "consolidated.pdf 已由机构签名" in r.stdout
+    assert all(b"/ByteRange" in (out / b / "consolidated.pdf").read_bytes() for b in made["ids"])
 
 
 def test_a_sheet_of_another_batch_is_named_and_the_rest_consolidated(made: dict[str, Any], tmp_path: Path) -> None:

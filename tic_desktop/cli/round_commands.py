@@ -118,6 +118,22 @@ def _summary(report: Any, lang: str) -> None:
              f"official ranking: {report.results.official.basis}."))
 
 
+def _signer(args: argparse.Namespace, lang: str, report: Any) -> Any:
+    """The agency's document signer (cli.docsign): each panel's consolidated.pdf is signed as by `consolidate`."""
+    from tic_desktop.cli.docsign import document_signer
+
+    return document_signer(args, lang, report.panels[0].agency_name if report.panels else "")
+
+
+def _written(paths: Sequence[Path], signer: Any, lang: str) -> None:
+    from tic_desktop.cli.docsign import signed_line
+
+    for path in paths:
+        print(_t(lang, f"已生成：{path}", f"written: {path}"))
+    if signer is not None:
+        print(signed_line(lang, signer))
+
+
 def _default_title(ws: Any, batch_id: str) -> str:
     title = ws.batch(batch_id).title.zh
     return re.sub(r"（[^（）]*组）$", "", title).strip() or title
@@ -146,13 +162,13 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
         _used, bad = import_into_round(ws, ids, identity, own, args.sheets, trust_first_use=args.trust_first_use,
                                        lang=lang)
         report = round_report(ws, ROUND, identity, own_fingerprint=own)
-        written = write_round_exports(args.output, report)
+        signer = _signer(args, lang, report)
+        written = write_round_exports(args.output, report, signer=signer)
         if args.archive is not None:
             from tic_desktop.cli.archive import write_consolidation_archive
 
             written.append(write_consolidation_archive(args, lang, ws, round_id=ROUND))
-    for path in written:
-        print(_t(lang, f"已生成：{path}", f"written: {path}"))
+    _written(written, signer, lang)
     _summary(report, lang)
     return 1 if bad else 0
 
@@ -256,13 +272,13 @@ def cmd_export(args: argparse.Namespace, lang: str) -> int:
     with _open(args) as ws:
         identity, own = _identity(args, lang)
         report = round_report(ws, args.round_id, identity, own_fingerprint=own)
-        written = write_round_exports(args.output, report)
+        signer = _signer(args, lang, report)
+        written = write_round_exports(args.output, report, signer=signer)
         if args.archive is not None:
             from tic_desktop.cli.archive import write_consolidation_archive
 
             written.append(write_consolidation_archive(args, lang, ws, round_id=args.round_id))
-    for path in written:
-        print(_t(lang, f"已生成：{path}", f"written: {path}"))
+    _written(written, signer, lang)
     _summary(report, lang)
     return 0
 

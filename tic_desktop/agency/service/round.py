@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from tic_desktop.agency import round_store
 from tic_desktop.agency.round_csv import read_previous_csv, write_round_csv
@@ -87,9 +88,9 @@ def _roundout_writer() -> Callable[..., list[Path]] | None:
 
 
 def write_round_exports(out_dir: Path, report: RoundReport, *, per_batch: bool = True,
-                        progress: Progress | None = None) -> list[Path]:
+                        progress: Progress | None = None, signer: Any = None) -> list[Path]:
     """OUT_DIR/round.csv, the round's PDF/xlsx and 公示 list (when their writers are there) and per batch
-    OUT_DIR/<batch_id>/ with the four files of `consolidate`."""
+    OUT_DIR/<batch_id>/ with the files of `consolidate` (`signer`: each consolidated.pdf signed, PAdES)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = [write_round_csv(out / ROUND_CSV, report.results)]
@@ -98,7 +99,7 @@ def write_round_exports(out_dir: Path, report: RoundReport, *, per_batch: bool =
         written += list(writer(out, report))
     if per_batch:
         for n, panel in enumerate(report.panels):
-            written += write_exports(out / panel.batch_id, panel)
+            written += write_exports(out / panel.batch_id, panel, signer=signer)
             if progress is not None:
                 progress(n + 1, len(report.panels))
     return written
