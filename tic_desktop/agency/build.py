@@ -322,7 +322,7 @@ def prepare_agency_demo(folder: Path) -> Path:
     source folder in `folder/source/` (for the batch wizard), the demo batch kept in the workspace
     `folder/agency.db`, and the demo agency's name. Idempotent; returns `folder`."""
     from tic_desktop.agency import keys as ak  # noqa: PLC0415
-    from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+    from tic_desktop.agency.service import open_workspace  # noqa: PLC0415
     from tic_desktop.demo import (  # noqa: PLC0415
         DEMO_BATCH_NAME,
         build_demo_source,
@@ -346,7 +346,7 @@ def prepare_agency_demo(folder: Path) -> Path:
     if not batch.exists():
         write_demo_batch(folder / "batch")
     identity = (folder / "keys" / "agency.agekey").read_text("ascii")
-    ws = AgencyWorkspace.open(folder / "agency.db", check_location=False)
+    ws = open_workspace(folder / "agency.db", check_location=False)
     try:
         if not ws.batches():
             ws.add_batch(batch, identity, own_fingerprint=ak.public_info(folder / "keys").fingerprint, allow_demo=True)
@@ -384,13 +384,13 @@ def register_demo_keys(folder: Path) -> list[Path]:
     round) for every expert who has no key registered yet; returns the simulated sheets whose
     expert's registered key is the simulated one (an expert whose own demo sheet was imported
     first keeps that key, and the simulated sheet is left out)."""
-    from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+    from tic_desktop.agency.service import open_workspace  # noqa: PLC0415
     from tic_desktop.formats.sheet import parse_allowed_signers  # noqa: PLC0415
 
     returned = Path(folder) / "returned"
     text = (returned / "allowed_signers").read_text("utf-8")
     keys = parse_allowed_signers(text)
-    ws = AgencyWorkspace.open(Path(folder) / "agency.db", check_location=False)
+    ws = open_workspace(Path(folder) / "agency.db", check_location=False)
     try:
         files: list[Path] = []
         for info in ws.batches():
