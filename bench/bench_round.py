@@ -1,0 +1,233 @@
+"""The evaluation round (issue 13): 150 centers in 15 panels × 7 experts.
+
+One agency key, 15 signed batches (periodic assessment, 7 professional and 3 engineering centers
+per panel, proposal ids unique over the round), 7 experts per panel each scoring the panel's 10
+centers: 1,050 sheets (expert × center) in 105 signed, age-encrypted sheet files with a 40 KB PDF
+per scored center (built directly, as in bench_agency). Each panel scores on its own scale (a
+harsh and a lenient panel), so normalisation has something to do.
+
+- `round_import_150`: the round's batches added and pinned, then `agency.service.round_import.
+  import_round` of the 105 files (route each file to its batch, full verification, one transaction
+  per file) into a fresh agency workspace. Target ≤ 15 s.
+- `round_import_150_vs_bare`: the same against a bare loop of age decryption + one Ed25519
+  verification per file. Target: ratio ≤ 5.
+- `round_consolidate_150`: `core.round_cohort.compute_round` over the 15 panels' inputs: every
+  panel consolidated, the cohort ranked and capped, normalisation, panel effects. Target ≤ 1 s.
+- `round_pdf_150`: round.pdf of that round (round pages + the 15 panel reports). Target ≤ 20 s.
+--quick: 3 panels (30 centers, 21 files).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import produces, result
+
+PANELS = 15
+PER_PANEL = 10
+PANEL = 7
+PDF_BYTES = 40_000
+IMPORT_TARGET_S = 15.0
+IMPORT_TARGET_RATIO = 5.0
+CONSOLIDATE_TARGET_S = 1.0
+PDF_TARGET_S = 20.0
+
+
+def _sheet_file(opened: Any, form: Any, expert: Any, rng: random.Random, quality: float) -> tuple[bytes, str]:
+    """One expert's signed, encrypted sheet over the panel's centers, and its allowed_signers line."""
+    import pyrage
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from tic_desktop import __version__
+    from tic_desktop.core.pledge import pledge_sha256
+    from tic_desktop.core.scoring import FormAnswers, evaluate
+    from tic_desktop.expert.signing import _form_entry
+    from tic_desktop.formats import sheet as sf
+    from tic_desktop.formats import sshsig, strictjson
+    from tic_desktop.simulate import _answers_for
+
+    m = opened.manifest
+    key = Ed25519PrivateKey.generate()
+    age = pyrage.x25519.Identity.generate()
+    members: dict[str, bytes] = dict(sf.key_members(key.public_key(), expert.id))
+    members[sf.PLEDGE_PDF] = b"%PDF-1.7\n" + rng.randbytes(PDF_BYTES) + b"\n%%EOF\n"
+    entries = []
+    for pid in expert.assigned:
+        proposal = opened.proposals[pid]
+        rows = _answers_for(form, proposal, expert.role, rng, min(0.98, max(0.3, rng.gauss(quality, 0.08))), {})
+        answers = FormAnswers(
+            scores={i: v for k, i, v in rows if k == "score"},
+            not_applicable=frozenset(i for k, i, _ in rows if k == "na"),
+            comments={i: v for k, i, v in rows if k == "comment"},
+            vetoes={i: v for k, i, v in rows if k == "veto"},
+            conclusion=next((v for k, _, v in rows if k == "conclusion"), None),
+            overall={i: v for k, i, v in rows if k == "overall"},
+        )
+        fe = _form_entry(form, answers, evaluate(form, answers, expert.role))
+        entries.append({"proposal_id": pid, "conflict": {"declared": False, "reason": None, "note": ""},
+                        "forms": [fe.model_dump(mode="json")], "documents_opened": []})
+        members[sf.pdf_member(pid)] = b"%PDF-1.7\n" + rng.randbytes(PDF_BYTES) + b"\n%%EOF\n"
+    body = {
+        "format": sf.SHEET_FORMAT, "format_version": sf.SHEET_FORMAT_VERSION, "app_version": __version__,
+        "batch_id": m.batch_id, "batch_manifest_sha256": opened.manifest_sha256, "expert_id": expert.id,
+        "signer_fingerprint": sshsig.fingerprint(key.public_key()),
+        "recipient": {"name": m.agency.name, "fingerprint": m.agency.signing_key_fingerprint,
+                      "age_recipient": m.agency.age_recipient},
+        "forms": [{"id": form.id, "version": form.version, "sha256": form.content_hash}],
+        "proposals": entries,
+        "pledge": {"text_sha256": pledge_sha256(), "accepted_at": "2026-02-01T09:00:00Z"},
+        "sheet_seq": 1, "supersedes": None, "audit_head": {"seq": 100, "hash": "ab" * 32},
+        "created_at": "2026-02-01T10:00:00Z",
+        "members": [e.model_dump(mode="json") for e in sf.member_entries(members)],
+    }
+    sheet = sf.Sheet.model_validate_json(strictjson.dumps(body))
+    zip_bytes, _ = sf.seal_sheet(sheet, members, key)
+    return (sf.encrypt_sheet(zip_bytes, [m.agency.age_recipient, str(age.to_public())]),
+            sf.allowed_signers_line(expert.id, key.public_key()))
+
+
+def build(folder: Path, panels: int) -> dict[str, Any]:
+    """`panels` signed batches of the round, one agency key, and every expert's sheet file."""
+    from bench.bench_batch import batch_spec
+    from tic_desktop.core.form_library import builtin_forms
+    from tic_desktop.core.types import Text
+    from tic_desktop.formats.batch import read_batch, write_batch
+    from tic_desktop.formats.keys import create_agency_keys
+    from tic_desktop.formats.manifest import Expert
+
+    form = builtin_forms()["periodic_assessment"]
+    keys = create_agency_keys(folder / "agency")
+    rng = random.Random(13)
+    sheets_dir = folder / "sheets"
+    sheets_dir.mkdir()
+    batches, signers = [], []
+    roles = ("technical", "technical", "technical", "technical", "technical", "finance", "management")
+    for k in range(1, panels + 1):
+        spec = batch_spec(PER_PANEL, form, make_pdf=lambda r, _pid: b"%PDF-1.7\n" + r.randbytes(2000) + b"\n%%EOF\n",
+                          batch_id=f"R2027-P{k:02d}")
+        proposals, documents = [], {}
+        for i, p in enumerate(spec.proposals):
+            pid = f"P{k:02d}-{i + 1:02d}"
+            documents[f"proposals/{pid}/plan.pdf"] = spec.documents[p.documents[0].path]
+            proposals.append(p.model_copy(update={
+                "id": pid, "center_name": f"{p.center_name[:-1]}{k}-{i + 1}）",
+                "center_type": "professional" if i < 7 else "engineering",
+                "documents": tuple(d.model_copy(update={"path": f"proposals/{pid}/plan.pdf"}) for d in p.documents)}))
+        ids = tuple(p.id for p in proposals)
+        experts = [Expert(id=f"X{k:02d}{j + 1}", name=f"专家{k}-{j + 1}", role=roles[j], chair=j == 0, assigned=ids)
+                   for j in range(PANEL)]
+        spec = dataclasses.replace(spec, proposals=proposals, documents=documents, experts=experts,
+                                   title=Text(zh=f"2027 年度评估 第{k}组", en=f"2027 assessment panel {k}"))
+        path = folder / f"{spec.batch_id}.ticbatch"
+        write_batch(path, spec, keys)
+        batches.append(path)
+        opened = read_batch(path)
+        quality = 0.68 + 0.15 * (k - 1) / max(1, panels - 1)  # from a harsh panel to a lenient one
+        for e in opened.manifest.experts:
+            data, line = _sheet_file(opened, form, e, rng, quality + rng.uniform(-0.06, 0.06))
+            (sheets_dir / f"{opened.manifest.batch_id}-{e.id}.ticsheet").write_bytes(data)
+            signers.append(line)
+        opened.close()
+    identity = (folder / "agency" / "agency.agekey").read_text("utf-8")
+    return {"batches": batches, "identity": identity, "sheets": sorted(sheets_dir.iterdir()),
+            "allowed_signers": "\n".join(signers) + "\n", "fingerprint": keys.fingerprint,
+            "centers": panels * PER_PANEL}
+
+
+def _workspace(world: dict[str, Any], folder: Path) -> tuple[Any, list[str]]:
+    from tic_desktop.agency import round_store
+    from tic_desktop.agency import service as svc
+
+    ws = svc.open_workspace(folder / "agency.db", check_location=False)
+    round_store.create_round(ws, "R2027", "2027 年度专业性技术创新中心评估（基准测试）", 2027)
+    ids = []
+    for path in world["batches"]:
+        info = svc.add_batch(ws, path, world["identity"], own_fingerprint=world["fingerprint"])
+        svc.pin_allowed_signers(ws, info.batch_id, world["allowed_signers"])
+        round_store.add_batch(ws, "R2027", info.batch_id)
+        ids.append(info.batch_id)
+    return ws, ids
+
+
+@produces("round_import_150", "round_import_150_vs_bare", "round_consolidate_150", "round_pdf_150")
+def bench_round_150(quick: bool) -> list[dict[str, Any]]:
+    from bench.bench_agency import bare_loop
+    from tic_desktop.agency import round_store
+    from tic_desktop.agency.service.round import panel_input, round_report
+    from tic_desktop.agency.service.round_import import import_round
+    from tic_desktop.core.round_cohort import compute_round
+    from tic_desktop.reports.round_pdf import render_round_pdf
+
+    panels = 3 if quick else PANELS
+    runs = 1 if quick else 3
+    suffix = f"(quick:{panels * PER_PANEL})" if quick else ""
+    with tempfile.TemporaryDirectory(prefix="tic-bench-round-") as tmp:
+        folder = Path(tmp)
+        world = build(folder, panels)
+        times = []
+        for i in range(runs):
+            ws, _ = _workspace(world, folder / f"ws{i}")
+            try:
+                gc.collect()
+                start = time.perf_counter()
+                done = import_round(ws, "R2027", world["identity"], world["sheets"])
+                times.append(time.perf_counter() - start)
+                assert done.not_used == 0 and done.used == len(world["sheets"]), done
+                if i < runs - 1:
+                    continue
+                # the imported round: consolidation with normalisation, then its PDF
+                info = round_store.get_round(ws, "R2027")
+                inputs = []
+                for b in info.batch_ids:
+                    with ws.open_batch(b, world["identity"]) as batch:
+                        inputs.append(panel_input(ws, batch))
+                consolidate_times = []
+                for _ in range(1 if quick else 5):
+                    gc.collect()
+                    start = time.perf_counter()
+                    res = compute_round(info, inputs)
+                    consolidate_times.append(time.perf_counter() - start)
+                assert len(res.rows) == len(world["sheets"]) // PANEL * PER_PANEL
+                report = round_report(ws, "R2027", world["identity"], record=False)
+            finally:
+                ws.close()
+        bare_times = []
+        for _ in range(max(runs, 2)):
+            gc.collect()
+            start = time.perf_counter()
+            bare_loop(world["sheets"], world["identity"])
+            bare_times.append(time.perf_counter() - start)
+        size_mb = sum(f.stat().st_size for f in world["sheets"]) / 1e6
+    pdf_times = []
+    pages = 0
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        data = render_round_pdf(report)
+        pdf_times.append(time.perf_counter() - start)
+        pages = data.count(b"/Type /Page\n") or data.count(b"/Type /Page ")
+    changed = sum(1 for r in report.results.rows if "normalised.conclusion_differs" in r.flag_codes)
+    params = {"panels": panels, "centers": world["centers"], "experts_per_panel": PANEL,
+              "sheets": len(world["sheets"]) * PER_PANEL, "sheet_files": len(world["sheets"]),
+              "files_mb": round(size_mb, 1), "runs": runs, "bare_min": min(bare_times), "bare_max": max(bare_times)}
+    value, bare = statistics.median(times), statistics.median(bare_times)
+    return [
+        result(f"round_import_150{suffix}", value, "s", baseline=bare, target=IMPORT_TARGET_S, target_on="value",
+               samples=times, params=params,
+               note="median import_round (route + verify + store) into a fresh workspace; baseline: bare decrypt+verify"),
+        result(f"round_import_150_vs_bare{suffix}", value, "s", baseline=bare, target=IMPORT_TARGET_RATIO,
+               samples=times, params=params, note="ratio to a bare loop of age decryption + Ed25519 verification"),
+        result(f"round_consolidate_150{suffix}", statistics.median(consolidate_times), "s",
+               target=CONSOLIDATE_TARGET_S, target_on="value", samples=consolidate_times,
+               params={**params, "normalised_changes": changed},
+               note="compute_round: every panel, the cohort ranking and 优秀 share, normalisation, panel effects"),
+        result(f"round_pdf_150{suffix}", statistics.median(pdf_times), "s", target=PDF_TARGET_S, target_on="value",
+               samples=pdf_times, params={**params, "pages": pages}, note="render_round_pdf: round pages + every panel's report"),
+    ]
