@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AddBatchesDialog</name>
+    <message>
+        <source>加入批次</source>
+        <translation>Add batches</translation>
+    </message>
+    <message>
+        <source>勾选要加入本轮的专家组批次（一个批次只能属于一个评审轮次）：</source>
+        <translation>Check the panels&apos; batches to add to this round (a batch belongs to one round only):</translation>
+    </message>
+    <message>
+        <source>可加入的批次</source>
+        <translation>Batches that can be added</translation>
+    </message>
+    <message>
+        <source>没有可加入的批次：请先在“生成批次”页生成各专家组的批次。</source>
+        <translation>No batch to add: build the panels&apos; batches on the “Build batch” page first.</translation>
+    </message>
+    <message>
+        <source>加入</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>AgencyContext</name>
     <message>
         <source>出现意外错误：%1</source>
@@ -200,6 +227,10 @@ Replace the keys?</translation>
     <message>
         <source>专家组意见</source>
         <translation>Panel opinion</translation>
+    </message>
+    <message>
+        <source>评审轮次</source>
+        <translation>Evaluation round</translation>
     </message>
 </context>
 <context>
@@ -985,6 +1016,137 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
     <message>
         <source>&lt;b&gt;{code} {label}&lt;/b&gt;（{min} 分及以上）：{text}</source>
         <translation>&lt;b&gt;{code} {label}&lt;/b&gt; ({min} points and up): {text}</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionsTab</name>
+    <message>
+        <source>中心(&amp;M)：</source>
+        <translation>Ce&amp;nter:</translation>
+    </message>
+    <message>
+        <source>中心</source>
+        <translation>Center</translation>
+    </message>
+    <message>
+        <source>决定日期</source>
+        <translation>Decision date</translation>
+    </message>
+    <message>
+        <source>市科技局决定</source>
+        <translation>Decision of the municipal bureau</translation>
+    </message>
+    <message>
+        <source>决定，例如：同意评估结论</source>
+        <translation>Decision, e.g. assessment upheld</translation>
+    </message>
+    <message>
+        <source>文号</source>
+        <translation>Document no.</translation>
+    </message>
+    <message>
+        <source>记录决定(&amp;D)</source>
+        <translation>Record &amp;decision</translation>
+    </message>
+    <message>
+        <source>记录决定</source>
+        <translation>Record decision</translation>
+    </message>
+    <message>
+        <source>决定：</source>
+        <translation>Decision:</translation>
+    </message>
+    <message>
+        <source>异议或复议</source>
+        <translation>Objection or review</translation>
+    </message>
+    <message>
+        <source>异议</source>
+        <translation>Objection</translation>
+    </message>
+    <message>
+        <source>复议</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>收到日期</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>提出人</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>异议内容</source>
+        <translation>What it says</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>记录异议(&amp;O)</source>
+        <translation>Record &amp;objection</translation>
+    </message>
+    <message>
+        <source>记录异议或复议</source>
+        <translation>Record objection or review</translation>
+    </message>
+    <message>
+        <source>项目编号</source>
+        <translation>Proposal</translation>
+    </message>
+    <message>
+        <source>中心名称</source>
+        <translation>Center</translation>
+    </message>
+    <message>
+        <source>决定</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>异议与复议</source>
+        <translation>Objections and reviews</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Proposal</translation>
+    </message>
+    <message>
+        <source>处理结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>办结日期</source>
+        <translation>Settled on</translation>
+    </message>
+    <message>
+        <source>所选异议的处理结果</source>
+        <translation>Outcome of the selected objection</translation>
+    </message>
+    <message>
+        <source>办结所选异议(&amp;L)</source>
+        <translation>Sett&amp;le selected</translation>
+    </message>
+    <message>
+        <source>办结所选异议</source>
+        <translation>Settle the selected objection</translation>
+    </message>
+    <message>
+        <source>办结：</source>
+        <translation>Settle:</translation>
+    </message>
+    <message>
+        <source>处理中</source>
+        <translation>Open</translation>
     </message>
 </context>
 <context>
@@ -2185,6 +2347,96 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>NewRoundDialog</name>
+    <message>
+        <source>新建评审轮次</source>
+        <translation>New evaluation round</translation>
+    </message>
+    <message>
+        <source>轮次编号</source>
+        <translation>Round id</translation>
+    </message>
+    <message>
+        <source>%1 年度专业性技术创新中心评估</source>
+        <translation>%1 assessment of professional innovation centers</translation>
+    </message>
+    <message>
+        <source>轮次名称</source>
+        <translation>Round title</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>编号(&amp;I)：</source>
+        <translation>&amp;Id:</translation>
+    </message>
+    <message>
+        <source>名称(&amp;T)：</source>
+        <translation>&amp;Title:</translation>
+    </message>
+    <message>
+        <source>年度(&amp;Y)：</source>
+        <translation>&amp;Year:</translation>
+    </message>
+    <message>
+        <source>编号只用字母、数字、点、下划线和连字符，例如 R2027-PRO。</source>
+        <translation>The id uses letters, digits, dots, underscores and hyphens, e.g. R2027-PRO.</translation>
+    </message>
+    <message>
+        <source>创建</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>OfficialTab</name>
+    <message>
+        <source>原始最终得分排名（默认）(&amp;R)</source>
+        <translation>&amp;Raw final scores (default)</translation>
+    </message>
+    <message>
+        <source>原始最终得分排名</source>
+        <translation>Raw final scores ranking</translation>
+    </message>
+    <message>
+        <source>标准化得分排名(&amp;N)</source>
+        <translation>&amp;Normalised scores</translation>
+    </message>
+    <message>
+        <source>标准化得分排名</source>
+        <translation>Normalised scores ranking</translation>
+    </message>
+    <message>
+        <source>理由（采用标准化排名时必填）(&amp;E)：</source>
+        <translation>R&amp;eason (required for the normalised ranking):</translation>
+    </message>
+    <message>
+        <source>采用标准化排名的理由</source>
+        <translation>Reason for the normalised ranking</translation>
+    </message>
+    <message>
+        <source>保存正式排名(&amp;S)</source>
+        <translation>&amp;Save official ranking</translation>
+    </message>
+    <message>
+        <source>保存正式排名</source>
+        <translation>Save official ranking</translation>
+    </message>
+    <message>
+        <source>当前正式排名：标准化得分排名。理由：%1</source>
+        <translation>Official ranking now: normalised scores. Reason: %1</translation>
+    </message>
+    <message>
+        <source>当前正式排名：原始最终得分排名（默认）。</source>
+        <translation>Official ranking now: raw final scores (default).</translation>
+    </message>
+</context>
+<context>
     <name>PanelOpinionPage</name>
     <message>
         <source>项目与评分表</source>
@@ -2269,6 +2521,73 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>请选择项目</source>
         <translation>Choose a proposal</translation>
+    </message>
+</context>
+<context>
+    <name>PanelsTab</name>
+    <message>
+        <source>每个专家组的有效总分与全轮平均分比较；下表为每位专家的平均总分与本组最终得分平均之差（负数：比本组严）。</source>
+        <translation>Each panel&apos;s valid totals against the round&apos;s mean; below, each expert&apos;s mean total against the panel&apos;s mean final score (below zero: harsher than the panel).</translation>
+    </message>
+    <message>
+        <source>专家组效应</source>
+        <translation>Panel effects</translation>
+    </message>
+    <message>
+        <source>专家组</source>
+        <translation>Panel</translation>
+    </message>
+    <message>
+        <source>评分表</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>有效总分</source>
+        <translation>Valid totals</translation>
+    </message>
+    <message>
+        <source>平均分</source>
+        <translation>Mean</translation>
+    </message>
+    <message>
+        <source>标准差</source>
+        <translation>SD</translation>
+    </message>
+    <message>
+        <source>最低</source>
+        <translation>Min</translation>
+    </message>
+    <message>
+        <source>最高</source>
+        <translation>Max</translation>
+    </message>
+    <message>
+        <source>与全轮平均之差</source>
+        <translation>vs round mean</translation>
+    </message>
+    <message>
+        <source>各专家与本组比较</source>
+        <translation>Experts against their panel</translation>
+    </message>
+    <message>
+        <source>专家</source>
+        <translation>Expert</translation>
+    </message>
+    <message>
+        <source>评分数</source>
+        <translation>Scored</translation>
+    </message>
+    <message>
+        <source>专家平均分</source>
+        <translation>Expert mean</translation>
+    </message>
+    <message>
+        <source>本组平均</source>
+        <translation>Panel mean</translation>
+    </message>
+    <message>
+        <source>差值</source>
+        <translation>Difference</translation>
     </message>
 </context>
 <context>
@@ -2776,6 +3095,160 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>PublicationTab</name>
+    <message>
+        <source>公示说明（模板，可编辑）(&amp;U)：</source>
+        <translation>P&amp;ublication notice (template, editable):</translation>
+    </message>
+    <message>
+        <source>公示说明模板</source>
+        <translation>Publication notice template</translation>
+    </message>
+    <message>
+        <source>占位符：{round_title} 轮次名称、{round_id} 编号、{year} 年度、{agency} 评审机构、{count} 中心数、{date} 公示名单生成日期；公示期、异议方式和联系方式请直接写入正文。</source>
+        <translation>Placeholders: {round_title} the round&apos;s title, {round_id} its id, {year} the year, {agency} the agency, {count} the number of centers, {date} the day the list is made; write the period, how to object and the contact into the text itself.</translation>
+    </message>
+    <message>
+        <source>保存公示说明(&amp;V)</source>
+        <translation>Sa&amp;ve notice</translation>
+    </message>
+    <message>
+        <source>保存公示说明</source>
+        <translation>Save notice</translation>
+    </message>
+    <message>
+        <source>恢复默认文本</source>
+        <translation>Default text</translation>
+    </message>
+    <message>
+        <source>恢复默认公示说明</source>
+        <translation>Restore the default notice</translation>
+    </message>
+    <message>
+        <source>导入上一轮结果(&amp;P)…</source>
+        <translation>Import &amp;previous round…</translation>
+    </message>
+    <message>
+        <source>导入上一轮结果</source>
+        <translation>Import previous round</translation>
+    </message>
+    <message>
+        <source>导出本轮文件(&amp;X)…</source>
+        <translation>E&amp;xport round files…</translation>
+    </message>
+    <message>
+        <source>导出本轮文件</source>
+        <translation>Export round files</translation>
+    </message>
+    <message>
+        <source>round.pdf、round.xlsx、round.csv、公示名单 publication.pdf / .xlsx，以及每个专家组的汇总文件</source>
+        <translation>round.pdf, round.xlsx, round.csv, the publication list publication.pdf / .xlsx, and each panel&apos;s result files</translation>
+    </message>
+    <message>
+        <source>已导入上一轮 %1 个中心的结果</source>
+        <translation>Previous results of %1 centers imported</translation>
+    </message>
+    <message>
+        <source>尚未导入上一轮结果（round.csv、results.csv 或上一轮的机构工作区）</source>
+        <translation>No previous results yet (round.csv, results.csv or last round&apos;s agency workspace)</translation>
+    </message>
+</context>
+<context>
+    <name>RankingTab</name>
+    <message>
+        <source>评分表与中心类型(&amp;C)：</source>
+        <translation>Form and &amp;center type:</translation>
+    </message>
+    <message>
+        <source>评分表与中心类型</source>
+        <translation>Form and center type</translation>
+    </message>
+    <message>
+        <source>全轮排名</source>
+        <translation>Ranking</translation>
+    </message>
+    <message>
+        <source>专家组</source>
+        <translation>Panel</translation>
+    </message>
+    <message>
+        <source>项目编号</source>
+        <translation>Proposal</translation>
+    </message>
+    <message>
+        <source>中心名称</source>
+        <translation>Center</translation>
+    </message>
+    <message>
+        <source>最终得分</source>
+        <translation>Final score</translation>
+    </message>
+    <message>
+        <source>原始排名</source>
+        <translation>Raw rank</translation>
+    </message>
+    <message>
+        <source>原始结论</source>
+        <translation>Raw conclusion</translation>
+    </message>
+    <message>
+        <source>标准化得分</source>
+        <translation>Normalised score</translation>
+    </message>
+    <message>
+        <source>标准化排名</source>
+        <translation>Normalised rank</translation>
+    </message>
+    <message>
+        <source>标准化结论</source>
+        <translation>Normalised conclusion</translation>
+    </message>
+    <message>
+        <source>正式结论</source>
+        <translation>Official conclusion</translation>
+    </message>
+    <message>
+        <source>奖励</source>
+        <translation>Award</translation>
+    </message>
+    <message>
+        <source>上轮</source>
+        <translation>Last round</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Flags</translation>
+    </message>
+    <message>
+        <source>尚未汇总：加入批次、导入评分表后点“汇总本轮”。</source>
+        <translation>Not consolidated yet: add the batches, import the sheets, then click “Consolidate round”.</translation>
+    </message>
+    <message>
+        <source>≠ 标准化后结论不同</source>
+        <translation>≠ conclusion differs when normalised</translation>
+    </message>
+    <message>
+        <source>并列</source>
+        <translation>tie</translation>
+    </message>
+    <message>
+        <source>优秀名额已满，顺延</source>
+        <translation>优秀 places taken, moved down</translation>
+    </message>
+    <message>
+        <source>上轮整改，须复评</source>
+        <translation>rectify last round: re-assess</translation>
+    </message>
+    <message>
+        <source>共 %1 项；正式排名：%2。底色并标“≠”的项目按标准化得分的结论不同（%3 项）。</source>
+        <translation>%1 in all; official ranking: %2. Shaded rows marked “≠” get another conclusion when normalised (%3).</translation>
+    </message>
+    <message>
+        <source>原始最终得分</source>
+        <translation>raw final scores</translation>
+    </message>
+</context>
+<context>
     <name>ResultTexts</name>
     <message>
         <source>综合性</source>
@@ -3024,6 +3497,213 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
+    </message>
+</context>
+<context>
+    <name>RoundPage</name>
+    <message>
+        <source>评审轮次(&amp;R)：</source>
+        <translation>Evaluation &amp;round:</translation>
+    </message>
+    <message>
+        <source>评审轮次</source>
+        <translation>Evaluation round</translation>
+    </message>
+    <message>
+        <source>新建轮次…</source>
+        <translation>New round…</translation>
+    </message>
+    <message>
+        <source>新建评审轮次</source>
+        <translation>New evaluation round</translation>
+    </message>
+    <message>
+        <source>加入批次…</source>
+        <translation>Add batches…</translation>
+    </message>
+    <message>
+        <source>加入批次</source>
+        <translation>Add batches</translation>
+    </message>
+    <message>
+        <source>导入评分表(&amp;I)…</source>
+        <translation>&amp;Import sheets…</translation>
+    </message>
+    <message>
+        <source>导入本轮评分表</source>
+        <translation>Import the round&apos;s sheets</translation>
+    </message>
+    <message>
+        <source>汇总本轮(&amp;H)</source>
+        <translation>Consolidate round</translation>
+    </message>
+    <message>
+        <source>汇总本轮</source>
+        <translation>Consolidate round</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>取消导入</source>
+        <translation>Cancel import</translation>
+    </message>
+    <message>
+        <source>进度</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>本轮结果</source>
+        <translation>Round results</translation>
+    </message>
+    <message>
+        <source>全轮排名</source>
+        <translation>Ranking</translation>
+    </message>
+    <message>
+        <source>专家组效应</source>
+        <translation>Panel effects</translation>
+    </message>
+    <message>
+        <source>正式排名</source>
+        <translation>Official ranking</translation>
+    </message>
+    <message>
+        <source>决定与异议</source>
+        <translation>Decisions and objections</translation>
+    </message>
+    <message>
+        <source>公示与导出</source>
+        <translation>Publication and export</translation>
+    </message>
+    <message>
+        <source>尚无评审轮次：点“新建轮次…”</source>
+        <translation>No round yet: click “New round…”</translation>
+    </message>
+    <message>
+        <source>本轮 %1 个专家组：%2</source>
+        <translation>%1 panels in this round: %2</translation>
+    </message>
+    <message>
+        <source>%1（%2 份评分表）</source>
+        <translation>%1 (%2 sheets)</translation>
+    </message>
+    <message>
+        <source>尚未加入批次</source>
+        <translation>no batch added yet</translation>
+    </message>
+    <message>
+        <source>出现意外错误：%1</source>
+        <translation>Unexpected error: %1</translation>
+    </message>
+    <message>
+        <source>需要机构密钥</source>
+        <translation>Agency keys needed</translation>
+    </message>
+    <message>
+        <source>请先在“机构密钥”页生成或恢复机构密钥。</source>
+        <translation>Create or restore the agency keys on the “Agency keys” page first.</translation>
+    </message>
+    <message>
+        <source>无法新建评审轮次</source>
+        <translation>Cannot create the round</translation>
+    </message>
+    <message>
+        <source>无法加入批次</source>
+        <translation>Cannot add the batch</translation>
+    </message>
+    <message>
+        <source>选择评分表文件（可多选，各组的都可以）</source>
+        <translation>Choose score sheet files (several, of any panel)</translation>
+    </message>
+    <message>
+        <source>评分表 (*.ticsheet)</source>
+        <translation>Score sheets (*.ticsheet)</translation>
+    </message>
+    <message>
+        <source>正在导入评分表…</source>
+        <translation>Importing score sheets…</translation>
+    </message>
+    <message>
+        <source>%1：属于不在本轮中的批次 %2</source>
+        <translation>%1: belongs to batch %2, which is not in this round</translation>
+    </message>
+    <message>
+        <source>已导入 %1 个文件，未使用 %2 个。</source>
+        <translation>%1 files imported, %2 not used.</translation>
+    </message>
+    <message>
+        <source>部分评分表未使用</source>
+        <translation>Some sheets were not used</translation>
+    </message>
+    <message>
+        <source>操作失败</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>正在汇总本轮…</source>
+        <translation>Consolidating the round…</translation>
+    </message>
+    <message>
+        <source>已汇总：%1 个专家组，%2 项；标准化后结论不同 %3 项。</source>
+        <translation>Consolidated: %1 panels, %2 rows; %3 conclusions differ when normalised.</translation>
+    </message>
+    <message>
+        <source>无法保存正式排名</source>
+        <translation>Cannot save the official ranking</translation>
+    </message>
+    <message>
+        <source>无法记录决定</source>
+        <translation>Cannot record the decision</translation>
+    </message>
+    <message>
+        <source>无法记录异议</source>
+        <translation>Cannot record the objection</translation>
+    </message>
+    <message>
+        <source>无法办结</source>
+        <translation>Cannot settle</translation>
+    </message>
+    <message>
+        <source>无法保存公示说明</source>
+        <translation>Cannot save the notice</translation>
+    </message>
+    <message>
+        <source>公示说明已保存。</source>
+        <translation>Notice saved.</translation>
+    </message>
+    <message>
+        <source>选择上一轮的 round.csv、results.csv 或 agency.db</source>
+        <translation>Choose last round&apos;s round.csv, results.csv or agency.db</translation>
+    </message>
+    <message>
+        <source>上一轮结果 (*.csv agency.db)</source>
+        <translation>Previous results (*.csv agency.db)</translation>
+    </message>
+    <message>
+        <source>正在读取上一轮结果…</source>
+        <translation>Reading the previous results…</translation>
+    </message>
+    <message>
+        <source>无法导入上一轮结果</source>
+        <translation>Cannot import the previous results</translation>
+    </message>
+    <message>
+        <source>选择导出文件夹</source>
+        <translation>Choose the export folder</translation>
+    </message>
+    <message>
+        <source>正在导出本轮文件…</source>
+        <translation>Exporting the round&apos;s files…</translation>
+    </message>
+    <message>
+        <source>已写入 %1 个文件到 %2</source>
+        <translation>%1 files written to %2</translation>
     </message>
 </context>
 <context>

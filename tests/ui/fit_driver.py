@@ -271,6 +271,7 @@ def agency_screens(app: Any, out: Path, prefix: str) -> None:
         agency.show_page(name)
         QTest.qWait(50)
         check(f"agency-{index}", agency, out, prefix)
+    round_screens(agency, out, prefix)
     wizard = agency.wizard
     agency.show_page(agency.page_names()[1])
     wizard.read_source()
@@ -279,6 +280,20 @@ def agency_screens(app: Any, out: Path, prefix: str) -> None:
         wizard.go(step)
         QTest.qWait(50)
         check(f"agency-wizard-{step + 1}", agency, out, prefix)
+
+
+def round_screens(agency: Any, out: Path, prefix: str) -> None:
+    """The 评审轮次 page with a round of the demo batch consolidated: every tab."""
+    page = agency.round_page
+    agency.show_page(agency.page_names()[agency.stack.indexOf(page)])
+    page.show_message = lambda *_: None
+    page.new_round(("R2027-DEMO", "2027 年度专业性技术创新中心评估（演示）", 2027))
+    page.add_batches([b.batch_id for b in page.available_batches()])
+    wait_until(lambda: not page.busy and page.report is not None, 120)
+    for i in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(i)
+        QTest.qWait(50)
+        check(f"agency-round-{i}", agency, out, prefix)
 
 
 def main(argv: list[str]) -> int:

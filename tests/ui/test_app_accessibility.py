@@ -129,6 +129,13 @@ def test_every_focusable_control_of_both_windows_has_a_name_and_the_keyboard_rea
         assert agency.stack.currentIndex() == index, name
         QTest.qWait(20)
         problems[f"agency {name}"] = _focusable_without_name(agency)
+    page = agency.round_page  # 评审轮次: every tab, with a round to work on
+    agency.show_page(agency.page_names()[agency.stack.indexOf(page)])
+    page.new_round(("R2027-A11Y", "2027 年度评估", 2027))
+    for tab in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(tab)
+        QTest.qWait(20)
+        problems[f"agency round tab {tab}"] = _focusable_without_name(agency)
     QTest.keyClick(agency, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: getattr(agency, "guide", None) is not None and agency.guide.isVisible())
     agency.guide.close()

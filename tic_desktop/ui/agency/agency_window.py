@@ -53,7 +53,7 @@ from tic_desktop.ui.common.screen_fit import place_window
 log = logging.getLogger(__name__)
 
 PAGE_MODULES: tuple[str, ...] = ("tic_desktop.ui.agency.agency_pages", "tic_desktop.ui.agency.pool_pages",
-                                 "tic_desktop.ui.agency.scan_pages")
+                                 "tic_desktop.ui.agency.scan_pages", "tic_desktop.ui.agency.round_pages")
 """Modules with `add_agency_pages(window)`, called in this order after the window's own pages."""
 
 
