@@ -185,6 +185,14 @@ def test_the_stateful_round_on_a_workspace(made: dict[str, Any], tmp_path: Path)
     assert again[pid]["decision"] == "同意评估结果" and again[pid]["document_number"] == "津科技〔2027〕8号"
     assert all("round.official_normalised" in row["flags"] for row in again.values() if row["round_rank"])
     assert all(row["round_rank"] == row["normalised_rank"] for row in again.values())
+    bad_notice = tmp_path / "bad.txt"
+    bad_notice.write_text("公示期：{period}", "utf-8")
+    r = cli("round", "notice", "R2027", "--file", bad_notice, "--workspace", ws)
+    assert r.returncode == 1 and "notice.unknown_placeholder" in r.stderr
+    notice = tmp_path / "notice.txt"
+    notice.write_text("{round_title}：公示期 2027年6月20日至26日，联系电话 022-12345678。", "utf-8")
+    assert cli("round", "notice", "R2027", "--file", notice, "--workspace", ws).returncode == 0
+    assert "联系电话 022-12345678" in cli("round", "notice", "R2027", "--workspace", ws).stdout
     text = cli("round", "status", "R2027", "--workspace", ws).stdout
     assert "标准化得分（理由：两组宽严差异明显）" in text and "异议/复议 1 项（未处理 0 项）" in text
     listing = cli("round", "status", "--workspace", ws).stdout
@@ -195,5 +203,5 @@ def test_round_help_in_english_names_every_action() -> None:
     r = cli("round", "--help", lang="en")
     assert r.returncode == 0
     for action in ("consolidate", "create", "add", "status", "export", "official", "decide", "object", "settle",
-                   "previous"):
+                   "notice", "previous"):
         assert action in r.stdout

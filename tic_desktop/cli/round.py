@@ -11,6 +11,7 @@
     tic-desktop round decide ROUND_ID PROPOSAL_ID --date D --decision TEXT [--document-number N]
     tic-desktop round object ROUND_ID PROPOSAL_ID --received D --by NAME --summary TEXT [--review]
     tic-desktop round settle ROUND_ID NUMBER --outcome TEXT --date D
+    tic-desktop round notice ROUND_ID [--file F | --default]
     tic-desktop round previous ROUND_ID (RESULTS.csv | ROUND.csv | OLD_AGENCY_DIR) [--identity F] …
 
 `consolidate` is stateless (a temporary workspace, removed afterwards) and goes through the same agency
@@ -196,6 +197,19 @@ def add_commands(sub: Any, lang: str) -> None:
     st.add_argument("--outcome", required=True, metavar="TEXT")
     st.add_argument("--date", required=True, metavar="YYYY-MM-DD")
     workspace(st)
+
+    n = rsub.add_parser("notice", lang=lang, help=t("设置或显示公示说明", "set or show the 公示 notice"),
+                        description=t("公示说明模板（公示期、异议方式、联系方式，可用占位符 {round_title} {round_id} {year} "
+                                      "{agency} {count} {date}）：--file 从 UTF-8 文本文件设置，--default 恢复默认；"
+                                      "不带选项时显示当前文本。",
+                                      "The 公示 notice template (period, how to object, contact; placeholders "
+                                      "{round_title} {round_id} {year} {agency} {count} {date}): --file sets it from a "
+                                      "UTF-8 text file, --default restores the default; without either it is shown."))
+    n.add_argument("round_id", metavar="ROUND_ID")
+    g = n.add_mutually_exclusive_group()
+    g.add_argument("--file", type=Path, metavar="F", help=t("公示说明文本文件（UTF-8）", "the notice text file (UTF-8)"))
+    g.add_argument("--default", action="store_true", help=t("恢复默认公示说明", "restore the default notice"))
+    workspace(n)
 
     p = rsub.add_parser("previous", lang=lang, help=t("导入上一轮结果", "import the previous round's results"),
                         description=t("从上一轮的 results.csv、round.csv 或旧的机构工作区文件夹导入各中心的上次结果"

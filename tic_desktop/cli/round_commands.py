@@ -347,6 +347,24 @@ def cmd_previous(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def cmd_notice(args: argparse.Namespace, lang: str) -> int:
+    from tic_desktop.agency import round_store
+    from tic_desktop.reports.notice import check_notice, default_notice
+
+    with _open(args) as ws:
+        round_store.get_round(ws, args.round_id)
+        if args.file is None and not args.default:
+            print(round_store.notice(ws, args.round_id) or default_notice(), end="")
+            return 0
+        text = "" if args.default else args.file.read_bytes().decode("utf-8-sig")
+        if text:
+            check_notice(text)  # notice.unknown_placeholder: nothing stored
+        round_store.set_notice(ws, args.round_id, text)
+    print(_t(lang, "已恢复默认公示说明。" if args.default else "已保存公示说明（已记入审计日志）。",
+             "The default notice is restored." if args.default else "The notice is saved (kept in the audit log)."))
+    return 0
+
+
 HANDLERS = {"consolidate": cmd_consolidate, "create": cmd_create, "add": cmd_add, "status": cmd_status,
             "export": cmd_export, "official": cmd_official, "decide": cmd_decide, "object": cmd_object,
-            "settle": cmd_settle, "previous": cmd_previous}
+            "settle": cmd_settle, "notice": cmd_notice, "previous": cmd_previous}
