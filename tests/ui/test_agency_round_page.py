@@ -169,12 +169,11 @@ def test_round_page_end_to_end(qtbot, tmp_path: Path, world: RoundWorld, lang: s
         _wait(qtbot, page)
         qtbot.waitUntil(lambda: page.report is not None and not page.busy, timeout=60000)
         window.resize(1093, 576)  # 1366×720 at 125% (a 1366×768 laptop without its taskbar)
-        page.tabs.setCurrentIndex(0)
-        qtbot.wait(100)
-        window.grab().save(str(Path(folder) / f"agency-round-{lang}.png"))
-        page.tabs.setCurrentIndex(1)
-        qtbot.wait(100)
-        window.grab().save(str(Path(folder) / f"agency-round-panels-{lang}.png"))
+        shot = page  # the page alone: the window's width is set by its widest page
+        for tab, name in ((0, "agency-round"), (1, "agency-round-panels"), (3, "agency-round-decisions")):
+            page.tabs.setCurrentIndex(tab)
+            qtbot.wait(100)
+            shot.grab().save(str(Path(folder) / f"{name}-{lang}.png"))
     window.shutdown()
 
 
