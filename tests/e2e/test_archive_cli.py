@@ -111,6 +111,7 @@ def test_restore_gives_the_same_results_csv(run: dict[str, Any], tmp_path: Path)
             "--expect-fingerprint", run["fp"], "-o", out)
     assert r.returncode == 0, r.stderr
     assert "identical to the archived one, byte for byte" in r.stdout
+    assert "consolidated.pdf is signed by the agency (PAdES)" in r.stdout  # as consolidate signs it
     assert (out / "results.csv").read_bytes() == (root / "results" / "results.csv").read_bytes()
     assert (out / "agency" / "agency.db").is_file()
     r = cli("archive", "restore", run["archive"], "--identity", root / "agency" / "agency.agekey",

@@ -25,6 +25,7 @@ round's files, `out_dir/<batch_id>/…`).
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import tempfile
 from collections.abc import Callable
@@ -105,8 +106,10 @@ def _import_order(index: list[dict[str, Any]], log: list[dict[str, Any]]) -> lis
 
 
 def restore_archive(path: Path, identity: str, out_dir: Path, *, passphrase: bytes | None = None,
-                    expect_fingerprint: str | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> Restored:
+                    expect_fingerprint: str | None = None, progress: Callable[[int, int], None] | None = None,
+                    signer: Any = None) -> Restored:
+    """See the module docstring. `signer` (`formats.docsign.DocumentSigner`): a batch's consolidated.pdf
+    is signed (PAdES) as `consolidate` signs it."""
     from tic_desktop.agency.archive_verify import verify_archive  # noqa: PLC0415
 
     out_dir = Path(out_dir)
@@ -115,9 +118,11 @@ def restore_archive(path: Path, identity: str, out_dir: Path, *, passphrase: byt
             raise Rejected(NOT_EMPTY, str(out_dir))
         created = not out_dir.exists()
         try:
-            return _restore(archive, identity, out_dir, passphrase, progress)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # signed, yet not what this app writes
+            return _restore(archive, identity, out_dir, passphrase, progress, signer)
+        except (KeyError, TypeError, ValueError) as exc:  # records signed, yet not what this app writes
             _clean(out_dir, created)
+            if os.environ.get("TIC_DEBUG"):
+                raise
             raise Rejected(BAD_CONTENT, f"{type(exc).__name__}: {exc}"[:200]) from None
         except BaseException:
             _clean(out_dir, created)
@@ -139,7 +144,7 @@ def _clean(out_dir: Path, created: bool) -> None:
 
 
 def _restore(archive: Any, identity: str, out_dir: Path, passphrase: bytes | None,
-             progress: Callable[[int, int], None] | None) -> Restored:
+             progress: Callable[[int, int], None] | None, signer: Any = None) -> Restored:
     from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
     from tic_desktop.formats.keys import PUBLIC_KEY_FILE  # noqa: PLC0415
     from tic_desktop.storage.atomic import atomic_write  # noqa: PLC0415
@@ -157,7 +162,7 @@ def _restore(archive: Any, identity: str, out_dir: Path, passphrase: bytes | Non
             for n, batch_id in enumerate(archive.batch_ids):
                 reports = out_dir if archive.round_id is None else None
                 got, bad, files = _restore_batch(ws, archive, batch_id, identity, passphrase, Path(tmp) / f"b{n}",
-                                                 reports)
+                                                 reports, signer)
                 imported += got
                 refused += bad
                 written += files
@@ -184,7 +189,7 @@ def _restore(archive: Any, identity: str, out_dir: Path, passphrase: bytes | Non
 
 
 def _restore_batch(ws: Any, archive: Any, batch_id: str, identity: str, passphrase: bytes | None, tmp: Path,
-                   reports: Path | None) -> tuple[int, list[tuple[str, str]], list[Path]]:
+                   reports: Path | None, signer: Any = None) -> tuple[int, list[tuple[str, str]], list[Path]]:
     """One batch of the archive into `ws` (and its reports into `reports`, for a batch archive)."""
     from tic_desktop.agency.archive_verify import BAD_MANIFEST  # noqa: PLC0415
     from tic_desktop.agency.importer import import_sheets  # noqa: PLC0415
@@ -207,12 +212,12 @@ def _restore_batch(ws: Any, archive: Any, batch_id: str, identity: str, passphra
     tmp.mkdir(parents=True)
     batch_file = tmp / f"{batch_id}.ticbatch"
     batch_file.write_bytes(archive.read(batch_member))
-    signer = archive.signer_fingerprint
-    info = ws.add_batch(batch_file, identity, own_fingerprint=signer, passphrase=passphrase,
-                        allow_demo=is_demo_agency_fingerprint(signer))
+    own = archive.signer_fingerprint
+    info = ws.add_batch(batch_file, identity, own_fingerprint=own, passphrase=passphrase,
+                        allow_demo=is_demo_agency_fingerprint(own))
     if info.batch_id != batch_id:
         raise Rejected(BAD_MANIFEST, f"the batch inside is {info.batch_id}, not {batch_id}")
-    with ws.open_batch(batch_id, identity, passphrase=passphrase, own_fingerprint=signer) as batch:
+    with ws.open_batch(batch_id, identity, passphrase=passphrase, own_fingerprint=own) as batch:
         experts = set(ws.expert_ids(batch_id))
         for eid, (fp, source) in _keys_to_enrol(index, keys).items():
             if eid in experts:
@@ -236,7 +241,7 @@ def _restore_batch(ws: Any, archive: Any, batch_id: str, identity: str, passphra
             ws.save_opinion(batch_id, o["proposal_id"], o["form_id"], PanelOpinion(**o["opinion"]))
         if pre + "scans.json" in archive.paths("scan_index"):
             _restore_scans(ws, archive, batch_id, pre, tmp)
-        written = write_exports(reports, build_report(ws, batch)) if reports is not None else []
+        written = write_exports(reports, build_report(ws, batch), signer=signer) if reports is not None else []
     refused = [(o.file_name, o.code or o.status) for o in outcomes if not o.counted]
     return sum(1 for o in outcomes if o.counted), refused, list(written)
 

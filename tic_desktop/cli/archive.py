@@ -137,8 +137,16 @@ def cmd_archive_restore(args: argparse.Namespace, lang: str) -> int:
 
     identity = load_identity(args.identity, args.key_passphrase_file, lang)
     passphrase = read_passphrase(args.batch_passphrase_file, lang) if args.batch_passphrase_file else None
+    from tic_desktop.agency.archive_verify import verify_archive
+    from tic_desktop.cli.docsign import document_signer, signed_line
+
+    with verify_archive(args.archive, expect_fingerprint=args.expect_fingerprint) as checked:
+        batch_archive = checked.round_id is None
+    signer = document_signer(args, lang) if batch_archive else None
     r = restore_archive(args.archive, identity, args.output, passphrase=passphrase,
-                        expect_fingerprint=args.expect_fingerprint)
+                        expect_fingerprint=args.expect_fingerprint, signer=signer)
+    if signer is not None:
+        print(signed_line(lang, signer))
     print(_signer_line(r.signer_fingerprint, r.signer_checked, lang))
     what = r.batch_id if r.round_id is None else f"{r.round_id} ({', '.join(r.batch_ids)})"
     print(tr(lang, f"已恢复{'批次' if r.round_id is None else '评审轮次'} {what}：重新导入评分表 {r.sheets_imported} 份，"
