@@ -246,3 +246,67 @@ def test_periodic_in_english(qtbot, periodic_round, tmp_path):  # noqa: F811
         install_translators(QApplication.instance(), "zh")
         context.batch.close()
         context.ws.close()
+
+
+def test_a_conclusion_differing_from_its_band_shows_with_the_reason(qtbot, ctx, demo_round: Path):  # noqa: F811
+    """Issue 17 item 8: an expert's 通过 under a total in the 修改后通过 band, with their reason, is seen on
+    汇总结果 — a column of its own in the ranking, a mark, and a note above the proposal's detail."""
+    from dataclasses import replace
+
+    from tic_desktop.agency.inputs import consolidation_inputs
+    from tic_desktop.core.consolidation import consolidate
+    from tic_desktop.core.scoring import CONCLUSION_REASON
+    from tic_desktop.ui.agency.consolidation_page import REASON_COLUMN
+
+    import_all(ctx, demo_round / "sheets")
+    page = _page(qtbot, ctx)
+    assert page.rankView.isColumnHidden(REASON_COLUMN)  # nobody differs in the simulated round
+    inputs = list(consolidation_inputs(ctx.batch, [r.sheet() for r in ctx.ws.current_sheets(ctx.batch_id)]))
+    index, item = next((i, p) for i, p in enumerate(inputs) if p.form.id == page.form_id()
+                       and any(e.conclusion != "pass" and not e.vetoes_triggered for e in p.entries))
+    entry = next(e for e in item.entries if e.conclusion != "pass" and not e.vetoes_triggered)
+    differing = replace(entry, conclusion="pass", overall={**entry.overall, CONCLUSION_REASON: "核心团队实力突出"})
+    inputs[index] = replace(item, entries=tuple(differing if e is entry else e for e in item.entries))
+    page._on_consolidated(consolidate(inputs, ctx.ws.veto_decisions(ctx.batch_id)), ctx=ctx)
+    row = _row_of(page, item.proposal_id)
+    assert not page.rankView.isColumnHidden(REASON_COLUMN)
+    cell = page.rankModel.index(row, REASON_COLUMN).data()
+    assert entry.expert_name in cell and "核心团队实力突出" in cell and "不一致" in cell
+    assert "结论与分档不一致" in page.rankModel.index(row, MARKS).data()
+    others = [page.rankModel.index(r, REASON_COLUMN).data() for r in range(page.rankModel.rowCount()) if r != row]
+    assert others == [""] * len(others)
+    header = page.rankView.horizontalHeader()
+    assert header.sectionViewportPosition(REASON_COLUMN) >= 0 and header.sectionSize(REASON_COLUMN) >= 100
+    page.select_row(row)
+    assert not page.detail.bandNote.isHidden() and "核心团队实力突出" in page.detail.bandNote.text()
+    page.select_row(next(r for r in range(page.rankModel.rowCount()) if r != row))
+    assert page.detail.bandNote.isHidden()
+
+
+def test_ranking_columns_and_detail_fit_a_1280_pixel_window(qtbot, periodic_ctx):  # noqa: F811
+    """Issue 17 item 11: at 1280 px the 中心类型 column was scrolled off and centre names truncated;
+    评分明细 rows were three lines tall; the dot plot's legend was painted over its axis."""
+    from tic_desktop.ui.agency.agency_window import AgencyWindow  # noqa: F401 - the window's page width
+
+    page = _page(qtbot, periodic_ctx)
+    page.resize(1280 - 170 - 40, 600)  # the page inside a 1280-px window beside the navigation list
+    page.show()
+    qtbot.waitExposed(page)
+    page.select_row(0)
+    qtbot.wait(50)
+    view = page.rankView
+    assert not view.isColumnHidden(TYPE)
+    header = view.horizontalHeader()
+    shown = [c for c in range(page.rankModel.columnCount()) if not view.isColumnHidden(c)]
+    right = max(header.sectionViewportPosition(c) + header.sectionSize(c) for c in shown)
+    assert right <= view.viewport().width(), (right, view.viewport().width(), [header.sectionSize(c) for c in shown])
+    metrics = view.fontMetrics()
+    for row in range(page.rankModel.rowCount()):
+        name = page.rankModel.index(row, 1).data()
+        assert metrics.horizontalAdvance(name) <= header.sectionSize(1) - 6, name
+    scores = page.scoreView
+    assert scores.rowHeight(1) <= metrics.lineSpacing() * 1.8
+    detail = page.detail
+    legend = detail.legendLabel.geometry()
+    assert detail.dotPlot.geometry().bottom() < legend.top()  # the legend below the plot, never on it
+    assert page.minimumSizeHint().height() <= 600

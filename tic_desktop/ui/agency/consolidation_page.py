@@ -58,6 +58,8 @@ D = Qt.ItemDataRole
 AWARD_COLUMN = 6
 MARKS_COLUMN = 7
 TYPE_COLUMN = 8
+REASON_COLUMN = 9
+BAND_FLAG = "conclusion.differs_from_band"
 
 
 class ConsolidationPage(QWidget):
@@ -104,8 +106,8 @@ class ConsolidationPage(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         self.rankModel = TableModel(
             [self.tr("名次"), self.tr("中心"), self.tr("有效表"), self.tr("最终得分"), self.tr("结论"),
-             self.tr("处理结果"), self.tr("奖励"), self.tr("提示"), self.tr("中心类型")],
-            [CENTER, LEFT, CENTER, RIGHT, LEFT, LEFT, RIGHT, LEFT, LEFT], self)
+             self.tr("处理结果"), self.tr("奖励"), self.tr("提示"), self.tr("中心类型"), self.tr("结论与分档不一致")],
+            [CENTER, LEFT, CENTER, RIGHT, LEFT, LEFT, RIGHT, LEFT, LEFT, LEFT], self)
         self.rankView = QTableView()
         self.rankView.setAccessibleName(self.tr("排名"))
         self.rankView.setModel(self.rankModel)
@@ -113,10 +115,13 @@ class ConsolidationPage(QWidget):
         self.rankView.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.rankView.verticalHeader().hide()
         header = self.rankView.horizontalHeader()
+        # the centre's name whole (issue 17: truncated names); the long texts elided with the whole
+        # text as a tooltip, so that every column (中心类型 too) stays in view at 1280 px
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(5, 120)
+        header.setStretchLastSection(False)
+        for column, width in ((5, 92), (MARKS_COLUMN, 92), (REASON_COLUMN, 150)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         header.setMinimumSectionSize(36)
         self.rankView.setTextElideMode(Qt.TextElideMode.ElideRight)
         left.addWidget(self.rankView)
@@ -138,9 +143,9 @@ class ConsolidationPage(QWidget):
         self.vetoList = d.vetoPanel.vetoList
         self.confirmVetoButton, self.rejectVetoButton = d.vetoPanel.confirmVetoButton, d.vetoPanel.rejectVetoButton
         split.addWidget(self.detail)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([700, 560])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([800, 460])
         layout.addWidget(split, 1)
 
     def _connect(self) -> None:
@@ -249,6 +254,8 @@ class ConsolidationPage(QWidget):
             marks.append(self.tr("建议额度超限"))
         if "excellent.cohort_small" in codes:
             marks.append(self.tr("样本过少"))
+        if BAND_FLAG in codes:
+            marks.append(self.tr("结论与分档不一致"))
         return " · ".join(marks)
 
     def conclusion_text(self, r: ProposalResult, *, outcome: bool = False) -> str:
@@ -267,8 +274,13 @@ class ConsolidationPage(QWidget):
         marks = {D.DisplayRole: self._marks(r), D.ToolTipRole: "\n".join(f.text(lang) for f in r.flags),
                  D.ForegroundRole: QColor("#b26a00")}
         short = r.center_name.removeprefix("天津市") or r.center_name  # the same city for every centre
+        reasons = [f.text(lang) for f in r.flags if f.code == BAND_FLAG]
+        reason = {D.DisplayRole: "；".join(reasons), D.ToolTipRole: "\n".join(reasons),
+                  D.ForegroundRole: QColor("#b45309")}
+        if reasons:
+            reason[D.BackgroundRole] = QColor("#fff7e6")
         return (rank, {D.DisplayRole: short, D.ToolTipRole: r.center_name}, str(r.valid_sheets),
-                fmt(r.final_score), grade, outcome, award, marks, center_type_text(r.center_type))
+                fmt(r.final_score), grade, outcome, award, marks, center_type_text(r.center_type), reason)
 
     def _show_form(self) -> None:
         results = self.results()
@@ -278,6 +290,8 @@ class ConsolidationPage(QWidget):
         self.rankView.setColumnHidden(AWARD_COLUMN, not has_award)
         # ranks are per center type: the type column shows when the form ranks more than one
         self.rankView.setColumnHidden(TYPE_COLUMN, len({r.center_type for r in results}) < 2)
+        # an expert's conclusion other than the band of their total, with their reason (issue 17 item 8)
+        self.rankView.setColumnHidden(REASON_COLUMN, not any(f.code == BAND_FLAG for r in results for f in r.flags))
         codes = [c.code for c in form.conclusions] if form is not None else []
         self.rankingChart.set_data([
             Bar(label=f"{r.rank or '—'}. {r.center_name}", value=r.final_score,

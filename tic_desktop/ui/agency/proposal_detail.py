@@ -11,7 +11,18 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QTableView, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tic_desktop.core.kpi import kpi_rows, kpi_summary
 from tic_desktop.ui.agency.charts import Dot, DotPlot
@@ -46,11 +57,35 @@ class ProposalDetail(QWidget):
         self.titleLabel.setFont(title_font)
         self.titleLabel.setWordWrap(True)
         layout.addWidget(self.titleLabel)
+        # an expert's conclusion that differs from the band of their own total, with their reason,
+        # where the agency looks (issue 17 item 8)
+        self.bandNote = QLabel()
+        self.bandNote.setObjectName("bandNote")
+        self.bandNote.setWordWrap(True)
+        self.bandNote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.bandNote.setStyleSheet("QLabel#bandNote { background: #fff7e6; color: #92400e; border: 1px solid "
+                                    "#f59e0b; border-radius: 3px; padding: 3px 6px; }")
+        self.bandNote.setAccessibleName(self.tr("结论与分档不一致"))
+        self.bandNote.setVisible(False)
+        layout.addWidget(self.bandNote)
+        # the plot and its legend scroll in their own area above the tables: a panel of many experts
+        # on a small screen never squeezes the plot onto its legend or grows the window (issue 17)
         self.dotPlot = DotPlot()
-        layout.addWidget(self.dotPlot)
-        legend = QLabel(self.tr("● 计入　○ 去掉的最高/最低分　◉ 离群　┆ 最终得分"))
-        legend.setStyleSheet("color: #666;")
-        layout.addWidget(legend)
+        plot_box = QWidget()
+        plot_layout = QVBoxLayout(plot_box)
+        plot_layout.setContentsMargins(0, 0, 0, 0)
+        plot_layout.addWidget(self.dotPlot)
+        self.legendLabel = QLabel(self.tr("● 计入　○ 去掉的最高/最低分　◉ 离群　┆ 最终得分"))
+        self.legendLabel.setStyleSheet("color: #666;")
+        self.legendLabel.setWordWrap(True)
+        plot_layout.addWidget(self.legendLabel)
+        plot_layout.addStretch(1)
+        self.plotScroll = QScrollArea()
+        self.plotScroll.setWidgetResizable(True)
+        self.plotScroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.plotScroll.setAccessibleName(self.tr("专家总分分布"))
+        self.plotScroll.setWidget(plot_box)
+        self.plotScroll.setMinimumHeight(60)
         self.tabs = QTabWidget()
         self.scoreModel = TableModel([], parent=self)
         self.scoreView = QTableView()
@@ -58,16 +93,28 @@ class ProposalDetail(QWidget):
         self.scoreView.setModel(self.scoreModel)
         self.scoreView.verticalHeader().hide()
         self.scoreView.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.scoreView.setWordWrap(False)
+        # one line a row (issue 17: 评分明细 rows three lines tall); names elided, whole in the tooltip
+        rows = self.scoreView.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.scoreView.fontMetrics().lineSpacing() + 8)
         self.tabs.addTab(self.scoreView, self.tr("评分明细"))
         self.calcText = QTextBrowser()
         self.calcText.setAccessibleName(self.tr("计算过程"))
         self.tabs.addTab(self.calcText, self.tr("计算过程与提示"))
         self.vetoPanel = VetoPanel()
         self.tabs.addTab(self.vetoPanel, self.tr("否决项"))
-        layout.addWidget(self.tabs, 1)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(self.plotScroll)
+        self.split.addWidget(self.tabs)
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 3)
+        layout.addWidget(self.split, 1)
 
     def clear(self, text: str) -> None:
         self.titleLabel.setText(text)
+        self.bandNote.setVisible(False)
         self.dotPlot.set_data([], None)
         self.scoreModel.set_headers([])
         self.scoreModel.set_rows([])
@@ -81,6 +128,9 @@ class ProposalDetail(QWidget):
         self.titleLabel.setText(self.tr("%1　最终得分 %2　结论：%3")
                                 .replace("%1", r.center_name).replace("%2", fmt(r.final_score))
                                 .replace("%3", conclusion_text(r, self.lang, outcome=True)))
+        reasons = [f.text(self.lang) for f in r.flags if f.code == "conclusion.differs_from_band"]
+        self.bandNote.setText("\n".join(f"⚠ {text}" for text in reasons))
+        self.bandNote.setVisible(bool(reasons))
         dropped_label = {"highest": self.tr("（去掉的最高分）"), "lowest": self.tr("（去掉的最低分）")}
         self.dotPlot.set_data(
             [Dot(label=e.expert_name + (dropped_label[e.dropped] if e.dropped else ""), value=e.total,
