@@ -194,3 +194,33 @@ def test_export_signs_the_report_with_the_agency_certificate(qtbot, ctx, demo_ro
     assert "Signature Validation: Signature is Valid." in out and "DEMO ONLY" in out
     doc = Document(str(tmp_path / "signed" / "panel_opinions.docx"))
     assert doc.paragraphs[0].text == "专家组意见"
+
+
+def test_the_conclusion_is_prefilled_with_the_computed_one_and_can_be_changed(qtbot, ctx, demo_round: Path):  # noqa: F811
+    """Issue 17 item 11: the panel opinion's 结论 was empty; it shows the computed conclusion (kept with
+    the opinion's first edit) and the agency can still write another."""
+    from tic_desktop.ui.agency.consolidation_page import ConsolidationPage
+
+    import_all(ctx, demo_round / "sheets")
+
+    consolidation = ConsolidationPage()
+    qtbot.addWidget(consolidation)
+    page = _opinion_page(qtbot, ctx)
+    consolidation.consolidated.connect(page.set_consolidation)  # as ui.agency.agency_pages wires them
+    consolidation.set_context(ctx)
+    qtbot.waitUntil(lambda: consolidation.consolidation is not None and not consolidation.is_busy(), timeout=20000)
+    result = consolidation.consolidation.for_form("feasibility_review")[0]
+    page.select(result.proposal_id, "feasibility_review")
+    shown = page.sectionEdits["conclusion"].toPlainText()
+    assert result.conclusion_label.zh in shown and str(result.final_score) in shown
+    assert ctx.ws.opinions(ctx.batch_id).get((result.proposal_id, "feasibility_review")) is None  # shown, not yet kept
+    page.focus_section("overall")
+    page.sectionEdits["overall"].insertPlainText("方案总体可行")
+    qtbot.waitUntil(lambda: page.savedLabel.text().startswith("已保存 "), timeout=5000)
+    assert ctx.ws.opinions(ctx.batch_id)[(result.proposal_id, "feasibility_review")].conclusion == shown
+    page.sectionEdits["conclusion"].setPlainText("专家组建议修改后通过。")  # the agency's own words
+    qtbot.waitUntil(lambda: page.savedLabel.text().startswith("已保存 "), timeout=5000)
+    page.select(consolidation.consolidation.for_form("feasibility_review")[1].proposal_id, "feasibility_review")
+    page.select(result.proposal_id, "feasibility_review")
+    assert page.sectionEdits["conclusion"].toPlainText() == "专家组建议修改后通过。"
+    assert ctx.ws.opinions(ctx.batch_id)[(result.proposal_id, "feasibility_review")].conclusion == "专家组建议修改后通过。"

@@ -26,6 +26,7 @@ def add_agency_pages(window: Any) -> tuple[SheetImportPage, ConsolidationPage, P
     window.add_page(QCoreApplication.translate("AgencyPages", "专家组意见"), opinion)
     importer.sheets_changed.connect(consolidation.reconsolidate)
     importer.sheets_changed.connect(opinion.load_comments)
+    consolidation.consolidated.connect(opinion.set_consolidation)  # the computed conclusion, pre-filled
     window.import_page, window.consolidation_page, window.opinion_page = importer, consolidation, opinion
     return importer, consolidation, opinion
 

@@ -38,6 +38,7 @@ from tic_desktop.core.panel_meeting import presiding
 from tic_desktop.core.panel_opinion import DISSENT, SECTIONS, PanelOpinion
 from tic_desktop.ui.agency.agency_context import AgencyContext
 from tic_desktop.ui.agency.meeting_box import MeetingBox
+from tic_desktop.ui.agency.result_texts import conclusion_text, fmt
 from tic_desktop.ui.common.autosave import Autosave, Edit
 from tic_desktop.ui.common.background import run_in_background
 from tic_desktop.ui.common.people import person_text
@@ -56,6 +57,8 @@ class PanelOpinionPage(QWidget):
         self.key: tuple[str, str] | None = None
         self._loading = False
         self._focused = SECTIONS[0][0]
+        self._computed: dict[tuple[str, str], str] = {}
+        """(proposal, form) -> the computed conclusion, pre-filled in an empty 结论 (issue 17)."""
         self.autosave = Autosave(self._commit, self)
         self._build()
         self._connect()
@@ -286,8 +289,36 @@ class PanelOpinionPage(QWidget):
         self._loading = False
         self.savedLabel.setText(self.tr("已保存") if not opinion.is_empty else "")
         self._set_enabled(True)
+        self._prefill()
         self._fill_comments()
         self._show_presiding()
+
+    def set_consolidation(self, consolidation: Any) -> None:
+        """The consolidated results: an empty 结论 shows the computed conclusion, which the agency may
+        change; it is saved with the first edit of the opinion (or when the 结论 itself is edited)."""
+        lang = self.ctx.lang if self.ctx else ui_language()
+        self._computed = {}
+        for r in getattr(consolidation, "results", ()):
+            if r.conclusion_label is None:  # a veto waits for the chair: nothing to pre-fill yet
+                continue
+            self._computed[(r.proposal_id, r.form_id)] = (
+                self.tr("经专家组评议，结论为“%1”（最终得分 %2）。")
+                .replace("%1", conclusion_text(r, lang, outcome=True)).replace("%2", fmt(r.final_score)))
+        self._prefill()
+
+    def computed_conclusion(self) -> str:
+        return self._computed.get(self.key, "") if self.key is not None else ""
+
+    def _prefill(self) -> None:
+        """Show the computed conclusion in the 结论 of the current proposal when nothing is stored."""
+        edit = self.sectionEdits["conclusion"]
+        if self.key is None or self.stored_opinion().conclusion.strip() or edit.toPlainText().strip():
+            return
+        text = self.computed_conclusion()
+        if text:
+            self._loading = True
+            edit.setPlainText(text)
+            self._loading = False
 
     def stored_opinion(self) -> PanelOpinion:
         if self.ctx is None or self.key is None:
@@ -311,6 +342,9 @@ class PanelOpinionPage(QWidget):
             base = stored.get((pid, form_id), PanelOpinion())
             if not base.chair_name and CHAIR not in fields:
                 fields[CHAIR] = self.ctx.chair_name()
+            prefilled = self._computed.get((pid, form_id), "")
+            if prefilled and "conclusion" not in fields and not base.conclusion.strip():
+                fields["conclusion"] = prefilled  # what the page showed is what is kept
             self.ctx.ws.save_opinion(self.ctx.batch_id, pid, form_id, replace(base, **fields, written_at=now))
         self._mark_written()
 
