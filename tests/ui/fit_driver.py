@@ -229,6 +229,24 @@ def splitter_stays(window: Any) -> list[str]:
     return []
 
 
+def wizard_tables(wizard: Any) -> list[str]:
+    """Step 2 (核对读取结果): the forms by their titles, and tables showing several rows, not three."""
+    from PySide6.QtWidgets import QTableView
+
+    problems = []
+    for view in wizard.findChildren(QTableView):
+        if not view.isVisibleTo(wizard) or view.model().rowCount() == 0:
+            continue
+        rows = view.viewport().height() / max(1, view.rowHeight(0))
+        if rows < min(6, view.model().rowCount()):
+            problems.append(f"table {view.accessibleName()} shows {rows:.1f} of {view.model().rowCount()} rows")
+    cells = [str(cell) for row in wizard.proposalsModel.rows() for cell in row]
+    ids = [cell for cell in cells if "feasibility_review" in cell or "rd_capacity_project" in cell]
+    if ids:
+        problems.append(f"raw form ids shown: {ids[:2]}")
+    return problems
+
+
 def expert_screens(app: Any, out: Path, prefix: str) -> None:
     window = app.window
     check("expert-start", window, out, prefix)
@@ -280,6 +298,8 @@ def agency_screens(app: Any, out: Path, prefix: str) -> None:
         wizard.go(step)
         QTest.qWait(50)
         check(f"agency-wizard-{step + 1}", agency, out, prefix)
+        if step == 1:
+            REPORT["agency-wizard-2"] += wizard_tables(wizard)
 
 
 def round_screens(agency: Any, out: Path, prefix: str) -> None:

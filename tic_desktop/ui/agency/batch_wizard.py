@@ -195,6 +195,10 @@ class BatchWizard(QWidget):
         view.setAlternatingRowColors(True)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.horizontalHeader().setStretchLastSection(True)
+        # one line a row: more rows in view on a small screen (issue 17: tables three rows tall)
+        view.setWordWrap(False)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().lineSpacing() + 8)
         return view
 
     def _output_step(self) -> QWidget:
