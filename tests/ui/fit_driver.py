@@ -229,6 +229,23 @@ def splitter_stays(window: Any) -> list[str]:
     return []
 
 
+def whole_fingerprint(page: Any) -> list[str]:
+    """机构密钥 shows the whole fingerprint (issue 17: cut at "CHiC Z"): every character in the label,
+    its wrapped lines within its height and width."""
+    label = page.fingerprintLabel
+    public = page.public()
+    own = public.fingerprint if public is not None else ""
+    text = "".join(label.text().split())
+    problems = []
+    if own and own not in text:
+        problems.append(f"fingerprint label {label.text()!r} lacks {own}")
+    rect = label.contentsRect()
+    lines = label.heightForWidth(label.width())
+    if not own or lines > label.height() + 1 or label.mapTo(page, rect.topRight()).x() > page.width():
+        problems.append(f"fingerprint label {label.width()}x{label.height()} cut (needs height {lines})")
+    return problems
+
+
 def wizard_tables(wizard: Any) -> list[str]:
     """Step 2 (核对读取结果): the forms by their titles, and tables showing several rows, not three."""
     from PySide6.QtWidgets import QTableView
@@ -289,6 +306,8 @@ def agency_screens(app: Any, out: Path, prefix: str) -> None:
         agency.show_page(name)
         QTest.qWait(50)
         check(f"agency-{index}", agency, out, prefix)
+        if index == 0:
+            REPORT["agency-0"] += whole_fingerprint(agency.keys_page)
     round_screens(agency, out, prefix)
     wizard = agency.wizard
     agency.show_page(agency.page_names()[1])
