@@ -899,6 +899,10 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
         <translation>Center type</translation>
     </message>
     <message>
+        <source>结论与分档不一致</source>
+        <translation>Conclusion differs from band</translation>
+    </message>
+    <message>
         <source>排名</source>
         <translation>Ranking</translation>
     </message>
@@ -2495,6 +2499,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Saved</translation>
     </message>
     <message>
+        <source>经专家组评议，结论为“%1”（最终得分 %2）。</source>
+        <translation>After deliberation the panel&apos;s conclusion is “%1” (final score %2).</translation>
+    </message>
+    <message>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
@@ -2907,6 +2915,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>● counted   ○ dropped highest/lowest   ◉ outlier   ┆ final score</translation>
     </message>
     <message>
+        <source>专家总分分布</source>
+        <translation>Experts&apos; totals</translation>
+    </message>
+    <message>
         <source>评分汇总表</source>
         <translation>Score summary</translation>
     </message>
@@ -2993,6 +3005,10 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>计算过程</source>
         <translation>Calculation</translation>
+    </message>
+    <message>
+        <source>结论与分档不一致</source>
+        <translation>Conclusion differs from band</translation>
     </message>
     <message>
         <source>结论</source>
