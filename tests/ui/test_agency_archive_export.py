@@ -26,6 +26,7 @@ def _page(qtbot, context) -> ConsolidationPage:  # noqa: ANN001
 def test_the_archive_of_the_batch_is_written_signed_and_verifiable(qtbot, ctx, demo_round: Path,  # noqa: F811
                                                                    tmp_path: Path) -> None:
     import_all(ctx, demo_round / "sheets")
+    ctx.keys_dir = demo_round / "agency"  # its document-signing key signs consolidated.pdf, as 导出汇总结果… does
     page = _page(qtbot, ctx)
     button = page.archive.archiveButton
     assert button.isEnabled() and button.text() == "导出归档包…"
@@ -42,6 +43,8 @@ def test_the_archive_of_the_batch_is_written_signed_and_verifiable(qtbot, ctx, d
         assert len(v.paths("sheet")) == 7
     with zipfile.ZipFile(target) as zf:
         results = zf.read("reports/results.csv").decode("utf-8-sig")
+        assert b"/ByteRange" in zf.read("reports/consolidated.pdf")  # PAdES-signed
+        assert "reports/panel_opinions.docx" in zf.namelist()
         manifest = json.loads(zf.read("manifest.json"))
     assert manifest["audit_head"]["seq"] == ctx.ws.audit_head().seq
     for r in page.consolidation.results:

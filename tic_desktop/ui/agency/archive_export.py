@@ -33,7 +33,9 @@ def write_batch_archive(ctx: AgencyContext, out: Path, keys: Any, progress: Any 
     from tic_desktop.agency.service import build_report, write_exports  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="tic-archive-") as tmp, ctx.worker_workspace() as (ws, batch):
-        write_exports(Path(tmp), build_report(ws, batch))
+        report = build_report(ws, batch)
+        # the reports as 导出汇总结果… writes them: consolidated.pdf signed (PAdES) by the agency
+        write_exports(Path(tmp), report, signer=ctx.document_signer(report.agency_name))
         return write_archive(out, ArchiveSource(ws, ctx.batch_id, Path(tmp)), keys, progress=progress)
 
 
