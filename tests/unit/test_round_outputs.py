@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -136,6 +137,24 @@ def test_the_default_notice_fills_every_placeholder_and_an_unknown_one_refuses_t
         write_round_outputs(tmp_path / "bad", bad)
     assert exc.value.code == "notice.unknown_placeholder" and "round_titel" in str(exc.value)
     assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())
+
+
+def test_the_previous_round_prints_beside_this_one_with_the_centers_to_reassess_and_the_last_targets(
+        ws, tmp_path: Path) -> None:
+    ws, identity = ws
+    db = tmp_path / "ws" / "agency.db"
+    previous = round_svc.previous_from_workspace(db, identity)  # this workspace as "last year's"
+    previous = [replace(p, rectify=True, outcome="限期整改") if i == 0 else p for i, p in enumerate(previous)]
+    round_store.import_previous(ws, "R2027", previous)
+    report = round_svc.round_report(ws, "R2027", identity)
+    write_round_outputs(tmp_path / "out", report)
+    text = _text(tmp_path / "out" / "round.pdf")
+    assert "上轮结果（同比）" in text and "须复评" in text
+    assert f"已导入上一轮{len(previous)}项结果" in text
+    with_targets = [r for r in report.results.rows if r.targets_item and r.previous and r.previous.targets]
+    if with_targets:
+        r = with_targets[0]
+        assert f"（第{r.targets_item}项）：{r.previous.targets[0].name}" in text
 
 
 def test_awards_print_in_the_publication_when_the_form_has_them(ws) -> None:

@@ -4,7 +4,8 @@ Cover (round title, year, agency, its panels' batches with their counts, the off
 when it was made) → per form and center type the cohort ranking over every panel with its chart →
 the panel effects (each panel's totals against the round, each expert against the panel, a plot) →
 the normalisation (method, parameters), the decisions it would change and the official choice with
-its reason → the 市科技局's decisions and the 异议/复议 → then each panel's consolidated report as
+its reason → year over year (when the previous round was imported: last score and conclusion, the
+centers to re-assess, the last targets for the item that refers to them) → the 市科技局's decisions and the 异议/复议 → then each panel's consolidated report as
 `consolidate` writes it (`reports.consolidated_pdf.report_story`), one outline entry per panel with
 its own entries below. Embedded font, "第 x 页 / 共 y 页", reproducible (invariant mode).
 """
@@ -108,6 +109,7 @@ def round_story(report: RoundReport, progress: Progress | None = None) -> list[A
     if res.panels:
         story += sec.panel_effects(res, {k: f.title.zh for k, f in forms.items()}, font)
     story += sec.normalisation(res, forms, font)
+    story += sec.previous_round(res, font)
     story += sec.decisions(res, font)
     sizes = [len({r.proposal_id for r in p.consolidation.results}) for p in report.panels]
     total = sum(sizes)

@@ -254,3 +254,41 @@ def decisions(results: RoundResults, font: str) -> list[Any]:
         out.append(Grid(rows, w, font, SIZE, header=1, row_fills={0: SHADE}, left=(2, 4, 5, 6)))
     out.append(PageBreak())
     return out
+
+
+def previous_round(results: RoundResults, font: str) -> list[Any]:
+    """Year over year: each center's last score and conclusion beside this year's, the centers to re-assess
+    (整改 last time), and the last targets for the item that refers to them (5.1 / 1.1)."""
+    rows_with = [r for r in results.rows if r.previous is not None]
+    if not rows_with:
+        return []
+    out: list[Any] = h1("上轮结果（同比）", font, "round-previous")
+    out.append(note([f"已导入上一轮 {len(results.previous)} 项结果，按中心名称匹配到本轮 {len(rows_with)} 项；"
+                     "上轮处理意见为整改的中心须复评（标“须复评”）。"], font))
+    w = [15 * mm, 0.0, 16 * mm, 14 * mm, 16 * mm, 14 * mm, 30 * mm, 14 * mm]
+    w[1] = WIDTH - sum(w)
+    table: list[list[Any]] = [["项目编号", "中心名称", "本轮得分", "本轮结论", "上轮得分", "上轮结论", "来源", "复评"]]
+    fills: dict[int, Any] = {0: SHADE}
+    for r in rows_with:
+        p = r.previous
+        assert p is not None
+        if FLAG_RECTIFY in r.flag_codes:
+            fills[len(table)] = CHANGED
+        table.append([r.proposal_id, cell(r.center_name, w[1], font), fmt(r.final_score),
+                      r.conclusion_label.zh if r.conclusion_label else "待定", fmt(p.final_score),
+                      p.conclusion_label or p.conclusion or "—", cell(p.source or "—", w[6], font),
+                      "须复评" if FLAG_RECTIFY in r.flag_codes else ""])
+    out.append(Grid(table, w, font, SIZE, header=1, row_fills=fills, left=(1, 6)))
+    targets = [r for r in rows_with if r.targets_item and r.previous is not None and r.previous.targets]
+    if targets:
+        out.append(h2("上轮目标（评分表中参照上轮目标的指标）", font, keep=20 * mm))
+        paras = []
+        for r in targets:
+            assert r.previous is not None
+            items = "；".join(f"{t.name} {fmt(t.target)}{t.unit}" + (f"（完成 {fmt(t.achieved)}{t.unit}）"
+                                                                  if t.achieved is not None else "")
+                              for t in r.previous.targets)
+            paras.append(f"{r.proposal_id} {r.center_name}（第 {r.targets_item} 项）：{items}")
+        out.append(TextLines(paras, font, 8.5, 12, indent=8.5, after=1.5 * mm))
+    out.append(PageBreak())
+    return out
