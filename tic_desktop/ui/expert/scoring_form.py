@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -138,6 +138,41 @@ class _ChoiceField(QComboBox):
 
     def isReadOnly(self) -> bool:  # noqa: N802 - named like QLineEdit's
         return self._read_only
+
+
+class _Radio(QRadioButton):
+    """A radio button of the form whose arrow keys stay in its group: Qt passes an arrow with no
+    button that way on to the scroll area, which scrolled the focused button out of sight (issue 17:
+    arrow keys in an empty radio group moved an invisible focus). In a group laid out in one row
+    (是/否), Up and Down move like Left and Right; the focused button is kept in view."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        key = event.key()
+        if key not in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right):
+            super().keyPressEvent(event)
+            return
+        group = self.group()
+        buttons = [b for b in (group.buttons() if group is not None else [self]) if b.isVisible() and b.isEnabled()]
+        one_row = len({b.y() for b in buttons}) == 1
+        if one_row and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            key = Qt.Key.Key_Left if key == Qt.Key.Key_Up else Qt.Key.Key_Right
+        buttons.sort(key=lambda b: (b.x(), b.y()) if one_row else (b.y(), b.x()))
+        step = -1 if key in (Qt.Key.Key_Up, Qt.Key.Key_Left) else 1
+        index = buttons.index(self) + step if self in buttons else -1
+        if 0 <= index < len(buttons):
+            target = buttons[index]
+            if self.isChecked() and group is not None and group.exclusive():
+                target.click()  # as Qt does: in a group with an answer, the arrow moves the answer
+            target.setFocus(Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason)
+        event.accept()  # never on to the scroll area
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
+        super().focusInEvent(event)
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            area.ensureWidgetVisible(self, 20, 20)
 
 
 class ScoringForm(QWidget):
@@ -265,8 +300,8 @@ class ScoringForm(QWidget):
                 label = QLabel(veto.label.get(lang), box)
                 label.setWordWrap(True)
                 label.setMinimumWidth(label.fontMetrics().horizontalAdvance("申报材料不完整，或证明"))
-                yes = QRadioButton(self.tr("是"), box)
-                no = QRadioButton(self.tr("否"), box)
+                yes = _Radio(self.tr("是"), box)
+                no = _Radio(self.tr("否"), box)
                 yes.setAccessibleName(self.tr("{question}：是").format(question=veto.label.get(lang)))
                 no.setAccessibleName(self.tr("{question}：否").format(question=veto.label.get(lang)))
                 group = QButtonGroup(box)
@@ -326,7 +361,7 @@ class ScoringForm(QWidget):
             text = conclusion.label.get(lang)
             if conclusion.min_total > 0:
                 text = self.tr("{label}（总分 {min} 分及以上）").format(label=text, min=format_points(conclusion.min_total))
-            button = QRadioButton(text, box)
+            button = _Radio(text, box)
             button.setAccessibleName(self.tr("结论：{label}").format(label=conclusion.label.get(lang)))
             if conclusion.outcome is not None:
                 button.setToolTip(conclusion.outcome.get(lang))
