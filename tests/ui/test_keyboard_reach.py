@@ -126,3 +126,25 @@ def test_tab_leaves_the_review_table_and_the_budget_table(qtbot, tmp_path: Path)
     assert dialog.folderEdit.text().endswith("x")
     dialog.close()
     app.shutdown()
+
+
+def test_the_conflict_tables_checkbox_and_combo_show_their_focus(qtbot) -> None:
+    """The 回避 table's checkbox and combo cells showed no focus indicator."""
+    from tic_desktop.core.proposal import Proposal
+    from tic_desktop.ui.expert.conflicts_dialog import ConflictsDialog
+
+    proposal = Proposal(id="P1", center_name="中心P1", center_type="comprehensive", lead_unit="大学",
+                        field="人工智能", forms=("feasibility_review",))
+    dialog = ConflictsDialog([proposal], {}, "zh")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    (_, check, combo, _note), = dialog.rows()
+    check.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(check.hasFocus)
+    assert _focus_ring_drawn(check)
+    qtbot.keyClick(check, Qt.Key.Key_Space)
+    qtbot.keyClick(check, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is combo and _focus_ring_drawn(combo)
