@@ -56,7 +56,8 @@ def demo_batches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_demo_batch_and_inspect_json(demo_batches: dict[str, Path], kind: str) -> None:
     path = demo_batches[kind]
     agency = path.parent / "agency"
-    assert sorted(p.name for p in agency.iterdir()) == ["README.md", "agency.agekey", "agency_ed25519", "agency_ed25519.pub"]
+    assert sorted(p.name for p in agency.iterdir()) == ["README.md", "agency.agekey", "agency_docsign.crt",
+                                                        "agency_docsign.key", "agency_ed25519", "agency_ed25519.pub"]
     data = json.loads(ok("batch", "inspect", path, "--json"))
     assert data["kind"] == kind
     assert data["agency_fingerprint"] == DEMO_FINGERPRINT == data["agency"]["fingerprint"]

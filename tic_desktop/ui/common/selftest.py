@@ -246,6 +246,49 @@ def check_scan(ctx: _Context) -> str:
               f"{name[4:]}: {len(pages)} pages, each page's QR code read back at 200 dpi, digest {digest}")
 
 
+def check_documents(ctx: _Context) -> str:
+    """python-docx (its templates) and pyHanko: a .docx read back, a PDF signed and validated with the
+    demo certificate, intact and valid."""
+    import io  # noqa: PLC0415
+
+    import docx  # noqa: PLC0415
+    from asn1crypto import x509 as asn1_x509  # noqa: PLC0415
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+    from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: PLC0415
+    from pyhanko.sign.validation import validate_pdf_signature  # noqa: PLC0415
+    from pyhanko_certvalidator import ValidationContext  # noqa: PLC0415
+
+    from tic_desktop.demo import demo_agency_dir  # noqa: PLC0415
+    from tic_desktop.formats.docsign import load_document_key  # noqa: PLC0415
+    from tic_desktop.reports.notice_docx import NoticeRow, render_notice_docx  # noqa: PLC0415
+    from tic_desktop.reports.pdf_signature import sign_pdf  # noqa: PLC0415
+
+    data = render_notice_docx([NoticeRow(CHINESE_SAMPLE, "天津大学", "professional", "优秀")])
+    text = [c.text for c in docx.Document(io.BytesIO(data)).tables[0].rows[1].cells]
+    if CHINESE_SAMPLE not in text:
+        raise RuntimeError(f"the .docx reads back {text!r}")
+    signer = load_document_key(demo_agency_dir())
+    pdf = ctx.tmp / "chinese.pdf"
+    signed = sign_pdf(pdf.read_bytes() if pdf.is_file() else _sample_pdf(), signer)
+    root = asn1_x509.Certificate.load(signer.certificate.public_bytes(serialization.Encoding.DER))
+    sig = PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures[0]
+    status = validate_pdf_signature(sig, ValidationContext(trust_roots=[root]))
+    if not (status.intact and status.valid):
+        raise RuntimeError(f"the signature does not validate: {status.summary()}")
+    return _t(ctx, f".docx {len(data)} 字节读回；PDF 签名（PAdES）有效，证书 {signer.fingerprint[:11]}…",
+              f".docx of {len(data)} bytes read back; PDF signature (PAdES) valid, certificate {signer.fingerprint[:11]}…")
+
+
+def _sample_pdf() -> bytes:
+    from reportlab.pdfgen.canvas import Canvas  # noqa: PLC0415
+
+    buf = __import__("io").BytesIO()
+    canvas = Canvas(buf)
+    canvas.drawString(72, 720, "TIC Desktop")
+    canvas.save()
+    return buf.getvalue()
+
+
 def _need_batch(ctx: _Context) -> Any:
     if ctx.opened is None:
         raise RuntimeError("no demo batch: the batch check failed")
@@ -261,6 +304,7 @@ CHECKS: list[tuple[str, str, Callable[[_Context], str]]] = [
     ("评分表签名、导出与核验", "score sheet signed, exported and verified", check_sheet),
     ("中文 PDF", "PDF with Chinese text", check_chinese_pdf),
     ("扫描件二维码识别", "scanned page codes read back", check_scan),
+    ("Word 文档与 PDF 签名", "Word documents and PDF signatures", check_documents),
 ]
 
 
