@@ -79,29 +79,26 @@ def _pin(ws: Any, batch_ids: Sequence[str], signers: Path | None, lang: str) -> 
             raise _cli_error(lang, f"错误：{signers}：", f"error: {signers}: ", exc) from None
 
 
-def import_into_round(ws: Any, batch_ids: Sequence[str], identity: str, own: str, sheets: Sequence[Path], *,
+def import_into_round(ws: Any, round_id: str, identity: str, own: str, sheets: Sequence[Path], *,
                       trust_first_use: bool, lang: str) -> tuple[int, int]:
-    """Route the files to their batches, import them, name each on stdout (used) or stderr (not used,
-    why, its code; `cli.consolidate.report_outcomes`). Returns (files used, files not used)."""
-    from tic_desktop.agency import service as svc
-    from tic_desktop.agency.importer import collect_sheet_files
-    from tic_desktop.agency.service.round import OTHER_BATCH, route_sheets
+    """The round's import on the agency service (`service.round_import.import_round`: each file routed to
+    the batch it names, then the one import pipeline), each file named on stdout (used) or stderr (not
+    used, why, its code; `cli.consolidate.report_outcomes`). Returns (files used, files not used)."""
+    from tic_desktop.agency.service.round import OTHER_BATCH
+    from tic_desktop.agency.service.round_import import import_round
     from tic_desktop.cli.consolidate import report_outcomes
     from tic_desktop.core.errors import message
 
-    files = collect_sheet_files(list(sheets))
-    routed, foreign = route_sheets(files, identity, list(batch_ids)) if batch_ids else ({}, [(f, "") for f in files])
-    bad = 0
-    for path, other in foreign:
-        bad += 1
+    done = import_round(ws, round_id, identity, list(sheets), own_fingerprint=own, trust_first_use=trust_first_use)
+    for path, other in done.foreign:
         print(_line(lang, "✘", str(path), message(OTHER_BATCH, lang) + f" [{other}] ({OTHER_BATCH})"), file=sys.stderr)
-    for batch_id in batch_ids:
-        if not routed[batch_id]:
-            continue
-        with svc.open_batch(ws, batch_id, identity, own_fingerprint=own) as batch:
-            outcomes = svc.import_files(ws, batch, identity, routed[batch_id], trust_first_use=trust_first_use)
-        bad += report_outcomes(ws, batch_id, outcomes, lang, name_batch=True)
-    return len(files) - bad, bad
+    bad = len(done.foreign)
+    used = 0
+    for batch_id, outcomes in done.outcomes.items():
+        not_used = report_outcomes(ws, batch_id, outcomes, lang, name_batch=True)
+        bad += not_used
+        used += len(outcomes) - not_used
+    return used, bad
 
 
 def _summary(report: Any, lang: str) -> None:
@@ -159,7 +156,7 @@ def cmd_consolidate(args: argparse.Namespace, lang: str) -> int:
             round_store.add_batch(ws, ROUND, batch_id)
         if previous:
             round_store.import_previous(ws, ROUND, previous)
-        _used, bad = import_into_round(ws, ids, identity, own, args.sheets, trust_first_use=args.trust_first_use,
+        _used, bad = import_into_round(ws, ROUND, identity, own, args.sheets, trust_first_use=args.trust_first_use,
                                        lang=lang)
         report = round_report(ws, ROUND, identity, own_fingerprint=own)
         signer = _signer(args, lang, report)
@@ -203,9 +200,8 @@ def cmd_add(args: argparse.Namespace, lang: str) -> int:
         for batch_id in ids:
             round_store.add_batch(ws, args.round_id, batch_id)
             print(_t(lang, f"已加入轮次：批次 {batch_id}", f"added to the round: batch {batch_id}"))
-        _pin(ws, ids, args.allowed_signers, lang)
-        info = round_store.get_round(ws, args.round_id)
-        _used, bad = import_into_round(ws, list(info.batch_ids), identity, own, args.sheets,
+        _pin(ws, round_store.get_round(ws, args.round_id).batch_ids, args.allowed_signers, lang)
+        _used, bad = import_into_round(ws, args.round_id, identity, own, args.sheets,
                                        trust_first_use=args.trust_first_use, lang=lang)
     return 1 if bad else 0
 
