@@ -27,7 +27,7 @@ from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.core.round_cohort import PanelInput, compute_round, is_rectify
 from tic_desktop.core.round_results import PreviousResult, PreviousTarget, RoundReport
-from tic_desktop.formats import agecrypt
+from tic_desktop.formats import age_tail, agecrypt
 from tic_desktop.formats.batch import OpenedBatch
 
 Progress = Callable[[int, int], None]
@@ -107,17 +107,24 @@ def write_round_exports(out_dir: Path, report: RoundReport, *, per_batch: bool =
 
 def sheet_batch_id(path: Path, identities: Sequence[str]) -> str | None:
     """The batch a sheet file names (decrypted with the agency's key, NOT verified: only to route the
-    file to its batch, whose import then verifies everything). None when it cannot be read."""
+    file to its batch, whose import then verifies everything). Only the end of the file is decrypted
+    when sheet.json is there (`formats.age_tail`: it sorts last in the sheet's ZIP), else all of it.
+    None when it cannot be read."""
     try:
         raw = Path(path).read_bytes()
-        plain = agecrypt.decrypt(raw, identities=identities, max_output=512 * 1024 * 1024)
-        with zipfile.ZipFile(io.BytesIO(plain)) as z:
-            info = z.getinfo("sheet.json")
-            if info.file_size > 64 * 1024 * 1024:
-                return None
-            body = json.loads(z.read(info))
-    except (OSError, Rejected, zipfile.BadZipFile, KeyError, ValueError, RuntimeError):
+    except OSError:
         return None
+    body = age_tail.json_member_from_tail(raw, identities, "sheet.json")
+    if body is None:
+        try:
+            plain = agecrypt.decrypt(raw, identities=identities, max_output=512 * 1024 * 1024)
+            with zipfile.ZipFile(io.BytesIO(plain)) as z:
+                info = z.getinfo("sheet.json")
+                if info.file_size > 64 * 1024 * 1024:
+                    return None
+                body = json.loads(z.read(info))
+        except (Rejected, zipfile.BadZipFile, KeyError, ValueError, RuntimeError):
+            return None
     value = body.get("batch_id") if isinstance(body, dict) else None
     return value if isinstance(value, str) else None
 
