@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from tic_desktop.core.errors import Rejected
 from tic_desktop.ui.agency.round_dialogs import AddBatchesDialog, NewRoundDialog
-from tic_desktop.ui.agency.round_tabs import DecisionsTab, OfficialTab, PanelsTab, PublicationTab, RankingTab
+from tic_desktop.ui.agency.round_records import DecisionsTab, PublicationTab
+from tic_desktop.ui.agency.round_tabs import OfficialTab, PanelsTab, RankingTab
 from tic_desktop.ui.common.background import run_in_background
 from tic_desktop.ui.common.os_errors import error_parts
 

@@ -5,8 +5,7 @@
   center whose conclusion changes under normalisation is shaded and marked "≠" in 提示.
 - PanelsTab: each panel's totals against the round, and each expert against the panel.
 - OfficialTab: which ranking is official (raw by default; normalised needs a reason).
-- DecisionsTab: the 市科技局's decisions and the 异议/复议 (record, settle).
-- PublicationTab: the 公示 notice template, the previous round, the exports.
+(DecisionsTab and PublicationTab are in `round_records.py`.)
 """
 
 from __future__ import annotations
@@ -19,12 +18,9 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -41,7 +37,7 @@ def _num(value: Decimal | int | None) -> str:
     return "—" if value is None else format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
-def _table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
+def table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
     t = QTableWidget(0, len(headers), parent)
     t.setHorizontalHeaderLabels(headers)
     t.setAccessibleName(name)
@@ -56,13 +52,13 @@ def _table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
     return t
 
 
-def _narrow(combo: QComboBox) -> None:
+def narrow(combo: QComboBox) -> None:
     """A combo box whose long entries (form titles, center names) are elided, never widening the window."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(20)
 
 
-def _fill(t: QTableWidget, rows: list[list[str]], shaded: set[int] | None = None) -> None:
+def fill(t: QTableWidget, rows: list[list[str]], shaded: set[int] | None = None) -> None:
     t.setRowCount(len(rows))
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
@@ -92,7 +88,7 @@ class RankingTab(QWidget):
         self.cohortLabel = QLabel(self.tr("评分表与中心类型(&C)："), self)
         self.cohortCombo = QComboBox(self)
         self.cohortCombo.setAccessibleName(self.tr("评分表与中心类型"))
-        _narrow(self.cohortCombo)
+        narrow(self.cohortCombo)
         self.cohortLabel.setBuddy(self.cohortCombo)
         top.addWidget(self.cohortLabel)
         top.addWidget(self.cohortCombo, 1)
@@ -100,7 +96,7 @@ class RankingTab(QWidget):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         box.addWidget(self.summary)
-        self.table = _table(self, self.tr("全轮排名"), [
+        self.table = table(self, self.tr("全轮排名"), [
             self.tr("全轮排名"), self.tr("专家组"), self.tr("项目编号"), self.tr("中心名称"), self.tr("最终得分"),
             self.tr("原始排名"), self.tr("原始结论"), self.tr("标准化得分"), self.tr("标准化排名"),
             self.tr("标准化结论"), self.tr("正式结论"), self.tr("奖励"), self.tr("上轮"), self.tr("提示")])
@@ -156,7 +152,7 @@ class RankingTab(QWidget):
                          _num(r.normalised_rank), _label(form, r.normalised_conclusion, self.lang),
                          r.conclusion_label.get(self.lang) if r.conclusion_label else "—",
                          "—" if r.award is None else format(r.award, ",f"), prev, "；".join(notes)])
-        _fill(self.table, rows, shaded)
+        fill(self.table, rows, shaded)
         basis = self.report.results.official.basis
         self.summary.setText(
             self.tr("共 %1 项；正式排名：%2。底色并标“≠”的项目按标准化得分的结论不同（%3 项）。")
@@ -173,10 +169,10 @@ class PanelsTab(QWidget):
                                    "（负数：比本组严）。"), self)
         self.note.setWordWrap(True)
         box.addWidget(self.note)
-        self.panels = _table(self, self.tr("专家组效应"), [
+        self.panels = table(self, self.tr("专家组效应"), [
             self.tr("专家组"), self.tr("评分表"), self.tr("有效总分"), self.tr("平均分"), self.tr("标准差"),
             self.tr("最低"), self.tr("最高"), self.tr("与全轮平均之差")])
-        self.experts = _table(self, self.tr("各专家与本组比较"), [
+        self.experts = table(self, self.tr("各专家与本组比较"), [
             self.tr("专家组"), self.tr("专家"), self.tr("评分数"), self.tr("专家平均分"), self.tr("本组平均"),
             self.tr("差值")])
         box.addWidget(self.panels, 1)
@@ -184,16 +180,16 @@ class PanelsTab(QWidget):
 
     def set_report(self, report: Any, lang: str) -> None:
         if report is None:
-            _fill(self.panels, [])
-            _fill(self.experts, [])
+            fill(self.panels, [])
+            fill(self.experts, [])
             return
         forms = {k: f for p in report.panels for k, f in p.forms.items()}
         q = Decimal("0.01")
         effects = report.results.panels
-        _fill(self.panels, [[e.batch_id, forms[e.form_id].title.get(lang) if e.form_id in forms else e.form_id,
+        fill(self.panels, [[e.batch_id, forms[e.form_id].title.get(lang) if e.form_id in forms else e.form_id,
                              str(e.n), _num(e.mean.quantize(q)), _num(e.sd.quantize(q)), _num(e.minimum),
                              _num(e.maximum), f"{e.difference:+.2f}"] for e in effects])
-        _fill(self.experts, [[e.batch_id, f"{x.expert_name}（{x.expert_id}）", str(x.n), _num(x.mean.quantize(q)),
+        fill(self.experts, [[e.batch_id, f"{x.expert_name}（{x.expert_id}）", str(x.n), _num(x.mean.quantize(q)),
                               _num(x.panel_mean.quantize(q)), f"{x.difference:+.2f}"]
                              for e in effects for x in e.experts])
 
@@ -259,181 +255,3 @@ class OfficialTab(QWidget):
             self.rawRadio.setChecked(True)
             self.current.setText(self.tr("当前正式排名：原始最终得分排名（默认）。"))
         self.method.setText(report.results.normalisation.describe(lang))
-
-
-def _edit(parent: QWidget, name: str, placeholder: str = "") -> QLineEdit:
-    e = QLineEdit(parent)
-    e.setAccessibleName(name)
-    e.setPlaceholderText(placeholder)
-    return e
-
-
-class DecisionsTab(QWidget):
-    decisionRequested = Signal(str, str, str, str, str)  # noqa: N815 - batch, proposal, date, decision, number
-    objectionRequested = Signal(str, str, str, str, str, str)  # noqa: N815 - batch, proposal, kind, date, by, text
-    settleRequested = Signal(int, str, str)  # noqa: N815 - objection id, outcome, date
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        grid = QGridLayout(self)
-        grid.setVerticalSpacing(4)
-        self.centerLabel = QLabel(self.tr("中心(&M)："), self)
-        self.centerCombo = QComboBox(self)
-        self.centerCombo.setAccessibleName(self.tr("中心"))
-        _narrow(self.centerCombo)
-        self.centerLabel.setBuddy(self.centerCombo)
-        grid.addWidget(self.centerLabel, 0, 0)
-        grid.addWidget(self.centerCombo, 0, 1, 1, 5)
-        self.decidedOn = _edit(self, self.tr("决定日期"), "YYYY-MM-DD")
-        self.decision = _edit(self, self.tr("市科技局决定"), self.tr("决定，例如：同意评估结论"))
-        self.documentNumber = _edit(self, self.tr("文号"), self.tr("文号"))
-        self.decideButton = QPushButton(self.tr("记录决定(&D)"), self)
-        self.decideButton.setAccessibleName(self.tr("记录决定"))
-        grid.addWidget(QLabel(self.tr("决定："), self), 1, 0)
-        grid.addWidget(self.decidedOn, 1, 1)
-        grid.addWidget(self.decision, 1, 2, 1, 2)
-        grid.addWidget(self.documentNumber, 1, 4)
-        grid.addWidget(self.decideButton, 1, 5)
-        self.kindCombo = QComboBox(self)
-        self.kindCombo.setAccessibleName(self.tr("异议或复议"))
-        self.kindCombo.addItem(self.tr("异议"), "objection")
-        self.kindCombo.addItem(self.tr("复议"), "review")
-        self.receivedOn = _edit(self, self.tr("收到日期"), "YYYY-MM-DD")
-        self.submittedBy = _edit(self, self.tr("提出人"), self.tr("提出人"))
-        self.summary = _edit(self, self.tr("异议内容"), self.tr("内容"))
-        self.objectButton = QPushButton(self.tr("记录异议(&O)"), self)
-        self.objectButton.setAccessibleName(self.tr("记录异议或复议"))
-        grid.addWidget(self.kindCombo, 2, 0)
-        grid.addWidget(self.receivedOn, 2, 1)
-        grid.addWidget(self.submittedBy, 2, 2)
-        grid.addWidget(self.summary, 2, 3, 1, 2)
-        grid.addWidget(self.objectButton, 2, 5)
-        self.decisions = _table(self, self.tr("市科技局决定"), [
-            self.tr("项目编号"), self.tr("中心名称"), self.tr("决定日期"), self.tr("决定"), self.tr("文号")])
-        self.objections = _table(self, self.tr("异议与复议"), [
-            self.tr("编号"), self.tr("类型"), self.tr("项目"), self.tr("收到日期"), self.tr("提出人"), self.tr("内容"),
-            self.tr("处理结果"), self.tr("办结日期")])
-        grid.addWidget(self.decisions, 3, 0, 1, 6)
-        grid.addWidget(self.objections, 4, 0, 1, 6)
-        self.outcome = _edit(self, self.tr("处理结果"), self.tr("所选异议的处理结果"))
-        self.outcomeOn = _edit(self, self.tr("办结日期"), "YYYY-MM-DD")
-        self.settleButton = QPushButton(self.tr("办结所选异议(&L)"), self)
-        self.settleButton.setAccessibleName(self.tr("办结所选异议"))
-        grid.addWidget(QLabel(self.tr("办结："), self), 5, 0)
-        grid.addWidget(self.outcome, 5, 1, 1, 3)
-        grid.addWidget(self.outcomeOn, 5, 4)
-        grid.addWidget(self.settleButton, 5, 5)
-        grid.setColumnStretch(3, 1)
-        grid.setRowStretch(3, 1)
-        grid.setRowStretch(4, 1)
-        self.decideButton.clicked.connect(self._decide)
-        self.objectButton.clicked.connect(self._object)
-        self.settleButton.clicked.connect(self._settle)
-
-    def _center(self) -> tuple[str, str]:
-        data = self.centerCombo.currentData()
-        return data if data else ("", "")
-
-    def _decide(self) -> None:
-        b, p = self._center()
-        self.decisionRequested.emit(b, p, self.decidedOn.text().strip(), self.decision.text().strip(),
-                                    self.documentNumber.text().strip())
-
-    def _object(self) -> None:
-        b, p = self._center()
-        self.objectionRequested.emit(b, p, str(self.kindCombo.currentData()), self.receivedOn.text().strip(),
-                                     self.submittedBy.text().strip(), self.summary.text().strip())
-
-    def _settle(self) -> None:
-        row = self.objections.currentRow()
-        item = self.objections.item(row, 0) if row >= 0 else None
-        self.settleRequested.emit(int(item.text()) if item is not None else 0, self.outcome.text().strip(),
-                                  self.outcomeOn.text().strip())
-
-    def set_report(self, report: Any, lang: str) -> None:
-        from tic_desktop.core.round_results import OBJECTION_LABELS
-
-        current = self.centerCombo.currentData()
-        self.centerCombo.blockSignals(True)
-        self.centerCombo.clear()
-        if report is None:
-            self.centerCombo.blockSignals(False)
-            _fill(self.decisions, [])
-            _fill(self.objections, [])
-            return
-        names: dict[tuple[str, str], str] = {}
-        for r in report.results.rows:
-            if (r.batch_id, r.proposal_id) not in names:
-                names[(r.batch_id, r.proposal_id)] = r.center_name
-                self.centerCombo.addItem(f"{r.proposal_id}　{r.center_name}（{r.batch_id}）", (r.batch_id, r.proposal_id))
-        if current is not None:
-            self.centerCombo.setCurrentIndex(max(0, self.centerCombo.findData(current)))
-        self.centerCombo.blockSignals(False)
-        res = report.results
-        _fill(self.decisions, [[d.proposal_id, names.get((d.batch_id, d.proposal_id), ""), d.decided_on, d.decision,
-                                d.document_number] for d in res.decisions])
-        _fill(self.objections, [[str(o.objection_id), OBJECTION_LABELS[o.kind].get(lang), o.proposal_id,
-                                 o.received_on, o.submitted_by, o.summary, o.outcome or self.tr("处理中"),
-                                 o.outcome_on or "—"] for o in res.objections])
-
-
-class PublicationTab(QWidget):
-    saveNoticeRequested = Signal(str)  # noqa: N815
-    previousRequested = Signal()  # noqa: N815
-    exportRequested = Signal()  # noqa: N815
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        box = QVBoxLayout(self)
-        self.noticeLabel = QLabel(self.tr("公示说明（模板，可编辑）(&U)："), self)
-        box.addWidget(self.noticeLabel)
-        self.noticeEdit = QPlainTextEdit(self)
-        self.noticeEdit.setAccessibleName(self.tr("公示说明模板"))
-        self.noticeEdit.setTabChangesFocus(True)
-        self.noticeLabel.setBuddy(self.noticeEdit)
-        box.addWidget(self.noticeEdit, 1)
-        hint = QLabel(self.tr("占位符：{round_title} 轮次名称、{round_id} 编号、{year} 年度、{agency} 评审机构、"
-                              "{count} 中心数、{date} 公示名单生成日期；公示期、异议方式和联系方式请直接写入正文。"), self)
-        hint.setWordWrap(True)
-        box.addWidget(hint)
-        row = QHBoxLayout()
-        self.saveNoticeButton = QPushButton(self.tr("保存公示说明(&V)"), self)
-        self.saveNoticeButton.setAccessibleName(self.tr("保存公示说明"))
-        self.defaultButton = QPushButton(self.tr("恢复默认文本"), self)
-        self.defaultButton.setAccessibleName(self.tr("恢复默认公示说明"))
-        row.addWidget(self.saveNoticeButton)
-        row.addWidget(self.defaultButton)
-        row.addStretch(1)
-        box.addLayout(row)
-        form = QFormLayout()
-        self.previousButton = QPushButton(self.tr("导入上一轮结果(&P)…"), self)
-        self.previousButton.setAccessibleName(self.tr("导入上一轮结果"))
-        self.previousStatus = QLabel(self)
-        form.addRow(self.previousButton, self.previousStatus)
-        self.exportButton = QPushButton(self.tr("导出本轮文件(&X)…"), self)
-        self.exportButton.setAccessibleName(self.tr("导出本轮文件"))
-        self.exportStatus = QLabel(self.tr("round.pdf、round.xlsx、round.csv、公示名单 publication.pdf / .xlsx，"
-                                           "以及每个专家组的汇总文件"), self)
-        self.exportStatus.setWordWrap(True)
-        form.addRow(self.exportButton, self.exportStatus)
-        box.addLayout(form)
-        self.saveNoticeButton.clicked.connect(lambda: self.saveNoticeRequested.emit(self.noticeEdit.toPlainText()))
-        self.defaultButton.clicked.connect(self._default)
-        self.previousButton.clicked.connect(self.previousRequested.emit)
-        self.exportButton.clicked.connect(self.exportRequested.emit)
-
-    def _default(self) -> None:
-        from tic_desktop.reports.notice import default_notice
-
-        self.noticeEdit.setPlainText(default_notice())
-
-    def set_notice(self, text: str) -> None:
-        if not text.strip():
-            from tic_desktop.reports.notice import default_notice
-
-            text = default_notice()
-        self.noticeEdit.setPlainText(text)
-
-    def set_previous(self, count: int) -> None:
-        self.previousStatus.setText(self.tr("已导入上一轮 %1 个中心的结果").replace("%1", str(count)) if count
-                                    else self.tr("尚未导入上一轮结果（round.csv、results.csv 或上一轮的机构工作区）"))
