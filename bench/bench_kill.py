@@ -27,7 +27,7 @@ QUICK_KILLS = 30
 @produces("kill_acked_edits_lost", "kill_integrity_failures", "kill_partial_exports", "kill_reopen_median")
 def bench_kill(quick: bool) -> list[dict[str, Any]]:
     from bench.kill_harness import FAULTS_AT, KillHarness
-    from tic_desktop.storage.faults import FAULT_POINTS
+    from tic_desktop.core.faults import FAULT_POINTS
 
     if sys.platform == "win32":
         return [result("kill_acked_edits_lost", None, "edits", note="SIGKILL is POSIX: not run on Windows")]

@@ -13,7 +13,7 @@
   its text and tables itself (reports.pdftext, Grid, TextLines, charts as Plots, fewer
   flowables): 1.7-2.3 s wall / 1.7-2.0 s CPU, 1.2-1.3 x. Page compression is kept: without it
   the file is 4 x larger and no faster.
-- `exports_300`: `agency.exports.write_all` (PDF, xlsx, two CSVs, each written atomically);
+- `exports_300`: `reports.exports.write_all` (PDF, xlsx, two CSVs, each written atomically);
   informative, no target.
 
 --quick runs 20 proposals.
@@ -159,7 +159,7 @@ def bench_consolidated_pdf_300(quick: bool) -> list[dict[str, Any]]:
 
 @produces("exports_300")
 def bench_exports_300(quick: bool) -> list[dict[str, Any]]:
-    from tic_desktop.agency.exports import write_all
+    from tic_desktop.reports.exports import write_all
 
     n = 20 if quick else 300
     report = _factory().build(n, 7, seed=11).report

@@ -133,9 +133,9 @@ def _setup(session: Any, key: Any) -> None:
 
 
 def child(root: Path, seed: int, start: int, fault: str | None) -> None:
+    from tic_desktop.core.faults import FAULT_ENV  # noqa: PLC0415
     from tic_desktop.expert import signing  # noqa: PLC0415
     from tic_desktop.expert.session import ExpertSession  # noqa: PLC0415
-    from tic_desktop.storage.faults import FAULT_ENV  # noqa: PLC0415
 
     setup = start == 0
     if fault and setup:
@@ -329,7 +329,7 @@ class KillHarness:
 
     def kill_at_fault(self, point: str) -> None:
         """Run a child with TIC_FAULT=point until the point ends it (exit 137), then check."""
-        from tic_desktop.storage.faults import FAULT_EXIT_CODE  # noqa: PLC0415
+        from tic_desktop.core.faults import FAULT_EXIT_CODE  # noqa: PLC0415
 
         if FAULTS_AT.get(point) == "setup":
             proc, run = self._spawn(0, point)

@@ -68,7 +68,7 @@ class AppModes(QObject):
         if self.agency is None:
             data_dir = self.flow.data_dir
             if demo:
-                from tic_desktop.agency.build import prepare_agency_demo  # noqa: PLC0415
+                from tic_desktop.demo_agency import prepare_agency_demo  # noqa: PLC0415
 
                 folder = prepare_agency_demo(data_dir / "demo" / "agency-demo")
             else:
@@ -89,7 +89,7 @@ class AppModes(QObject):
 
     def _offer_demo_sheets(self, folder: Path) -> None:
         """The agency demo's returned sheets: simulated once in the background (a few seconds)."""
-        from tic_desktop.agency.build import demo_returned_sheets  # noqa: PLC0415
+        from tic_desktop.demo_agency import demo_returned_sheets  # noqa: PLC0415
         from tic_desktop.ui.common.background import run_in_background  # noqa: PLC0415
 
         window = self.agency

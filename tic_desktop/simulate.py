@@ -25,6 +25,7 @@ from typing import Any
 import pyrage
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import Rejected, message, register
 from tic_desktop.core.scoring import evaluate
 from tic_desktop.expert.keys import ExpertKey
@@ -33,7 +34,6 @@ from tic_desktop.expert.signing import ExportResult, export_sheet
 from tic_desktop.formats import sheet as sheetfmt
 from tic_desktop.formats.batch import read_batch
 from tic_desktop.formats.demo_key import is_demo_agency_fingerprint
-from tic_desktop.storage.atomic import atomic_write
 
 BAD_SCORES = register(
     "simulate.bad_scores", "评分 CSV 文件有误，请按提示修改。", "The scores CSV has a mistake; correct it as shown.",

@@ -20,7 +20,7 @@ from tests.hand_check import recompute
 from tests.unit.agency_world import World, resign, tamper
 from tic_desktop.formats.batch import read_batch
 
-pytest.importorskip("tic_desktop.agency.exports")  # the reports helper's writers
+pytest.importorskip("tic_desktop.reports.exports")  # the reports helper's writers
 
 
 def cli(*args: str | Path, lang: str = "zh", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

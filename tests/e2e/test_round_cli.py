@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from tests.round_world import panelled
-from tic_desktop.agency.exports import FILE_NAMES
 from tic_desktop.demo import build_demo_source
 from tic_desktop.formats.batch import read_batch
+from tic_desktop.reports.exports import FILE_NAMES
 
 ROUND_COLUMNS = ["batch_id", "proposal_id", "center_name", "center_type", "form_id", "final_score", "panel_rank",
                  "round_rank", "conclusion", "award", "normalised_score", "normalised_rank", "flags"]

@@ -135,7 +135,7 @@ def test_system_errors_on_export_are_sentences_in_the_users_language(qtbot, ctx,
                                                                      err, zh, en):
     import os
 
-    from tic_desktop.agency import exports
+    from tic_desktop.reports import exports
 
     raw = os.strerror(err)
 

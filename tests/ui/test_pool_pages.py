@@ -140,7 +140,7 @@ def test_draw_page_draws_and_replaces(qtbot, tmp_path: Path, ws: AgencyWorkspace
 
 
 def test_the_agency_demo_has_a_sample_pool_ready_to_draw(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
-    from tic_desktop.agency.build import prepare_agency_demo
+    from tic_desktop.demo_agency import prepare_agency_demo
     from tic_desktop.ui.agency.agency_window import AgencyWindow
 
     folder = prepare_agency_demo(tmp_path / "agency-demo")

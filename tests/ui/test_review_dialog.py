@@ -212,7 +212,7 @@ def test_write_errors_come_back_as_messages(
 ) -> None:
     import os
 
-    from tic_desktop.storage.atomic import os_error
+    from tic_desktop.core.atomic import os_error
 
     def failing(path: Path, data: bytes, **_: Any) -> None:
         exc = OSError(errno_, os.strerror(errno_), str(path))

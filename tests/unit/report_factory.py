@@ -12,7 +12,6 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tic_desktop.agency.report import ExpertInfo, RejectedFile, ReportData
 from tic_desktop.core.consolidation import (
     ExpertEntry,
     ProposalInput,
@@ -25,6 +24,7 @@ from tic_desktop.core.panel_opinion import PanelOpinion
 from tic_desktop.core.proposal import BudgetLine, Kpi, Proposal
 from tic_desktop.core.scoring import round_half_up
 from tic_desktop.core.types import Text
+from tic_desktop.reports.report_data import ExpertInfo, RejectedFile, ReportData
 
 NAMES = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴刚", "徐丽")
 ROLES = ("technical", "technical", "technical", "technical", "finance", "management", "technical")

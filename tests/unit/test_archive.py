@@ -50,11 +50,11 @@ def make_session(root: Path) -> dict[str, Any]:
     (one expert twice: a revision), consolidated, reports written, and the archive."""
     from tests.batches import write_test_batch
     from tic_desktop.agency import scan_store
-    from tic_desktop.agency.exports import write_all
     from tic_desktop.agency.importer import import_sheets
     from tic_desktop.agency.service.panel import build_report
     from tic_desktop.agency.workspace import AgencyWorkspace
     from tic_desktop.formats.sheet import read_sheet
+    from tic_desktop.reports.exports import write_all
     from tic_desktop.simulate import simulate
 
     batch_path = write_test_batch(root / "batch")

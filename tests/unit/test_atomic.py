@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tic_desktop.storage import atomic
-from tic_desktop.storage.atomic import TMP_PREFIX, atomic_write, cleanup_stray_temps
+from tic_desktop.core import atomic
+from tic_desktop.core.atomic import TMP_PREFIX, atomic_write, cleanup_stray_temps
 from tic_desktop.storage.errors import DiskFull, StorageError
 
 

@@ -34,8 +34,8 @@ def test_write_demo_batch_parses_the_tables_once(tmp_path: Path, monkeypatch: py
 def test_one_demo_batch_serves_both_demos(tmp_path: Path) -> None:
     """Issue 17 item 10: every build of the demo batch has one manifest hash, and a demo folder left by
     an older version (another `created_at`) is rebuilt, for the expert demo and the agency demo alike."""
-    from tic_desktop.agency.build import prepare_agency_demo
     from tic_desktop.agency.workspace import AgencyWorkspace
+    from tic_desktop.demo_agency import prepare_agency_demo
     from tic_desktop.formats.batch import read_batch, write_batch
     from tic_desktop.formats.keys import load_agency_keys
 

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 
 from tests.small_disk import fill, small_disk
+from tic_desktop.core.atomic import TMP_PREFIX
 from tic_desktop.core.errors import SheetRejected
 from tic_desktop.expert import signing
 from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
 from tic_desktop.formats.batch import read_batch
 from tic_desktop.formats.sheet import read_sheet
 from tic_desktop.simulate import _answers_for, make_key
-from tic_desktop.storage.atomic import TMP_PREFIX
 from tic_desktop.storage.errors import DISK_FULL, DiskFull
 from tic_desktop.storage.workspace import Workspace
 

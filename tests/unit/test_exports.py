@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 from report_factory import build
 
 from tests.hand_check import recompute
-from tic_desktop.agency import exports
-from tic_desktop.agency.exports import sheet_title, write_all
+from tic_desktop.reports import exports
+from tic_desktop.reports.exports import sheet_title, write_all
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +252,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def test_inert_prefixes_active_cells_but_keeps_numbers() -> None:
-    from tic_desktop.agency.inert import inert
+    from tic_desktop.reports.inert import inert
 
     for text in ("=1+2", "@SUM(A1)", "+1", "-cmd", "\t=1", "\r=1", "-1+2", "+1.50", "=", "-", "-1.5e3"):
         assert inert(text) == "'" + text, repr(text)

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from bench.kill_harness import FAULTS_AT, KillHarness
-from tic_desktop.storage.faults import FAULT_POINTS
+from tic_desktop.core.faults import FAULT_POINTS
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 

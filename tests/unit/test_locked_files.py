@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
+from tic_desktop.core import atomic
+from tic_desktop.core.atomic import REPLACE_DELAYS, TMP_PREFIX
 from tic_desktop.core.errors import SheetRejected
 from tic_desktop.expert import signing
 from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
 from tic_desktop.formats.batch import read_batch
 from tic_desktop.simulate import _answers_for, make_key
-from tic_desktop.storage import atomic
-from tic_desktop.storage.atomic import REPLACE_DELAYS, TMP_PREFIX
 from tic_desktop.storage.errors import FILE_LOCKED, StorageError
 
 EXPERT = "E04"

@@ -484,12 +484,9 @@ def test_a_sheet_signed_on_another_pledge_text_is_refused(world: dict[str, Any])
     assert _code(world, _pack(world, _resign(world, m, body))) == "sheet.pledge_unknown"
 
 
-def test_the_expert_side_pledge_names_are_the_core_ones() -> None:
+def test_the_pledge_hash_is_the_one_workspaces_already_hold() -> None:
     from tic_desktop.core import pledge as core_pledge
-    from tic_desktop.expert import pledge as expert_pledge
 
-    assert expert_pledge.PLEDGE is core_pledge.PLEDGE
-    assert expert_pledge.pledge_sha256 is core_pledge.pledge_sha256
     text = core_pledge.PLEDGE.zh + "\n\n" + core_pledge.PLEDGE.en  # the hash workspaces already hold
     assert core_pledge.pledge_sha256() == hashlib.sha256(text.encode("utf-8")).hexdigest()
 

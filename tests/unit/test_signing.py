@@ -153,8 +153,8 @@ def test_write_errors_have_export_codes(session: Any, tmp_path: Path, monkeypatc
     import errno
     import os
 
+    from tic_desktop.core.atomic import os_error
     from tic_desktop.core.errors import message
-    from tic_desktop.storage.atomic import os_error
 
     _ready(session)
     _score_all(session)

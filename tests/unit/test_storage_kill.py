@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tic_desktop.storage.atomic import TMP_PREFIX
+from tic_desktop.core.atomic import TMP_PREFIX
+from tic_desktop.core.faults import FAULT_EXIT_CODE
 from tic_desktop.storage.backup import list_backups
-from tic_desktop.storage.faults import FAULT_EXIT_CODE
 from tic_desktop.storage.schema import SCHEMA_VERSION
 from tic_desktop.storage.workspace import Workspace
 
@@ -140,7 +140,7 @@ def test_atomic_write_fault_points(tmp_path: Path, point: str, expected: bytes) 
         point,
         """
         from pathlib import Path
-        from tic_desktop.storage.atomic import atomic_write
+        from tic_desktop.core.atomic import atomic_write
         atomic_write(Path("sheet.ticsheet"), b"new" * 1000)
         print("finished")
         """,

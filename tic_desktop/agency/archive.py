@@ -46,9 +46,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tic_desktop.core.atomic import fsync_dir, replace_with_retry
 from tic_desktop.formats import sshsig, strictjson
 from tic_desktop.formats.container import FIXED_DATE, check_name
-from tic_desktop.storage.atomic import fsync_dir, replace_with_retry
 from tic_desktop.storage.store import now
 
 FORMAT = "tic-archive"

@@ -146,8 +146,8 @@ def _clean(out_dir: Path, created: bool) -> None:
 def _restore(archive: Any, identity: str, out_dir: Path, passphrase: bytes | None,
              progress: Callable[[int, int], None] | None, signer: Any = None) -> Restored:
     from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+    from tic_desktop.core.atomic import atomic_write  # noqa: PLC0415
     from tic_desktop.formats.keys import PUBLIC_KEY_FILE  # noqa: PLC0415
-    from tic_desktop.storage.atomic import atomic_write  # noqa: PLC0415
 
     agency_dir = out_dir / "agency"
     (agency_dir / "keys").mkdir(parents=True, exist_ok=True)

@@ -28,10 +28,10 @@ from tic_desktop import __version__
 from tic_desktop.agency.avoidance import Exclusion
 from tic_desktop.agency.draw import Draw, DrawRules, draw, replace
 from tic_desktop.agency.pool import Center, PoolExpert, read_centers, read_pool
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.formats import sshsig, strictjson
 from tic_desktop.formats.keys import AgencyKeys
-from tic_desktop.storage.atomic import atomic_write
 
 NAMESPACE = "tic-draw-v1"
 FORMAT = "tic-draw"

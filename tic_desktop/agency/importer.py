@@ -53,11 +53,11 @@ from tic_desktop.agency.records import Chain, PinSource
 from tic_desktop.agency.registry import FIRST_USE_AMBIGUOUS
 from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.core.errors import Rejected, message, register
+from tic_desktop.core.faults import fault_point
 from tic_desktop.formats import agecrypt
 from tic_desktop.formats.batch import OpenedBatch
 from tic_desktop.formats.sheet import KEY_CHANGED, KEY_UNKNOWN, OpenedSheet, read_sheet
 from tic_desktop.storage.errors import StorageError
-from tic_desktop.storage.faults import fault_point
 from tic_desktop.storage.store import now
 
 ImportStatus = Literal["accepted", "duplicate", "older", "conflict", "unpinned", "rejected"]

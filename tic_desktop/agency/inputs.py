@@ -16,6 +16,7 @@ from typing import Any
 
 from tic_desktop.core.consolidation import Consolidation, ExpertEntry, ProposalInput, consolidate
 from tic_desktop.formats.sheet import FormEntry, Sheet
+from tic_desktop.reports.report_data import SignerKey
 
 
 def expert_entry(expert: Any, fe: FormEntry) -> ExpertEntry:
@@ -87,3 +88,13 @@ def consolidate_workspace(ws: Any, batch: Any) -> Consolidation:
     batch_id = batch.manifest.batch_id
     sheets = [r.sheet() for r in ws.current_sheets(batch_id)]
     return consolidate(consolidation_inputs(batch, sheets), ws.veto_decisions(batch_id))
+
+
+def signer_keys(ws: Any, batch_id: str) -> tuple[SignerKey, ...]:
+    """Per expert with a counted sheet: its signing key and the registry's source for it."""
+    registry = {k.fingerprint: k for k in ws.expert_keys()}
+    out = []
+    for r in sorted(ws.current_sheets(batch_id), key=lambda r: r.expert_id):
+        key = registry.get(r.fingerprint)
+        out.append(SignerKey(r.expert_id, r.fingerprint, key.source if key is not None else "manual"))
+    return tuple(out)

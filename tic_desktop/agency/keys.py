@@ -27,10 +27,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.formats import age_passphrase, container, docsign, sshsig
 from tic_desktop.formats import keys as fkeys
-from tic_desktop.storage.atomic import atomic_write
 
 BACKUP_SUFFIX = ".tickeys"
 BACKUP_FORMAT = "tic-agency-keys-backup"

@@ -26,10 +26,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import register
 from tic_desktop.core.labels import ROLE_LABELS
 from tic_desktop.formats import source as _src
-from tic_desktop.storage.atomic import atomic_write
 
 ROLES = tuple(ROLE_LABELS)
 POOL_FINGERPRINT_CONFLICT = register(

@@ -8,7 +8,7 @@ round.csv columns (README "The evaluation round"), by form, center type and offi
   previous_score, previous_conclusion, decision, decided_on, document_number
 `conclusion`, `award`, `round_rank` are the official ones (after the 优秀 share over the cohort; the
 normalised ones when the agency chose the normalised ranking). `flags`: codes separated by `;`.
-UTF-8 with a byte order mark, CRLF, every text cell inert (agency.inert), numbers as fixed decimals.
+UTF-8 with a byte order mark, CRLF, every text cell inert (reports.inert), numbers as fixed decimals.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import io
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from tic_desktop.agency.inert import inert_row
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.core.form_library import builtin_forms
 from tic_desktop.core.round_cohort import is_rectify
 from tic_desktop.core.round_results import PreviousResult, RoundResults
-from tic_desktop.storage.atomic import atomic_write
+from tic_desktop.reports.inert import inert_row
 
 ROUND_COLUMNS = ("batch_id", "proposal_id", "center_name", "center_type", "form_id", "final_score", "panel_rank",
                  "round_rank", "conclusion", "award", "normalised_score", "normalised_rank", "flags",

@@ -8,7 +8,7 @@ one per signed proposal sheet, or missing page of one, without paper:
 `page` is the page's number within its scan file (empty on `no_paper` rows), `status` one of
 matched / older_revision / no_record / unreadable / no_paper, `page_of` the code's "i/n", `digest` the
 16 hex characters of the code (or of the signed sheet for `no_paper`), `manual` `yes` for a page a
-person matched by hand. Text cells are inert (agency.inert).
+person matched by hand. Text cells are inert (reports.inert).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tic_desktop.agency.inert import inert_row
 from tic_desktop.agency.scan_match import MatchResult
-from tic_desktop.storage.atomic import atomic_write
+from tic_desktop.core.atomic import atomic_write
+from tic_desktop.reports.inert import inert_row
 
 CSV_NAME = "scan_matches.csv"
 PDF_NAME = "scan_matches.pdf"

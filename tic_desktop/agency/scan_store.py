@@ -26,10 +26,10 @@ from typing import Any
 
 from tic_desktop.agency import scan_decode
 from tic_desktop.agency.scan_match import MatchResult, Revision, ScannedPage, match, revisions_of
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.formats import page_code
 from tic_desktop.formats.page_code import DIGEST_CHARS, PageCode
-from tic_desktop.storage.atomic import atomic_write
 from tic_desktop.storage.store import now
 
 REASON_REQUIRED = register("scan.reason_required", "人工匹配须填写理由。", "A match by hand needs a reason.")
@@ -221,7 +221,7 @@ def report_section(ws: Any, batch_id: str, experts: dict[str, str] | None = None
 
 
 def with_section(report: Any, ws: Any, batch: Any) -> Any:
-    """`report` (agency.report.ReportData) with the batch's scan checklist as its last section, when
+    """`report` (reports.report_data.ReportData) with the batch's scan checklist as its last section, when
     the workspace holds scans of the batch; else `report` unchanged."""
     import dataclasses  # noqa: PLC0415
 

@@ -13,7 +13,7 @@ their own transaction after a snapshot (storage.backup). Every mutating method i
 `BEGIN IMMEDIATE` transaction together with its event in the hash-chained audit log
 (storage.audit). Raw files are content-addressed beside the database and never overwritten:
 `<dir>/batches/<raw sha256>.ticbatch`, `<dir>/sheets/<raw sha256>.ticsheet` (written with
-storage.atomic before the row that names them is committed).
+core.atomic before the row that names them is committed).
 
 Tables (agency schema v1, in agency.schema; the records handed out are in agency.records):
   batches               one row per batch (manifest hash, titles, expert and proposal ids, raw file)
@@ -59,6 +59,7 @@ from tic_desktop.agency.registry import (  # noqa: F401 - the registry's codes, 
     ExpertRegistry,
 )
 from tic_desktop.agency.schema import _SHEET_COLUMNS, AGENCY_APPLICATION_ID, AGENCY_SCHEMA_VERSION, MIGRATIONS
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.consolidation import DecisionKey, VetoDecision
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.core.panel_meeting import PanelMeeting
@@ -66,7 +67,6 @@ from tic_desktop.core.panel_opinion import PanelOpinion
 from tic_desktop.core.types import Text
 from tic_desktop.formats.batch import OpenedBatch, read_batch
 from tic_desktop.storage import backup
-from tic_desktop.storage.atomic import atomic_write
 from tic_desktop.storage.audit import AuditHead
 from tic_desktop.storage.connection import typed_error
 from tic_desktop.storage.store import AuditedStore, now

@@ -96,7 +96,7 @@ def report_outcomes(ws: Any, batch_id: str, outcomes: Sequence[Any], lang: str, 
     (the agency service's rule, `agency.service.not_used`, as in the report). First-use keys on stderr.
     Returns the number of files not used."""
     from tic_desktop.agency import service as svc
-    from tic_desktop.agency.report import signer_keys
+    from tic_desktop.agency.inputs import signer_keys
     from tic_desktop.formats.sheet import KEY_UNKNOWN
 
     def t(zh: str, en: str) -> str:

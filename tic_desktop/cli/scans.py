@@ -87,7 +87,7 @@ def add_commands(sub: Any, lang: str) -> None:
 def cmd_scans_match(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.agency import scan_decode
     from tic_desktop.agency.importer import import_sheets
-    from tic_desktop.agency.report import signer_keys
+    from tic_desktop.agency.inputs import signer_keys
     from tic_desktop.agency.scan_match import STATUS_LABELS, ScannedPage, match
     from tic_desktop.agency.scan_report import expert_names, write_outputs
     from tic_desktop.agency.scan_store import revisions

@@ -1,4 +1,5 @@
-"""The 承诺书 (confidentiality and impartiality pledge) every expert accepts, and its hash.
+"""The 承诺书 (confidentiality and impartiality pledge) every expert accepts, its hash, and the 回避
+reasons (domain/forms.md (b), (c)).
 
 In `core` because both sides need it: the expert app records and signs `pledge_sha256(text)`, and
 `formats.sheet` refuses a sheet whose pledge hash is not the hash of the batch's text. The agency may
@@ -8,6 +9,7 @@ set its own text per batch (signed in the manifest); this one is the default.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from tic_desktop.core.types import Text
 
@@ -47,3 +49,40 @@ def pledge_sha256(text: Text | None = None) -> str:
     changes it, and sheets made on the old text stop verifying."""
     text = text or PLEDGE
     return hashlib.sha256((text.zh + "\n\n" + text.en).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ConflictReason:
+    code: str
+    label: Text
+    needs_note: bool = False
+
+
+CONFLICT_REASONS: tuple[ConflictReason, ...] = (
+    ConflictReason("employment_3y", Text(zh="近三年在依托单位或共建单位任职、兼职或咨询",
+                                         en="Worked or consulted for the host (依托) or a member unit within 3 years")),
+    ConflictReason("family", Text(zh="与申报单位负责人或主要成员有近亲属关系",
+                                  en="Family ties with the applicant's leaders or key members")),
+    ConflictReason("coauthor_3y", Text(zh="近三年与主要成员合作发表论文或共同承担项目（含师生关系）",
+                                       en="Co-author, co-PI or supervisor/student of key members within 3 years")),
+    ConflictReason("helped_write", Text(zh="参与编写或咨询过该建设方案",
+                                        en="Helped write or advised on this plan")),
+    ConflictReason("financial", Text(zh="持有股权或存在其他经济利益往来",
+                                     en="Equity or other financial ties")),
+    ConflictReason("other", Text(zh="其他可能影响公正评审的情形（请说明）",
+                                 en="Other circumstances that could affect impartiality (explain)"), needs_note=True),
+)
+KNOWN_IN_ADVANCE = "known_in_advance"
+"""Reason code of a conflict the agency put in the manifest; shown and locked."""
+
+
+def pledge_title_body(text: str) -> tuple[str, str]:
+    """The title (the first paragraph when it is one short line) and the body of a pledge text."""
+    first, sep, rest = text.strip().partition("\n\n")
+    if sep and "\n" not in first and len(first) <= 40:
+        return first.strip(), rest.strip()
+    return "评审专家承诺书" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "Expert reviewer's pledge", text.strip()
+
+
+def reason(code: str) -> ConflictReason | None:
+    return next((r for r in CONFLICT_REASONS if r.code == code), None)

@@ -37,7 +37,7 @@ number a `Decimal`, every text that a person reads in both languages (`Text` or 
   received, from whom, what it says, the outcome and its date (empty while open).
 - `RoundResults`: all of the above for one round, with `rows_for(form_id, center_type)`.
 - `RoundReport`: what the round's writers take (round.pdf, round.xlsx, the 公示 list): the
-  `RoundResults`, each panel's report data (`agency.report.ReportData`, in the order of the round's
+  `RoundResults`, each panel's report data (`reports.report_data.ReportData`, in the order of the round's
   batches: the per-panel reports as `consolidate` writes them), the 公示 notice text the agency edited,
   and when it was generated.
 """
@@ -284,7 +284,7 @@ class RoundResults:
 class RoundReport:
     results: RoundResults
     panels: tuple[Any, ...] = ()
-    """Each batch's report data (`agency.report.ReportData`), in the round's batch order."""
+    """Each batch's report data (`reports.report_data.ReportData`), in the round's batch order."""
     notice: str = ""
     """The 公示 notice template as the agency edited it (empty: the writers' default text)."""
     generated_at: str = ""

@@ -19,6 +19,7 @@ import pyrage
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.core.passphrase import (  # noqa: F401 - the strength rule, re-exported for callers here
     MIN_PASSPHRASE_LENGTH,
@@ -30,7 +31,6 @@ from tic_desktop.core.passphrase import (  # noqa: F401 - the strength rule, re-
     check_passphrase,
 )
 from tic_desktop.formats import age_passphrase, sshsig
-from tic_desktop.storage.atomic import atomic_write
 
 KEY_FORMAT = "tic-expert-key"
 KEY_FORMAT_VERSION = "1.0"

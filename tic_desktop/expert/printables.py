@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tic_desktop.storage.atomic import atomic_write, cleanup_stray_temps
+from tic_desktop.core.atomic import atomic_write, cleanup_stray_temps
 
 FOLDER_SUFFIX = "-打印件"
 

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 from tic_desktop.core.errors import BatchRejected, Rejected, register
 from tic_desktop.core.names import normalise_name
+from tic_desktop.core.pledge import CONFLICT_REASONS, KNOWN_IN_ADVANCE, pledge_sha256
 from tic_desktop.expert import agency_trust as trust
 from tic_desktop.expert.agency_trust import PinState
-from tic_desktop.expert.pledge import CONFLICT_REASONS, KNOWN_IN_ADVANCE, pledge_sha256
 from tic_desktop.expert.records import AnswerKey, Records
 from tic_desktop.storage.records import build_answers
 from tic_desktop.storage.workspace import Workspace

@@ -10,7 +10,7 @@
           supersedes = the last sheet.json's SHA-256) into an immutable `ExportJob`;
         write (any thread, slow, no session or workspace): PDFs → canonical JSON → sign (SSHSIG +
           raw Ed25519) → age-encrypt to the agency and to the expert → a copy kept in the data
-          folder (every revision is kept) → `storage.atomic.atomic_write` to the chosen folder,
+          folder (every revision is kept) → `core.atomic.atomic_write` to the chosen folder,
           re-opened and fully verified (`formats.sheet.read_sheet` with the expert's own age key
           and pinned fingerprint); a failure there removes the kept copy again;
         record (session thread): recorded in the workspace (`sheet_exports`, audited) → the sheet
@@ -32,16 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from tic_desktop import __version__
+from tic_desktop.core.atomic import atomic_write, cleanup_stray_temps
 from tic_desktop.core.errors import Rejected, SheetRejected, register
+from tic_desktop.core.faults import fault_point
+from tic_desktop.core.pledge import pledge_sha256
 from tic_desktop.core.scoring import Problem
 from tic_desktop.core.types import Text
 from tic_desktop.expert.keys import ExpertKey
-from tic_desktop.expert.pledge import pledge_sha256
 from tic_desktop.expert.printables import Printables, write_printables
 from tic_desktop.formats import sheet as sheetfmt
-from tic_desktop.storage.atomic import atomic_write, cleanup_stray_temps
 from tic_desktop.storage.errors import DISK_FULL, FILE_LOCKED
-from tic_desktop.storage.faults import fault_point
 
 INCOMPLETE = register(
     "sheet.incomplete",

@@ -32,6 +32,7 @@ import pyrage
 from pydantic import BaseModel, ValidationError
 
 from tic_desktop import __version__
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import BatchRejected, Rejected, register
 from tic_desktop.core.forms import ConsolidationRule, FormTemplate, Kind
 from tic_desktop.core.proposal import Proposal
@@ -61,7 +62,6 @@ from tic_desktop.formats.manifest import (
     ProposalRef,
 )
 from tic_desktop.formats.strictjson import JsonLimits
-from tic_desktop.storage.atomic import atomic_write
 
 if TYPE_CHECKING:  # writing needs the agency keys; reading (the app's start) does not import them
     from tic_desktop.formats.keys import AgencyKeys

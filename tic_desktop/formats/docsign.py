@@ -32,9 +32,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.formats import age_passphrase
-from tic_desktop.storage.atomic import atomic_write
 
 KEY_FILE = "agency_docsign.key"
 CERT_FILE = "agency_docsign.crt"

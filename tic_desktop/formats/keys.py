@@ -26,9 +26,9 @@ import pyrage
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.formats import age_passphrase, sshsig
-from tic_desktop.storage.atomic import atomic_write
 
 SIGNING_KEY_FILE = "agency_ed25519"
 PUBLIC_KEY_FILE = "agency_ed25519.pub"

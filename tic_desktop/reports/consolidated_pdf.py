@@ -37,7 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from tic_desktop.agency.report import SOURCE_LABELS, ReportData
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.cohort import ROUNDING_ZH, TYPE_ZH, cap_places, has_awards, outcome_award
 from tic_desktop.core.consolidation import ExpertEntry, ProposalResult
 from tic_desktop.core.forms import ConsolidationRule, FormTemplate
@@ -51,7 +51,7 @@ from tic_desktop.reports.flowables import Anchor as _Anchor
 from tic_desktop.reports.pdftext import fit, width
 from tic_desktop.reports.plan_rules_pdf import plan_rule_blocks
 from tic_desktop.reports.qr import GRID, MARGIN, SHADE, footer_painter, numbered_canvas, styles
-from tic_desktop.storage.atomic import atomic_write
+from tic_desktop.reports.report_data import SOURCE_LABELS, ReportData
 
 DROPPED_BG = colors.HexColor("#E4E4E4")
 DROPPED_INK = colors.HexColor("#777777")

@@ -64,7 +64,7 @@ def notice_rows_from_round(report: Any) -> list[NoticeRow]:
 
 
 def notice_rows_from_batch(report: Any) -> list[NoticeRow]:
-    """One row per proposal × form of one batch's `agency.report.ReportData`, by its ranking."""
+    """One row per proposal × form of one batch's `reports.report_data.ReportData`, by its ranking."""
     units = {}
     for item in report.inputs:
         if item.proposal is not None:
@@ -104,6 +104,6 @@ def render_notice_docx(rows: Sequence[NoticeRow], notice: str = "", *, title: st
 
 
 def write_notice_docx(path: object, rows: Sequence[NoticeRow], notice: str = "", **kw: Any) -> None:
-    from tic_desktop.storage.atomic import atomic_write
+    from tic_desktop.core.atomic import atomic_write
 
     atomic_write(path, render_notice_docx(rows, notice, **kw), verify=dx.check_docx, mode=0o644)

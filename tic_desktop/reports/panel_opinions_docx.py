@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tic_desktop.agency.report import ReportData
 from tic_desktop.core.cohort import TYPE_ZH
 from tic_desktop.core.consolidation import ProposalResult
 from tic_desktop.core.panel_opinion import DISSENT, SECTIONS, PanelOpinion
 from tic_desktop.reports import docx_official as dx
+from tic_desktop.reports.report_data import ReportData
 
 NUMERALS = "一二三四五六七八九十"
 FILE_NAME = "panel_opinions.docx"
@@ -121,6 +121,6 @@ def render_panel_opinions_docx(report: ReportData, results: Sequence[ProposalRes
 
 
 def write_panel_opinions_docx(path: object, report: ReportData, *, mode: int | None = 0o644) -> None:
-    from tic_desktop.storage.atomic import atomic_write
+    from tic_desktop.core.atomic import atomic_write
 
     atomic_write(path, render_panel_opinions_docx(report), verify=dx.check_docx, mode=mode)

@@ -61,8 +61,8 @@ def sign_pdf(path_or_bytes: Path | str | bytes, signer: DocumentSigner, *, reaso
     atomically — the old file stays until the signed one is written and checked — and returned)."""
     if isinstance(path_or_bytes, bytes | bytearray):
         return sign_pdf_bytes(bytes(path_or_bytes), signer, reason=reason, location=location)
+    from tic_desktop.core.atomic import atomic_write  # noqa: PLC0415
     from tic_desktop.reports.consolidated_pdf import check_pdf  # noqa: PLC0415
-    from tic_desktop.storage.atomic import atomic_write  # noqa: PLC0415
 
     path = Path(path_or_bytes)
     signed = sign_pdf_bytes(path.read_bytes(), signer, reason=reason, location=location)

@@ -14,7 +14,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from tic_desktop.expert.pledge import KNOWN_IN_ADVANCE, PLEDGE, pledge_title_body, reason
+from tic_desktop.core.pledge import KNOWN_IN_ADVANCE, PLEDGE, pledge_title_body, reason
 from tic_desktop.reports.qr import GRID, SHADE, boxes, build_pdf, footer_painter, para, qr_drawing, styles
 
 

@@ -21,6 +21,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate
 
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.cohort import TYPE_ZH, has_awards
 from tic_desktop.core.round_results import RoundReport
 from tic_desktop.reports.flowables import WIDTH, Grid, TextLines
@@ -30,7 +31,6 @@ from tic_desktop.reports.qr import MARGIN, SHADE, footer_painter, numbered_canva
 from tic_desktop.reports.round_pdf import agency_name, round_forms
 from tic_desktop.reports.round_sections import cell
 from tic_desktop.reports.xlsx_table import BODY, LEFT, TITLE, table, write_workbook
-from tic_desktop.storage.atomic import atomic_write
 
 SHEETS = ("公示名单", "公示说明")
 HEADER = ("序号", "中心名称", "依托单位", "中心类型", "评估结论", "处理意见", "奖励（元）")

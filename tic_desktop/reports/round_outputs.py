@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.round_results import RoundReport
 from tic_desktop.reports.consolidated_pdf import check_pdf
 from tic_desktop.reports.notice import check_notice
 from tic_desktop.reports.publication import write_publication
 from tic_desktop.reports.round_pdf import render_round_pdf
 from tic_desktop.reports.round_xlsx import write_round_xlsx
-from tic_desktop.storage.atomic import atomic_write
 
 Progress = Callable[[int, int], None]
 FILES = ("round.pdf", "round.xlsx", "publication.pdf", "publication.xlsx")

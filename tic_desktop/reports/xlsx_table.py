@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.reports.inert import set_cell
-from tic_desktop.storage.atomic import atomic_write
 
 SHARED_MODE = 0o644
 _THIN = Side(style="thin", color="666666")

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tic_desktop.storage.atomic import TMP_PREFIX, fsync_dir, replace_with_retry
+from tic_desktop.core.atomic import TMP_PREFIX, fsync_dir, replace_with_retry
+from tic_desktop.core.faults import fault_point
 from tic_desktop.storage.errors import BACKUP_DAMAGED, BACKUP_FAILED, DISK_FULL, DiskFull, StorageError
-from tic_desktop.storage.faults import fault_point
 from tic_desktop.storage.private import private_dir
 from tic_desktop.storage.schema import APPLICATION_ID
 

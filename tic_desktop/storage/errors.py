@@ -10,20 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tic_desktop.core.errors import Rejected, register
+from tic_desktop.core.errors import register
 
-DISK_FULL = register(
-    "disk.full",
-    "磁盘空间不足，未能写入。请释放磁盘空间（或换一个位置）后重试；此前已保存的内容和原有文件不受影响。",
-    "The disk is full, so nothing was written. Free some space (or choose another place) and try again; "
-    "everything saved earlier and the existing file are safe.",
+# the errors of a file write live below formats and storage (core.atomic raises them); the workspace's
+# callers keep finding every storage error here
+from tic_desktop.core.file_errors import (  # noqa: F401
+    DISK_FULL,
+    DISK_IO,
+    FILE_LOCKED,
+    FILE_VERIFY,
+    DiskFull,
+    StorageError,
 )
-DISK_IO = register(
-    "disk.io_error",
-    "读写磁盘时出错，未能写入。请检查磁盘或U盘后重试；此前已保存的内容不受影响。",
-    "The disk reported a read/write error, so nothing was written. Check the disk or USB stick and retry; "
-    "everything saved earlier is safe.",
-)
+
 DB_READ_ONLY = register(
     "db.read_only",
     "工作区文件是只读的，无法保存。请检查文件权限或磁盘写保护。",
@@ -58,16 +57,6 @@ PATH_CLOUD = register(
     "path.cloud_synced",
     "工作区不能放在 OneDrive 等云同步文件夹中，请选择本机的非同步文件夹。",
     "The workspace cannot live in a OneDrive or other cloud-synced folder; choose a local, unsynced folder.",
-)
-FILE_LOCKED = register(
-    "file.locked",
-    "目标文件正被其他程序占用（如杀毒软件或同步程序），保存失败。请稍后重试。",
-    "The target file is held by another program (antivirus, sync client); it could not be written. Try again shortly.",
-)
-FILE_VERIFY = register(
-    "file.verify_failed",
-    "写入的文件校验失败，原文件保持不变。",
-    "The written file failed verification; the previous file is unchanged.",
 )
 AUDIT_BROKEN = register(
     "audit.chain_broken",
@@ -105,14 +94,6 @@ BACKUP_DAMAGED = register(
     "该备份文件已损坏或不是本软件的备份，无法用于恢复。请选择其他备份。",
     "This backup is damaged or not a TIC Desktop backup and cannot be restored; choose another one.",
 )
-
-
-class StorageError(Rejected):
-    """A storage operation that did not happen; nothing was half-written."""
-
-
-class DiskFull(StorageError):
-    """`disk.full`: the transaction or file write was rolled back; keep the edit in memory."""
 
 
 class ReadOnlyWorkspace(StorageError):

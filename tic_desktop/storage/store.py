@@ -16,12 +16,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Self
 
+from tic_desktop.core.atomic import cleanup_stray_temps
+from tic_desktop.core.faults import fault_point
 from tic_desktop.storage import audit, backup
-from tic_desktop.storage.atomic import cleanup_stray_temps
 from tic_desktop.storage.audit import AuditEvent, AuditHead
 from tic_desktop.storage.connection import connect, typed_error
 from tic_desktop.storage.errors import AUDIT_BROKEN, AuditChainBroken
-from tic_desktop.storage.faults import fault_point
 from tic_desktop.storage.location import check_workspace_location
 from tic_desktop.storage.private import database_files, precreate_private, private_dir, private_files
 

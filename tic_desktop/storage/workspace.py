@@ -27,8 +27,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from tic_desktop.core.atomic import atomic_write
+from tic_desktop.core.faults import fault_point
 from tic_desktop.storage import backup
-from tic_desktop.storage.atomic import atomic_write
 from tic_desktop.storage.connection import typed_error
 from tic_desktop.storage.errors import (
     AGENCY_PIN,
@@ -36,7 +37,6 @@ from tic_desktop.storage.errors import (
     BATCH_UNKNOWN,
     StorageError,
 )
-from tic_desktop.storage.faults import fault_point
 from tic_desktop.storage.location import default_path
 from tic_desktop.storage.records import (
     AnswerEdit,

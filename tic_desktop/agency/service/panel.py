@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from tic_desktop.agency.importer import ImportOutcome, import_sheets
-from tic_desktop.agency.inputs import consolidation_inputs
+from tic_desktop.agency.inputs import consolidation_inputs, signer_keys
 from tic_desktop.agency.records import BatchInfo
-from tic_desktop.agency.report import RejectedFile, ReportData, report_data, signer_keys
 from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.core.consolidation import Consolidation, ProposalInput
 from tic_desktop.core.consolidation import consolidate as _consolidate
 from tic_desktop.core.errors import message
 from tic_desktop.formats.batch import OpenedBatch
+from tic_desktop.reports.report_data import RejectedFile, ReportData, report_data
 
 Progress = Callable[[int, int], None]
 CONFLICT = "sheet.conflict"
@@ -137,7 +137,7 @@ def write_exports(out_dir: Path, report: ReportData, progress: Progress | None =
                   signer: Any = None) -> list[Path]:
     """consolidated.pdf, results.xlsx, results.csv, scores.csv and panel_opinions.docx in `out_dir`
     (atomic, verified); `signer` (`formats.docsign.DocumentSigner`): consolidated.pdf signed (PAdES)."""
-    from tic_desktop.agency.exports import write_all  # noqa: PLC0415 - reportlab only when writing
+    from tic_desktop.reports.exports import write_all  # noqa: PLC0415 - reportlab only when writing
 
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     return list(write_all(Path(out_dir), report, progress=progress, signer=signer))

@@ -473,8 +473,8 @@ class AgencyKeysPage(QWidget):
 
 
 def _write_sheet(sheet: Any, path: Path) -> Path:
+    from tic_desktop.core.atomic import atomic_write  # noqa: PLC0415
     from tic_desktop.reports.agency_key_pdf import render_agency_key_sheet  # noqa: PLC0415
-    from tic_desktop.storage.atomic import atomic_write  # noqa: PLC0415
 
     atomic_write(path, render_agency_key_sheet(sheet))
     return path

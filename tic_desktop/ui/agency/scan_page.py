@@ -336,8 +336,8 @@ class ScanPage(QWidget):
             return None
         from tic_desktop.agency import scan_store  # noqa: PLC0415
         from tic_desktop.agency.scan_report import expert_names  # noqa: PLC0415
+        from tic_desktop.core.atomic import atomic_write  # noqa: PLC0415
         from tic_desktop.reports.scan_pdf import render_scan_checklist  # noqa: PLC0415
-        from tic_desktop.storage.atomic import atomic_write  # noqa: PLC0415
 
         target = self.ask_save(f"{self.ctx.batch_id}-纸质核对.pdf")
         if target is None:

@@ -189,7 +189,7 @@ class SheetImportPage(QWidget):
 
     def _on_demo(self) -> None:
         if self._demo_folder is not None:
-            from tic_desktop.agency.build import register_demo_keys  # noqa: PLC0415
+            from tic_desktop.demo_agency import register_demo_keys  # noqa: PLC0415
 
             self.add_paths(register_demo_keys(self._demo_folder.parent))
 

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tic_desktop.core.pledge import CONFLICT_REASONS, ConflictReason
 from tic_desktop.core.proposal import Proposal
-from tic_desktop.expert.pledge import CONFLICT_REASONS, ConflictReason
 from tic_desktop.expert.session import ConflictDeclaration
 from tic_desktop.ui.forms.ui_conflicts_dialog import Ui_ConflictsDialog
 

@@ -15,9 +15,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import Rejected, message
 from tic_desktop.expert import keys as expert_keys
-from tic_desktop.storage.atomic import atomic_write
 from tic_desktop.ui.common.background import run_in_background
 
 FOLDER_KEY = "enrolment_folder"

@@ -6,8 +6,8 @@ import html
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
+from tic_desktop.core.pledge import PLEDGE, pledge_title_body
 from tic_desktop.core.types import Text
-from tic_desktop.expert.pledge import PLEDGE, pledge_title_body
 from tic_desktop.ui.forms.ui_pledge_dialog import Ui_PledgeDialog
 
 

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tic_desktop.core.errors import Rejected
-from tic_desktop.storage.errors import DISK_FULL, DISK_IO, FILE_LOCKED, FILE_VERIFY, DiskFull, StorageError
-from tic_desktop.storage.faults import fault_point
+from tic_desktop.core.faults import fault_point
+from tic_desktop.core.file_errors import DISK_FULL, DISK_IO, FILE_LOCKED, FILE_VERIFY, DiskFull, StorageError
 
 TMP_PREFIX = ".tic-tmp-"
 REPLACE_DELAYS: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.8, 1.0)

@@ -23,11 +23,11 @@ signed by the agency (PAdES) when a document signer is given, and panel_opinions
 
 Numbers are written as fixed decimal strings from Decimal (never through float). Both CSV files are
 UTF-8 with a byte-order mark: without it Excel on Chinese Windows reads UTF-8 as GBK and garbles
-the Chinese names. Every file goes through storage.atomic.atomic_write with a check of the file
+the Chinese names. Every file goes through core.atomic.atomic_write with a check of the file
 written (re-read and compared) before it replaces the old one, and lands readable by others
 (0644 on POSIX: these files are handed on; atomic_write's temp files are 0600).
 
-Every cell is inert (agency.inert): text beginning with =, +, -, @, tab or CR gets a leading `'`
+Every cell is inert (reports.inert): text beginning with =, +, -, @, tab or CR gets a leading `'`
 (OWASP), fixed decimal numbers excepted, and every xlsx string is a string cell, never a formula.
 """
 
@@ -46,11 +46,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tic_desktop.agency.inert import inert_row, set_cell
-from tic_desktop.agency.report import ReportData
+from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.consolidation import ProposalResult
 from tic_desktop.core.forms import FormTemplate
-from tic_desktop.storage.atomic import atomic_write
+from tic_desktop.reports.inert import inert_row, set_cell
+from tic_desktop.reports.report_data import ReportData
 
 Progress = Callable[[int, int], None]
 

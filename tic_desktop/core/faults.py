@@ -3,7 +3,7 @@
 `TIC_FAULT=<name>[,<name>...]` in the environment makes `fault_point(name)` end the process at
 once with `os._exit(137)` (as SIGKILL would: no cleanup, no flush, no finally). Points in use:
 
-  after_tmp_write, before_replace, after_replace   storage.atomic (every file write)
+  after_tmp_write, before_replace, after_replace   core.atomic (every file write)
   mid_backup                                       storage.backup (between copied pages)
   mid_restore                                      storage.backup (old workspace set aside, copy not yet in place)
   mid_import                                       storage.workspace (inside the import transaction)

@@ -48,16 +48,6 @@ class SignerKey:
     """A registry source (agency.records.PIN_SOURCES); "first_use" is listed apart on the cover."""
 
 
-def signer_keys(ws: Any, batch_id: str) -> tuple[SignerKey, ...]:
-    """Per expert with a counted sheet: its signing key and the registry's source for it."""
-    registry = {k.fingerprint: k for k in ws.expert_keys()}
-    out = []
-    for r in sorted(ws.current_sheets(batch_id), key=lambda r: r.expert_id):
-        key = registry.get(r.fingerprint)
-        out.append(SignerKey(r.expert_id, r.fingerprint, key.source if key is not None else "manual"))
-    return tuple(out)
-
-
 @dataclass(frozen=True)
 class ReportData:
     batch_id: str
