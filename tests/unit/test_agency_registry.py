@@ -179,7 +179,7 @@ def test_v1_pins_are_kept_by_the_migration(tmp_path: Path, world: World) -> None
     with AgencyWorkspace.open(db) as w:
         assert {e: (p.fingerprint, p.source) for e, p in w.pins("B1").items()} == {
             "E01": (k1, "enrolment"), "E02": (k3, "first_use")}
-        rows = w._rows("SELECT expert_id, fingerprint FROM expert_pins ORDER BY expert_id")
+        rows = w.query("SELECT expert_id, fingerprint FROM expert_pins ORDER BY expert_id")
         assert [(r["expert_id"], r["fingerprint"]) for r in rows] == [("E01", k1), ("E02", k3)]  # the v1 table stays
         with pytest.raises(Rejected):
             w.enrol("E02", k2, "manual")  # E02 has its key: another one is a conflict

@@ -41,7 +41,7 @@ def test_a_round_archive_round_trips(world: RoundWorld, tmp_path: Path) -> None:
         for b in world.batch_ids:
             round_store.add_batch(ws, "R2027", b)
         first = world.batch_ids[0]
-        pid = json.loads(ws._rows("SELECT proposal_ids FROM batches WHERE batch_id = ?", (first,))[0]["proposal_ids"])[0]
+        pid = json.loads(ws.query("SELECT proposal_ids FROM batches WHERE batch_id = ?", (first,))[0]["proposal_ids"])[0]
         round_store.record_decision(ws, "R2027", FinalDecision(first, pid, "2027-07-01", "同意", "津科〔2027〕1号"))
         number = round_store.record_objection(ws, "R2027", first, pid, "objection", "2027-06-20", "某单位", "对排名有异议")
         round_store.settle_objection(ws, "R2027", number, "维持原结论", "2027-06-28")

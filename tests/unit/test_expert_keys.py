@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from tic_desktop.core import passphrase as rule
 from tic_desktop.core.errors import Rejected
 from tic_desktop.expert import keys
 
@@ -16,19 +17,19 @@ from tic_desktop.expert import keys
 @pytest.mark.parametrize(
     ("passphrase", "code"),
     [
-        ("short1!", keys.WEAK_TOO_SHORT),
-        ("abcdefghijkl", keys.WEAK_COMMON),
-        ("aaaaaaaaaaaa", keys.WEAK_COMMON),
-        ("password123!", keys.WEAK_COMMON),
-        ("qwmzxplkrutbe", keys.WEAK_ONE_CLASS),
-        ("9473629184", keys.WEAK_ONE_CLASS),
-        ("海河之滨创新评审用口令", keys.WEAK_ONE_CLASS),
+        ("short1!", rule.WEAK_TOO_SHORT),
+        ("abcdefghijkl", rule.WEAK_COMMON),
+        ("aaaaaaaaaaaa", rule.WEAK_COMMON),
+        ("password123!", rule.WEAK_COMMON),
+        ("qwmzxplkrutbe", rule.WEAK_ONE_CLASS),
+        ("9473629184", rule.WEAK_ONE_CLASS),
+        ("海河之滨创新评审用口令", rule.WEAK_ONE_CLASS),
         ("Haihe river 2026", None),
         ("海河评审2026年春", None),
     ],
 )
 def test_passphrase_rules_say_why(passphrase: str, code: str | None) -> None:
-    strength = keys.check_passphrase(passphrase)
+    strength = rule.check_passphrase(passphrase)
     assert strength.code == code
     assert strength.ok is (code is None)
     assert 0 <= strength.score <= 4
@@ -66,7 +67,7 @@ def test_refuses_weak_passphrase_and_overwrite(made_key: tuple) -> None:
     data, _ = made_key
     with pytest.raises(Rejected) as err:
         keys.create_key(data, "E02", "123")
-    assert err.value.code == keys.WEAK_TOO_SHORT
+    assert err.value.code == rule.WEAK_TOO_SHORT
     with pytest.raises(Rejected) as err:
         keys.create_key(data, "E01", "Another good one 42")
     assert err.value.code == keys.KEY_EXISTS

@@ -11,6 +11,7 @@ from tic_desktop.cli import batch as cli
 from tic_desktop.core.forms import KINDS
 from tic_desktop.core.labels import CENTER_TYPE_LABELS, KIND_LABELS, ROLE_LABELS, label
 from tic_desktop.formats import source
+from tic_desktop.formats import table as cells
 from tic_desktop.paths import demo_source_dir
 from tic_desktop.reports import sheet_pdf
 
@@ -20,8 +21,8 @@ def test_everyone_uses_the_core_table() -> None:
     assert cli.KIND_LABELS is KIND_LABELS and cli.ROLE_LABELS is ROLE_LABELS
     assert {k: v.zh for k, v in KIND_LABELS.items()} == sheet_pdf.KIND_ZH
     assert {k: v.zh for k, v in CENTER_TYPE_LABELS.items()} == sheet_pdf.CENTER_TYPE_ZH
-    for table, accepted in ((KIND_LABELS, source._KINDS), (CENTER_TYPE_LABELS, source._CENTER_TYPES),
-                            (ROLE_LABELS, source._ROLES)):
+    for table, accepted in ((KIND_LABELS, cells.KINDS), (CENTER_TYPE_LABELS, cells.CENTER_TYPES),
+                            (ROLE_LABELS, cells.ROLES)):
         for code, text in table.items():
             assert accepted[code] == accepted[text.zh] == accepted[text.en.lower()] == code
     assert label(KIND_LABELS, "term_end_evaluation", "en") == "term-end evaluation"

@@ -272,7 +272,7 @@ def test_migration_from_v4_adds_the_scan_tables(tmp_path: Path) -> None:
     with AgencyWorkspace.open(db) as w:
         assert [b.batch_id for b in w.batches()] == ["B1"]
         assert scan_store.scans(w, "B1") == []
-        assert w._rows("PRAGMA user_version")[0]["user_version"] == schema.AGENCY_SCHEMA_VERSION
+        assert w.query("PRAGMA user_version")[0]["user_version"] == schema.AGENCY_SCHEMA_VERSION
 
 
 def test_the_consolidated_report_ends_with_the_scan_checklist(ws: Any, paper: dict[tuple[str, str], list[Any]],

@@ -273,11 +273,12 @@ def test_documents_of_an_unknown_proposal(src: Path) -> None:
 # ── review fixes ────────────────────────────────────────────────────────────────────────────
 
 def test_bind_accepts_a_generator_of_columns() -> None:
-    from tic_desktop.formats.source import BAD_HEADER, PROPOSAL_COLS, _bind, _Table
+    from tic_desktop.formats.source import PROPOSAL_COLS
+    from tic_desktop.formats.table import BAD_HEADER, Table, bind
 
-    table = _Table("p.csv", "p.csv", ["编号", "中心名称"], [])
+    table = Table("p.csv", "p.csv", ["编号", "中心名称"], [])
     with pytest.raises(SourceError) as info:
-        _bind(table, (c for c in PROPOSAL_COLS))  # a generator: the required-column check must still run
+        bind(table, (c for c in PROPOSAL_COLS))  # a generator: the required-column check must still run
     assert info.value.code == BAD_HEADER and "缺少「类型」列" in info.value.detail
 
 

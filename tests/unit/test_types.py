@@ -30,8 +30,8 @@ def test_decimals_round_trip_through_json(value: Decimal) -> None:
 
 def test_storage_and_source_use_the_core_patterns() -> None:
     from tic_desktop.core import types
-    from tic_desktop.formats import source
+    from tic_desktop.formats import table
     from tic_desktop.storage import records
 
     assert records.DECIMAL_RE is types.DECIMAL_RE
-    assert source._ID.pattern == types.ID_RE
+    assert table.ID.pattern == types.ID_RE

@@ -145,7 +145,7 @@ def _sheets(src: Part) -> Iterable[Member]:
 
 
 def _import_log(src: Part) -> Iterable[Member]:
-    rows = src.ws._rows("SELECT * FROM import_log WHERE batch_id = ? ORDER BY id", (src.batch_id,))
+    rows = src.ws.query("SELECT * FROM import_log WHERE batch_id = ? ORDER BY id", (src.batch_id,))
     yield Member("import_log.json", "import_log", data=json_bytes(rows))
 
 
@@ -162,7 +162,7 @@ def _decisions(src: Part) -> Iterable[Member]:
     vetoes = [{"proposal_id": pid, "form_id": fid, "veto_id": vid, "confirmed": d.confirmed, "reason": d.reason,
                "decided_by": d.decided_by, "decided_at": d.decided_at}
               for (pid, fid, vid), d in sorted(src.ws.veto_decisions(src.batch_id).items())]
-    resolutions = src.ws._rows(
+    resolutions = src.ws.query(
         "SELECT expert_id, sheet_seq, keep_sha256, considered, reason, resolved_at FROM conflict_resolutions "
         "WHERE batch_id = ? ORDER BY id", (src.batch_id,))
     for r in resolutions:
@@ -204,9 +204,9 @@ def _scans(src: Part) -> Iterable[Member]:
     pages = []
     for sha in sorted(seen):
         pages += [{"scan_sha256": sha, "page": p["page"], "codes": json.loads(p["codes"]), "reason": p["reason"]}
-                  for p in src.ws._rows("SELECT page, codes, reason FROM scan_pages WHERE scan_sha256 = ? "
+                  for p in src.ws.query("SELECT page, codes, reason FROM scan_pages WHERE scan_sha256 = ? "
                                         "ORDER BY page", (sha,))]
-    manual = src.ws._rows("SELECT scan_sha256, page, expert_id, proposal_id, sheet_seq, digest, sheet_page, "
+    manual = src.ws.query("SELECT scan_sha256, page, expert_id, proposal_id, sheet_seq, digest, sheet_page, "
                           "sheet_pages, reason, matched_at FROM scan_manual_matches WHERE batch_id = ? ORDER BY id",
                           (src.batch_id,))
     index = {"scans": [{"scan_sha256": r.scan_sha256, "file_name": r.file_name, "suffix": r.suffix, "size": r.size,

@@ -178,12 +178,12 @@ def inspect_source(src_dir: Path) -> SourceReport:
 
 def _raw_tables(src_dir: Path) -> dict[str, RawTable]:
     # formats.source's own table finder, so the rows shown are exactly the ones read_source reads
-    from tic_desktop.formats.source import _Folder  # noqa: PLC0415
+    from tic_desktop.formats.table import Folder  # noqa: PLC0415
 
     out: dict[str, RawTable] = {}
     if not src_dir.is_dir():
         return out
-    folder = _Folder(src_dir)
+    folder = Folder(src_dir)
     try:
         for stem, sheets in (("proposals", ("proposals", "申报项目")), ("experts", ("experts", "专家"))):
             try:

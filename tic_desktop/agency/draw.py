@@ -59,7 +59,8 @@ class DrawError(Rejected):
         return f"{message(self.code, lang)} ({self.detail_en})"
 
 
-def _err(code: str, both: str) -> DrawError:
+def draw_error(code: str, both: str) -> DrawError:
+    """A DrawError from "中文 / English"."""
     zh, _, en = both.partition(" / ")
     return DrawError(code, zh, en)
 
@@ -131,20 +132,20 @@ class Draw:
 
 def parse_per_panel(text: str) -> dict[str, int]:
     """"technical=5,finance=1,management=1" (roles also 技术/财务/管理) → an ordered dict."""
-    from tic_desktop.formats.source import _ROLES  # noqa: PLC0415
+    from tic_desktop.formats.table import ROLES  # noqa: PLC0415
 
     out: dict[str, int] = {}
     for part in (p.strip() for p in text.replace("，", ",").split(",")):
         if not part:
             continue
         name, sep, count = part.partition("=")
-        role = _ROLES.get(name.strip()) or _ROLES.get(name.strip().lower())
+        role = ROLES.get(name.strip()) or ROLES.get(name.strip().lower())
         if not sep or role is None or not count.strip().isdigit() or role in out:
-            raise _err(BAD_RULES, f"“{part}”：应写成 角色=人数，如 technical=5,finance=1,management=1 / "
+            raise draw_error(BAD_RULES, f"“{part}”：应写成 角色=人数，如 technical=5,finance=1,management=1 / "
                                       f"“{part}”: write role=count, e.g. technical=5,finance=1,management=1")
         out[role] = int(count)
     if not out or sum(out.values()) == 0:
-        raise _err(BAD_RULES, "每个专家组至少抽取一人 / at least one expert per panel")
+        raise draw_error(BAD_RULES, "每个专家组至少抽取一人 / at least one expert per panel")
     return out
 
 
@@ -176,21 +177,21 @@ def _fail(panel: str, role: str, wanted: int, funnel: list[tuple[str, str, int]]
     label = ROLE_LABELS[role]
     zh = "，".join(f"{z} {n} 人" for z, _e, n in funnel)
     en = ", ".join(f"{e}: {n}" for _z, e, n in funnel)
-    return _err(CANNOT_FILL, f"专家组 {panel} 需要{label.zh} {wanted} 人，但{zh} / panel {panel} needs {wanted} "
+    return draw_error(CANNOT_FILL, f"专家组 {panel} 需要{label.zh} {wanted} 人，但{zh} / panel {panel} needs {wanted} "
                                   f"{label.en} experts, but {en}")
 
 
 def check_rules(rules: DrawRules, centers: Sequence[Center]) -> None:
     if rules.panels < 1:
-        raise _err(BAD_RULES, "专家组数至少为 1 / at least one panel")
+        raise draw_error(BAD_RULES, "专家组数至少为 1 / at least one panel")
     if rules.panels > len(centers):
-        raise _err(BAD_RULES, f"专家组数 {rules.panels} 多于中心数 {len(centers)} / {rules.panels} panels for "
+        raise draw_error(BAD_RULES, f"专家组数 {rules.panels} 多于中心数 {len(centers)} / {rules.panels} panels for "
                                   f"{len(centers)} centers")
     if rules.reserves < 0 or (rules.max_per_unit is not None and rules.max_per_unit < 1):
-        raise _err(BAD_RULES, "候补人数不能为负，同单位上限至少为 1 / reserves ≥ 0 and max per unit ≥ 1")
+        raise draw_error(BAD_RULES, "候补人数不能为负，同单位上限至少为 1 / reserves ≥ 0 and max per unit ≥ 1")
     unknown = [r for r in rules.per_panel if r not in ROLES]
     if unknown:
-        raise _err(BAD_RULES, f"未知角色 {unknown} / unknown roles {unknown}")
+        raise draw_error(BAD_RULES, f"未知角色 {unknown} / unknown roles {unknown}")
 
 
 def draw(experts: Sequence[PoolExpert], centers: Sequence[Center], rules: DrawRules, seed: str, *,
@@ -260,7 +261,7 @@ def draw(experts: Sequence[PoolExpert], centers: Sequence[Center], rules: DrawRu
             for _ in range(rules.reserves):
                 got = take(free)
                 if got is None:
-                    raise _err(CANNOT_FILL, f"专家组 {name} 的{ROLE_LABELS[role].zh}候补不足 {rules.reserves} 人 / "
+                    raise draw_error(CANNOT_FILL, f"专家组 {name} 的{ROLE_LABELS[role].zh}候补不足 {rules.reserves} 人 / "
                                                  f"panel {name} has fewer than {rules.reserves} {role} reserves")
                 reserves.append(Seat(got.expert_id, role))
         chair = next((k for k, s in enumerate(members) if s.role == "technical"), 0 if members else None)

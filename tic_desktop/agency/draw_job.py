@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tic_desktop.agency.avoidance import UnitNames
-from tic_desktop.agency.draw import BAD_RULES, Draw, DrawRules, _err, draw, replace
+from tic_desktop.agency.draw import BAD_RULES, Draw, DrawRules, draw, draw_error, replace
 from tic_desktop.agency.draw_record import (
     DrawContext,
     build_record,
@@ -27,7 +27,7 @@ from tic_desktop.agency.draw_record import (
 )
 from tic_desktop.agency.pool import PoolExpert, read_centers, read_pool
 from tic_desktop.core.errors import Rejected, register
-from tic_desktop.formats import source as _src
+from tic_desktop.formats import table as tb
 from tic_desktop.formats.keys import AgencyKeys
 from tic_desktop.reports.draw_pdf import render_draw_record, render_invitation
 from tic_desktop.reports.invitation import render_invitation_docx
@@ -52,21 +52,19 @@ def new_seed() -> str:
 
 def check_seed(seed: str) -> str:
     if not _SEED.fullmatch(seed):
-        raise _err(BAD_RULES, f"随机种子“{seed}”只能含字母、数字、点、下划线和连字符（最长 64 个字符） / "
+        raise draw_error(BAD_RULES, f"随机种子“{seed}”只能含字母、数字、点、下划线和连字符（最长 64 个字符） / "
                                   f"the seed “{seed}” may hold letters, digits, dot, underscore and hyphen (≤ 64)")
     return seed
 
 
 def read_aliases(path: Path) -> dict[str, str]:
     """An alias table: columns alias,canonical (别名,规范名称), CSV or XLSX."""
-    from tic_desktop.agency.pool import _open_table  # noqa: PLC0415
-
-    t = _open_table(path, ("aliases", "单位别名"))
-    _src._bind(t, (_src._Col("alias", ("别名", "简称")), _src._Col("canonical", ("规范名称", "全称"))))
+    t = tb.open_table(path, ("aliases", "单位别名"))
+    tb.bind(t, (tb.Col("alias", ("别名", "简称")), tb.Col("canonical", ("规范名称", "全称"))))
     out: dict[str, str] = {}
     for n, row in t.rows:
-        alias = _src._text(t, n, "alias", t.cell(row, "alias"))
-        out[alias] = _src._text(t, n, "canonical", t.cell(row, "canonical"))
+        alias = tb.text(t, n, "alias", t.cell(row, "alias"))
+        out[alias] = tb.text(t, n, "canonical", t.cell(row, "canonical"))
     return out
 
 
@@ -124,7 +122,7 @@ def run_replacement(record_path: Path, pool_path: Path, centers_path: Path, expe
                     keys: AgencyKeys, *, letters: bool = True, certificate_fingerprint: str = "") -> DrawDone:
     """A new signed revision of the record: `expert_id` replaced from the reserves, in order."""
     if not reason.strip():
-        raise _err(BAD_RULES, "请填写替换原因 / give the reason for the replacement")
+        raise draw_error(BAD_RULES, "请填写替换原因 / give the reason for the replacement")
     data = Path(record_path).read_bytes()
     record, _signer = verify_record(data, Path(str(record_path) + ".sig").read_bytes())
     if record["agency"]["fingerprint"] != keys.fingerprint:

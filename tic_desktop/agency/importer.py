@@ -235,7 +235,7 @@ class _Pipeline:
         the unpinned attempts already in the import log). A claim is ambiguous when the expert comes
         with more than one key, or the key with more than one expert."""
         claims: set[tuple[str, str]] = {
-            (r["expert_id"], r["fingerprint"]) for r in self.ws._rows(
+            (r["expert_id"], r["fingerprint"]) for r in self.ws.query(
                 "SELECT DISTINCT expert_id, fingerprint FROM import_log WHERE batch_id = ? AND expert_id IS NOT NULL "
                 "AND fingerprint IS NOT NULL AND (status = 'unpinned' OR code = ?)", (self.batch_id, FIRST_USE_AMBIGUOUS))}
         for path in files:
@@ -319,7 +319,7 @@ class _Pipeline:
             return self.log_only(self.outcome(path, "rejected", exc.code, (exc.text("zh"), exc.text("en"))), raw_sha)
         sh = got.sheet
         eid = sh.expert_id
-        dup = self.ws._rows("SELECT sheet_seq FROM sheets WHERE batch_id = ? AND sheet_sha256 = ?",
+        dup = self.ws.query("SELECT sheet_seq FROM sheets WHERE batch_id = ? AND sheet_sha256 = ?",
                             (self.batch_id, got.sheet_sha256))
         if dup:
             return self.log_only(self.outcome(path, "duplicate", DUPLICATE, (message(DUPLICATE, "zh"),

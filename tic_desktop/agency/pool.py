@@ -29,7 +29,8 @@ from pathlib import Path
 from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import register
 from tic_desktop.core.labels import ROLE_LABELS
-from tic_desktop.formats import source as _src
+from tic_desktop.formats import table as tb
+from tic_desktop.formats.source import PROPOSAL_COLS
 
 ROLES = tuple(ROLE_LABELS)
 POOL_FINGERPRINT_CONFLICT = register(
@@ -37,15 +38,15 @@ POOL_FINGERPRINT_CONFLICT = register(
     "Two experts in the pool have the same key (one key belongs to one expert). Check the key fingerprints.")
 
 POOL_COLS = (
-    _src._Col("expert_id", ("专家编号", "编号")), _src._Col("name", ("姓名",)), _src._Col("unit", ("单位", "工作单位")),
-    _src._Col("title", ("职称",)), _src._Col("role", ("角色", "专家类别")),
-    _src._Col("fields", ("专业领域", "领域", "技术领域")),
-    _src._Col("collaborators", ("合作单位",), required=False),
-    _src._Col("unavailable", ("不可参加日期", "不可参加时间"), required=False),
-    _src._Col("key_fingerprint", ("密钥指纹",), required=False),
-    _src._Col("contact", ("联系方式",), required=False),
-    _src._Col("past_panels", ("近期评审中心",), required=False),
-    _src._Col("past_conflicts", ("历史回避中心",), required=False),
+    tb.Col("expert_id", ("专家编号", "编号")), tb.Col("name", ("姓名",)), tb.Col("unit", ("单位", "工作单位")),
+    tb.Col("title", ("职称",)), tb.Col("role", ("角色", "专家类别")),
+    tb.Col("fields", ("专业领域", "领域", "技术领域")),
+    tb.Col("collaborators", ("合作单位",), required=False),
+    tb.Col("unavailable", ("不可参加日期", "不可参加时间"), required=False),
+    tb.Col("key_fingerprint", ("密钥指纹",), required=False),
+    tb.Col("contact", ("联系方式",), required=False),
+    tb.Col("past_panels", ("近期评审中心",), required=False),
+    tb.Col("past_conflicts", ("历史回避中心",), required=False),
 )
 POOL_HEADERS_ZH = tuple(c.names[0] for c in POOL_COLS)
 POOL_HEADERS_EN = tuple(c.key for c in POOL_COLS)
@@ -134,87 +135,69 @@ def _range_of(text: str) -> DateRange:
     return DateRange(start.strip(), (end or start).strip())
 
 
-def _open_table(path: Path, sheet_names: tuple[str, ...]) -> _src._Table:
-    path = Path(path)
-    if not path.is_file():
-        raise _src._fail(_src.MISSING_FILE, f"{path}：文件不存在", f"{path}: no such file")
-    if path.suffix.lower() == ".csv":
-        headers, rows = _src._read_csv(path)
-        return _src._Table(path.name, path.name, headers, rows)
-    if path.suffix.lower() == ".xlsx":
-        book = _src._open_xlsx(path)
-        try:
-            ws = next((book[n] for n in book.sheetnames if n.strip().lower() in sheet_names), book.worksheets[0])
-            headers, rows = _src._read_sheet(ws)
-            return _src._Table(f"{path.name} 工作表「{ws.title}」", f"{path.name}, sheet “{ws.title}”", headers, rows)
-        finally:
-            book.close()
-    raise _src._fail(_src.UNREADABLE, f"{path.name}：只能读取 .csv 或 .xlsx 文件", f"{path.name}: only .csv or .xlsx files are read")
-
-
-def _dates(t: _src._Table, n: int, v: str) -> tuple[DateRange, ...]:
+def _dates(t: tb.Table, n: int, v: str) -> tuple[DateRange, ...]:
     out = []
-    for part in _src._list(v):
+    for part in tb.split_list(v):
         a, sep, b = part.partition("~") if "~" in part else part.partition("～")
-        start = _src._date(t, n, "unavailable", a.strip(), required=True)
-        end = _src._date(t, n, "unavailable", b.strip(), required=True) if sep else start
+        start = tb.date(t, n, "unavailable", a.strip(), required=True)
+        end = tb.date(t, n, "unavailable", b.strip(), required=True) if sep else start
         assert start and end
         if end < start:
-            raise t.error(_src.BAD_VALUE, n, "unavailable", f"“{part}”的结束日期早于开始日期",
+            raise t.error(tb.BAD_VALUE, n, "unavailable", f"“{part}”的结束日期早于开始日期",
                           f"“{part}” ends before it starts")
         out.append(DateRange(start, end))
     return tuple(out)
 
 
-def _texts(t: _src._Table, n: int, key: str, v: str) -> tuple[str, ...]:
-    items = _src._list(v)
+def _texts(t: tb.Table, n: int, key: str, v: str) -> tuple[str, ...]:
+    items = tb.split_list(v)
     for item in items:
-        _src._text(t, n, key, item, limit=100)
+        tb.text(t, n, key, item, limit=100)
     if len(set(items)) != len(items):
-        raise t.error(_src.DUPLICATE, n, key, f"“{v}”中有重复项", f"“{v}” repeats an item")
+        raise t.error(tb.DUPLICATE, n, key, f"“{v}”中有重复项", f"“{v}” repeats an item")
     return tuple(items)
 
 
 def read_pool(path: Path, *, field_list: Sequence[str] = ()) -> list[PoolExpert]:
     """Read and check a pool file; `field_list` (when not empty) is the agency's list of fields."""
-    t = _open_table(path, ("pool", "专家库", "experts", "专家"))
+    t = tb.open_table(path, ("pool", "专家库", "experts", "专家"))
     out = _pool_rows(t, field_list)
     if not out:
-        raise _src._fail(_src.BAD_VALUE, f"{t.label_zh}：专家库中没有任何专家", f"{t.label_en}: the pool holds no experts")
+        raise tb.fail(tb.BAD_VALUE, f"{t.label_zh}：专家库中没有任何专家", f"{t.label_en}: the pool holds no experts")
     return out
 
 
 def expert_from_form(cells: Sequence[str], *, field_list: Sequence[str] = ()) -> PoolExpert:
     """One expert from the cells of a form, in `POOL_COLS` order; mistakes name the field (as a column)."""
-    t = _src._Table("专家信息", "expert", list(POOL_HEADERS_ZH), [(1, [_src._clean(c) for c in cells])])
+    t = tb.Table("专家信息", "expert", list(POOL_HEADERS_ZH), [(1, [tb.clean(c) for c in cells])])
     [expert] = _pool_rows(t, field_list)
     return expert
 
 
-def _pool_rows(t: _src._Table, field_list: Sequence[str]) -> list[PoolExpert]:
-    _src._bind(t, POOL_COLS)
+def _pool_rows(t: tb.Table, field_list: Sequence[str]) -> list[PoolExpert]:
+    tb.bind(t, POOL_COLS)
     allowed = set(field_list)
     out: list[PoolExpert] = []
     seen: dict[str, int] = {}
     keys: dict[str, int] = {}
     for n, row in t.rows:
-        eid = _src._ident(t, n, "expert_id", t.cell(row, "expert_id"))
+        eid = tb.ident(t, n, "expert_id", t.cell(row, "expert_id"))
         if eid in seen:
-            raise t.error(_src.DUPLICATE, n, "expert_id", f"专家编号“{eid}”与第 {seen[eid]} 行重复",
+            raise t.error(tb.DUPLICATE, n, "expert_id", f"专家编号“{eid}”与第 {seen[eid]} 行重复",
                           f"expert id “{eid}” repeats row {seen[eid]}")
         seen[eid] = n
-        role = _src._choice(t, n, "role", t.cell(row, "role"), _src._ROLES, "技术/财务/管理",
+        role = tb.choice(t, n, "role", t.cell(row, "role"), tb.ROLES, "技术/财务/管理",
                             "technical/finance/management")
         fields = _texts(t, n, "fields", t.cell(row, "fields"))
         if not fields:
-            raise t.error(_src.BAD_VALUE, n, "fields", "至少填写一个专业领域", "give at least one field")
+            raise t.error(tb.BAD_VALUE, n, "fields", "至少填写一个专业领域", "give at least one field")
         for f in fields:
             if allowed and f not in allowed:
-                raise t.error(_src.BAD_VALUE, n, "fields", f"“{f}”不在机构的专业领域列表中（{'、'.join(sorted(allowed))}）",
+                raise t.error(tb.BAD_VALUE, n, "fields", f"“{f}”不在机构的专业领域列表中（{'、'.join(sorted(allowed))}）",
                               f"“{f}” is not in the agency's list of fields ({', '.join(sorted(allowed))})")
         fp = t.cell(row, "key_fingerprint").replace(" ", "")
         if fp and not _FINGERPRINT.fullmatch(fp):
-            raise t.error(_src.BAD_VALUE, n, "key_fingerprint", f"“{fp}”不是密钥指纹（应为 SHA256: 开头的 50 个字符）",
+            raise t.error(tb.BAD_VALUE, n, "key_fingerprint", f"“{fp}”不是密钥指纹（应为 SHA256: 开头的 50 个字符）",
                           f"“{fp}” is not a key fingerprint (SHA256: followed by 43 characters)")
         if fp and fp in keys:
             raise t.error(POOL_FINGERPRINT_CONFLICT, n, "key_fingerprint", f"与第 {keys[fp]} 行的专家密钥相同",
@@ -222,35 +205,35 @@ def _pool_rows(t: _src._Table, field_list: Sequence[str]) -> list[PoolExpert]:
         if fp:
             keys[fp] = n
         out.append(PoolExpert(
-            expert_id=eid, name=_src._text(t, n, "name", t.cell(row, "name"), limit=100),
-            unit=_src._text(t, n, "unit", t.cell(row, "unit")),
-            title=_src._text(t, n, "title", t.cell(row, "title"), required=False, limit=100),
+            expert_id=eid, name=tb.text(t, n, "name", t.cell(row, "name"), limit=100),
+            unit=tb.text(t, n, "unit", t.cell(row, "unit")),
+            title=tb.text(t, n, "title", t.cell(row, "title"), required=False, limit=100),
             role=role, fields=fields, collaborators=_texts(t, n, "collaborators", t.cell(row, "collaborators")),
             unavailable=_dates(t, n, t.cell(row, "unavailable")), key_fingerprint=fp,
-            contact=_src._text(t, n, "contact", t.cell(row, "contact"), required=False),
-            past_panels=tuple(_src._ids(t, n, "past_panels", t.cell(row, "past_panels"))),
-            past_conflicts=tuple(_src._ids(t, n, "past_conflicts", t.cell(row, "past_conflicts")))))
+            contact=tb.text(t, n, "contact", t.cell(row, "contact"), required=False),
+            past_panels=tuple(tb.ids(t, n, "past_panels", t.cell(row, "past_panels"))),
+            past_conflicts=tuple(tb.ids(t, n, "past_conflicts", t.cell(row, "past_conflicts")))))
     return out
 
 
 def read_centers(path: Path) -> list[Center]:
     """The batch source's proposals table (CSV or XLSX): the ids, units and fields the draw uses."""
-    t = _open_table(path, ("proposals", "申报项目"))
-    _src._bind(t, _src.PROPOSAL_COLS)
+    t = tb.open_table(path, ("proposals", "申报项目"))
+    tb.bind(t, PROPOSAL_COLS)
     out: list[Center] = []
     seen: dict[str, int] = {}
     for n, row in t.rows:
-        pid = _src._ident(t, n, "proposal_id", t.cell(row, "proposal_id"))
+        pid = tb.ident(t, n, "proposal_id", t.cell(row, "proposal_id"))
         if pid in seen:
-            raise t.error(_src.DUPLICATE, n, "proposal_id", f"编号“{pid}”与第 {seen[pid]} 行重复",
+            raise t.error(tb.DUPLICATE, n, "proposal_id", f"编号“{pid}”与第 {seen[pid]} 行重复",
                           f"id “{pid}” repeats row {seen[pid]}")
         seen[pid] = n
-        out.append(Center(pid, _src._text(t, n, "center_name", t.cell(row, "center_name")),
-                          _src._text(t, n, "lead_unit", t.cell(row, "lead_unit")),
+        out.append(Center(pid, tb.text(t, n, "center_name", t.cell(row, "center_name")),
+                          tb.text(t, n, "lead_unit", t.cell(row, "lead_unit")),
                           _texts(t, n, "member_units", t.cell(row, "member_units")),
-                          _src._text(t, n, "field", t.cell(row, "field"))))
+                          tb.text(t, n, "field", t.cell(row, "field"))))
     if not out:
-        raise _src._fail(_src.BAD_VALUE, f"{t.label_zh}：没有任何申报项目", f"{t.label_en}: no proposals")
+        raise tb.fail(tb.BAD_VALUE, f"{t.label_zh}：没有任何申报项目", f"{t.label_en}: no proposals")
     return out
 
 

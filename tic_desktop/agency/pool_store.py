@@ -38,23 +38,19 @@ def _body(e: PoolExpert) -> str:
 
 def experts(ws: Any) -> list[PoolExpert]:
     """The pool; an expert without a key fingerprint of their own shows the key the agency's expert
-    registry (agency.registry, when the workspace has it) holds as valid for them."""
-    rows = ws._rows("SELECT body FROM pool_experts ORDER BY expert_id")
+    registry (agency.registry) holds as valid for them."""
+    rows = ws.query("SELECT body FROM pool_experts ORDER BY expert_id")
     out = [PoolExpert.from_dict(json.loads(r["body"])) for r in rows]
-    active = getattr(ws, "active_keys", None)
-    if callable(active):
-        keys = {eid: k.fingerprint for eid, k in active().items()}
-        out = [dataclasses.replace(e, key_fingerprint=keys[e.expert_id])
-               if not e.key_fingerprint and e.expert_id in keys else e for e in out]
-    return out
+    keys = {eid: k.fingerprint for eid, k in ws.active_keys().items()}
+    return [dataclasses.replace(e, key_fingerprint=keys[e.expert_id])
+            if not e.key_fingerprint and e.expert_id in keys else e for e in out]
 
 
-def _key_owner(conn: Any, fp: str, expert_id: str, ws: Any = None) -> None:
-    """One key, one expert: in the pool, and in the agency's expert registry when the workspace has one."""
+def _key_owner(conn: Any, fp: str, expert_id: str, ws: Any) -> None:
+    """One key, one expert: in the pool, and in the agency's expert registry."""
     if not fp:
         return
-    owner = getattr(ws, "key_owner", None)
-    record = owner(fp) if callable(owner) else None
+    record = ws.key_owner(fp)
     if record is not None and record.expert_id != expert_id:
         raise Rejected(KEY_REUSED, f"{fp}: {record.expert_id} (registry)")
     row = conn.execute("SELECT expert_id FROM pool_experts WHERE key_fingerprint = ? AND expert_id != ?",
@@ -104,7 +100,7 @@ def remove_expert(ws: Any, expert_id: str) -> None:
 
 
 def fields(ws: Any) -> list[str]:
-    return [r["field"] for r in ws._rows("SELECT field FROM pool_fields ORDER BY field")]
+    return [r["field"] for r in ws.query("SELECT field FROM pool_fields ORDER BY field")]
 
 
 def set_fields(ws: Any, new: Iterable[str]) -> None:
@@ -117,7 +113,7 @@ def set_fields(ws: Any, new: Iterable[str]) -> None:
 
 
 def aliases(ws: Any) -> dict[str, str]:
-    return {r["alias"]: r["canonical"] for r in ws._rows("SELECT alias, canonical FROM unit_aliases ORDER BY alias")}
+    return {r["alias"]: r["canonical"] for r in ws.query("SELECT alias, canonical FROM unit_aliases ORDER BY alias")}
 
 
 def set_aliases(ws: Any, table: Mapping[str, str]) -> None:
@@ -140,5 +136,5 @@ def save_draw(ws: Any, draw_id: str, revision: int, record: bytes, signature: by
 
 
 def draws(ws: Any) -> list[dict[str, Any]]:
-    return ws._rows("SELECT draw_id, revision, record_sha256, record_json, signature, created_at FROM draws "
+    return ws.query("SELECT draw_id, revision, record_sha256, record_json, signature, created_at FROM draws "
                     "ORDER BY created_at, draw_id, revision")

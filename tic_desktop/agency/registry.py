@@ -90,24 +90,24 @@ def _record(row: Iterable[Any]) -> KeyRecord:
 
 
 class ExpertRegistry:
-    """Mixin of `AgencyWorkspace`: the registry methods (needs `transaction`, `log`, `_rows`)."""
+    """Mixin of `AgencyWorkspace`: the registry methods (needs `transaction`, `log`, `query`)."""
 
-    # AgencyWorkspace provides transaction(), log(conn, action, data), _rows(sql, params), expert_ids(batch_id)
+    # AgencyWorkspace provides transaction(), log(conn, action, data), query(sql, params), expert_ids(batch_id)
     transaction: Any
     log: Any
-    _rows: Any
+    query: Any
     expert_ids: Any
 
     # ---- reading ---------------------------------------------------------------------------------
     def expert_keys(self, expert_id: str | None = None) -> list[KeyRecord]:
         """Every key ever enrolled (valid, revoked and rotated), oldest first; of one expert if given."""
         where, params = ("WHERE expert_id = ?", (expert_id,)) if expert_id else ("", ())
-        rows = self._rows(f"SELECT {_KEY_COLUMNS} FROM expert_keys {where} ORDER BY id", params)
+        rows = self.query(f"SELECT {_KEY_COLUMNS} FROM expert_keys {where} ORDER BY id", params)
         return [_record(r.values()) for r in rows]
 
     def key_owner(self, fingerprint: str) -> KeyRecord | None:
         """The registry entry of a key (valid or not), or None when it was never enrolled."""
-        rows = self._rows(f"SELECT {_KEY_COLUMNS} FROM expert_keys WHERE fingerprint = ?", (fingerprint,))
+        rows = self.query(f"SELECT {_KEY_COLUMNS} FROM expert_keys WHERE fingerprint = ?", (fingerprint,))
         return _record(rows[0].values()) if rows else None
 
     def active_keys(self) -> dict[str, KeyRecord]:
@@ -197,7 +197,7 @@ class ExpertRegistry:
         Refused (`pin.first_use_ambiguous`) when the import log of this batch shows this expert's sheets
         with another key, or this key signing for another expert; refused by `pin` when the key is
         enrolled for another expert (`pin.key_taken`) or the expert has another key (`pin.conflict`)."""
-        claims = self._rows("SELECT DISTINCT expert_id, fingerprint FROM import_log WHERE batch_id = ? "
+        claims = self.query("SELECT DISTINCT expert_id, fingerprint FROM import_log WHERE batch_id = ? "
                             "AND expert_id IS NOT NULL AND fingerprint IS NOT NULL "
                             "AND (status = 'unpinned' OR code = ?)", (batch_id, FIRST_USE_AMBIGUOUS))
         for c in claims:

@@ -70,21 +70,21 @@ def _check_date(value: str) -> str:
 
 
 def _info(ws: Any, row: dict[str, Any]) -> RoundInfo:
-    batches = ws._rows("SELECT batch_id FROM round_batches WHERE round_id = ? ORDER BY position, batch_id",
+    batches = ws.query("SELECT batch_id FROM round_batches WHERE round_id = ? ORDER BY position, batch_id",
                        (row["round_id"],))
     return RoundInfo(round_id=row["round_id"], title=row["title"], year=int(row["year"]),
                      batch_ids=tuple(b["batch_id"] for b in batches), created_at=row["created_at"])
 
 
 def _row(ws: Any, round_id: str) -> dict[str, Any]:
-    rows = ws._rows("SELECT * FROM rounds WHERE round_id = ?", (round_id,))
+    rows = ws.query("SELECT * FROM rounds WHERE round_id = ?", (round_id,))
     if not rows:
         raise Rejected(ROUND_UNKNOWN, round_id)
     return rows[0]
 
 
 def rounds(ws: Any) -> list[RoundInfo]:
-    return [_info(ws, r) for r in ws._rows("SELECT * FROM rounds ORDER BY year DESC, created_at, round_id")]
+    return [_info(ws, r) for r in ws.query("SELECT * FROM rounds ORDER BY year DESC, created_at, round_id")]
 
 
 def get_round(ws: Any, round_id: str) -> RoundInfo:
@@ -194,7 +194,7 @@ def _check_center(ws: Any, round_id: str, batch_id: str, proposal_id: str) -> No
     info = get_round(ws, round_id)
     if batch_id not in info.batch_ids:
         raise Rejected(UNKNOWN_CENTER, f"{batch_id}/{proposal_id}")
-    ids = json.loads(ws._rows("SELECT proposal_ids FROM batches WHERE batch_id = ?", (batch_id,))[0]["proposal_ids"])
+    ids = json.loads(ws.query("SELECT proposal_ids FROM batches WHERE batch_id = ?", (batch_id,))[0]["proposal_ids"])
     if proposal_id not in ids:
         raise Rejected(UNKNOWN_CENTER, f"{batch_id}/{proposal_id}")
 
@@ -202,14 +202,14 @@ def _check_center(ws: Any, round_id: str, batch_id: str, proposal_id: str) -> No
 def batch_of(ws: Any, round_id: str, proposal_id: str) -> str:
     """The batch of the round that holds `proposal_id` (`round.unknown_center` when none does)."""
     for batch_id in get_round(ws, round_id).batch_ids:
-        ids = json.loads(ws._rows("SELECT proposal_ids FROM batches WHERE batch_id = ?", (batch_id,))[0]["proposal_ids"])
+        ids = json.loads(ws.query("SELECT proposal_ids FROM batches WHERE batch_id = ?", (batch_id,))[0]["proposal_ids"])
         if proposal_id in ids:
             return batch_id
     raise Rejected(UNKNOWN_CENTER, proposal_id)
 
 
 def decisions(ws: Any, round_id: str) -> list[FinalDecision]:
-    rows = ws._rows("SELECT * FROM round_decisions WHERE round_id = ? ORDER BY batch_id, proposal_id", (round_id,))
+    rows = ws.query("SELECT * FROM round_decisions WHERE round_id = ? ORDER BY batch_id, proposal_id", (round_id,))
     return [FinalDecision(batch_id=r["batch_id"], proposal_id=r["proposal_id"], decided_on=r["decided_on"],
                           decision=r["decision"], document_number=r["document_number"], recorded_at=r["recorded_at"])
             for r in rows]
@@ -239,7 +239,7 @@ def record_decision(ws: Any, round_id: str, decision: FinalDecision) -> FinalDec
 
 
 def objections(ws: Any, round_id: str) -> list[Objection]:
-    rows = ws._rows("SELECT * FROM round_objections WHERE round_id = ? ORDER BY id", (round_id,))
+    rows = ws.query("SELECT * FROM round_objections WHERE round_id = ? ORDER BY id", (round_id,))
     return [Objection(objection_id=r["id"], batch_id=r["batch_id"], proposal_id=r["proposal_id"], kind=r["kind"],
                       received_on=r["received_on"], submitted_by=r["submitted_by"], summary=r["summary"],
                       outcome=r["outcome"], outcome_on=r["outcome_on"], recorded_at=r["recorded_at"]) for r in rows]
@@ -302,7 +302,7 @@ def previous_from_dict(d: dict[str, Any]) -> PreviousResult:
 
 
 def previous(ws: Any, round_id: str) -> list[PreviousResult]:
-    rows = ws._rows("SELECT body FROM round_previous WHERE round_id = ? ORDER BY center_key, form_id", (round_id,))
+    rows = ws.query("SELECT body FROM round_previous WHERE round_id = ? ORDER BY center_key, form_id", (round_id,))
     return [previous_from_dict(json.loads(r["body"])) for r in rows]
 
 

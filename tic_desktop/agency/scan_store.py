@@ -68,7 +68,7 @@ def scan_path(ws: Any, sha256: str, suffix: str) -> Path:
 
 
 def known_sha256s(ws: Any) -> set[str]:
-    return {r["scan_sha256"] for r in ws._rows("SELECT DISTINCT scan_sha256 FROM scan_pages")}
+    return {r["scan_sha256"] for r in ws.query("SELECT DISTINCT scan_sha256 FROM scan_pages")}
 
 
 def decode_scan(path: Path, *, known: set[str] | frozenset[str] = frozenset(),
@@ -126,18 +126,18 @@ def add_scan(ws: Any, batch_id: str, scan: DecodedScan) -> bool:
 def scans(ws: Any, batch_id: str | None = None) -> list[ScanRecord]:
     """The scans of one batch (or of every batch), in the order they were added."""
     sql = "SELECT * FROM scans" + (" WHERE batch_id = ?" if batch_id is not None else "") + " ORDER BY added_at, file_name"
-    rows = ws._rows(sql, (batch_id,) if batch_id is not None else ())
+    rows = ws.query(sql, (batch_id,) if batch_id is not None else ())
     return [ScanRecord(r["batch_id"], r["scan_sha256"], r["file_name"], r["suffix"], r["size"], r["pages"],
                        r["added_at"], scan_path(ws, r["scan_sha256"], r["suffix"])) for r in rows]
 
 
 def thumbnail(ws: Any, scan_sha256: str, page: int) -> bytes:
-    rows = ws._rows("SELECT thumbnail FROM scan_pages WHERE scan_sha256 = ? AND page = ?", (scan_sha256, page))
+    rows = ws.query("SELECT thumbnail FROM scan_pages WHERE scan_sha256 = ? AND page = ?", (scan_sha256, page))
     return bytes(rows[0]["thumbnail"]) if rows else b""
 
 
 def _manual(ws: Any, batch_id: str) -> dict[tuple[str, int], dict[str, Any]]:
-    rows = ws._rows("SELECT * FROM scan_manual_matches WHERE batch_id = ? ORDER BY id", (batch_id,))
+    rows = ws.query("SELECT * FROM scan_manual_matches WHERE batch_id = ? ORDER BY id", (batch_id,))
     return {(r["scan_sha256"], r["page"]): r for r in rows}  # the newest counts
 
 
@@ -146,7 +146,7 @@ def scanned_pages(ws: Any, batch_id: str) -> list[ScannedPage]:
     manual = _manual(ws, batch_id)
     out: list[ScannedPage] = []
     for scan in scans(ws, batch_id):
-        rows = ws._rows("SELECT page, codes, reason FROM scan_pages WHERE scan_sha256 = ? ORDER BY page",
+        rows = ws.query("SELECT page, codes, reason FROM scan_pages WHERE scan_sha256 = ? ORDER BY page",
                         (scan.scan_sha256,))
         for r in rows:
             codes = [c for c in (page_code.parse(t) for t in json.loads(r["codes"])) if c is not None]
@@ -178,7 +178,7 @@ def match_by_hand(ws: Any, batch_id: str, scan_sha256: str, page: int, expert_id
     reason = reason.strip()
     if not reason:
         raise Rejected(REASON_REQUIRED)
-    rows = ws._rows("SELECT p.codes FROM scan_pages p JOIN scans s ON s.scan_sha256 = p.scan_sha256 "
+    rows = ws.query("SELECT p.codes FROM scan_pages p JOIN scans s ON s.scan_sha256 = p.scan_sha256 "
                     "WHERE s.batch_id = ? AND p.scan_sha256 = ? AND p.page = ?", (batch_id, scan_sha256, page))
     if not rows:
         raise Rejected(PAGE_UNKNOWN, f"{scan_sha256[:12]} p.{page}")

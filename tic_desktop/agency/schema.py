@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from tic_desktop.agency.records import PIN_SOURCES
-from tic_desktop.storage.schema import _statements
+from tic_desktop.storage.schema import statements
 
 AGENCY_APPLICATION_ID = 0x54494341  # "TICA"
 AGENCY_SCHEMA_VERSION = 6
@@ -121,7 +121,7 @@ BEGIN SELECT RAISE(ABORT, 'sheets are never deleted'); END;
 
 
 def _to_v1(conn: sqlite3.Connection) -> None:
-    for statement in _statements(_V1):
+    for statement in statements(_V1):
         conn.execute(statement)
     conn.execute(f"PRAGMA application_id = {AGENCY_APPLICATION_ID}")
 
@@ -163,7 +163,7 @@ BEGIN SELECT RAISE(ABORT, 'draw records are never deleted'); END;
 
 def _to_v2(conn: sqlite3.Connection) -> None:
     """The expert pool (专家库), the agency's field list and unit alias table, the signed draw records."""
-    for statement in _statements(_V2):
+    for statement in statements(_V2):
         conn.execute(statement)
 
 
@@ -179,7 +179,7 @@ CREATE TABLE meetings (
 def _to_v3(conn: sqlite3.Connection) -> None:
     """The panel meeting record per batch (date, place, mode, chair, deputy: core.panel_meeting); the
     dissent notes live in the opinions' JSON body, which needs no change."""
-    for statement in _statements(_V3):
+    for statement in statements(_V3):
         conn.execute(statement)
 
 
@@ -207,7 +207,7 @@ def _to_v4(conn: sqlite3.Connection) -> None:
     (expert_pins stays as it was, the history of v1) and becomes a registry key, oldest first: a
     newer, different key of the same expert rotates the older one; a key pinned for two experts stays
     with the first and is recorded for the second as not carried over (audit event)."""
-    for statement in _statements(_V4):
+    for statement in statements(_V4):
         conn.execute(statement)
     rows = conn.execute("SELECT batch_id, expert_id, fingerprint, source, pinned_at FROM expert_pins "
                         "ORDER BY pinned_at, batch_id, expert_id").fetchall()
@@ -281,7 +281,7 @@ def _to_scans(conn: sqlite3.Connection) -> None:
     """Scanned paper (issue 15): the scan files of a batch (`<dir>/scans/<sha256><suffix>`, by the SHA-256
     of the file, never overwritten), the QR texts read on each page with a thumbnail, and the pages a
     person matched by hand (the newest match of a page counts)."""
-    for statement in _statements(_SCANS):
+    for statement in statements(_SCANS):
         conn.execute(statement)
 
 
@@ -344,13 +344,13 @@ def _to_rounds(conn: sqlite3.Connection) -> None:
     """The evaluation round (issue 13): rounds and their batches (a batch in at most one round), the
     official ranking choice with its reason, the normalisation parameters last computed, the 公示 notice
     text, the 市科技局's final decisions, the 异议/复议, and the previous round's results per center."""
-    for statement in _statements(_ROUNDS):
+    for statement in statements(_ROUNDS):
         conn.execute(statement)
 
 
 MIGRATIONS = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_scans, 6: _to_rounds}
 
-_SHEET_COLUMNS = (
+SHEET_COLUMNS = (
     "batch_id, sheet_sha256, expert_id, sheet_seq, supersedes, fingerprint, audit_seq, audit_hash, chain, "
     "raw_sha256, raw_size, file_name, imported_at, sheet_json"
 )

@@ -58,7 +58,7 @@ from tic_desktop.agency.registry import (  # noqa: F401 - the registry's codes, 
     PIN_UNKNOWN_EXPERT,
     ExpertRegistry,
 )
-from tic_desktop.agency.schema import _SHEET_COLUMNS, AGENCY_APPLICATION_ID, AGENCY_SCHEMA_VERSION, MIGRATIONS
+from tic_desktop.agency.schema import AGENCY_APPLICATION_ID, AGENCY_SCHEMA_VERSION, MIGRATIONS, SHEET_COLUMNS
 from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.consolidation import DecisionKey, VetoDecision
 from tic_desktop.core.errors import Rejected, register
@@ -166,7 +166,8 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
         """An audit event by the agency, inside the caller's transaction."""
         return self._log(conn, action, data, ACTOR)
 
-    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """The rows of one SELECT as dicts (for the stores beside the workspace: pool, round, scans, archive)."""
         with self._lock:
             conn = self._connection()
             try:
@@ -200,7 +201,7 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
         """Remove a raw file this session wrote when no row names it (the import did not happen)."""
         table = "batches" if kind == "batches" else "sheets"
         try:
-            used = self._rows(f"SELECT 1 FROM {table} WHERE raw_sha256 = ? LIMIT 1", (raw_sha256,))
+            used = self.query(f"SELECT 1 FROM {table} WHERE raw_sha256 = ? LIMIT 1", (raw_sha256,))
         except Exception:
             return  # cannot tell: an orphan is better than a missing file
         if not used:
@@ -239,7 +240,7 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
             own = str(agency_keys.parse_age_identity(identity).to_public())
             if m.agency.age_recipient != own:
                 raise Rejected(NOT_OUR_BATCH, f"{m.agency.age_recipient} ≠ {own}")
-            existing = self._rows("SELECT manifest_sha256 FROM batches WHERE batch_id = ?", (m.batch_id,))
+            existing = self.query("SELECT manifest_sha256 FROM batches WHERE batch_id = ?", (m.batch_id,))
             if existing:
                 if existing[0]["manifest_sha256"] != opened.manifest_sha256:
                     raise Rejected(BATCH_CONFLICT, m.batch_id)
@@ -276,16 +277,16 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
         )
 
     def batches(self) -> list[BatchInfo]:
-        return [self._batch_info(r) for r in self._rows("SELECT * FROM batches ORDER BY added_at, batch_id")]
+        return [self._batch_info(r) for r in self.query("SELECT * FROM batches ORDER BY added_at, batch_id")]
 
     def batch(self, batch_id: str) -> BatchInfo:
-        rows = self._rows("SELECT * FROM batches WHERE batch_id = ?", (batch_id,))
+        rows = self.query("SELECT * FROM batches WHERE batch_id = ?", (batch_id,))
         if not rows:
             raise Rejected(BATCH_UNKNOWN, batch_id)
         return self._batch_info(rows[0])
 
     def _batch_row(self, batch_id: str) -> dict[str, Any]:
-        rows = self._rows("SELECT * FROM batches WHERE batch_id = ?", (batch_id,))
+        rows = self.query("SELECT * FROM batches WHERE batch_id = ?", (batch_id,))
         if not rows:
             raise Rejected(BATCH_UNKNOWN, batch_id)
         return dict(rows[0])
@@ -321,8 +322,8 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
                 for r in cur.fetchall()]
 
     def insert_sheet(self, conn: sqlite3.Connection, row: Mapping[str, Any]) -> None:
-        cols = _SHEET_COLUMNS.split(", ")
-        conn.execute(f"INSERT INTO sheets ({_SHEET_COLUMNS}) VALUES ({', '.join('?' * len(cols))})",
+        cols = SHEET_COLUMNS.split(", ")
+        conn.execute(f"INSERT INTO sheets ({SHEET_COLUMNS}) VALUES ({', '.join('?' * len(cols))})",
                      tuple(row[c] for c in cols))
 
     def insert_log(self, conn: sqlite3.Connection, row: Mapping[str, Any]) -> None:
@@ -330,13 +331,13 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
                      tuple(row.values()))
 
     def _resolutions(self, batch_id: str) -> dict[tuple[str, int], tuple[str, set[str]]]:
-        rows = self._rows("SELECT expert_id, sheet_seq, keep_sha256, considered FROM conflict_resolutions "
+        rows = self.query("SELECT expert_id, sheet_seq, keep_sha256, considered FROM conflict_resolutions "
                           "WHERE batch_id = ? ORDER BY id", (batch_id,))
         return {(r["expert_id"], r["sheet_seq"]): (r["keep_sha256"], set(json.loads(r["considered"]))) for r in rows}
 
     def _records(self, batch_id: str, *, with_json: bool = True) -> list[SheetRecord]:
-        cols = _SHEET_COLUMNS if with_json else _SHEET_COLUMNS.replace(", sheet_json", "")
-        rows = self._rows(f"SELECT {cols} FROM sheets WHERE batch_id = ? ORDER BY expert_id, sheet_seq, imported_at",
+        cols = SHEET_COLUMNS if with_json else SHEET_COLUMNS.replace(", sheet_json", "")
+        rows = self.query(f"SELECT {cols} FROM sheets WHERE batch_id = ? ORDER BY expert_id, sheet_seq, imported_at",
                           (batch_id,))
         resolutions = self._resolutions(batch_id)
         by_expert: dict[str, list[dict[str, Any]]] = {}
@@ -409,14 +410,14 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
         """Every import attempt (agency.importer.ImportOutcome), oldest first."""
         from tic_desktop.agency.importer import ImportOutcome  # noqa: PLC0415
 
-        rows = self._rows("SELECT path, file_name, status, code, message_zh, message_en, expert_id, sheet_seq, "
+        rows = self.query("SELECT path, file_name, status, code, message_zh, message_en, expert_id, sheet_seq, "
                           "fingerprint, sheet_sha256, superseded_seq FROM import_log WHERE batch_id = ? ORDER BY id",
                           (batch_id,))
         return [ImportOutcome(**r) for r in rows]
 
     # ---- chair decisions and panel opinions ----------------------------------------------------
     def veto_decisions(self, batch_id: str) -> dict[DecisionKey, VetoDecision]:
-        rows = self._rows("SELECT * FROM veto_decisions WHERE batch_id = ? ORDER BY proposal_id, form_id, veto_id",
+        rows = self.query("SELECT * FROM veto_decisions WHERE batch_id = ? ORDER BY proposal_id, form_id, veto_id",
                           (batch_id,))
         return {(r["proposal_id"], r["form_id"], r["veto_id"]): VetoDecision(
             confirmed=bool(r["confirmed"]), reason=r["reason"], decided_by=r["decided_by"], decided_at=r["decided_at"])
@@ -444,7 +445,7 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
 
     def meeting(self, batch_id: str) -> PanelMeeting:
         """The panel meeting record of the batch (an empty one until saved)."""
-        rows = self._rows("SELECT body FROM meetings WHERE batch_id = ?", (batch_id,))
+        rows = self.query("SELECT body FROM meetings WHERE batch_id = ?", (batch_id,))
         return PanelMeeting.from_dict(json.loads(rows[0]["body"])) if rows else PanelMeeting()
 
     def save_meeting(self, batch_id: str, meeting: PanelMeeting) -> None:
@@ -460,7 +461,7 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
             self.log(conn, "meeting.save", {"batch_id": batch_id, **body})
 
     def opinions(self, batch_id: str) -> dict[tuple[str, str], PanelOpinion]:
-        rows = self._rows("SELECT proposal_id, form_id, body FROM opinions WHERE batch_id = ?", (batch_id,))
+        rows = self.query("SELECT proposal_id, form_id, body FROM opinions WHERE batch_id = ?", (batch_id,))
         return {(r["proposal_id"], r["form_id"]): PanelOpinion(**json.loads(r["body"])) for r in rows}
 
     def save_opinion(self, batch_id: str, proposal_id: str, form_id: str, opinion: PanelOpinion) -> None:

@@ -21,15 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from tic_desktop.core.atomic import atomic_write
 from tic_desktop.core.errors import Rejected, register
-from tic_desktop.core.passphrase import (  # noqa: F401 - the strength rule, re-exported for callers here
-    MIN_PASSPHRASE_LENGTH,
-    PASSPHRASE_MISMATCH,
-    WEAK_COMMON,
-    WEAK_ONE_CLASS,
-    WEAK_TOO_SHORT,
-    PassphraseStrength,
-    check_passphrase,
-)
+from tic_desktop.core.passphrase import WEAK_TOO_SHORT, check_passphrase
 from tic_desktop.formats import age_passphrase, sshsig
 
 KEY_FORMAT = "tic-expert-key"

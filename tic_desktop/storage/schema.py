@@ -130,7 +130,7 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 """
 
 
-def _statements(script: str) -> list[str]:
+def statements(script: str) -> list[str]:
     """Split a DDL script into statements (so they run inside the caller's transaction)."""
     out: list[str] = []
     buf = ""
@@ -145,7 +145,7 @@ def _statements(script: str) -> list[str]:
 
 
 def _to_v1(conn: sqlite3.Connection) -> None:
-    for statement in _statements(_V1):
+    for statement in statements(_V1):
         conn.execute(statement)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 

@@ -110,7 +110,7 @@ class ExpertFlow(QObject):
         w.start_page.demoRequested.connect(self.open_demo)
         w.demo_banner.leaveRequested.connect(self.leave_demo)
         w.fileDropped.connect(self.open_file)
-        w.ui.openAction.triggered.connect(w.start_page._on_open)  # noqa: SLF001 - same file dialog
+        w.ui.openAction.triggered.connect(w.start_page.choose_file)  # the same file dialog
         w.ui.startAction.triggered.connect(self.go_start)
         w.ui.settingsAction.triggered.connect(self.show_settings)
         w.ui.guideAction.triggered.connect(self.show_guide)

@@ -35,7 +35,7 @@ class StartPage(QWidget):
         self._connect()
 
     def _connect(self) -> None:
-        self.ui.openButton.clicked.connect(self._on_open)
+        self.ui.openButton.clicked.connect(self.choose_file)
         self.ui.demoButton.clicked.connect(self.demoRequested.emit)
         self.ui.recentList.itemActivated.connect(self._on_recent)
         self.ui.agencyModeButton.clicked.connect(self._on_agency)
@@ -45,7 +45,7 @@ class StartPage(QWidget):
         self.ui.agencyModeButton.setChecked(False)  # this page is the expert mode; the agency has its window
         self.agencyRequested.emit()
 
-    def _on_open(self) -> None:
+    def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("打开批次文件"), str(Path.home()), self.tr("评审批次 (*.ticbatch);;所有文件 (*)")
         )
