@@ -197,7 +197,7 @@ class RoundPage(QWidget):
             w.setEnabled(not busy and (w in (self.newButton, self.roundCombo) or has_round))
         self.publication.exportButton.setEnabled(not busy and self.report is not None)
         if not busy:
-            self.official._update()
+            self.official.update_save_button()
         self.progress.setVisible(busy)
         self.cancelButton.setVisible(False)
         if busy:

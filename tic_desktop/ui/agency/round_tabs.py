@@ -229,15 +229,15 @@ class OfficialTab(QWidget):
         box.addWidget(self.method)
         box.addStretch(1)
         self.saveButton.clicked.connect(self._save)
-        self.rawRadio.toggled.connect(self._update)
-        self.reasonEdit.textChanged.connect(self._update)
-        self._update()
+        self.rawRadio.toggled.connect(self.update_save_button)
+        self.reasonEdit.textChanged.connect(self.update_save_button)
+        self.update_save_button()
 
     def _save(self) -> None:
         basis = "normalised" if self.normRadio.isChecked() else "raw"
         self.saveRequested.emit(basis, self.reasonEdit.toPlainText().strip())
 
-    def _update(self) -> None:
+    def update_save_button(self) -> None:
         need = self.normRadio.isChecked()
         self.saveButton.setEnabled(not need or bool(self.reasonEdit.toPlainText().strip()))
 
