@@ -110,6 +110,8 @@ class ProposalDetail(QWidget):
         self.split.setChildrenCollapsible(False)
         self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 3)
+        self._split_moved = False
+        self.split.splitterMoved.connect(lambda *_: setattr(self, "_split_moved", True))
         layout.addWidget(self.split, 1)
 
     def clear(self, text: str) -> None:
@@ -136,10 +138,24 @@ class ProposalDetail(QWidget):
             [Dot(label=e.expert_name + (dropped_label[e.dropped] if e.dropped else ""), value=e.total,
                  dropped=e.dropped is not None, outlier=e.outlier) for e in r.experts],
             r.final_score, self.tr("最终得分 %1").replace("%1", fmt(r.final_score)))
+        self._fit_plot()
         self._fill_scores(r, ctx)
         self._fill_calculation(r, ctx)
         self.vetoPanel.show_vetoes(r.vetoes, ctx.expert_name, lambda text: t(text, self.lang))
         self.tabs.setTabText(2, self.vetoPanel.title())
+
+    def _fit_plot(self) -> None:
+        """The whole plot in view when there is room (up to about half the height), until the user
+        moves the divider."""
+        total = sum(self.split.sizes())
+        if self._split_moved or total <= 0:
+            return
+        top = min(self.plotScroll.widget().sizeHint().height() + 4, int(total * 0.55))
+        self.split.setSizes([top, total - top])
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_plot()
 
     def _fill_scores(self, r: Any, ctx: Any) -> None:
         form = ctx.batch.forms[r.form_id]
