@@ -244,9 +244,16 @@ def test_an_audit_entry_edited_with_its_hash_recomputed_breaks_the_chain(session
                                    + entry["body"].encode()).hexdigest()
     lines[1] = json.dumps(entry, sort_keys=True, ensure_ascii=False)
     content["audit_log.jsonl"] = ("\n".join(lines) + "\n").encode()
-    # even re-signed by the agency's own key: the next entry no longer follows
+    # as it is (the manifest untouched), and even re-signed by the agency's own key: the next entry no
+    # longer follows
+    assert refused(rezip(tmp_path / "a.ticarchive", content)) == "archive.audit_chain"
     path = rezip(tmp_path / "t.ticarchive", resign(content, session["keys"].signing_key))
     assert refused(path, expect_fingerprint=session["keys"].fingerprint) == "archive.audit_chain"
+    # the last entry removed, and the manifest made again with the old head: the log ends too early
+    short = members(session["archive"])
+    short["audit_log.jsonl"] = b"".join(short["audit_log.jsonl"].splitlines(keepends=True)[:-1])
+    path = rezip(tmp_path / "s.ticarchive", resign(short, session["keys"].signing_key))
+    assert refused(path) == "archive.audit_chain"
 
 
 @pytest.mark.parametrize("name,code", [("../evil.txt", "zip.path_traversal"), ("/etc/x", "zip.absolute_path")])

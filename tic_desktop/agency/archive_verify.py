@@ -11,11 +11,11 @@ In this order, stopping at the first failure with its code:
      (`archive.bad_signature`); with `expect_fingerprint`, that key must be the expected one
      (`archive.wrong_signer`) — without it the signer is NOT checked, only the consistency;
   4. members: each listed member present (`archive.missing_member`), nothing unlisted
-     (`archive.extra_member`), each with its size and SHA-256 (`archive.member_hash`); SHA256SUMS
-     says what the manifest says and SHA256SUMS.sig is by the same key (`archive.member_hash`,
-     `archive.bad_signature`);
+     (`archive.extra_member`);
   5. audit_log.jsonl: its hash chain recomputed from the first entry, ending at the manifest's
-     audit head (`archive.audit_chain`).
+     audit head (`archive.audit_chain`) — before the hashes, so that an edited entry is named as such;
+  6. each member's size and SHA-256 (`archive.member_hash`); SHA256SUMS says what the manifest says
+     and SHA256SUMS.sig is by the same key (`archive.member_hash`, `archive.bad_signature`).
 The returned `VerifiedArchive` keeps the ZIP open for reading members (`read(path)`); close it.
 """
 
@@ -235,23 +235,24 @@ def verify_archive(source: Path | BinaryIO, *, expect_fingerprint: str | None = 
         extra = sorted(names - set(listed) - {MANIFEST, MANIFEST_SIG})
         if extra:
             raise Rejected(EXTRA_MEMBER, ", ".join(extra)[:300])
+        if SUMS not in listed or SUMS_SIG not in listed or "audit_log.jsonl" not in listed:
+            raise Rejected(BAD_MANIFEST, "SHA256SUMS, its signature or the audit log is not listed")
         keep = {SUMS, SUMS_SIG, "audit_log.jsonl"}
         kept, digests = archive.scan(lambda name: name in keep)
+        # the audit chain first: an edited entry is named as such, whether or not the manifest was redone
+        head, entries = check_export(kept["audit_log.jsonl"])
+        if (head.seq, head.hash) != (manifest["audit_head"]["seq"], manifest["audit_head"]["hash"]):
+            raise Rejected(AUDIT_CHAIN, f"the log ends at seq {head.seq}, the manifest says "
+                                        f"{manifest['audit_head']['seq']}")
         for path, m in listed.items():
             d = digests[path]
             if (d.size, d.sha256) != (m["size"], m["sha256"]):
                 raise Rejected(MEMBER_HASH, f"{path}: {d.size} bytes, SHA-256 {d.sha256[:16]}…; the manifest says "
                                             f"{m['size']} bytes, {m['sha256'][:16]}…")
-        if SUMS not in listed or SUMS_SIG not in listed or "audit_log.jsonl" not in listed:
-            raise Rejected(BAD_MANIFEST, "SHA256SUMS, its signature or the audit log is not listed")
         data_members = [m for m in manifest["members"] if m["path"] not in (SUMS, SUMS_SIG)]
         if kept[SUMS] != sums_text(data_members):
             raise Rejected(MEMBER_HASH, "SHA256SUMS does not list what the manifest lists")
         _check_sig(kept[SUMS], kept[SUMS_SIG], blob, SUMS)
-        head, entries = check_export(kept["audit_log.jsonl"])
-        if (head.seq, head.hash) != (manifest["audit_head"]["seq"], manifest["audit_head"]["hash"]):
-            raise Rejected(AUDIT_CHAIN, f"the log ends at seq {head.seq}, the manifest says "
-                                        f"{manifest['audit_head']['seq']}")
         return VerifiedArchive(manifest, fp, expect_fingerprint is not None, len(entries), archive)
     except BaseException:
         archive.close()
