@@ -186,3 +186,25 @@ def test_a_round_with_no_batches_says_what_to_do(qtbot, tmp_path: Path, world: R
     assert not page.consolidateButton.isEnabled() or page.report is None
     assert page.ranking.table.rowCount() == 0 and "尚未汇总" in page.ranking.summary.text()
     window.shutdown()
+
+
+def test_a_sheet_of_a_batch_outside_the_round_is_named_and_not_imported(qtbot, tmp_path: Path,  # noqa: ANN001
+                                                                          world: RoundWorld) -> None:
+    window, page, messages = open_round_page(qtbot, agency_with_batches(world, tmp_path / "agency"), "zh")
+    first, second = world.batch_ids
+    assert page.new_round(("R1", "一轮", 2027))
+    page.add_batches([first])
+    _wait(qtbot, page)
+    assert page.import_sheets([world.sheets[first], world.sheets[second]])
+    # the work runs off the GUI thread: the page shows its progress and takes no second job meanwhile
+    assert page.busy and page.progress.isVisible() and not page.importButton.isEnabled()
+    assert not page.consolidate()
+    _wait(qtbot, page)
+    qtbot.waitUntil(lambda: page.report is not None and not page.busy, timeout=60000)
+    others = sorted(p.name for p in world.sheets[second].glob("*.ticsheet"))
+    assert messages and messages[0][0] == "部分评分表未使用"
+    for name in others:
+        assert f"{name}：属于不在本轮中的批次 {second}" in messages[0][1]
+    assert window.workspace.current_sheets(second) == []
+    assert {p.batch_id for p in page.report.panels} == {first}
+    window.shutdown()
