@@ -133,10 +133,11 @@ def test_the_default_notice_fills_every_placeholder_and_an_unknown_one_refuses_t
     assert sum(len(g.rows) for g in pub.groups) == len(report.results.rows)
     round_store.set_notice(ws, "R2027", "关于{round_titel}的公示")
     bad = round_svc.round_report(ws, "R2027", identity)
-    with pytest.raises(Rejected) as exc:
-        write_round_outputs(tmp_path / "bad", bad)
-    assert exc.value.code == "notice.unknown_placeholder" and "round_titel" in str(exc.value)
-    assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())
+    for write in (write_round_outputs, round_svc.write_round_exports):
+        with pytest.raises(Rejected) as exc:
+            write(tmp_path / "bad", bad)
+        assert exc.value.code == "notice.unknown_placeholder" and "round_titel" in str(exc.value)
+        assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())
 
 
 def test_the_previous_round_prints_beside_this_one_with_the_centers_to_reassess_and_the_last_targets(

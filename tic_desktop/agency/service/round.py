@@ -91,6 +91,10 @@ def write_round_exports(out_dir: Path, report: RoundReport, *, per_batch: bool =
                         progress: Progress | None = None, signer: Any = None) -> list[Path]:
     """OUT_DIR/round.csv, the round's PDF/xlsx and 公示 list (when their writers are there) and per batch
     OUT_DIR/<batch_id>/ with the files of `consolidate` (`signer`: each consolidated.pdf signed, PAdES)."""
+    if report.notice.strip():  # a mistyped placeholder refuses the export before anything is written
+        from tic_desktop.reports.notice import check_notice  # noqa: PLC0415
+
+        check_notice(report.notice)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = [write_round_csv(out / ROUND_CSV, report.results)]
