@@ -168,3 +168,18 @@ def test_round_consolidate_writes_the_rounds_archive_and_restore_gives_the_same_
     assert r.returncode == 0, r.stdout + r.stderr
     assert "round.csv and every batch's results.csv are identical" in r.stdout
     assert (root / "restored" / "round.csv").read_bytes() == (out / "round.csv").read_bytes()
+
+
+def test_a_demo_archive_says_it_is_signed_with_the_public_demo_key(tmp_path: Path) -> None:
+    assert cli("demo-batch", tmp_path / "d").returncode == 0
+    assert cli("simulate", tmp_path / "d" / "demo.ticbatch", "-o", tmp_path / "s").returncode == 0
+    r = cli("consolidate", "--batch", tmp_path / "d" / "demo.ticbatch", "--identity",
+            tmp_path / "d" / "agency" / "agency.agekey", "--allowed-signers", tmp_path / "s" / "allowed_signers",
+            tmp_path / "s", "-o", tmp_path / "out", "--archive", tmp_path / "demo.ticarchive")
+    assert r.returncode == 0, r.stderr
+    r = cli("archive", "verify", tmp_path / "demo.ticarchive")
+    assert r.returncode == 0 and "public DEMO-ONLY agency key" in r.stdout
+    r = cli("archive", "restore", tmp_path / "demo.ticarchive", "--identity", tmp_path / "d" / "agency" / "agency.agekey",
+            "-o", tmp_path / "r")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "r" / "results.csv").read_bytes() == (tmp_path / "out" / "results.csv").read_bytes()

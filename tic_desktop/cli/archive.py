@@ -93,9 +93,15 @@ def add_commands(sub: Any, lang: str) -> None:
 
 
 def _signer_line(fp: str, checked: bool, lang: str) -> str:
+    from tic_desktop.formats.demo_key import is_demo_agency_fingerprint
+
+    demo = is_demo_agency_fingerprint(fp)
     if checked:
-        return tr(lang, f"签名者：与指定的机构密钥指纹 {fp} 一致",
-                  f"signer: the expected agency key {fp}")
+        return tr(lang, f"签名者：与指定的机构密钥指纹 {fp} 一致" + ("（公开的演示密钥，仅供演示）" if demo else ""),
+                  f"signer: the expected agency key {fp}" + (" (the public DEMO-ONLY key)" if demo else ""))
+    if demo:
+        return tr(lang, f"签名者是公开的演示机构密钥 {fp}（仅供演示，任何人都能用它签名）",
+                  f"the signer is the public DEMO-ONLY agency key {fp} (anyone can sign with it)")
     return tr(lang, f"签名者未与已知密钥核对（签名密钥 {fp}）。请与邀请函上的机构指纹比对，或用 --expect-fingerprint 指定",
               f"the signer was NOT checked against a known key (signing key {fp}). Compare it with the agency "
               "fingerprint in the invitation letter, or give --expect-fingerprint")
