@@ -145,7 +145,7 @@ def _clean(out_dir: Path, created: bool) -> None:
 
 def _restore(archive: Any, identity: str, out_dir: Path, passphrase: bytes | None,
              progress: Callable[[int, int], None] | None, signer: Any = None) -> Restored:
-    from tic_desktop.agency.workspace import AgencyWorkspace  # noqa: PLC0415
+    from tic_desktop.agency.service import open_workspace  # noqa: PLC0415
     from tic_desktop.core.atomic import atomic_write  # noqa: PLC0415
     from tic_desktop.formats.keys import PUBLIC_KEY_FILE  # noqa: PLC0415
 
@@ -153,7 +153,7 @@ def _restore(archive: Any, identity: str, out_dir: Path, passphrase: bytes | Non
     (agency_dir / "keys").mkdir(parents=True, exist_ok=True)
     atomic_write(agency_dir / "keys" / PUBLIC_KEY_FILE,
                  (archive.manifest["agency"]["public_key"] + "\n").encode("ascii"), mode=0o644)
-    ws = AgencyWorkspace.open(agency_dir / "agency.db", check_location=False)
+    ws = open_workspace(agency_dir / "agency.db", check_location=False)
     written: list[Path] = []
     imported, refused = 0, []
     total = len(archive.batch_ids) + 1

@@ -91,7 +91,7 @@ def cmd_scans_match(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.agency.scan_match import STATUS_LABELS, ScannedPage, match
     from tic_desktop.agency.scan_report import expert_names, write_outputs
     from tic_desktop.agency.scan_store import revisions
-    from tic_desktop.agency.workspace import AgencyWorkspace
+    from tic_desktop.agency.service import open_workspace
 
     def t(zh: str, en: str) -> str:
         return tr(lang, zh, en)
@@ -103,7 +103,7 @@ def cmd_scans_match(args: argparse.Namespace, lang: str) -> int:
     signers = args.allowed_signers.read_text("utf-8") if args.allowed_signers else None
     refused = 0
     with tempfile.TemporaryDirectory(prefix="tic-scans-") as tmp:
-        ws = AgencyWorkspace.open(Path(tmp) / "agency.db", check_location=False)
+        ws = open_workspace(Path(tmp) / "agency.db", check_location=False)
         try:
             try:
                 demo = demo_note(own, lang)
