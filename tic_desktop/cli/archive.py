@@ -138,6 +138,18 @@ def cmd_archive_verify(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _own_fingerprint(folder: Path) -> str | None:
+    """The agency signing key's fingerprint from `folder/agency_ed25519.pub`, None when it is not there."""
+    from tic_desktop.agency.workspace import signing_fingerprint
+
+    if not (folder / "agency_ed25519.pub").is_file():
+        return None
+    try:
+        return signing_fingerprint(folder)
+    except Rejected:
+        return None
+
+
 def cmd_archive_restore(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.agency.archive_restore import restore_archive
 
@@ -146,6 +158,10 @@ def cmd_archive_restore(args: argparse.Namespace, lang: str) -> int:
     from tic_desktop.agency.archive_verify import verify_archive
     from tic_desktop.cli.docsign import document_signer, signed_line
 
+    if args.expect_fingerprint is None:
+        # the agency restores its own archive: the signer must be the key beside --identity, so a
+        # re-signed archive (someone else's key named in its manifest) is refused, not restored
+        args.expect_fingerprint = _own_fingerprint(Path(args.identity).parent)
     with verify_archive(args.archive, expect_fingerprint=args.expect_fingerprint) as checked:
         batch_archive = checked.round_id is None
     signer = document_signer(args, lang) if batch_archive else None
