@@ -15,16 +15,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from tic_desktop.ui.agency.agency_context import AgencyContext
 from tic_desktop.ui.common.background import run_in_background
-
-
-class _Progress(QObject):
-    changed = Signal(int, int)
 
 
 def write_batch_archive(ctx: AgencyContext, out: Path, keys: Any, progress: Any = None) -> Any:
@@ -52,7 +48,6 @@ class ArchiveExport(QWidget):
         self.show_message = self._show_message
         self.written: Path | None = None
         self._busy = False
-        self._progress = _Progress(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.progressBar = QProgressBar()
@@ -66,7 +61,6 @@ class ArchiveExport(QWidget):
         layout.addWidget(self.progressBar)
         layout.addWidget(self.archiveButton)
         self.archiveButton.clicked.connect(self._on_click)
-        self._progress.changed.connect(self._on_progress)
 
     def set_context(self, ctx: AgencyContext | None) -> None:
         self.ctx = ctx
@@ -87,17 +81,16 @@ class ArchiveExport(QWidget):
             return False
         if keys is None:
             return False
-        ctx, progress = self.ctx, self._progress
+        ctx = self.ctx
         self._busy = True
         self.archiveButton.setEnabled(False)
         self.progressBar.setRange(0, 0)
         self.progressBar.show()
 
-        def work() -> Any:
-            return write_batch_archive(ctx, Path(out), keys,
-                                       progress=lambda done, total: progress.changed.emit(done, total))
+        def work(progress: Any) -> Any:
+            return write_batch_archive(ctx, Path(out), keys, progress=progress)
 
-        run_in_background(work, self._on_written, self._on_failed, owner=self)
+        run_in_background(work, self._on_written, self._on_failed, owner=self, on_progress=self._on_progress)
         return True
 
     def _on_click(self) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -69,9 +69,6 @@ class _SourceModel(TableModel):
         return super().data(index, role)
 
 
-class _Progress(QObject):
-    changed = Signal(int, int)
-
 
 class BatchWizard(QWidget):
     batchAdded = Signal(str)  # noqa: N815 - Qt signal naming; the batch id kept in the workspace
@@ -96,7 +93,6 @@ class BatchWizard(QWidget):
         """The agency key passphrase unlocked in this session (set by the window), so it is asked once."""
         self.on_unlocked: Callable[[str, bytes], None] | None = None
         """Told (identity text, passphrase) after the typed key passphrase opened the keys."""
-        self._progress = _Progress(self)
         self._build()
         self._connect()
         self.go(0)
@@ -293,7 +289,6 @@ class BatchWizard(QWidget):
         self.pass2Edit.textChanged.connect(self._update)
         self.keyPassEdit.textChanged.connect(self._update)
         self.encGroup.buttonToggled.connect(self._update)
-        self._progress.changed.connect(self._on_progress)
 
     # -- navigation ----------------------------------------------------------------------------
     def step(self) -> int:
@@ -499,15 +494,14 @@ class BatchWizard(QWidget):
         self.progressLabel.setText(self.tr("正在签名并写入批次文件，每个文件写入后都会重新读取核对…"))
         self.go(3)
         self._set_busy(True)
-        progress = self._progress
-        job = _ExportJob(spec, self.keys_dir, self.ws_path, out_dir, layout, passphrase, key_pass,
-                         lambda done, total: progress.changed.emit(done, total), self.lang, demo=self.demo)
+        job = _ExportJob(spec, self.keys_dir, self.ws_path, out_dir, layout, passphrase, key_pass, self.lang,
+                         demo=self.demo)
         def done(result: Any) -> None:
             if typed and key_pass and job.identity_text and self.on_unlocked is not None:
                 self.on_unlocked(job.identity_text, key_pass)
             self._on_exported(result)
 
-        run_in_background(job.run, done, self._on_export_failed)
+        run_in_background(job.run, done, self._on_export_failed, on_progress=self._on_progress)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progressBar.setRange(0, total)
@@ -583,15 +577,15 @@ class _ExportJob:
     """Runs in a worker: load the keys, write the files, keep the agency's copy in its workspace."""
 
     def __init__(self, spec: Any, keys_dir: Path, ws_path: Path, out_dir: Path, layout: str,
-                 passphrase: bytes | None, key_pass: bytes | None, progress: Callable[[int, int], None],
-                 lang: str = "zh", *, demo: bool = False) -> None:
+                 passphrase: bytes | None, key_pass: bytes | None, lang: str = "zh", *, demo: bool = False) -> None:
         self.lang = lang
         self.demo = demo
         self.spec, self.keys_dir, self.ws_path, self.out_dir = spec, keys_dir, ws_path, out_dir
-        self.layout, self.passphrase, self.key_pass, self.progress = layout, passphrase, key_pass, progress
+        self.layout, self.passphrase, self.key_pass = layout, passphrase, key_pass
         self.identity_text = ""
 
-    def run(self) -> tuple[list[Any], str, str]:
+    def run(self, progress: Callable[[int, int], None]) -> tuple[list[Any], str, str]:
+        """`progress(done, total)` after each file (run_in_background's report)."""
         import tempfile  # noqa: PLC0415
 
         from tic_desktop.agency.build import DEMO_KEY, with_expert_keys, write_batches  # noqa: PLC0415
@@ -611,7 +605,7 @@ class _ExportJob:
         with tempfile.TemporaryDirectory(prefix="tic-agency-") as tmp:
             copy = Path(tmp) / "batch.ticbatch"  # the same signed ZIP, encrypted to the agency's own key
             written = write_batches(spec, keys, self.out_dir, layout=self.layout,  # type: ignore[arg-type]
-                                    passphrase=self.passphrase, progress=self.progress, agency_copy=copy)
+                                    passphrase=self.passphrase, progress=progress, agency_copy=copy)
             try:
                 ws = open_workspace(self.ws_path, check_location=False)
                 try:  # one copy, or one per panel beside it

@@ -13,16 +13,12 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from tic_desktop.ui.agency.agency_context import AgencyContext
 from tic_desktop.ui.common.background import run_in_background
-
-
-class _Progress(QObject):
-    changed = Signal(int, int)
 
 
 def build_report(ws: Any, batch: Any, generated_at: str) -> Any:
@@ -44,7 +40,6 @@ class ResultsExport(QWidget):
         self.show_message = self._show_message
         self.written: list[Path] = []
         self._busy = False
-        self._progress = _Progress(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.progressBar = QProgressBar()
@@ -56,7 +51,6 @@ class ResultsExport(QWidget):
         layout.addWidget(self.progressBar)
         layout.addWidget(self.exportButton)
         self.exportButton.clicked.connect(self._on_export)
-        self._progress.changed.connect(self._on_progress)
 
     def set_context(self, ctx: AgencyContext | None) -> None:
         self.ctx = ctx
@@ -68,23 +62,23 @@ class ResultsExport(QWidget):
     def export_to(self, out_dir: Path) -> bool:
         if self.ctx is None or self._busy:
             return False
-        ctx, progress = self.ctx, self._progress
+        ctx = self.ctx
         self._busy = True
         self.exportButton.setEnabled(False)
         self.progressBar.setRange(0, 0)
         self.progressBar.show()
         generated_at = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
-        def work() -> list[Path]:
+        def work(report_progress: Any) -> list[Path]:
             from tic_desktop.agency.service import write_exports
 
             with ctx.worker_workspace() as (ws, batch):
                 report = build_report(ws, batch, generated_at)
             signer = ctx.document_signer(report.agency_name)  # consolidated.pdf signed (PAdES) by the agency
             return write_exports(Path(out_dir), report, signer=signer,
-                                 progress=lambda done, total: progress.changed.emit(done, total))
+                                 progress=report_progress)
 
-        run_in_background(work, self._on_written, self._on_failed)
+        run_in_background(work, self._on_written, self._on_failed, on_progress=self._on_progress)
         return True
 
     def _on_export(self) -> None:

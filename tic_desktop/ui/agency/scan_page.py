@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,9 +45,6 @@ SCAN_FILTER = "*.pdf *.jpg *.jpeg *.png *.tif *.tiff"
 THUMB = QSize(72, 100)
 
 
-class _Progress(QObject):
-    changed = Signal(int, int)
-
 
 class ScanPage(QWidget):
     scans_changed = Signal()
@@ -58,7 +55,6 @@ class ScanPage(QWidget):
         self.result: Any = None
         self._busy = False
         self._cancel = threading.Event()
-        self._progress = _Progress(self)
         self._look_rows: list[Any] = []
         self.last_added: list[str] = []
         self.last_failed: list[str] = []
@@ -68,7 +64,6 @@ class ScanPage(QWidget):
         self.ask_manual = self._ask_manual
         self.show_message = self._show_message
         self._build()
-        self._progress.changed.connect(self._on_progress)
         self._set_busy(False)
 
     # ── layout ──────────────────────────────────────────────────────────────────────────────
@@ -250,9 +245,9 @@ class ScanPage(QWidget):
         self._set_busy(True)
         self.progressLabel.setText(self.tr("正在识别扫描页…"))
         self.progressBar.setRange(0, 0)
-        progress, cancel = self._progress, self._cancel
+        cancel = self._cancel
 
-        def work() -> tuple[list[Any], list[tuple[str, BaseException]]]:
+        def work(progress: Any) -> tuple[list[Any], list[tuple[str, BaseException]]]:
             files = scan_decode.scan_files(paths)
             counts, failed = [], []
             for f in files:
@@ -268,11 +263,12 @@ class ScanPage(QWidget):
                     continue
                 base = done
                 out.append(scan_store.decode_scan(f, known=known, cancelled=cancel.is_set,
-                                                  progress=lambda i, _t, b=base: progress.changed.emit(b + i, total)))
+                                                  progress=lambda i, _t, b=base: progress(b + i, total)))
                 done += n
             return out, failed
 
-        run_in_background(work, lambda res: self._on_decoded(res, ctx), self._on_failed, owner=self)
+        run_in_background(work, lambda res: self._on_decoded(res, ctx), self._on_failed, owner=self,
+                          on_progress=self._on_progress)
         return True
 
     def _on_progress(self, done: int, total: int) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,11 +45,6 @@ from tic_desktop.ui.common.table_model import TableModel
 SHEET_SUFFIX = ".ticsheet"
 
 
-class _Progress(QObject):
-    """Carries the worker's progress to the GUI thread (queued signal)."""
-
-    changed = Signal(int, int)
-
 
 class SheetImportPage(QWidget):
     sheets_changed = Signal()
@@ -60,7 +55,6 @@ class SheetImportPage(QWidget):
         self.ctx: AgencyContext | None = None
         self._busy = False
         self._cancel = threading.Event()
-        self._progress = _Progress(self)
         self.last_outcomes: list[Any] = []
         self._demo_folder: Path | None = None
         self.ask_files = self._ask_files
@@ -173,7 +167,6 @@ class SheetImportPage(QWidget):
         self.demoButton.clicked.connect(self._on_demo)
         self.cancelButton.clicked.connect(self._on_cancel)
         self.expertFilter.currentIndexChanged.connect(lambda _i: self._refresh_history())
-        self._progress.changed.connect(self._on_progress)
 
     # ── context ─────────────────────────────────────────────────────────────────────────────
     def set_demo_sheets(self, folder: Path | None, *, preparing: bool = False) -> None:
@@ -221,19 +214,20 @@ class SheetImportPage(QWidget):
         paths = [Path(p) for p in paths]
         self._cancel.clear()
         self._set_busy(True, self.tr("正在导入评分表…"))
-        cancel, progress = self._cancel, self._progress
+        cancel = self._cancel
 
-        def work() -> list[Any]:
+        def work(progress: Any) -> list[Any]:
             from tic_desktop.agency.importer import collect_sheet_files
             from tic_desktop.agency.service import import_files
 
             files = collect_sheet_files(paths)
             with ctx.worker_workspace() as (ws, batch):
                 return import_files(ws, batch, ctx.identity, files,
-                                    progress=lambda done, total: progress.changed.emit(done, total),
+                                    progress=progress,
                                     cancelled=cancel.is_set)
 
-        run_in_background(work, lambda out: self._on_imported(out, ctx), self._on_failed, owner=self)
+        run_in_background(work, lambda out: self._on_imported(out, ctx), self._on_failed, owner=self,
+                          on_progress=self._on_progress)
         return True
 
     def _on_imported(self, outcomes: list[Any], ctx: AgencyContext | None = None) -> None:
