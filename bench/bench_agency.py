@@ -51,7 +51,7 @@ def build(folder: Path, experts: int) -> dict[str, Any]:
     from tic_desktop.core.form_library import builtin_forms
     from tic_desktop.core.pledge import pledge_sha256
     from tic_desktop.core.scoring import FormAnswers, evaluate
-    from tic_desktop.expert.signing import _form_entry
+    from tic_desktop.expert.signing import form_entry
     from tic_desktop.formats import sheet as sf
     from tic_desktop.formats import sshsig, strictjson
     from tic_desktop.formats.batch import read_batch, write_batch
@@ -95,7 +95,7 @@ def build(folder: Path, experts: int) -> dict[str, Any]:
                 conclusion=next((v for k, _, v in rows if k == "conclusion"), None),
                 overall={i: v for k, i, v in rows if k == "overall"},
             )
-            fe = _form_entry(form, answers, evaluate(form, answers, expert.role))
+            fe = form_entry(form, answers, evaluate(form, answers, expert.role))
             entries.append({"proposal_id": pid, "conflict": {"declared": False, "reason": None, "note": ""},
                             "forms": [fe.model_dump(mode="json")], "documents_opened": []})
             members[sf.pdf_member(pid)] = b"%PDF-1.7\n" + rng.randbytes(PDF_BYTES) + b"\n%%EOF\n"

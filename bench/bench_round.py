@@ -48,7 +48,7 @@ def _sheet_file(opened: Any, form: Any, expert: Any, rng: random.Random, quality
     from tic_desktop import __version__
     from tic_desktop.core.pledge import pledge_sha256
     from tic_desktop.core.scoring import FormAnswers, evaluate
-    from tic_desktop.expert.signing import _form_entry
+    from tic_desktop.expert.signing import form_entry
     from tic_desktop.formats import sheet as sf
     from tic_desktop.formats import sshsig, strictjson
     from tic_desktop.simulate import _answers_for
@@ -70,7 +70,7 @@ def _sheet_file(opened: Any, form: Any, expert: Any, rng: random.Random, quality
             conclusion=next((v for k, _, v in rows if k == "conclusion"), None),
             overall={i: v for k, i, v in rows if k == "overall"},
         )
-        fe = _form_entry(form, answers, evaluate(form, answers, expert.role))
+        fe = form_entry(form, answers, evaluate(form, answers, expert.role))
         entries.append({"proposal_id": pid, "conflict": {"declared": False, "reason": None, "note": ""},
                         "forms": [fe.model_dump(mode="json")], "documents_opened": []})
         members[sf.pdf_member(pid)] = b"%PDF-1.7\n" + rng.randbytes(PDF_BYTES) + b"\n%%EOF\n"

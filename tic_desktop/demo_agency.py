@@ -21,7 +21,7 @@ from tic_desktop.demo import (
     write_demo_batch,
 )
 from tic_desktop.formats import batch as fbatch
-from tic_desktop.formats.sheet import parse_allowed_signers
+from tic_desktop.formats.allowed_signers import parse_allowed_signers
 
 
 def prepare_agency_demo(folder: Path) -> Path:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tic_desktop.expert import review as expert_review
 from tic_desktop.expert import signing
 from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
 from tic_desktop.formats.batch import read_batch
@@ -167,7 +168,7 @@ def test_export_runs_off_the_gui_thread_and_the_gui_keeps_ticking(
         s.accept_pledge()
         s.declare_conflicts({pid: ConflictDeclaration(False) for pid in s.conflicts()})
         _score(s)
-        assert len(s.assigned()) == 42 and signing.review(s).ready
+        assert len(s.assigned()) == 42 and expert_review.review(s).ready
 
         threads: dict[str, bool] = {}
         write, unlock = signing.write_export, expert_keys.unlock_key

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tic_desktop.core.errors import SheetRejected
+from tic_desktop.expert import review as expert_review
 from tic_desktop.expert import signing
 from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
 from tic_desktop.formats.batch import read_batch
@@ -56,9 +57,9 @@ def _ready(session: Any) -> None:
 
 
 def test_blockers_before_pledge_and_conflicts(session: Any, tmp_path: Path) -> None:
-    rv = signing.review(session)
+    rv = expert_review.review(session)
     assert not rv.ready
-    assert rv.blockers == (signing.NOT_PLEDGED, signing.CONFLICTS_UNDECLARED)
+    assert rv.blockers == (signing.NOT_PLEDGED, expert_review.CONFLICTS_UNDECLARED)
     assert "承诺书" in rv.message("zh") and "pledge" in rv.message("en")
     with pytest.raises(SheetRejected) as info:
         signing.export_sheet(session, session.test_key, tmp_path)
@@ -69,7 +70,7 @@ def test_blockers_before_pledge_and_conflicts(session: Any, tmp_path: Path) -> N
 def test_incomplete_proposal_blocks_signing_precisely(session: Any, tmp_path: Path) -> None:
     _ready(session)
     _score_all(session, skip="TJ-NE-05")
-    rv = signing.review(session)
+    rv = expert_review.review(session)
     rows = {p.proposal_id: p for p in rv.proposals}
     assert rows["TJ-BM-04"].conflict and rows["TJ-BM-04"].complete  # known conflict: nothing to score
     assert rows["TJ-AI-01"].complete and rows["TJ-AI-01"].forms[0].total is not None
@@ -86,7 +87,7 @@ def test_incomplete_proposal_blocks_signing_precisely(session: Any, tmp_path: Pa
 def test_sign_export_verify_lock_and_revise(session: Any, demo: dict[str, Any], tmp_path: Path) -> None:
     _ready(session)
     _score_all(session)
-    assert signing.review(session).ready
+    assert expert_review.review(session).ready
     key = session.test_key
     usb = tmp_path / "usb"
     usb.mkdir()

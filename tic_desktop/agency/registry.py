@@ -27,7 +27,7 @@ from typing import Any
 
 from tic_desktop.agency.records import PIN_SOURCES, KeyRecord, Pin, PinSource
 from tic_desktop.core.errors import Rejected, register
-from tic_desktop.formats.sheet import parse_allowed_signers
+from tic_desktop.formats.allowed_signers import parse_allowed_signers
 from tic_desktop.storage.store import now
 
 PIN_CONFLICT = register(

@@ -175,7 +175,7 @@ def refuse_demo_key(fingerprint: str, demo: bool) -> None:
 def allowed_signers_keys(text: str) -> dict[str, str]:
     """expert id → fingerprint from an allowed_signers text (one key per principal)."""
     from tic_desktop.agency.registry import PIN_AMBIGUOUS
-    from tic_desktop.formats.sheet import parse_allowed_signers
+    from tic_desktop.formats.allowed_signers import parse_allowed_signers
 
     out: dict[str, str] = {}
     for principal, fps in parse_allowed_signers(text).items():

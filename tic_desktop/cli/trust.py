@@ -114,8 +114,9 @@ def cmd_sheets_verify(args: argparse.Namespace, lang: str) -> int:
     "signer not verified" (exit 1) unless `--trust-first-use`, which accepts a key only when no other
     file given claims the same expert with another key or the same key for another expert."""
     from tic_desktop.agency.registry import FIRST_USE_AMBIGUOUS, SHARED_KEY
+    from tic_desktop.formats.allowed_signers import parse_allowed_signers
     from tic_desktop.formats.batch import read_batch
-    from tic_desktop.formats.sheet import batch_key_of, parse_allowed_signers, read_sheet
+    from tic_desktop.formats.sheet import batch_key_of, read_sheet
 
     def fail(path: Path, text: str) -> None:
         print(f"✘ {path}：{text}" if lang == "zh" else f"✘ {path}: {text}", file=sys.stderr)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from tic_desktop.core.errors import Rejected
 from tic_desktop.expert import keys as expert_keys
+from tic_desktop.expert import review as expert_review
 from tic_desktop.expert import signing
 from tic_desktop.ui.common.background import run_in_background
 from tic_desktop.ui.expert.enrolment_export import EnrolmentExport
@@ -57,7 +58,7 @@ def _fmt(value: Any) -> str:
 
 
 class ReviewDialog(QDialog):
-    """Shows `signing.review(session)`; Sign → passphrase → `signing.export_sheet` → result message."""
+    """Shows `expert.review.review(session)`; Sign → passphrase → `signing.export_sheet` → result message."""
 
     signed = Signal(object)
     """Emitted with the `signing.ExportResult` after a successful, verified export."""
@@ -182,7 +183,7 @@ class ReviewDialog(QDialog):
 
     # state ------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        review = signing.review(self.session)
+        review = expert_review.review(self.session)
         self.review = review
         rows = []
         differs: set[int] = set()  # rows whose conclusion is not the band of the total
