@@ -197,3 +197,14 @@ def test_invitation_letters_print_the_certificate_fingerprint(tmp_path: Path) ->
         pdf.write_bytes(render_invitation(record, panel, member, "2026-03-05", certificate_fingerprint=cert))
         words = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
         assert all(g in words for g in grouped_fingerprint(cert).split())
+
+
+def test_control_characters_and_markup_in_names_stay_text() -> None:
+    report = build(2, 5, extras=False, tie=False).report
+    hostile = "<w:p>&amp;\x01\x0b=HYPERLINK(\"x\")\r\n第二行"
+    results = tuple(replace(r, center_name=hostile) for r in report.consolidation.results)
+    report = replace(report, consolidation=replace(report.consolidation, results=results))
+    doc = Document(__import__("io").BytesIO(render_panel_opinions_docx(report)))
+    text = _text(doc)
+    assert "<w:p>&amp;=HYPERLINK(\"x\")\n第二行" in text  # markup as text, control characters left out
+

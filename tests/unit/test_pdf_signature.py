@@ -185,3 +185,12 @@ def test_a_certificate_of_another_key_is_refused(tmp_path: Path, agency: Path) -
     with pytest.raises(Rejected) as exc:
         docsign.load_document_key(folder)
     assert exc.value.code == docsign.INVALID
+
+
+def test_a_signed_pdf_signed_again_keeps_both_signatures(signed: dict[str, object], tmp_path: Path) -> None:
+    twice = sign_pdf(signed["data"], signed["signer"])
+    reader = PdfFileReader(BytesIO(twice), strict=False)
+    assert [s.field_name for s in reader.embedded_signatures] == ["AgencySignature", "AgencySignature2"]
+    root = asn1_x509.Certificate.load(signed["signer"].certificate.public_bytes(serialization.Encoding.DER))
+    last = validate_pdf_signature(reader.embedded_signatures[1], ValidationContext(trust_roots=[root]))
+    assert last.intact and last.valid

@@ -83,13 +83,10 @@ def render_invitation_docx(record: Mapping[str, Any], panel: Mapping[str, Any], 
     dx.paragraph(doc, t.date, indent=True)
     dx.heading(doc, t.check_heading)
     dx.paragraph(doc, t.check, indent=True)
-    mono = dict(font=dx.FANGSONG, size=15, align="center", before=6, after=6)
-    fp = dx.paragraph(doc, t.fingerprint, **mono)
-    fp.runs[0].font.name = "Consolas"
+    dx.paragraph(doc, t.fingerprint, size=15, align="center", before=6, after=6, latin="Consolas")
     if t.certificate:
         dx.paragraph(doc, t.certificate_note, indent=True)
-        cert = dx.paragraph(doc, t.certificate, size=12, align="center", after=6)
-        cert.runs[0].font.name = "Consolas"
+        dx.paragraph(doc, t.certificate, size=12, align="center", after=6, latin="Consolas")
     dx.heading(doc, t.enrol_heading)
     dx.paragraph(doc, t.enrol, indent=True)
     if t.enrolled:

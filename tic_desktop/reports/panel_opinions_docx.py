@@ -63,7 +63,7 @@ def _meeting_line(report: ReportData) -> str:
             f"　　评审方式：{m.mode_label.zh}")
 
 
-def _opinion(doc: dx.Document, report: ReportData, r: ProposalResult, opinion: PanelOpinion | None) -> None:
+def _opinion(doc: dx.OfficialDocument, report: ReportData, r: ProposalResult, opinion: PanelOpinion | None) -> None:
     form = report.forms[r.form_id]
     dx.title(doc, "专家组意见", after=6)
     kind = TYPE_ZH.get(r.center_type, "")

@@ -46,6 +46,11 @@ def sign_pdf_bytes(data: bytes, signer: DocumentSigner, *, reason: str = DEFAULT
                    field_name: str = FIELD_NAME) -> bytes:
     """`data` with a PAdES B-B signature of `signer` appended (incremental update)."""
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    taken = {name for name, _value, _ref in fields.enumerate_sig_fields(writer)}
+    base, n = field_name, 1
+    while field_name in taken:  # a PDF signed before (e.g. by another office) keeps its signature; ours is added
+        n += 1
+        field_name = f"{base}{n}"
     meta = signers.PdfSignatureMetadata(
         field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=reason or None, location=location or None, name=signer.subject_name or None,
