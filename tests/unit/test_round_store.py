@@ -192,3 +192,35 @@ def test_previous_results_from_an_old_agency_workspace(world: RoundWorld, tmp_pa
     with pytest.raises(Rejected) as missing:
         round_svc.previous_from_workspace(tmp_path / "nowhere", identity)
     assert missing.value.code == "round.previous_workspace"
+
+
+def test_the_round_exports_sign_every_pdf_with_the_agency_certificate(world: RoundWorld, tmp_path: Path) -> None:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from tic_desktop.demo import demo_agency_dir
+    from tic_desktop.formats.docsign import load_document_key
+
+    signer = load_document_key(demo_agency_dir())
+    root = asn1_x509.Certificate.load(signer.certificate.public_bytes(serialization.Encoding.DER))
+    ws, identity = _ws_with_batches(world, tmp_path / "ws")
+    try:
+        round_store.create_round(ws, "R2027", "2027 年度专业性技术创新中心评估", 2027)
+        for b in world.batch_ids:
+            round_store.add_batch(ws, "R2027", b)
+        report = round_svc.round_report(ws, "R2027", identity)
+        written = round_svc.write_round_exports(tmp_path / "out", report, signer=signer)
+    finally:
+        ws.close()
+    pdfs = [p for p in written if p.suffix == ".pdf"]
+    names = {p.relative_to(tmp_path / "out").as_posix() for p in pdfs}
+    assert {"publication.pdf", "round.pdf"} <= names and all(f"{b}/consolidated.pdf" in names for b in world.batch_ids)
+    for path in pdfs:
+        with path.open("rb") as fh:
+            sigs = PdfFileReader(fh, strict=False).embedded_signatures
+            assert len(sigs) == 1, path.name
+            status = validate_pdf_signature(sigs[0], ValidationContext(trust_roots=[root]))
+            assert status.intact and status.valid, path.name

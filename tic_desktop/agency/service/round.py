@@ -90,7 +90,8 @@ def _roundout_writer() -> Callable[..., list[Path]] | None:
 def write_round_exports(out_dir: Path, report: RoundReport, *, per_batch: bool = True,
                         progress: Progress | None = None, signer: Any = None) -> list[Path]:
     """OUT_DIR/round.csv, the round's PDF/xlsx and 公示 list (when their writers are there) and per batch
-    OUT_DIR/<batch_id>/ with the files of `consolidate` (`signer`: each consolidated.pdf signed, PAdES)."""
+    OUT_DIR/<batch_id>/ with the files of `consolidate` (`signer`: each consolidated.pdf, and every PDF the
+    round's writers return — round.pdf, publication.pdf — signed, PAdES)."""
     if report.notice.strip():  # a mistyped placeholder refuses the export before anything is written
         from tic_desktop.reports.notice import check_notice  # noqa: PLC0415
 
@@ -100,7 +101,14 @@ def write_round_exports(out_dir: Path, report: RoundReport, *, per_batch: bool =
     written = [write_round_csv(out / ROUND_CSV, report.results)]
     writer = _roundout_writer()
     if writer is not None:
-        written += list(writer(out, report))
+        outputs = [Path(p) for p in writer(out, report)]
+        if signer is not None:  # round.pdf and the 公示 list signed like consolidated.pdf (PAdES)
+            from tic_desktop.reports.pdf_signature import sign_pdf  # noqa: PLC0415
+
+            for path in outputs:
+                if path.suffix.lower() == ".pdf":
+                    sign_pdf(path, signer)
+        written += outputs
     if per_batch:
         for n, panel in enumerate(report.panels):
             written += write_exports(out / panel.batch_id, panel, signer=signer)
