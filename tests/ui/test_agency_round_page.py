@@ -157,6 +157,11 @@ def test_round_page_end_to_end(qtbot, tmp_path: Path, world: RoundWorld, lang: s
         assert (out / name).is_file(), name
     for b in world.batch_ids:
         assert (out / b / "consolidated.pdf").is_file()
+    from pyhanko.pdf_utils.reader import PdfFileReader  # the 公示 list and the reports signed by the agency
+
+    for path in (out / "publication.pdf", out / "round.pdf", out / world.batch_ids[0] / "consolidated.pdf"):
+        with path.open("rb") as fh:
+            assert [s.field_name for s in PdfFileReader(fh, strict=False).embedded_signatures] == ["AgencySignature"]
     assert page.new_round(("R2030", "2030 年度专业性技术创新中心评估", 2030))
     assert page.import_previous(out / "round.csv")
     _wait(qtbot, page)

@@ -269,6 +269,10 @@ class AgencyWindow(QMainWindow):
         secret = self._unlocked[1] if sealed and self._unlocked is not None else None
         return fkeys.load_agency_keys(self.keys_dir, passphrase=secret)
 
+    def session_passphrase(self) -> bytes | None:
+        """The agency key passphrase given in this session (None: not asked yet, or the keys are plain)."""
+        return self._unlocked[1] if self._unlocked else None
+
     def remember_unlock(self, identity: str, passphrase: bytes) -> None:
         """The keys page or the batch wizard opened the keys with `passphrase`: do not ask again."""
         self._unlocked = (identity, passphrase)

@@ -449,10 +449,17 @@ class RoundPage(QWidget):
         report = self.report
         self._set_busy(True, self.tr("正在导出本轮文件…"))
 
+        keys_dir = getattr(self.window_, "keys_dir", None)
+        passphrase = self.window_.session_passphrase() if hasattr(self.window_, "session_passphrase") else None
+
         def work(progress: Any) -> Any:
+            from tic_desktop.agency.document_signer import agency_document_signer
             from tic_desktop.agency.service.round import write_round_exports
 
-            return write_round_exports(folder, report, progress=progress)
+            agency = report.panels[0].agency_name if report.panels else ""
+            # the round's PDFs (round.pdf, the 公示 list, each consolidated.pdf) signed by the agency (PAdES)
+            signer = agency_document_signer(keys_dir, passphrase, agency)[0] if keys_dir is not None else None
+            return write_round_exports(folder, report, progress=progress, signer=signer)
 
         def done(written: Any) -> None:
             self._set_busy(False)
