@@ -224,3 +224,20 @@ def test_the_round_exports_sign_every_pdf_with_the_agency_certificate(world: Rou
             assert len(sigs) == 1, path.name
             status = validate_pdf_signature(sigs[0], ValidationContext(trust_roots=[root]))
             assert status.intact and status.valid, path.name
+    # the 公示 notice as .docx: the notice filled from the template, the agency and date at the right,
+    # then the list per form and center type
+    from docx import Document
+
+    from tic_desktop.reports.publication import publication
+
+    pub = publication(report)
+    doc = Document(str(tmp_path / "out" / "publication.docx"))
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert paragraphs[0] == pub.title and pub.title.startswith("关于")
+    assert paragraphs.count(pub.agency) == 1  # the template's closing {agency} line, once, at the right
+    right = next(p for p in doc.paragraphs if p.text == pub.agency)
+    assert right.alignment is not None and right.alignment.name == "RIGHT"
+    assert len(doc.tables) == len(pub.groups)
+    assert [g.heading for g in pub.groups] == [t[: t.rindex("（")] for t in paragraphs if "项）" in t]
+    names = [row.cells[1].text for t in doc.tables for row in t.rows[1:]]
+    assert names == [r.center_name for r in pub.rows]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from tic_desktop.core.cohort import TYPE_ZH
@@ -43,6 +44,9 @@ class NoticeRow:
     award: Decimal | None = None
     """奖励 in 元 (None: none / not applicable)."""
     rank: int | None = None
+    group: str = ""
+    """The list's section (e.g. "定期评估 · 专业性技术创新中心"): rows of one group are numbered and tabled
+    together under that heading ("" for one plain list)."""
 
 
 def award_text(award: Decimal | None) -> str:
@@ -79,8 +83,9 @@ def notice_rows_from_batch(report: Any) -> list[NoticeRow]:
 
 
 def render_notice_docx(rows: Sequence[NoticeRow], notice: str = "", *, title: str = "评估结果公示", agency: str = "",
-                       date: str = "", list_title: str = LIST_TITLE) -> bytes:
-    """The 公示 notice .docx: `notice` (default `DEFAULT_NOTICE`), the agency and date, then the list."""
+                       date: str = "", list_title: str = LIST_TITLE, signature: Sequence[str] = ()) -> bytes:
+    """The 公示 notice .docx: `notice` (default `DEFAULT_NOTICE`), the agency and date (or the
+    `signature` lines the notice text ended with) at the right, then the list, per group."""
     doc = dx.new_document(title=title, author=agency)
     dx.title(doc, title)
     text = (notice or DEFAULT_NOTICE).strip()
@@ -89,18 +94,49 @@ def render_notice_docx(rows: Sequence[NoticeRow], notice: str = "", *, title: st
         dx.paragraph(doc, line, indent=True)
     if not any(ln.startswith("附件") for ln in lines):
         dx.paragraph(doc, f"附件：{list_title}", indent=True, before=16)
-    dx.paragraph(doc, agency or "（单位名称）", align="right", before=32)
-    dx.paragraph(doc, date or "______年____月____日", align="right")
+    for k, line in enumerate(signature or (agency or "（单位名称）", date or "______年____月____日")):
+        dx.paragraph(doc, line, align="right", before=32 if k == 0 else 0)
     dx.page_break(doc)
     dx.paragraph(doc, "附件", font=dx.HEITI, align="left", after=8)
     dx.title(doc, list_title)
-    has_award = any(r.award is not None for r in rows)
-    head = ["序号", "中心名称", "依托单位", "中心类型", "评估结果"] + (["奖励（元）"] if has_award else [])
-    widths = (12, 42, 42, 26, 34) if not has_award else (12, 38, 36, 24, 24, 22)
-    body = [[str(i), r.center_name, r.lead_unit, TYPE_ZH.get(r.center_type, r.center_type), r.result]
-            + ([award_text(r.award)] if has_award else []) for i, r in enumerate(rows, 1)]
-    dx.table(doc, [head, *body], widths, center_cols=(0, 3, 4, 5))
+    groups: dict[str, list[NoticeRow]] = {}
+    for r in rows:
+        groups.setdefault(r.group, []).append(r)
+    for name, members in groups.items():
+        if name:
+            dx.paragraph(doc, f"{name}（{len(members)} 项）", font=dx.HEITI, size=dx.TABLE_PT + 2, align="left",
+                         before=8, after=4, keep_next=True)
+        has_award = any(r.award is not None for r in members)
+        head = ["序号", "中心名称", "依托单位", "中心类型", "评估结果"] + (["奖励（元）"] if has_award else [])
+        widths = (12, 42, 42, 26, 34) if not has_award else (12, 38, 36, 24, 24, 22)
+        body = [[str(i), r.center_name, r.lead_unit, TYPE_ZH.get(r.center_type, r.center_type), r.result]
+                + ([award_text(r.award)] if has_award else []) for i, r in enumerate(members, 1)]
+        dx.table(doc, [head, *body], widths, center_cols=(0, 3, 4, 5))
     return dx.to_bytes(doc)
+
+
+def render_publication_docx(pub: Any) -> bytes:
+    """The round's 公示 notice as .docx from `reports.publication.Publication`: its title, its body
+    (the agency's notice, filled; the closing agency and date lines set at the right) and its groups."""
+    body = [ln.strip() for ln in pub.body if ln.strip()]
+    signature: list[str] = []
+    if pub.agency and pub.agency in body[-2:]:  # the template ends with {agency} and {date}
+        at = len(body) - 1 - body[::-1].index(pub.agency)
+        body, signature = body[:at], body[at:]
+    rows = [NoticeRow(r.center_name, r.lead_unit, r.center_type,
+                      r.conclusion if not r.outcome or r.outcome == r.conclusion else f"{r.conclusion}（{r.outcome}）",
+                      r.award, r.number, g.heading) for g in pub.groups for r in g.rows]
+    return render_notice_docx(rows, "\n".join(body), title=pub.title, agency=pub.agency, signature=signature)
+
+
+def write_publication_docx(out_dir: Path, report: Any) -> Path:
+    """OUT_DIR/publication.docx of a `core.round_results.RoundReport` (via `reports.publication`)."""
+    from tic_desktop.core.atomic import atomic_write  # noqa: PLC0415
+    from tic_desktop.reports.publication import publication  # noqa: PLC0415
+
+    path = Path(out_dir) / FILE_NAME
+    atomic_write(path, render_publication_docx(publication(report)), verify=dx.check_docx, mode=0o644)
+    return path
 
 
 def write_notice_docx(path: object, rows: Sequence[NoticeRow], notice: str = "", **kw: Any) -> None:

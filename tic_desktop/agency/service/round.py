@@ -102,6 +102,10 @@ def write_round_exports(out_dir: Path, report: RoundReport, *, per_batch: bool =
     writer = _roundout_writer()
     if writer is not None:
         outputs = [Path(p) for p in writer(out, report)]
+        if not any(p.name == "publication.docx" for p in outputs):  # the 公示 notice for the agency to edit
+            from tic_desktop.reports.notice_docx import write_publication_docx  # noqa: PLC0415
+
+            written.append(write_publication_docx(out, report))
         if signer is not None:  # round.pdf and the 公示 list signed like consolidated.pdf (PAdES)
             from tic_desktop.reports.pdf_signature import sign_pdf  # noqa: PLC0415
 
