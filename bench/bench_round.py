@@ -14,6 +14,9 @@ harsh and a lenient panel), so normalisation has something to do.
 - `round_consolidate_150`: `core.round_cohort.compute_round` over the 15 panels' inputs: every
   panel consolidated, the cohort ranked and capped, normalisation, panel effects. Target ≤ 1 s.
 - `round_pdf_150`: round.pdf of that round (round pages + the 15 panel reports). Target ≤ 20 s.
+- `round_page_stall_150`: the app's round page (`ui.agency.round_page`, in a child process, offscreen)
+  imports the 105 files and consolidates the round off the GUI thread; the longest gap between two
+  ticks of a 5 ms timer on the GUI thread meanwhile. Target ≤ 100 ms.
 --quick: 3 panels (30 centers, 21 files).
 """
 
@@ -38,6 +41,7 @@ IMPORT_TARGET_S = 15.0
 IMPORT_TARGET_RATIO = 5.0
 CONSOLIDATE_TARGET_S = 1.0
 PDF_TARGET_S = 20.0
+STALL_TARGET_MS = 100.0
 
 
 def _sheet_file(opened: Any, form: Any, expert: Any, rng: random.Random, quality: float) -> tuple[bytes, str]:
@@ -156,7 +160,30 @@ def _workspace(world: dict[str, Any], folder: Path) -> tuple[Any, list[str]]:
     return ws, ids
 
 
-@produces("round_import_150", "round_import_150_vs_bare", "round_consolidate_150", "round_pdf_150")
+def page_stall(world: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Run bench._round_page_child on the world: the round page imports and consolidates it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    (folder / "world.json").write_text(json.dumps({
+        "batches": [str(p) for p in world["batches"]], "sheets": [str(p) for p in world["sheets"]],
+        "identity": world["identity"], "allowed_signers": world["allowed_signers"],
+        "fingerprint": world["fingerprint"]}), "utf-8")
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "bench._round_page_child", str(folder)], env=env, cwd=root,
+                          capture_output=True, text=True, timeout=600, check=False)
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH ")), None)
+    if line is None:
+        raise RuntimeError(f"round page child failed: {proc.stderr[-2000:]}")
+    return dict(json.loads(line[6:]))
+
+
+@produces("round_import_150", "round_import_150_vs_bare", "round_consolidate_150", "round_pdf_150",
+          "round_page_stall_150")
 def bench_round_150(quick: bool) -> list[dict[str, Any]]:
     from bench.bench_agency import bare_loop
     from tic_desktop.agency import round_store
@@ -205,6 +232,7 @@ def bench_round_150(quick: bool) -> list[dict[str, Any]]:
             bare_loop(world["sheets"], world["identity"])
             bare_times.append(time.perf_counter() - start)
         size_mb = sum(f.stat().st_size for f in world["sheets"]) / 1e6
+        stall = page_stall(world, folder)
     pdf_times = []
     pages = 0
     for _ in range(runs):
@@ -230,4 +258,8 @@ def bench_round_150(quick: bool) -> list[dict[str, Any]]:
                note="compute_round: every panel, the cohort ranking and 优秀 share, normalisation, panel effects"),
         result(f"round_pdf_150{suffix}", statistics.median(pdf_times), "s", target=PDF_TARGET_S, target_on="value",
                samples=pdf_times, params={**params, "pages": pages}, note="render_round_pdf: round pages + every panel's report"),
+        result(f"round_page_stall_150{suffix}", stall["max_gap"] * 1000, "ms", target=STALL_TARGET_MS,
+               target_on="value", params={**params, "page_total_s": round(stall["total"], 2), "ticks": stall["ticks"]},
+               note="the round page importing every file and consolidating the round: the longest gap between two "
+                    "5 ms ticks of a timer on the GUI thread"),
     ]

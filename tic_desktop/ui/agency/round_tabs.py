@@ -46,7 +46,7 @@ def table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.setAlternatingRowColors(True)
     t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized once per fill
     t.horizontalHeader().setStretchLastSection(True)
     t.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
     return t
@@ -59,14 +59,22 @@ def narrow(combo: QComboBox) -> None:
 
 
 def fill(t: QTableWidget, rows: list[list[str]], shaded: set[int] | None = None) -> None:
-    t.setRowCount(len(rows))
-    for i, row in enumerate(rows):
-        for j, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if shaded and i in shaded:
-                item.setBackground(QBrush(CHANGED))
-                item.setForeground(QBrush(QColor("#000000")))
-            t.setItem(i, j, item)
+    """The rows into the table, then the columns sized to their contents once (resizing on every
+    item made a 150-row ranking hold the GUI thread for seconds)."""
+    t.setUpdatesEnabled(False)
+    try:
+        t.clearContents()
+        t.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if shaded and i in shaded:
+                    item.setBackground(QBrush(CHANGED))
+                    item.setForeground(QBrush(QColor("#000000")))
+                t.setItem(i, j, item)
+        t.resizeColumnsToContents()
+    finally:
+        t.setUpdatesEnabled(True)
 
 
 def _label(form: Any, code: str | None, lang: str) -> str:
