@@ -47,6 +47,7 @@ def table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
     t.setAlternatingRowColors(True)
     t.verticalHeader().setVisible(False)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized once per fill
+    t.horizontalHeader().setResizeContentsPrecision(40)  # the first 40 rows set a column's width
     t.horizontalHeader().setStretchLastSection(True)
     t.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
     return t
