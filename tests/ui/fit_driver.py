@@ -324,7 +324,7 @@ def agency_screens(app: Any, out: Path, prefix: str) -> None:
 def round_screens(agency: Any, out: Path, prefix: str) -> None:
     """The 评审轮次 page with a round of the demo batch consolidated: every tab."""
     page = agency.round_page
-    agency.show_page(agency.page_names()[agency.stack.indexOf(page)])
+    agency.show_page(agency.page_names()[agency.page_index(page)])
     page.show_message = lambda *_: None
     page.new_round(("R2027-DEMO", "2027 年度专业性技术创新中心评估（演示）", 2027))
     page.add_batches([b.batch_id for b in page.available_batches()])

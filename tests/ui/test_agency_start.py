@@ -43,7 +43,7 @@ def test_dash_dash_agency_opens_the_agency_window(qtbot, tmp_path: Path) -> None
     app = create_app(["tic-desktop", "--agency"], data_dir=tmp_path / "d")
     agency = app_modes(app).agency
     assert agency is not None and agency.isVisible() and not app.window.isVisible()
-    assert agency.stack.currentWidget() is agency.keys_page  # no keys yet: start with them
+    assert agency.current_page() is agency.keys_page  # no keys yet: start with them
     assert not agency.keys_page.has_keys() and agency.current_batch_id() == ""
     _close(app)
 

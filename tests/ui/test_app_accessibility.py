@@ -130,7 +130,7 @@ def test_every_focusable_control_of_both_windows_has_a_name_and_the_keyboard_rea
         QTest.qWait(20)
         problems[f"agency {name}"] = _focusable_without_name(agency)
     page = agency.round_page  # 评审轮次: every tab, with a round to work on
-    agency.show_page(agency.page_names()[agency.stack.indexOf(page)])
+    agency.show_page(agency.page_names()[agency.page_index(page)])
     page.new_round(("R2027-A11Y", "2027 年度评估", 2027))
     for tab in range(page.tabs.count()):
         page.tabs.setCurrentIndex(tab)

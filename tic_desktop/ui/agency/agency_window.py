@@ -36,11 +36,13 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -160,8 +162,15 @@ class AgencyWindow(QMainWindow):
     # -- pages ---------------------------------------------------------------------------------
     def add_page(self, name: str, widget: QWidget) -> int:
         """Append a page to the navigation; returns its index. See the module docstring."""
-        widget.setParent(self.stack)
-        self.stack.addWidget(widget)
+        # each page in a scroll area: a page wider or taller than a small screen (a long English label,
+        # a wide table) scrolls inside the window instead of growing the window's minimum size
+        holder = QScrollArea(self.stack)
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(widget)
+        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes into the page (the area follows focus)
+        holder.setAccessibleName(name)
+        self.stack.addWidget(holder)
         item = QListWidgetItem(name)
         item.setSizeHint(QSize(150, 40))
         self.nav.addItem(item)
@@ -179,7 +188,7 @@ class AgencyWindow(QMainWindow):
 
     def _go_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)
-        page = self.stack.widget(index)
+        page = self._pages[index][1] if 0 <= index < len(self._pages) else None
         if page is not None:  # into the page, where Tab continues
             page.setFocus(Qt.FocusReason.ShortcutFocusReason)
             page.focusNextChild()
@@ -193,6 +202,14 @@ class AgencyWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.guide = fit_on_show(dialog)
         dialog.open()
+
+    def current_page(self) -> QWidget | None:
+        """The page shown (the stack holds each page inside its scroll area)."""
+        index = self.stack.currentIndex()
+        return self._pages[index][1] if 0 <= index < len(self._pages) else None
+
+    def page_index(self, page: QWidget) -> int:
+        return next((i for i, (_, w) in enumerate(self._pages) if w is page), -1)
 
     def page_names(self) -> list[str]:
         return [name for name, _ in self._pages]
