@@ -154,6 +154,9 @@ class CriterionRow(QWidget):
     def set_band(self, code: str | None, lang: str) -> None:
         band = self._bands.get(code) if code else None
         text, prop = ("", "") if band is None else (f"{band.code} {band.label.get(lang)}", band.code)
+        self.band_label.setToolTip(text)
+        if text and self.band_label.fontMetrics().horizontalAdvance(text) > self.band_label.width() - 4:
+            text = prop  # a long label (English) in the fixed-width column: the code, the label in the tooltip
         self.band_label.setText(text)
         # a re-polish costs ~0.1 ms a row and the whole form refreshes on every commit: only when it changes
         if self.band_label.property("band") != prop:
