@@ -237,6 +237,23 @@ def test_the_export_folder_gets_the_printable_pdfs_beside_the_sheet(session: Any
     assert not (result.kept_copy.parent / f"{result.path.stem}-打印件").exists()  # only beside the export
 
 
+def test_an_export_removes_temp_files_a_kill_left_in_an_earlier_revisions_printables(session: Any,
+                                                                                      tmp_path: Path) -> None:
+    """A kill while an earlier revision's PDFs were written left a .tic-tmp- file in *its* folder; the
+    next export (another revision, another folder) removes it (the kill harness found one)."""
+    _ready(session)
+    _score_all(session)
+    usb = tmp_path / "usb"
+    earlier = usb / "E01-r0-打印件"
+    earlier.mkdir(parents=True)
+    stray = earlier / ".tic-tmp-abc.part"
+    stray.write_bytes(b"half a PDF")
+    (earlier / "P1.pdf").write_bytes(b"%PDF-kept")
+    result = signing.export_sheet(session, session.test_key, usb)
+    assert result.printables is not None and not result.printables.error
+    assert not stray.exists() and (earlier / "P1.pdf").read_bytes() == b"%PDF-kept"
+
+
 def test_printables_that_cannot_be_written_do_not_undo_the_export(session: Any, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from tic_desktop.expert import printables

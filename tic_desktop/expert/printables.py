@@ -39,7 +39,10 @@ def write_printables(sheet_path: Path, members: Mapping[str, bytes]) -> Printabl
     written: list[Path] = []
     try:
         folder.mkdir(exist_ok=True)
-        cleanup_stray_temps(folder)  # an earlier export killed while writing these
+        # an earlier export killed while writing its printables: that revision's folder is another one
+        for earlier in sheet_path.parent.glob("*" + FOLDER_SUFFIX):
+            if earlier.is_dir() and not earlier.is_symlink():
+                cleanup_stray_temps(earlier)
         for name in names:
             path = folder / name.rsplit("/", 1)[-1]
             atomic_write(path, members[name])
