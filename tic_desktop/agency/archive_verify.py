@@ -37,7 +37,7 @@ from tic_desktop.agency.archive import (
     sums_text,
 )
 from tic_desktop.core.errors import Rejected, register
-from tic_desktop.formats import container, sshsig, strictjson
+from tic_desktop.formats import container, sshsig, strictjson, zip_codes
 from tic_desktop.storage.audit_export import AUDIT_CHAIN, check_export
 
 _DO_NOT_USE_ZH = "请勿使用此归档包，并向机构索取原件。"
@@ -215,7 +215,7 @@ def verify_archive(source: Path | BinaryIO, *, expect_fingerprint: str | None = 
     try:
         archive = container.open_zip(fh, POLICY, owns=owns)
     except Rejected as exc:
-        if exc.code in (container.NOT_ZIP, container.CORRUPT):
+        if exc.code in (zip_codes.NOT_ZIP, zip_codes.CORRUPT):
             raise Rejected(NOT_ARCHIVE, exc.detail or exc.code) from None
         raise
     try:
