@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tic_desktop.expert.keys import ExpertKey
-from tic_desktop.formats import agecrypt, container
+from tic_desktop.formats import agecrypt, container, sheet_model
 from tic_desktop.formats import sheet as sheetfmt
 from tic_desktop.formats.batch import OpenedBatch, read_batch
 
@@ -58,7 +58,7 @@ def resign(world: World, base: Path, out: Path, *, key: ExpertKey | None = None,
     update = dict(changes)
     if "audit_head" in update and isinstance(update["audit_head"], tuple):
         seq, digest = update["audit_head"]
-        update["audit_head"] = sheetfmt.AuditHeadEntry(seq=seq, hash=digest)
+        update["audit_head"] = sheet_model.AuditHeadEntry(seq=seq, hash=digest)
     members = dict(got.members)
     if key is not world.keys.get(got.sheet.expert_id):
         members.update(sheetfmt.key_members(key.signing_key.public_key(), got.sheet.expert_id))

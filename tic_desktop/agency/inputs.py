@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from tic_desktop.core.consolidation import Consolidation, ExpertEntry, ProposalInput, consolidate
-from tic_desktop.formats.sheet import FormEntry, Sheet
+from tic_desktop.formats.sheet_model import FormEntry, Sheet
 from tic_desktop.reports.report_data import SignerKey
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from tic_desktop.core.types import Text
-from tic_desktop.formats.sheet import Sheet
+from tic_desktop.formats.sheet_model import Sheet
 
 PinSource = Literal["first_use", "enrolment", "allowed_signers", "manual", "enrolment_file", "manifest"]
 PIN_SOURCES: tuple[str, ...] = ("first_use", "enrolment", "allowed_signers", "manual", "enrolment_file", "manifest")

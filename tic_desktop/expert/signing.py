@@ -40,6 +40,7 @@ from tic_desktop.expert.keys import ExpertKey
 from tic_desktop.expert.printables import Printables, write_printables
 from tic_desktop.expert.review import INCOMPLETE, NOT_PLEDGED, review
 from tic_desktop.formats import sheet as sheetfmt
+from tic_desktop.formats import sheet_model, strictjson
 from tic_desktop.storage.errors import DISK_FULL, FILE_LOCKED
 
 WRONG_KEY = register(
@@ -128,14 +129,14 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def form_entry(form: Any, answers: Any, ev: Any) -> sheetfmt.FormEntry:
+def form_entry(form: Any, answers: Any, ev: Any) -> sheet_model.FormEntry:
     criteria = []
     for c in form.criteria:
         comment = (answers.comments.get(c.id) or "").strip() or None
-        criteria.append(sheetfmt.CriterionEntry(
+        criteria.append(sheet_model.CriterionEntry(
             id=c.id, score=answers.scores.get(c.id), not_applicable=c.id in answers.not_applicable, comment=comment,
         ))
-    return sheetfmt.FormEntry(
+    return sheet_model.FormEntry(
         form_id=form.id, criteria=tuple(criteria), vetoes=dict(answers.vetoes),
         vetoes_triggered=tuple(ev.vetoes_triggered), conclusion=answers.conclusion,
         overall={k: v for k, v in answers.overall.items() if v is not None and v != ""},
@@ -164,7 +165,7 @@ class SheetDraft:
 
 @dataclass(frozen=True)
 class BuiltSheet:
-    sheet: sheetfmt.Sheet
+    sheet: sheet_model.Sheet
     members: dict[str, bytes]
     digest: str
 
@@ -203,8 +204,8 @@ def gather_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
     for p in assigned:
         decl = conflicts[p.id]
         if decl.declared:
-            entries.append(sheetfmt.ProposalEntry(
-                proposal_id=p.id, conflict=sheetfmt.ConflictEntry(declared=True, reason=decl.reason, note=decl.note),
+            entries.append(sheet_model.ProposalEntry(
+                proposal_id=p.id, conflict=sheet_model.ConflictEntry(declared=True, reason=decl.reason, note=decl.note),
                 forms=(), documents_opened=()))
             continue
         forms = []
@@ -216,23 +217,23 @@ def gather_sheet(session: Any, key: ExpertKey, *, created_at: str | None = None,
             shown.append(SheetPage(form=form, answers=answers, evaluation=ev))
             used_forms[form.id] = form
         pages.append((p, tuple(shown)))
-        docs = tuple(sheetfmt.DocumentEntry(path=path, sha256=sha)
+        docs = tuple(sheet_model.DocumentEntry(path=path, sha256=sha)
                      for (pid, path), sha in sorted(opened_docs.items()) if pid == p.id)
-        entries.append(sheetfmt.ProposalEntry(
-            proposal_id=p.id, conflict=sheetfmt.ConflictEntry(declared=False, reason=None, note=""),
+        entries.append(sheet_model.ProposalEntry(
+            proposal_id=p.id, conflict=sheet_model.ConflictEntry(declared=False, reason=None, note=""),
             forms=tuple(forms), documents_opened=docs))
     body: dict[str, Any] = {
         "format": sheetfmt.SHEET_FORMAT, "format_version": sheetfmt.SHEET_FORMAT_VERSION, "app_version": __version__,
         "batch_id": m.batch_id, "batch_manifest_sha256": opened.manifest_sha256, "expert_id": expert.id,
         "signer_fingerprint": key.fingerprint,
-        "recipient": sheetfmt.Recipient(name=m.agency.name, fingerprint=m.agency.signing_key_fingerprint,
+        "recipient": sheet_model.Recipient(name=m.agency.name, fingerprint=m.agency.signing_key_fingerprint,
                                         age_recipient=m.agency.age_recipient),
-        "forms": tuple(sheetfmt.FormHash(id=f.id, version=f.version, sha256=f.content_hash)
+        "forms": tuple(sheet_model.FormHash(id=f.id, version=f.version, sha256=f.content_hash)
                        for _, f in sorted(used_forms.items())),
         "proposals": tuple(entries),
-        "pledge": sheetfmt.PledgeEntry(text_sha256=pledge.text_sha256, accepted_at=pledge.accepted_at),
+        "pledge": sheet_model.PledgeEntry(text_sha256=pledge.text_sha256, accepted_at=pledge.accepted_at),
         "sheet_seq": seq, "supersedes": supersedes,
-        "audit_head": sheetfmt.AuditHeadEntry(seq=head.seq, hash=head.hash),
+        "audit_head": sheet_model.AuditHeadEntry(seq=head.seq, hash=head.hash),
         "created_at": created,
     }
     return SheetDraft(
@@ -268,7 +269,7 @@ def render_sheet(draft: SheetDraft, key: ExpertKey, *, progress: Progress | None
     m = draft.opened.manifest
     expert = draft.expert
     seq = draft.body["sheet_seq"]
-    draft_sheet = sheetfmt.Sheet.model_construct(**draft.body, members=())
+    draft_sheet = sheet_model.Sheet.model_construct(**draft.body, members=())
     digest = sheetfmt.content_digest(draft_sheet)
     date = draft.body["created_at"][:10]
     members = sheetfmt.key_members(key.signing_key.public_key(), expert.id)
@@ -293,8 +294,8 @@ def render_sheet(draft: SheetDraft, key: ExpertKey, *, progress: Progress | None
         fingerprint=key.fingerprint, digest=digest, sheet_seq=seq, qr_text=qr, pledge_zh=m.pledge_text.zh,
     ))
     try:
-        sheet = sheetfmt.Sheet.model_validate_json(
-            sheetfmt.strictjson.dumps({**draft_sheet.model_dump(mode="json"),
+        sheet = sheet_model.Sheet.model_validate_json(
+            strictjson.dumps({**draft_sheet.model_dump(mode="json"),
                                        "members": [e.model_dump(mode="json") for e in sheetfmt.member_entries(members)]}))
     except Exception as exc:  # a bug in building, not the expert's input
         raise RuntimeError(f"built sheet does not validate: {exc}") from exc
