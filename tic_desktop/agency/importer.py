@@ -56,7 +56,8 @@ from tic_desktop.core.errors import Rejected, message, register
 from tic_desktop.core.faults import fault_point
 from tic_desktop.formats import agecrypt
 from tic_desktop.formats.batch import OpenedBatch
-from tic_desktop.formats.sheet import KEY_CHANGED, KEY_UNKNOWN, OpenedSheet, read_sheet
+from tic_desktop.formats.sheet import OpenedSheet, read_sheet
+from tic_desktop.formats.sheet_checks import KEY_CHANGED, KEY_UNKNOWN
 from tic_desktop.storage.errors import StorageError
 from tic_desktop.storage.store import now
 

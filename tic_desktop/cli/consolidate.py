@@ -97,7 +97,7 @@ def report_outcomes(ws: Any, batch_id: str, outcomes: Sequence[Any], lang: str, 
     Returns the number of files not used."""
     from tic_desktop.agency import service as svc
     from tic_desktop.agency.inputs import signer_keys
-    from tic_desktop.formats.sheet import KEY_UNKNOWN
+    from tic_desktop.formats.sheet_checks import KEY_UNKNOWN
 
     def t(zh: str, en: str) -> str:
         return tr(lang, zh, en)

@@ -40,7 +40,7 @@ from tic_desktop.expert.keys import ExpertKey
 from tic_desktop.expert.printables import Printables, write_printables
 from tic_desktop.expert.review import INCOMPLETE, NOT_PLEDGED, review
 from tic_desktop.formats import sheet as sheetfmt
-from tic_desktop.formats import sheet_model, strictjson
+from tic_desktop.formats import sheet_checks, sheet_model, strictjson
 from tic_desktop.storage.errors import DISK_FULL, FILE_LOCKED
 
 WRONG_KEY = register(
@@ -477,7 +477,7 @@ def write_export(job: ExportJob, key: ExpertKey, *, progress: Progress | None = 
     def verify(path: Path) -> None:
         got = sheetfmt.read_sheet(path, opened, identities=[identity], pinned={key.expert_id: key.fingerprint})
         if got.sheet_sha256 != sha:
-            raise SheetRejected(sheetfmt.MEMBER_HASH, "re-read sheet differs from the one signed")
+            raise SheetRejected(sheet_checks.MEMBER_HASH, "re-read sheet differs from the one signed")
 
     fault_point("mid_sign")
     # the kept copy first: when the data folder is full, nothing reaches the chosen folder; when the
