@@ -12,15 +12,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QCheckBox,
-    QComboBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -29,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QRadioButton,
     QScrollArea,
     QVBoxLayout,
@@ -46,6 +42,7 @@ from tic_desktop.core.scoring import (
     evaluate,
 )
 from tic_desktop.ui.common.table_model import ui_language
+from tic_desktop.ui.expert.form_fields import ChoiceField, FormRadio, TextField
 from tic_desktop.ui.expert.scoring_rows import CriterionRow, format_points
 
 _STYLE = """
@@ -95,86 +92,6 @@ def _role_name(role: str) -> str:
     return names.get(role, role)
 
 
-class _TextField(QPlainTextEdit):
-    """A multi-line field that commits like a line edit: when it loses focus. Tab leaves it."""
-
-    editingFinished = Signal()  # noqa: N815 - named like QLineEdit's
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTabChangesFocus(True)
-        self.setFixedHeight(76)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
-        super().focusOutEvent(event)
-        self.editingFinished.emit()
-
-
-class _ChoiceField(QComboBox):
-    """A `choice` overall field (撤并转建议): an empty first entry, then the form's options; the
-    value is the option's code. Commits like a line edit (editingFinished) on every change."""
-
-    editingFinished = Signal()  # noqa: N815 - named like QLineEdit's
-
-    def __init__(self, options: Any, lang: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.addItem("", "")
-        for option in options:
-            self.addItem(option.label.get(lang), option.code)
-        self._read_only = False
-        self.currentIndexChanged.connect(lambda _i: self.editingFinished.emit())
-
-    def text(self) -> str:
-        return str(self.currentData() or "")
-
-    def setText(self, code: str) -> None:  # noqa: N802 - named like QLineEdit's
-        self.blockSignals(True)
-        self.setCurrentIndex(max(0, self.findData(code)))
-        self.blockSignals(False)
-
-    def setReadOnly(self, read_only: bool) -> None:  # noqa: N802 - named like QLineEdit's
-        self._read_only = read_only
-        self.setEnabled(not read_only)
-
-    def isReadOnly(self) -> bool:  # noqa: N802 - named like QLineEdit's
-        return self._read_only
-
-
-class _Radio(QRadioButton):
-    """A radio button of the form whose arrow keys stay in its group: Qt passes an arrow with no
-    button that way on to the scroll area, which scrolled the focused button out of sight (issue 17:
-    arrow keys in an empty radio group moved an invisible focus). In a group laid out in one row
-    (是/否), Up and Down move like Left and Right; the focused button is kept in view."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        key = event.key()
-        if key not in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right):
-            super().keyPressEvent(event)
-            return
-        group = self.group()
-        buttons = [b for b in (group.buttons() if group is not None else [self]) if b.isVisible() and b.isEnabled()]
-        one_row = len({b.y() for b in buttons}) == 1
-        if one_row and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-            key = Qt.Key.Key_Left if key == Qt.Key.Key_Up else Qt.Key.Key_Right
-        buttons.sort(key=lambda b: (b.x(), b.y()) if one_row else (b.y(), b.x()))
-        step = -1 if key in (Qt.Key.Key_Up, Qt.Key.Key_Left) else 1
-        index = buttons.index(self) + step if self in buttons else -1
-        if 0 <= index < len(buttons):
-            target = buttons[index]
-            if self.isChecked() and group is not None and group.exclusive():
-                target.click()  # as Qt does: in a group with an answer, the arrow moves the answer
-            target.setFocus(Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason)
-        event.accept()  # never on to the scroll area
-
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
-        super().focusInEvent(event)
-        area = self.parentWidget()
-        while area is not None and not isinstance(area, QScrollArea):
-            area = area.parentWidget()
-        if area is not None:
-            area.ensureWidgetVisible(self, 20, 20)
-
-
 class ScoringForm(QWidget):
     answerChanged = Signal(str, str, object)  # noqa: N815 - item_kind, item_id, value
     evaluationChanged = Signal(object)  # noqa: N815 - the new core.scoring.Evaluation
@@ -194,7 +111,7 @@ class ScoringForm(QWidget):
         self._veto_flags: dict[str, QLabel] = {}
         self._conclusion_group: QButtonGroup | None = None
         self._conclusion_buttons: dict[str, QRadioButton] = {}
-        self._overall: dict[str, QLineEdit | _TextField | _ChoiceField] = {}
+        self._overall: dict[str, QLineEdit | TextField | ChoiceField] = {}
         self._overall_labels: dict[str, QLabel] = {}
         self._content: QWidget | None = None
         self.setStyleSheet(_STYLE)
@@ -300,8 +217,8 @@ class ScoringForm(QWidget):
                 label = QLabel(veto.label.get(lang), box)
                 label.setWordWrap(True)
                 label.setMinimumWidth(label.fontMetrics().horizontalAdvance("申报材料不完整，或证明"))
-                yes = _Radio(self.tr("是"), box)
-                no = _Radio(self.tr("否"), box)
+                yes = FormRadio(self.tr("是"), box)
+                no = FormRadio(self.tr("否"), box)
                 yes.setAccessibleName(self.tr("{question}：是").format(question=veto.label.get(lang)))
                 no.setAccessibleName(self.tr("{question}：否").format(question=veto.label.get(lang)))
                 group = QButtonGroup(box)
@@ -361,7 +278,7 @@ class ScoringForm(QWidget):
             text = conclusion.label.get(lang)
             if conclusion.min_total > 0:
                 text = self.tr("{label}（总分 {min} 分及以上）").format(label=text, min=format_points(conclusion.min_total))
-            button = _Radio(text, box)
+            button = FormRadio(text, box)
             button.setAccessibleName(self.tr("结论：{label}").format(label=conclusion.label.get(lang)))
             if conclusion.outcome is not None:
                 button.setToolTip(conclusion.outcome.get(lang))
@@ -375,7 +292,7 @@ class ScoringForm(QWidget):
         self._reason_label = QLabel(box)
         self._reason_label.setObjectName("reasonLabel")
         self._reason_label.setWordWrap(True)
-        reason = _TextField(box)
+        reason = TextField(box)
         reason.setObjectName("conclusionReason")
         reason.setAccessibleName(self.tr("结论与总分分档不一致的理由"))
         reason.setProperty("field_id", CONCLUSION_REASON)
@@ -398,14 +315,14 @@ class ScoringForm(QWidget):
                 label = QLabel(label_text, box)
                 label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 if field.type == "choice":
-                    edit: QLineEdit | _TextField | _ChoiceField = _ChoiceField(field.options, lang, box)
+                    edit: QLineEdit | TextField | ChoiceField = ChoiceField(field.options, lang, box)
                 elif field.type == "amount":
                     edit = QLineEdit(box)
                     edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     edit.setMaximumWidth(180)
                     edit.setPlaceholderText("0.00")
                 else:
-                    edit = _TextField(box)
+                    edit = TextField(box)
                 edit.setAccessibleName(field.label.get(lang))
                 edit.setProperty("field_id", field.id)
                 edit.editingFinished.connect(self._on_overall_finished)
@@ -580,10 +497,10 @@ class ScoringForm(QWidget):
 
     def _on_overall_finished(self) -> None:
         edit = self.sender()
-        if not isinstance(edit, QLineEdit | _TextField | _ChoiceField) or self._read_only:
+        if not isinstance(edit, QLineEdit | TextField | ChoiceField) or self._read_only:
             return
         field_id = edit.property("field_id")
-        text = edit.toPlainText() if isinstance(edit, _TextField) else edit.text()
+        text = edit.toPlainText() if isinstance(edit, TextField) else edit.text()
         value = text.strip() or None
         if value != self._overall_values.get(field_id):
             if value is None:
@@ -624,7 +541,7 @@ class ScoringForm(QWidget):
             self._set_group(self._conclusion_group, None if button is None else self._conclusion_group.id(button))
         for field_id, edit in self._overall.items():
             value = self._overall_values.get(field_id, "")
-            if isinstance(edit, _TextField):
+            if isinstance(edit, TextField):
                 edit.setPlainText(value)
             else:
                 edit.setText(value)
