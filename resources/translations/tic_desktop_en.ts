@@ -1211,12 +1211,18 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
         <translation>Fit width</translation>
     </message>
     <message>
-        <source>整页</source>
-        <translation>Whole page</translation>
+        <source>适合宽度</source>
+        <comment>toolbar button</comment>
+        <translation>Width</translation>
     </message>
     <message>
         <source>适合整页</source>
         <translation>Fit page</translation>
+    </message>
+    <message>
+        <source>整页</source>
+        <comment>toolbar button</comment>
+        <translation>Page</translation>
     </message>
     <message>
         <source>在文档中搜索（Ctrl+F）</source>
@@ -1237,6 +1243,11 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
     <message>
         <source>显示或隐藏缩略图、目录和搜索结果栏（F6）</source>
         <translation>Show or hide the thumbnails, outline and search results (F6)</translation>
+    </message>
+    <message>
+        <source>侧栏</source>
+        <comment>toolbar button</comment>
+        <translation>Panel</translation>
     </message>
     <message>
         <source>文档页面</source>
@@ -1292,7 +1303,7 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
     </message>
     <message>
         <source>/ {count} 页</source>
-        <translation>/ {count} pages</translation>
+        <translation>/ {count}</translation>
     </message>
 </context>
 <context>
@@ -2161,11 +2172,11 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
     <message>
         <source>预算与政策核查</source>
-        <translation>Budget and policy checks</translation>
+        <translation>Budget and policy</translation>
     </message>
     <message>
         <source>绩效目标</source>
-        <translation>Performance targets</translation>
+        <translation>Targets</translation>
     </message>
     <message>
         <source>评分表</source>

@@ -179,8 +179,11 @@ class DocumentViewer(QWidget):
         self._zoom_label.setMinimumWidth(44)
         self._zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._zoom_in = self._tool("+", self.tr("放大"))
-        self._fit_width = self._tool(self.tr("适合宽度"), self.tr("适合宽度"), checkable=True)
-        self._fit_page = self._tool(self.tr("整页"), self.tr("适合整页"), checkable=True)
+        # the bar's button texts are short in every language (the English “Side panel”, “Fit width”,
+        # “Whole page” and “/ 9 pages” made the pane 114 px wider than the Chinese one, the review window
+        # wider than a 1366×768 screen at 125%); the tooltips and accessible names say it in full
+        self._fit_width = self._tool(self.tr("适合宽度", "toolbar button"), self.tr("适合宽度"), checkable=True)
+        self._fit_page = self._tool(self.tr("整页", "toolbar button"), self.tr("适合整页"), checkable=True)
         self._search = QLineEdit(self)
         self._search.setPlaceholderText(self.tr("在文档中搜索（Ctrl+F）"))
         self._search.setClearButtonEnabled(True)
@@ -191,7 +194,7 @@ class DocumentViewer(QWidget):
         self._search_count = QLabel(self)
         self._search_count.setMinimumWidth(self.fontMetrics().horizontalAdvance("第 99/99 处"))
 
-        self._side_toggle = self._tool(self.tr("侧栏"), self.tr("显示或隐藏缩略图、目录和搜索结果栏（F6）"),
+        self._side_toggle = self._tool(self.tr("侧栏", "toolbar button"), self.tr("显示或隐藏缩略图、目录和搜索结果栏（F6）"),
                                        checkable=True)
         self._side_toggle.setChecked(True)
 

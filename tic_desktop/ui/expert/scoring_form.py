@@ -41,6 +41,7 @@ from tic_desktop.core.scoring import (
     band_disagreement,
     evaluate,
 )
+from tic_desktop.ui.common.lines_label import LinesLabel
 from tic_desktop.ui.common.table_model import ui_language
 from tic_desktop.ui.expert.form_fields import ChoiceField, FormRadio, TextField
 from tic_desktop.ui.expert.scoring_rows import CriterionRow, format_points
@@ -120,9 +121,9 @@ class ScoringForm(QWidget):
 
     # -- construction --------------------------------------------------------------------------
     def _build_frame(self) -> None:
-        self._title = QLabel(self)
+        # two lines at most (the English title took five in a narrow panel, the rows below got 217 px)
+        self._title = LinesLabel(self, max_lines=2)
         self._title.setObjectName("formTitle")
-        self._title.setWordWrap(True)
         self._version = QLabel(self)
         self._version.setObjectName("formVersion")
         self._total = QLabel(self)
