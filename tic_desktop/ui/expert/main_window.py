@@ -337,7 +337,8 @@ class MainWindow(QMainWindow):
         total = widget.evaluation().total
         title = form.title.get(self.lang)
         short = getattr(self, "_short_titles", {}).get(form.id, title)
-        self.ui.formTabs.setTabText(index, f"{short} · {total}")
+        # “&” doubled: a single one is a mnemonic (the English “R&D …” tab read “RD”, the D underlined)
+        self.ui.formTabs.setTabText(index, f"{short.replace('&', '&&')} · {total}")
         self.ui.formTabs.setTabToolTip(index, title)
 
     def current_form(self) -> ScoringForm | None:
