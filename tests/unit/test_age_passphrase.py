@@ -14,6 +14,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
+from tic_desktop.core.errors import Rejected
 from tic_desktop.formats import age_passphrase
 
 
@@ -162,3 +163,21 @@ def test_creating_a_key_does_not_hold_the_gil(tmp_path: Path) -> None:
     assert _stanza(sealed)[3] == str(age_passphrase.LOG_N).encode()
     assert b'"expert_id": "E01"' in pyrage.passphrase.decrypt(sealed, "Haihe river 2026")
     assert keys.unlock_key(tmp_path, "E01", "Haihe river 2026").fingerprint == made[0].fingerprint
+
+
+def test_a_work_factor_rage_calls_excessive_on_a_busy_machine_still_opens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rage refuses a scrypt work factor it times as too slow *now* (CI under load refused a batch
+    sealed a minute earlier: "Excessive work parameter for passphrase"); the batch's own cap decides."""
+    import pyrage
+
+    from tic_desktop.formats import agecrypt
+
+    def busy(_data: bytes, _passphrase: str) -> bytes:
+        raise pyrage.DecryptError("Excessive work parameter for passphrase. Decryption would take around 32 seconds.")
+
+    monkeypatch.setattr(pyrage.passphrase, "decrypt", busy)
+    sealed = age_passphrase.encrypt(b"the batch", "Batch pass 2026", log_n=14)
+    assert agecrypt.decrypt(sealed, passphrase=b"Batch pass 2026", max_output=100) == b"the batch"
+    with pytest.raises(Rejected) as err:
+        agecrypt.decrypt(sealed, passphrase=b"wrong pass 2026", max_output=100)
+    assert err.value.code == "age.wrong_passphrase"

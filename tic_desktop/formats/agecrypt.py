@@ -16,6 +16,7 @@ from typing import BinaryIO, Literal
 import pyrage
 
 from tic_desktop.core.errors import Rejected, register
+from tic_desktop.formats import age_passphrase
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
 AGE_ARMOR = b"-----BEGIN AGE ENCRYPTED FILE-----"
@@ -158,6 +159,16 @@ def _recipient_check(
 
 
 def _passphrase_decrypt(data: bytes, passphrase: str) -> bytes:
+    # our own scrypt-stanza reader first: rage refuses a work factor it judges "excessive" for this
+    # machine *right now* (a batch sealed on the agency's fast desktop, opened on a busy or slow laptop);
+    # the cap that protects us is `max_log_n`, checked before. It also leaves the GIL free during scrypt.
+    try:
+        return age_passphrase.decrypt(data, passphrase)
+    except age_passphrase.WrongPassphrase as exc:
+        if not str(exc).startswith(("chunk", "header")):  # the stanza does not open: the passphrase is wrong
+            raise Rejected(WRONG_PASSPHRASE, "the passphrase does not open the file") from None
+    except (age_passphrase.Unsupported, ValueError, MemoryError):
+        pass  # a changed header or payload, or a shape we do not read: rage says what it is
     try:
         return pyrage.passphrase.decrypt(data, passphrase)
     except pyrage.DecryptError as exc:
