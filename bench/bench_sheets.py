@@ -1,6 +1,6 @@
 """Signed score sheets (issue 4): sign + export a 42-proposal sheet, and one score-sheet PDF.
 
-- `sheet_export_42`: `expert.signing.export_sheet` for an expert with 42 scored proposals, PDFs
+- `sheet_export_42`: `expert.sheet_export.export_sheet` for an expert with 42 scored proposals, PDFs
   included (build, render, sign, encrypt, atomic write, re-open and verify, keep a copy, record).
   Target: <= 3 s. Baseline: the same sheet's PDFs rendered alone, to show what the rest costs.
 - `sheet_pdf_median`: `reports.sheet_pdf.render_score_sheet` of one proposal (both forms of a
@@ -58,7 +58,7 @@ def _scored_session(folder: Path, batch: Path) -> tuple[Any, Any]:
 @produces("sheet_export_42")
 def bench_sheet_export(quick: bool) -> list[dict[str, Any]]:
     """Sign and export one sheet covering 42 proposals with their PDFs."""
-    from tic_desktop.expert import signing
+    from tic_desktop.expert import sheet_export, signing
 
     runs = 1 if quick else 3
     with tempfile.TemporaryDirectory(prefix="tic-bench-sheet-") as tmp:
@@ -75,7 +75,7 @@ def bench_sheet_export(quick: bool) -> list[dict[str, Any]]:
                 built = signing.build_sheet(session, key)  # baseline: the sheet data and its PDFs alone
                 built_times.append(time.perf_counter() - start)
                 start = time.perf_counter()
-                signing.export_sheet(session, key, folder)
+                sheet_export.export_sheet(session, key, folder)
                 times.append(time.perf_counter() - start)
             pages = sum(_pages(data) for member, data in built.members.items() if member.startswith("pdf/"))
         finally:

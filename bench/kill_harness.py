@@ -3,7 +3,7 @@ named fault point, and checked after each restart.
 
 Used by tests/unit/test_kill_harness.py (CI: every fault point, >= 50 random kills) and by
 bench/bench_kill.py (500 kills). Nothing here is a mock: the child walks `ExpertSession`
-(tic_desktop/expert/session.py), `Workspace.backup_now` and `expert.signing.export_sheet` (sign,
+(tic_desktop/expert/session.py), `Workspace.backup_now` and `expert.sheet_export.export_sheet` (sign,
 encrypt, atomic write to the chosen folder, re-open and verify, kept copy, record, lock).
 
     harness = KillHarness(root, seed=1)          # demo batch, a key; a setup child killed at mid_import,
@@ -134,7 +134,7 @@ def _setup(session: Any, key: Any) -> None:
 
 def child(root: Path, seed: int, start: int, fault: str | None) -> None:
     from tic_desktop.core.faults import FAULT_ENV  # noqa: PLC0415
-    from tic_desktop.expert import signing  # noqa: PLC0415
+    from tic_desktop.expert import sheet_export, signing  # noqa: PLC0415
     from tic_desktop.expert.session import ExpertSession  # noqa: PLC0415
 
     setup = start == 0
@@ -170,7 +170,7 @@ def child(root: Path, seed: int, start: int, fault: str | None) -> None:
         elif op == "export":
             if signing.is_locked(session):
                 signing.revise(session)
-            done = signing.export_sheet(session, key, out)
+            done = sheet_export.export_sheet(session, key, out)
             print(f"ACK X {done.sheet_seq} {done.sheet_sha256}", flush=True)
         elif op == "backup":
             session.workspace.backup_now()

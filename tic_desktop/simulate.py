@@ -5,7 +5,7 @@ workspace in a temporary folder and an `ExpertSession` that walks the app's step
 batch (pin the agency), choose the expert, accept the pledge, declare conflicts (the manifest's
 known conflicts plus `conflict` rows of the --scores CSV), open every document, enter seeded,
 realistic scores that satisfy the form (required comments, screening answers, overall fields,
-the conclusion of the band the total falls in), then `expert.signing.export_sheet` — the same
+the conclusion of the band the total falls in), then `expert.sheet_export.export_sheet` — the same
 three steps as the review dialog's Sign button (`prepare_export`, `write_export`, `record_export`;
 the dialog runs the middle one in a worker thread, here all three run in a row). Writes DIR/<expert_id>.ticsheet, the public keys
 (DIR/keys/<expert_id>.pub and .pem) and DIR/allowed_signers.
@@ -30,7 +30,7 @@ from tic_desktop.core.errors import Rejected, message, register
 from tic_desktop.core.scoring import evaluate
 from tic_desktop.expert.keys import ExpertKey
 from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
-from tic_desktop.expert.signing import ExportResult, export_sheet
+from tic_desktop.expert.sheet_export import ExportResult, export_sheet
 from tic_desktop.formats import sheet as sheetfmt
 from tic_desktop.formats.batch import read_batch
 from tic_desktop.formats.demo_key import is_demo_agency_fingerprint

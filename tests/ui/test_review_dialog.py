@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tic_desktop.expert import review as expert_review
-from tic_desktop.expert import signing
+from tic_desktop.expert import sheet_export, signing
 from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
 from tic_desktop.formats.batch import read_batch
 from tic_desktop.formats.sheet import read_sheet
@@ -171,7 +171,7 @@ def test_export_runs_off_the_gui_thread_and_the_gui_keeps_ticking(
         assert len(s.assigned()) == 42 and expert_review.review(s).ready
 
         threads: dict[str, bool] = {}
-        write, unlock = signing.write_export, expert_keys.unlock_key
+        write, unlock = sheet_export.write_export, expert_keys.unlock_key
 
         def spy(name: str, fn: Any) -> Any:
             def run(*args: Any, **kwargs: Any) -> Any:
@@ -179,7 +179,7 @@ def test_export_runs_off_the_gui_thread_and_the_gui_keeps_ticking(
                 return fn(*args, **kwargs)
             return run
 
-        monkeypatch.setattr(signing, "write_export", spy("write", write))
+        monkeypatch.setattr(sheet_export, "write_export", spy("write", write))
         monkeypatch.setattr(expert_keys, "unlock_key", spy("unlock", unlock))
         usb = tmp_path / "usb"
         usb.mkdir()
@@ -219,7 +219,7 @@ def test_write_errors_come_back_as_messages(
         exc = OSError(errno_, os.strerror(errno_), str(path))
         raise os_error(exc, path) from exc
 
-    monkeypatch.setattr(signing, "atomic_write", failing)
+    monkeypatch.setattr(sheet_export, "atomic_write", failing)
     _score(session)
     hooks = Hooks([PASSPHRASE], tmp_path)
     d = _dialog(qtbot, session, hooks)

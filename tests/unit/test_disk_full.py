@@ -17,7 +17,7 @@ import pytest
 from tests.small_disk import fill, small_disk
 from tic_desktop.core.atomic import TMP_PREFIX
 from tic_desktop.core.errors import SheetRejected
-from tic_desktop.expert import signing
+from tic_desktop.expert import sheet_export, signing
 from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
 from tic_desktop.formats.batch import read_batch
 from tic_desktop.formats.sheet import read_sheet
@@ -108,7 +108,7 @@ def test_scoring_on_a_full_disk_keeps_the_edit_and_saves_it_once_space_is_freed(
 
 def _export_refused(session: ExpertSession, key: Any, folder: Path) -> SheetRejected:
     with pytest.raises(SheetRejected) as info:
-        signing.export_sheet(session, key, folder)
+        sheet_export.export_sheet(session, key, folder)
     return info.value
 
 
@@ -129,13 +129,13 @@ def test_export_to_a_full_usb_stick_fails_clearly_and_leaves_nothing(
         with small_disk(tmp_path / "usb", "2m") as usb:
             filler = fill(usb)
             err = _export_refused(session, key, usb)
-            assert err.code == signing.EXPORT_DISK_FULL
+            assert err.code == sheet_export.EXPORT_DISK_FULL
             assert "空间不足" in err.text("zh") and "未导出" in err.text("zh")
             _nothing_exported(session, usb, tmp_path / "data" / "sheets")
             assert sorted(p.name for p in usb.iterdir()) == ["filler.bin"]
 
             filler.unlink()
-            done = signing.export_sheet(session, key, usb)
+            done = sheet_export.export_sheet(session, key, usb)
             got = read_sheet(done.path, session.opened, identity=demo["identity"])
             assert got.sheet_sha256 == done.sheet_sha256 and done.path.parent == usb
     finally:
@@ -153,12 +153,12 @@ def test_export_with_a_full_data_disk_writes_nothing_to_the_chosen_folder(
         try:
             filler = fill(disk)
             err = _export_refused(session, key, usb)
-            assert err.code == signing.EXPORT_DATA_DISK_FULL  # the data disk, not the stick
+            assert err.code == sheet_export.EXPORT_DATA_DISK_FULL  # the data disk, not the stick
             assert "磁盘空间不足" in err.text("zh") and "评分表未导出" in err.text("zh")
             _nothing_exported(session, usb, disk / "data")
 
             filler.unlink()
-            done = signing.export_sheet(session, key, usb)
+            done = sheet_export.export_sheet(session, key, usb)
             assert (
                 read_sheet(done.path, session.opened, identity=demo["identity"]).sheet_sha256
                 == done.sheet_sha256

@@ -15,7 +15,7 @@ import pytest
 from tic_desktop.core import atomic
 from tic_desktop.core.atomic import REPLACE_DELAYS, TMP_PREFIX
 from tic_desktop.core.errors import SheetRejected
-from tic_desktop.expert import signing
+from tic_desktop.expert import sheet_export, signing
 from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
 from tic_desktop.formats.batch import read_batch
 from tic_desktop.simulate import _answers_for, make_key
@@ -85,7 +85,7 @@ def test_export_waits_out_a_short_hold(
     usb = tmp_path / "usb"
     usb.mkdir()
     tries = hold(monkeypatch, usb, 3, winerror)
-    done = signing.export_sheet(session, session.test_key, usb)
+    done = sheet_export.export_sheet(session, session.test_key, usb)
     assert len(tries) == 3 and sleeps == list(REPLACE_DELAYS[:3])
     assert done.path.exists() and [e.sheet_seq for e in signing.exports(session)] == [1]
 
@@ -97,7 +97,7 @@ def test_export_to_a_file_that_stays_locked_says_so(
     usb.mkdir()
     hold(monkeypatch, usb, 1000, 32)
     with pytest.raises(SheetRejected) as info:
-        signing.export_sheet(session, session.test_key, usb)
+        sheet_export.export_sheet(session, session.test_key, usb)
     err = info.value
     assert err.code == FILE_LOCKED  # not "read-only folder": waiting and retrying is what helps
     assert "占用" in err.text("zh") and "稍后重试" in err.text("zh") and "another program" in err.text("en")
@@ -107,7 +107,7 @@ def test_export_to_a_file_that_stays_locked_says_so(
     assert not signing.exports(session) and not signing.is_locked(session)
 
     monkeypatch.undo()  # the other program let go: the same export works
-    done = signing.export_sheet(session, session.test_key, usb)
+    done = sheet_export.export_sheet(session, session.test_key, usb)
     assert done.path.exists() and done.sheet_seq == 1
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tic_desktop.core.errors import SheetRejected
 from tic_desktop.expert import review as expert_review
-from tic_desktop.expert import signing
+from tic_desktop.expert import sheet_export, signing
 from tic_desktop.expert.session import ConflictDeclaration, ExpertSession
 from tic_desktop.formats.batch import read_batch
 from tic_desktop.formats.sheet import read_sheet
@@ -62,7 +62,7 @@ def test_blockers_before_pledge_and_conflicts(session: Any, tmp_path: Path) -> N
     assert rv.blockers == (signing.NOT_PLEDGED, expert_review.CONFLICTS_UNDECLARED)
     assert "承诺书" in rv.message("zh") and "pledge" in rv.message("en")
     with pytest.raises(SheetRejected) as info:
-        signing.export_sheet(session, session.test_key, tmp_path)
+        sheet_export.export_sheet(session, session.test_key, tmp_path)
     assert info.value.code == signing.NOT_PLEDGED
     assert not list(tmp_path.glob("*.ticsheet"))
 
@@ -79,7 +79,7 @@ def test_incomplete_proposal_blocks_signing_precisely(session: Any, tmp_path: Pa
     missing = rows["TJ-NE-05"].missing("zh")
     assert any("未评分" in m for m in missing) and any("结论" in m for m in missing)
     with pytest.raises(SheetRejected) as info:
-        signing.export_sheet(session, session.test_key, tmp_path)
+        sheet_export.export_sheet(session, session.test_key, tmp_path)
     assert info.value.code == signing.INCOMPLETE
     assert "TJ-NE-05" in info.value.detail and "TJ-AI-01" not in info.value.detail
 
@@ -91,7 +91,7 @@ def test_sign_export_verify_lock_and_revise(session: Any, demo: dict[str, Any], 
     key = session.test_key
     usb = tmp_path / "usb"
     usb.mkdir()
-    first = signing.export_sheet(session, key, usb)
+    first = sheet_export.export_sheet(session, key, usb)
     assert first.path == usb / f"{demo['opened'].manifest.batch_id}-E04-r1.ticsheet" and first.path.exists()
     assert first.sheet_seq == 1 and first.supersedes is None and first.conflicts == 1
     assert first.kept_copy.exists() and first.kept_copy.read_bytes() == first.path.read_bytes()
@@ -100,13 +100,13 @@ def test_sign_export_verify_lock_and_revise(session: Any, demo: dict[str, Any], 
     assert got.sheet_sha256 == first.sheet_sha256
     assert signing.is_locked(session)
     with pytest.raises(SheetRejected) as info:
-        signing.export_sheet(session, key, usb)
+        sheet_export.export_sheet(session, key, usb)
     assert info.value.code == signing.LOCKED
 
     assert signing.revise(session) == 2
     assert not signing.is_locked(session)
     session.save_answers([("TJ-AI-01", "feasibility_review", "comment", "1.1", "修订：补充说明评分理由。")])
-    second = signing.export_sheet(session, key, usb)
+    second = sheet_export.export_sheet(session, key, usb)
     assert second.sheet_seq == 2 and second.supersedes == first.sheet_sha256
     again = read_sheet(second.path, demo["opened"], identity=demo["identity"])
     assert again.sheet.supersedes == first.sheet_sha256 and again.sheet.audit_head.seq > got.sheet.audit_head.seq
@@ -119,7 +119,7 @@ def test_export_with_another_experts_key_is_refused(session: Any, tmp_path: Path
     _ready(session)
     _score_all(session)
     with pytest.raises(SheetRejected) as info:
-        signing.export_sheet(session, make_key("E04"), tmp_path)
+        sheet_export.export_sheet(session, make_key("E04"), tmp_path)
     assert info.value.code == signing.WRONG_KEY
 
 
@@ -131,23 +131,23 @@ def test_the_slow_part_runs_in_another_thread_without_the_workspace(session: Any
     _ready(session)
     _score_all(session)
     key = session.test_key
-    job = signing.prepare_export(session, key, tmp_path)
+    job = sheet_export.prepare_export(session, key, tmp_path)
     assert not signing.exports(session) and not list(tmp_path.glob("*.ticsheet"))
     out: dict[str, Any] = {}
-    worker = threading.Thread(target=lambda: out.update(written=signing.write_export(job, key)))
+    worker = threading.Thread(target=lambda: out.update(written=sheet_export.write_export(job, key)))
     worker.start()
     worker.join(120)
     written = out["written"]
     assert written.path.exists() and written.kept_copy.exists() and not signing.is_locked(session)
-    result = signing.record_export(session, written)
+    result = sheet_export.record_export(session, written)
     assert signing.is_locked(session) and [e.sheet_seq for e in signing.exports(session)] == [1]
     got = read_sheet(result.path, demo["opened"], identity=demo["identity"], pinned={"E04": key.fingerprint})
     assert got.sheet_sha256 == result.sheet_sha256 == written.sheet_sha256
     # a second write of the same job cannot be recorded twice
-    again = signing.write_export(job, key)
+    again = sheet_export.write_export(job, key)
     with pytest.raises(SheetRejected) as info:
-        signing.record_export(session, again)
-    assert info.value.code == signing.EXPORT_STALE
+        sheet_export.record_export(session, again)
+    assert info.value.code == sheet_export.EXPORT_STALE
 
 
 def test_write_errors_have_export_codes(session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,12 +159,12 @@ def test_write_errors_have_export_codes(session: Any, tmp_path: Path, monkeypatc
 
     _ready(session)
     _score_all(session)
-    job = signing.prepare_export(session, session.test_key, tmp_path / "gone")
+    job = sheet_export.prepare_export(session, session.test_key, tmp_path / "gone")
     with pytest.raises(SheetRejected) as info:
-        signing.write_export(job, session.test_key)
-    assert info.value.code == signing.EXPORT_FOLDER_MISSING
+        sheet_export.write_export(job, session.test_key)
+    assert info.value.code == sheet_export.EXPORT_FOLDER_MISSING
 
-    real_write = signing.atomic_write
+    real_write = sheet_export.atomic_write
 
     def full(path: Path, data: bytes, **kw: Any) -> None:
         if path.parent != tmp_path:  # the kept copy in the data folder is written first, and fits
@@ -172,12 +172,12 @@ def test_write_errors_have_export_codes(session: Any, tmp_path: Path, monkeypatc
         exc = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         raise os_error(exc, path) from exc
 
-    monkeypatch.setattr(signing, "atomic_write", full)
-    job = signing.prepare_export(session, session.test_key, tmp_path)
+    monkeypatch.setattr(sheet_export, "atomic_write", full)
+    job = sheet_export.prepare_export(session, session.test_key, tmp_path)
     with pytest.raises(SheetRejected) as info:
-        signing.write_export(job, session.test_key)
-    assert info.value.code == signing.EXPORT_DISK_FULL
-    assert "空间不足" in info.value.text("zh") and "full" in message(signing.EXPORT_DISK_FULL, "en")
+        sheet_export.write_export(job, session.test_key)
+    assert info.value.code == sheet_export.EXPORT_DISK_FULL
+    assert "空间不足" in info.value.text("zh") and "full" in message(sheet_export.EXPORT_DISK_FULL, "en")
     assert not signing.is_locked(session)
 
 
@@ -190,11 +190,11 @@ def test_a_sheet_written_but_not_recorded_before_a_crash_keeps_its_number(
     key = session.test_key
     usb = tmp_path / "usb"
     usb.mkdir()
-    lost = signing.write_export(signing.prepare_export(session, key, usb), key)  # … and the process dies here
+    lost = sheet_export.write_export(sheet_export.prepare_export(session, key, usb), key)  # … and the process dies here
     assert lost.sheet_seq == 1 and signing.exports(session) == []
     session.save_answers([("TJ-AI-01", "feasibility_review", "comment", "1.1", "崩溃后补充的评语。")])
 
-    again = signing.export_sheet(session, key, usb)
+    again = sheet_export.export_sheet(session, key, usb)
     assert again.sheet_seq == 2 and again.supersedes == lost.sheet_sha256
     assert [(e.sheet_seq, e.sheet_sha256) for e in signing.exports(session)] == [
         (1, lost.sheet_sha256), (2, again.sheet_sha256)]
@@ -207,10 +207,10 @@ def test_a_damaged_unrecorded_kept_copy_is_moved_aside_not_adopted(session: Any,
     _ready(session)
     _score_all(session)
     key = session.test_key
-    job = signing.prepare_export(session, key, tmp_path)
+    job = sheet_export.prepare_export(session, key, tmp_path)
     job.kept.parent.mkdir(parents=True, exist_ok=True)
     job.kept.write_bytes(b"not a sheet")
-    result = signing.export_sheet(session, key, tmp_path)
+    result = sheet_export.export_sheet(session, key, tmp_path)
     assert result.sheet_seq == 1
     assert [p.name.split(".unrecorded-")[0] for p in job.kept.parent.glob("*.unrecorded-*")] == [job.kept.name]
 
@@ -222,7 +222,7 @@ def test_the_export_folder_gets_the_printable_pdfs_beside_the_sheet(session: Any
     _score_all(session)
     usb = tmp_path / "usb"
     usb.mkdir()
-    result = signing.export_sheet(session, session.test_key, usb)
+    result = sheet_export.export_sheet(session, session.test_key, usb)
     folder = usb / f"{result.path.stem}-打印件"
     assert result.printables is not None and result.printables.folder == folder and not result.printables.error
     got = read_sheet(result.path, demo["opened"], identity=demo["identity"])
@@ -249,7 +249,7 @@ def test_an_export_removes_temp_files_a_kill_left_in_an_earlier_revisions_printa
     stray = earlier / ".tic-tmp-abc.part"
     stray.write_bytes(b"half a PDF")
     (earlier / "P1.pdf").write_bytes(b"%PDF-kept")
-    result = signing.export_sheet(session, session.test_key, usb)
+    result = sheet_export.export_sheet(session, session.test_key, usb)
     assert result.printables is not None and not result.printables.error
     assert not stray.exists() and (earlier / "P1.pdf").read_bytes() == b"%PDF-kept"
 
@@ -270,7 +270,7 @@ def test_printables_that_cannot_be_written_do_not_undo_the_export(session: Any, 
         real(path, data, **kw)
 
     monkeypatch.setattr(printables, "atomic_write", full)
-    result = signing.export_sheet(session, session.test_key, usb)
+    result = sheet_export.export_sheet(session, session.test_key, usb)
     assert result.path.exists() and signing.is_locked(session)
     assert result.printables is not None and "No space left" in result.printables.error
     assert "未能全部写入" in result.message("zh") and "评分表本身已导出" in result.message("zh")

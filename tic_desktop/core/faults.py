@@ -9,9 +9,9 @@ once with `os._exit(137)` (as SIGKILL would: no cleanup, no flush, no finally). 
   mid_import                                       storage.workspace (inside the import transaction)
   before_commit, after_commit                      storage.workspace (every transaction: changes made,
                                                    COMMIT not yet run / run but not yet returned)
-  mid_sign                                         expert.signing (signed and encrypted, nothing written)
-  mid_export                                       expert.signing (kept copy written, chosen folder not yet)
-  before_record                                    expert.signing (both files written, not yet recorded)
+  mid_sign                                         expert.sheet_export (signed and encrypted, nothing written)
+  mid_export                                       expert.sheet_export (kept copy written, chosen folder not yet)
+  before_record                                    expert.sheet_export (both files written, not yet recorded)
 
 The kill harness (bench/kill_harness.py) runs every one of them (tests/unit/test_kill_harness.py).
 """

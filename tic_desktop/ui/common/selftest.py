@@ -10,7 +10,7 @@ expert's laptop without touching their workspace. It walks the app's own code pa
     scoring      an expert scores every assigned proposal (the `simulate` path), the answers of one
                  form are read back from a fresh `storage.workspace.Workspace` and evaluate complete
                  with a total in 0–100 (`core.scoring.evaluate`)
-    sheet        the score sheet is signed, encrypted and exported (`expert.signing.export_sheet`: the
+    sheet        the score sheet is signed, encrypted and exported (`expert.sheet_export.export_sheet`: the
                  dialog's prepare → write → record),
                  then verified as the agency does (`formats.sheet.read_sheet` + allowed_signers)
     PDF          reportlab writes Chinese text with the bundled font; QtPdf reads it back

@@ -1,11 +1,11 @@
 """The review page before signing: every assigned proposal with its total, band, conclusion and
 what is missing; Sign (asks for the passphrase), Revise, and the export folder (a USB stick).
 
-All the logic is in `expert.signing`; this dialog only shows it and asks. Nothing slow runs on
-the GUI thread: unlocking the key (scrypt, ~1 s) and `signing.write_export` (PDFs, signing,
+All the logic is in `expert.signing` and `expert.sheet_export`; this dialog only shows it and asks.
+Nothing slow runs on the GUI thread: unlocking the key (scrypt, ~1 s) and `sheet_export.write_export` (PDFs, signing,
 encryption, atomic write, re-open and verify: ~2 s for 42 proposals) go through
-`run_in_background`; `signing.prepare_export` (reads the workspace, whose SQLite connection belongs
-to the GUI thread) runs before, `signing.record_export` after. While they run, a progress bar shows
+`run_in_background`; `sheet_export.prepare_export` (reads the workspace, whose SQLite connection belongs
+to the GUI thread) runs before, `sheet_export.record_export` after. While they run, a progress bar shows
 (one step per proposal's PDF, then the pledge, then signing and writing) and every other button is
 disabled; the dialog cannot be closed. 取消导出 stops the export before the signature is made
 (nothing is written, the sheet stays unsigned); once signing has begun it is disabled. The hooks `ask_passphrase`,
@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from tic_desktop.core.errors import Rejected
 from tic_desktop.expert import keys as expert_keys
 from tic_desktop.expert import review as expert_review
-from tic_desktop.expert import signing
+from tic_desktop.expert import sheet_export, signing
 from tic_desktop.ui.common.background import run_in_background
 from tic_desktop.ui.expert.enrolment_export import EnrolmentExport
 
@@ -58,10 +58,10 @@ def _fmt(value: Any) -> str:
 
 
 class ReviewDialog(QDialog):
-    """Shows `expert.review.review(session)`; Sign → passphrase → `signing.export_sheet` → result message."""
+    """Shows `expert.review.review(session)`; Sign → passphrase → `sheet_export.export_sheet` → result message."""
 
     signed = Signal(object)
-    """Emitted with the `signing.ExportResult` after a successful, verified export."""
+    """Emitted with the `sheet_export.ExportResult` after a successful, verified export."""
     revised = Signal(int)
     """Emitted with the next sheet_seq after "Revise" unlocked the sheet."""
     busyChanged = Signal(bool)  # noqa: N815 - Qt signal naming
@@ -79,7 +79,7 @@ class ReviewDialog(QDialog):
         self.ask_passphrase = ask_passphrase or self._ask_passphrase
         self.ask_folder = ask_folder or self._ask_folder
         self.show_message = show_message or self._show_message
-        self.last_result: signing.ExportResult | None = None
+        self.last_result: sheet_export.ExportResult | None = None
         self.busy = False
         self._tries = 0
         self._folder = Path()
@@ -342,7 +342,7 @@ class ReviewDialog(QDialog):
 
     def _on_unlocked(self, key: Any) -> None:
         try:  # reads the workspace: here, on the GUI thread (fast)
-            job = signing.prepare_export(self.session, key, self._folder, lang=self.lang)
+            job = sheet_export.prepare_export(self.session, key, self._folder, lang=self.lang)
         except Rejected as exc:
             self._set_busy(False)
             self.show_message(self.tr("导出失败"), exc.text(self.lang), True)
@@ -360,7 +360,7 @@ class ReviewDialog(QDialog):
         self.cancelButton.setVisible(True)
         pdfs = len(job.draft.pages)
         run_in_background(
-            lambda report: signing.write_export(job, key, progress=lambda d, t: report(d, t, pdfs),
+            lambda report: sheet_export.write_export(job, key, progress=lambda d, t: report(d, t, pdfs),
                                                 cancelled=cancel.is_set),
             self._on_written, self._on_export_failed, on_progress=self._on_progress)
 
@@ -387,9 +387,9 @@ class ReviewDialog(QDialog):
         self.cancelButton.setEnabled(False)
         self.progressLabel.setText(self.tr("正在取消导出…"))
 
-    def _on_written(self, written: signing.WrittenSheet) -> None:
+    def _on_written(self, written: sheet_export.WrittenSheet) -> None:
         try:
-            result = signing.record_export(self.session, written)
+            result = sheet_export.record_export(self.session, written)
         except Rejected as exc:
             self._set_busy(False)
             self.show_message(self.tr("导出失败"), exc.text(self.lang), True)
