@@ -186,6 +186,8 @@ def test_text_stays_inside_the_margins_and_table_cells(pdf: dict[str, Any], tmp_
     from reportlab.lib.pagesizes import A4
 
     from tic_desktop.reports import consolidated_pdf as cp
+    from tic_desktop.reports import consolidated_proposal as cprop
+    from tic_desktop.reports.consolidated_style import Styles
     from tic_desktop.reports.pdftext import width
 
     # no word of any page beyond the left and right margins (16 mm)
@@ -197,13 +199,13 @@ def test_text_stays_inside_the_margins_and_table_cells(pdf: dict[str, Any], tmp_
     grids: list[Any] = []
     for kind in ("feasibility_review", "term_end_evaluation", "periodic_assessment"):
         report = build(20, 11, kind=kind).report
-        st = cp._Styles()
+        st = Styles()
         for form_id in dict.fromkeys(r.form_id for r in report.consolidation.results):
             form = report.forms[form_id]
             group = report.consolidation.for_form(form_id)
             grids += [f for f in cp._ranking(form, group, st) if isinstance(f, cp.Grid)]
             for r in group:
-                grids += [cp._score_table(r, form, st)[0], cp._key_facts(r, form, 20, st)]
+                grids += [cprop._score_table(r, form, st)[0], cprop._key_facts(r, form, 20, st)]
     for g in grids:
         assert g.width <= cp.WIDTH + 0.01
         for r, row in enumerate(g.rows):
