@@ -312,7 +312,8 @@ def agency_screens(app: Any, out: Path, prefix: str) -> None:
     wizard = agency.wizard
     agency.show_page(agency.page_names()[1])
     wizard.read_source()
-    wait_until(lambda: wizard.step() > 0 or "正在读取" not in wizard.errorLabel.text(), 60)
+    reading = wizard.errorLabel.text()  # 正在读取源文件夹… in the language shown (English: the wait ended at once)
+    wait_until(lambda: wizard.step() > 0 or wizard.errorLabel.text() != reading, 60)
     for step in (1, 2, 3):
         wizard.go(step)
         QTest.qWait(50)
