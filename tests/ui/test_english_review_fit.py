@@ -63,4 +63,16 @@ def test_english_review_page_bar_and_form_tabs(qtbot, tmp_path: Path, monkeypatc
     title = window.current_form()._title  # noqa: SLF001
     assert title.text().startswith("Expert score sheet")
     assert title.height() <= 2 * title.fontMetrics().lineSpacing() + 2
+    # 审核并签名: a proposal's two forms by their short titles (the whole English title squeezed the
+    # 尚缺内容 column to a word a line), the whole title in the cell's tooltip
+    from tic_desktop.ui.expert.review_dialog import ReviewDialog
+
+    dialog = ReviewDialog(app.session, lang="en")
+    qtbot.addWidget(dialog)
+    cells = [dialog.table.item(r, 1) for r in range(dialog.table.rowCount())]
+    names = [c.text() for c in cells]
+    assert any(n.endswith("｜R&D capacity project") for n in names)
+    assert not any("Expert score sheet" in n for n in names)
+    assert any(c.toolTip().startswith(c.text().split("｜")[0]) and "score sheet" in c.toolTip().lower()
+               for c in cells)
     app.shutdown()

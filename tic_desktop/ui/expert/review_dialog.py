@@ -43,6 +43,7 @@ from tic_desktop.expert import keys as expert_keys
 from tic_desktop.expert import review as expert_review
 from tic_desktop.expert import sheet_export, signing
 from tic_desktop.ui.common.background import run_in_background
+from tic_desktop.ui.common.short_titles import short_titles
 from tic_desktop.ui.expert.enrolment_export import EnrolmentExport
 
 FOLDER_KEY = "sheet_export_folder"
@@ -187,12 +188,18 @@ class ReviewDialog(QDialog):
         self.review = review
         rows = []
         differs: set[int] = set()  # rows whose conclusion is not the band of the total
+        tips: dict[int, str] = {}  # row -> the center and the form's whole title
         for p in review.proposals:
             if p.conflict:
                 rows.append((p, [p.proposal_id, p.center_name, "", "", self.tr("回避"), self.tr("已申请回避，不评分")]))
                 continue
+            # two forms: told apart by their short titles (the whole English title made the column so
+            # wide that the 尚缺内容 column wrapped a word a line, one row the height of the table)
+            short = short_titles({f.form_id: f.title.get(self.lang) for f in p.forms})
             for f in p.forms:
-                name = p.center_name if len(p.forms) == 1 else f"{p.center_name}｜{f.title.get(self.lang)}"
+                name = p.center_name if len(p.forms) == 1 else f"{p.center_name}｜{short[f.form_id]}"
+                if len(p.forms) > 1:
+                    tips[len(rows)] = f"{p.center_name}｜{f.title.get(self.lang)}"
                 missing = self._missing_cell(f.problems)
                 if f.band is not None and f.conclusion is not None and f.band != f.conclusion:
                     differs.add(len(rows))
@@ -205,6 +212,8 @@ class ReviewDialog(QDialog):
         for r, (p, values) in enumerate(rows):
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                if c == 1 and r in tips:
+                    item.setToolTip(tips[r])
                 if c == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if not p.complete and c == self.COLUMNS - 1:
