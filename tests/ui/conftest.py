@@ -65,13 +65,17 @@ def build_pdf(pages: tuple[tuple[str, str], ...] = PDF_PAGES) -> bytes:
 def _chinese_locale(qapp):
     """The UI in Chinese, as i18n.install_translators(app, "zh") leaves it; a test that switched the app
     to English (create_app with TIC_LANG=en) does not leave its translator to the next test."""
-    from PySide6.QtCore import QLocale
+    from PySide6.QtCore import QLocale, QThreadPool
 
     from tic_desktop.ui.common.i18n import install_translators
 
     previous = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     yield
+    # no background job of this test outlives it: a late result or progress event delivered while a
+    # later test processes events reached objects this test left behind (a crash at 84% of one CI run)
+    QThreadPool.globalInstance().waitForDone(30_000)
+    qapp.processEvents()
     install_translators(qapp, "zh")
     QLocale.setDefault(previous)
 
