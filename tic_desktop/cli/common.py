@@ -84,6 +84,18 @@ def read_passphrase(path: Path, lang: str) -> bytes:
     return data
 
 
+def add_expert_trust_options(p: argparse.ArgumentParser, lang: str) -> None:
+    """`--allowed-signers F | --trust-first-use`: how the experts' keys become known to a run."""
+    keys = p.add_mutually_exclusive_group()
+    keys.add_argument("--allowed-signers", type=Path, metavar="F",
+                      help=tr(lang, "可信签名者文件（OpenSSH allowed_signers）：登记其中列出的专家密钥",
+                              "OpenSSH allowed_signers file: pin the experts' keys it lists"))
+    keys.add_argument("--trust-first-use", action="store_true",
+                      help=tr(lang, "信任每位专家首次出现的签名密钥（请事后与专家密钥登记表核对指纹）",
+                              "trust each expert's first signing key seen (check the fingerprints against the "
+                              "enrolment sheets afterwards)"))
+
+
 def add_key_passphrase_option(p: argparse.ArgumentParser, lang: str) -> None:
     """`--key-passphrase-file F`: the agency passphrase that unseals agency_ed25519 and agency.agekey."""
     p.add_argument("--key-passphrase-file", type=Path, metavar="F",

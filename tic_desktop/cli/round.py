@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tic_desktop.cli.archive import add_archive_option
-from tic_desktop.cli.common import Parser, add_key_passphrase_option, tr
+from tic_desktop.cli.common import Parser, add_expert_trust_options, add_key_passphrase_option, tr
 from tic_desktop.cli.trust import add_key_argument
 
 
@@ -85,14 +85,7 @@ def add_commands(sub: Any, lang: str) -> None:
         add_key_argument(p, lang)
 
     def signers(p: argparse.ArgumentParser) -> None:
-        g = p.add_mutually_exclusive_group()
-        g.add_argument("--allowed-signers", type=Path, metavar="F",
-                       help=t("可信签名者文件（OpenSSH allowed_signers）：登记其中列出的专家密钥",
-                              "OpenSSH allowed_signers file: pin the experts' keys it lists"))
-        g.add_argument("--trust-first-use", action="store_true",
-                       help=t("信任每位专家首次出现的签名密钥（请事后与专家密钥登记表核对指纹）",
-                              "trust each expert's first signing key seen (check the fingerprints against the enrolment "
-                              "sheets afterwards)"))
+        add_expert_trust_options(p, lang)
 
     c = rsub.add_parser("consolidate", lang=lang, help=t("导入各组评分表并按轮次汇总（不保存）",
                                                          "import every panel's sheets and consolidate the round (stateless)"),

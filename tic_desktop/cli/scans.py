@@ -25,6 +25,7 @@ from typing import Any
 from tic_desktop.cli.common import (
     CliError,
     Parser,
+    add_expert_trust_options,
     add_key_passphrase_option,
     load_identity,
     read_passphrase,
@@ -69,14 +70,7 @@ def add_commands(sub: Any, lang: str) -> None:
                    help=t("机构 age 私钥文件", "the agency's age identity file"))
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT_DIR",
                    help=t("输出文件夹（不存在时创建）", "output folder (created when missing)"))
-    keys = p.add_mutually_exclusive_group()
-    keys.add_argument("--allowed-signers", type=Path, metavar="F",
-                      help=t("可信签名者文件（OpenSSH allowed_signers）：登记其中列出的专家密钥",
-                             "OpenSSH allowed_signers file: pin the experts' keys it lists"))
-    keys.add_argument("--trust-first-use", action="store_true",
-                      help=t("信任每位专家首次出现的签名密钥（请事后与专家密钥登记表核对指纹）",
-                             "trust each expert's first signing key seen (check the fingerprints against the "
-                             "enrolment sheets afterwards)"))
+    add_expert_trust_options(p, lang)
     add_key_argument(p, lang)
     p.add_argument("--batch-passphrase-file", type=Path, metavar="F",
                    help=t("批次文件的解密口令文件（批次用口令加密时）", "passphrase file of the batch (when it is passphrase-encrypted)"))
