@@ -3,8 +3,8 @@
 The design load: 300 proposals, each scored by 7 experts, spread over 50 experts with 42 proposals
 each (50 × 42 = 300 × 7), one signed, age-encrypted sheet per expert with a 40 KB PDF per scored
 proposal (incompressible bytes: the importer hashes them, it never renders them). The sheets are
-built directly (canonical sheet.json, SSHSIG, raw Ed25519, key files, PDFs, age to the agency and
-the expert): what `expert.signing` writes, without rendering real PDFs.
+forged directly by `bench.forge` (canonical sheet.json, SSHSIG, raw Ed25519, key files, PDFs, age to the
+agency and the expert): what `expert.signing` writes, without rendering real PDFs.
 
 - `agency_import_50`: `agency.importer.import_sheets` of the 50 files into a fresh agency workspace
   (batch added and keys pinned beforehand): full verification against the batch, replay rules, raw
@@ -34,34 +34,20 @@ TARGET_S = 2.0
 TARGET_RATIO = 3.0
 PER_EXPERT = 42
 PANEL = 7
-PDF_BYTES = 40_000
-
-
-def _small_pdf(rng: random.Random, _pid: str) -> bytes:
-    return b"%PDF-1.7\n" + rng.randbytes(2000) + b"\n%%EOF\n"
 
 
 def build(folder: Path, experts: int) -> dict[str, Any]:
     """A batch of experts × 42 / 7 proposals, the agency keys and one signed sheet per expert."""
-    import pyrage
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     from bench.bench_batch import batch_spec
-    from tic_desktop import __version__
+    from bench.forge import forge_sheet, small_pdf
     from tic_desktop.core.form_library import builtin_forms
-    from tic_desktop.core.pledge import pledge_sha256
-    from tic_desktop.core.scoring import FormAnswers, evaluate
-    from tic_desktop.expert.signing import form_entry
-    from tic_desktop.formats import sheet as sf
-    from tic_desktop.formats import sshsig, strictjson
     from tic_desktop.formats.batch import read_batch, write_batch
     from tic_desktop.formats.keys import create_agency_keys
     from tic_desktop.formats.manifest import Expert
-    from tic_desktop.simulate import _answers_for
 
     n = experts * PER_EXPERT // PANEL
     form = builtin_forms()["feasibility_review"]
-    spec = batch_spec(n, form, make_pdf=_small_pdf, batch_id=f"bench-agency-{n}")
+    spec = batch_spec(n, form, make_pdf=small_pdf, batch_id=f"bench-agency-{n}")
     ids = [p.id for p in spec.proposals]
     slots = ids * PANEL
     roles = ("technical", "technical", "technical", "finance", "management")
@@ -78,45 +64,9 @@ def build(folder: Path, experts: int) -> dict[str, Any]:
     sheets_dir.mkdir()
     signers = []
     for expert in m.experts:
-        key = Ed25519PrivateKey.generate()
-        age = pyrage.x25519.Identity.generate()
-        fp = sshsig.fingerprint(key.public_key())
-        members: dict[str, bytes] = dict(sf.key_members(key.public_key(), expert.id))
-        members[sf.PLEDGE_PDF] = b"%PDF-1.7\n" + rng.randbytes(PDF_BYTES) + b"\n%%EOF\n"
-        entries = []
-        for pid in expert.assigned:
-            proposal = opened.proposals[pid]
-            rows = _answers_for(form, proposal, expert.role, rng, rng.uniform(0.6, 0.95), {})
-            answers = FormAnswers(
-                scores={i: v for k, i, v in rows if k == "score"},
-                not_applicable=frozenset(i for k, i, _ in rows if k == "na"),
-                comments={i: v for k, i, v in rows if k == "comment"},
-                vetoes={i: v for k, i, v in rows if k == "veto"},
-                conclusion=next((v for k, _, v in rows if k == "conclusion"), None),
-                overall={i: v for k, i, v in rows if k == "overall"},
-            )
-            fe = form_entry(form, answers, evaluate(form, answers, expert.role))
-            entries.append({"proposal_id": pid, "conflict": {"declared": False, "reason": None, "note": ""},
-                            "forms": [fe.model_dump(mode="json")], "documents_opened": []})
-            members[sf.pdf_member(pid)] = b"%PDF-1.7\n" + rng.randbytes(PDF_BYTES) + b"\n%%EOF\n"
-        body = {
-            "format": sf.SHEET_FORMAT, "format_version": sf.SHEET_FORMAT_VERSION, "app_version": __version__,
-            "batch_id": m.batch_id, "batch_manifest_sha256": opened.manifest_sha256, "expert_id": expert.id,
-            "signer_fingerprint": fp,
-            "recipient": {"name": m.agency.name, "fingerprint": m.agency.signing_key_fingerprint,
-                          "age_recipient": m.agency.age_recipient},
-            "forms": [{"id": form.id, "version": form.version, "sha256": form.content_hash}],
-            "proposals": entries,
-            "pledge": {"text_sha256": pledge_sha256(), "accepted_at": "2026-02-01T09:00:00Z"},
-            "sheet_seq": 1, "supersedes": None, "audit_head": {"seq": 100, "hash": "ab" * 32},
-            "created_at": "2026-02-01T10:00:00Z",
-            "members": [e.model_dump(mode="json") for e in sf.member_entries(members)],
-        }
-        sheet = sf.Sheet.model_validate_json(strictjson.dumps(body))
-        zip_bytes, _ = sf.seal_sheet(sheet, members, key)
-        (sheets_dir / f"{expert.id}.ticsheet").write_bytes(
-            sf.encrypt_sheet(zip_bytes, [m.agency.age_recipient, str(age.to_public())]))
-        signers.append(sf.allowed_signers_line(expert.id, key.public_key()))
+        data, line = forge_sheet(opened, form, expert, rng, lambda: rng.uniform(0.6, 0.95))
+        (sheets_dir / f"{expert.id}.ticsheet").write_bytes(data)
+        signers.append(line)
     opened.close()
     identity = (folder / "agency" / "agency.agekey").read_text("utf-8")
     return {"batch": batch_path, "identity": identity, "sheets": sorted(sheets_dir.iterdir()),

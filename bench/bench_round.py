@@ -3,8 +3,8 @@
 One agency key, 15 signed batches (periodic assessment, 7 professional and 3 engineering centers
 per panel, proposal ids unique over the round), 7 experts per panel each scoring the panel's 10
 centers: 1,050 sheets (expert × center) in 105 signed, age-encrypted sheet files with a 40 KB PDF
-per scored center (built directly, as in bench_agency). Each panel scores on its own scale (a
-harsh and a lenient panel), so normalisation has something to do.
+per scored center (forged directly by `bench.forge`, as in bench_agency). Each panel scores on its
+own scale (a harsh and a lenient panel), so normalisation has something to do.
 
 - `round_import_150`: the round's batches added and pinned, then `agency.service.round_import.
   import_round` of the 105 files (route each file to its batch, full verification, one transaction
@@ -36,7 +36,6 @@ from bench import produces, result
 PANELS = 15
 PER_PANEL = 10
 PANEL = 7
-PDF_BYTES = 40_000
 IMPORT_TARGET_S = 15.0
 IMPORT_TARGET_RATIO = 5.0
 CONSOLIDATE_TARGET_S = 1.0
@@ -44,62 +43,10 @@ PDF_TARGET_S = 20.0
 STALL_TARGET_MS = 100.0
 
 
-def _sheet_file(opened: Any, form: Any, expert: Any, rng: random.Random, quality: float) -> tuple[bytes, str]:
-    """One expert's signed, encrypted sheet over the panel's centers, and its allowed_signers line."""
-    import pyrage
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    from tic_desktop import __version__
-    from tic_desktop.core.pledge import pledge_sha256
-    from tic_desktop.core.scoring import FormAnswers, evaluate
-    from tic_desktop.expert.signing import form_entry
-    from tic_desktop.formats import sheet as sf
-    from tic_desktop.formats import sshsig, strictjson
-    from tic_desktop.simulate import _answers_for
-
-    m = opened.manifest
-    key = Ed25519PrivateKey.generate()
-    age = pyrage.x25519.Identity.generate()
-    members: dict[str, bytes] = dict(sf.key_members(key.public_key(), expert.id))
-    members[sf.PLEDGE_PDF] = b"%PDF-1.7\n" + rng.randbytes(PDF_BYTES) + b"\n%%EOF\n"
-    entries = []
-    for pid in expert.assigned:
-        proposal = opened.proposals[pid]
-        rows = _answers_for(form, proposal, expert.role, rng, min(0.98, max(0.3, rng.gauss(quality, 0.08))), {})
-        answers = FormAnswers(
-            scores={i: v for k, i, v in rows if k == "score"},
-            not_applicable=frozenset(i for k, i, _ in rows if k == "na"),
-            comments={i: v for k, i, v in rows if k == "comment"},
-            vetoes={i: v for k, i, v in rows if k == "veto"},
-            conclusion=next((v for k, _, v in rows if k == "conclusion"), None),
-            overall={i: v for k, i, v in rows if k == "overall"},
-        )
-        fe = form_entry(form, answers, evaluate(form, answers, expert.role))
-        entries.append({"proposal_id": pid, "conflict": {"declared": False, "reason": None, "note": ""},
-                        "forms": [fe.model_dump(mode="json")], "documents_opened": []})
-        members[sf.pdf_member(pid)] = b"%PDF-1.7\n" + rng.randbytes(PDF_BYTES) + b"\n%%EOF\n"
-    body = {
-        "format": sf.SHEET_FORMAT, "format_version": sf.SHEET_FORMAT_VERSION, "app_version": __version__,
-        "batch_id": m.batch_id, "batch_manifest_sha256": opened.manifest_sha256, "expert_id": expert.id,
-        "signer_fingerprint": sshsig.fingerprint(key.public_key()),
-        "recipient": {"name": m.agency.name, "fingerprint": m.agency.signing_key_fingerprint,
-                      "age_recipient": m.agency.age_recipient},
-        "forms": [{"id": form.id, "version": form.version, "sha256": form.content_hash}],
-        "proposals": entries,
-        "pledge": {"text_sha256": pledge_sha256(), "accepted_at": "2026-02-01T09:00:00Z"},
-        "sheet_seq": 1, "supersedes": None, "audit_head": {"seq": 100, "hash": "ab" * 32},
-        "created_at": "2026-02-01T10:00:00Z",
-        "members": [e.model_dump(mode="json") for e in sf.member_entries(members)],
-    }
-    sheet = sf.Sheet.model_validate_json(strictjson.dumps(body))
-    zip_bytes, _ = sf.seal_sheet(sheet, members, key)
-    return (sf.encrypt_sheet(zip_bytes, [m.agency.age_recipient, str(age.to_public())]),
-            sf.allowed_signers_line(expert.id, key.public_key()))
-
-
 def build(folder: Path, panels: int) -> dict[str, Any]:
     """`panels` signed batches of the round, one agency key, and every expert's sheet file."""
     from bench.bench_batch import batch_spec
+    from bench.forge import forge_sheet, small_pdf
     from tic_desktop.core.form_library import builtin_forms
     from tic_desktop.core.types import Text
     from tic_desktop.formats.batch import read_batch, write_batch
@@ -114,8 +61,7 @@ def build(folder: Path, panels: int) -> dict[str, Any]:
     batches, signers = [], []
     roles = ("technical", "technical", "technical", "technical", "technical", "finance", "management")
     for k in range(1, panels + 1):
-        spec = batch_spec(PER_PANEL, form, make_pdf=lambda r, _pid: b"%PDF-1.7\n" + r.randbytes(2000) + b"\n%%EOF\n",
-                          batch_id=f"R2027-P{k:02d}")
+        spec = batch_spec(PER_PANEL, form, make_pdf=small_pdf, batch_id=f"R2027-P{k:02d}")
         proposals, documents = [], {}
         for i, p in enumerate(spec.proposals):
             pid = f"P{k:02d}-{i + 1:02d}"
@@ -135,7 +81,9 @@ def build(folder: Path, panels: int) -> dict[str, Any]:
         opened = read_batch(path)
         quality = 0.68 + 0.15 * (k - 1) / max(1, panels - 1)  # from a harsh panel to a lenient one
         for e in opened.manifest.experts:
-            data, line = _sheet_file(opened, form, e, rng, quality + rng.uniform(-0.06, 0.06))
+            mean = quality + rng.uniform(-0.06, 0.06)  # the expert's own scale within the panel's
+            data, line = forge_sheet(opened, form, e, rng,
+                                     lambda mean=mean: min(0.98, max(0.3, rng.gauss(mean, 0.08))))
             (sheets_dir / f"{opened.manifest.batch_id}-{e.id}.ticsheet").write_bytes(data)
             signers.append(line)
         opened.close()
