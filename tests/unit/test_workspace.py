@@ -431,7 +431,7 @@ def test_refused_imports_write_no_batch_file(ws: Workspace) -> None:
 
 
 def test_a_failed_import_transaction_removes_the_file_it_wrote(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tic_desktop.storage import workspace as workspace_module
+    from tic_desktop.storage import workspace_batches
 
     before = stored_batches(ws)
 
@@ -439,7 +439,7 @@ def test_a_failed_import_transaction_removes_the_file_it_wrote(ws: Workspace, mo
         if name == "mid_import":
             raise OSError("simulated failure inside the import transaction")
 
-    monkeypatch.setattr(workspace_module, "fault_point", boom)
+    monkeypatch.setattr(workspace_batches, "fault_point", boom)
     with pytest.raises(OSError):
         add_batch(ws, "B2", raw=b"batch two")
     assert stored_batches(ws) == before and ws.batch("B2") is None
@@ -467,7 +467,7 @@ def test_open_removes_stray_temps_in_batches_and_keys(tmp_path: Path) -> None:
 def test_a_precomputed_raw_sha256_is_not_recomputed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import hashlib
 
-    from tic_desktop.storage import workspace as workspace_module
+    from tic_desktop.storage import workspace_batches
 
     raw = b"a large batch" * 1000
     digest = hashlib.sha256(raw).hexdigest()
@@ -481,7 +481,7 @@ def test_a_precomputed_raw_sha256_is_not_recomputed(tmp_path: Path, monkeypatch:
             hashed_raw.append(1)
         return real(data)
 
-    monkeypatch.setattr(workspace_module.hashlib, "sha256", counting)
+    monkeypatch.setattr(workspace_batches.hashlib, "sha256", counting)
     with Workspace.open(tmp_path / "workspace.db") as ws:
         assert add_batch(ws, raw=raw, raw_sha256=digest)
         assert hashed_raw == []

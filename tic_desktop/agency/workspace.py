@@ -68,7 +68,6 @@ from tic_desktop.core.types import Text
 from tic_desktop.formats.batch import OpenedBatch, read_batch
 from tic_desktop.storage import backup
 from tic_desktop.storage.audit import AuditHead
-from tic_desktop.storage.connection import typed_error
 from tic_desktop.storage.store import AuditedStore, now
 
 ACTOR = "agency"
@@ -165,17 +164,6 @@ class AgencyWorkspace(ExpertRegistry, AuditedStore):
     def log(self, conn: sqlite3.Connection, action: str, data: dict[str, Any]) -> AuditHead:
         """An audit event by the agency, inside the caller's transaction."""
         return self._log(conn, action, data, ACTOR)
-
-    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        """The rows of one SELECT as dicts (for the stores beside the workspace: pool, round, scans, archive)."""
-        with self._lock:
-            conn = self._connection()
-            try:
-                cur = conn.execute(sql, params)
-                cols = [d[0] for d in cur.description]
-                return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-            except sqlite3.Error as exc:
-                raise typed_error(exc, self.path) or exc from exc
 
     def backup_now(self) -> Path:
         with self._lock:

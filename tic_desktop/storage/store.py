@@ -2,7 +2,7 @@
 agency's (agency.workspace): opening (location checked, leftover temp files of a crash removed,
 storage.connection's pragmas and typed errors), migrations after ONE snapshot of the data as it was,
 one lock, `BEGIN IMMEDIATE` transactions that roll back on any exception and pass the
-`before_commit` / `after_commit` fault points, the hash-chained audit log, closing.
+`before_commit` / `after_commit` fault points, the hash-chained audit log, reads (`query`), closing.
 """
 
 from __future__ import annotations
@@ -118,6 +118,17 @@ class AuditedStore:
                         raise mapped from exc
                 raise
 
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """The rows of one SELECT as dicts (typed storage errors)."""
+        with self._lock:
+            conn = self._connection()
+            try:
+                cur = conn.execute(sql, params)
+                cols = [d[0] for d in cur.description]
+                return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+            except sqlite3.Error as exc:
+                raise typed_error(exc, self.path) or exc from exc
+
     def _log(self, conn: sqlite3.Connection, action: str, data: dict[str, Any], actor: str) -> AuditHead:
         """An audit event, inside the caller's transaction."""
         return audit.append(conn, ts=now(), actor=actor, action=action, data=data)
@@ -156,3 +167,13 @@ class AuditedStore:
             if bad is not None:
                 raise AuditChainBroken(AUDIT_BROKEN, f"seq {bad}", seq=bad)
             return audit.head(conn), export_lines(conn)
+
+
+def insert_row(conn: sqlite3.Connection, table: str, row: Mapping[str, Any], *, upsert: str | None = None) -> None:
+    """INSERT `row` into `table` (the caller's own table and column names, never user input);
+    `upsert`: the primary key column, whose existing row is updated instead."""
+    cols = ", ".join(row)
+    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(row))})"
+    if upsert is not None:
+        sql += f" ON CONFLICT({upsert}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in row if c != upsert)
+    conn.execute(sql, tuple(row.values()))
