@@ -21,19 +21,31 @@ the current one in `close()`, which removes that temporary file.
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tic_desktop.core.errors import BatchRejected, Rejected, register
-from tic_desktop.core.names import normalise_name
-from tic_desktop.core.pledge import CONFLICT_REASONS, KNOWN_IN_ADVANCE, pledge_sha256
+from tic_desktop.core.pledge import pledge_sha256
 from tic_desktop.expert import agency_trust as trust
 from tic_desktop.expert.agency_trust import PinState
+from tic_desktop.expert.batch_intake import (
+    AGENCY_KEY_CHANGED,
+    OLDER_COPY,
+    copy_demo,
+    holds_batch,
+    keep_batch,
+)
+from tic_desktop.expert.batch_probe import AGE_MAGIC, BatchProbe, probe
+from tic_desktop.expert.conflicts import (
+    NOTE_REQUIRED,
+    UNKNOWN_REASON,
+    ConflictDeclaration,
+    rows_to_store,
+    shown_conflicts,
+)
 from tic_desktop.expert.records import AnswerKey, Records
 from tic_desktop.storage.records import build_answers
 from tic_desktop.storage.workspace import Workspace
@@ -46,34 +58,17 @@ if TYPE_CHECKING:
     from tic_desktop.formats.batch import OpenedBatch
     from tic_desktop.formats.manifest import Expert
 
-AGE_MAGIC = b"age-encryption.org/v1\n"
+__all__ = [
+    "AGE_MAGIC", "AGENCY_KEY_CHANGED", "CONFLICTED", "NOTE_REQUIRED", "NOT_PLEDGED", "OLDER_COPY", "UNKNOWN_REASON",
+    "BatchProbe", "ConflictDeclaration", "ExpertSession", "PinState", "Progress", "Status", "copy_demo", "probe",
+]
 
-AGENCY_KEY_CHANGED = register(
-    "agency.key_changed",
-    "该批次的签名密钥与此前从同一机构收到的不一致，已拒绝打开。可能是文件被替换或伪造。"
-    "请勿使用此文件，并通过电话向评审机构核实。",
-    "This batch is signed with a different key than earlier batches from the same agency, so it was "
-    "refused. The file may have been replaced or forged. Do not use it; call the agency to check.",
-)
-OLDER_COPY = register(
-    "batch.older_copy",
-    "这是该评审批次较早生成的版本，本机已有同一批次较新的版本，因此没有打开它。请打开评审机构最新发送的批次文件；"
-    "如不确定，请联系评审机构。",
-    "This is an older copy of a batch whose newer version is already on this computer, so it was not opened. "
-    "Open the latest batch file the agency sent; if unsure, contact the agency.",
-)
 NOT_PLEDGED = register(
     "expert.not_pledged", "请先阅读并接受承诺书。", "Read and accept the pledge first.",
 )
 CONFLICTED = register(
     "expert.conflicted", "您已对该项目申请回避，不能查看或评分。",
     "You withdrew from this proposal (conflict of interest); it cannot be read or scored.",
-)
-NOTE_REQUIRED = register(
-    "conflict.note_required", "选择“其他”回避情形时请填写说明。", "Explain the conflict when choosing \"other\".",
-)
-UNKNOWN_REASON = register(
-    "conflict.unknown_reason", "未知的回避理由。", "Unknown conflict reason.",
 )
 
 
@@ -83,22 +78,6 @@ class Status(StrEnum):
     COMPLETE = "complete"
     SIGNED = "signed"
     CONFLICT = "conflict"
-
-
-@dataclass(frozen=True)
-class BatchProbe:
-    encrypted: bool
-    passphrase: bool
-    """Encrypted to a passphrase (scrypt stanza) rather than to keys."""
-
-
-@dataclass(frozen=True)
-class ConflictDeclaration:
-    declared: bool
-    reason: str | None = None
-    note: str = ""
-    locked: bool = False
-    """Known in advance by the agency: shown, cannot be undone by the expert."""
 
 
 @dataclass(frozen=True)
@@ -113,21 +92,6 @@ class _Current:
     expert_id: str | None = None
     fingerprint: str | None = None
     answers: dict[AnswerKey, str] = field(default_factory=dict)
-
-
-def probe(source: bytes | Path) -> BatchProbe:
-    """Whether a batch (its bytes, or its file: only the first 4 KiB are read) is encrypted, and how.
-
-    Raises OSError when the file cannot be read."""
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source[:4096])
-    else:
-        with open(source, "rb") as fh:
-            data = fh.read(4096)
-    if not data.startswith(AGE_MAGIC):
-        return BatchProbe(False, False)
-    header = data[:4096]
-    return BatchProbe(True, b"\n-> scrypt " in header)
 
 
 class ExpertSession:
@@ -216,26 +180,7 @@ class ExpertSession:
             raise BatchRejected(AGENCY_KEY_CHANGED, "agency key not pinned")
         m = opened.manifest
         if not self._holds(opened, state):
-            stored = self.workspace.batch(m.batch_id)
-            if stored is not None and stored.agency_fingerprint != opened.agency_fingerprint \
-                    and not trust.is_void(stored.agency_fingerprint, self.demo):
-                # never re-bind the expert's answers (and the next sheet's encryption) to another key
-                raise BatchRejected(trust.OTHER_KEY, f"{m.batch_id}: kept {stored.agency_fingerprint}, "
-                                                     f"offered {opened.agency_fingerprint}")
-            if stored is not None and stored.manifest_sha256 != opened.manifest_sha256 \
-                    and _is_older(m.created_at, stored.manifest_created_at):
-                # the next sheet would carry the old manifest hash, which the agency refuses
-                raise BatchRejected(OLDER_COPY, f"{m.created_at} < {stored.manifest_created_at}")
-            name = normalise_name(m.agency.name)
-            void_pin = dict(self.records.pins()).get(name)
-            data = raw if isinstance(raw, bytes | bytearray | memoryview) else Path(raw).read_bytes()
-            self.records.add_batch(
-                bytes(data), batch_id=m.batch_id, manifest_sha256=opened.manifest_sha256, title_zh=m.title.zh,
-                title_en=m.title.en, kind=m.kind, agency_name=name,
-                agency_fingerprint=opened.agency_fingerprint, manifest_created_at=m.created_at,
-                pin_replace=void_pin is not None and trust.is_void(void_pin, self.demo),
-            )
-            del data
+            keep_batch(self.workspace, self.records, opened, raw, demo=self.demo)
         previous, self._current = self._current, _Current(opened)
         if previous is not None and previous.opened is not opened:
             previous.opened.close()
@@ -250,14 +195,7 @@ class ExpertSession:
         return self._holds(opened, self.pin_state(opened))
 
     def _holds(self, opened: OpenedBatch, state: PinState) -> bool:
-        if state is not PinState.PINNED:
-            return False
-        record = self.workspace.batch(opened.manifest.batch_id)
-        return (
-            record is not None
-            and record.manifest_sha256 == opened.manifest_sha256
-            and self.workspace.batch_file(record).exists()
-        )
+        return state is PinState.PINNED and holds_batch(self.workspace, opened)
 
     def recent_batches(self) -> list[dict[str, Any]]:
         """Imported batches, newest first, each with `path` of the kept copy (a demo batch kept in a
@@ -348,30 +286,10 @@ class ExpertSession:
         expert = self.expert
         known = set(expert.known_conflicts) if expert else set()
         rows = self.records.conflicts(*self._who())
-        out = {}
-        for p in self.assigned():
-            if p.id in known:
-                out[p.id] = ConflictDeclaration(True, KNOWN_IN_ADVANCE, "", locked=True)
-            elif p.id in rows:
-                declared, code, note = rows[p.id]
-                out[p.id] = ConflictDeclaration(declared, code, note)
-            else:
-                out[p.id] = ConflictDeclaration(False)
-        return out
+        return shown_conflicts([p.id for p in self.assigned()], known, rows)
 
     def declare_conflicts(self, declarations: dict[str, ConflictDeclaration]) -> None:
-        codes = {r.code for r in CONFLICT_REASONS}
-        current = self.conflicts()
-        rows: dict[str, tuple[bool, str | None, str]] = {}
-        for pid, existing in current.items():
-            decl = existing if existing.locked else declarations.get(pid, ConflictDeclaration(False))
-            if decl.declared and not decl.locked:
-                if decl.reason not in codes:
-                    raise Rejected(UNKNOWN_REASON, str(decl.reason))
-                if decl.reason == "other" and not decl.note.strip():
-                    raise Rejected(NOTE_REQUIRED, pid)
-            rows[pid] = (decl.declared, decl.reason if decl.declared else None, decl.note.strip())
-        self.records.set_conflicts(*self._who(), rows)
+        self.records.set_conflicts(*self._who(), rows_to_store(self.conflicts(), declarations))
 
     def is_conflicted(self, proposal_id: str) -> bool:
         decl = self.conflicts().get(proposal_id)
@@ -483,31 +401,3 @@ class ExpertSession:
 
     def set_sheet_lock(self, value: dict[str, Any] | None) -> None:
         self.ui_set(self._lock_key(), value)
-
-
-def copy_demo(data_dir: Path, write_demo: Callable[[Path], Path]) -> Path:
-    """The demo batch in the data folder, written once (tic-desktop --demo)."""
-    target = data_dir / "demo"
-    existing = target / "demo.ticbatch"
-    if existing.exists():
-        return existing
-    tmp = data_dir / "demo.partial"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    written = write_demo(tmp)
-    tmp.replace(target) if not target.exists() else None
-    return target / Path(written).name
-
-
-def _is_older(offered: str, stored: str) -> bool:
-    """Whether manifest time `offered` is before `stored` (ISO 8601; '' or unreadable: not known)."""
-
-    def parse(text: str) -> datetime | None:
-        try:
-            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-    a, b = parse(offered), parse(stored)
-    return a is not None and b is not None and a < b
