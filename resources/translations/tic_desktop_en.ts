@@ -1173,86 +1173,7 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
     </message>
 </context>
 <context>
-    <name>DocumentViewer</name>
-    <message>
-        <source>第 {page} 页  {text}</source>
-        <translation>Page {page}  {text}</translation>
-    </message>
-    <message>
-        <source>未选择申报项目</source>
-        <translation>No proposal selected</translation>
-    </message>
-    <message>
-        <source>申报材料</source>
-        <translation>Documents</translation>
-    </message>
-    <message>
-        <source>上一页</source>
-        <translation>Previous page</translation>
-    </message>
-    <message>
-        <source>下一页</source>
-        <translation>Next page</translation>
-    </message>
-    <message>
-        <source>页码</source>
-        <translation>Page number</translation>
-    </message>
-    <message>
-        <source>缩小</source>
-        <translation>Zoom out</translation>
-    </message>
-    <message>
-        <source>放大</source>
-        <translation>Zoom in</translation>
-    </message>
-    <message>
-        <source>适合宽度</source>
-        <translation>Fit width</translation>
-    </message>
-    <message>
-        <source>适合宽度</source>
-        <comment>toolbar button</comment>
-        <translation>Width</translation>
-    </message>
-    <message>
-        <source>适合整页</source>
-        <translation>Fit page</translation>
-    </message>
-    <message>
-        <source>整页</source>
-        <comment>toolbar button</comment>
-        <translation>Page</translation>
-    </message>
-    <message>
-        <source>在文档中搜索（Ctrl+F）</source>
-        <translation>Search the document (Ctrl+F)</translation>
-    </message>
-    <message>
-        <source>在文档中搜索</source>
-        <translation>Search the document</translation>
-    </message>
-    <message>
-        <source>上一个结果（Shift+F3）</source>
-        <translation>Previous result (Shift+F3)</translation>
-    </message>
-    <message>
-        <source>下一个结果（F3）</source>
-        <translation>Next result (F3)</translation>
-    </message>
-    <message>
-        <source>显示或隐藏缩略图、目录和搜索结果栏（F6）</source>
-        <translation>Show or hide the thumbnails, outline and search results (F6)</translation>
-    </message>
-    <message>
-        <source>侧栏</source>
-        <comment>toolbar button</comment>
-        <translation>Panel</translation>
-    </message>
-    <message>
-        <source>文档页面</source>
-        <translation>Document pages</translation>
-    </message>
+    <name>DocumentSidePanel</name>
     <message>
         <source>页面缩略图</source>
         <translation>Page thumbnails</translation>
@@ -1277,13 +1198,75 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
         <source>侧栏</source>
         <translation>Side panel</translation>
     </message>
+</context>
+<context>
+    <name>DocumentToolbar</name>
     <message>
-        <source>文档提示</source>
-        <translation>Document notice</translation>
+        <source>上一页</source>
+        <translation>Previous page</translation>
     </message>
     <message>
-        <source>本项目没有可查看的材料</source>
-        <translation>This proposal has no documents to show</translation>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <source>页码</source>
+        <translation>Page number</translation>
+    </message>
+    <message>
+        <source>缩小</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <source>放大</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <source>适合宽度</source>
+        <comment>toolbar button</comment>
+        <translation>Width</translation>
+    </message>
+    <message>
+        <source>适合宽度</source>
+        <translation>Fit width</translation>
+    </message>
+    <message>
+        <source>整页</source>
+        <comment>toolbar button</comment>
+        <translation>Page</translation>
+    </message>
+    <message>
+        <source>适合整页</source>
+        <translation>Fit page</translation>
+    </message>
+    <message>
+        <source>在文档中搜索（Ctrl+F）</source>
+        <translation>Search the document (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>在文档中搜索</source>
+        <translation>Search the document</translation>
+    </message>
+    <message>
+        <source>上一个结果（Shift+F3）</source>
+        <translation>Previous result (Shift+F3)</translation>
+    </message>
+    <message>
+        <source>下一个结果（F3）</source>
+        <translation>Next result (F3)</translation>
+    </message>
+    <message>
+        <source>侧栏</source>
+        <comment>toolbar button</comment>
+        <translation>Panel</translation>
+    </message>
+    <message>
+        <source>显示或隐藏缩略图、目录和搜索结果栏（F6）</source>
+        <translation>Show or hide the thumbnails, outline and search results (F6)</translation>
+    </message>
+    <message>
+        <source>/ {count} 页</source>
+        <translation>/ {count}</translation>
     </message>
     <message>
         <source>无结果</source>
@@ -1297,13 +1280,36 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
         <source>共 {count} 处</source>
         <translation>{count} results</translation>
     </message>
+</context>
+<context>
+    <name>DocumentViewer</name>
+    <message>
+        <source>第 {page} 页  {text}</source>
+        <translation>Page {page}  {text}</translation>
+    </message>
+    <message>
+        <source>未选择申报项目</source>
+        <translation>No proposal selected</translation>
+    </message>
+    <message>
+        <source>申报材料</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>文档页面</source>
+        <translation>Document pages</translation>
+    </message>
+    <message>
+        <source>文档提示</source>
+        <translation>Document notice</translation>
+    </message>
+    <message>
+        <source>本项目没有可查看的材料</source>
+        <translation>This proposal has no documents to show</translation>
+    </message>
     <message>
         <source>无法打开《{title}》：文件已损坏或不是有效的 PDF。请联系组织机构重新提供材料。</source>
         <translation>Cannot open &quot;{title}&quot;: the file is damaged or not a valid PDF. Ask the agency to send the documents again.</translation>
-    </message>
-    <message>
-        <source>/ {count} 页</source>
-        <translation>/ {count}</translation>
     </message>
 </context>
 <context>

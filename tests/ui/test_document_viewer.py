@@ -39,14 +39,14 @@ def test_loads_pdf_from_bytes_and_reports_it_opened_once(viewer: DocumentViewer,
 
 def test_page_navigation(viewer: DocumentViewer, qtbot, pdf_bytes: bytes) -> None:
     viewer.set_documents([(PATH, "建设方案", pdf_bytes)])
-    qtbot.mouseClick(viewer._next_page, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(viewer._toolbar.next_page, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: viewer.current_page() == 1)
-    assert viewer._page_box.value() == 2
-    assert viewer._page_total.text() == "/ 4 页"
-    viewer._page_box.setValue(4)
+    assert viewer._toolbar.page_box.value() == 2
+    assert viewer._toolbar.page_total.text() == "/ 4 页"
+    viewer._toolbar.page_box.setValue(4)
     qtbot.waitUntil(lambda: viewer.current_page() == 3)
-    assert not viewer._next_page.isEnabled()
-    qtbot.mouseClick(viewer._prev_page, Qt.MouseButton.LeftButton)
+    assert not viewer._toolbar.next_page.isEnabled()
+    qtbot.mouseClick(viewer._toolbar.prev_page, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: viewer.current_page() == 2)
     viewer.go_to_page(99)
     qtbot.waitUntil(lambda: viewer.current_page() == 3)
@@ -55,18 +55,18 @@ def test_page_navigation(viewer: DocumentViewer, qtbot, pdf_bytes: bytes) -> Non
 def test_zoom_and_fit(viewer: DocumentViewer, qtbot, pdf_bytes: bytes) -> None:
     viewer.set_documents([(PATH, "建设方案", pdf_bytes)])
     assert viewer._view.zoomMode() == QPdfView.ZoomMode.FitToWidth
-    assert viewer._fit_width.isChecked()
+    assert viewer._toolbar.fit_width.isChecked()
     viewer._view.setZoomFactor(1.0)
-    qtbot.mouseClick(viewer._zoom_in, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(viewer._toolbar.zoom_in, Qt.MouseButton.LeftButton)
     assert viewer._view.zoomMode() == QPdfView.ZoomMode.Custom
     assert viewer.zoom_factor() == pytest.approx(1.1)
-    assert viewer._zoom_label.text() == "110%"
-    qtbot.mouseClick(viewer._zoom_out, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(viewer._zoom_out, Qt.MouseButton.LeftButton)
+    assert viewer._toolbar.zoom_label.text() == "110%"
+    qtbot.mouseClick(viewer._toolbar.zoom_out, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(viewer._toolbar.zoom_out, Qt.MouseButton.LeftButton)
     assert viewer.zoom_factor() == pytest.approx(0.9)
-    qtbot.mouseClick(viewer._fit_page, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(viewer._toolbar.fit_page, Qt.MouseButton.LeftButton)
     assert viewer._view.zoomMode() == QPdfView.ZoomMode.FitInView
-    assert viewer._fit_page.isChecked() and not viewer._fit_width.isChecked()
+    assert viewer._toolbar.fit_page.isChecked() and not viewer._toolbar.fit_width.isChecked()
 
 
 def test_search_finds_chinese_text_with_keyboard(viewer: DocumentViewer, qtbot, pdf_bytes: bytes) -> None:
@@ -80,12 +80,12 @@ def test_search_finds_chinese_text_with_keyboard(viewer: DocumentViewer, qtbot, 
     # "人工智能" is written 4 times on pages 1, 2 and 4 and never on page 3
     qtbot.waitUntil(lambda: viewer.search_count() == 12)
     # Enter goes to the first hit (not only counts them); Enter again to the next one
-    qtbot.waitUntil(lambda: viewer._search_count.text() == "第 1/12 处")
+    qtbot.waitUntil(lambda: viewer._toolbar.search_count.text() == "第 1/12 处")
     assert viewer._view.currentSearchResultIndex() == 0
     qtbot.keyClick(viewer._search, Qt.Key.Key_Return)
-    assert viewer._search_count.text() == "第 2/12 处"
+    assert viewer._toolbar.search_count.text() == "第 2/12 处"
     qtbot.keyClick(viewer._search, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
-    assert viewer._search_count.text() == "第 1/12 处"
+    assert viewer._toolbar.search_count.text() == "第 1/12 处"
     for _ in range(4):
         qtbot.keyClick(viewer._search, Qt.Key.Key_F3)
     assert viewer._view.currentSearchResultIndex() == 4
@@ -99,16 +99,16 @@ def test_search_without_results(viewer: DocumentViewer, qtbot, pdf_bytes: bytes)
     viewer.set_documents([(PATH, "建设方案", pdf_bytes)])
     viewer._search.setText("量子计算")
     qtbot.keyClick(viewer._search, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: viewer._search_count.text() == "无结果")
-    assert not viewer._search_next.isEnabled()
+    qtbot.waitUntil(lambda: viewer._toolbar.search_count.text() == "无结果")
+    assert not viewer._toolbar.search_next.isEnabled()
 
 
 def test_outline_and_thumbnails(viewer: DocumentViewer, pdf_bytes: bytes) -> None:
     viewer.set_documents([(PATH, "建设方案", pdf_bytes)])
-    bookmarks = viewer._outline.model()
+    bookmarks = viewer._side.outline.model()
     assert bookmarks.rowCount() == 4
     assert bookmarks.index(1, 0).data() == "第二章 总体思路"
-    thumbs = viewer._thumbs.model()
+    thumbs = viewer._side.thumbs.model()
     assert thumbs.rowCount() == 4
     icon = thumbs.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
     assert not icon.isNull()
@@ -149,11 +149,12 @@ def test_zooming_keeps_the_page_being_read(viewer: DocumentViewer, qtbot) -> Non
     viewer.set_documents([(PATH, "建设方案", _long_pdf())])
     viewer.go_to_page(6)
     qtbot.waitUntil(lambda: viewer.current_page() == 6)
-    for button in (viewer._zoom_in, viewer._zoom_in, viewer._zoom_out, viewer._fit_page, viewer._fit_width):
+    bar = viewer._toolbar
+    for button in (bar.zoom_in, bar.zoom_in, bar.zoom_out, bar.fit_page, bar.fit_width):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         qtbot.wait(20)
         assert viewer.current_page() == 6, button.toolTip()
-        assert viewer._page_box.value() == 7
+        assert viewer._toolbar.page_box.value() == 7
 
 
 def test_narrow_bar_keeps_search_apart_and_tab_follows_reading_order(viewer: DocumentViewer, qtbot,
@@ -165,17 +166,18 @@ def test_narrow_bar_keeps_search_apart_and_tab_follows_reading_order(viewer: Doc
         qtbot.wait(20)
         assert viewer.minimumSizeHint().width() <= 420
         boxes = [w.geometry().translated(w.parentWidget().mapTo(viewer, w.pos()) - w.pos())
-                 for w in (viewer._search, viewer._search_prev, viewer._search_next, viewer._fit_page)]
+                 for w in (viewer._search, viewer._toolbar.search_prev, viewer._toolbar.search_next,
+                           viewer._toolbar.fit_page)]
         for i, first in enumerate(boxes):
             assert first.right() <= viewer.width(), width
             for second in boxes[i + 1:]:
                 assert not first.intersects(second), width
-    order = [viewer._prev_page]
+    order = [viewer._toolbar.prev_page]
     while len(order) < 3:
         order.append(order[-1].nextInFocusChain())
         while not order[-1].focusPolicy() & Qt.FocusPolicy.TabFocus:
             order[-1] = order[-1].nextInFocusChain()
-    assert order[1] is viewer._page_box
+    assert order[1] is viewer._toolbar.page_box
 
 
 def test_side_bar_can_be_hidden(viewer: DocumentViewer, qtbot, pdf_bytes: bytes) -> None:
@@ -229,7 +231,7 @@ def test_zooming_in_keeps_the_middle_of_the_view_not_a_blank_margin(viewer: Docu
     qtbot.wait(50)
     assert _dark_share(viewer) > 0.002  # the title is in view before zooming
     for _ in range(4):
-        qtbot.mouseClick(viewer._zoom_in, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(viewer._toolbar.zoom_in, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _dark_share(viewer) > 0.002, timeout=3000)
     bar = viewer._view.horizontalScrollBar()
     assert bar.maximum() > 0 and abs(bar.value() - bar.maximum() / 2) <= bar.maximum() * 0.1

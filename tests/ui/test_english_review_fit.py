@@ -56,9 +56,10 @@ def test_english_review_page_bar_and_form_tabs(qtbot, tmp_path: Path, monkeypatc
     from tic_desktop.ui.expert.document_viewer import DocumentViewer
 
     viewer = window.ui.documentsTab.findChild(DocumentViewer)
-    texts = [viewer._side_toggle.text(), viewer._fit_width.text(), viewer._fit_page.text()]  # noqa: SLF001
+    bar = viewer._toolbar  # noqa: SLF001
+    texts = [bar.side_toggle.text(), bar.fit_width.text(), bar.fit_page.text()]
     assert texts == ["Panel", "Width", "Page"]
-    assert viewer._fit_page.toolTip() == "Fit page"  # noqa: SLF001 - the full wording stays in the tip
+    assert bar.fit_page.toolTip() == "Fit page"  # the full wording stays in the tip
     # the title never takes more than two lines of the score sheet's header
     title = window.current_form()._title  # noqa: SLF001
     assert title.text().startswith("Expert score sheet")
