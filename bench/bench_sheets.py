@@ -95,10 +95,10 @@ def _pages(pdf: bytes) -> int:
 @produces("sheet_pdf_median")
 def bench_sheet_pdf(quick: bool) -> list[dict[str, Any]]:
     """Median time of one score-sheet PDF (one proposal, both feasibility forms)."""
-    from tic_desktop.core.scoring import FormAnswers, evaluate
+    from bench.forge import simulated_answers
+    from tic_desktop.core.scoring import evaluate
     from tic_desktop.reports.qr import build_pdf, footer_painter, para, styles
     from tic_desktop.reports.sheet_pdf import ScoreSheetInput, SheetPage, render_score_sheet
-    from tic_desktop.simulate import _answers_for
 
     with tempfile.TemporaryDirectory(prefix="tic-bench-pdf-") as tmp:
         from tic_desktop.demo import build_demo_source
@@ -112,13 +112,7 @@ def bench_sheet_pdf(quick: bool) -> list[dict[str, Any]]:
     pages = []
     for fid in proposal.forms:
         form = forms[fid]
-        rows = _answers_for(form, proposal, expert.role, rng, 0.8, {})
-        answers = FormAnswers(
-            scores={i: v for k, i, v in rows if k == "score"}, not_applicable=frozenset(i for k, i, _ in rows if k == "na"),
-            comments={i: v for k, i, v in rows if k == "comment"}, vetoes={i: v for k, i, v in rows if k == "veto"},
-            conclusion=next((v for k, _, v in rows if k == "conclusion"), None),
-            overall={i: v for k, i, v in rows if k == "overall"},
-        )
+        answers = simulated_answers(form, proposal, expert.role, rng, 0.8)
         pages.append(SheetPage(form, answers, evaluate(form, answers, expert.role)))
     data = ScoreSheetInput(
         batch_id=spec.batch_id, batch_title=spec.title.zh, kind=spec.kind, agency_name=spec.agency_name,

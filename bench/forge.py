@@ -1,4 +1,5 @@
-"""Signed sheets forged directly, for the import benchmarks (bench_agency, bench_round).
+"""Signed sheets forged directly, for the import benchmarks (bench_agency, bench_round), and the
+simulated answers they carry (bench_sheets renders them).
 
 What `expert.signing` writes — canonical sheet.json, SSHSIG, raw Ed25519, the key files, a PDF per
 scored proposal and the pledge PDF, age-encrypted to the agency and the expert — without rendering
@@ -24,6 +25,22 @@ def sheet_pdf(rng: random.Random) -> bytes:
     return b"%PDF-1.7\n" + rng.randbytes(PDF_BYTES) + b"\n%%EOF\n"
 
 
+def simulated_answers(form: Any, proposal: Any, role: str, rng: random.Random, quality: float) -> Any:
+    """One complete form's `FormAnswers` as `simulate` scores it (at `quality`, 0–1)."""
+    from tic_desktop.core.scoring import FormAnswers
+    from tic_desktop.simulate import _answers_for
+
+    rows = _answers_for(form, proposal, role, rng, quality, {})
+    return FormAnswers(
+        scores={i: v for k, i, v in rows if k == "score"},
+        not_applicable=frozenset(i for k, i, _ in rows if k == "na"),
+        comments={i: v for k, i, v in rows if k == "comment"},
+        vetoes={i: v for k, i, v in rows if k == "veto"},
+        conclusion=next((v for k, _, v in rows if k == "conclusion"), None),
+        overall={i: v for k, i, v in rows if k == "overall"},
+    )
+
+
 def forge_sheet(opened: Any, form: Any, expert: Any, rng: random.Random,
                 quality: Callable[[], float]) -> tuple[bytes, str]:
     """One expert's signed, encrypted sheet scoring every proposal assigned to `expert` in the open
@@ -34,11 +51,10 @@ def forge_sheet(opened: Any, form: Any, expert: Any, rng: random.Random,
 
     from tic_desktop import __version__
     from tic_desktop.core.pledge import pledge_sha256
-    from tic_desktop.core.scoring import FormAnswers, evaluate
+    from tic_desktop.core.scoring import evaluate
     from tic_desktop.expert.signing import form_entry
     from tic_desktop.formats import sheet as sf
     from tic_desktop.formats import sshsig, strictjson
-    from tic_desktop.simulate import _answers_for
 
     m = opened.manifest
     key = Ed25519PrivateKey.generate()
@@ -48,15 +64,7 @@ def forge_sheet(opened: Any, form: Any, expert: Any, rng: random.Random,
     entries = []
     for pid in expert.assigned:
         proposal = opened.proposals[pid]
-        rows = _answers_for(form, proposal, expert.role, rng, quality(), {})
-        answers = FormAnswers(
-            scores={i: v for k, i, v in rows if k == "score"},
-            not_applicable=frozenset(i for k, i, _ in rows if k == "na"),
-            comments={i: v for k, i, v in rows if k == "comment"},
-            vetoes={i: v for k, i, v in rows if k == "veto"},
-            conclusion=next((v for k, _, v in rows if k == "conclusion"), None),
-            overall={i: v for k, i, v in rows if k == "overall"},
-        )
+        answers = simulated_answers(form, proposal, expert.role, rng, quality())
         fe = form_entry(form, answers, evaluate(form, answers, expert.role))
         entries.append({"proposal_id": pid, "conflict": {"declared": False, "reason": None, "note": ""},
                         "forms": [fe.model_dump(mode="json")], "documents_opened": []})
