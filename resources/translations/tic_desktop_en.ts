@@ -397,51 +397,18 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
     </message>
 </context>
 <context>
-    <name>BatchWizard</name>
+    <name>BatchExportStep</name>
     <message>
-        <source>本步内容</source>
-        <translation>This step</translation>
+        <source>生成与核对</source>
+        <translation>Build and check</translation>
     </message>
     <message>
-        <source>上一步</source>
-        <translation>Back</translation>
+        <source>已写入的文件</source>
+        <translation>Files written</translation>
     </message>
-    <message>
-        <source>下一步</source>
-        <translation>Next</translation>
-    </message>
-    <message>
-        <source>选择批次源文件夹</source>
-        <translation>Choose the batch source folder</translation>
-    </message>
-    <message>
-        <source>源文件夹中应有：batch（批次信息）、proposals（申报项目）、experts（专家）表格（CSV 或 XLSX），可选 budget（预算）、kpis（绩效指标），以及 proposals/&lt;项目编号&gt;/ 下的 PDF 申报材料。表头可用中文或英文列名。</source>
-        <translation>The source folder holds the batch, proposals and experts tables (CSV or XLSX), optionally budget and kpis, and the PDF documents in proposals/&lt;proposal id&gt;/. Headers may be in Chinese or English.</translation>
-    </message>
-    <message>
-        <source>批次源文件夹</source>
-        <translation>Batch source folder</translation>
-    </message>
-    <message>
-        <source>批次源文件夹的路径</source>
-        <translation>Path of the batch source folder</translation>
-    </message>
-    <message>
-        <source>选择文件夹…</source>
-        <translation>Choose folder…</translation>
-    </message>
-    <message>
-        <source>核对读取结果</source>
-        <translation>Check what was read</translation>
-    </message>
-    <message>
-        <source>申报项目</source>
-        <translation>Proposals</translation>
-    </message>
-    <message>
-        <source>专家</source>
-        <translation>Experts</translation>
-    </message>
+</context>
+<context>
+    <name>BatchOutputStep</name>
     <message>
         <source>选择输出方式</source>
         <translation>Choose the output</translation>
@@ -522,53 +489,20 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
         <source>机构密钥口令：</source>
         <translation>Agency key passphrase:</translation>
     </message>
+</context>
+<context>
+    <name>BatchReviewStep</name>
     <message>
-        <source>生成与核对</source>
-        <translation>Build and check</translation>
+        <source>核对读取结果</source>
+        <translation>Check what was read</translation>
     </message>
     <message>
-        <source>已写入的文件</source>
-        <translation>Files written</translation>
+        <source>申报项目</source>
+        <translation>Proposals</translation>
     </message>
     <message>
-        <source>第 %1 步，共 4 步</source>
-        <translation>Step %1 of 4</translation>
-    </message>
-    <message>
-        <source>请选择批次源文件夹。</source>
-        <translation>Choose the batch source folder.</translation>
-    </message>
-    <message>
-        <source>源文件有错误，请修改表格后点击“上一步”重新读取。</source>
-        <translation>The source has a mistake: correct the table, then click “Back” and read it again.</translation>
-    </message>
-    <message>
-        <source>请设置批次口令。</source>
-        <translation>Set a passphrase for the batch.</translation>
-    </message>
-    <message>
-        <source>请选择输出文件夹。</source>
-        <translation>Choose the output folder.</translation>
-    </message>
-    <message>
-        <source>请输入机构签名密钥的口令。</source>
-        <translation>Enter the passphrase of the agency signing key.</translation>
-    </message>
-    <message>
-        <source>读取</source>
-        <translation>Read</translation>
-    </message>
-    <message>
-        <source>生成批次文件</source>
-        <translation>Build batch files</translation>
-    </message>
-    <message>
-        <source>再生成一批</source>
-        <translation>Build another batch</translation>
-    </message>
-    <message>
-        <source>正在读取源文件夹…</source>
-        <translation>Reading the source folder…</translation>
+        <source>专家</source>
+        <translation>Experts</translation>
     </message>
     <message>
         <source>批次：%1（%2）· 评审类型：%3 · 组织机构：%4 · %5 个申报项目，%6 位专家，%7 份 PDF 材料</source>
@@ -645,6 +579,88 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
     <message>
         <source>全部（%1）</source>
         <translation>All (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>BatchSourceStep</name>
+    <message>
+        <source>选择批次源文件夹</source>
+        <translation>Choose the batch source folder</translation>
+    </message>
+    <message>
+        <source>源文件夹中应有：batch（批次信息）、proposals（申报项目）、experts（专家）表格（CSV 或 XLSX），可选 budget（预算）、kpis（绩效指标），以及 proposals/&lt;项目编号&gt;/ 下的 PDF 申报材料。表头可用中文或英文列名。</source>
+        <translation>The source folder holds the batch, proposals and experts tables (CSV or XLSX), optionally budget and kpis, and the PDF documents in proposals/&lt;proposal id&gt;/. Headers may be in Chinese or English.</translation>
+    </message>
+    <message>
+        <source>批次源文件夹</source>
+        <translation>Batch source folder</translation>
+    </message>
+    <message>
+        <source>批次源文件夹的路径</source>
+        <translation>Path of the batch source folder</translation>
+    </message>
+    <message>
+        <source>选择文件夹…</source>
+        <translation>Choose folder…</translation>
+    </message>
+</context>
+<context>
+    <name>BatchWizard</name>
+    <message>
+        <source>本步内容</source>
+        <translation>This step</translation>
+    </message>
+    <message>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>选择批次源文件夹</source>
+        <translation>Choose the batch source folder</translation>
+    </message>
+    <message>
+        <source>第 %1 步，共 4 步</source>
+        <translation>Step %1 of 4</translation>
+    </message>
+    <message>
+        <source>请选择批次源文件夹。</source>
+        <translation>Choose the batch source folder.</translation>
+    </message>
+    <message>
+        <source>源文件有错误，请修改表格后点击“上一步”重新读取。</source>
+        <translation>The source has a mistake: correct the table, then click “Back” and read it again.</translation>
+    </message>
+    <message>
+        <source>请设置批次口令。</source>
+        <translation>Set a passphrase for the batch.</translation>
+    </message>
+    <message>
+        <source>请选择输出文件夹。</source>
+        <translation>Choose the output folder.</translation>
+    </message>
+    <message>
+        <source>请输入机构签名密钥的口令。</source>
+        <translation>Enter the passphrase of the agency signing key.</translation>
+    </message>
+    <message>
+        <source>读取</source>
+        <translation>Read</translation>
+    </message>
+    <message>
+        <source>生成批次文件</source>
+        <translation>Build batch files</translation>
+    </message>
+    <message>
+        <source>再生成一批</source>
+        <translation>Build another batch</translation>
+    </message>
+    <message>
+        <source>正在读取源文件夹…</source>
+        <translation>Reading the source folder…</translation>
     </message>
     <message>
         <source>无法读写文件：%1</source>
@@ -3533,6 +3549,73 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>RoundJobs</name>
+    <message>
+        <source>选择评分表文件（可多选，各组的都可以）</source>
+        <translation>Choose score sheet files (several, of any panel)</translation>
+    </message>
+    <message>
+        <source>评分表 (*.ticsheet)</source>
+        <translation>Score sheets (*.ticsheet)</translation>
+    </message>
+    <message>
+        <source>正在导入评分表…</source>
+        <translation>Importing score sheets…</translation>
+    </message>
+    <message>
+        <source>%1：属于不在本轮中的批次 %2</source>
+        <translation>%1: belongs to batch %2, which is not in this round</translation>
+    </message>
+    <message>
+        <source>已导入 %1 个文件，未使用 %2 个。</source>
+        <translation>%1 files imported, %2 not used.</translation>
+    </message>
+    <message>
+        <source>部分评分表未使用</source>
+        <translation>Some sheets were not used</translation>
+    </message>
+    <message>
+        <source>操作失败</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>正在汇总本轮…</source>
+        <translation>Consolidating the round…</translation>
+    </message>
+    <message>
+        <source>已汇总：%1 个专家组，%2 项；标准化后结论不同 %3 项。</source>
+        <translation>Consolidated: %1 panels, %2 rows; %3 conclusions differ when normalised.</translation>
+    </message>
+    <message>
+        <source>选择上一轮的 round.csv、results.csv 或 agency.db</source>
+        <translation>Choose last round&apos;s round.csv, results.csv or agency.db</translation>
+    </message>
+    <message>
+        <source>上一轮结果 (*.csv agency.db)</source>
+        <translation>Previous results (*.csv agency.db)</translation>
+    </message>
+    <message>
+        <source>正在读取上一轮结果…</source>
+        <translation>Reading the previous results…</translation>
+    </message>
+    <message>
+        <source>无法导入上一轮结果</source>
+        <translation>Cannot import the previous results</translation>
+    </message>
+    <message>
+        <source>选择导出文件夹</source>
+        <translation>Choose the export folder</translation>
+    </message>
+    <message>
+        <source>正在导出本轮文件…</source>
+        <translation>Exporting the round&apos;s files…</translation>
+    </message>
+    <message>
+        <source>已写入 %1 个文件到 %2</source>
+        <translation>%1 files written to %2</translation>
+    </message>
+</context>
+<context>
     <name>RoundPage</name>
     <message>
         <source>评审轮次(&amp;R)：</source>
@@ -3651,42 +3734,6 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Cannot add the batch</translation>
     </message>
     <message>
-        <source>选择评分表文件（可多选，各组的都可以）</source>
-        <translation>Choose score sheet files (several, of any panel)</translation>
-    </message>
-    <message>
-        <source>评分表 (*.ticsheet)</source>
-        <translation>Score sheets (*.ticsheet)</translation>
-    </message>
-    <message>
-        <source>正在导入评分表…</source>
-        <translation>Importing score sheets…</translation>
-    </message>
-    <message>
-        <source>%1：属于不在本轮中的批次 %2</source>
-        <translation>%1: belongs to batch %2, which is not in this round</translation>
-    </message>
-    <message>
-        <source>已导入 %1 个文件，未使用 %2 个。</source>
-        <translation>%1 files imported, %2 not used.</translation>
-    </message>
-    <message>
-        <source>部分评分表未使用</source>
-        <translation>Some sheets were not used</translation>
-    </message>
-    <message>
-        <source>操作失败</source>
-        <translation>Failed</translation>
-    </message>
-    <message>
-        <source>正在汇总本轮…</source>
-        <translation>Consolidating the round…</translation>
-    </message>
-    <message>
-        <source>已汇总：%1 个专家组，%2 项；标准化后结论不同 %3 项。</source>
-        <translation>Consolidated: %1 panels, %2 rows; %3 conclusions differ when normalised.</translation>
-    </message>
-    <message>
         <source>无法保存正式排名</source>
         <translation>Cannot save the official ranking</translation>
     </message>
@@ -3709,34 +3756,6 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>公示说明已保存。</source>
         <translation>Notice saved.</translation>
-    </message>
-    <message>
-        <source>选择上一轮的 round.csv、results.csv 或 agency.db</source>
-        <translation>Choose last round&apos;s round.csv, results.csv or agency.db</translation>
-    </message>
-    <message>
-        <source>上一轮结果 (*.csv agency.db)</source>
-        <translation>Previous results (*.csv agency.db)</translation>
-    </message>
-    <message>
-        <source>正在读取上一轮结果…</source>
-        <translation>Reading the previous results…</translation>
-    </message>
-    <message>
-        <source>无法导入上一轮结果</source>
-        <translation>Cannot import the previous results</translation>
-    </message>
-    <message>
-        <source>选择导出文件夹</source>
-        <translation>Choose the export folder</translation>
-    </message>
-    <message>
-        <source>正在导出本轮文件…</source>
-        <translation>Exporting the round&apos;s files…</translation>
-    </message>
-    <message>
-        <source>已写入 %1 个文件到 %2</source>
-        <translation>%1 files written to %2</translation>
     </message>
 </context>
 <context>

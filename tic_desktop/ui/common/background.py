@@ -8,6 +8,10 @@ else the object `on_done` is a bound method of.
 With `on_progress`, `fn` is called with one argument, `report(*values)`, that it may call from
 the worker as often as it likes; each call reaches `on_progress(*values)` on the GUI thread, in
 order, before the result (dropped like the result once the owner is gone).
+
+With `pause_gc=True` (a long job that builds many objects), Python's cyclic collector waits while
+the job runs and is restored after (`ui.common.gc_pause`): its passes in the worker hold the GIL
+and would stop the GUI thread.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from tic_desktop.ui.common.gc_pause import paused_gc
+
 
 class _Relay(QObject):
     done = Signal(object)
@@ -27,18 +33,20 @@ class _Relay(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[..., Any], relay: _Relay, with_report: bool) -> None:
+    def __init__(self, fn: Callable[..., Any], relay: _Relay, with_report: bool, pause_gc: bool = False) -> None:
         super().__init__()
         self._fn = fn
         self._relay = relay
         self._with_report = with_report
+        self._pause_gc = pause_gc
 
     def report(self, *values: Any) -> None:
         self._emit(self._relay.progress, values)
 
     def run(self) -> None:
         try:
-            result = self._fn(self.report) if self._with_report else self._fn()
+            with paused_gc() if self._pause_gc else contextlib.nullcontext():
+                result = self._fn(self.report) if self._with_report else self._fn()
         except BaseException as exc:  # noqa: BLE001 - handed to on_error on the GUI thread
             self._emit(self._relay.failed, exc)
         else:
@@ -61,6 +69,7 @@ def run_in_background(
     *,
     owner: QObject | None = None,
     on_progress: Callable[..., None] | None = None,
+    pause_gc: bool = False,
 ) -> None:
     relay = _Relay()
     _live.add(relay)
@@ -81,4 +90,4 @@ def run_in_background(
                 on_progress(*values)
 
         relay.progress.connect(progress)
-    QThreadPool.globalInstance().start(_Task(fn, relay, on_progress is not None))
+    QThreadPool.globalInstance().start(_Task(fn, relay, on_progress is not None, pause_gc))
