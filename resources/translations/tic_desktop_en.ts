@@ -2942,6 +2942,17 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>ProgressRow</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+</context>
+<context>
     <name>ProposalDetail</name>
     <message>
         <source>● 计入&#x3000;○ 去掉的最高/最低分&#x3000;◉ 离群&#x3000;┆ 最终得分</source>
@@ -3785,10 +3796,6 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Scan the printed score sheets the experts signed by hand (PDF, or JPEG / PNG / TIFF images, 200–300 dpi, any page order and orientation): the QR code in each page&apos;s lower right corner is checked against the imported sheets, page by page. The scan files are kept in the agency workspace by SHA-256 and never overwritten.</translation>
     </message>
     <message>
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
         <source>核对表（每位专家、每个项目）</source>
         <translation>Checklist (per expert and proposal)</translation>
     </message>
@@ -4177,10 +4184,6 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>You can also drag score sheet files (.ticsheet) or whole folders onto this page. Importing the same file again changes nothing; no sheet is ever overwritten or discarded.</translation>
     </message>
     <message>
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
         <source>导入记录</source>
         <translation>Import log</translation>
     </message>
@@ -4311,10 +4314,6 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>冲突未能处理</source>
         <translation>The conflict was not resolved</translation>
-    </message>
-    <message>
-        <source>正在取消…</source>
-        <translation>Cancelling…</translation>
     </message>
     <message>
         <source>正在导入评分表 %1 / %2</source>

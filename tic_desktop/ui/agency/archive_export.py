@@ -17,10 +17,10 @@ from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from tic_desktop.ui.agency.agency_context import AgencyContext
-from tic_desktop.ui.common.background import run_in_background
+from tic_desktop.ui.common.background_export import BackgroundExport
 
 
 def write_batch_archive(ctx: AgencyContext, out: Path, keys: Any, progress: Any = None) -> Any:
@@ -35,39 +35,26 @@ def write_batch_archive(ctx: AgencyContext, out: Path, keys: Any, progress: Any 
         return write_archive(out, ArchiveSource(ws, ctx.batch_id, Path(tmp)), keys, progress=progress)
 
 
-class ArchiveExport(QWidget):
+class ArchiveExport(BackgroundExport):
     exported = Signal(Path)
     """Emitted with the archive written."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, bar_width=160)
         self.ctx: AgencyContext | None = None
         self.ask_file = self._ask_file
         self.get_keys = self._get_keys
         self.show_done = self._show_done
-        self.show_message = self._show_message
         self.written: Path | None = None
-        self._busy = False
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.progressBar = QProgressBar()
-        self.progressBar.setMaximumWidth(160)
         self.progressBar.setFormat(self.tr("归档中 %p%"))
-        self.progressBar.hide()
-        self.archiveButton = QPushButton(self.tr("导出归档包…"))
+        self.archiveButton = self.button
+        self.archiveButton.setText(self.tr("导出归档包…"))
         self.archiveButton.setToolTip(self.tr(
             "把本批次的批次文件、全部评分表版本、导入和审计日志、决定、专家组意见和报告写成一个由机构密钥签名的归档包（.ticarchive）"))
-        self.archiveButton.setEnabled(False)
-        layout.addWidget(self.progressBar)
-        layout.addWidget(self.archiveButton)
         self.archiveButton.clicked.connect(self._on_click)
 
-    def set_context(self, ctx: AgencyContext | None) -> None:
-        self.ctx = ctx
-        self.archiveButton.setEnabled(ctx is not None and not self._busy)
-
-    def is_busy(self) -> bool:
-        return self._busy
+    def failed_title(self) -> str:
+        return self.tr("导出归档包失败")
 
     def export_to(self, out: Path) -> bool:
         """Write the archive to `out` in the background; False when there is nothing to do (no batch,
@@ -82,15 +69,11 @@ class ArchiveExport(QWidget):
         if keys is None:
             return False
         ctx = self.ctx
-        self._busy = True
-        self.archiveButton.setEnabled(False)
-        self.progressBar.setRange(0, 0)
-        self.progressBar.show()
 
         def work(progress: Any) -> Any:
             return write_batch_archive(ctx, Path(out), keys, progress=progress)
 
-        run_in_background(work, self._on_written, self._on_failed, owner=self, on_progress=self._on_progress)
+        self.start(work)
         return True
 
     def _on_click(self) -> None:
@@ -98,26 +81,10 @@ class ArchiveExport(QWidget):
         if path is not None:
             self.export_to(path)
 
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progressBar.setRange(0, max(total, 1))
-        self.progressBar.setValue(done)
-
-    def _finish(self) -> None:
-        self._busy = False
-        self.progressBar.hide()
-        self.archiveButton.setEnabled(self.ctx is not None)
-
-    def _on_written(self, written: Any) -> None:
-        self._finish()
+    def take_result(self, written: Any) -> None:
         self.written = Path(written.path)
         self.exported.emit(self.written)
         self.show_done(self.written, written.manifest["agency"]["fingerprint"], len(written.manifest["members"]))
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self._finish()
-        text = self.ctx.error_text(exc) if self.ctx else str(exc)
-        details = self.ctx.error_details(exc) if self.ctx else ""
-        self.show_message(self.tr("导出归档包失败"), text, True, details)
 
     def _get_keys(self) -> Any:
         window = self.window()
@@ -144,10 +111,3 @@ class ArchiveExport(QWidget):
         box.exec()
         if box.clickedButton() is open_button:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
-
-    def _show_message(self, title: str, text: str, error: bool, details: str = "") -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information, title, text,
-                          QMessageBox.StandardButton.Ok, self)
-        if details:
-            box.setDetailedText(details)
-        box.exec()

@@ -15,10 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from tic_desktop.ui.agency.agency_context import AgencyContext
-from tic_desktop.ui.common.background import run_in_background
+from tic_desktop.ui.common.background_export import BackgroundExport
 
 
 def build_report(ws: Any, batch: Any, generated_at: str) -> Any:
@@ -28,45 +28,28 @@ def build_report(ws: Any, batch: Any, generated_at: str) -> Any:
     return service_report(ws, batch, generated_at)
 
 
-class ResultsExport(QWidget):
+class ResultsExport(BackgroundExport):
     exported = Signal(list)
     """Emitted with the written paths."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, bar_width=180)
         self.ctx: AgencyContext | None = None
         self.ask_folder = self._ask_folder
         self.show_done = self._show_done
-        self.show_message = self._show_message
         self.written: list[Path] = []
-        self._busy = False
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.progressBar = QProgressBar()
-        self.progressBar.setMaximumWidth(180)
         self.progressBar.setFormat(self.tr("导出中 %p%"))
-        self.progressBar.hide()
-        self.exportButton = QPushButton(self.tr("导出汇总结果…"))
-        self.exportButton.setEnabled(False)
-        layout.addWidget(self.progressBar)
-        layout.addWidget(self.exportButton)
+        self.exportButton = self.button
+        self.exportButton.setText(self.tr("导出汇总结果…"))
         self.exportButton.clicked.connect(self._on_export)
 
-    def set_context(self, ctx: AgencyContext | None) -> None:
-        self.ctx = ctx
-        self.exportButton.setEnabled(ctx is not None and not self._busy)
-
-    def is_busy(self) -> bool:
-        return self._busy
+    def failed_title(self) -> str:
+        return self.tr("导出失败")
 
     def export_to(self, out_dir: Path) -> bool:
         if self.ctx is None or self._busy:
             return False
         ctx = self.ctx
-        self._busy = True
-        self.exportButton.setEnabled(False)
-        self.progressBar.setRange(0, 0)
-        self.progressBar.show()
         generated_at = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
         def work(report_progress: Any) -> list[Path]:
@@ -78,7 +61,7 @@ class ResultsExport(QWidget):
             return write_exports(Path(out_dir), report, signer=signer,
                                  progress=report_progress)
 
-        run_in_background(work, self._on_written, self._on_failed, on_progress=self._on_progress)
+        self.start(work)
         return True
 
     def _on_export(self) -> None:
@@ -86,26 +69,10 @@ class ResultsExport(QWidget):
         if folder is not None:
             self.export_to(folder)
 
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progressBar.setRange(0, max(total, 1))
-        self.progressBar.setValue(done)
-
-    def _finish(self) -> None:
-        self._busy = False
-        self.progressBar.hide()
-        self.exportButton.setEnabled(self.ctx is not None)
-
-    def _on_written(self, paths: list[Path]) -> None:
-        self._finish()
+    def take_result(self, paths: list[Path]) -> None:
         self.written = [Path(p) for p in paths]
         self.exported.emit(self.written)
         self.show_done(self.written)
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self._finish()
-        text = self.ctx.error_text(exc) if self.ctx else str(exc)
-        details = self.ctx.error_details(exc) if self.ctx else ""
-        self.show_message(self.tr("导出失败"), text, True, details)
 
     def _ask_folder(self) -> Path | None:
         name = QFileDialog.getExistingDirectory(self, self.tr("选择导出汇总结果的文件夹"))
@@ -122,10 +89,3 @@ class ResultsExport(QWidget):
         box.exec()
         if box.clickedButton() is open_button and paths:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths[0].parent)))
-
-    def _show_message(self, title: str, text: str, error: bool, details: str = "") -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information, title, text,
-                          QMessageBox.StandardButton.Ok, self)
-        if details:
-            box.setDetailedText(details)
-        box.exec()

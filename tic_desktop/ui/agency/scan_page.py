@@ -10,7 +10,6 @@ with a reason (audited); 导出核对表… writes the checklist PDF (`reports.s
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,10 +28,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -40,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from tic_desktop.ui.common.background import run_in_background
+from tic_desktop.ui.common.progress_row import ProgressRow, stacked_tables
 
 SCAN_FILTER = "*.pdf *.jpg *.jpeg *.png *.tif *.tiff"
 THUMB = QSize(72, 100)
@@ -54,7 +52,6 @@ class ScanPage(QWidget):
         self.ctx: Any = None
         self.result: Any = None
         self._busy = False
-        self._cancel = threading.Event()
         self._look_rows: list[Any] = []
         self.last_added: list[str] = []
         self.last_failed: list[str] = []
@@ -86,45 +83,27 @@ class ScanPage(QWidget):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         layout.addWidget(hint)
-        busy = QHBoxLayout()
-        self.progressLabel = QLabel()
-        self.progressBar = QProgressBar()
-        self.cancelButton = QPushButton(self.tr("取消"))
-        busy.addWidget(self.progressLabel)
-        busy.addWidget(self.progressBar, 1)
-        busy.addWidget(self.cancelButton)
-        layout.addLayout(busy)
+        self.progressRow = ProgressRow(self)
+        self.progressLabel, self.progressBar = self.progressRow.label, self.progressRow.bar
+        self.cancelButton = self.progressRow.cancelButton
+        self._cancel = self.progressRow.cancelled
+        layout.addWidget(self.progressRow)
 
-        split = QSplitter(Qt.Orientation.Vertical)
-        top = QWidget()
-        tl = QVBoxLayout(top)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(QLabel(self.tr("核对表（每位专家、每个项目）")))
         self.checkTable = self._table([self.tr("专家"), self.tr("项目"), self.tr("版本"), self.tr("核对结果"),
                                        self.tr("已有页"), self.tr("缺页")])
         self.checkTable.setAccessibleName(self.tr("核对表"))
-        tl.addWidget(self.checkTable)
-        split.addWidget(top)
-        bottom = QWidget()
-        bl = QVBoxLayout(bottom)
-        bl.setContentsMargins(0, 0, 0, 0)
-        bl.addWidget(QLabel(self.tr("需要人工处理的扫描页")))
         self.pageTable = self._table([self.tr("缩略图"), self.tr("扫描文件"), self.tr("页"), self.tr("状态"),
                                       self.tr("二维码内容"), self.tr("原因")])
         self.pageTable.setAccessibleName(self.tr("需要人工处理的扫描页"))
         self.pageTable.setIconSize(THUMB)
         self.pageTable.itemSelectionChanged.connect(self._update_buttons)
         self.pageTable.itemDoubleClicked.connect(lambda _item: self.match_selected())
-        bl.addWidget(self.pageTable)
-        split.addWidget(bottom)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout.addWidget(split, 1)
+        layout.addWidget(stacked_tables((self.tr("核对表（每位专家、每个项目）"), self.checkTable),
+                                        (self.tr("需要人工处理的扫描页"), self.pageTable)), 1)
         self.addFilesButton.clicked.connect(lambda: self.add_paths(self.ask_files()))
         self.addFolderButton.clicked.connect(lambda: self.add_paths(self.ask_folder()))
         self.manualButton.clicked.connect(self.match_selected)
         self.exportButton.clicked.connect(self.export_checklist)
-        self.cancelButton.clicked.connect(self._cancel.set)
 
     def _table(self, headers: list[str]) -> QTableWidget:
         t = QTableWidget(0, len(headers))
@@ -227,9 +206,7 @@ class ScanPage(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        self.progressBar.setVisible(busy)
-        self.progressLabel.setVisible(busy)
-        self.cancelButton.setVisible(busy)
+        self.progressRow.set_busy(busy)
         self._update_buttons()
 
     # ── adding scans ───────────────────────────────────────────────────────────────────────
@@ -241,10 +218,8 @@ class ScanPage(QWidget):
 
         ctx = self.ctx
         known = scan_store.known_sha256s(ctx.ws)
-        self._cancel.clear()
         self._set_busy(True)
-        self.progressLabel.setText(self.tr("正在识别扫描页…"))
-        self.progressBar.setRange(0, 0)
+        self.progressRow.start(self.tr("正在识别扫描页…"))
         cancel = self._cancel
 
         def work(progress: Any) -> tuple[list[Any], list[tuple[str, BaseException]]]:
@@ -272,9 +247,8 @@ class ScanPage(QWidget):
         return True
 
     def _on_progress(self, done: int, total: int) -> None:
-        self.progressBar.setRange(0, max(total, 1))
-        self.progressBar.setValue(done)
-        self.progressLabel.setText(self.tr("正在识别扫描页 %1 / %2").replace("%1", str(done)).replace("%2", str(total)))
+        self.progressRow.set_progress(done, total, self.tr("正在识别扫描页 %1 / %2").replace("%1", str(done))
+                                      .replace("%2", str(total)))
 
     def _on_decoded(self, res: tuple[list[Any], list[tuple[str, BaseException]]], ctx: Any) -> None:
         from tic_desktop.agency import scan_store  # noqa: PLC0415

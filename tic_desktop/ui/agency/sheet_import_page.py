@@ -12,12 +12,11 @@ The hooks `ask_files`, `ask_folder`, `ask_signers_file`, `confirm_pin`, `resolve
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,9 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -40,6 +37,7 @@ from tic_desktop.ui.agency.conflict_dialog import ConflictDialog
 from tic_desktop.ui.agency.import_log import ImportLogModel, SheetHistoryModel
 from tic_desktop.ui.agency.pin_key_dialog import PinKeyDialog
 from tic_desktop.ui.common.background import run_in_background
+from tic_desktop.ui.common.progress_row import ProgressRow, stacked_tables
 from tic_desktop.ui.common.table_model import TableModel
 
 SHEET_SUFFIX = ".ticsheet"
@@ -54,7 +52,6 @@ class SheetImportPage(QWidget):
         super().__init__(parent)
         self.ctx: AgencyContext | None = None
         self._busy = False
-        self._cancel = threading.Event()
         self.last_outcomes: list[Any] = []
         self._demo_folder: Path | None = None
         self.ask_files = self._ask_files
@@ -106,42 +103,24 @@ class SheetImportPage(QWidget):
         self.dropLabel.setWordWrap(True)
         self.dropLabel.setStyleSheet("color: #555; padding: 6px; border: 1px dashed #aaa; border-radius: 4px;")
         layout.addWidget(self.dropLabel)
-        busy = QHBoxLayout()
-        self.progressBar = QProgressBar()
-        self.progressLabel = QLabel()
-        self.cancelButton = QPushButton(self.tr("取消"))
-        busy.addWidget(self.progressLabel)
-        busy.addWidget(self.progressBar, 1)
-        busy.addWidget(self.cancelButton)
-        layout.addLayout(busy)
+        self.progressRow = ProgressRow(self, say_cancelling=True)
+        self.progressLabel, self.progressBar = self.progressRow.label, self.progressRow.bar
+        self.cancelButton = self.progressRow.cancelButton
+        self._cancel = self.progressRow.cancelled
+        layout.addWidget(self.progressRow)
 
-        split = QSplitter(Qt.Orientation.Vertical)
-        top = QWidget()
-        tl = QVBoxLayout(top)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(QLabel(self.tr("导入记录")))
         self.logModel = ImportLogModel(self)
         self.logView = self._table(self.logModel)
         self.logView.setAccessibleName(self.tr("导入记录"))
-        tl.addWidget(self.logView)
-        split.addWidget(top)
-        bottom = QWidget()
-        bl = QVBoxLayout(bottom)
-        bl.setContentsMargins(0, 0, 0, 0)
         hb = QHBoxLayout()
         hb.addWidget(QLabel(self.tr("各专家评分表（全部版本）")))
         hb.addStretch(1)
         self.expertFilter = QComboBox()
         hb.addWidget(self.expertFilter)
-        bl.addLayout(hb)
         self.historyModel = SheetHistoryModel(self)
         self.historyView = self._table(self.historyModel)
         self.historyView.setAccessibleName(self.tr("各专家评分表版本"))
-        bl.addWidget(self.historyView)
-        split.addWidget(bottom)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout.addWidget(split, 1)
+        layout.addWidget(stacked_tables((self.tr("导入记录"), self.logView), (hb, self.historyView)), 1)
 
     def _table(self, model: TableModel) -> QTableView:
         view = QTableView()
@@ -165,7 +144,6 @@ class SheetImportPage(QWidget):
         self.revokeKeyButton.clicked.connect(lambda: self._on_key_change("revoke"))
         self.conflictButton.clicked.connect(self._on_resolve_conflicts)
         self.demoButton.clicked.connect(self._on_demo)
-        self.cancelButton.clicked.connect(self._on_cancel)
         self.expertFilter.currentIndexChanged.connect(lambda _i: self._refresh_history())
 
     # ── context ─────────────────────────────────────────────────────────────────────────────
@@ -409,15 +387,9 @@ class SheetImportPage(QWidget):
         self.refresh()
         self.sheets_changed.emit()
 
-    def _on_cancel(self) -> None:
-        self._cancel.set()
-        self.progressLabel.setText(self.tr("正在取消…"))
-        self.cancelButton.setEnabled(False)
-
     def _on_progress(self, done: int, total: int) -> None:
-        self.progressBar.setRange(0, max(total, 1))
-        self.progressBar.setValue(done)
-        self.progressLabel.setText(self.tr("正在导入评分表 %1 / %2").replace("%1", str(done)).replace("%2", str(total)))
+        self.progressRow.set_progress(done, total, self.tr("正在导入评分表 %1 / %2").replace("%1", str(done))
+                                      .replace("%2", str(total)))
 
     # ── drag and drop ───────────────────────────────────────────────────────────────────────
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
@@ -476,10 +448,7 @@ class SheetImportPage(QWidget):
             b.setEnabled(has_ctx and not busy)
         conflicts = bool(has_ctx and not busy and self.ctx is not None and self.ctx.ws.conflicts(self.ctx.batch_id))
         self.conflictButton.setEnabled(conflicts)
-        self.progressBar.setVisible(busy)
-        self.progressLabel.setVisible(busy)
-        self.cancelButton.setVisible(busy)
-        self.cancelButton.setEnabled(busy)
+        self.progressRow.set_busy(busy)
         if busy:
             self.progressBar.setRange(0, 0)
             self.progressLabel.setText(text)
