@@ -5,7 +5,9 @@ Steps: 1 choose the source folder → read it off the GUI thread (`agency.build.
 column) and its row marked → 3 choose the files (one file / one per expert), the encryption (none
 / passphrase entered twice) and the output folder → 4 write off the GUI thread with progress, each
 file read back from disk, and the list of files written. The batch is then kept in the agency
-workspace (a copy encrypted to the agency's own key) and selected in the window.
+workspace (a copy encrypted to the agency's own key) and selected in the window. The steps' widgets
+are in `batch_wizard_steps`, the writing job in `batch_export_job`; the wizard names their fields as
+its own (`folderEdit`, `proposalsModel`, `passEdit`, ...).
 
 What the source format allows, and so what is offered: experts.csv/xlsx has no column for an
 expert's age public key (experts make their keys when they first open a batch), so there is no

@@ -6,7 +6,7 @@ reason, the decisions and 异议/复议, the previous round, the 公示 notice a
 Every read and write goes through the agency service (`agency.service.round`, `.round_import`)
 and the round's records (`agency.round_store`); the page assembles nothing. Slow work runs in
 `run_in_background` with its own workspace connection (WAL) and reports progress on the GUI
-thread. `show_message`, `choose_sheets`, `choose_folder` and `choose_previous` can be replaced
+thread (those jobs are `round_jobs.RoundJobs`, which the page mixes in). `show_message`, `choose_sheets`, `choose_folder` and `choose_previous` can be replaced
 (tests)."""
 
 from __future__ import annotations
