@@ -1204,11 +1204,17 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
     </message>
     <message>
         <source>缩略图</source>
-        <translation>Thumbnails</translation>
+        <comment>side panel tab</comment>
+        <translation>Pages</translation>
     </message>
     <message>
         <source>目录</source>
         <translation>Outline</translation>
+    </message>
+    <message>
+        <source>搜索结果</source>
+        <comment>side panel tab</comment>
+        <translation>Hits</translation>
     </message>
     <message>
         <source>侧栏</source>

@@ -235,3 +235,35 @@ def test_zooming_in_keeps_the_middle_of_the_view_not_a_blank_margin(viewer: Docu
     qtbot.waitUntil(lambda: _dark_share(viewer) > 0.002, timeout=3000)
     bar = viewer._view.horizontalScrollBar()
     assert bar.maximum() > 0 and abs(bar.value() - bar.maximum() / 2) <= bar.maximum() * 0.1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_side_panel_tab_can_be_reached_when_the_panel_is_narrow(qtbot, pdf_bytes: bytes, lang: str) -> None:
+    """At 1366×768 and 125% the English “Thumbnails” tab was pushed out of the side panel's 190 pixels (and in
+    any language out of the 120 the panel could be dragged to), with no scroll button to bring it back."""
+    from PySide6.QtWidgets import QApplication
+
+    from tic_desktop.ui.common.i18n import install_translators
+
+    install_translators(QApplication.instance(), lang)
+    try:
+        widget = DocumentViewer()
+    finally:
+        install_translators(QApplication.instance(), "zh")
+    qtbot.addWidget(widget)
+    widget.resize(443, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_documents([(PATH, "建设方案", pdf_bytes)])
+    side = widget._side
+    bar = side.tabBar()
+    for width in (190, side.minimumWidth()):
+        widget._splitter.setSizes([width, 443 - width])
+        qtbot.waitUntil(lambda width=width: side.width() == width)
+        for i in range(bar.count()):
+            assert bar.rect().contains(bar.tabRect(i)), (width, bar.tabText(i), bar.tabRect(i), bar.width())
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+        assert side.currentWidget() is side.thumbs
+    # each tab says in full what it holds
+    full = {"zh": ["页面缩略图", "文档目录", "搜索结果"], "en": ["Page thumbnails", "Document outline", "Search results"]}
+    assert [bar.tabToolTip(i) for i in range(bar.count())] == full[lang]

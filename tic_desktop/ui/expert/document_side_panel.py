@@ -122,13 +122,18 @@ class DocumentSidePanel(QTabWidget):
         self.results.setModel(self.results_model)
         self.results.setAccessibleName(self.tr("搜索结果"))
         self.setDocumentMode(True)
-        self.addTab(self.thumbs, self.tr("缩略图"))
-        self.addTab(self.outline, self.tr("目录"))
-        self.addTab(self.results, self.tr("搜索结果"))
+        # the tabs' texts are short, elided when the panel is narrow and never scrolled out of it: the
+        # English “Thumbnails” and “Search results” pushed “Thumbnails” out of a 190-pixel panel (and any
+        # language out of a narrower one) with no way to reach it; the tooltips say each in full
+        for widget, text, tip in ((self.thumbs, self.tr("缩略图", "side panel tab"), self.tr("页面缩略图")),
+                                  (self.outline, self.tr("目录"), self.tr("文档目录")),
+                                  (self.results, self.tr("搜索结果", "side panel tab"), self.tr("搜索结果"))):
+            self.setTabToolTip(self.addTab(widget, text), tip)
         self.setAccessibleName(self.tr("侧栏"))
-        self.setMinimumWidth(120)
         self.tabBar().setUsesScrollButtons(False)
+        self.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
         self.tabBar().setExpanding(True)
+        self.setMinimumWidth(max(120, self.tabBar().minimumSizeHint().width()))
         QWidget.setTabOrder(self.outline, self)  # Tab: the outline, then the tabs (the order it always had)
 
         self.results.activated.connect(self._on_result_activated)
