@@ -108,3 +108,23 @@ def test_demo_source_has_a_plan_pdf_per_proposal(tmp_path: Path) -> None:
         assert [d.path for d in p.documents][0] == f"proposals/{p.id}/plan.pdf"
         assert p.documents[0].title == "建设方案"
         assert spec.documents[p.documents[0].path].startswith(b"%PDF-")
+
+
+def _flat(outlines: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    return [x for o in outlines for x in (o, *_flat(o["kids"]))]
+
+
+def test_outline_destinations_point_at_their_headings(pdf: Path) -> None:
+    """/XYZ with the heading's top, not a bare /Fit of its page (QtPdf warned and showed the page top)."""
+    entries = _flat(json.loads(_run("qpdf", "--json", "--json-key=outlines", str(pdf)))["outlines"])
+    assert len(entries) > 20
+    for entry in entries:
+        _, kind, left, top, _zoom = entry["dest"]
+        assert kind == "/XYZ" and left == 0 and 0 < top < 841.9, entry
+        page = str(entry["destpageposfrom1"])
+        words = re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)</word>',
+                           _run("pdftotext", "-bbox", "-f", page, "-l", page, str(pdf), "-"))
+        first = entry["title"].split("\u3000")[0]
+        # the heading's first word sits just under the destination's top (within 12 mm)
+        assert any(w == first and 0 < float(y) - (841.89 - top) < 34 for y, w in words), (entry["title"], top)
+    assert any(e["dest"][3] < 841.89 / 2 for e in entries)  # some heading low on its page

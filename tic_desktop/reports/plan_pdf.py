@@ -109,7 +109,11 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 
 class _Heading(Paragraph):
-    """A paragraph that becomes a PDF outline (bookmark) entry."""
+    """A paragraph that becomes a PDF outline (bookmark) entry pointing at the heading itself.
+
+    The destination is XYZ with the heading's top (a little above it), not the whole page: a reader
+    following the outline lands on the heading even when it sits low on the page, and Qt's PDF view
+    (which wants a point and a zoom) takes it without a warning."""
 
     def __init__(self, text: str, style: ParagraphStyle, key: str, level: int) -> None:
         super().__init__(escape(text), style)
@@ -117,13 +121,12 @@ class _Heading(Paragraph):
         self.outline_key = key
         self.outline_level = level
 
-
-class _PlanDoc(BaseDocTemplate):
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's hook name)
-        if isinstance(flowable, _Heading):
-            self.canv.bookmarkPage(flowable.outline_key)
-            self.canv.addOutlineEntry(flowable.outline_text, flowable.outline_key,
-                                      level=flowable.outline_level, closed=flowable.outline_level > 0)
+    def draw(self) -> None:
+        super().draw()
+        _, top = self.canv.absolutePosition(0, self.height)
+        self.canv.bookmarkPage(self.outline_key, fit="XYZ", left=0, top=min(A4[1], top + 6 * mm))
+        self.canv.addOutlineEntry(self.outline_text, self.outline_key,
+                                  level=self.outline_level, closed=self.outline_level > 0)
 
 
 def _share(subsidy: Decimal, total: Decimal) -> str:
@@ -209,7 +212,7 @@ def render_plan_pdf(plan: ConstructionPlan, proposal: Proposal) -> bytes:
         canvas.restoreState()
 
     frame = Frame(margin, 22 * mm, width - 2 * margin, height - 44 * mm, id="body")
-    doc = _PlanDoc(buf, pagesize=A4, title=plan.title, author=plan.applicant, subject="建设方案",
+    doc = BaseDocTemplate(buf, pagesize=A4, title=plan.title, author=plan.applicant, subject="建设方案",
                    creator="TIC Desktop", invariant=True, initialFontName=font, leftMargin=margin, rightMargin=margin)
     doc.addPageTemplates([
         PageTemplate(id="cover", frames=[frame], onPage=cover_page),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QPointF
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QWidget
 
@@ -24,6 +25,19 @@ class DocumentPageView(QPdfView):
     def page_count(self) -> int:
         document = self.document()
         return document.pageCount() if document is not None else 0
+
+    def go_to(self, page: int, point: QPointF) -> None:
+        """Show `point` (in points from the page's top-left, as an outline entry gives it) of `page` at the
+        top of the view. (QPdfView's own jump scrolls to the top of the page and ignores the point: a
+        heading low on the page stayed off screen.)"""
+        navigator = self.pageNavigator()
+        navigator.jump(page, point, navigator.currentZoom())
+        document = self.document()
+        if document is None or not 0 <= page < self.page_count() or point.y() <= 0:
+            return
+        top, height = self._page_span(page)
+        points = document.pagePointSize(page).height() or 1.0
+        self.verticalScrollBar().setValue(round(top + point.y() * height / points))
 
     def zoom_in(self) -> None:
         self.set_zoom(next((z for z in ZOOM_STEPS if z > self.zoomFactor() + 0.001), ZOOM_STEPS[-1]))

@@ -237,7 +237,7 @@ class DocumentViewer(QWidget):
 
     def _on_location_requested(self, page: int, point: QPointF) -> None:
         """An outline entry: its page, at its point."""
-        self._view.pageNavigator().jump(page, point, self._view.pageNavigator().currentZoom())
+        self._view.go_to(page, point)
 
     def _on_search_text(self, _text: str) -> None:
         self._jump_pending = False
