@@ -397,6 +397,21 @@ Check it with: tic-desktop archive verify %2 --expect-fingerprint %1</translatio
     </message>
 </context>
 <context>
+    <name>BackupPassphraseDialog</name>
+    <message>
+        <source>设置备份口令</source>
+        <translation>Set the backup passphrase</translation>
+    </message>
+    <message>
+        <source>备份文件将用此口令加密。请设置一个与密钥口令不同、只有保管人知道的口令，并把口令与备份文件分开保存（例如口令封存在信封中）。口令遗忘后备份无法打开。</source>
+        <translation>The backup file is encrypted with this passphrase. Choose one that differs from the key passphrase and that only its keeper knows, and keep it apart from the backup (e.g. sealed in an envelope). A forgotten passphrase cannot be recovered.</translation>
+    </message>
+    <message>
+        <source>备份</source>
+        <translation>Back up</translation>
+    </message>
+</context>
+<context>
     <name>BatchExportStep</name>
     <message>
         <source>生成与核对</source>
@@ -2387,6 +2402,49 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>会议信息已保存</source>
         <translation>Meeting record saved</translation>
+    </message>
+</context>
+<context>
+    <name>NewPassphrase</name>
+    <message>
+        <source>口令</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <source>再次输入口令</source>
+        <translation>Passphrase again</translation>
+    </message>
+    <message>
+        <source>口令：</source>
+        <translation>Passphrase:</translation>
+    </message>
+    <message>
+        <source>再次输入：</source>
+        <translation>Again:</translation>
+    </message>
+    <message>
+        <source>强度：</source>
+        <translation>Strength:</translation>
+    </message>
+    <message>
+        <source>太弱</source>
+        <translation>Too weak</translation>
+    </message>
+    <message>
+        <source>弱</source>
+        <translation>Weak</translation>
+    </message>
+    <message>
+        <source>一般</source>
+        <translation>Fair</translation>
+    </message>
+    <message>
+        <source>较强</source>
+        <translation>Good</translation>
+    </message>
+    <message>
+        <source>强</source>
+        <translation>Strong</translation>
     </message>
 </context>
 <context>
@@ -4471,64 +4529,6 @@ Raised by: %2
     <message>
         <source>否决项</source>
         <translation>Vetoes</translation>
-    </message>
-</context>
-<context>
-    <name>_BackupPassphraseDialog</name>
-    <message>
-        <source>设置备份口令</source>
-        <translation>Set the backup passphrase</translation>
-    </message>
-    <message>
-        <source>备份文件将用此口令加密。请设置一个与密钥口令不同、只有保管人知道的口令，并把口令与备份文件分开保存（例如口令封存在信封中）。口令遗忘后备份无法打开。</source>
-        <translation>The backup file is encrypted with this passphrase. Choose one that differs from the key passphrase and that only its keeper knows, and keep it apart from the backup (e.g. sealed in an envelope). A forgotten passphrase cannot be recovered.</translation>
-    </message>
-    <message>
-        <source>备份</source>
-        <translation>Back up</translation>
-    </message>
-</context>
-<context>
-    <name>_NewPassphrase</name>
-    <message>
-        <source>口令</source>
-        <translation>Passphrase</translation>
-    </message>
-    <message>
-        <source>再次输入口令</source>
-        <translation>Passphrase again</translation>
-    </message>
-    <message>
-        <source>口令：</source>
-        <translation>Passphrase:</translation>
-    </message>
-    <message>
-        <source>再次输入：</source>
-        <translation>Again:</translation>
-    </message>
-    <message>
-        <source>强度：</source>
-        <translation>Strength:</translation>
-    </message>
-    <message>
-        <source>太弱</source>
-        <translation>Too weak</translation>
-    </message>
-    <message>
-        <source>弱</source>
-        <translation>Weak</translation>
-    </message>
-    <message>
-        <source>一般</source>
-        <translation>Fair</translation>
-    </message>
-    <message>
-        <source>较强</source>
-        <translation>Good</translation>
-    </message>
-    <message>
-        <source>强</source>
-        <translation>Strong</translation>
     </message>
 </context>
 <context>

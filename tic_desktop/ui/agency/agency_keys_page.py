@@ -4,7 +4,8 @@ The keys live in `<agency dir>/keys/` (`formats.keys`); backup and restore are `
 (an age passphrase file, written and read without holding the GIL); the fingerprint sheet is
 `reports.agency_key_pdf`. Every slow step (key generation, scrypt, the PDF) runs through
 `run_in_background`. File dialogs and the replace confirmation are replaceable hooks (tests);
-passphrase dialogs are opened with `open()` and kept in `self.dialog` while on screen.
+passphrase dialogs are opened with `open()` and kept in `self.dialog` while on screen. The passphrase
+fields and the backup passphrase dialog are `ui.agency.new_passphrase`.
 """
 
 from __future__ import annotations
@@ -18,103 +19,22 @@ from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from tic_desktop.agency import keys as ak
-from tic_desktop.core.errors import Rejected, message
-from tic_desktop.core.passphrase import PASSPHRASE_MISMATCH, check_passphrase
+from tic_desktop.core.errors import Rejected
+from tic_desktop.ui.agency.new_passphrase import BackupPassphraseDialog, NewPassphrase
 from tic_desktop.ui.common.background import run_in_background
 from tic_desktop.ui.common.screen_fit import fit_on_show
-
-
-class _NewPassphrase(QWidget):
-    """Passphrase twice with a strength bar; `problem()` says what is missing ("" when fine)."""
-
-    changed = Signal()
-
-    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.lang = lang
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        self.passphraseEdit = QLineEdit(self)
-        self.passphraseEdit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphraseEdit.setAccessibleName(self.tr("口令"))
-        self.confirmEdit = QLineEdit(self)
-        self.confirmEdit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirmEdit.setAccessibleName(self.tr("再次输入口令"))
-        self.strengthBar = QProgressBar(self)
-        self.strengthBar.setRange(0, 4)
-        self.strengthBar.setTextVisible(False)
-        self.strengthBar.setMaximumHeight(10)
-        self.strengthLabel = QLabel(self)
-        self.strengthLabel.setWordWrap(True)
-        form.addRow(self.tr("口令："), self.passphraseEdit)
-        form.addRow(self.tr("再次输入："), self.confirmEdit)
-        form.addRow(self.tr("强度："), self.strengthBar)
-        form.addRow("", self.strengthLabel)
-        self.passphraseEdit.textChanged.connect(self._on_changed)
-        self.confirmEdit.textChanged.connect(self._on_changed)
-        self._on_changed()
-
-    def problem(self) -> str:
-        text = self.passphraseEdit.text()
-        strength = check_passphrase(text)
-        if not strength.ok:
-            return message(strength.code or "", self.lang)
-        if self.confirmEdit.text() != text:
-            return message(PASSPHRASE_MISMATCH, self.lang)
-        return ""
-
-    def text(self) -> str:
-        return self.passphraseEdit.text()
-
-    def clear(self) -> None:
-        self.passphraseEdit.clear()
-        self.confirmEdit.clear()
-
-    def _on_changed(self) -> None:
-        strength = check_passphrase(self.passphraseEdit.text())
-        self.strengthBar.setValue(strength.score)
-        problem = self.problem()
-        label = [self.tr("太弱"), self.tr("弱"), self.tr("一般"), self.tr("较强"), self.tr("强")][strength.score]
-        self.strengthLabel.setText(f"{label} — {problem}" if problem else label)
-        self.changed.emit()
-
-
-class _BackupPassphraseDialog(QDialog):
-    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("设置备份口令"))
-        layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("备份文件将用此口令加密。请设置一个与密钥口令不同、只有保管人知道的口令，"
-                               "并把口令与备份文件分开保存（例如口令封存在信封中）。口令遗忘后备份无法打开。"), self)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.passphrase = _NewPassphrase(lang, self)
-        layout.addWidget(self.passphrase)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(self.tr("备份"))
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.passphrase.changed.connect(lambda: self.ok.setEnabled(self.passphrase.problem() == ""))
-        self.ok.setEnabled(False)
-        self.resize(520, 260)
 
 
 class AgencyKeysPage(QWidget):
@@ -172,7 +92,7 @@ class AgencyKeysPage(QWidget):
             "也可以从以前的备份恢复。"), self.createBox)
         create_intro.setWordWrap(True)
         create.addWidget(create_intro)
-        self.newPassphrase = _NewPassphrase(self.lang, self.createBox)
+        self.newPassphrase = NewPassphrase(self.lang, self.createBox)
         create.addWidget(self.newPassphrase)
         create_buttons = QHBoxLayout()
         self.createButton = QPushButton(self.tr("生成机构密钥"), self.createBox)
@@ -378,7 +298,7 @@ class AgencyKeysPage(QWidget):
     def backup(self) -> None:
         if self.busy or not self.has_keys():
             return
-        dialog = _BackupPassphraseDialog(self.lang, self)
+        dialog = BackupPassphraseDialog(self.lang, self)
         self._open(dialog, lambda: self._backup_to(dialog.passphrase.text()))
 
     def _backup_to(self, passphrase: str) -> None:
