@@ -1,10 +1,15 @@
 """Compile ui/*.ui into tic_desktop/ui/forms/ui_*.py with pyside6-uic (generated files, committed).
 
     python scripts/build_ui.py [OUT_DIR]
+
+uic imports some forty Qt classes in every file whether the form uses them or not; each class a
+module touches is set up (with its enums) when it is imported, so the imports are cut down to the
+names the form uses (the app's start imports the main window's and the start page's forms).
 """
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -19,6 +24,25 @@ def uic() -> str:
     return found
 
 
+def prune_imports(code: str) -> str:
+    """`code` with its module-level `from X import (...)` lists cut down to the names it uses."""
+    tree = ast.parse(code)
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    lines = code.splitlines(keepends=True)
+    for node in reversed(tree.body):
+        if not isinstance(node, ast.ImportFrom) or node.module is None or node.end_lineno is None:
+            continue
+        names = [alias.name for alias in node.names if alias.asname is None and alias.name in used]
+        if len(names) == len(node.names):
+            continue
+        text = ""
+        if names:
+            groups = ",\n    ".join(", ".join(names[i:i + 4]) for i in range(0, len(names), 4))
+            text = f"from {node.module} import ({groups})\n"
+        lines[node.lineno - 1:node.end_lineno] = [text]
+    return "".join(lines)
+
+
 def build(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -26,7 +50,7 @@ def build(out_dir: Path) -> list[Path]:
         target = out_dir / f"ui_{source.stem}.py"
         code = subprocess.run([uic(), str(source)], check=True, capture_output=True,
                               text=True).stdout
-        target.write_text(HEADER.format(name=source.name) + code, encoding="utf-8")
+        target.write_text(HEADER.format(name=source.name) + prune_imports(code), encoding="utf-8")
         written.append(target)
     return written
 

@@ -25,7 +25,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from tic_desktop.paths import resources_dir
-from tic_desktop.ui.common.settings_dialog import Settings
+from tic_desktop.ui.common.settings import Settings
 from tic_desktop.ui.expert.expert_flow import ExpertFlow, open_session
 
 __all__ = ["AppModes", "ExpertFlow", "app_modes", "create_app", "main", "open_session"]

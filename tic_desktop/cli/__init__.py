@@ -80,6 +80,12 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 # ── entry point ─────────────────────────────────────────────────────────────────────────────
 
 def _run_gui(argv: list[str], lang: str) -> int:
+    # The Qt-free part of the start (pydantic and the batch models, the workspace, the batch reader)
+    # is imported before PySide6: PySide6 reads the source of every module imported after it (for
+    # its `__feature__` switch), which cost ~50 ms of a start that imports some 270 modules.
+    import tic_desktop.expert.session  # noqa: F401, PLC0415
+    import tic_desktop.formats.batch  # noqa: F401, PLC0415
+
     try:
         from tic_desktop.app import main as gui_main
     except ImportError as exc:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtWidgets import QDialog, QWidget
 
+from tic_desktop.ui.common.settings import Settings
 from tic_desktop.ui.forms.ui_settings_dialog import Ui_SettingsDialog
 
-
-@dataclass(frozen=True)
-class Settings:
-    lang: str = "zh"
-    large_font: bool = False
+__all__ = ["Settings", "SettingsDialog"]
 
 
 class SettingsDialog(QDialog):

@@ -32,7 +32,7 @@ from tic_desktop.storage.errors import WorkspaceCorrupt
 from tic_desktop.ui.common.background import run_in_background
 from tic_desktop.ui.common.i18n import install_translators
 from tic_desktop.ui.common.screen_fit import fit_on_show, place_window
-from tic_desktop.ui.common.settings_dialog import Settings
+from tic_desktop.ui.common.settings import Settings
 from tic_desktop.ui.expert.main_window import MainWindow
 
 # The dialogs below are imported where they are first shown (see the module docstring).

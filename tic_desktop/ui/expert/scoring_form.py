@@ -5,6 +5,10 @@ overall fields all come from the template, and totals, bands, required comments,
 conclusion and the list of problems all come from `core.scoring.evaluate`. The widget keeps the
 answers as they were committed (a field commits on editingFinished, a radio on toggle) and emits
 `answerChanged` once per committed change.
+
+A form set while it is off screen in a shown window (the form tab behind the one on screen) keeps
+its answers and evaluation at once and puts them on its widgets (building them for a new template)
+when it is first shown or one of its widgets is asked for: the start builds only the form on screen.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -115,6 +120,9 @@ class ScoringForm(QWidget):
         self._overall: dict[str, QLineEdit | TextField | ChoiceField] = {}
         self._overall_labels: dict[str, QLabel] = {}
         self._content: QWidget | None = None
+        self._built: tuple[FormTemplate, str] | None = None  # the template and language of the widgets
+        self._center_type: str | None = None
+        self._stale = False  # set_form's answers are not on the widgets yet (set off screen)
         self.setStyleSheet(_STYLE)
         self._build_frame()
         self._connect()
@@ -366,28 +374,52 @@ class ScoringForm(QWidget):
         the expert marks nothing N/A. None: a 1.0 batch, where the expert may mark N/A.
         `center_type`: an overall field asked only of other center types (the 撤并转 recommendation
         of an engineering research center) is hidden; None shows every field."""
-        lang = ui_language()
         self._fixed_na = None if fixed_na is None else dict(fixed_na)
-        if self._form is None or form is not self._form and form != self._form or lang != self._lang:
-            self._lang = lang
-            self._build_content(form)
-            self._title.setText(form.title.get(lang))
-            self._version.setText(self.tr("版本 {version}").format(version=form.version))
-            self._title.setToolTip(form.description.get(lang) if form.description else "")
         self._form = form
         self._role = role
         self._read_only = read_only
+        self._center_type = center_type
+        self._reset_state(answers)
+        self._stale = True
+        if self.window().isVisible() and not self.isVisible():
+            self._refresh()  # the evaluation (the tab's total) now, the widgets when shown
+        else:
+            self._apply()
+
+    def _apply(self) -> None:
+        """Put the form, answers and access of the last set_form on the widgets."""
+        form = self._form
+        assert form is not None
+        self._stale = False
+        lang = ui_language()
+        built = self._built
+        if built is None or form is not built[0] and form != built[0] or lang != built[1]:
+            self._lang = lang
+            self._build_content(form)
+            self._built = (form, lang)
+            self._title.setText(form.title.get(lang))
+            self._version.setText(self.tr("版本 {version}").format(version=form.version))
+            self._title.setToolTip(form.description.get(lang) if form.description else "")
+        center_type = self._center_type
         for field in form.overall_fields:
             shown = center_type is None or not field.center_types or center_type in field.center_types
             if field.id in self._overall:
                 self._overall[field.id].setVisible(shown)
                 self._overall_labels[field.id].setVisible(shown)
-        self._signed_banner.setVisible(read_only)
-        self._reset_state(answers)
+        self._signed_banner.setVisible(self._read_only)
         self._apply_values()
         self._apply_access()
         self._scroll.verticalScrollBar().setValue(0)
         self._refresh()
+
+    def _ensure_shown(self) -> None:
+        """The widgets of a form set off screen, built and filled now (they are asked for)."""
+        if self._stale and self._form is not None:
+            self._apply()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        self._ensure_shown()
+        super().showEvent(event)
 
     def answers(self) -> FormAnswers:
         return FormAnswers(
@@ -407,6 +439,7 @@ class ScoringForm(QWidget):
 
     def focus_start(self) -> None:
         """Ctrl+3: the first thing still to do, or the top of the form."""
+        self._ensure_shown()
         if not self.focus_first_problem():
             self._levels_toggle.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -419,6 +452,7 @@ class ScoringForm(QWidget):
 
     def widget_for(self, problem: Problem) -> QWidget | None:
         """The field a problem is about (what a click on it in the problem list focuses)."""
+        self._ensure_shown()
         target = problem.target
         if target in self._rows:
             row = self._rows[target]
@@ -436,25 +470,32 @@ class ScoringForm(QWidget):
         return None
 
     def criterion_row(self, criterion_id: str) -> CriterionRow:
+        self._ensure_shown()
         return self._rows[criterion_id]
 
     def veto_buttons(self, veto_id: str) -> tuple[QRadioButton, QRadioButton]:
+        self._ensure_shown()
         group = self._veto_groups[veto_id]
         return group.button(1), group.button(0)  # type: ignore[return-value]
 
     def conclusion_button(self, code: str) -> QRadioButton:
+        self._ensure_shown()
         return self._conclusion_buttons[code]
 
     def overall_field(self, field_id: str) -> QWidget:
+        self._ensure_shown()
         return self._overall[field_id]
 
     def total_text(self) -> str:
+        self._ensure_shown()
         return self._total.text()
 
     def suggestion_text(self) -> str:
+        self._ensure_shown()
         return self._suggestion.text()
 
     def problem_texts(self) -> list[str]:
+        self._ensure_shown()
         return [self._problems.item(i).text() for i in range(self._problems.count())]
 
     # -- handlers ----------------------------------------------------------------------------
@@ -581,11 +622,17 @@ class ScoringForm(QWidget):
         form = self._form
         if form is None:
             return
-        lang = self._lang
         answers = self.answers()
         fixed = None if self._fixed_na is None else frozenset(self._fixed_na)
         evaluation = evaluate(form, answers, self._role, fixed_na=fixed)
         self._evaluation = evaluation
+        if not self._stale:
+            self._show_evaluation(form, answers, evaluation)
+        self.evaluationChanged.emit(evaluation)
+
+    def _show_evaluation(self, form: FormTemplate, answers: FormAnswers, evaluation: Evaluation) -> None:
+        lang = self._lang
+        fixed = None if self._fixed_na is None else frozenset(self._fixed_na)
         # a comment stays marked as required once written: ask the rules as if it were empty
         needs_comment = {p.target: p for p in evaluate(form, dataclasses.replace(answers, comments={}),
                                                        self._role, fixed_na=fixed).problems
@@ -621,7 +668,6 @@ class ScoringForm(QWidget):
             self._suggestion.setText(scored)
         self._show_reason(evaluation)
         self._fill_problems(evaluation)
-        self.evaluationChanged.emit(evaluation)
 
     def _show_reason(self, evaluation: Evaluation) -> None:
         """The reason field shows while the conclusion differs from the band of the total (or a reason
