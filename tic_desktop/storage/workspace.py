@@ -244,8 +244,12 @@ class Workspace(WorkspaceBatches, WorkspaceAnswers):
 
     # ---- window state (not audited) -------------------------------------------------------
     def set_ui_state(self, key: str, value: Any) -> None:
-        """Store a JSON-able value (last proposal, splitter sizes…); not an audited change."""
+        """Store a JSON-able value (last proposal, splitter sizes…); not an audited change. A value
+        that is stored already is not written again: every start sets the same batch, place and
+        panels, and each commit waits for the disk."""
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        if self._read("SELECT value FROM ui_state WHERE key = ?", (key,)) == [{"value": text}]:
+            return
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO ui_state (key, value, updated_at) VALUES (?, ?, ?)",

@@ -47,6 +47,7 @@ from tic_desktop.core.scoring import (
     evaluate,
 )
 from tic_desktop.ui.common.lines_label import LinesLabel
+from tic_desktop.ui.common.off_screen import off_screen
 from tic_desktop.ui.common.table_model import ui_language
 from tic_desktop.ui.expert.form_fields import ChoiceField, FormRadio, TextField
 from tic_desktop.ui.expert.scoring_rows import CriterionRow, format_points
@@ -381,7 +382,7 @@ class ScoringForm(QWidget):
         self._center_type = center_type
         self._reset_state(answers)
         self._stale = True
-        if self.window().isVisible() and not self.isVisible():
+        if off_screen(self):
             self._refresh()  # the evaluation (the tab's total) now, the widgets when shown
         else:
             self._apply()

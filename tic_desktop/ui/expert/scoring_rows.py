@@ -73,6 +73,7 @@ class CriterionRow(QWidget):
         self._bands = {b.code: b for b in bands}
         c = criterion
         label_text = c.label.get(lang)
+        levels = self._levels_text(lang)
 
         self.label = QLabel(self.tr("{id}  {label}").format(id=c.id, label=label_text), self)
         self.label.setWordWrap(True)
@@ -97,7 +98,7 @@ class CriterionRow(QWidget):
         self.comment_edit.setAccessibleName(self.tr("第 {id} 项评语").format(id=c.id))
         self.comment_edit.setObjectName("criterionComment")
         self.comment_edit.setMaxLength(2000)
-        self.levels_label = QLabel(self._levels_text(lang), self)
+        self.levels_label = QLabel(levels, self)
         self.levels_label.setWordWrap(True)
         self.levels_label.setObjectName("criterionLevels")
         self.levels_label.setTextFormat(Qt.TextFormat.RichText)
@@ -107,9 +108,8 @@ class CriterionRow(QWidget):
         self.note.setWordWrap(True)
         self.note.setVisible(False)
 
-        tooltip = self._levels_text(lang)
         for w in (self.label, self.max_label, self.score_edit):
-            w.setToolTip(tooltip)
+            w.setToolTip(levels)
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 4, 0, 4)
@@ -260,9 +260,11 @@ class CriterionRow(QWidget):
         if text is None and self.note.property("kind") == "restricted" and not self.isEnabled():
             return
         self.note.setText(text or "")
-        self.note.setProperty("kind", "error" if error else "restricted")
-        self.note.style().unpolish(self.note)
-        self.note.style().polish(self.note)
+        kind = "error" if error else "restricted"
+        if self.note.property("kind") != kind:  # re-polished (slow) only when the style changes
+            self.note.setProperty("kind", kind)
+            self.note.style().unpolish(self.note)
+            self.note.style().polish(self.note)
         self.note.setVisible(bool(text))
 
     def _levels_text(self, lang: str) -> str:
