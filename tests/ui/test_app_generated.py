@@ -40,3 +40,19 @@ def test_every_tr_string_has_an_english_translation(tmp_path: Path) -> None:
     qm = tmp_path / "en.qm"
     tr.release(ts, qm)
     assert qm.read_bytes() == tr.QM.read_bytes(), "tic_desktop_en.qm is stale: run python scripts/update_translations.py"
+
+
+def test_generated_forms_import_only_the_qt_classes_they_use() -> None:
+    """uic imports some forty classes in every form; each is set up (with its enums) on import, and
+    the main window's and the start page's forms are imported at every start (issue 14)."""
+    import ast
+
+    for path in sorted((ROOT / "tic_desktop" / "ui" / "forms").glob("ui_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        imported = {alias.name for node in tree.body if isinstance(node, ast.ImportFrom) for alias in node.names}
+        assert imported and imported <= used, f"{path.name} imports {sorted(imported - used)} and never uses them"
+    pruned = _script("build_ui").prune_imports(
+        "from PySide6.QtGui import (QBrush, QColor,\n    QFont)\nfrom PySide6.QtCore import (QDate)\n"
+        "def f():\n    return QFont(), QColor()\n")
+    assert pruned == "from PySide6.QtGui import (QColor, QFont)\ndef f():\n    return QFont(), QColor()\n"

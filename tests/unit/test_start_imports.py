@@ -37,3 +37,25 @@ def test_the_workspace_still_offers_sqlite_utils_on_demand(tmp_path: Path) -> No
         assert "audit_log" in set(ws.db.table_names())
     finally:
         ws.close()
+
+
+def test_the_app_imports_its_qt_free_modules_before_pyside6() -> None:
+    """PySide6 reads the source of every module imported after it (its `__feature__` switch): the
+    start imports pydantic, the batch models, the workspace and the batch reader first (issue 14)."""
+    code = (
+        "import json, sys, types\n"
+        "stub = types.ModuleType('tic_desktop.app')\n"
+        "def main(argv):\n"
+        "    print(json.dumps({m: m in sys.modules for m in ('pydantic', 'tic_desktop.expert.session',\n"
+        "                      'tic_desktop.formats.batch', 'tic_desktop.storage.workspace', 'PySide6')}))\n"
+        "    return 0\n"
+        "stub.main = main\n"
+        "sys.modules['tic_desktop.app'] = stub\n"
+        "import tic_desktop.cli\n"
+        "sys.exit(tic_desktop.cli.main([]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert loaded == {"pydantic": True, "tic_desktop.expert.session": True, "tic_desktop.formats.batch": True,
+                      "tic_desktop.storage.workspace": True, "PySide6": False}
