@@ -101,11 +101,11 @@ def test_an_unchanged_window_state_is_not_written_again(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path / "workspace.db", check_location=False)
     try:
         ws.set_ui_state("last_batch", "B-1")
-        before = ws._read("SELECT updated_at FROM ui_state WHERE key = 'last_batch'")  # noqa: SLF001
+        before = ws.query("SELECT updated_at FROM ui_state WHERE key = 'last_batch'")
         changes = ws._connection().total_changes  # noqa: SLF001
         ws.set_ui_state("last_batch", "B-1")  # every start: the same batch, place and panels
         assert ws._connection().total_changes == changes  # noqa: SLF001 - nothing committed
-        assert ws._read("SELECT updated_at FROM ui_state WHERE key = 'last_batch'") == before  # noqa: SLF001
+        assert ws.query("SELECT updated_at FROM ui_state WHERE key = 'last_batch'") == before
         ws.set_ui_state("last_batch", "B-2")
         assert ws.ui_state("last_batch") == "B-2"
         ws.set_ui_state("place:B-2", {"proposal": "P1", "tab": 0})

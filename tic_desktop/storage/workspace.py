@@ -248,7 +248,7 @@ class Workspace(WorkspaceBatches, WorkspaceAnswers):
         that is stored already is not written again: every start sets the same batch, place and
         panels, and each commit waits for the disk."""
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        if self._read("SELECT value FROM ui_state WHERE key = ?", (key,)) == [{"value": text}]:
+        if self.query("SELECT value FROM ui_state WHERE key = ?", (key,)) == [{"value": text}]:
             return
         with self.transaction() as conn:
             conn.execute(
