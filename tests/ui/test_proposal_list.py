@@ -111,3 +111,57 @@ def test_filter_box(qtbot) -> None:
     widget._filter.clear()
     assert widget._proxy.rowCount() == 6
     assert widget.current_id() == "P4"
+
+
+LONG = "天津市新一代人工智能与高端装备制造及智能网联汽车产业融合协同发展技术创新中心"  # 38 characters
+
+
+def test_long_names_are_readable_in_the_narrow_list(qtbot) -> None:
+    """At 1366×768 and 125% the list is 170 pixels wide: rows were 200 wide, so every name was cut at the
+    viewport's edge (behind a horizontal scroll bar), 天津市人工智能技术创… for the shortest demo name."""
+    from PySide6.QtGui import QFontMetrics
+
+    widget = ProposalList()
+    qtbot.addWidget(widget)
+    widget.resize(170, 560)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_rows([*ROWS[:3], ProposalRow("P9", LONG, "高端装备", "in_progress")])
+    view, delegate = widget._view, widget._view.itemDelegate()
+    qtbot.waitUntil(lambda: view.visualRect(widget._proxy.index(3, 0)).height() > 0)
+    assert not view.horizontalScrollBar().isVisible()
+    fm = QFontMetrics(view.font())
+    room = delegate.text_width(view.font())
+    for row in range(4):
+        index = widget._proxy.index(row, 0)
+        name = index.data()
+        rect = view.visualRect(index)
+        assert rect.left() >= 0 and rect.right() < view.viewport().width(), (name, rect)
+        lines = delegate.lines(index)
+        assert all(fm.horizontalAdvance(line) <= room for line in lines), lines
+        assert rect.height() >= fm.height() * (len(lines) + 1)  # the row is tall enough for its lines
+        assert index.data(Qt.ItemDataRole.ToolTipRole).startswith(name + "\n")  # the whole name
+        if row < 3:  # a demo-length name is shown whole, on two lines
+            assert "".join(lines) == name and len(lines) == 2, lines
+    long_lines = delegate.lines(widget._proxy.index(3, 0))
+    assert len(long_lines) == 2 and LONG.startswith(long_lines[0]) and len(long_lines[0]) >= 6
+    head, tail = long_lines[1].split("…")
+    assert LONG[len(long_lines[0]):].startswith(head) and tail and LONG.endswith(tail)
+    assert len(tail) >= 4  # the elision is in the middle: the name's end (…创新中心) stays readable
+
+
+def test_status_stays_whole_when_the_field_is_shortened(qapp) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    from tic_desktop.ui.expert.proposal_text import name_lines, status_line
+
+    font = qapp.font()
+    fm = QFontMetrics(font)
+    width = fm.horizontalAdvance("人工智能 · Not star")
+    line = status_line("人工智能", "Not started", font, width)
+    assert line.endswith(" · Not started") and "…" in line and fm.horizontalAdvance(line) <= width
+    assert status_line("新材料", "未开始", font, 400) == "新材料 · 未开始"
+    assert name_lines("天津市新材料技术创新中心", font, 400) == ["天津市新材料技术创新中心"]
+    english = name_lines("Tianjin Advanced Functional Materials Innovation Center", font,
+                         fm.horizontalAdvance("Tianjin Advanced Func"))
+    assert english[0] == "Tianjin Advanced" and english[1].endswith("Center")

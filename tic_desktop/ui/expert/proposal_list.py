@@ -23,7 +23,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -36,6 +46,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from tic_desktop.ui.expert.proposal_text import name_lines, status_line
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -155,25 +167,45 @@ class ProposalListModel(QAbstractListModel):
         return None
 
 
+PADDING_X, PADDING_Y = 8, 6
+"""Space around a row's content (logical pixels)."""
+
+
 class _ProposalDelegate(QStyledItemDelegate):
-    """Two lines: the center's name, then its field and status in a quieter colour."""
+    """The center's name (on two lines when it is long, see `name_lines`), then its field and status in a
+    quieter colour. Rows are as wide as the list — never a horizontal scroll bar that hides the names."""
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def text_width(self, font: QFont) -> int:
+        """Pixels for the text of a row in the list as wide as it is now (after the icon)."""
+        return self._view.viewport().width() - 2 * PADDING_X - QFontMetrics(font).height() - 8
+
+    def lines(self, index: Index) -> list[str]:
+        """The name's lines as drawn at the list's current width (for the tests and the row height)."""
+        return self._lines(index, self._view.font())
+
+    def _lines(self, index: Index, font: QFont) -> list[str]:
+        return name_lines(str(index.data(Qt.ItemDataRole.DisplayRole) or ""), font, self.text_width(font))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802 - Qt API
         fm = option.fontMetrics
-        return QSize(200, fm.height() * 2 + 14)
+        lines = len(self._lines(index, option.font)) + 1
+        return QSize(max(1, self._view.viewport().width()), fm.height() * lines + 2 * (lines - 1) + 2 * PADDING_Y)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         widget = opt.widget
         style = widget.style() if widget is not None else None
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         icon = index.data(Qt.ItemDataRole.DecorationRole) or QIcon()
         opt.text = ""
         opt.icon = QIcon()
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        rect: QRect = opt.rect.adjusted(8, 6, -8, -6)
+        rect: QRect = opt.rect.adjusted(PADDING_X, PADDING_Y, -PADDING_X, -PADDING_Y)
         icon_size = opt.fontMetrics.height()
         icon.paint(painter, QRect(rect.left(), rect.top() + 1, icon_size, icon_size))
         text_left = rect.left() + icon_size + 8
@@ -183,16 +215,17 @@ class _ProposalDelegate(QStyledItemDelegate):
         painter.save()
         painter.setPen(main)
         fm = opt.fontMetrics
-        line1 = QRect(text_left, rect.top(), rect.right() - text_left, fm.height())
-        painter.drawText(line1, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(text, Qt.TextElideMode.ElideRight, line1.width()))
+        width = rect.right() - text_left
+        top = rect.top()
+        for text in self._lines(index, opt.font):
+            painter.drawText(QRect(text_left, top, width, fm.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            top += fm.height() + 2
         status = index.data(STATUS_ROLE)
-        second = f"{index.data(FIELD_ROLE)} · {_status_text(status)}"
         if not selected:
             painter.setPen(_COLORS.get(status, main) if status == "conflict" else QColor("#6b7280"))
-        line2 = QRect(text_left, rect.top() + fm.height() + 2, line1.width(), fm.height())
-        painter.drawText(line2, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(second, Qt.TextElideMode.ElideRight, line2.width()))
+        painter.drawText(QRect(text_left, top, width, fm.height()), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         status_line(str(index.data(FIELD_ROLE) or ""), _status_text(status), opt.font, width))
         painter.restore()
 
 
@@ -221,7 +254,11 @@ class ProposalList(QWidget):
         self._view.setModel(self._proxy)
         self._view.setItemDelegate(_ProposalDelegate(self._view))
         self._view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._view.setUniformItemSizes(True)
+        # rows as wide as the list, laid out again (a long name re-broken) whenever it is resized
+        self._view.setUniformItemSizes(False)
+        self._view.setResizeMode(QListView.ResizeMode.Adjust)
+        self._view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._view.setAccessibleName(self.tr("申报项目列表"))
         self._progress = QProgressBar(self)
