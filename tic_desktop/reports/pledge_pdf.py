@@ -15,7 +15,21 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from tic_desktop.core.pledge import KNOWN_IN_ADVANCE, PLEDGE, pledge_title_body, reason
-from tic_desktop.reports.qr import GRID, SHADE, boxes, build_pdf, footer_painter, para, qr_drawing, styles
+from tic_desktop.reports.qr import (
+    GRID,
+    PAGE_QR_BOTTOM,
+    SHADE,
+    boxes,
+    build_pdf,
+    footer_painter,
+    page_qr_size,
+    para,
+    qr_drawing,
+    styles,
+)
+
+PAGE_CODE_MAX = 31 * mm
+"""The footer code's size: the long signature-block code at 0.5 mm modules (read after a 200 dpi scan)."""
 
 
 @dataclass(frozen=True)
@@ -85,5 +99,8 @@ def render_pledge(data: PledgeInput) -> bytes:
     box.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles().font), ("BOX", (0, 0), (-1, -1), 0.6, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                              ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     story += [Spacer(1, 4 * mm), KeepTogether([box])]
-    footer = footer_painter(f"{data.batch_id} · 专家 {e.id} · 回避声明与承诺书 · 第 {data.sheet_seq} 版 · 摘要 {data.digest[:16]}")
-    return build_pdf(story, footer, title=f"回避声明与承诺书 {e.name}", author=e.name, subject=data.batch_title)
+    footer = footer_painter(f"{data.batch_id} · 专家 {e.id} · 回避声明与承诺书 · 第 {data.sheet_seq} 版 · 摘要 {data.digest[:16]}",
+                            page_code=lambda _page, _pages: data.qr_text, code_max=PAGE_CODE_MAX)
+    bottom = PAGE_QR_BOTTOM + page_qr_size(data.qr_text, PAGE_CODE_MAX) + 1 * mm
+    return build_pdf(story, footer, title=f"回避声明与承诺书 {e.name}", author=e.name, subject=data.batch_title,
+                     bottom_margin=max(18 * mm, bottom))

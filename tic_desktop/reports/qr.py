@@ -179,16 +179,16 @@ PAGE_QR_MARGIN = PAGE_QR_BOTTOM + PAGE_QR_MAX + 1 * mm
 """The bottom margin of a document with page codes."""
 
 
-def page_qr_size(text: str) -> float:
-    """The printed size of a page code (quiet zone included): 0.5 mm modules, at most 22 mm."""
-    return min(PAGE_QR_MAX, (len(page_qr_modules(text)) + 8) * PAGE_QR_MODULE)
+def page_qr_size(text: str, max_size: float = PAGE_QR_MAX) -> float:
+    """The printed size of a page code (quiet zone included): 0.5 mm modules, at most `max_size` (22 mm)."""
+    return min(max_size, (len(page_qr_modules(text)) + 8) * PAGE_QR_MODULE)
 
 
-def footer_painter(left: str, right_extra: str = "", *,
-                   page_code: Callable[[int, int], str] | None = None) -> Callable[[Any, int, int], None]:
+def footer_painter(left: str, right_extra: str = "", *, page_code: Callable[[int, int], str] | None = None,
+                   code_max: float = PAGE_QR_MAX) -> Callable[[Any, int, int], None]:
     """The footer: a rule, `left`, "第 x 页 / 共 y 页"; with `page_code(page, pages)` also that page's QR
-    code in the lower right corner (the rule and the text end beside it; `build_pdf(bottom_margin=)`
-    must leave room: `page_qr_size` + 4 mm)."""
+    code in the lower right corner, `page_qr_size(code, code_max)` wide (the rule and the text end beside
+    it; `build_pdf(bottom_margin=)` must leave room: that size + 4 mm)."""
     font = styles().font
 
     def paint(c: Any, page: int, pages: int) -> None:
@@ -197,7 +197,7 @@ def footer_painter(left: str, right_extra: str = "", *,
         right = width - MARGIN
         if page_code is not None:
             text = page_code(page, pages)
-            size = page_qr_size(text)
+            size = page_qr_size(text, code_max)
             border = 4
             quiet = size * border / (len(page_qr_modules(text)) + 2 * border)
             # the dark modules end on the right margin; the quiet zone reaches into it
