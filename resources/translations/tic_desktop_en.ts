@@ -1762,6 +1762,73 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>ExpertKeyActions</name>
+    <message>
+        <source>选择密钥登记文件（allowed_signers）</source>
+        <translation>Choose the key register (allowed_signers)</translation>
+    </message>
+    <message>
+        <source>所有文件 (*)</source>
+        <translation>All files (*)</translation>
+    </message>
+    <message>
+        <source>密钥登记导入失败</source>
+        <translation>Key register not imported</translation>
+    </message>
+    <message>
+        <source>密钥登记已导入</source>
+        <translation>Key register imported</translation>
+    </message>
+    <message>
+        <source>已预先登记 %1 位专家的密钥。之后导入的评分表必须由这些密钥签名。</source>
+        <translation>%1 experts&apos; keys enrolled. Sheets imported from now on must be signed with these keys.</translation>
+    </message>
+    <message>
+        <source>密钥未能登记</source>
+        <translation>Key not enrolled</translation>
+    </message>
+    <message>
+        <source>密钥已登记</source>
+        <translation>Key enrolled</translation>
+    </message>
+    <message>
+        <source>已登记专家 %1 的密钥 %2。之后该专家的评分表必须由这把密钥签名。</source>
+        <translation>Enrolled key %2 for expert %1. This expert&apos;s sheets must now be signed with this key.</translation>
+    </message>
+    <message>
+        <source>吊销密钥</source>
+        <translation>Revoke key</translation>
+    </message>
+    <message>
+        <source>确定吊销专家 %1 的密钥吗？吊销后不可恢复，由它签名的新评分表一律拒收，该专家须重新登记一把新密钥。</source>
+        <translation>Revoke the key of expert %1? This cannot be undone: new sheets signed with it are refused, and the expert must enrol a new key.</translation>
+    </message>
+    <message>
+        <source>密钥未能更换</source>
+        <translation>Key not rotated</translation>
+    </message>
+    <message>
+        <source>密钥未能吊销</source>
+        <translation>Key not revoked</translation>
+    </message>
+    <message>
+        <source>密钥已更换</source>
+        <translation>Key rotated</translation>
+    </message>
+    <message>
+        <source>专家 %1 的密钥已更换为 %2。旧密钥签名的评分表此后一律拒收。</source>
+        <translation>The key of expert %1 is now %2. Sheets signed with the old key are refused from now on.</translation>
+    </message>
+    <message>
+        <source>密钥已吊销</source>
+        <translation>Key revoked</translation>
+    </message>
+    <message>
+        <source>专家 %1 的密钥已吊销。由它签名的新评分表一律拒收。</source>
+        <translation>The key of expert %1 is revoked. New sheets signed with it are refused.</translation>
+    </message>
+</context>
+<context>
     <name>GuideDialog</name>
     <message>
         <source>专家使用指南</source>
@@ -2538,6 +2605,17 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>OpinionComments</name>
+    <message>
+        <source>尚无评分表意见。</source>
+        <translation>No comments from sheets yet.</translation>
+    </message>
+    <message>
+        <source>插入到：%1</source>
+        <translation>Insert into: %1</translation>
+    </message>
+</context>
+<context>
     <name>PanelOpinionPage</name>
     <message>
         <source>项目与评分表</source>
@@ -2614,14 +2692,6 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>尚未填写</source>
         <translation>Not written yet</translation>
-    </message>
-    <message>
-        <source>尚无评分表意见。</source>
-        <translation>No comments from sheets yet.</translation>
-    </message>
-    <message>
-        <source>插入到：%1</source>
-        <translation>Insert into: %1</translation>
     </message>
     <message>
         <source>请选择项目</source>
@@ -4310,70 +4380,6 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>选择存放评分表的文件夹</source>
         <translation>Choose the folder holding the score sheets</translation>
-    </message>
-    <message>
-        <source>选择密钥登记文件（allowed_signers）</source>
-        <translation>Choose the key register (allowed_signers)</translation>
-    </message>
-    <message>
-        <source>所有文件 (*)</source>
-        <translation>All files (*)</translation>
-    </message>
-    <message>
-        <source>密钥登记导入失败</source>
-        <translation>Key register not imported</translation>
-    </message>
-    <message>
-        <source>密钥登记已导入</source>
-        <translation>Key register imported</translation>
-    </message>
-    <message>
-        <source>已预先登记 %1 位专家的密钥。之后导入的评分表必须由这些密钥签名。</source>
-        <translation>%1 experts&apos; keys enrolled. Sheets imported from now on must be signed with these keys.</translation>
-    </message>
-    <message>
-        <source>密钥未能登记</source>
-        <translation>Key not enrolled</translation>
-    </message>
-    <message>
-        <source>密钥已登记</source>
-        <translation>Key enrolled</translation>
-    </message>
-    <message>
-        <source>已登记专家 %1 的密钥 %2。之后该专家的评分表必须由这把密钥签名。</source>
-        <translation>Enrolled key %2 for expert %1. This expert&apos;s sheets must now be signed with this key.</translation>
-    </message>
-    <message>
-        <source>吊销密钥</source>
-        <translation>Revoke key</translation>
-    </message>
-    <message>
-        <source>确定吊销专家 %1 的密钥吗？吊销后不可恢复，由它签名的新评分表一律拒收，该专家须重新登记一把新密钥。</source>
-        <translation>Revoke the key of expert %1? This cannot be undone: new sheets signed with it are refused, and the expert must enrol a new key.</translation>
-    </message>
-    <message>
-        <source>密钥未能更换</source>
-        <translation>Key not rotated</translation>
-    </message>
-    <message>
-        <source>密钥未能吊销</source>
-        <translation>Key not revoked</translation>
-    </message>
-    <message>
-        <source>密钥已更换</source>
-        <translation>Key rotated</translation>
-    </message>
-    <message>
-        <source>专家 %1 的密钥已更换为 %2。旧密钥签名的评分表此后一律拒收。</source>
-        <translation>The key of expert %1 is now %2. Sheets signed with the old key are refused from now on.</translation>
-    </message>
-    <message>
-        <source>密钥已吊销</source>
-        <translation>Key revoked</translation>
-    </message>
-    <message>
-        <source>专家 %1 的密钥已吊销。由它签名的新评分表一律拒收。</source>
-        <translation>The key of expert %1 is revoked. New sheets signed with it are refused.</translation>
     </message>
     <message>
         <source>冲突未能处理</source>

@@ -6,7 +6,8 @@ name, read-only) with 插入 into the focused section.
 
 Edits are saved through ui.common.autosave.Autosave (debounced; ws.save_opinion on the GUI thread, one
 transaction); "已保存" shows only after the commit returned. The experts' comments come from the
-current sheets (`agency.service.panel_inputs`), read in a worker.
+current sheets (`agency.service.panel_inputs`), read in a worker, and are shown and inserted by
+ui.agency.opinion_comments.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -38,10 +38,10 @@ from tic_desktop.core.panel_meeting import presiding
 from tic_desktop.core.panel_opinion import DISSENT, SECTIONS, PanelOpinion
 from tic_desktop.ui.agency.agency_context import AgencyContext
 from tic_desktop.ui.agency.meeting_box import MeetingBox
+from tic_desktop.ui.agency.opinion_comments import OpinionComments
 from tic_desktop.ui.agency.result_texts import conclusion_text, fmt
 from tic_desktop.ui.common.autosave import Autosave, Edit
 from tic_desktop.ui.common.background import run_in_background
-from tic_desktop.ui.common.people import person_text
 from tic_desktop.ui.common.table_model import ui_language
 
 KIND = "opinion"
@@ -49,7 +49,7 @@ CHAIR = "chair_name"
 DISSENT_FIELD = "dissent"
 
 
-class PanelOpinionPage(QWidget):
+class PanelOpinionPage(OpinionComments, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx: AgencyContext | None = None
@@ -365,73 +365,6 @@ class PanelOpinionPage(QWidget):
             item.setText(0, ("✔ " if written else "○ ") + name)
             item.setForeground(0, Qt.GlobalColor.darkGreen if written else Qt.GlobalColor.black)
             item.setToolTip(0, self.tr("已填写专家组意见") if written else self.tr("尚未填写"))
-
-    # ── the experts' comments ───────────────────────────────────────────────────────────────
-    def _fill_comments(self) -> None:
-        self.commentTree.clear()
-        if self.ctx is None or self.key is None:
-            return
-        item = self.inputs.get(self.key)
-        if item is None:
-            self.commentTree.addTopLevelItem(QTreeWidgetItem([self.tr("尚无评分表意见。")]))
-            return
-        form = item.form
-        criteria = {c.id: c for c in form.criteria}
-        overall = {f.id: f for f in form.overall_fields}
-        experts = {e.id: e for e in self.ctx.manifest.experts}
-        for entry in item.entries:
-            e = experts.get(entry.expert_id)
-            top = QTreeWidgetItem([person_text(entry.expert_name, entry.role, bool(e and e.chair))])
-            for cid, text in entry.comments.items():
-                if text.strip():
-                    label = self._t(criteria[cid].label) if cid in criteria else cid
-                    child = QTreeWidgetItem([f"{cid} {label}：{text}"])
-                    child.setData(0, Qt.ItemDataRole.UserRole, text)
-                    child.setToolTip(0, text)
-                    top.addChild(child)
-            for fid, text in entry.overall.items():
-                if text.strip():
-                    label = self._t(overall[fid].label) if fid in overall else fid
-                    child = QTreeWidgetItem([f"{label}：{text}"])
-                    child.setData(0, Qt.ItemDataRole.UserRole, text)
-                    child.setToolTip(0, text)
-                    top.addChild(child)
-            self.commentTree.addTopLevelItem(top)
-            top.setExpanded(True)
-        self._update_insert()
-
-    def _on_comment(self) -> None:
-        item = self.commentTree.currentItem()
-        text = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
-        self.commentPreview.setPlainText(item.text(0) if text else "")
-        self._update_insert()
-
-    def insert_selected(self) -> bool:
-        item = self.commentTree.currentItem()
-        text = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
-        if not text or self.key is None:
-            return False
-        edit = self.sectionEdits[self._focused]
-        cursor = edit.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        if edit.toPlainText() and not edit.toPlainText().endswith("\n"):
-            cursor.insertText("\n")
-        cursor.insertText(str(text))
-        edit.setTextCursor(cursor)
-        edit.setFocus()
-        return True
-
-    def focus_section(self, name: str) -> None:
-        self._focused = name
-        self.sectionEdits[name].setFocus()
-        self._update_insert()
-
-    def _update_insert(self) -> None:
-        item = self.commentTree.currentItem()
-        has = item is not None and bool(item.data(0, Qt.ItemDataRole.UserRole))
-        self.insertButton.setEnabled(has and self.key is not None)
-        heading = next(h for n, h in SECTIONS if n == self._focused)
-        self.targetLabel.setText(self.tr("插入到：%1").replace("%1", self._t(heading)))
 
     # ── helpers ─────────────────────────────────────────────────────────────────────────────
     def _set_enabled(self, enabled: bool) -> None:
