@@ -1829,6 +1829,85 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>FormContent</name>
+    <message>
+        <source>否决项（任一项为“是”，结论为“{worst}”）</source>
+        <translation>Veto questions (any &quot;yes&quot; means &quot;{worst}&quot;)</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>{question}：是</source>
+        <translation>{question}: yes</translation>
+    </message>
+    <message>
+        <source>{question}：否</source>
+        <translation>{question}: no</translation>
+    </message>
+    <message>
+        <source>{id}  {label}</source>
+        <translation>{id}  {label}</translation>
+    </message>
+    <message>
+        <source>本部分满分 {max} 分</source>
+        <translation>Section maximum {max} points</translation>
+    </message>
+    <message>
+        <source>评审结论</source>
+        <translation>Conclusion</translation>
+    </message>
+    <message>
+        <source>{label}（总分 {min} 分及以上）</source>
+        <translation>{label} (total {min} and up)</translation>
+    </message>
+    <message>
+        <source>结论：{label}</source>
+        <translation>Conclusion: {label}</translation>
+    </message>
+    <message>
+        <source>结论与总分分档不一致的理由</source>
+        <translation>Reason the conclusion differs from the band of the total</translation>
+    </message>
+    <message>
+        <source>评审意见</source>
+        <translation>Opinion</translation>
+    </message>
+    <message>
+        <source>{label}（必填）</source>
+        <translation>{label} (required)</translation>
+    </message>
+    <message>
+        <source>本项由{roles}评分，您无需填写。</source>
+        <translation>Scored by {roles}; you need not fill it in.</translation>
+    </message>
+    <message>
+        <source>小计 {total} / {max}</source>
+        <translation>Subtotal {total} / {max}</translation>
+    </message>
+    <message>
+        <source>已由得分自动触发</source>
+        <translation>Triggered by the scores</translation>
+    </message>
+    <message>
+        <source>已触发</source>
+        <translation>Triggered</translation>
+    </message>
+    <message>
+        <source>总分 {total} 对应“{band}”，您选择了“{chosen}”。请说明理由（必填，随评分表签名提交，组织机构可见）：</source>
+        <translation>A total of {total} falls in “{band}” and you chose “{chosen}”. Give the reason (required; signed with the sheet and seen by the agency):</translation>
+    </message>
+    <message>
+        <source>结论理由：</source>
+        <translation>Reason for the conclusion:</translation>
+    </message>
+</context>
+<context>
     <name>GuideDialog</name>
     <message>
         <source>专家使用指南</source>
@@ -3076,6 +3155,21 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     </message>
 </context>
 <context>
+    <name>ProblemList</name>
+    <message>
+        <source>待完成事项</source>
+        <translation>Still to do</translation>
+    </message>
+    <message>
+        <source>✔ 评分表已填写完整</source>
+        <translation>✔ The score sheet is complete</translation>
+    </message>
+    <message>
+        <source>尚有 {count} 项待完成（点击定位）</source>
+        <translation>{count} items still to do (click to go there)</translation>
+    </message>
+</context>
+<context>
     <name>ProgressRow</name>
     <message>
         <source>取消</source>
@@ -4132,80 +4226,8 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Score items</translation>
     </message>
     <message>
-        <source>待完成事项</source>
-        <translation>Still to do</translation>
-    </message>
-    <message>
-        <source>否决项（任一项为“是”，结论为“{worst}”）</source>
-        <translation>Veto questions (any &quot;yes&quot; means &quot;{worst}&quot;)</translation>
-    </message>
-    <message>
-        <source>是</source>
-        <translation>Yes</translation>
-    </message>
-    <message>
-        <source>否</source>
-        <translation>No</translation>
-    </message>
-    <message>
-        <source>{question}：是</source>
-        <translation>{question}: yes</translation>
-    </message>
-    <message>
-        <source>{question}：否</source>
-        <translation>{question}: no</translation>
-    </message>
-    <message>
-        <source>{id}  {label}</source>
-        <translation>{id}  {label}</translation>
-    </message>
-    <message>
-        <source>本部分满分 {max} 分</source>
-        <translation>Section maximum {max} points</translation>
-    </message>
-    <message>
-        <source>评审结论</source>
-        <translation>Conclusion</translation>
-    </message>
-    <message>
-        <source>{label}（总分 {min} 分及以上）</source>
-        <translation>{label} (total {min} and up)</translation>
-    </message>
-    <message>
-        <source>结论：{label}</source>
-        <translation>Conclusion: {label}</translation>
-    </message>
-    <message>
-        <source>结论与总分分档不一致的理由</source>
-        <translation>Reason the conclusion differs from the band of the total</translation>
-    </message>
-    <message>
-        <source>评审意见</source>
-        <translation>Opinion</translation>
-    </message>
-    <message>
-        <source>{label}（必填）</source>
-        <translation>{label} (required)</translation>
-    </message>
-    <message>
         <source>版本 {version}</source>
         <translation>Version {version}</translation>
-    </message>
-    <message>
-        <source>本项由{roles}评分，您无需填写。</source>
-        <translation>Scored by {roles}; you need not fill it in.</translation>
-    </message>
-    <message>
-        <source>小计 {total} / {max}</source>
-        <translation>Subtotal {total} / {max}</translation>
-    </message>
-    <message>
-        <source>已由得分自动触发</source>
-        <translation>Triggered by the scores</translation>
-    </message>
-    <message>
-        <source>已触发</source>
-        <translation>Triggered</translation>
     </message>
     <message>
         <source>总分 {total} / 100</source>
@@ -4222,22 +4244,6 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>{scored} · 建议结论：{conclusion}</source>
         <translation>{scored} · suggested conclusion: {conclusion}</translation>
-    </message>
-    <message>
-        <source>总分 {total} 对应“{band}”，您选择了“{chosen}”。请说明理由（必填，随评分表签名提交，组织机构可见）：</source>
-        <translation>A total of {total} falls in “{band}” and you chose “{chosen}”. Give the reason (required; signed with the sheet and seen by the agency):</translation>
-    </message>
-    <message>
-        <source>结论理由：</source>
-        <translation>Reason for the conclusion:</translation>
-    </message>
-    <message>
-        <source>✔ 评分表已填写完整</source>
-        <translation>✔ The score sheet is complete</translation>
-    </message>
-    <message>
-        <source>尚有 {count} 项待完成（点击定位）</source>
-        <translation>{count} items still to do (click to go there)</translation>
     </message>
 </context>
 <context>

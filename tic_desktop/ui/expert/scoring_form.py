@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Mapping
 from decimal import Decimal
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -25,11 +25,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QRadioButton,
     QScrollArea,
@@ -43,60 +40,15 @@ from tic_desktop.core.scoring import (
     Evaluation,
     FormAnswers,
     Problem,
-    band_disagreement,
     evaluate,
 )
 from tic_desktop.ui.common.lines_label import LinesLabel
 from tic_desktop.ui.common.off_screen import off_screen
 from tic_desktop.ui.common.table_model import ui_language
-from tic_desktop.ui.expert.form_fields import ChoiceField, FormRadio, TextField
+from tic_desktop.ui.expert.form_fields import ChoiceField, TextField
+from tic_desktop.ui.expert.scoring_content import FORM_STYLE, FormContent, OverallEdit
+from tic_desktop.ui.expert.scoring_problems import ProblemList
 from tic_desktop.ui.expert.scoring_rows import CriterionRow, format_points
-
-_STYLE = """
-QLabel#formTitle { font-size: 12pt; font-weight: bold; }
-QLabel#formVersion, QLabel#criterionMax, QLabel#sectionMax, QLabel#vetoNote { color: #6b7280; }
-QLabel#formTotal { font-size: 15pt; font-weight: bold; }
-QLabel#formSuggestion { color: #374151; }
-QLabel#sectionTotal { font-weight: bold; }
-QLabel#criterionBand { border-radius: 3px; font-weight: bold; padding: 1px 2px; }
-QLabel#criterionBand[band="A"] { background: #dcfce7; color: #166534; }
-QLabel#criterionBand[band="B"] { background: #e0f2fe; color: #075985; }
-QLabel#criterionBand[band="C"] { background: #fef9c3; color: #854d0e; }
-QLabel#criterionBand[band="D"] { background: #fee2e2; color: #991b1b; }
-QLabel#criterionLevels { color: #374151; background: #f8fafc; border: 1px solid #e5e7eb;
-                         border-radius: 3px; padding: 4px 6px; }
-QLabel#criterionNote[kind="error"] { color: #b91c1c; }
-QLabel#criterionNote[kind="restricted"] { color: #6b7280; }
-QLineEdit#criterionComment[required="true"], QPlainTextEdit[required="true"] {
-    border: 1px solid #d97706; background: #fffbeb; }
-QLabel#vetoTriggered { color: #b91c1c; font-weight: bold; }
-QLabel#signedBanner { background: #e0f2fe; color: #075985; border: 1px solid #7dd3fc; border-radius: 3px;
-                      padding: 4px 8px; font-weight: bold; }
-QLabel#reasonLabel[kind="error"] { color: #b45309; font-weight: bold; }
-QListWidget#problemList { border: 1px solid #e5e7eb; }
-QLabel#problemHeading[complete="true"] { color: #166534; font-weight: bold; }
-QLabel#problemHeading[complete="false"] { color: #b45309; font-weight: bold; }
-QGroupBox { font-weight: bold; margin-top: 10px; }
-QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; }
-"""
-
-
-def _restyle(widget: QWidget, name: str, value: object) -> None:
-    """Set a property the style sheet selects on; re-polish (slow) only when it changed."""
-    if widget.property(name) == value:
-        return
-    widget.setProperty(name, value)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-def _role_name(role: str) -> str:
-    names = {
-        "technical": QCoreApplication.translate("ScoringForm", "技术专家"),
-        "finance": QCoreApplication.translate("ScoringForm", "财务专家"),
-        "management": QCoreApplication.translate("ScoringForm", "管理专家"),
-    }
-    return names.get(role, role)
 
 
 class ScoringForm(QWidget):
@@ -118,13 +70,13 @@ class ScoringForm(QWidget):
         self._veto_flags: dict[str, QLabel] = {}
         self._conclusion_group: QButtonGroup | None = None
         self._conclusion_buttons: dict[str, QRadioButton] = {}
-        self._overall: dict[str, QLineEdit | TextField | ChoiceField] = {}
-        self._overall_labels: dict[str, QLabel] = {}
-        self._content: QWidget | None = None
+        self._overall: dict[str, OverallEdit] = {}
+        self._reason_label: QLabel | None = None
+        self._content: FormContent | None = None
         self._built: tuple[FormTemplate, str] | None = None  # the template and language of the widgets
         self._center_type: str | None = None
         self._stale = False  # set_form's answers are not on the widgets yet (set off screen)
-        self.setStyleSheet(_STYLE)
+        self.setStyleSheet(FORM_STYLE)
         self._build_frame()
         self._connect()
 
@@ -169,19 +121,8 @@ class ScoringForm(QWidget):
         # a narrow panel scrolls sideways rather than cutting off the 否 radio or the 不适用 box
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
-        self._problem_heading = QLabel(self)
-        self._problem_heading.setObjectName("problemHeading")
-        self._problems = QListWidget(self)
-        self._problems.setObjectName("problemList")
-        self._problems.setAccessibleName(self.tr("待完成事项"))
-        # four lines: the form itself keeps the room on a small screen; the list scrolls
-        self._problems.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 10)
-        self._problems.setWordWrap(True)
-        problem_box = QVBoxLayout()
-        problem_box.setContentsMargins(10, 4, 10, 8)
-        problem_box.setSpacing(4)
-        problem_box.addWidget(self._problem_heading)
-        problem_box.addWidget(self._problems)
+        self._problem_list = ProblemList(self)
+        self._problem_heading, self._problems = self._problem_list.heading, self._problem_list.list
 
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.HLine)
@@ -192,7 +133,7 @@ class ScoringForm(QWidget):
         layout.addLayout(header)
         layout.addWidget(line)
         layout.addWidget(self._scroll, 1)
-        layout.addLayout(problem_box)
+        layout.addWidget(self._problem_list)
 
     def _connect(self) -> None:
         self._levels_toggle.toggled.connect(self._on_levels_toggled)
@@ -200,158 +141,27 @@ class ScoringForm(QWidget):
         self._problems.itemClicked.connect(self._on_problem_activated)
 
     def _build_content(self, form: FormTemplate) -> None:
-        lang = self._lang
         if self._content is not None:
             self._content.deleteLater()
-        self._rows.clear()
-        self._section_totals.clear()
-        self._veto_groups.clear()
-        self._veto_flags.clear()
-        self._conclusion_buttons.clear()
-        self._overall.clear()
-        self._overall_labels.clear()
-        content = QWidget()
-        content.setUpdatesEnabled(False)
-        body = QVBoxLayout(content)
-        body.setContentsMargins(10, 4, 10, 10)
-        body.setSpacing(8)
-        focus_chain: list[QWidget] = [self._levels_toggle]
-
-        if form.vetoes:
-            box = QGroupBox(self.tr("否决项（任一项为“是”，结论为“{worst}”）").format(
-                worst=form.worst_conclusion.label.get(lang)), content)
-            grid = QGridLayout(box)
-            grid.setHorizontalSpacing(10)
-            grid.setVerticalSpacing(6)
-            for row, veto in enumerate(form.vetoes):
-                label = QLabel(veto.label.get(lang), box)
-                label.setWordWrap(True)
-                label.setMinimumWidth(label.fontMetrics().horizontalAdvance("申报材料不完整，或证明"))
-                yes = FormRadio(self.tr("是"), box)
-                no = FormRadio(self.tr("否"), box)
-                yes.setAccessibleName(self.tr("{question}：是").format(question=veto.label.get(lang)))
-                no.setAccessibleName(self.tr("{question}：否").format(question=veto.label.get(lang)))
-                group = QButtonGroup(box)
-                group.addButton(yes, 1)
-                group.addButton(no, 0)
-                group.setProperty("veto_id", veto.id)
-                group.buttonToggled.connect(self._on_veto_toggled)
-                self._veto_groups[veto.id] = group
-                flag = QLabel(box)
-                flag.setObjectName("vetoTriggered")
-                self._veto_flags[veto.id] = flag
-                grid.addWidget(label, 2 * row, 0)
-                grid.addWidget(yes, 2 * row, 1)
-                grid.addWidget(no, 2 * row, 2)
-                notes = [n for n in (veto.note.get(lang) if veto.note else None,) if n]
-                note = QLabel("  ".join(notes), box)
-                note.setObjectName("vetoNote")
-                note.setWordWrap(True)
-                note.setVisible(bool(notes))
-                grid.addWidget(note, 2 * row + 1, 0)
-                grid.addWidget(flag, 2 * row + 1, 1, 1, 2)
-                focus_chain += [yes, no]
-            grid.setColumnStretch(0, 1)
-            body.addWidget(box)
-
-        for section in form.sections:
-            box = QGroupBox(self.tr("{id}  {label}").format(id=section.id, label=section.label.get(lang)), content)
-            box_layout = QVBoxLayout(box)
-            box_layout.setContentsMargins(10, 6, 10, 6)
-            box_layout.setSpacing(0)
-            head = QHBoxLayout()
-            head_max = QLabel(self.tr("本部分满分 {max} 分").format(max=format_points(section.max)), box)
-            head_max.setObjectName("sectionMax")
-            subtotal = QLabel(box)
-            subtotal.setObjectName("sectionTotal")
-            subtotal.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            head.addWidget(head_max)
-            head.addStretch(1)
-            head.addWidget(subtotal)
-            box_layout.addLayout(head)
-            self._section_totals[section.id] = subtotal
-            for criterion in section.criteria:
-                row = CriterionRow(criterion, form.bands, form.step, lang, box)
-                row.scoreEdited.connect(self._on_score_edited)
-                row.naToggled.connect(self._on_na_toggled)
-                row.commentEdited.connect(self._on_comment_edited)
-                self._rows[criterion.id] = row
-                box_layout.addWidget(row)
-                focus_chain += row.focusables()
-            body.addWidget(box)
-
-        box = QGroupBox(self.tr("评审结论"), content)
-        conclusions = QVBoxLayout(box)
-        conclusions.setSpacing(4)
-        self._conclusion_group = QButtonGroup(box)
-        for conclusion in form.conclusions:
-            text = conclusion.label.get(lang)
-            if conclusion.min_total > 0:
-                text = self.tr("{label}（总分 {min} 分及以上）").format(label=text, min=format_points(conclusion.min_total))
-            button = FormRadio(text, box)
-            button.setAccessibleName(self.tr("结论：{label}").format(label=conclusion.label.get(lang)))
-            if conclusion.outcome is not None:
-                button.setToolTip(conclusion.outcome.get(lang))
-            button.setProperty("code", conclusion.code)
-            self._conclusion_group.addButton(button)
-            self._conclusion_buttons[conclusion.code] = button
-            conclusions.addWidget(button)
-            focus_chain.append(button)
-        self._conclusion_group.buttonToggled.connect(self._on_conclusion_toggled)
-        # a conclusion other than the band of the total needs a reason (signed, shown to the agency)
-        self._reason_label = QLabel(box)
-        self._reason_label.setObjectName("reasonLabel")
-        self._reason_label.setWordWrap(True)
-        reason = TextField(box)
-        reason.setObjectName("conclusionReason")
-        reason.setAccessibleName(self.tr("结论与总分分档不一致的理由"))
-        reason.setProperty("field_id", CONCLUSION_REASON)
-        reason.editingFinished.connect(self._on_overall_finished)
-        self._reason_label.setBuddy(reason)
-        conclusions.addWidget(self._reason_label)
-        conclusions.addWidget(reason)
-        self._overall[CONCLUSION_REASON] = reason
-        focus_chain.append(reason)
-        body.addWidget(box)
-
-        if form.overall_fields:
-            box = QGroupBox(self.tr("评审意见"), content)
-            grid = QGridLayout(box)
-            grid.setVerticalSpacing(6)
-            for row_index, field in enumerate(form.overall_fields):
-                label_text = field.label.get(lang)
-                if field.required:
-                    label_text = self.tr("{label}（必填）").format(label=label_text)
-                label = QLabel(label_text, box)
-                label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-                if field.type == "choice":
-                    edit: QLineEdit | TextField | ChoiceField = ChoiceField(field.options, lang, box)
-                elif field.type == "amount":
-                    edit = QLineEdit(box)
-                    edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    edit.setMaximumWidth(180)
-                    edit.setPlaceholderText("0.00")
-                else:
-                    edit = TextField(box)
-                edit.setAccessibleName(field.label.get(lang))
-                edit.setProperty("field_id", field.id)
-                edit.editingFinished.connect(self._on_overall_finished)
-                label.setBuddy(edit)
-                grid.addWidget(label, row_index, 0)
-                grid.addWidget(edit, row_index, 1, Qt.AlignmentFlag.AlignLeft if field.type in ("amount", "choice")
-                               else Qt.AlignmentFlag(0))
-                self._overall[field.id] = edit
-                self._overall_labels[field.id] = label
-                focus_chain.append(edit)
-            grid.setColumnStretch(1, 1)
-            body.addWidget(box)
-        body.addStretch(1)
-
+        content = FormContent(form, self._lang, self._levels_toggle)
+        for row in content.rows.values():
+            row.scoreEdited.connect(self._on_score_edited)
+            row.naToggled.connect(self._on_na_toggled)
+            row.commentEdited.connect(self._on_comment_edited)
+        for group in content.veto_groups.values():
+            group.buttonToggled.connect(self._on_veto_toggled)
+        content.conclusion_group.buttonToggled.connect(self._on_conclusion_toggled)
+        for edit in content.overall.values():
+            edit.editingFinished.connect(self._on_overall_finished)
         self._scroll.setWidget(content)
-        for first, second in zip(focus_chain, focus_chain[1:], strict=False):
+        for first, second in zip(content.focus_chain, content.focus_chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         content.setUpdatesEnabled(True)
         self._content = content
+        self._rows, self._section_totals = content.rows, content.section_totals
+        self._veto_groups, self._veto_flags = content.veto_groups, content.veto_flags
+        self._conclusion_group, self._conclusion_buttons = content.conclusion_group, content.conclusion_buttons
+        self._overall, self._reason_label = content.overall, content.reason_label
         self._levels_toggle.setChecked(False)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
@@ -401,15 +211,12 @@ class ScoringForm(QWidget):
             self._title.setText(form.title.get(lang))
             self._version.setText(self.tr("版本 {version}").format(version=form.version))
             self._title.setToolTip(form.description.get(lang) if form.description else "")
-        center_type = self._center_type
-        for field in form.overall_fields:
-            shown = center_type is None or not field.center_types or center_type in field.center_types
-            if field.id in self._overall:
-                self._overall[field.id].setVisible(shown)
-                self._overall_labels[field.id].setVisible(shown)
         self._signed_banner.setVisible(self._read_only)
-        self._apply_values()
-        self._apply_access()
+        content = self._content
+        assert content is not None
+        content.set_values(self._scores, self._na, self._comments, self._vetoes, self._conclusion,
+                           self._overall_values)
+        content.set_access(self._role, self._read_only, self._fixed_na, self._na, self._center_type)
         self._scroll.verticalScrollBar().setValue(0)
         self._refresh()
 
@@ -454,21 +261,7 @@ class ScoringForm(QWidget):
     def widget_for(self, problem: Problem) -> QWidget | None:
         """The field a problem is about (what a click on it in the problem list focuses)."""
         self._ensure_shown()
-        target = problem.target
-        if target in self._rows:
-            row = self._rows[target]
-            if problem.code.startswith("comment."):
-                return row.comment_edit
-            if problem.code.startswith("na.") and row.na_box is not None:
-                return row.na_box
-            return row.score_edit
-        if target in self._veto_groups:
-            return self._veto_groups[target].buttons()[0]
-        if target in self._overall:
-            return self._overall[target]
-        if problem.code.startswith("conclusion.") and self._conclusion_group is not None:
-            return self._conclusion_group.checkedButton() or self._conclusion_group.buttons()[0]
-        return None
+        return None if self._content is None else self._content.widget_for(problem)
 
     def criterion_row(self, criterion_id: str) -> CriterionRow:
         self._ensure_shown()
@@ -497,7 +290,7 @@ class ScoringForm(QWidget):
 
     def problem_texts(self) -> list[str]:
         self._ensure_shown()
-        return [self._problems.item(i).text() for i in range(self._problems.count())]
+        return self._problem_list.texts()
 
     # -- handlers ----------------------------------------------------------------------------
     def _on_score_edited(self, criterion_id: str, value: Decimal | None) -> None:
@@ -574,50 +367,6 @@ class ScoringForm(QWidget):
         self._refresh()
         self.answerChanged.emit(kind, item_id, value)
 
-    def _apply_values(self) -> None:
-        for cid, row in self._rows.items():
-            row.set_values(self._scores.get(cid), cid in self._na, self._comments.get(cid))
-        for veto_id, group in self._veto_groups.items():
-            self._set_group(group, {True: 1, False: 0}.get(self._vetoes.get(veto_id)))
-        if self._conclusion_group is not None:
-            button = self._conclusion_buttons.get(self._conclusion or "")
-            self._set_group(self._conclusion_group, None if button is None else self._conclusion_group.id(button))
-        for field_id, edit in self._overall.items():
-            value = self._overall_values.get(field_id, "")
-            if isinstance(edit, TextField):
-                edit.setPlainText(value)
-            else:
-                edit.setText(value)
-
-    @staticmethod
-    def _set_group(group: QButtonGroup, checked_id: int | None) -> None:
-        group.blockSignals(True)
-        group.setExclusive(False)
-        for button in group.buttons():
-            button.setChecked(checked_id is not None and group.id(button) == checked_id)
-        group.setExclusive(True)
-        group.blockSignals(False)
-
-    def _apply_access(self) -> None:
-        assert self._form is not None
-        for cid, row in self._rows.items():
-            roles = row.criterion.roles
-            if self._role is not None and roles and self._role not in roles:
-                who = "、".join(_role_name(r) for r in roles)
-                row.set_restricted(self.tr("本项由{roles}评分，您无需填写。").format(roles=who))
-            else:
-                row.set_restricted(None)
-            row.set_read_only(self._read_only)
-            if self._fixed_na is not None:
-                row.set_agency_na(self._fixed_na.get(cid) if cid in self._fixed_na else None, cid in self._fixed_na)
-            row.score_edit.setEnabled(cid not in self._na and row.isEnabled())
-        buttons = [b for g in self._veto_groups.values() for b in g.buttons()]
-        if self._conclusion_group is not None:
-            buttons += self._conclusion_group.buttons()
-        for button in buttons:
-            button.setEnabled(not self._read_only)
-        for edit in self._overall.values():
-            edit.setReadOnly(self._read_only)
 
     def _refresh(self) -> None:
         form = self._form
@@ -638,22 +387,9 @@ class ScoringForm(QWidget):
         needs_comment = {p.target: p for p in evaluate(form, dataclasses.replace(answers, comments={}),
                                                        self._role, fixed_na=fixed).problems
                          if p.code == "comment.required"}
-        for cid, row in self._rows.items():
-            row.set_band(evaluation.band_of.get(cid), lang)
-            problem = needs_comment.get(cid)
-            row.set_comment_required(problem is not None, problem.text(lang) if problem else None)
-        for section in form.sections:
-            label = self._section_totals[section.id]
-            label.setText(self.tr("小计 {total} / {max}").format(
-                total=format_points(evaluation.section_totals.get(section.id, Decimal(0))),
-                max=format_points(evaluation.section_max.get(section.id, section.max))))
-        for veto_id, flag in self._veto_flags.items():
-            if veto_id in evaluation.floor_vetoes:
-                flag.setText(self.tr("已由得分自动触发"))
-            elif veto_id in evaluation.vetoes_triggered:
-                flag.setText(self.tr("已触发"))
-            else:
-                flag.setText("")
+        if self._content is not None:
+            self._content.show_evaluation(evaluation, needs_comment, self._conclusion,
+                                          bool(self._overall_values.get(CONCLUSION_REASON)))
         self._total.setText(self.tr("总分 {total} / 100").format(total=format_points(evaluation.total)))
         scored = self.tr("已评 {scored}/{count} 项").format(scored=evaluation.scored, count=len(evaluation.applicable))
         if evaluation.applicable_max != Decimal(100) and evaluation.applicable_max > 0:
@@ -667,43 +403,7 @@ class ScoringForm(QWidget):
                 scored=scored, conclusion=suggested))
         else:
             self._suggestion.setText(scored)
-        self._show_reason(evaluation)
-        self._fill_problems(evaluation)
-
-    def _show_reason(self, evaluation: Evaluation) -> None:
-        """The reason field shows while the conclusion differs from the band of the total (or a reason
-        was written); its label names both conclusions."""
-        form = self._form
-        reason = self._overall.get(CONCLUSION_REASON)
-        if form is None or reason is None:
-            return
-        band = band_disagreement(evaluation, self._conclusion)
-        if band is not None:
-            self._reason_label.setText(self.tr(
-                "总分 {total} 对应“{band}”，您选择了“{chosen}”。请说明理由（必填，随评分表签名提交，组织机构可见）：").format(
-                total=format_points(evaluation.total), band=form.conclusion(band).label.get(self._lang),
-                chosen=form.conclusion(self._conclusion or "").label.get(self._lang)))
-        else:
-            self._reason_label.setText(self.tr("结论理由："))
-        _restyle(self._reason_label, "kind", "error" if band is not None else "")
-        visible = band is not None or bool(self._overall_values.get(CONCLUSION_REASON))
-        self._reason_label.setVisible(visible)
-        reason.setVisible(visible)
-        _restyle(reason, "required", "true" if band is not None else "false")
-
-    def _fill_problems(self, evaluation: Evaluation) -> None:
-        self._problems.clear()
-        for problem in evaluation.problems:
-            item = QListWidgetItem(problem.text(self._lang))
-            item.setData(Qt.ItemDataRole.UserRole, problem)
-            self._problems.addItem(item)
-        complete = not evaluation.problems
-        if complete:
-            self._problem_heading.setText(self.tr("✔ 评分表已填写完整"))
-        else:
-            self._problem_heading.setText(self.tr("尚有 {count} 项待完成（点击定位）").format(count=len(evaluation.problems)))
-        _restyle(self._problem_heading, "complete", complete)
-        self._problems.setVisible(not complete)
+        self._problem_list.show_problems(evaluation.problems, lang)
 
     def _focus_problem(self, problem: Problem) -> None:
         widget = self.widget_for(problem)
