@@ -4,6 +4,10 @@ Review page: a header (expert · key fingerprint · 已保存 HH:MM:SS), the pro
 the documents / budget checks / KPI table in the centre and the scoring form (one tab per form)
 on the right, in a splitter that remembers its sizes. Edits go through `Autosave` to the
 session; the window never writes to the workspace itself except through the session.
+
+Its parts: the form tabs (`form_tabs.FormTabs`), the remembered panel widths and side bar
+(`review_layout`), the review menu's keyboard actions (`review_actions`), the integrity note
+(`integrity_note`) and the close-with-unsaved-edits question (`close_unsaved`).
 """
 
 from __future__ import annotations
@@ -13,21 +17,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from tic_desktop.core.errors import Rejected
 from tic_desktop.expert.session import ExpertSession, Status
 from tic_desktop.paths import resources_dir
 from tic_desktop.ui.common.autosave import Autosave
 from tic_desktop.ui.common.people import person_text
-from tic_desktop.ui.common.screen_fit import available, fit_on_show, is_small_screen, usable_size
-from tic_desktop.ui.common.short_titles import short_titles
+from tic_desktop.ui.common.screen_fit import fit_on_show
 from tic_desktop.ui.expert.budget_panel import BudgetPanel
 from tic_desktop.ui.expert.demo_banner import DemoBanner
 from tic_desktop.ui.expert.document_viewer import DocumentViewer
+from tic_desktop.ui.expert.form_tabs import FormTabs
+from tic_desktop.ui.expert.integrity_note import IntegrityNote
 from tic_desktop.ui.expert.kpi_panel import KpiPanel
 from tic_desktop.ui.expert.proposal_list import ProposalList, ProposalRow
+from tic_desktop.ui.expert.review_actions import add_review_actions
+from tic_desktop.ui.expert.review_layout import SIDE_KEY, restore_sizes, side_visible, splitter_key
 from tic_desktop.ui.expert.scoring_form import ScoringForm
 from tic_desktop.ui.expert.start_page import StartPage
 from tic_desktop.ui.forms.ui_main_window import Ui_MainWindow
@@ -35,20 +42,6 @@ from tic_desktop.ui.forms.ui_main_window import Ui_MainWindow
 if TYPE_CHECKING:
     from tic_desktop.ui.expert.enrolment_export import EnrolmentExport
     from tic_desktop.ui.expert.review_dialog import ReviewDialog
-
-DEFAULT_SIZES = [220, 500, 560]  # the form needs room for label, score, band and descriptors
-SIDE_KEY = "document_side"
-
-
-def default_sizes(width: int) -> list[int]:
-    """Splitter sizes for a review page `width` wide: on a small screen the document and the form
-    share the room 50/50 (the form needs label, score, band and descriptors on one line)."""
-    if width >= sum(DEFAULT_SIZES):
-        extra = width - sum(DEFAULT_SIZES)
-        return [DEFAULT_SIZES[0], DEFAULT_SIZES[1] + extra // 2, DEFAULT_SIZES[2] + extra - extra // 2]
-    first = 170
-    half = max(0, width - first) // 2
-    return [first, half, max(0, width - first - half)]
 
 
 def short_fingerprint(fp: str | None) -> str:
@@ -75,19 +68,14 @@ class MainWindow(QMainWindow):
         self.ui.listLayout.addWidget(self.proposals)
         self.viewer = DocumentViewer(self)
         # the agency's integrity check of the center (科研诚信核查), shown to every expert above its documents
-        self.integrity_note = QLabel(self)
-        self.integrity_note.setObjectName("integrityNote")
-        self.integrity_note.setWordWrap(True)
-        self.integrity_note.setVisible(False)
+        self.integrity_note = IntegrityNote(self)
         self.ui.documentsLayout.addWidget(self.integrity_note)
         self.ui.documentsLayout.addWidget(self.viewer)
         self.budget = BudgetPanel(self)
         self.ui.budgetLayout.addWidget(self.budget)
         self.kpis = KpiPanel(self)
         self.ui.kpiLayout.addWidget(self.kpis)
-        self.forms: list[ScoringForm] = []
-        self._forms_of: str | None = None  # the proposal whose forms the tabs show
-        self._shown_forms: list[Any] = []
+        self._form_tabs = FormTabs(self.ui.formTabs, self, self._on_answer)
         self.saved_status = QLabel(self)
         self.saved_status.setAccessibleName(self.tr("保存状态"))
         self.ui.statusbar.addPermanentWidget(self.saved_status)
@@ -136,30 +124,10 @@ class MainWindow(QMainWindow):
         self.ui.enrolmentAction.triggered.connect(self.save_enrolment_sheet)
 
     def _add_keyboard_actions(self) -> None:
-        """Review-menu actions for what has no button of its own, each with its shortcut in the menu
-        (and in the guide), so the whole review page can be used without a mouse."""
-        menu = self.ui.reviewMenu
-        first = menu.actions()[0] if menu.actions() else None
-        self.nextFormAction = QAction(self.tr("下一个评分表(&B)"), self)
-        self.nextFormAction.setShortcut(QKeySequence("Ctrl+Shift+PgDown"))
-        self.sideAction = QAction(self.tr("显示或隐藏文档侧栏(&D)\tF6"), self)  # F6 belongs to the viewer
-        self.focusListAction = QAction(self.tr("转到项目列表(&1)"), self)
-        self.focusListAction.setShortcut(QKeySequence("Ctrl+1"))
-        self.focusDocumentsAction = QAction(self.tr("转到申报材料(&2)"), self)
-        self.focusDocumentsAction.setShortcut(QKeySequence("Ctrl+2"))
-        self.focusFormAction = QAction(self.tr("转到评分表(&3)"), self)
-        self.focusFormAction.setShortcut(QKeySequence("Ctrl+3"))
-        self._review_actions = [self.nextFormAction, self.sideAction, self.focusListAction,
-                                self.focusDocumentsAction, self.focusFormAction]
-        for action in (self.focusListAction, self.focusDocumentsAction, self.focusFormAction):
-            menu.insertAction(first, action)
-        if first is not None:
-            menu.insertSeparator(first)
-        searches = self.ui.searchAction
-        index = menu.actions().index(searches)
-        after = menu.actions()[index + 1] if index + 1 < len(menu.actions()) else None
-        menu.insertAction(after, self.nextFormAction)
-        menu.insertAction(after, self.sideAction)
+        actions = add_review_actions(self, self.ui.reviewMenu, self.ui.searchAction)
+        for name, action in actions.items():
+            setattr(self, name, action)
+        self._review_actions = list(actions.values())
 
     def _focus(self, widget: QWidget | None) -> None:
         if widget is not None and widget.isVisible():
@@ -239,17 +207,6 @@ class MainWindow(QMainWindow):
         if self.current_id:
             self.proposals.select(self.current_id)
 
-    def _show_integrity(self, proposal: Any) -> None:
-        check = proposal.integrity
-        self.integrity_note.setVisible(check is not None)
-        if check is None:
-            return
-        found = (self.tr("评审机构科研诚信核查：依托单位或中心负责人有尚未了结的严重科研失信记录") if check.record
-                 else self.tr("评审机构科研诚信核查：依托单位及中心负责人无尚未了结的严重科研失信记录"))
-        self.integrity_note.setText(found + (f"（{check.note}）" if check.note else ""))
-        color, back = ("#b71c1c", "#fef2f2") if check.record else ("#1b5e20", "#f0fdf4")
-        self.integrity_note.setStyleSheet(f"QLabel {{ color: {color}; background: {back}; padding: 4px 8px; }}")
-
     # -- one proposal --------------------------------------------------------------------------
     def show_proposal(self, proposal_id: str) -> None:
         session = self.session
@@ -260,7 +217,7 @@ class MainWindow(QMainWindow):
         try:
             self.current_id = proposal_id
             proposal = session.opened.proposals[proposal_id]
-            self._show_integrity(proposal)
+            self.integrity_note.show_check(proposal.integrity)
             applies = session.opened.manifest.subsidy_policy_applies(proposal)
             self.budget.set_proposal(proposal, applies)
             self.kpis.set_proposal(proposal)
@@ -288,62 +245,20 @@ class MainWindow(QMainWindow):
         self.proposals.select(proposal_id)
 
     def _show_forms(self, proposal_id: str) -> None:
-        session = self.session
-        assert session is not None
-        forms = session.forms_for(proposal_id)
-        tabs = self.ui.formTabs
-        while len(self.forms) < len(forms):
-            widget = ScoringForm(self)
-            index = len(self.forms)
-            widget.answerChanged.connect(lambda kind, item, value, i=index: self._on_answer(i, kind, item, value))
-            widget.evaluationChanged.connect(lambda _e, i=index: self._update_tab_title(i))
-            self.forms.append(widget)
-        # the same proposal shown again (after signing) keeps its form tab; another one starts on its
-        # first form (the R&D form stayed selected across proposals)
-        keep = tabs.currentIndex() if proposal_id == self._forms_of else 0
-        self._forms_of = proposal_id
-        tabs.blockSignals(True)
-        while tabs.count():
-            tabs.removeTab(0)
-        expert = session.expert
-        self._shown_forms = list(forms)
-        self._short_titles = short_titles({f.id: f.title.get(self.lang) for f in forms})
-        for index, form in enumerate(forms):
-            widget = self.forms[index]
-            widget.setProperty("form_id", form.id)
-            # into its tab first, then filled: rows built inside their final parent are polished
-            # once (filled first and added after, every row was polished again)
-            tabs.addTab(widget, form.title.get(self.lang))
-            # a signed sheet opens read-only until the expert chooses "修订" (a new revision)
-            fixed = session.fixed_na(proposal_id, form.id)
-            reasons = {n.criterion_id: n.reason for n in session.opened.proposals[proposal_id].not_applicable
-                       if n.form_id == form.id}
-            widget.set_form(form, session.answers(proposal_id, form.id), expert.role if expert else None,
-                            read_only=session.sheet_locked(),
-                            fixed_na=None if fixed is None else {cid: reasons.get(cid, "") for cid in fixed},
-                            center_type=session.opened.proposals[proposal_id].center_type)
-            self._update_tab_title(index)
-        tabs.setTabBarAutoHide(len(forms) <= 1)
-        tabs.setCurrentIndex(keep if 0 <= keep < len(forms) else 0)
-        tabs.blockSignals(False)
+        self._form_tabs.show(self._session(), proposal_id, self.lang)
 
-    def _update_tab_title(self, index: int) -> None:
-        if index >= self.ui.formTabs.count():
-            return
-        widget = self.forms[index]
-        form = self._shown_forms[index] if index < len(self._shown_forms) else None
-        if form is None:
-            return
-        total = widget.evaluation().total
-        title = form.title.get(self.lang)
-        short = getattr(self, "_short_titles", {}).get(form.id, title)
-        # “&” doubled: a single one is a mnemonic (the English “R&D …” tab read “RD”, the D underlined)
-        self.ui.formTabs.setTabText(index, f"{short.replace('&', '&&')} · {total}")
-        self.ui.formTabs.setTabToolTip(index, title)
+    @property
+    def forms(self) -> list[ScoringForm]:
+        """The scoring form widgets (reused across proposals; the first len(_shown_forms) are on tabs)."""
+        return self._form_tabs.forms
+
+    @property
+    def _shown_forms(self) -> list[Any]:
+        """The FormTemplates of the proposal on screen, in tab order."""
+        return self._form_tabs.shown
 
     def current_form(self) -> ScoringForm | None:
-        widget = self.ui.formTabs.currentWidget()
-        return widget if isinstance(widget, ScoringForm) else None
+        return self._form_tabs.current()
 
     # -- autosave ------------------------------------------------------------------------------
     def _on_answer(self, index: int, kind: str, item_id: str, value: Any) -> None:
@@ -385,21 +300,15 @@ class MainWindow(QMainWindow):
 
     def splitter_key(self) -> str:
         """Splitter sizes are remembered per screen size: a laptop and an office monitor differ."""
-        area = available(self)
-        return f"splitter@{area.width()}x{area.height()}"
+        return splitter_key(self)
 
     def restore_layout(self) -> None:
         """The panel widths and the document side bar as the expert left them on this screen, or the
         defaults for its size (document side bar hidden on a small screen)."""
         if self.session is None:
             return
-        sizes = self.session.ui_get(self.splitter_key())
-        width = max(self.ui.splitter.width(), usable_size(self).width() - 20)
-        if not (isinstance(sizes, list) and len(sizes) == 3 and sum(int(s) for s in sizes) > 0):
-            sizes = default_sizes(width)
-        self.ui.splitter.setSizes([int(s) for s in sizes])
-        side = self.session.ui_get(SIDE_KEY)
-        self.viewer.set_side_visible(bool(side) if side is not None else not is_small_screen(self))
+        restore_sizes(self, self.ui.splitter, self.session)
+        self.viewer.set_side_visible(side_visible(self, self.session))
 
     def _on_splitter_moved(self, _pos: int, _index: int) -> None:
         if self.session is not None:
@@ -420,9 +329,7 @@ class MainWindow(QMainWindow):
         self.proposals.select_previous()
 
     def _on_next_form(self) -> None:
-        tabs = self.ui.formTabs
-        if tabs.count() > 1:
-            tabs.setCurrentIndex((tabs.currentIndex() + 1) % tabs.count())
+        self._form_tabs.next()
 
     def _on_search(self) -> None:
         self.ui.centerTabs.setCurrentWidget(self.ui.documentsTab)
@@ -494,16 +401,9 @@ class MainWindow(QMainWindow):
 
     def confirm_close_unsaved(self) -> bool:
         """The edits could not be saved (disk full, folder locked): closing now would lose them."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("修改尚未保存"))
-        box.setText(self.tr("最近的修改还没有保存（见窗口顶部的提示），关闭程序会丢失这些修改。"))
-        box.setInformativeText(self.tr("建议先腾出磁盘空间或关闭占用文件的程序，软件会自动重试保存。"))
-        stay = box.addButton(self.tr("不关闭"), QMessageBox.ButtonRole.RejectRole)
-        box.addButton(self.tr("仍然关闭（丢失修改）"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(stay)
-        box.exec()
-        return box.clickedButton() is not stay
+        from tic_desktop.ui.expert.close_unsaved import confirm_close_unsaved  # noqa: PLC0415 - rarely asked
+
+        return confirm_close_unsaved(self)
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang
