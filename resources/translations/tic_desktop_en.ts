@@ -3743,6 +3743,17 @@ The file may have been replaced or forged. Do not use it, and call the agency on
         <translation>Unlocking your key…</translation>
     </message>
     <message>
+        <source>请输入您的密钥口令，用于对评分表签名。</source>
+        <translation>Enter your key passphrase to sign the score sheet.</translation>
+    </message>
+    <message>
+        <source>选择导出文件夹</source>
+        <translation>Choose the export folder</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewExport</name>
+    <message>
         <source>导出失败</source>
         <translation>Export failed</translation>
     </message>
@@ -3777,14 +3788,6 @@ The file may have been replaced or forged. Do not use it, and call the agency on
     <message>
         <source>内部错误：%1</source>
         <translation>Internal error: %1</translation>
-    </message>
-    <message>
-        <source>请输入您的密钥口令，用于对评分表签名。</source>
-        <translation>Enter your key passphrase to sign the score sheet.</translation>
-    </message>
-    <message>
-        <source>选择导出文件夹</source>
-        <translation>Choose the export folder</translation>
     </message>
 </context>
 <context>

@@ -8,13 +8,13 @@ encryption, atomic write, re-open and verify: ~2 s for 42 proposals) go through
 to the GUI thread) runs before, `sheet_export.record_export` after. While they run, a progress bar shows
 (one step per proposal's PDF, then the pledge, then signing and writing) and every other button is
 disabled; the dialog cannot be closed. 取消导出 stops the export before the signature is made
-(nothing is written, the sheet stays unsigned); once signing has begun it is disabled. The hooks `ask_passphrase`,
-`ask_folder` and `show_message` can be replaced (tests, or the main window's own dialogs).
+(nothing is written, the sheet stays unsigned); once signing has begun it is disabled (the steps after
+the unlock are ui.expert.review_export). The hooks `ask_passphrase`, `ask_folder` and `show_message`
+can be replaced (tests, or the main window's own dialogs).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from tic_desktop.expert import sheet_export, signing
 from tic_desktop.ui.common.background import run_in_background
 from tic_desktop.ui.common.short_titles import short_titles
 from tic_desktop.ui.expert.enrolment_export import EnrolmentExport
+from tic_desktop.ui.expert.review_export import ReviewExport
 
 FOLDER_KEY = "sheet_export_folder"
 WRONG_PASSPHRASE = "key.wrong_passphrase"
@@ -58,7 +59,7 @@ def _fmt(value: Any) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class ReviewDialog(QDialog):
+class ReviewDialog(ReviewExport, QDialog):
     """Shows `expert.review.review(session)`; Sign → passphrase → `sheet_export.export_sheet` → result message."""
 
     signed = Signal(object)
@@ -348,82 +349,6 @@ class ReviewDialog(QDialog):
             return
         self._set_busy(False)
         self.show_message(self.tr("不能签名"), self._error_text(exc), True)
-
-    def _on_unlocked(self, key: Any) -> None:
-        try:  # reads the workspace: here, on the GUI thread (fast)
-            job = sheet_export.prepare_export(self.session, key, self._folder, lang=self.lang)
-        except Rejected as exc:
-            self._set_busy(False)
-            self.show_message(self.tr("导出失败"), exc.text(self.lang), True)
-            self.refresh()
-            return
-        self._seq = job.draft.body["sheet_seq"]
-        self._set_busy(True, self.tr("正在生成 PDF、签名、加密、写入并核验评分表（第 %1 版）…").replace("%1", str(self._seq)))
-        steps = signing.export_steps(job.draft)
-        self.progressBar.setRange(0, steps)
-        self.progressBar.setValue(0)
-        self.progressBar.setTextVisible(True)
-        self.progressBar.setFormat("%v / %m")
-        cancel = self._cancel = threading.Event()
-        self.cancelButton.setEnabled(True)
-        self.cancelButton.setVisible(True)
-        pdfs = len(job.draft.pages)
-        run_in_background(
-            lambda report: sheet_export.write_export(job, key, progress=lambda d, t: report(d, t, pdfs),
-                                                cancelled=cancel.is_set),
-            self._on_written, self._on_export_failed, on_progress=self._on_progress)
-
-    def _on_progress(self, done: int, total: int, pdfs: int) -> None:
-        if not self.busy:
-            return
-        self.progressBar.setValue(done)
-        if done < pdfs:
-            text = self.tr("正在生成第 %1 / %2 个项目的评分表 PDF（第 %3 版）…")
-            text = text.replace("%1", str(done + 1)).replace("%2", str(pdfs)).replace("%3", str(self._seq))
-        elif done < total - 1:
-            text = self.tr("正在生成承诺书 PDF…")
-        else:  # the signature is being made: too late to cancel
-            self.cancelButton.setEnabled(False)
-            text = self.tr("正在签名、加密、写入并核验评分表（第 %1 版）…").replace("%1", str(self._seq))
-        self.progressLabel.setText(text)
-
-    def cancel_export(self) -> None:
-        """Stop the export before the signature (the worker stops at the next proposal)."""
-        cancel = getattr(self, "_cancel", None)
-        if cancel is None or not self.busy:
-            return
-        cancel.set()
-        self.cancelButton.setEnabled(False)
-        self.progressLabel.setText(self.tr("正在取消导出…"))
-
-    def _on_written(self, written: sheet_export.WrittenSheet) -> None:
-        try:
-            result = sheet_export.record_export(self.session, written)
-        except Rejected as exc:
-            self._set_busy(False)
-            self.show_message(self.tr("导出失败"), exc.text(self.lang), True)
-            self.refresh()
-            return
-        self._set_busy(False)
-        self.last_result = result
-        self.refresh()
-        self.show_message(self.tr("导出完成"), result.message(self.lang), False)
-        self.signed.emit(result)
-
-    def _on_export_failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(exc, Rejected) and exc.code == signing.EXPORT_CANCELLED:
-            self.show_message(self.tr("已取消导出"), exc.text(self.lang), False)
-        else:
-            self.show_message(self.tr("导出失败"), self._error_text(exc), True)
-        self.refresh()
-
-    def _error_text(self, exc: BaseException) -> str:
-        if isinstance(exc, Rejected):
-            return exc.text(self.lang)
-        if isinstance(exc, OSError):
-            return f"{self._folder}: {exc.strerror or exc}"
-        return self.tr("内部错误：%1").replace("%1", f"{type(exc).__name__}: {exc}")
 
     def reject(self) -> None:
         """Esc and 关闭 do nothing while the sheet is being written."""
