@@ -55,6 +55,56 @@ def test_spec_bundles_the_resources_and_leaves_out_unused_qt() -> None:
     assert not used & excluded, f"the spec excludes Qt modules the app imports: {used & excluded}"
 
 
+def _spec_excludes() -> set[str]:
+    text = SPEC.read_text("utf-8")
+    block = text.split("\nexcludes = [", 1)[1].split("\n]\n", 1)[0]
+    return set(re.findall(r'^\s+"([\w.]+)"', block, re.M) + re.findall(r'(?<=[\s(,])"([\w.]+)"', block))
+
+
+def _module_level_imports(path: Path) -> set[str]:
+    """The modules a file imports when it is imported (its top-level statements, not function bodies)."""
+    names: set[str] = set()
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.If | ast.Try):  # `if TYPE_CHECKING:` / try-except imports count too
+            todo.extend(node.body + node.orelse + getattr(node, "handlers", []) + getattr(node, "finalbody", []))
+        elif isinstance(node, ast.ExceptHandler):
+            todo.extend(node.body)
+    return names
+
+
+def test_spec_excludes_nothing_the_app_imports_when_its_modules_load() -> None:
+    excluded = _spec_excludes()
+    assert {"setuptools", "sqlite_utils", "multiprocessing", "charset_normalizer", "pydantic.v1"} <= excluded
+    clashes = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "tic_desktop").rglob("*.py")
+        for name in _module_level_imports(path)
+        for ex in excluded
+        if name == ex or name.startswith(ex + ".")
+    }
+    assert not clashes, f"the spec excludes modules the app imports: {sorted(clashes)}"
+
+
+def test_spec_bundles_every_app_module() -> None:
+    """Modules the app imports by name (the agency window's PAGE_MODULES, the CLI's subcommands) are
+    invisible to PyInstaller's analysis: the spec collects the whole tic_desktop package."""
+    from tic_desktop.ui.agency.agency_window import PAGE_MODULES
+
+    text = SPEC.read_text("utf-8")
+    hidden = text.split("\nhiddenimports = [", 1)[1].split("\n]\n", 1)[0]
+    assert '*collect_submodules("tic_desktop"),' in hidden
+    for name in PAGE_MODULES:
+        assert (ROOT / (name.replace(".", "/") + ".py")).is_file(), name
+
+
 def test_version_comes_from_the_package() -> None:
     assert version_info.read_version(ROOT) == tic_desktop.__version__
     assert version_info.numeric_version("1.2.3") == (1, 2, 3, 0)
