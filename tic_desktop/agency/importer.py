@@ -57,7 +57,7 @@ from tic_desktop.core.faults import fault_point
 from tic_desktop.formats import agecrypt
 from tic_desktop.formats.batch import OpenedBatch
 from tic_desktop.formats.sheet import OpenedSheet, read_sheet
-from tic_desktop.formats.sheet_checks import KEY_CHANGED, KEY_UNKNOWN
+from tic_desktop.formats.sheet_checks import BATCH_NOT_OPEN, KEY_CHANGED, KEY_UNKNOWN
 from tic_desktop.storage.errors import StorageError
 from tic_desktop.storage.store import now
 
@@ -216,34 +216,53 @@ class _Read:
     stored: bool = False
     """The raw file was written to the workspace by the reader (content-addressed, durable)."""
 
+    @property
+    def foreign(self) -> str | None:
+        """The batch a verified sheet names when that batch is not among those imported into."""
+        err = self.error
+        return err.detail if isinstance(err, Rejected) and err.code == BATCH_NOT_OPEN else None
+
 
 class _Pipeline:
-    def __init__(self, ws: AgencyWorkspace, batch: OpenedBatch, identity: str, trust_first_use: bool) -> None:
+    """The import of files into one batch or, for a round, into several: each verified sheet goes to
+    the batch its signed body names (`read_sheet` with a mapping), so a file is decrypted once."""
+
+    def __init__(self, ws: AgencyWorkspace, batches: Sequence[OpenedBatch], identity: str,
+                 trust_first_use: bool, route: bool) -> None:
         self.ws = ws
-        self.batch = batch
-        self.batch_id = batch.manifest.batch_id
+        self.batches = {b.manifest.batch_id: b for b in batches}
+        self.first = batches[0].manifest.batch_id
+        """Where a file is logged when no batch can be told from it (unreadable, undecryptable…)."""
+        # a batch's import refuses a sheet of another batch (sheet.batch_mismatch); a round's routes it
+        self.chooser: Any = self.batches if route else batches[0]
         self.identities = agecrypt.identities_from_text(identity)
         self.trust_first_use = trust_first_use
-        ws.batch(self.batch_id)  # the batch must have been added
+        for batch_id in self.batches:
+            ws.batch(batch_id)  # the batch must have been added
         self.registry = {k.fingerprint: k for k in ws.expert_keys()}
         self.pins = {eid: k.fingerprint for eid, k in ws.active_keys().items()}
-        self.batch_keys = {e.id: e.key_fingerprint for e in batch.manifest.experts if e.key_fingerprint}
+        self.batch_keys = {bid: {e.id: e.key_fingerprint for e in b.manifest.experts if e.key_fingerprint}
+                           for bid, b in self.batches.items()}
         self.ambiguous: set[tuple[str, str]] = set()
         """(expert, key) pairs that first use must not enrol (see `prescan`)."""
+
+    def batch_of(self, r: _Read) -> str:
+        return r.got.sheet.batch_id if r.got is not None else self.first
 
     def prescan(self, files: Sequence[Path], cancelled: Callable[[], bool] | None) -> None:
         """Before trusting any key on first use: every (expert, key) the files of this run claim (and
         the unpinned attempts already in the import log). A claim is ambiguous when the expert comes
         with more than one key, or the key with more than one expert."""
-        claims: set[tuple[str, str]] = {
-            (r["expert_id"], r["fingerprint"]) for r in self.ws.query(
+        claims: set[tuple[str, str]] = set()
+        for batch_id in self.batches:
+            claims |= {(r["expert_id"], r["fingerprint"]) for r in self.ws.query(
                 "SELECT DISTINCT expert_id, fingerprint FROM import_log WHERE batch_id = ? AND expert_id IS NOT NULL "
-                "AND fingerprint IS NOT NULL AND (status = 'unpinned' OR code = ?)", (self.batch_id, FIRST_USE_AMBIGUOUS))}
+                "AND fingerprint IS NOT NULL AND (status = 'unpinned' OR code = ?)", (batch_id, FIRST_USE_AMBIGUOUS))}
         for path in files:
             if cancelled is not None and cancelled():
                 break
             try:
-                got = read_sheet(path.read_bytes(), self.batch, identities=self.identities)
+                got = read_sheet(path.read_bytes(), self.chooser, identities=self.identities)
             except (Rejected, OSError):
                 continue
             claims.add((got.sheet.expert_id, got.signer_fingerprint))
@@ -264,16 +283,16 @@ class _Pipeline:
             superseded_seq=superseded,
         )
 
-    def log_only(self, out: ImportOutcome, raw_sha: str | None) -> ImportOutcome:
+    def log_only(self, batch_id: str, out: ImportOutcome, raw_sha: str | None) -> ImportOutcome:
         with self.ws.transaction() as conn:
-            self._log(conn, out, raw_sha)
+            self._log(conn, batch_id, out, raw_sha)
         return out
 
-    def _log(self, conn: Any, out: ImportOutcome, raw_sha: str | None) -> None:
-        row = {"batch_id": self.batch_id, **out.__dict__, "raw_sha256": raw_sha, "at": now()}
+    def _log(self, conn: Any, batch_id: str, out: ImportOutcome, raw_sha: str | None) -> None:
+        row = {"batch_id": batch_id, **out.__dict__, "raw_sha256": raw_sha, "at": now()}
         self.ws.insert_log(conn, row)
         self.ws.log(conn, f"sheet.import.{out.status}", {
-            "batch_id": self.batch_id, "file_name": out.file_name, "raw_sha256": raw_sha, "code": out.code,
+            "batch_id": batch_id, "file_name": out.file_name, "raw_sha256": raw_sha, "code": out.code,
             "expert_id": out.expert_id, "sheet_seq": out.sheet_seq, "sheet_sha256": out.sheet_sha256,
             "fingerprint": out.fingerprint, "superseded_seq": out.superseded_seq,
         })
@@ -287,7 +306,7 @@ class _Pipeline:
             return _Read(None, None, None, exc)
         raw_sha = hashlib.sha256(raw).hexdigest()
         try:
-            got = read_sheet(raw, self.batch, identities=self.identities)
+            got = read_sheet(raw, self.chooser, identities=self.identities)
         except Rejected as exc:
             return _Read(raw, raw_sha, None, exc)
         # a verified file is stored here, in the reader, so its write and fsyncs overlap the previous
@@ -308,40 +327,43 @@ class _Pipeline:
 
     def _decide(self, path: Path, r: _Read) -> ImportOutcome:
         raw, raw_sha, got = r.raw, r.raw_sha, r.got
+        batch_id = self.batch_of(r)
         if raw is None or raw_sha is None:
             exc = r.error
-            return self.log_only(self.outcome(path, "rejected", UNREADABLE, _rejection(
+            return self.log_only(batch_id, self.outcome(path, "rejected", UNREADABLE, _rejection(
                 UNREADABLE, getattr(exc, "strerror", None) or str(exc))), None)
         if got is None:
             exc = r.error
             assert isinstance(exc, Rejected)
             if _looks_like_batch(path, raw):  # a .ticbatch dropped here by mistake: say what it is
-                return self.log_only(self.outcome(path, "rejected", IS_BATCH, _rejection(IS_BATCH, exc.code)), raw_sha)
-            return self.log_only(self.outcome(path, "rejected", exc.code, (exc.text("zh"), exc.text("en"))), raw_sha)
+                return self.log_only(batch_id, self.outcome(path, "rejected", IS_BATCH, _rejection(IS_BATCH, exc.code)),
+                                     raw_sha)
+            return self.log_only(batch_id, self.outcome(path, "rejected", exc.code, (exc.text("zh"), exc.text("en"))),
+                                 raw_sha)
         sh = got.sheet
         eid = sh.expert_id
         dup = self.ws.query("SELECT sheet_seq FROM sheets WHERE batch_id = ? AND sheet_sha256 = ?",
-                            (self.batch_id, got.sheet_sha256))
+                            (batch_id, got.sheet_sha256))
         if dup:
-            return self.log_only(self.outcome(path, "duplicate", DUPLICATE, (message(DUPLICATE, "zh"),
-                                                                           message(DUPLICATE, "en")), got), raw_sha)
+            return self.log_only(batch_id, self.outcome(path, "duplicate", DUPLICATE, (
+                message(DUPLICATE, "zh"), message(DUPLICATE, "en")), got), raw_sha)
         refusal = self._key_refusal(eid, got.signer_fingerprint)
         if refusal is not None:
             code, detail = refusal
-            return self.log_only(self.outcome(path, "rejected", code, _rejection(code, detail), got), raw_sha)
+            return self.log_only(batch_id, self.outcome(path, "rejected", code, _rejection(code, detail), got), raw_sha)
         pin_now: PinSource | None = None
         if self.pins.get(eid) is None:
-            if self.batch_keys.get(eid) == got.signer_fingerprint:
+            if self.batch_keys[batch_id].get(eid) == got.signer_fingerprint:
                 pin_now = "manifest"  # the agency's own signed batch names this key (read_sheet checked it)
             elif not self.trust_first_use:
                 zh, en = _rejection(KEY_UNKNOWN, f"{eid}: {got.signer_fingerprint}")
-                return self.log_only(self.outcome(path, "unpinned", KEY_UNKNOWN, (zh, en), got), raw_sha)
+                return self.log_only(batch_id, self.outcome(path, "unpinned", KEY_UNKNOWN, (zh, en), got), raw_sha)
             elif (eid, got.signer_fingerprint) in self.ambiguous:
-                return self.log_only(self.outcome(path, "rejected", FIRST_USE_AMBIGUOUS, _rejection(
+                return self.log_only(batch_id, self.outcome(path, "rejected", FIRST_USE_AMBIGUOUS, _rejection(
                     FIRST_USE_AMBIGUOUS, f"{eid}: {got.signer_fingerprint}"), got), raw_sha)
             else:
                 pin_now = "first_use"
-        return self._store(path, raw, raw_sha, got, pin_now, r.stored)
+        return self._store(batch_id, path, raw, raw_sha, got, pin_now, r.stored)
 
     def _key_refusal(self, eid: str, fp: str) -> tuple[str, str] | None:
         """The registry's verdict on a verified signer: (code, detail) when refused, else None."""
@@ -355,8 +377,8 @@ class _Pipeline:
             return KEY_CHANGED, f"{eid}: {fp} ≠ {pinned}"
         return None
 
-    def _store(self, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet, pin_now: PinSource | None,
-               stored: bool = False) -> ImportOutcome:
+    def _store(self, batch_id: str, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet,
+               pin_now: PinSource | None, stored: bool = False) -> ImportOutcome:
         sh = got.sheet
         eid = sh.expert_id
         _, wrote = self.ws.store_raw("sheets", raw, raw_sha)
@@ -364,13 +386,13 @@ class _Pipeline:
         try:
             with self.ws.transaction() as conn:
                 decision = classify(sh.sheet_seq, sh.supersedes, sh.audit_head.seq,
-                                    self.ws.revisions_in(conn, self.batch_id, eid))
+                                    self.ws.revisions_in(conn, batch_id, eid))
                 if decision.status == "rejected":
                     assert decision.code is not None
                     out = self.outcome(path, "rejected", decision.code, _rejection(decision.code, decision.detail), got)
-                    self._log(conn, out, raw_sha)
+                    self._log(conn, batch_id, out, raw_sha)
                 else:
-                    out = self._insert(conn, path, raw, raw_sha, got, pin_now, decision)
+                    out = self._insert(conn, batch_id, path, raw, raw_sha, got, pin_now, decision)
         except BaseException:
             if wrote:
                 self.ws.drop_raw_if_unused("sheets", raw_sha)
@@ -382,14 +404,14 @@ class _Pipeline:
             self.registry.update({k.fingerprint: k for k in self.ws.expert_keys(eid)})
         return out
 
-    def _insert(self, conn: Any, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet, pin_now: PinSource | None,
-                decision: Decision) -> ImportOutcome:
+    def _insert(self, conn: Any, batch_id: str, path: Path, raw: bytes, raw_sha: str, got: OpenedSheet,
+                pin_now: PinSource | None, decision: Decision) -> ImportOutcome:
         sh = got.sheet
         eid = sh.expert_id
         if pin_now:
-            self.ws.pin_in(conn, self.batch_id, eid, got.signer_fingerprint, pin_now)
+            self.ws.pin_in(conn, batch_id, eid, got.signer_fingerprint, pin_now)
         self.ws.insert_sheet(conn, {
-            "batch_id": self.batch_id, "sheet_sha256": got.sheet_sha256, "expert_id": eid,
+            "batch_id": batch_id, "sheet_sha256": got.sheet_sha256, "expert_id": eid,
             "sheet_seq": sh.sheet_seq, "supersedes": sh.supersedes, "fingerprint": got.signer_fingerprint,
             "audit_seq": sh.audit_head.seq, "audit_hash": sh.audit_head.hash, "chain": decision.chain,
             "raw_sha256": raw_sha, "raw_size": len(raw), "file_name": path.name, "imported_at": now(),
@@ -404,7 +426,7 @@ class _Pipeline:
             texts = _rejection(decision.code, decision.detail)
             code = decision.code
         out = self.outcome(path, decision.status, code, texts, got, decision.superseded_seq)
-        self._log(conn, out, raw_sha)
+        self._log(conn, batch_id, out, raw_sha)
         return out
 
 
@@ -427,29 +449,73 @@ def import_sheets(
     Each file is stored in one transaction or not at all. A storage failure (disk full, read-only…)
     is raised as the typed `StorageError` after the files before it were imported; the file it hit
     left nothing behind. `cancelled()` is asked before each file."""
+    done = _import(ws, [batch], identity, paths, trust_first_use=trust_first_use, progress=progress,
+                   cancelled=cancelled, route=False)
+    return [out for _batch_id, out in done.outcomes]
+
+
+@dataclass
+class Routed:
+    """What `import_routed` did: (batch id, outcome) per file imported, in order, and the files whose
+    verified sheet names a batch outside those given (with that batch's id; nothing stored or logged)."""
+
+    outcomes: list[tuple[str, ImportOutcome]]
+    foreign: list[tuple[Path, str]]
+    cancelled: bool = False
+
+
+def import_routed(
+    ws: AgencyWorkspace,
+    batches: Sequence[OpenedBatch],
+    identity: str,
+    paths: Sequence[Path],
+    *,
+    trust_first_use: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Routed:
+    """`import_sheets` into several batches at once (a round): each file goes to the batch its signed
+    sheet names; a file no batch can be told from (unreadable, not decryptable, not a sheet) is
+    refused and logged in the first batch."""
+    return _import(ws, batches, identity, paths, trust_first_use=trust_first_use, progress=progress,
+                   cancelled=cancelled, route=True)
+
+
+def _import(ws: AgencyWorkspace, batches: Sequence[OpenedBatch], identity: str, paths: Sequence[Path], *,
+            trust_first_use: bool, progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+            route: bool) -> Routed:
     files = collect_sheet_files(paths)
-    pipeline = _Pipeline(ws, batch, identity, trust_first_use)
+    pipeline = _Pipeline(ws, batches, identity, trust_first_use, route)
     if trust_first_use:
         pipeline.prescan(files, cancelled)
-    outcomes: list[ImportOutcome] = []
-    # the next file is read and verified in a worker while this one is stored: its decryption,
-    # hashing and checks overlap the store's fsyncs (the workspace is only touched here)
-    # two readers: one file's fsyncs overlap the next one's decryption (both release the GIL)
+    done = Routed([], [])
+    # the next files are read and verified in workers while this one is stored: their decryption,
+    # hashing and checks overlap the store's fsyncs (the workspace's rows are only written here)
     with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="tic-import-read") as reader:
         ahead = deque(reader.submit(pipeline.read, f) for f in files[:READERS])
         for n, path in enumerate(files):
             if cancelled is not None and cancelled():
+                done.cancelled = True
                 break
-            done = ahead.popleft().result()
+            r = ahead.popleft().result()
             if n + READERS < len(files):
                 ahead.append(reader.submit(pipeline.read, files[n + READERS]))
-            outcomes.append(pipeline.run(path, done))
+            other = r.foreign
+            if other is not None:
+                done.foreign.append((path, other))
+            else:
+                done.outcomes.append((pipeline.batch_of(r), pipeline.run(path, r)))
             if progress is not None:
                 progress(n + 1, len(files))
-    return outcomes
+        for pending in ahead:  # cancelled: nothing a reader wrote ahead stays behind
+            r = pending.result()
+            if r.stored and r.raw_sha is not None:
+                ws.drop_raw_if_unused("sheets", r.raw_sha)
+    return done
 
 
-__all__ = ["ImportOutcome", "ImportStatus", "classify", "collect_sheet_files", "import_sheets"]
+__all__ = ["ImportOutcome", "ImportStatus", "Routed", "classify", "collect_sheet_files", "import_routed",
+           "import_sheets"]
 
 
 def _looks_like_batch(path: Path, raw: bytes) -> bool:

@@ -58,7 +58,13 @@ from tic_desktop.formats.envelope import (
     rule,
     schema_detail,
 )
-from tic_desktop.formats.sheet_checks import NOT_BATCH_KEY, PUBKEY_MISMATCH, RAW_SIGNATURE, SIGNER_MISMATCH
+from tic_desktop.formats.sheet_checks import (
+    BATCH_NOT_OPEN,
+    NOT_BATCH_KEY,
+    PUBKEY_MISMATCH,
+    RAW_SIGNATURE,
+    SIGNER_MISMATCH,
+)
 from tic_desktop.formats.sheet_model import (  # the model and member names, part of the sheet's API
     EXPERT_PEM,
     EXPERT_PUB,
@@ -178,6 +184,10 @@ def read_sheet(
 ) -> OpenedSheet:
     """Open and fully check a .ticsheet against `batch` (a `formats.batch.OpenedBatch`).
 
+    `batch` may also be a mapping batch id → opened batch (a round's import): the sheet is checked
+    against the batch its signed body names, and refused with `sheet.batch_not_in_import` (the id as
+    the detail) when that is none of them — so a file is decrypted once, not once to route it and
+    again to read it.
     `identity` is the text of an age identity file (the agency's, or the expert's own);
     `allowed_signers` the text of an OpenSSH allowed_signers file and/or `pinned` expert id →
     fingerprint: when either is given the signer must be the pinned key of the sheet's expert.
@@ -202,6 +212,11 @@ def _read(source: Path | bytes, batch: Any, identities: Sequence[str], allowed_s
         sheet = Sheet.model_validate_json(env.body_bytes)
     except ValidationError as exc:
         raise Rejected(SCHEMA_INVALID, schema_detail(exc, SHEET)) from None
+    if isinstance(batch, Mapping):
+        chosen = batch.get(sheet.batch_id)
+        if chosen is None:
+            raise Rejected(BATCH_NOT_OPEN, sheet.batch_id)
+        batch = chosen
     members = dict(env.members)
     raw_sig = members.pop(SHEET_RAW_SIG)
     # the signer: body, SSHSIG, raw signature and key files agree

@@ -21,6 +21,9 @@ _ZH = "请勿采用此评分表，并联系该专家重新导出。"
 _EN = "Do not use this score sheet; ask the expert to export it again."
 BATCH_MISMATCH = register("sheet.batch_mismatch", "评分表属于另一个评审批次。请用对应批次的文件核验。",
                        "The score sheet belongs to another batch. Verify it against the matching batch file.")
+BATCH_NOT_OPEN = register(
+    "sheet.batch_not_in_import", "评分表属于不在本次导入范围内的批次，未导入。请确认文件是否放错。",
+    "The score sheet belongs to a batch outside this import; it was not imported. Check whether the file is misplaced.")
 MANIFEST_MISMATCH = register("sheet.manifest_mismatch",
                           "评分表所依据的批次文件版本与当前批次不一致（清单摘要不同）。请确认专家使用的是同一份批次文件。",
                           "The sheet was made on another version of this batch (manifest hash differs). Check that the "

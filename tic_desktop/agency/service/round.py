@@ -1,9 +1,8 @@
-"""The evaluation round on the agency service: its report from the workspace, its exports, the
-routing of sheet files to the round's batches, and the previous round's results.
+"""The evaluation round on the agency service: its report from the workspace, its exports and the
+previous round's results (importing a round's sheet files: `service.round_import`).
 
     report = round_report(ws, round_id, identity)          # RoundReport (core.round_results), params recorded
     write_round_exports(out_dir, report)                    # round.csv, <batch_id>/ × 4, + roundout's writers
-    routed, foreign = route_sheets(files, identity, batch_ids)
     previous_from_workspace(old_agency_db, identity)        # [PreviousResult] of every batch there
 
 `round consolidate` (stateless) makes a round in a temporary workspace and goes through exactly the
@@ -12,10 +11,7 @@ same functions as the stateful `round export` and the app's round page.
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +23,6 @@ from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.core.errors import Rejected, register
 from tic_desktop.core.round_cohort import PanelInput, compute_round, is_rectify
 from tic_desktop.core.round_results import PreviousResult, PreviousTarget, RoundReport
-from tic_desktop.formats import age_tail, agecrypt
 from tic_desktop.formats.batch import OpenedBatch
 
 Progress = Callable[[int, int], None]
@@ -119,48 +114,6 @@ def write_round_exports(out_dir: Path, report: RoundReport, *, per_batch: bool =
             if progress is not None:
                 progress(n + 1, len(report.panels))
     return written
-
-
-def sheet_batch_id(path: Path, identities: Sequence[str]) -> str | None:
-    """The batch a sheet file names (decrypted with the agency's key, NOT verified: only to route the
-    file to its batch, whose import then verifies everything). Only the end of the file is decrypted
-    when sheet.json is there (`formats.age_tail`: it sorts last in the sheet's ZIP), else all of it.
-    None when it cannot be read."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError:
-        return None
-    body = age_tail.json_member_from_tail(raw, identities, "sheet.json")
-    if body is None:
-        try:
-            plain = agecrypt.decrypt(raw, identities=identities, max_output=512 * 1024 * 1024)
-            with zipfile.ZipFile(io.BytesIO(plain)) as z:
-                info = z.getinfo("sheet.json")
-                if info.file_size > 64 * 1024 * 1024:
-                    return None
-                body = json.loads(z.read(info))
-        except (Rejected, zipfile.BadZipFile, KeyError, ValueError, RuntimeError):
-            return None
-    value = body.get("batch_id") if isinstance(body, dict) else None
-    return value if isinstance(value, str) else None
-
-
-def route_sheets(files: Sequence[Path], identity: str, batch_ids: Sequence[str]
-                 ) -> tuple[dict[str, list[Path]], list[tuple[Path, str]]]:
-    """{batch_id: files} for the round's batches, and the files that name another batch (with its id).
-    A file that cannot be read goes to the first batch, whose import names what is wrong with it."""
-    identities = agecrypt.identities_from_text(identity)
-    routed: dict[str, list[Path]] = {b: [] for b in batch_ids}
-    foreign: list[tuple[Path, str]] = []
-    for f in files:
-        batch_id = sheet_batch_id(f, identities)
-        if batch_id is None:
-            routed[batch_ids[0]].append(f)
-        elif batch_id in routed:
-            routed[batch_id].append(f)
-        else:
-            foreign.append((f, batch_id))
-    return routed, foreign
 
 
 def previous_from_csv(path: Path) -> list[PreviousResult]:
