@@ -13,9 +13,9 @@ import hashlib
 from decimal import Decimal
 from typing import Annotated, Literal
 
-import rfc8785
 from pydantic import Field, model_validator
 
+from tic_desktop.core import canonical
 from tic_desktop.core.proposal import CenterType
 from tic_desktop.core.types import Dec, Ident, Strict, Text
 
@@ -313,7 +313,7 @@ class FormTemplate(Strict):
         raise KeyError(criterion_id)
 
     def canonical_bytes(self) -> bytes:
-        return rfc8785.dumps(self.model_dump(mode="json", exclude_none=True))
+        return canonical.dumps(self.model_dump(mode="json", exclude_none=True))
 
     @functools.cached_property
     def content_hash(self) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 import rfc8785
 
+from tic_desktop.core import canonical as canon
 from tic_desktop.core.errors import Rejected, register
 
 TOO_LARGE = register(
@@ -72,7 +73,7 @@ NOT_CANONICAL = register(
     "The data is not in canonical form (it may have been edited), so it is not what was signed. Use the unmodified original file.",
 )
 
-MAX_SAFE_INT = 2**53 - 1
+MAX_SAFE_INT = canon.MAX_SAFE_INT
 # possessive repeats: the regex engine keeps no backtracking state per character (a plain
 # `(?:[^"\\]|\\.)*` allocated ~140 bytes per character: 1.4 GB for a 10 MB string)
 _STRING_RE = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
@@ -104,45 +105,11 @@ DEFAULT_LIMITS = JsonLimits()
 
 def dumps(obj: Any) -> bytes:
     """The RFC 8785 canonical bytes of `obj` (what we sign and what `parse` accepts)."""
-    if _plain(obj):
-        return _plain_dumps(obj)
-    return rfc8785.dumps(obj)
+    return canon.dumps(obj)
 
 
-def _plain_dumps(obj: Any) -> bytes:
-    """RFC 8785 through the C encoder, for values where the two agree byte for byte.
-
-    They agree when there is no float (RFC 8785 prints numbers as ECMAScript doubles), every int
-    is a safe integer (below 2^53, where both print plain digits) and every key is ASCII (RFC 8785
-    sorts keys by UTF-16 code units, Python by code points: they differ only beyond the BMP).
-    String escaping is the same: `"`, `\\`, \\b \\f \\n \\r \\t, other controls as lower-case
-    \\u00xx, everything else as UTF-8. rfc8785 is pure Python and took most of a sheet import's time;
-    tests/unit/test_formats_strictjson.py compares both on random values.
-    """
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("utf-8")
-
-
-def _plain(value: Any) -> bool:
-    """True when `_plain_dumps(value)` equals `rfc8785.dumps(value)` (see there)."""
-    stack: list[Any] = [value]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is str or kind is bool or item is None:
-            continue
-        if kind is int:
-            if abs(item) > MAX_SAFE_INT:
-                return False
-        elif kind is list or kind is tuple:
-            stack.extend(item)
-        elif kind is dict:
-            for key in item:
-                if type(key) is not str or not key.isascii():
-                    return False
-            stack.extend(item.values())
-        else:
-            return False
-    return True
+_plain_dumps = canon.plain_dumps
+_plain = canon.is_plain
 
 
 def parse(data: bytes, limits: JsonLimits = DEFAULT_LIMITS) -> Any:

@@ -15,7 +15,7 @@ import json
 import sqlite3
 from typing import Any, NamedTuple
 
-import rfc8785
+from tic_desktop.core import canonical
 
 DOMAIN = b"tic-audit-v1\0"
 GENESIS = bytes(32)
@@ -40,7 +40,7 @@ def entry_hash(seq: int, prev_hash: bytes, body: bytes) -> bytes:
 
 
 def encode_body(ts: str, actor: str, action: str, data: dict[str, Any]) -> bytes:
-    return rfc8785.dumps({"ts": ts, "actor": actor, "action": action, "data": data})
+    return canonical.dumps({"ts": ts, "actor": actor, "action": action, "data": data})
 
 
 def append(conn: sqlite3.Connection, *, ts: str, actor: str, action: str, data: dict[str, Any]) -> AuditHead:
