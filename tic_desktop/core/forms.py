@@ -292,9 +292,32 @@ class FormTemplate(Strict):
                 return c
         raise KeyError(code)
 
-    @property
+    @functools.cached_property
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for s in self.sections for c in s.criteria)
+
+    @functools.cached_property
+    def criterion_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.criteria)
+
+    @functools.cached_property
+    def veto_ids(self) -> frozenset[str]:
+        return frozenset(v.id for v in self.vetoes)
+
+    @functools.cached_property
+    def conclusion_codes(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.conclusions)
+
+    @functools.cached_property
+    def field_ids(self) -> frozenset[str]:
+        return frozenset(f.id for f in self.overall_fields)
+
+    @functools.cached_property
+    def score_memo(self) -> dict[tuple[str, Decimal], tuple[str, Text | None]]:
+        """(criterion id, valid score) → (its band, the comment rule it triggers): what `core.scoring`
+        derives from a valid score, kept per form (scores sit on a step grid, so this stays small:
+        re-evaluating every sheet of an import, or the form at each keystroke, repeats the same)."""
+        return {}
 
     @property
     def max_total(self) -> Decimal:

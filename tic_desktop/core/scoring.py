@@ -248,7 +248,7 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
     out = _Collector()
     if fixed_na is not None:
         for cid in sorted(answers.not_applicable - fixed_na):
-            if cid in {c.id for c in form.criteria}:
+            if cid in form.criterion_ids:
                 c = form.criterion(cid)
                 zh, en = _name(c)
                 out.add("na.agency_only", cid,
@@ -256,11 +256,14 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
                         f"{en}: only the agency decides what does not apply; say so in a comment instead")
         answers = FormAnswers(scores=answers.scores, not_applicable=fixed_na, comments=answers.comments,
                               vetoes=answers.vetoes, conclusion=answers.conclusion, overall=answers.overall)
-    known = {c.id for c in form.criteria}
-    for cid in sorted(set(answers.scores) - known):
-        out.add("score.unknown_criterion", cid, f"评分表中没有第 {cid} 项", f"The form has no item {cid}")
-    for cid in sorted(answers.not_applicable - known):
-        out.add("na.unknown_criterion", cid, f"评分表中没有第 {cid} 项", f"The form has no item {cid}")
+    known = form.criterion_ids
+    if not known.issuperset(answers.scores):
+        for cid in sorted(set(answers.scores) - known):
+            out.add("score.unknown_criterion", cid, f"评分表中没有第 {cid} 项", f"The form has no item {cid}")
+    if not known.issuperset(answers.not_applicable):
+        for cid in sorted(answers.not_applicable - known):
+            out.add("na.unknown_criterion", cid, f"评分表中没有第 {cid} 项", f"The form has no item {cid}")
+    memo = form.score_memo
 
     raw_total = Decimal(0)
     applicable_max = Decimal(0)
@@ -292,7 +295,12 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
                     f"{zh} 既有得分又标为不适用，请只选其一",
                     f"{en} is both scored and marked not applicable; choose one",
                 )
-            score = _check_score(form, c, answers.scores[c.id], out) if has_score else None
+            score = derived = None
+            if has_score:
+                value = answers.scores[c.id]
+                if type(value) is Decimal and value.is_finite():
+                    derived = memo.get((c.id, value))
+                score = value if derived is not None else _check_score(form, c, value, out)
             for_role = role is None or not c.roles or role in c.roles
             if marked_na or (not for_role and not has_score):
                 label = _comment_required(form, None, na=True) if marked_na and fixed_na is None else None
@@ -309,9 +317,10 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
                 continue
             scored += 1
             s_total += score
-            ratio = score / c.max
-            band_of[c.id] = _band(form, ratio)
-            label = _comment_required(form, ratio, na=False)
+            if derived is None:
+                ratio = score / c.max
+                derived = memo[(c.id, score)] = (_band(form, ratio), _comment_required(form, ratio, na=False))
+            band_of[c.id], label = derived
             if label is not None and not answers.comments.get(c.id, "").strip():
                 out.add("comment.required", c.id, f"第 {c.id} 项{label.zh}", f"Item {c.id} {label.en}")
         section_totals[section.id] = s_total
@@ -343,7 +352,7 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
         ):
             floor_vetoes.append(section.floor_veto)
 
-    for vid in sorted(set(answers.vetoes) - {v.id for v in form.vetoes}):
+    for vid in sorted(set(answers.vetoes) - form.veto_ids):
         out.add("veto.unknown", vid, f"评分表中没有否决项 {vid}", f"The form has no screening question {vid}")
     triggered: list[str] = []
     for veto in form.vetoes:
@@ -367,7 +376,7 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
     else:
         suggested = None
 
-    codes = {c.code for c in form.conclusions}
+    codes = form.conclusion_codes
     if answers.conclusion is None:
         out.add("conclusion.missing", None, "未选择结论", "No conclusion chosen")
     elif answers.conclusion not in codes:
@@ -418,7 +427,7 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
             needed = form_field(form, chosen_option.requires)
             out.add("field.missing", needed.id, f"选择“{chosen_option.label.zh}”时需填写{needed.label.zh}",
                     f"{needed.label.en} is required with “{chosen_option.label.en}”")
-    for fid in sorted(set(answers.overall) - {f.id for f in form.overall_fields} - {CONCLUSION_REASON}):
+    for fid in sorted(set(answers.overall) - form.field_ids - {CONCLUSION_REASON}):
         out.add("field.unknown", fid, f"评分表中没有栏目 {fid}", f"The form has no field {fid}")
 
     return Evaluation(
