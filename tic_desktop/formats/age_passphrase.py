@@ -45,7 +45,7 @@ class Unsupported(Exception):
     """Not an age passphrase file this module reads (the caller falls back to pyrage)."""
 
 
-def _b64(text: bytes) -> bytes:
+def b64(text: bytes) -> bytes:
     """age's base64: standard alphabet, no padding, canonical."""
     if text.endswith(b"=") or b"\r" in text:
         raise Unsupported("padded or non-canonical base64")
@@ -58,7 +58,7 @@ def _b64(text: bytes) -> bytes:
     return raw
 
 
-def _hkdf(key: bytes, salt: bytes, info: bytes) -> bytes:
+def hkdf(key: bytes, salt: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(key)
 
 
@@ -87,7 +87,7 @@ def _header(data: bytes) -> tuple[list[bytes], bytes, bytes, bytes, int]:
     line = data[pos:end]
     if end < 0 or not line.startswith(b"--- "):
         raise Unsupported("one scrypt stanza expected")
-    return args, _b64(body), data[:pos + 3], _b64(line[4:]), end + 1
+    return args, b64(body), data[:pos + 3], b64(line[4:]), end + 1
 
 
 def decrypt(data: bytes, passphrase: str) -> bytes:
@@ -95,7 +95,7 @@ def decrypt(data: bytes, passphrase: str) -> bytes:
     args, body, header, mac, offset = _header(data)
     if len(args) != 3 or args[0] != b"scrypt" or not args[2].isdigit() or args[2].startswith(b"0"):
         raise Unsupported("not a scrypt stanza")
-    salt, log_n = _b64(args[1]), int(args[2])
+    salt, log_n = b64(args[1]), int(args[2])
     if len(salt) != 16 or len(body) != 32 or not 1 <= log_n <= MAX_LOG_N:
         raise Unsupported("unexpected scrypt parameters")
     wrap = hashlib.scrypt(passphrase.encode("utf-8"), salt=SCRYPT_LABEL + salt, n=1 << log_n, r=8, p=1,
@@ -104,12 +104,21 @@ def decrypt(data: bytes, passphrase: str) -> bytes:
         file_key = ChaCha20Poly1305(wrap).decrypt(bytes(12), body, None)
     except InvalidTag as exc:
         raise WrongPassphrase from exc
-    if not hmac.compare_digest(hmac.new(_hkdf(file_key, b"", b"header"), header, hashlib.sha256).digest(), mac):
+    if not hmac.compare_digest(hmac.new(hkdf(file_key, b"", b"header"), header, hashlib.sha256).digest(), mac):
         raise WrongPassphrase("header MAC")
-    nonce, payload = data[offset:offset + 16], data[offset + 16:]
+    try:
+        return decrypt_payload(data, offset, file_key)
+    except InvalidTag as exc:
+        raise WrongPassphrase("chunk") from exc
+
+
+def decrypt_payload(data: bytes, offset: int, file_key: bytes) -> bytes:
+    """The STREAM payload from `offset` (its 16-byte nonce, then 64 KiB ChaCha20-Poly1305 chunks, the
+    last one flagged); `InvalidTag` when a chunk does not authenticate, `Unsupported` for a bad shape."""
+    nonce, payload = data[offset:offset + 16], memoryview(data)[offset + 16:]
     if len(nonce) != 16 or not payload:
         raise Unsupported("truncated payload")
-    aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
+    aead = ChaCha20Poly1305(hkdf(file_key, nonce, b"payload"))
     out = []
     count = (len(payload) + CHUNK + TAG - 1) // (CHUNK + TAG)
     for i in range(count):
@@ -117,10 +126,7 @@ def decrypt(data: bytes, passphrase: str) -> bytes:
         last = i == count - 1
         if len(chunk) < TAG or (last and i > 0 and len(chunk) == TAG):
             raise Unsupported("bad final chunk")
-        try:
-            out.append(aead.decrypt(i.to_bytes(11, "big") + (b"\x01" if last else b"\x00"), chunk, None))
-        except InvalidTag as exc:
-            raise WrongPassphrase(f"chunk {i}") from exc
+        out.append(aead.decrypt(i.to_bytes(11, "big") + (b"\x01" if last else b"\x00"), chunk, None))
     return b"".join(out)
 
 
@@ -148,9 +154,9 @@ def encrypt(plaintext: bytes, passphrase: str | bytes, *, log_n: int = LOG_N) ->
         lines.append(b"")
     header = MAGIC + b"-> scrypt " + _b64_encode(salt) + b" " + str(log_n).encode("ascii") + b"\n"
     header += b"".join(line + b"\n" for line in lines) + b"---"
-    mac = hmac.new(_hkdf(file_key, b"", b"header"), header, hashlib.sha256).digest()
+    mac = hmac.new(hkdf(file_key, b"", b"header"), header, hashlib.sha256).digest()
     nonce = os.urandom(16)
-    aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
+    aead = ChaCha20Poly1305(hkdf(file_key, nonce, b"payload"))
     count = max(1, (len(plaintext) + CHUNK - 1) // CHUNK)  # an empty payload is one empty final chunk
     out = [header, b" ", _b64_encode(mac), b"\n", nonce]
     view = memoryview(plaintext)
