@@ -127,3 +127,12 @@ def test_agecrypt_uses_it_for_good_files(monkeypatch: pytest.MonkeyPatch) -> Non
         raise AssertionError("pyrage was asked")
     monkeypatch.setattr(pyrage, "decrypt", no_pyrage)
     assert agecrypt.decrypt(data, identities=[str(ME)], max_output=1 << 20) == plain
+
+
+def test_every_header_byte_flipped_is_not_opened() -> None:
+    data = _seal(os.urandom(1000))
+    for at in range(_header_end(data) + 16):
+        bad = bytearray(data)
+        bad[at] ^= 0x01
+        with pytest.raises(age_x25519.NotOpened):
+            age_x25519.decrypt(bytes(bad), [str(ME)])

@@ -91,12 +91,12 @@ def _stanzas(data: bytes) -> tuple[list[tuple[bytes, bytes]], bytes, bytes, int]
                 if len(args) != 2 or not _ARG.fullmatch(args[1]) or len(raw) != 32:
                     raise NotOpened("malformed X25519 stanza")
                 stanzas.append((b64(args[1]), raw))
+        end = data.find(b"\n", pos)
+        if not stanzas or end < 0 or not data.startswith(b"--- ", pos) or not _ARG.fullmatch(data[pos + 4:end]):
+            raise NotOpened("unexpected header")
+        return stanzas, data[:pos + 3], b64(data[pos + 4:end]), end + 1
     except Unsupported as exc:  # non-canonical base64
         raise NotOpened(str(exc)) from None
-    end = data.find(b"\n", pos)
-    if not stanzas or end < 0 or not data.startswith(b"--- ", pos) or not _ARG.fullmatch(data[pos + 4:end]):
-        raise NotOpened("unexpected header")
-    return stanzas, data[:pos + 3], b64(data[pos + 4:end]), end + 1
 
 
 def _file_key(stanzas: list[tuple[bytes, bytes]], keys: list[X25519PrivateKey]) -> bytes:
