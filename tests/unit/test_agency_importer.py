@@ -280,7 +280,7 @@ def test_classify_replay_rules(seq: int, supersedes: str | None, audit: int,
 
 
 def test_a_batch_file_offered_as_a_sheet_is_named_as_a_batch(tmp_path: Path) -> None:
-    from tic_desktop.agency.importer import _looks_like_batch
+    from tic_desktop.agency.import_outcome import looks_like_batch as _looks_like_batch
     from tic_desktop.demo import write_demo_batch
 
     batch = write_demo_batch(tmp_path / "demo")

@@ -16,6 +16,8 @@ its QR scanned), an allowed_signers file, by hand, the enrolment file the expert
 app, or the expert's fingerprint written in the agency's own signed batch manifest."""
 SheetState = Literal["current", "superseded", "conflict"]
 Chain = Literal["first", "linked", "gap"]
+ImportStatus = Literal["accepted", "duplicate", "older", "conflict", "unpinned", "rejected"]
+"""What an import did with one file (`agency.importer.ImportOutcome.status`)."""
 
 
 @dataclass(frozen=True)
