@@ -14,7 +14,6 @@ counts files.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,11 +52,15 @@ def import_round(ws: AgencyWorkspace, round_id: str, identity: str, paths: Seque
 
         out.foreign = [(f, "") for f in collect_sheet_files([Path(p) for p in paths])]
         return out
-    with contextlib.ExitStack() as stack:
-        batches = [stack.enter_context(open_batch(ws, b, identity, passphrase=passphrase,
-                                                  own_fingerprint=own_fingerprint)) for b in batch_ids]
-        done = import_routed(ws, batches, identity, [Path(p) for p in paths], trust_first_use=trust_first_use,
-                             progress=progress, cancelled=cancelled)
+    batches = []
+    for batch_id in batch_ids:
+        opened = open_batch(ws, batch_id, identity, passphrase=passphrase, own_fingerprint=own_fingerprint)
+        # the import reads the manifest, forms and proposals only: the documents' plaintext (the
+        # plans, often tens of MB a panel) is let go at once instead of every batch of the round in memory
+        opened.close()
+        batches.append(opened)
+    done = import_routed(ws, batches, identity, [Path(p) for p in paths], trust_first_use=trust_first_use,
+                         progress=progress, cancelled=cancelled)
     for batch_id, outcome in done.outcomes:
         out.outcomes.setdefault(batch_id, []).append(outcome)
     out.foreign, out.cancelled = done.foreign, done.cancelled
