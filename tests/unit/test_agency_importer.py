@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.agency_world import World, make_world, reencrypt, resign, tamper
-from tic_desktop.agency import importer
+from tic_desktop.agency import import_pipeline
 from tic_desktop.agency.importer import classify, collect_sheet_files, import_sheets
 from tic_desktop.agency.workspace import AgencyWorkspace
 from tic_desktop.core.errors import Rejected
@@ -215,7 +215,7 @@ def test_an_error_mid_import_leaves_nothing_behind(ws: AgencyWorkspace, batch: O
     def boom(name: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(importer, "fault_point", boom)
+    monkeypatch.setattr(import_pipeline, "fault_point", boom)
     with pytest.raises(OSError):
         import_sheets(ws, batch, world.identity, [world.sheets["E01"]])
     assert ws.sheets(BID) == [] and ws.import_log(BID) == [] and ws.audit_head() == head
