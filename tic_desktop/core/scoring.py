@@ -41,10 +41,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
-from tic_desktop.core.forms import Criterion, FormTemplate, OverallField
-from tic_desktop.core.types import Text
+from tic_desktop.core.forms import FormTemplate
+from tic_desktop.core.scoring_items import (
+    Collector,
+    Problem,
+    band_code,
+    check_overall,
+    check_score,
+    comment_required,
+    criterion_name,
+    form_field,
+)
 
 HUNDRED = Decimal(100)
 TOTAL_DECIMALS = 2
@@ -85,19 +94,6 @@ class FormAnswers:
 
 
 @dataclass(frozen=True)
-class Problem:
-    """Something missing or wrong on the sheet; `code` is stable, `target` is the id it is about."""
-
-    code: str
-    target: str | None
-    zh: str
-    en: str
-
-    def text(self, lang: str = "zh") -> str:
-        return self.zh if lang.startswith("zh") else self.en
-
-
-@dataclass(frozen=True)
 class Evaluation:
     raw_total: Decimal
     applicable_max: Decimal
@@ -128,129 +124,19 @@ class Evaluation:
         return tuple(p for p in self.problems if p.target == target)
 
 
-def _name(c: Criterion) -> tuple[str, str]:
-    return f"{c.id} {c.label.zh}", f"{c.id} {c.label.en}"
-
-
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def _fmt_total(value: Decimal) -> str:
+def fmt_total(value: Decimal) -> str:
     return format(round_half_up(value), "f")
-
-
-class _Collector:
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, code: str, target: str | None, zh: str, en: str) -> None:
-        self.items.append(Problem(code, target, zh, en))
-
-
-def _check_score(form: FormTemplate, c: Criterion, value: object, out: _Collector) -> Decimal | None:
-    """The score if valid, else None (and a problem). Names are only formatted for a problem."""
-    if not isinstance(value, Decimal) or not value.is_finite():
-        zh, en = _name(c)
-        out.add("score.invalid", c.id, f"{zh} 的得分不是有效数字", f"{en}: the score is not a valid number")
-        return None
-    if value < 0 or value > c.max:
-        zh, en = _name(c)
-        out.add(
-            "score.out_of_range",
-            c.id,
-            f"{zh} 得分 {_fmt(value)} 超出范围 0–{_fmt(c.max)}",
-            f"{en}: score {_fmt(value)} is outside 0–{_fmt(c.max)}",
-        )
-        return None
-    try:
-        steps = value / form.step
-        on_step = steps == steps.to_integral_value()
-    except InvalidOperation:
-        on_step = False
-    if not on_step:
-        zh, en = _name(c)
-        out.add(
-            "score.off_step",
-            c.id,
-            f"{zh} 得分 {_fmt(value)} 不是 {_fmt(form.step)} 分的整数倍",
-            f"{en}: score {_fmt(value)} is not a multiple of {_fmt(form.step)}",
-        )
-        return None
-    return value
-
-
-def _band(form: FormTemplate, ratio: Decimal) -> str:
-    """The first band whose `min_ratio` ≤ score / max (`ratio`)."""
-    for band in form.bands:
-        if ratio >= band.min_ratio:
-            return band.code
-    return form.bands[-1].code
-
-
-def _comment_required(form: FormTemplate, ratio: Decimal | None, na: bool) -> Text | None:
-    """The rule that asks for a comment at this score / max (`ratio`; None: not scored), if any."""
-    for rule in form.comment_rules:
-        if na:
-            if rule.on_not_applicable:
-                return rule.label
-            continue
-        if ratio is None:
-            continue
-        if (rule.at_most is not None and ratio <= rule.at_most) or (
-            rule.at_least is not None and ratio >= rule.at_least
-        ):
-            return rule.label
-    return None
-
-
-def _check_overall(f: OverallField, value: str | None, out: _Collector) -> None:
-    text = (value or "").strip()
-    if not text:
-        if f.required:
-            out.add("field.missing", f.id, f"{f.label.zh} 未填写", f"{f.label.en} is not filled in")
-        return
-    if len(text) > f.max_length:
-        out.add(
-            "field.too_long",
-            f.id,
-            f"{f.label.zh} 超过 {f.max_length} 字（现 {len(text)} 字）",
-            f"{f.label.en} is longer than {f.max_length} characters ({len(text)})",
-        )
-    if f.type == "choice" and f.option(text) is None:
-        out.add(
-            "field.invalid_choice",
-            f.id,
-            f"{f.label.zh} 应从选项中选择：{'、'.join(o.label.zh for o in f.options)}（现为“{text}”）",
-            f"{f.label.en} must be one of: {', '.join(o.label.en for o in f.options)} (now “{text}”)",
-        )
-    if f.type == "amount":
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            amount = Decimal("NaN")
-        if not amount.is_finite() or amount < 0:
-            out.add(
-                "field.invalid_amount",
-                f.id,
-                f"{f.label.zh} 应填写不小于 0 的数字（现为“{text}”）",
-                f"{f.label.en} must be a number of at least 0 (now “{text}”)",
-            )
-
-
-def form_field(form: FormTemplate, field_id: str) -> OverallField:
-    return next(f for f in form.overall_fields if f.id == field_id)
 
 
 def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
              fixed_na: frozenset[str] | None = None) -> Evaluation:
     """Check and total one sheet. See the module docstring for every rule."""
-    out = _Collector()
+    out = Collector()
     if fixed_na is not None:
         for cid in sorted(answers.not_applicable - fixed_na):
             if cid in form.criterion_ids:
                 c = form.criterion(cid)
-                zh, en = _name(c)
+                zh, en = criterion_name(c)
                 out.add("na.agency_only", cid,
                         f"{zh} 是否适用由评审机构确定，专家不能标为不适用；如认为不适用，请在评语中说明",
                         f"{en}: only the agency decides what does not apply; say so in a comment instead")
@@ -282,13 +168,13 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
             marked_na = c.id in answers.not_applicable
             has_score = c.id in answers.scores
             if marked_na and not c.na_allowed and fixed_na is None:
-                zh, en = _name(c)
+                zh, en = criterion_name(c)
                 out.add(
                     "na.not_allowed", c.id, f"{zh} 不允许标为不适用", f"{en} cannot be marked not applicable"
                 )
                 marked_na = False
             if marked_na and has_score:
-                zh, en = _name(c)
+                zh, en = criterion_name(c)
                 out.add(
                     "score.scored_and_na",
                     c.id,
@@ -300,10 +186,10 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
                 value = answers.scores[c.id]
                 if type(value) is Decimal and value.is_finite():
                     derived = memo.get((c.id, value))
-                score = value if derived is not None else _check_score(form, c, value, out)
+                score = value if derived is not None else check_score(form, c, value, out)
             for_role = role is None or not c.roles or role in c.roles
             if marked_na or (not for_role and not has_score):
-                label = _comment_required(form, None, na=True) if marked_na and fixed_na is None else None
+                label = comment_required(form, None, na=True) if marked_na and fixed_na is None else None
                 if label is not None and not answers.comments.get(c.id, "").strip():
                     out.add("comment.required", c.id, f"第 {c.id} 项{label.zh}", f"Item {c.id} {label.en}")
                 continue
@@ -312,14 +198,14 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
             if score is None:
                 s_complete = False
                 if not has_score:
-                    zh, en = _name(c)
+                    zh, en = criterion_name(c)
                     out.add("score.missing", c.id, f"{zh} 未评分", f"{en} is not scored")
                 continue
             scored += 1
             s_total += score
             if derived is None:
                 ratio = score / c.max
-                derived = memo[(c.id, score)] = (_band(form, ratio), _comment_required(form, ratio, na=False))
+                derived = memo[(c.id, score)] = (band_code(form, ratio), comment_required(form, ratio, na=False))
             band_of[c.id], label = derived
             if label is not None and not answers.comments.get(c.id, "").strip():
                 out.add("comment.required", c.id, f"第 {c.id} 项{label.zh}", f"Item {c.id} {label.en}")
@@ -407,8 +293,8 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
             out.add(
                 "conclusion.reason_required",
                 CONCLUSION_REASON,
-                f"总分 {_fmt_total(total)} 对应“{band.label.zh}”，所选结论为“{chosen.label.zh}”：请填写理由",
-                f"A total of {_fmt_total(total)} falls in “{band.label.en}” but the conclusion is "
+                f"总分 {fmt_total(total)} 对应“{band.label.zh}”，所选结论为“{chosen.label.zh}”：请填写理由",
+                f"A total of {fmt_total(total)} falls in “{band.label.en}” but the conclusion is "
                 f"“{chosen.label.en}”: give the reason",
             )
         elif len(reason) > REASON_MAX_LENGTH:
@@ -420,7 +306,7 @@ def evaluate(form: FormTemplate, answers: FormAnswers, role: str | None = None,
             )
 
     for f in form.overall_fields:
-        _check_overall(f, answers.overall.get(f.id), out)
+        check_overall(f, answers.overall.get(f.id), out)
         chosen_option = f.option((answers.overall.get(f.id) or "").strip()) if f.type == "choice" else None
         if (chosen_option is not None and chosen_option.requires
                 and not (answers.overall.get(chosen_option.requires) or "").strip()):
