@@ -44,10 +44,12 @@ def test_the_app_imports_its_qt_free_modules_before_pyside6() -> None:
     start imports pydantic, the batch models, the workspace and the batch reader first (issue 14)."""
     code = (
         "import json, sys, types\n"
+        "import gc\n"
         "stub = types.ModuleType('tic_desktop.app')\n"
         "def main(argv):\n"
-        "    print(json.dumps({m: m in sys.modules for m in ('pydantic', 'tic_desktop.expert.session',\n"
-        "                      'tic_desktop.formats.batch', 'tic_desktop.storage.workspace', 'PySide6')}))\n"
+        "    got = {m: m in sys.modules for m in ('pydantic', 'tic_desktop.expert.session',\n"
+        "           'tic_desktop.formats.batch', 'tic_desktop.storage.workspace', 'PySide6')}\n"
+        "    print(json.dumps({**got, 'gc_enabled': gc.isenabled()}))\n"
         "    return 0\n"
         "stub.main = main\n"
         "sys.modules['tic_desktop.app'] = stub\n"
@@ -58,4 +60,15 @@ def test_the_app_imports_its_qt_free_modules_before_pyside6() -> None:
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     loaded = json.loads(out.stdout.strip().splitlines()[-1])
     assert loaded == {"pydantic": True, "tic_desktop.expert.session": True, "tic_desktop.formats.batch": True,
-                      "tic_desktop.storage.workspace": True, "PySide6": False}
+                      "tic_desktop.storage.workspace": True, "PySide6": False, "gc_enabled": False}
+
+
+def test_the_garbage_collector_is_on_again_once_the_app_is_built(tmp_path: Path) -> None:
+    """`tic-desktop` starts with the cyclic collector off (its passes over what the start builds cost
+    ~30 ms); once the window is built it is on again, and nothing is left frozen (issue 14)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "TIC_DATA_DIR": str(tmp_path / "data"),
+           "TIC_TEST_HOOK": "tests.e2e.start_state_driver", "TIC_LANG": "zh"}
+    out = subprocess.run([sys.executable, "-m", "tic_desktop"], env=env, cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, check=True)
+    [line] = [line for line in out.stdout.splitlines() if line.startswith("STATE ")]
+    assert json.loads(line[len("STATE "):]) == {"gc_enabled": True, "frozen": 0}
