@@ -98,11 +98,8 @@ class CriterionRow(QWidget):
         self.comment_edit.setAccessibleName(self.tr("第 {id} 项评语").format(id=c.id))
         self.comment_edit.setObjectName("criterionComment")
         self.comment_edit.setMaxLength(2000)
-        self.levels_label = QLabel(levels, self)
-        self.levels_label.setWordWrap(True)
-        self.levels_label.setObjectName("criterionLevels")
-        self.levels_label.setTextFormat(Qt.TextFormat.RichText)
-        self.levels_label.setVisible(False)
+        self._levels = levels
+        self.levels_label: QLabel | None = None  # made when the expert first shows the levels
         self.note = QLabel(self)
         self.note.setObjectName("criterionNote")
         self.note.setWordWrap(True)
@@ -111,7 +108,7 @@ class CriterionRow(QWidget):
         for w in (self.label, self.max_label, self.score_edit):
             w.setToolTip(levels)
 
-        grid = QGridLayout(self)
+        self._grid = grid = QGridLayout(self)
         grid.setContentsMargins(0, 4, 0, 4)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(3)
@@ -123,7 +120,6 @@ class CriterionRow(QWidget):
         na_slot.setFixedWidth(72)
         grid.addWidget(na_slot, 0, 4)
         grid.addWidget(self.comment_edit, 1, 0, 1, 5)
-        grid.addWidget(self.levels_label, 2, 0, 1, 5)
         grid.addWidget(self.note, 3, 0, 1, 5)
         grid.setColumnStretch(0, 1)
         grid.setColumnMinimumWidth(1, 56)
@@ -203,6 +199,14 @@ class CriterionRow(QWidget):
             self._show_note(text + self.tr("（对所有专家相同）"), error=False)
 
     def set_levels_visible(self, visible: bool) -> None:
+        if self.levels_label is None:
+            if not visible:
+                return
+            self.levels_label = QLabel(self._levels, self)
+            self.levels_label.setWordWrap(True)
+            self.levels_label.setObjectName("criterionLevels")
+            self.levels_label.setTextFormat(Qt.TextFormat.RichText)
+            self._grid.addWidget(self.levels_label, 2, 0, 1, 5)
         self.levels_label.setVisible(visible)
 
     def focusables(self) -> list[QWidget]:
