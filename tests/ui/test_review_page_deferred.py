@@ -77,6 +77,15 @@ def test_the_budget_and_kpi_tabs_show_the_proposal_on_screen(qtbot, tmp_path: Pa
     walk_to_review(app)
     ids = [p.id for p in app.session.assigned() if not app.session.is_conflicted(p.id)]
     tabs = window.ui.centerTabs
+    assert window._panels._budget is None and window._panels._kpis is None  # noqa: SLF001 - the start made neither
+    app.session.set_place(tab=tabs.indexOf(window.ui.budgetTab))
+    window.bind(app.session)  # as the next start does: back on the budget tab the expert left
+    QApplication.processEvents()
+    assert tabs.currentWidget() is window.ui.budgetTab and window.budget.isVisible()
+    first = app.session.opened.proposals[window.current_id]
+    assert [t for _p, t in window.budget.check_texts()] == [
+        f"{'✔' if c.passed else '✘'} {c.text('zh')}" for c in check_budget(first)]
+    tabs.setCurrentWidget(window.ui.documentsTab)
     for pid in [*ids[1:3], ids[0]]:  # switched through while the documents tab is on screen
         window.proposals.select(pid)
         wait_until(lambda pid=pid: window.current_id == pid)

@@ -26,12 +26,11 @@ from tic_desktop.paths import resources_dir
 from tic_desktop.ui.common.autosave import Autosave
 from tic_desktop.ui.common.people import person_text
 from tic_desktop.ui.common.screen_fit import fit_on_show
-from tic_desktop.ui.expert.budget_panel import BudgetPanel
+from tic_desktop.ui.expert.center_panels import CenterPanels
 from tic_desktop.ui.expert.demo_banner import DemoBanner
 from tic_desktop.ui.expert.document_viewer import DocumentViewer
 from tic_desktop.ui.expert.form_tabs import FormTabs
 from tic_desktop.ui.expert.integrity_note import IntegrityNote
-from tic_desktop.ui.expert.kpi_panel import KpiPanel
 from tic_desktop.ui.expert.proposal_list import ProposalList, ProposalRow
 from tic_desktop.ui.expert.review_actions import add_review_actions
 from tic_desktop.ui.expert.review_layout import SIDE_KEY, restore_sizes, side_visible, splitter_key
@@ -40,7 +39,9 @@ from tic_desktop.ui.expert.start_page import StartPage
 from tic_desktop.ui.forms.ui_main_window import Ui_MainWindow
 
 if TYPE_CHECKING:
+    from tic_desktop.ui.expert.budget_panel import BudgetPanel
     from tic_desktop.ui.expert.enrolment_export import EnrolmentExport
+    from tic_desktop.ui.expert.kpi_panel import KpiPanel
     from tic_desktop.ui.expert.review_dialog import ReviewDialog
 
 
@@ -71,10 +72,7 @@ class MainWindow(QMainWindow):
         self.integrity_note = IntegrityNote(self)
         self.ui.documentsLayout.addWidget(self.integrity_note)
         self.ui.documentsLayout.addWidget(self.viewer)
-        self.budget = BudgetPanel(self)
-        self.ui.budgetLayout.addWidget(self.budget)
-        self.kpis = KpiPanel(self)
-        self.ui.kpiLayout.addWidget(self.kpis)
+        self._panels = CenterPanels(self.ui, self)  # the budget and KPI tabs, made when first shown
         self._form_tabs = FormTabs(self.ui.formTabs, self, self._on_answer)
         self.saved_status = QLabel(self)
         self.saved_status.setAccessibleName(self.tr("保存状态"))
@@ -219,8 +217,7 @@ class MainWindow(QMainWindow):
             proposal = session.opened.proposals[proposal_id]
             self.integrity_note.show_check(proposal.integrity)
             applies = session.opened.manifest.subsidy_policy_applies(proposal)
-            self.budget.set_proposal(proposal, applies)
-            self.kpis.set_proposal(proposal)
+            self._panels.set_proposal(proposal, applies)
             conflicted = session.is_conflicted(proposal_id)
             tabs = self.ui.centerTabs
             for tab in (self.ui.budgetTab, self.ui.kpiTab):
@@ -260,6 +257,14 @@ class MainWindow(QMainWindow):
     def current_form(self) -> ScoringForm | None:
         return self._form_tabs.current()
 
+    @property
+    def budget(self) -> BudgetPanel:
+        return self._panels.budget
+
+    @property
+    def kpis(self) -> KpiPanel:
+        return self._panels.kpis
+
     # -- autosave ------------------------------------------------------------------------------
     def _on_answer(self, index: int, kind: str, item_id: str, value: Any) -> None:
         if self._loading or self.autosave is None or self.current_id is None:
@@ -293,6 +298,7 @@ class MainWindow(QMainWindow):
 
     # -- place, documents, shortcuts -----------------------------------------------------------
     def _on_tab_changed(self, _index: int) -> None:
+        self._panels.tab_shown(self.ui.centerTabs.currentWidget())
         on_documents = self.ui.centerTabs.currentWidget() is self.ui.documentsTab
         self._find_shortcut.setEnabled(not on_documents and self.ui.stack.currentWidget() is self.ui.reviewPage)
         if self.session is not None and not self._loading and self.current_id:
