@@ -61,3 +61,13 @@ def test_a_failing_check_is_reported_and_the_others_still_run(monkeypatch: pytes
     assert lines[0] == "✘ resources: RuntimeError: font file missing"
     assert sum(line.startswith("✔ ") for line in lines) == len(checks) - 1
     assert lines[-1].startswith(f"Self-test FAILED: 1 of {len(checks)} checks")
+
+
+def test_a_page_module_missing_from_the_build_fails_the_self_test(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The agency window loads its pages by name (a bundler cannot see them); a frozen build once had
+    none, silently. The self-test names the module that does not import."""
+    from tic_desktop.ui.agency import agency_window
+
+    monkeypatch.setattr(agency_window, "PAGE_MODULES", (*agency_window.PAGE_MODULES, "tic_desktop.ui.agency.no_such_pages"))
+    with pytest.raises(RuntimeError, match="no_such_pages"):
+        selftest.check_agency_pages(selftest._Context(tmp_path, "en"))

@@ -14,6 +14,8 @@ expert's laptop without touching their workspace. It walks the app's own code pa
                  dialog's prepare → write → record),
                  then verified as the agency does (`formats.sheet.read_sheet` + allowed_signers)
     PDF          reportlab writes Chinese text with the bundled font; QtPdf reads it back
+    agency pages every module of the agency window's pages imports and adds its pages (the window
+                 loads them by name, which a bundler cannot see: a frozen build once had none)
 
 One line per check (✔ or ✘, what, and a detail); exit status 0 only when every check passes.
 """
@@ -279,6 +281,25 @@ def check_documents(ctx: _Context) -> str:
               f".docx of {len(data)} bytes read back; PDF signature (PAdES) valid, certificate {signer.fingerprint[:11]}…")
 
 
+def check_agency_pages(ctx: _Context) -> str:
+    import importlib  # noqa: PLC0415
+
+    from tic_desktop.ui.agency.agency_window import PAGE_MODULES  # noqa: PLC0415
+
+    missing = []
+    for name in PAGE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            missing.append(f"{name} ({exc})")
+            continue
+        if not callable(getattr(module, "add_agency_pages", None)):
+            missing.append(f"{name} (no add_agency_pages)")
+    if missing:
+        raise RuntimeError("; ".join(missing))
+    return _t(ctx, f"{len(PAGE_MODULES)} 个页面模块", f"{len(PAGE_MODULES)} page modules")
+
+
 def _sample_pdf() -> bytes:
     from reportlab.pdfgen.canvas import Canvas  # noqa: PLC0415
 
@@ -305,6 +326,7 @@ CHECKS: list[tuple[str, str, Callable[[_Context], str]]] = [
     ("中文 PDF", "PDF with Chinese text", check_chinese_pdf),
     ("扫描件二维码识别", "scanned page codes read back", check_scan),
     ("Word 文档与 PDF 签名", "Word documents and PDF signatures", check_documents),
+    ("机构界面页面", "agency window pages", check_agency_pages),
 ]
 
 
