@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from tic_desktop.core.policy import check_budget
 from tic_desktop.core.proposal import Proposal
-from tic_desktop.ui.common.off_screen import off_screen
+from tic_desktop.ui.common.off_screen import FillWhenShown
 from tic_desktop.ui.common.table_model import CENTER, LEFT, RIGHT, TableModel, ui_language
 
 _PASS = "#166534"
@@ -34,7 +34,7 @@ def _money(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
 
 
-class BudgetPanel(QWidget):
+class BudgetPanel(FillWhenShown, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._table_title = QLabel(self.tr("研发能力建设项目预算（单位：元）"), self)
@@ -59,7 +59,6 @@ class BudgetPanel(QWidget):
         self._checks = QVBoxLayout()
         self._checks.setSpacing(6)
         self._check_labels: list[QLabel] = []
-        self._pending: tuple[Proposal, bool] | None = None
 
         # the table is as tall as its rows and the checks follow it: on a small screen the whole
         # page scrolls (rather than growing the window's minimum size or painting over itself)
@@ -89,19 +88,10 @@ class BudgetPanel(QWidget):
         """Show the budget; the policy checks only where they apply (`Manifest.subsidy_policy_applies`),
         else one line saying 不适用. Behind another tab of the window on screen, the panel is filled
         when it is first shown."""
-        self._pending = (proposal, policy_applies)
-        if not off_screen(self):
-            self._fill()
+        self.show_later((proposal, policy_applies))
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
-        self._fill()
-        super().showEvent(event)
-
-    def _fill(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is None:
-            return
-        proposal, policy_applies = pending
+    def fill(self, value: tuple[Proposal, bool]) -> None:
+        proposal, policy_applies = value
         self._policy_applies = policy_applies
         bold = QFont(self.font())
         bold.setBold(True)
@@ -122,7 +112,7 @@ class BudgetPanel(QWidget):
         self._set_checks(proposal)
 
     def check_texts(self) -> list[tuple[bool, str]]:
-        self._fill()
+        self.fill_waiting()
         return [(bool(label.property("passed")), label.text()) for label in self._check_labels]
 
     def _set_checks(self, proposal: Proposal) -> None:

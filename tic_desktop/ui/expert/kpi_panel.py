@@ -9,12 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from tic_desktop.core.kpi import kpi_rows, kpi_summary
 from tic_desktop.core.proposal import Proposal
-from tic_desktop.ui.common.off_screen import off_screen
+from tic_desktop.ui.common.off_screen import FillWhenShown
 from tic_desktop.ui.common.table_model import CENTER, LEFT, RIGHT, TableModel, ui_language
 
 _STATUS_COLORS = {"met": "#166534", "not_met": "#b91c1c", "not_reported": "#6b7280"}
@@ -31,7 +31,7 @@ def _number(value: Decimal) -> str:
     return grouped + ("." + fraction if fraction else "")
 
 
-class KpiPanel(QWidget):
+class KpiPanel(FillWhenShown, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._title = QLabel(self.tr("绩效目标"), self)
@@ -62,22 +62,12 @@ class KpiPanel(QWidget):
         layout.addWidget(self._summary)
         layout.addStretch(1)
         self.setStyleSheet("QLabel#panelHeading { font-weight: bold; } QTableView::item { padding: 0px 8px; }")
-        self._pending: Proposal | None = None
 
     def set_proposal(self, proposal: Proposal) -> None:
         """Show the proposal's targets; behind another tab of the window on screen, when first shown."""
-        self._pending = proposal
-        if not off_screen(self):
-            self._fill()
+        self.show_later(proposal)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
-        self._fill()
-        super().showEvent(event)
-
-    def _fill(self) -> None:
-        proposal, self._pending = self._pending, None
-        if proposal is None:
-            return
+    def fill(self, proposal: Proposal) -> None:
         lang = ui_language()
         rows = kpi_rows(proposal)
         reported = any(r.achieved is not None for r in rows)
@@ -110,5 +100,5 @@ class KpiPanel(QWidget):
             self._summary.setText(self.tr("共 {count} 项量化目标，完成值将在总结评估时填报。").format(count=len(rows)))
 
     def is_achieved_visible(self) -> bool:
-        self._fill()
+        self.fill_waiting()
         return not self._table.isColumnHidden(_ACHIEVED_COLUMNS[0])
